@@ -1,0 +1,3 @@
+from govdesk.cli import main
+
+raise SystemExit(main())

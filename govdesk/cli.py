@@ -1,0 +1,161 @@
+"""Command line: `govdesk` (the desk), `demo`, `today`, `people`.
+
+Every failure a user can cause ends in a clear Chinese message and a non-zero exit code,
+never a traceback: 1 = the database cannot be used, 2 = who you are / bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from govdesk import config
+
+EXIT_DB = 1
+EXIT_USER = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="数据库文件路径或 postgresql:// 地址")
+    who = argparse.ArgumentParser(add_help=False)
+    who.add_argument("--as", dest="as_login", metavar="LOGIN",
+                     help="以他人身份登录（仅演示数据库或管理员）")
+    parser = argparse.ArgumentParser(
+        prog="govdesk", parents=[common, who],
+        description="区政府办公室办文办会办事桌面（键盘操作）",
+    )
+    sub = parser.add_subparsers(dest="command")
+    demo = sub.add_parser("demo", parents=[common], help="创建演示数据库")
+    demo.add_argument("--force", action="store_true", help="覆盖已有的数据库")
+    sub.add_parser("today", parents=[common, who], help="以纯文本输出今日待办摘要")
+    sub.add_parser("people", parents=[common], help="列出人员：登录名、姓名、科室、职务")
+    return parser
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+def _open(target: str, *, create: bool = False) -> None:
+    from govdesk.models import open_database
+    from govdesk.models.db import DatabaseOpenError, is_url
+    from govdesk.services.errors import SchemaError
+    from govdesk.services.schema import ensure_schema, schema_version
+
+    if not is_url(target) and not create and not Path(target).expanduser().exists():
+        raise CliError(
+            f"找不到数据库 {target}。可用 `govdesk demo --db {target}` 创建演示数据库，"
+            "或用 --db 指定数据库。", EXIT_DB)
+    try:
+        open_database(target)
+        if schema_version() == 0:
+            raise CliError(f"{target} 不是 govdesk 数据库。", EXIT_DB)
+        ensure_schema()
+    except DatabaseOpenError as exc:
+        raise CliError(str(exc), EXIT_DB) from exc
+    except SchemaError as exc:
+        raise CliError(str(exc), EXIT_DB) from exc
+    except sqlite3.DatabaseError as exc:
+        raise CliError(f"无法使用数据库 {target}：{exc}", EXIT_DB) from exc
+
+
+def _whoami(as_login: str | None):
+    from govdesk.services import identity
+    from govdesk.services.errors import PermissionDenied
+
+    try:
+        return identity.resolve(as_login)
+    except (identity.UnknownUser, PermissionDenied) as exc:
+        raise CliError(str(exc), EXIT_USER) from exc
+
+
+def cmd_demo(target: str, force: bool) -> int:
+    from govdesk.models.db import is_url
+    from govdesk.services import demo
+
+    if is_url(target):
+        raise CliError("演示数据库只能建在 SQLite 文件上。", EXIT_USER)
+    path = Path(target).expanduser()
+    if path.exists() and not force:
+        print(f"数据库 {path} 已存在，未做任何改动（如需重建请加 --force）。")
+        return 0
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"无法创建目录 {path.parent}：{exc}", EXIT_DB) from exc
+    if not os.access(path.parent, os.W_OK):
+        raise CliError(f"目录 {path.parent} 不可写。", EXIT_DB)
+    # Built aside and moved into place, so a failure never leaves a half-made database.
+    building = path.with_name(path.name + ".building")
+    for p in (path, building):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(p) + suffix).unlink(missing_ok=True)
+    try:
+        demo.build(building, date.today())
+    except sqlite3.DatabaseError as exc:
+        raise CliError(f"无法写入数据库 {path}：{exc}", EXIT_DB) from exc
+    building.replace(path)
+    print(f"已创建演示数据库 {path}。")
+    return 0
+
+
+def cmd_today(target: str, as_login: str | None) -> int:
+    from govdesk.services import today
+    from govdesk.services.context import Actor
+
+    _open(target)
+    person = _whoami(as_login)
+    sys.stdout.write(today.summary(Actor(person, datetime.now())))
+    return 0
+
+
+def cmd_people(target: str) -> int:
+    from govdesk.services import org
+
+    _open(target)
+    for line in org.people_lines():
+        print(line)
+    return 0
+
+
+def cmd_tui(target: str, as_login: str | None, *, demo_if_missing: bool) -> int:
+    from govdesk.models.db import is_url
+
+    if demo_if_missing and not is_url(target) and not Path(target).expanduser().exists():
+        cmd_demo(target, force=False)
+    _open(target)
+    person = _whoami(as_login)
+    from govdesk.app import GovDesk
+
+    GovDesk(person=person, db_target=target).run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    target = config.database_target(args.db)
+    # The documented default database is a demo one, created on first run (README quick start).
+    default_db = not (args.db or os.environ.get("GOVDESK_DB") or config.load().get("db"))
+    try:
+        if args.command == "demo":
+            return cmd_demo(target, args.force)
+        if args.command == "today":
+            return cmd_today(target, args.as_login)
+        if args.command == "people":
+            return cmd_people(target)
+        return cmd_tui(target, args.as_login, demo_if_missing=default_db)
+    except CliError as exc:
+        print(f"govdesk：{exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `govdesk people | head`
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,62 @@
+"""The user's settings file (TOML): language and database; read with tomllib, written with tomli-w.
+
+Location: $GOVDESK_CONFIG, else $XDG_CONFIG_HOME/govdesk/config.toml, else
+~/.config/govdesk/config.toml.
+
+Keys:
+  language = "zh-Hans" | "zh-Hant"   UI language (default zh-Hans)
+  db = "/srv/govdesk/office.db"      database when neither --db nor GOVDESK_DB is given
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+DEFAULT_DB = Path("~/.local/share/govdesk/govdesk.db")
+
+
+def config_path() -> Path:
+    if os.environ.get("GOVDESK_CONFIG"):
+        return Path(os.environ["GOVDESK_CONFIG"])
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "govdesk" / "config.toml"
+
+
+def load() -> dict[str, Any]:
+    path = config_path()
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, OSError):
+        return {}
+
+
+def save(values: dict[str, Any]) -> Path:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    current = load()
+    current.update(values)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        tomli_w.dump(current, fh)
+    tmp.replace(path)
+    return path
+
+
+def database_target(cli_value: str | None) -> str:
+    """--db, else $GOVDESK_DB, else the config file, else the default path."""
+    if cli_value:
+        return cli_value
+    if os.environ.get("GOVDESK_DB"):
+        return os.environ["GOVDESK_DB"]
+    configured = load().get("db")
+    if configured:
+        return str(configured)
+    return str(DEFAULT_DB.expanduser())

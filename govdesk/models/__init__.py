@@ -1,0 +1,58 @@
+"""peewee models; importing this package never imports the UI."""
+
+from govdesk.models.db import close_database, data_version, database, open_database
+from govdesk.models.flow import Flow, Reminder, Task
+from govdesk.models.incoming import IncomingDocument, Loan
+from govdesk.models.meta import AuditEntry, Counter, Meta
+from govdesk.models.org import (
+    SECRECY_LEVELS,
+    Absence,
+    Oversight,
+    Person,
+    Portfolio,
+    ScheduleEntry,
+    Section,
+    Unit,
+)
+
+ALL_MODELS = [
+    Meta,
+    Counter,
+    AuditEntry,
+    Section,
+    Unit,
+    Person,
+    Portfolio,
+    Oversight,
+    Absence,
+    ScheduleEntry,
+    Flow,
+    Task,
+    Reminder,
+    IncomingDocument,
+    Loan,
+]
+
+__all__ = [
+    "ALL_MODELS",
+    "SECRECY_LEVELS",
+    "Absence",
+    "AuditEntry",
+    "Counter",
+    "Flow",
+    "IncomingDocument",
+    "Loan",
+    "Meta",
+    "Oversight",
+    "Person",
+    "Portfolio",
+    "Reminder",
+    "ScheduleEntry",
+    "Section",
+    "Task",
+    "Unit",
+    "close_database",
+    "data_version",
+    "database",
+    "open_database",
+]

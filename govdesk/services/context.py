@@ -1,0 +1,21 @@
+"""Who acts and when: passed into every service so tests pin the clock and the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from govdesk.models import Person
+
+
+@dataclass(frozen=True)
+class Actor:
+    person: Person
+    now: datetime = field(default_factory=datetime.now)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def at(self, now: datetime) -> Actor:
+        return Actor(self.person, now)

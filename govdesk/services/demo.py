@@ -1,0 +1,247 @@
+"""`govdesk demo`: a database with the demo organisation and realistic work dated around today.
+
+Every item is made through the same services a user calls, with the clock pinned to when it
+would have happened, so the demo obeys every rule (numbering, deadlines, routing, audit).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from govdesk.models import Person, Task, Unit, close_database, database, open_database
+from govdesk.models.flow import WAITING
+from govdesk.services import incoming, org, schedule
+from govdesk.services.calendar import office_calendar
+from govdesk.services.context import Actor
+from govdesk.services.schema import ensure_schema, set_meta
+
+# (from unit code, 文种, title, urgency, secrecy, is_request, extra register fields)
+INCOMING = [
+    ("szfb", "通知", "关于做好今冬明春森林防火工作的通知", "特急", "无", False, {}),
+    ("szf", "意见", "关于进一步优化营商环境的实施意见", "普通", "无", False, {"major": True}),
+    ("fgj", "请示", "关于申请安排重点项目前期工作经费的请示", "加急", "无", True, {}),
+    ("jyj", "请示", "关于新建城东小学用地调整的请示", "普通", "无", True, {}),
+    ("cz", "报告", "关于2026年前三季度财政收支情况的报告", "普通", "秘密", False, {}),
+    ("gafj", "报告", "关于近期社会治安形势分析的报告", "加急", "机密", False, {}),
+    ("snw", "通知", "关于开展农村宅基地规范管理专项检查的通知", "普通", "无", False, {}),
+    ("dongcheng", "请示", "关于东城街道老旧小区改造资金补助的请示", "普通", "无", True,
+     {"involves_units": True, "consulted": True}),
+    ("xikoucun", "请示", "关于要求解决溪口村道路硬化资金的请示", "普通", "无", True, {}),
+    ("zjj", "请示", "关于调整商品房预售资金监管比例的请示", "普通", "无", True,
+     {"remit_unit": "zjj"}),
+    ("wjj", "通知", "关于做好冬春季传染病防控工作的通知", "加急", "无", False, {}),
+    ("shengzfbgt", "通知", "关于开展安全生产大检查的紧急通知", "特急", "无", False,
+     {"major": True}),
+    ("slj", "请示", "关于永宁江堤防加固工程立项的请示", "普通", "无", True,
+     {"involves_units": True}),
+    ("yjj", "报告", "关于“11·08”道路交通事故调查处理情况的报告", "加急", "秘密", False, {}),
+    ("jxj", "请示", "关于支持模具产业集群数字化改造的请示", "普通", "无", True, {}),
+    ("sjj", "报告", "关于区属国有企业审计发现问题整改情况的报告", "普通", "秘密", False, {}),
+    ("ningxi", "请示", "关于宁溪镇乡村振兴示范带建设的请示", "普通", "无", True, {}),
+    ("mzj", "请示", "关于提高城乡低保标准的请示", "普通", "无", True, {"major": True}),
+    ("jtj", "函", "关于82省道延伸线施工期间交通组织的函", "普通", "无", False, {}),
+    ("wglt", "请示", "关于举办2027年黄岩蜜橘节的请示", "普通", "无", True,
+     {"touches_party_dept": True}),
+    ("rd", "通知", "关于报送年度重点工作完成情况的通知", "普通", "无", False, {}),
+    ("xfj", "报告", "关于重复信访积案化解情况的报告", "加急", "秘密", False, {}),
+    ("nyj", "请示", "关于下达柑橘产业提升补助资金的请示", "普通", "无", True, {}),
+    ("mjny", "请示", "关于要求协调农业用地指标的请示", "普通", "无", True, {}),
+    ("scjgfj", "报告", "关于食品安全示范城市创建进展的报告", "普通", "无", False, {}),
+    ("gaoqiao", "请示", "关于高桥街道征迁安置房建设用地的请示", "加急", "无", True, {}),
+    ("szfb", "通知", "关于组织开展2026年度政府信息公开工作考核的通知", "普通", "无", False, {}),
+    ("shengzf", "决定", "关于表彰全省防汛防台先进集体和个人的决定", "普通", "无", False, {}),
+    ("rsj", "请示", "关于招聘2027年度中小学教师的请示", "普通", "无", True, {}),
+    ("zrzyfj", "报告", "关于土地卫片执法检查情况的报告", "普通", "机密", False, {}),
+]
+
+# How far each demo document has got: these cover every stage a clerk will meet.
+STAGES = [
+    "archived", "archived", "archived", "closed", "returned", "transferred",
+    "sorting", "reading", "reading", "reading", "circulating", "signing", "signing", "intake",
+    "intake",
+]
+
+SCHEDULE_ITEMS = [
+    ("参加区政府常务会议", "区行政中心三楼会议室"),
+    ("调研重点项目建设", "院桥镇"),
+    ("接待市政府督查组", "区行政中心二楼会议室"),
+    ("出席全区安全生产工作会议", "区会议中心"),
+    ("主持专题会议研究老旧小区改造", "区行政中心五楼会议室"),
+    ("督查森林防火工作", "宁溪镇"),
+    ("接访群众", "区信访接待中心"),
+    ("参加市政府全体会议", "台州市行政中心"),
+    ("听取教育工作汇报", "区教育局"),
+    ("调研乡村振兴示范带", "屿头乡"),
+]
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute))
+
+
+def _workdays_back(today: date, n: int) -> date:
+    cal = office_calendar()
+    day = today
+    while n > 0:
+        day -= timedelta(days=1)
+        if cal.is_workday(day):
+            n -= 1
+    return day
+
+
+def _person(login: str) -> Person:
+    return org.person_by_login(login)
+
+
+def _readers(doc, rng: random.Random) -> list[incoming.Reader]:
+    readers = incoming.suggest_readers(doc)
+    if not readers:
+        readers = [incoming.Reader("阅签", person=org.by_rank("常务副区长"))]
+    if rng.random() < 0.4:
+        readers.append(incoming.Reader("阅办", section=org.section(rng.choice(
+            ["diaoyan", "ducha", "xinxi"]))))
+    return readers
+
+
+def build(path: Path, today: date, *, seed: int = 2026) -> None:
+    """Create the demo database at ``path`` (which must not exist)."""
+    open_database(path)
+    try:
+        ensure_schema()
+        with database.atomic():
+            org.load_organisation()
+            set_meta("demo", "1")
+            set_meta("demo_built_on", today.isoformat())
+        _populate(today, random.Random(seed))
+    finally:
+        close_database()
+
+
+def _populate(today: date, rng: random.Random) -> None:
+    clerk = _person("lixm")
+    head = org.director()
+    count = len(INCOMING)
+    for i, (unit_code, kind, title, urgency, secrecy, is_request, extra) in enumerate(INCOMING):
+        stage = STAGES[i % len(STAGES)]
+        # Older stages were received earlier; waiting ones recently, so Home has every label.
+        back = {"archived": 25, "closed": 15, "returned": 10, "transferred": 8, "sorting": 6,
+                "reading": 5, "circulating": 4, "signing": 2, "intake": 0}[stage]
+        back += rng.randint(0, 3) if stage not in ("intake", "signing") else 0
+        if stage == "reading" and i % 3 == 0:
+            back = 1  # a fresh reading round: due in the next few days
+        received = _workdays_back(today, back)
+        unit = Unit.get(Unit.code == unit_code)
+        fields = {
+            "from_unit": unit, "doc_kind": kind, "title": title, "urgency": urgency,
+            "secrecy": secrecy, "is_request": is_request,
+            "doc_number": f"{unit.short.removeprefix('区')[:2]}〔{received.year}〕{10 + i}号",
+            "received_on": received, "pages": rng.randint(2, 18),
+            "copy_no": f"{rng.randint(1, 60):06d}",
+            "summary": f"{unit.short}来文：{title}。",
+            **extra,
+        }
+        if extra.get("remit_unit"):
+            fields["remit_unit"] = extra["remit_unit"]
+        if urgency != "普通":
+            fields["urging_person"] = "chenhl"
+        actor = Actor(clerk, _at(received, 9, 10 + i % 40))
+        doc = incoming.register(actor, fields)
+        if stage == "intake":
+            continue
+        task = incoming.current_task_for(actor, doc)
+        if stage == "returned":
+            incoming.decide_intake(actor.at(_at(received, 10)), task.id, "退文",
+                                   "越级请示，请先向主管单位请示")
+            continue
+        if stage == "transferred":
+            incoming.decide_intake(actor.at(_at(received, 10)), task.id, "转办",
+                                   "属部门职权范围", transfer_unit="zjj")
+            continue
+        incoming.decide_intake(actor.at(_at(received, 10)), task.id, "受理", "符合受文规定")
+        if stage == "signing":
+            continue
+        sign_day = min(received + timedelta(days=1), today) if back > 1 else received
+        director = Actor(head, _at(sign_day, 11))
+        task = incoming.current_task_for(director, doc)
+        readers = _readers(doc, rng)
+        incoming.sign(director, task.id, "请分管领导阅示。", readers)
+        if stage in ("reading", "circulating"):
+            if stage == "circulating":
+                people = list(Person.select().where(
+                    Person.active & (Person.clearance >= doc.secrecy)
+                    & Person.section.in_([org.section(c) for c in ("diaoyan", "ban1", "ban2")])
+                ))
+                incoming.circulate(actor.at(_at(sign_day, 15)), doc.id, people, "请传阅")
+            _some_readers_return(doc, sign_day, today, rng)
+            continue
+        _all_readers_return(doc, sign_day, today)
+        if stage == "sorting":
+            continue
+        clerk_at = actor.at(_at(min(sign_day + timedelta(days=3), today), 16))
+        task = incoming.current_task_for(clerk_at, doc)
+        incoming.close(clerk_at, task.id, "已按领导批示办理完毕")
+        if stage == "archived":
+            task = incoming.current_task_for(clerk_at, doc)
+            incoming.archive(clerk_at, task.id, rng.choice(["永久", "30年", "10年"]))
+    _remind_overdue(clerk, today)
+    _schedules(today, rng)
+    assert count == len(INCOMING)
+
+
+def _reader_tasks(doc) -> list[Task]:
+    f = incoming.flow.flow_of(incoming.KIND, doc.id)
+    return [t for t in incoming.flow.waiting_tasks(f) if t.step in incoming.READER_ACTIONS]
+
+
+def _return(task: Task, when: datetime) -> None:
+    holder = task.holder or Person.get(
+        (Person.section == task.holder_section) & Person.active & (Person.post == "科长"))
+    incoming.reader_return(Actor(holder, when), task.id,
+                           "同意，请相关部门抓紧办理。" if task.step == "阅办" else "已阅")
+
+
+def _all_readers_return(doc, day: date, today: date) -> None:
+    when = _at(min(day + timedelta(days=1), today), 10)
+    for task in _reader_tasks(doc):
+        _return(task, when)
+
+
+def _some_readers_return(doc, day: date, today: date, rng: random.Random) -> None:
+    tasks = _reader_tasks(doc)
+    for task in tasks[: len(tasks) // 2]:
+        _return(task, _at(min(day + timedelta(days=1), today), 14))
+    for task in tasks[len(tasks) // 2:]:
+        if task.holder_id is not None and rng.random() < 0.5:
+            incoming.flow.mark_read(Actor(task.holder, _at(day, 17)), task)
+
+
+def _remind_overdue(clerk: Person, today: date) -> None:
+    late = Task.select().where((Task.state == WAITING) & (Task.due < today))
+    for task in list(late)[:4]:
+        incoming.flow.remind(Actor(clerk, _at(today, 8, 30)), task, "请尽快阅办退回秘书科")
+
+
+def _schedules(today: date, rng: random.Random) -> None:
+    clerk = _person("lixm")
+    actor = Actor(clerk, _at(today, 8))
+    monday, _ = schedule.week_of(today)
+    for leader in org.leaders():
+        for offset in range(5):
+            day = monday + timedelta(days=offset)
+            for hour in rng.sample([9, 14, 16], k=rng.randint(1, 2)):
+                item, place = rng.choice(SCHEDULE_ITEMS)
+                schedule.add_entry(actor, leader, _at(day, hour), _at(day, hour + 1, 30), item,
+                                   place)
+    leaders = org.leaders()
+    vice = leaders[2]
+    schedule.add_absence(actor, vice, _at(monday + timedelta(days=1), 8),
+                         _at(monday + timedelta(days=3), 18), destination="杭州",
+                         reason="参加省委党校专题培训", contact="138 0000 1234",
+                         documents_via="由跟线秘书送阅")
+    head = leaders[0]
+    start = _at(today, 7)
+    schedule.add_absence(actor, head, start, start + timedelta(days=2, hours=11),
+                         destination="北京", reason="赴国家部委汇报重点项目",
+                         contact="139 0000 5678", documents_via="由常务副区长代行")

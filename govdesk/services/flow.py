@@ -1,0 +1,189 @@
+"""The flow/task engine under every module (DESIGN.md): a record passes from hand to hand.
+
+A module starts a Flow for its record, hands out Tasks (one holder each, person or section;
+parallel turns such as 传阅 share a round), and completes them. Inbox, deadlines and 催办 read
+only these tables, so a new module gets them for free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from govdesk.models import Flow, Person, Reminder, Section, Task, database
+from govdesk.models.flow import CANCELLED, DONE, WAITING
+from govdesk.services import audit
+from govdesk.services.context import Actor
+from govdesk.services.errors import ConflictError, NotFound, ValidationError
+from govdesk.services.policy import require_act
+
+URGENCY_RANK = {"特急": 0, "加急": 1, "普通": 2}
+
+
+@dataclass(frozen=True)
+class Hand:
+    """Who a task goes to: a person (optionally standing in for another) or a whole section."""
+
+    person: Person | None = None
+    section: Section | None = None
+    acting_for: Person | None = None
+    step: str = ""
+    note: str = ""
+
+    def label(self) -> str:
+        if self.person is not None:
+            return self.person.name + ("（代）" if self.acting_for else "")
+        return self.section.name if self.section else "?"
+
+
+def start(actor: Actor, kind: str, record_id: int, title: str, *, secrecy: int = 0,
+          urgency: str = "普通", due: date | None = None) -> Flow:
+    flow = Flow.create(
+        kind=kind, record_id=record_id, title=title, secrecy=secrecy, urgency=urgency,
+        due=due, created_at=actor.now,
+    )
+    audit.record(actor, "flow.start", "flow", flow.id, after=audit.snapshot(flow))
+    return flow
+
+
+def flow_of(kind: str, record_id: int) -> Flow:
+    flow = Flow.get_or_none((Flow.kind == kind) & (Flow.record_id == record_id))
+    if flow is None:
+        raise NotFound(f"{kind} {record_id}")
+    return flow
+
+
+def next_round(flow: Flow) -> int:
+    last = Task.select(Task.round).where(Task.flow == flow).order_by(Task.round.desc()).first()
+    return (last.round + 1) if last else 1
+
+
+def hand_out(actor: Actor, flow: Flow, step: str, hands: Sequence[Hand], *,
+             due: date | None, round: int | None = None) -> list[int]:
+    """Give one round of tasks to many hands at once (one INSERT, so 200 readers are instant)."""
+    if not hands:
+        raise ValidationError("办理人", "至少选择一位")
+    round = round or next_round(flow)
+    rows = [
+        {
+            "flow": flow.id,
+            "round": round,
+            "step": hand.step or step,
+            "holder": hand.person.id if hand.person else None,
+            "holder_section": hand.section.id if hand.section else None,
+            "acting_for": hand.acting_for.id if hand.acting_for else None,
+            "due": due,
+            "urgency": flow.urgency,
+            "state": WAITING,
+            "note": hand.note,
+            "created_at": actor.now,
+        }
+        for hand in hands
+    ]
+    for chunk_start in range(0, len(rows), 200):
+        Task.insert_many(rows[chunk_start : chunk_start + 200]).execute()
+    ids = [
+        t.id
+        for t in Task.select(Task.id).where((Task.flow == flow) & (Task.round == round))
+    ]
+    audit.record(
+        actor, "flow.hand_out", "flow", flow.id,
+        after={"step": step, "round": round, "to": [h.label() for h in hands]},
+    )
+    return ids
+
+
+def complete(actor: Actor, task: Task, opinion: str = "", *, state: str = DONE) -> Task:
+    require_act(actor.person, task)
+    before = audit.snapshot(task)
+    updated = (
+        Task.update(state=state, opinion=opinion, acted_at=actor.now, acted_by=actor.person,
+                    read_at=task.read_at or actor.now)
+        .where((Task.id == task.id) & (Task.state == WAITING))
+        .execute()
+    )
+    if not updated:
+        raise ConflictError("这一步刚被他人办理，请刷新后再看。")
+    task = Task.get_by_id(task.id)
+    audit.record(actor, f"task.{state}", "task", task.id, before, audit.snapshot(task))
+    return task
+
+
+def record_done(actor: Actor, flow: Flow, step: str, opinion: str = "", *, round: int | None = None) -> Task:
+    """A hop that happened at once (e.g. 登记, 告知来文单位): stored so the timeline shows it."""
+    task = Task.create(
+        flow=flow, round=round or next_round(flow), step=step, holder=actor.person,
+        holder_section=actor.person.section, due=None, urgency=flow.urgency, state=DONE,
+        opinion=opinion, created_at=actor.now, read_at=actor.now, acted_at=actor.now,
+        acted_by=actor.person,
+    )
+    audit.record(actor, "task.done", "task", task.id, after=audit.snapshot(task))
+    return task
+
+
+def round_open(flow: Flow, round: int) -> int:
+    return Task.select().where(
+        (Task.flow == flow) & (Task.round == round) & (Task.state == WAITING)
+    ).count()
+
+
+def cancel_waiting(actor: Actor, flow: Flow) -> int:
+    n = (
+        Task.update(state=CANCELLED, acted_at=actor.now, acted_by=actor.person)
+        .where((Task.flow == flow) & (Task.state == WAITING))
+        .execute()
+    )
+    if n:
+        audit.record(actor, "flow.cancel_waiting", "flow", flow.id, after={"cancelled": n})
+    return n
+
+
+def close(actor: Actor, flow: Flow, state: str = "closed") -> None:
+    before = audit.snapshot(flow)
+    Flow.update(state=state, closed_at=actor.now).where(Flow.id == flow.id).execute()
+    audit.record(actor, "flow.close", "flow", flow.id, before, {"state": state})
+
+
+def mark_read(actor: Actor, task: Task) -> None:
+    """First opening by the holder: the sender sees who has read it and when."""
+    if task.read_at is None and task.holder_id == actor.person.id:
+        with database.atomic():
+            Task.update(read_at=actor.now).where(
+                (Task.id == task.id) & Task.read_at.is_null()
+            ).execute()
+            audit.record(actor, "task.read", "task", task.id)
+
+
+def remind(actor: Actor, task: Task, note: str = "") -> Reminder:
+    """催办: logged, counted on the task, and shown in the holder's inbox."""
+    if task.state != WAITING:
+        raise ValidationError("催办", "这一步已经办完，无需催办")
+    with database.atomic():
+        reminder = Reminder.create(task=task, by=actor.person, at=actor.now, note=note)
+        Task.update(reminders=Task.reminders + 1, last_reminded=actor.now).where(
+            Task.id == task.id
+        ).execute()
+        audit.record(actor, "task.remind", "task", task.id, after={"note": note})
+    return reminder
+
+
+def timeline(flow: Flow) -> list[Task]:
+    """Every hop, in order: who, when, what was asked and what they wrote."""
+    return list(
+        Task.select(Task, Person)
+        .join(Person, on=(Task.holder == Person.id), join_type="LEFT OUTER")
+        .where(Task.flow == flow)
+        .order_by(Task.round, Task.created_at, Task.id)
+    )
+
+
+def holders_now(flow: Flow) -> list[Task]:
+    return [t for t in timeline(flow) if t.state == WAITING]
+
+
+def waiting_tasks(flow: Flow, steps: Iterable[str] | None = None) -> list[Task]:
+    q = Task.select().where((Task.flow == flow) & (Task.state == WAITING))
+    if steps is not None:
+        q = q.where(Task.step.in_(list(steps)))
+    return list(q.order_by(Task.id))

@@ -1,0 +1,689 @@
+"""收文 (SPEC §3; Supp. §1–§2, §3(三)3): register, intake, 签批, reading rounds, close, archive.
+
+The document's path is a Flow of the engine:
+  初审 (秘书科) → 签批 (主任) → 阅签/阅办/传阅 (leaders, sections, many at once)
+  → 分送 (秘书科: send on to the next readers, or close) → 归档 (秘书科).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from peewee import JOIN, fn
+
+from govdesk.models import (
+    SECRECY_LEVELS,
+    Flow,
+    IncomingDocument,
+    Loan,
+    Person,
+    Section,
+    Task,
+    Unit,
+    database,
+)
+from govdesk.models import incoming as states
+from govdesk.models.flow import DONE, RETURNED, WAITING
+from govdesk.services import audit, flow, org
+from govdesk.services.calendar import office_calendar
+from govdesk.services.context import Actor
+from govdesk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from govdesk.services.policy import can_view, require_act, require_secretariat
+from govdesk.services.rules import rule
+from govdesk.services.sequence import next_number
+
+KIND = "incoming"
+DOC_KINDS = (
+    "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告",
+    "请示", "批复", "议案", "函", "纪要",
+)
+URGENCIES = ("特急", "加急", "普通")
+ADDRESSEES = ("区政府", "区政府办公室", "领导个人")
+READER_ACTIONS = ("阅签", "阅办", "传阅")
+INTAKE_DECISIONS = ("受理", "转办", "退文")
+EXCEPTIONS = ("情况紧急", "部门把握不准", "领导已有批示", "领导要求直报")
+MAX_TEXT = 2000
+MAX_SUMMARY = 20000
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def _text(fields: dict, key: str, label: str, *, required: bool = False,
+          limit: int = MAX_TEXT) -> str:
+    value = fields.get(key, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(label, "应为文字")
+    value = value.strip()
+    if required and not value:
+        raise ValidationError(label, "不能为空")
+    if len(value) > limit:
+        raise ValidationError(label, f"过长（最多 {limit} 字）")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
+        raise ValidationError(label, "含有不可见的控制字符")
+    return value
+
+
+def _choice(fields: dict, key: str, label: str, choices: tuple[str, ...], default: str) -> str:
+    value = fields.get(key) or default
+    if value == "急件":  # the seed's word for today's 加急 (SPEC §3)
+        value = "加急"
+    if value not in choices:
+        raise ValidationError(label, f"应为 {'、'.join(choices)} 之一")
+    return value
+
+
+def _int(fields: dict, key: str, label: str, *, default: int | None, low: int, high: int) -> int | None:
+    value = fields.get(key, default)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError(label, "应为整数") from None
+    if not low <= number <= high:
+        raise ValidationError(label, f"应在 {low} 到 {high} 之间")
+    return number
+
+
+def _date(fields: dict, key: str, label: str, default: date) -> date:
+    value = fields.get(key)
+    if value in (None, ""):
+        return default
+    if isinstance(value, date):
+        return value
+    try:
+        day = date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError(label, "日期格式应为 2026-11-26") from None
+    if not 2000 <= day.year <= 2100:
+        raise ValidationError(label, "日期超出范围")
+    return day
+
+
+def _secrecy(fields: dict) -> tuple[int, int | None]:
+    name = fields.get("secrecy") or "无"
+    if isinstance(name, int):
+        name = SECRECY_LEVELS[name] if 0 <= name < len(SECRECY_LEVELS) else str(name)
+    if name not in SECRECY_LEVELS:
+        raise ValidationError("密级", f"应为 {'、'.join(SECRECY_LEVELS)} 之一")
+    level = SECRECY_LEVELS.index(name)
+    if level == 0:
+        return 0, None
+    limit = int(rule("secrecy", name, default=30))
+    years = _int(fields, "secrecy_years", "保密期限", default=limit, low=1, high=limit)
+    return level, years
+
+
+def _unit(value: Any, label: str) -> Unit | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Unit):
+        return value
+    unit = Unit.get_or_none((Unit.code == value) | (Unit.short == value) | (Unit.name == value))
+    if unit is None:
+        raise ValidationError(label, f"找不到单位「{value}」")
+    return unit
+
+
+def _person(value: Any, label: str) -> Person | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Person):
+        return value
+    person = Person.get_or_none((Person.login == value) | (Person.name == value))
+    if person is None:
+        raise ValidationError(label, f"找不到人员「{value}」")
+    return person
+
+
+def clean_fields(fields: dict, today: date) -> dict:
+    """Check every field of the register form; raise on the first bad one, naming it."""
+    level, years = _secrecy(fields)
+    from_unit = _unit(fields.get("from_unit"), "来文单位")
+    from_name = _text(fields, "from_name", "来文单位", limit=200)
+    if not from_name and from_unit is not None:
+        from_name = from_unit.name
+    if not from_name:
+        raise ValidationError("来文单位", "不能为空")
+    addressed_to = _choice(fields, "addressed_to", "主送", ADDRESSEES, "区政府")
+    leader = _person(fields.get("addressed_leader"), "收件领导")
+    if addressed_to == "领导个人" and leader is None:
+        raise ValidationError("收件领导", "寄给领导个人的件要写明哪位领导")
+    exception = fields.get("exception") or ""
+    if exception and exception not in EXCEPTIONS:
+        raise ValidationError("例外情形", f"应为 {'、'.join(EXCEPTIONS)} 之一")
+    return {
+        "from_unit": from_unit,
+        "from_name": from_name,
+        "doc_number": _text(fields, "doc_number", "来文字号", limit=100),
+        "title": _text(fields, "title", "标题", required=True, limit=500),
+        "doc_kind": _choice(fields, "doc_kind", "文种", DOC_KINDS, "通知"),
+        "secrecy": level,
+        "secrecy_years": years,
+        "urgency": _choice(fields, "urgency", "紧急程度", URGENCIES, "普通"),
+        "copy_no": _text(fields, "copy_no", "份数序号", limit=20),
+        "received_on": _date(fields, "received_on", "收文日期", today),
+        "pages": _int(fields, "pages", "页数", default=1, low=1, high=100000),
+        "attachments": _text(fields, "attachments", "附件"),
+        "addressed_to": addressed_to,
+        "addressed_leader": leader,
+        "is_request": bool(fields.get("is_request", False)),
+        "summary": _text(fields, "summary", "摘要", limit=MAX_SUMMARY),
+        "files": _text(fields, "files", "附件文件"),
+        "involves_units": bool(fields.get("involves_units", False)),
+        "consulted": bool(fields.get("consulted", False)),
+        "states_differing_views": bool(fields.get("states_differing_views", False)),
+        "special_reason": _text(fields, "special_reason", "特殊原因或领导批示"),
+        "party_matter": bool(fields.get("party_matter", False)),
+        "touches_party_dept": bool(fields.get("touches_party_dept", False)),
+        "party_dept_reviewed": bool(fields.get("party_dept_reviewed", False)),
+        "remit_unit": _unit(fields.get("remit_unit"), "职能部门"),
+        "major": bool(fields.get("major", False)),
+        "exception": exception,
+        "urging_person": _person(fields.get("urging_person"), "催办人"),
+    }
+
+
+# ---------------------------------------------------------------------------- deadlines
+
+
+def document_due(urgency: str, received_on: date) -> date | None:
+    """特急 3 days, 加急 a week (Supp. §3(三)3), counted as data/rules.toml says."""
+    entry = rule("incoming", "deadline", urgency)
+    if not entry:
+        return None
+    return office_calendar().due(received_on, int(entry["days"]), entry.get("kind", "working"))
+
+
+def step_due(step: str, start: date, cap: date | None) -> date | None:
+    entry = rule("incoming", "step_due", step)
+    due = None
+    if entry:
+        due = office_calendar().due(start, int(entry["days"]), entry.get("kind", "working"))
+    if cap is not None and (due is None or cap < due):
+        due = cap
+    return due
+
+
+# ---------------------------------------------------------------------------- intake checks
+
+
+@dataclass(frozen=True)
+class IntakeWarning:
+    code: str  # a–e, as in SPEC §3
+    message: str
+    suggestion: str  # 退文 / 转办
+
+
+def intake_warnings(doc: IncomingDocument) -> list[IntakeWarning]:
+    """Supp. §1(二) checks (a)–(e); an exception of Supp. §1(三) is shown beside them."""
+    out: list[IntakeWarning] = []
+    unit = doc.from_unit
+    if doc.is_request and unit is not None:
+        cross_level = unit.kind == "村居" or (
+            unit.kind == "企业" and unit.supervisor_id is not None and not unit.key_enterprise
+        )
+        if cross_level:
+            out.append(IntakeWarning(
+                "a", f"越级请示：{unit.short}应先向主管单位请示，不应直接报区政府", "退文"))
+    if doc.remit_unit_id is not None:
+        out.append(IntakeWarning(
+            "b", f"属{doc.remit_unit.short}职权范围，应转该部门办理、抄送分管领导并告知来文单位",
+            "转办"))
+    if doc.involves_units and not doc.consulted and not doc.states_differing_views:
+        out.append(IntakeWarning(
+            "c", "涉及其他单位但未经协商，也未写明各方不同意见或附协商意见", "退文"))
+    if doc.addressed_to == "领导个人" and not doc.special_reason:
+        out.append(IntakeWarning(
+            "d", "直接报领导个人审批，未注明特殊原因或领导批示", "退文"))
+    if doc.party_matter:
+        out.append(IntakeWarning("e", "属党的工作，不应报区政府审批", "退文"))
+    elif doc.touches_party_dept and not doc.party_dept_reviewed:
+        out.append(IntakeWarning(
+            "e", "涉及区委组织、宣传、统战部门工作，应先经区委有关部门审核", "退文"))
+    return out
+
+
+# ---------------------------------------------------------------------------- register
+
+
+def number_label(year: int, seq: int) -> str:
+    prefix = org.district("incoming_prefix", "收")
+    return f"{prefix}〔{year}〕{seq}号"
+
+
+def register(actor: Actor, fields: dict) -> IncomingDocument:
+    """签收 → 登记: number it (gap-free per year), set its deadline, start its flow."""
+    require_secretariat(actor.person)
+    clean = clean_fields(fields, actor.today)
+    with database.atomic():
+        year = clean["received_on"].year
+        seq = next_number("incoming", year)
+        doc = IncomingDocument.create(
+            year=year, seq=seq, number=number_label(year, seq),
+            due=document_due(clean["urgency"], clean["received_on"]),
+            created_by=actor.person, created_at=actor.now, updated_at=actor.now,
+            **clean,
+        )
+        f = flow.start(actor, KIND, doc.id, doc.title, secrecy=doc.secrecy,
+                       urgency=doc.urgency, due=doc.due)
+        flow.record_done(actor, f, "登记", f"登记为 {doc.number}")
+        flow.hand_out(actor, f, "初审", [flow.Hand(section=actor.person.section)],
+                      due=step_due("分送", actor.today, doc.due))
+        audit.record(actor, "incoming.register", "incoming_document", doc.id,
+                     after=audit.snapshot(doc))
+    return doc
+
+
+def get(actor: Actor, doc_id: int) -> IncomingDocument:
+    doc = IncomingDocument.get_or_none(IncomingDocument.id == doc_id)
+    if doc is None:
+        raise NotFound(f"收文 {doc_id}")
+    if not can_view(actor.person, doc.secrecy):
+        raise PermissionDenied("该文件密级高于您的权限。")
+    if doc.secrecy > 0:
+        with database.atomic():
+            audit.record(actor, "incoming.open_secret", "incoming_document", doc.id)
+    return doc
+
+
+def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDocument:
+    """Edit the register entry; a stale ``version`` raises ConflictError and saves nothing."""
+    require_secretariat(actor.person)
+    clean = clean_fields(fields, actor.today)
+    with database.atomic():
+        doc = IncomingDocument.get_or_none(IncomingDocument.id == doc_id)
+        if doc is None:
+            raise NotFound(f"收文 {doc_id}")
+        before = audit.snapshot(doc)
+        changed = (
+            IncomingDocument.update(version=version + 1, updated_at=actor.now, **clean)
+            .where((IncomingDocument.id == doc_id) & (IncomingDocument.version == version))
+            .execute()
+        )
+        if not changed:
+            raise ConflictError("这份收文刚被他人修改过。您填写的内容仍在表单中，请核对后再保存。")
+        doc = IncomingDocument.get_by_id(doc_id)
+        Flow.update(title=doc.title, secrecy=doc.secrecy, urgency=doc.urgency).where(
+            (Flow.kind == KIND) & (Flow.record_id == doc.id)
+        ).execute()
+        audit.record(actor, "incoming.update", "incoming_document", doc.id, before,
+                     audit.snapshot(doc))
+    return doc
+
+
+def _set_state(actor: Actor, doc: IncomingDocument, state: str, **extra: Any) -> None:
+    before = audit.snapshot(doc)
+    IncomingDocument.update(state=state, updated_at=actor.now, version=IncomingDocument.version + 1,
+                            **extra).where(IncomingDocument.id == doc.id).execute()
+    doc = IncomingDocument.get_by_id(doc.id)
+    audit.record(actor, f"incoming.{state}", "incoming_document", doc.id, before,
+                 audit.snapshot(doc))
+
+
+def _task(task_id: int) -> Task:
+    task = Task.get_or_none(Task.id == task_id)
+    if task is None:
+        raise NotFound(f"task {task_id}")
+    return task
+
+
+def _doc_of(task: Task) -> IncomingDocument:
+    return IncomingDocument.get_by_id(task.flow.record_id)
+
+
+# ---------------------------------------------------------------------------- intake
+
+
+def decide_intake(actor: Actor, task_id: int, decision: str, reason: str, *,
+                  transfer_unit: Any = None) -> IncomingDocument:
+    """受理 / 转办 / 退文, each with its reason recorded (Supp. §1(二) last paragraph)."""
+    task = _task(task_id)
+    if task.step != "初审":
+        raise ValidationError("受理决定", "这份收文已经做过受理决定")
+    require_act(actor.person, task)
+    if decision not in INTAKE_DECISIONS:
+        raise ValidationError("受理决定", "应为 受理、转办、退文 之一")
+    reason = _text({"r": reason}, "r", "理由", required=decision != "受理")
+    doc = _doc_of(task)
+    unit = _unit(transfer_unit, "转办单位") if decision == "转办" else None
+    if decision == "转办" and unit is None:
+        unit = doc.remit_unit
+        if unit is None:
+            raise ValidationError("转办单位", "转办要选择承办部门")
+    warnings = intake_warnings(doc)
+    warning_text = "；".join(f"({w.code}) {w.message}" for w in warnings)
+    f = task.flow
+    with database.atomic():
+        flow.complete(actor, task, f"{decision}：{reason}".rstrip("："))
+        if decision == "受理":
+            _set_state(actor, doc, states.SIGNING, intake=decision, intake_reason=reason,
+                       intake_warnings=warning_text)
+            head = org.director()
+            if head is None:
+                raise ValidationError("主任", "组织机构中没有办公室主任")
+            flow.hand_out(actor, f, "签批", [flow.Hand(person=head)],
+                          due=step_due("签批", actor.today, doc.due))
+        elif decision == "转办":
+            _set_state(actor, doc, states.TRANSFERRED, intake=decision, intake_reason=reason,
+                       intake_warnings=warning_text, transfer_unit=unit)
+            flow.record_done(actor, f, "告知来文单位",
+                             f"已转{unit.short}办理，告知{doc.from_name}与承办部门联系")
+            leader = org.portfolio_leader(unit)
+            if leader is not None:
+                holder, acting_for = org.stand_in(leader, actor.now)
+                flow.hand_out(actor, f, "阅知",
+                              [flow.Hand(person=holder, acting_for=acting_for,
+                                         note=f"转办抄件：已转{unit.short}办理")],
+                              due=step_due("阅签", actor.today, doc.due))
+            else:
+                flow.close(actor, f, "transferred")
+        else:
+            _set_state(actor, doc, states.RETURNED, intake=decision, intake_reason=reason,
+                       intake_warnings=warning_text, closed_at=actor.now)
+            flow.close(actor, f, "returned")
+    return IncomingDocument.get_by_id(doc.id)
+
+
+# ---------------------------------------------------------------------------- readers
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A proposed reader: a person or a section, with the action asked of them."""
+
+    action: str
+    person: Person | None = None
+    section: Section | None = None
+
+    def label(self) -> str:
+        who = self.person.name if self.person else self.section.name
+        return f"{who}（{self.action}）"
+
+
+def suggest_readers(doc: IncomingDocument) -> list[Reader]:
+    """By the leaders' portfolios (Part 3 §15): the unit's 分管领导; major matters to the 区长."""
+    action = "阅办" if doc.is_request or doc.doc_kind == "请示" else "阅签"
+    out: list[Reader] = []
+    if doc.addressed_leader_id is not None:
+        out.append(Reader(action, person=doc.addressed_leader))
+    if doc.from_unit_id is not None:
+        leader = org.portfolio_leader(doc.from_unit)
+        if leader is not None and all(r.person != leader for r in out):
+            out.append(Reader(action, person=leader))
+    if doc.major:
+        head = org.by_rank("区长")
+        if head is not None and all(r.person != head for r in out):
+            out.append(Reader("阅签", person=head))
+    return out
+
+
+def _hands(actor: Actor, readers: list[Reader], doc: IncomingDocument) -> list[flow.Hand]:
+    if not readers:
+        raise ValidationError("阅件人", "至少选择一位阅件人")
+    hands: list[flow.Hand] = []
+    seen: set[tuple[str, int]] = set()
+    for reader in readers:
+        if reader.action not in READER_ACTIONS:
+            raise ValidationError("阅件方式", f"应为 {'、'.join(READER_ACTIONS)} 之一")
+        if reader.person is not None:
+            holder, acting_for = org.stand_in(reader.person, actor.now)
+            if not can_view(holder, doc.secrecy):
+                raise ValidationError("阅件人", f"{holder.name}的密级权限不够阅读此件")
+            key = ("p", holder.id)
+            hand = flow.Hand(person=holder, acting_for=acting_for, step=reader.action)
+        else:
+            key = ("s", reader.section.id)
+            hand = flow.Hand(section=reader.section, step=reader.action)
+        if key not in seen:
+            seen.add(key)
+            hands.append(hand)
+    return hands
+
+
+def sign(actor: Actor, task_id: int, opinion: str, readers: list[Reader]) -> IncomingDocument:
+    """主任签批: the opinion, and the readers it names (Supp. §2(一))."""
+    task = _task(task_id)
+    if task.step != "签批":
+        raise ValidationError("签批", "这一步不是主任签批")
+    require_act(actor.person, task)
+    opinion = _text({"o": opinion}, "o", "签批意见", required=True)
+    doc = _doc_of(task)
+    hands = _hands(actor, readers, doc)
+    with database.atomic():
+        flow.complete(actor, task, opinion)
+        _set_state(actor, doc, states.READING)
+        flow.hand_out(actor, task.flow, "阅签", hands,
+                      due=step_due(hands[0].step, actor.today, doc.due))
+    return IncomingDocument.get_by_id(doc.id)
+
+
+def reader_return(actor: Actor, task_id: int, opinion: str) -> IncomingDocument:
+    """阅签/阅办/传阅 done: back to 秘书科 once the whole round has returned it."""
+    task = _task(task_id)
+    if task.step not in READER_ACTIONS + ("阅知",):
+        raise ValidationError("阅件", "这一步不是阅件")
+    require_act(actor.person, task)
+    opinion = _text({"o": opinion}, "o", "阅办意见", required=task.step == "阅办")
+    doc = _doc_of(task)
+    with database.atomic():
+        flow.complete(actor, task, opinion or "已阅")
+        if flow.round_open(task.flow, task.round) == 0:
+            if task.step == "阅知":
+                flow.close(actor, task.flow, "transferred")
+            else:
+                _set_state(actor, doc, states.SORTING)
+                flow.hand_out(actor, task.flow, "分送",
+                              [flow.Hand(section=org.section("mishu"))],
+                              due=step_due("分送", actor.today, doc.due))
+    return IncomingDocument.get_by_id(doc.id)
+
+
+def send_on(actor: Actor, task_id: int, note: str, readers: list[Reader]) -> IncomingDocument:
+    """秘书科 records the opinions and sends it on to the next readers (Supp. §2(二))."""
+    task = _task(task_id)
+    if task.step != "分送":
+        raise ValidationError("分送", "这一步不是分送")
+    require_act(actor.person, task)
+    doc = _doc_of(task)
+    hands = _hands(actor, readers, doc)
+    note = _text({"n": note}, "n", "分送说明")
+    with database.atomic():
+        flow.complete(actor, task, note or "按批示意见分送")
+        _set_state(actor, doc, states.READING)
+        flow.hand_out(actor, task.flow, "阅签", hands,
+                      due=step_due(hands[0].step, actor.today, doc.due))
+    return IncomingDocument.get_by_id(doc.id)
+
+
+def circulate(actor: Actor, doc_id: int, people: list[Person], note: str = "") -> int:
+    """传阅 to many readers at once, beside whatever else is under way; returns how many."""
+    require_secretariat(actor.person)
+    doc = IncomingDocument.get_by_id(doc_id)
+    f = flow.flow_of(KIND, doc.id)
+    if f.state != "open":
+        raise ValidationError("传阅", "这份收文已经办结")
+    hands = _hands(actor, [Reader("传阅", person=p) for p in people], doc)
+    note = _text({"n": note}, "n", "传阅说明")
+    hands = [flow.Hand(person=h.person, acting_for=h.acting_for, step="传阅", note=note)
+             for h in hands]
+    with database.atomic():
+        flow.hand_out(actor, f, "传阅", hands, due=step_due("传阅", actor.today, doc.due))
+        if doc.state in (states.SORTING, states.SIGNING):
+            pass
+        elif doc.state != states.READING:
+            _set_state(actor, doc, states.READING)
+    return len(hands)
+
+
+def close(actor: Actor, task_id: int, note: str) -> IncomingDocument:
+    """办结: the 分送 step closes the matter and hands 归档 to 秘书科."""
+    task = _task(task_id)
+    if task.step != "分送":
+        raise ValidationError("办结", "只能在分送这一步办结")
+    require_act(actor.person, task)
+    doc = _doc_of(task)
+    note = _text({"n": note}, "n", "办结说明")
+    with database.atomic():
+        flow.complete(actor, task, note or "办结")
+        flow.cancel_waiting(actor, task.flow)
+        _set_state(actor, doc, states.CLOSED, closed_at=actor.now)
+        flow.hand_out(actor, task.flow, "归档", [flow.Hand(section=org.section("mishu"))],
+                      due=step_due("归档", actor.today, None))
+    return IncomingDocument.get_by_id(doc.id)
+
+
+def archive(actor: Actor, task_id: int, retention: str) -> IncomingDocument:
+    """归档 with 保管期限; 档号 by DA/T 22-2015 (全宗号-门类·年度-期限-件号)."""
+    task = _task(task_id)
+    if task.step != "归档":
+        raise ValidationError("归档", "这一步不是归档")
+    require_act(actor.person, task)
+    choices = tuple(rule("incoming", "retention", default=["永久", "30年", "10年"]))
+    if retention not in choices:
+        raise ValidationError("保管期限", f"应为 {'、'.join(choices)} 之一")
+    doc = _doc_of(task)
+    code = {"永久": "Y", "30年": "D30", "10年": "D10"}.get(retention, retention)
+    with database.atomic():
+        piece = next_number(f"archive-{code}", doc.year)
+        archive_no = f"{rule('incoming', 'fonds', default='J001-WS')}·{doc.year}-{code}-{piece:04d}"
+        flow.complete(actor, task, f"归档 {archive_no}")
+        _set_state(actor, doc, states.ARCHIVED, retention=retention, archive_no=archive_no)
+        flow.close(actor, task.flow, "archived")
+    return IncomingDocument.get_by_id(doc.id)
+
+
+def remind(actor: Actor, task_id: int, note: str = "") -> None:
+    task = _task(task_id)
+    flow.remind(actor, task, _text({"n": note}, "n", "催办说明"))
+
+
+def lend(actor: Actor, doc_id: int, borrower: Person, days: int | None = None) -> Loan:
+    """借阅登记 of an archived document; the borrower must be cleared for it."""
+    require_secretariat(actor.person)
+    doc = IncomingDocument.get_by_id(doc_id)
+    if doc.state != states.ARCHIVED:
+        raise ValidationError("借阅", "只有已归档的文件可以借阅")
+    if not can_view(borrower, doc.secrecy):
+        raise ValidationError("借阅人", f"{borrower.name}的密级权限不够")
+    days = days or int(rule("incoming", "loan_days", default=14))
+    with database.atomic():
+        loan = Loan.create(document=doc, borrower=borrower, lent_at=actor.now,
+                           due_back=actor.today + timedelta(days=days))
+        audit.record(actor, "incoming.lend", "loan", loan.id, after=audit.snapshot(loan))
+    return loan
+
+
+def return_loan(actor: Actor, loan_id: int) -> Loan:
+    require_secretariat(actor.person)
+    with database.atomic():
+        loan = Loan.get_by_id(loan_id)
+        if loan.returned_at is not None:
+            raise ValidationError("归还", "这次借阅已经归还")
+        before = audit.snapshot(loan)
+        loan.returned_at = actor.now
+        loan.save()
+        audit.record(actor, "incoming.return", "loan", loan.id, before, audit.snapshot(loan))
+    return loan
+
+
+# ---------------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    id: int
+    number: str
+    title: str
+    from_name: str
+    urgency: str
+    secrecy: int
+    state: str
+    received_on: date
+    due: date | None
+    holders: str
+
+
+def register_page(actor: Actor, *, year: int | None = None, state: str | None = None,
+                  text: str = "", before_id: int | None = None,
+                  limit: int = 200) -> list[RegisterRow]:
+    """One page of the 收文 register, newest first, keyset-paged by id; titles redacted."""
+    person = actor.person
+    D = IncomingDocument
+    q = D.select(D.id, D.number, D.title, D.from_name, D.urgency, D.secrecy, D.state,
+                 D.received_on, D.due)
+    if year:
+        q = q.where(D.year == year)
+    if state:
+        q = q.where(D.state == state)
+    if text:
+        like = f"%{text}%"
+        q = q.where(((D.title ** like) & (D.secrecy <= person.clearance))
+                    | (D.number ** like) | (D.from_name ** like))
+    if before_id is not None:
+        q = q.where(D.id < before_id)
+    rows = list(q.order_by(D.id.desc()).limit(limit))
+    holders = _holders_by_record([r.id for r in rows])
+    out = []
+    for r in rows:
+        title = r.title if can_view(person, r.secrecy) else f"【{SECRECY_LEVELS[r.secrecy]}】（无权查看标题）"
+        out.append(RegisterRow(r.id, r.number, title, r.from_name, r.urgency, r.secrecy,
+                               r.state, r.received_on, r.due, holders.get(r.id, "")))
+    return out
+
+
+def _holders_by_record(ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    q = (
+        Task.select(Flow.record_id, fn.COUNT(Task.id).alias("n"),
+                    fn.MIN(fn.COALESCE(Person.name, Section.name)).alias("who"))
+        .join(Flow)
+        .switch(Task).join(Person, JOIN.LEFT_OUTER, on=(Task.holder == Person.id))
+        .switch(Task).join(Section, JOIN.LEFT_OUTER, on=(Task.holder_section == Section.id))
+        .where((Flow.kind == KIND) & Flow.record_id.in_(ids) & (Task.state == WAITING))
+        .group_by(Flow.record_id)
+        .tuples()
+    )
+    return {rid: (who if n == 1 else f"{who}等{n}人") for rid, n, who in q}
+
+
+@dataclass(frozen=True)
+class ReadingStatus:
+    total: int
+    read: int
+    done: int
+    waiting: list[Task]
+
+
+def reading_status(doc: IncomingDocument) -> ReadingStatus:
+    """For the sender: of the current readers, who has read it, who has returned it, who holds it."""
+    f = flow.flow_of(KIND, doc.id)
+    tasks = [t for t in flow.timeline(f) if t.step in READER_ACTIONS]
+    return ReadingStatus(
+        total=len(tasks),
+        read=sum(1 for t in tasks if t.read_at is not None),
+        done=sum(1 for t in tasks if t.state in (DONE, RETURNED)),
+        waiting=[t for t in tasks if t.state == WAITING],
+    )
+
+
+def current_task_for(actor: Actor, doc: IncomingDocument) -> Task | None:
+    """The waiting task of this document the actor may act on now, if any."""
+    f = flow.flow_of(KIND, doc.id)
+    person = actor.person
+    q = Task.select().where(
+        (Task.flow == f) & (Task.state == WAITING)
+        & ((Task.holder == person) | (Task.holder.is_null() & (Task.holder_section == person.section)))
+    ).order_by(Task.id)
+    return q.first()
+
+
+def stats(year: int) -> dict[str, int]:
+    D = IncomingDocument
+    return dict(D.select(D.state, fn.COUNT(D.id)).where(D.year == year).group_by(D.state).tuples())

@@ -1,0 +1,171 @@
+"""The organisation: loading it from data/, and the questions every module asks of it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from govdesk.models import (
+    SECRECY_LEVELS,
+    Absence,
+    Oversight,
+    Person,
+    Portfolio,
+    Section,
+    Unit,
+)
+from govdesk.services.errors import NotFound
+from govdesk.services.pinyin import matches, pinyin_keys
+from govdesk.services.rules import load_toml
+from govdesk.services.schema import get_meta, set_meta
+
+# Keys 1–6 follow this order (issue: 秘书科, 综合调研科, 跟线秘书, 信息科, 督查室, 接待办).
+DESK_SECTIONS = ("mishu", "diaoyan", "line", "xinxi", "ducha", "jiedai")
+LINE_SECTIONS = ("ban1", "ban2")
+VICE_RANKS = ("常务副区长", "副区长")
+LEADER_RANKS = ("区长", "常务副区长", "副区长")
+
+
+def organisation_table() -> dict[str, Any]:
+    return load_toml("organisation.toml")
+
+
+def load_organisation(table: dict[str, Any] | None = None) -> None:
+    """Fill an empty database's organisation from the TOML table (inside a transaction)."""
+    table = table or organisation_table()
+    for key, value in table.get("district", {}).items():
+        set_meta(f"district.{key}", str(value))
+    for order, row in enumerate(table["sections"], start=1):
+        Section.create(code=row["code"], name=row["name"], order=order)
+    units: dict[str, Unit] = {}
+    for row in table["units"]:
+        full, initials = pinyin_keys(row["short"])
+        units[row["code"]] = Unit.create(
+            code=row["code"],
+            name=row["name"],
+            short=row["short"],
+            kind=row["kind"],
+            level=row["level"],
+            key_enterprise=row.get("key_enterprise", False),
+            party=row.get("party", False),
+            pinyin=full,
+            initials=initials,
+        )
+    for row in table["units"]:
+        if row.get("supervisor"):
+            unit = units[row["code"]]
+            unit.supervisor = units[row["supervisor"]]
+            unit.save()
+    sections = {s.code: s for s in Section.select()}
+    people: dict[str, Person] = {}
+    for row in table["people"]:
+        full, initials = pinyin_keys(row["name"])
+        people[row["login"]] = Person.create(
+            login=row["login"],
+            name=row["name"],
+            section=sections[row["section"]],
+            post=row["post"],
+            rank=row.get("rank"),
+            clearance=SECRECY_LEVELS.index(row.get("clearance", "无")),
+            phone=row.get("phone", ""),
+            active=row.get("active", True),
+            admin=row.get("admin", False),
+            pinyin=full,
+            initials=initials,
+        )
+    for row in table["people"]:
+        person = people[row["login"]]
+        if row.get("follows"):
+            person.follows = people[row["follows"]]
+            person.save()
+        for code in row.get("portfolio", []):
+            Portfolio.create(leader=person, unit=units[code])
+        for code in row.get("oversees", []):
+            Oversight.create(deputy=person, section=sections[code])
+
+
+def district(key: str, default: str = "") -> str:
+    return get_meta(f"district.{key}", default) or default
+
+
+def person_by_login(login: str) -> Person:
+    person = Person.get_or_none(Person.login == login)
+    if person is None:
+        raise NotFound(login)
+    return person
+
+
+def section(code: str) -> Section:
+    return Section.get(Section.code == code)
+
+
+def leaders() -> list[Person]:
+    """区长, 常务副区长, then the 副区长 — the order of the weekly schedule sheet."""
+    order = {rank: i for i, rank in enumerate(LEADER_RANKS)}
+    rows = Person.select().where(Person.rank.in_(LEADER_RANKS) & Person.active)
+    return sorted(rows, key=lambda p: (order[p.rank], p.id))
+
+
+def by_rank(rank: str) -> Person | None:
+    return (
+        Person.select().where((Person.rank == rank) & Person.active).order_by(Person.id).first()
+    )
+
+
+def director() -> Person | None:
+    return by_rank("主任")
+
+
+def away_on(person: Person, when: datetime) -> Absence | None:
+    return (
+        Absence.select()
+        .where((Absence.person == person) & (Absence.start <= when) & (Absence.end >= when))
+        .order_by(Absence.start)
+        .first()
+    )
+
+
+def acting_head(when: datetime) -> tuple[Person, Person | None]:
+    """Who takes work meant for the 区长 at ``when``: (holder, acting_for or None) — Part 1 §7."""
+    head = by_rank("区长")
+    if head is None:
+        raise NotFound("区长")
+    absence = away_on(head, when)
+    if absence is None:
+        return head, None
+    acting = absence.acting or by_rank("常务副区长")
+    return (acting, head) if acting else (head, None)
+
+
+def stand_in(person: Person, when: datetime) -> tuple[Person, Person | None]:
+    """Route to ``person``, or to the acting head when the 区长 is away."""
+    if person.rank == "区长":
+        return acting_head(when)
+    return person, None
+
+
+def portfolio_leader(unit: Unit) -> Person | None:
+    row = (
+        Portfolio.select(Portfolio, Person)
+        .join(Person)
+        .where((Portfolio.unit == unit) & Person.active)
+        .first()
+    )
+    return row.leader if row else None
+
+
+def pick_people(query: str, limit: int = 20) -> list[Person]:
+    rows = Person.select().where(Person.active).order_by(Person.id)
+    return [p for p in rows if matches(query, p.name, p.pinyin, p.initials)][:limit]
+
+
+def pick_units(query: str, limit: int = 20) -> list[Unit]:
+    rows = Unit.select().order_by(Unit.id)
+    return [
+        u for u in rows if matches(query, u.short + u.name, u.pinyin, u.initials)
+    ][:limit]
+
+
+def people_lines() -> list[str]:
+    rows = Person.select(Person, Section).join(Section).order_by(Section.order, Person.id)
+    return [f"{p.login}\t{p.name}\t{p.section.name}\t{p.post}" for p in rows]

@@ -1,0 +1,19 @@
+"""Pinyin keys for pickers: typing `zsq` or `zhang` finds 张三强, as users expect."""
+
+from __future__ import annotations
+
+from pypinyin import Style, lazy_pinyin
+
+
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """(full pinyin without spaces, initials), both lowercase."""
+    full = lazy_pinyin(text, errors="ignore")
+    initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(full).lower(), "".join(initials).lower()
+
+
+def matches(query: str, text: str, full: str, initials: str) -> bool:
+    q = query.strip().lower()
+    if not q:
+        return True
+    return q in text.lower() or full.startswith(q) or initials.startswith(q) or q in full

@@ -1,0 +1,78 @@
+"""Leaders' weeks: what each does, who is away, who acts (SPEC §2, §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from govdesk.models import Absence, Person, ScheduleEntry, database
+from govdesk.services import audit, org
+from govdesk.services.context import Actor
+from govdesk.services.errors import ValidationError
+
+
+def week_of(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+@dataclass
+class LeaderWeek:
+    leader: Person
+    entries: list[ScheduleEntry] = field(default_factory=list)
+    absences: list[Absence] = field(default_factory=list)
+    away_now: Absence | None = None
+    acting: Person | None = None  # who acts for the 区长 while away
+
+
+def leader_weeks(today: date, now: datetime | None = None) -> list[LeaderWeek]:
+    monday, sunday = week_of(today)
+    start = datetime.combine(monday, time.min)
+    end = datetime.combine(sunday, time.max)
+    now = now or datetime.combine(today, time(9))
+    people = org.leaders()
+    ids = [p.id for p in people]
+    weeks = {p.id: LeaderWeek(p) for p in people}
+    for e in (ScheduleEntry.select().where(
+            ScheduleEntry.person.in_(ids) & (ScheduleEntry.start >= start)
+            & (ScheduleEntry.start <= end)).order_by(ScheduleEntry.start)):
+        weeks[e.person_id].entries.append(e)
+    for a in (Absence.select().where(
+            Absence.person.in_(ids) & (Absence.start <= end) & (Absence.end >= start))
+            .order_by(Absence.start)):
+        week = weeks[a.person_id]
+        week.absences.append(a)
+        if a.start <= now <= a.end:
+            week.away_now = a
+            if week.leader.rank == "区长":
+                week.acting = org.acting_head(now)[0]
+    return [weeks[p.id] for p in people]
+
+
+def add_entry(actor: Actor, person: Person, start: datetime, end: datetime, title: str,
+              place: str = "") -> ScheduleEntry:
+    if not title.strip():
+        raise ValidationError("事项", "不能为空")
+    if end <= start:
+        raise ValidationError("结束时间", "应晚于开始时间")
+    with database.atomic():
+        entry = ScheduleEntry.create(person=person, start=start, end=end, title=title.strip(),
+                                     place=place.strip())
+        audit.record(actor, "schedule.add", "schedule_entry", entry.id,
+                     after=audit.snapshot(entry))
+    return entry
+
+
+def add_absence(actor: Actor, person: Person, start: datetime, end: datetime, *,
+                destination: str = "", reason: str = "", contact: str = "",
+                documents_via: str = "", acting: Person | None = None) -> Absence:
+    if end <= start:
+        raise ValidationError("返回时间", "应晚于离开时间")
+    if person.rank == "区长" and acting is None:
+        acting = org.by_rank("常务副区长")  # Part 1 §7
+    with database.atomic():
+        absence = Absence.create(person=person, start=start, end=end, destination=destination,
+                                 reason=reason, contact=contact, documents_via=documents_via,
+                                 acting=acting)
+        audit.record(actor, "absence.add", "absence", absence.id, after=audit.snapshot(absence))
+    return absence

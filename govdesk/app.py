@@ -1,0 +1,164 @@
+"""The Textual application: modes (Home + six sections), global keys, palette, live refresh."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+
+from govdesk import config
+from govdesk.i18n import set_language, t
+from govdesk.messages import DataChanged
+from govdesk.models import Person, data_version
+from govdesk.screens.help import HelpScreen
+from govdesk.screens.home import HomeScreen
+from govdesk.screens.sections import (
+    InformationScreen,
+    LineSecretariesScreen,
+    ReceptionScreen,
+    ResearchScreen,
+    SupervisionScreen,
+)
+from govdesk.screens.secretariat import SecretariatScreen
+from govdesk.screens.settings import SettingsScreen
+from govdesk.services import audit
+from govdesk.services import inbox as inbox_service
+from govdesk.services.context import Actor
+
+# Keys 1–6, in this order (issue #2 / DESIGN "Sections as modes").
+SECTION_MODES = [
+    ("mishu", "秘书科"),
+    ("diaoyan", "综合调研科"),
+    ("line", None),
+    ("xinxi", "信息科"),
+    ("ducha", "督查室"),
+    ("jiedai", "接待办"),
+]
+
+POLL_SECONDS = 0.5
+
+
+class SectionCommands(Provider):
+    """Palette entries: go to Home or any section, help, settings."""
+
+    def _commands(self):
+        app: GovDesk = self.app  # type: ignore[assignment]
+        yield t("app.go_home"), partial(app.switch_mode, "home")
+        for code, _ in SECTION_MODES:
+            yield t("app.go_section", name=app.mode_title(code)), partial(app.switch_mode, code)
+        yield t("app.help"), app.action_help
+        yield t("app.settings"), app.action_settings
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, callback in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback)
+
+    async def discover(self) -> Hits:
+        for text, callback in self._commands():
+            yield Hit(1, text, callback)
+
+
+class GovDesk(App):
+    TITLE = "govdesk"
+    COMMANDS = App.COMMANDS | {SectionCommands}
+    MODES = {
+        "home": HomeScreen,
+        "mishu": SecretariatScreen,
+        "diaoyan": ResearchScreen,
+        "line": LineSecretariesScreen,
+        "xinxi": InformationScreen,
+        "ducha": SupervisionScreen,
+        "jiedai": ReceptionScreen,
+    }
+    BINDINGS = [
+        Binding("0", "switch_mode('home')", t("app.home"), show=False, id="go-home"),
+        *[
+            Binding(str(i), f"switch_mode('{code}')", code, show=False, id=f"go-{code}")
+            for i, (code, _) in enumerate(SECTION_MODES, start=1)
+        ],
+        Binding("f1,question_mark", "help", t("app.help"), id="help"),
+        Binding("f2", "settings", t("app.settings"), id="settings"),
+        Binding("ctrl+q", "quit", t("app.quit"), id="quit"),
+    ]
+
+    def __init__(self, person: Person, db_target: str = "", *, now=None, poll: bool = True):
+        language = config.load().get("language")
+        if language:
+            set_language(str(language))
+        super().__init__()
+        self.person = person
+        self.db_target = db_target
+        self._now = now  # tests pin the clock
+        self._poll = poll
+        self._data_version = -1
+        self._change_id = 0
+
+    def actor(self) -> Actor:
+        return Actor(self.person, self._now() if callable(self._now) else (self._now or datetime.now()))
+
+    def mode_title(self, code: str) -> str:
+        for key, name in SECTION_MODES:
+            if key == code:
+                return name or t("app.line")
+        return t("app.home")
+
+    def on_mount(self) -> None:
+        self.title = t("app.title")
+        self._data_version = data_version()
+        self._change_id = audit.latest_id()
+        self.update_subtitle()
+        self.switch_mode("home")
+        if self._poll:
+            self.set_interval(POLL_SECONDS, self.poll_changes)
+
+    def update_subtitle(self) -> None:
+        actor = self.actor()
+        self.sub_title = t("app.subtitle", name=self.person.name,
+                           section=self.person.section.name, post=self.person.post,
+                           n=inbox_service.inbox_count(actor))
+
+    def poll_changes(self) -> None:
+        """PRAGMA data_version moves when another connection commits; then read what changed."""
+        version = data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        self.notify_changes()
+
+    def notify_changes(self) -> None:
+        changes = audit.changes_since(self._change_id)
+        if not changes:
+            return
+        self._change_id = changes[-1][0]
+        self.update_subtitle()
+        self.screen.post_message(DataChanged(frozenset(table for _, table, _ in changes)))
+
+    def action_help(self) -> None:
+        screen = self.screen
+        rows = []
+        seen = set()
+        for binding in list(screen.BINDINGS) + list(self.BINDINGS):
+            if isinstance(binding, tuple):
+                continue
+            if binding.description and binding.key not in seen:
+                seen.add(binding.key)
+                rows.append((binding.key.replace("question_mark", "?"), binding.description))
+        title = screen.sub_title or self.mode_title(self.current_mode)
+        self.push_screen(HelpScreen(title, rows, t("help.sections")))
+
+    def action_settings(self) -> None:
+        def done(language: str | None) -> None:
+            if language:
+                set_language(language)
+                self.notify(t("app.language_saved", name=language))
+                self.title = t("app.title")
+                self.update_subtitle()
+                self.screen.post_message(DataChanged(frozenset()))
+
+        self.push_screen(SettingsScreen(), done)

@@ -1,0 +1,13 @@
+"""Messages screens exchange instead of calling each other."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class DataChanged(Message):
+    """Something was committed (by this user or another process); tables lists what."""
+
+    def __init__(self, tables: frozenset[str]):
+        super().__init__()
+        self.tables = tables

@@ -1,0 +1,1 @@
+"""One screen per section plus Home; detail screens open over their section."""

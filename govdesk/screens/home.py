@@ -1,0 +1,147 @@
+"""Home: my inbox, deadlines, and the leaders' week (SPEC §2)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Label
+
+from govdesk.i18n import t
+from govdesk.screens import registry
+from govdesk.screens.base import DeskScreen
+from govdesk.services import inbox as inbox_service
+from govdesk.services.schedule import leader_weeks, week_of
+from govdesk.widgets import badge
+
+
+def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
+    holder = item.holder
+    if item.acting_for:
+        holder += f"（{t('common.acting')}{item.acting_for}）"
+    if item.reminders:
+        holder += f" {t('common.reminded', n=item.reminders)}"
+    cells = [badge.deadline(item.label, item.due), badge.urgency(item.urgency), item.step,
+             item.title]
+    if with_holder:
+        cells.append(holder)
+    elif item.reminders or item.acting_for:
+        cells.append(holder)
+    else:
+        cells.append("")
+    return cells
+
+
+class HomeScreen(DeskScreen):
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("enter", "open_item", t("home.open"), show=True),
+        Binding("r", "refresh", t("home.refresh"), show=True),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="home"):
+            yield Label(id="inbox-title", classes="panel-title")
+            yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
+            yield Label(id="deadlines-title", classes="panel-title")
+            yield DataTable(id="deadlines", cursor_type="row", zebra_stripes=True)
+            yield Label(id="schedule-title", classes="panel-title")
+            yield DataTable(id="schedule", cursor_type="row")
+
+    def on_mount(self) -> None:
+        cols = [t("home.col_due"), t("home.col_urgency"), t("home.col_step"),
+                t("home.col_title"), t("home.col_note")]
+        self.query_one("#inbox", DataTable).add_columns(*cols)
+        self.query_one("#deadlines", DataTable).add_columns(*cols[:4], t("home.col_holder"))
+        super().on_mount()
+        self.query_one("#inbox", DataTable).focus()
+
+    def refresh_data(self) -> None:
+        actor = self.actor
+        self._fill_inbox(actor)
+        self._fill_deadlines(actor)
+        self._fill_schedule(actor)
+
+    def _fill(self, table: DataTable, items, *, with_holder: bool) -> None:
+        keep = table.cursor_row
+        table.clear()
+        for item in items:
+            table.add_row(*item_cells(item, with_holder=with_holder), key=str(item.task_id))
+        self._items.update({str(i.task_id): i for i in items})
+        if items:
+            table.move_cursor(row=min(keep, len(items) - 1))
+
+    def _fill_inbox(self, actor) -> None:
+        self._items: dict[str, inbox_service.InboxItem] = {}
+        items = inbox_service.inbox(actor)
+        self.query_one("#inbox-title", Label).update(t("home.inbox_title", n=len(items)))
+        self._fill(self.query_one("#inbox", DataTable), items, with_holder=False)
+
+    def _fill_deadlines(self, actor) -> None:
+        items = inbox_service.deadlines(actor)
+        count = {label: sum(1 for i in items if i.label == label)
+                 for label in (inbox_service.OVERDUE, inbox_service.TODAY, inbox_service.SOON)}
+        title = t("home.deadlines_title", overdue=count[inbox_service.OVERDUE],
+                  today=count[inbox_service.TODAY], soon=count[inbox_service.SOON])
+        from govdesk.services.policy import sees_all_deadlines
+
+        if sees_all_deadlines(actor.person):
+            title += t("home.deadlines_all")
+        self.query_one("#deadlines-title", Label).update(title)
+        self._fill(self.query_one("#deadlines", DataTable), items, with_holder=True)
+
+    def _fill_schedule(self, actor) -> None:
+        table = self.query_one("#schedule", DataTable)
+        monday, sunday = week_of(actor.today)
+        self.query_one("#schedule-title", Label).update(
+            t("home.schedule_title", start=f"{monday:%m-%d}", end=f"{sunday:%m-%d}"))
+        table.clear(columns=True)
+        days = [monday + timedelta(days=i) for i in range(7)]
+        weeks = leader_weeks(actor.today, actor.now)
+        show = [d for d in days if d.weekday() < 5 or any(
+            e.start.date() == d for w in weeks for e in w.entries)]
+        table.add_column(t("home.col_leader"), width=12)
+        table.add_column(t("home.col_status"), width=28)
+        for d in show:
+            table.add_column(f"{t(f'home.weekday_{d.weekday()}')} {d:%m-%d}", width=26)
+        for week in weeks:
+            leader = f"{week.leader.rank} {week.leader.name}"
+            if week.away_now:
+                a = week.away_now
+                status = Text(f"{t('home.away')} {a.start:%m-%d}–{a.end:%m-%d} {a.destination}",
+                              style="bold yellow")
+                if week.acting:
+                    status.append(f" {t('home.acting_by', name=week.acting.name)}")
+            else:
+                status = Text(t("home.present"))
+            cells = []
+            for day in show:
+                entries = [e for e in week.entries if e.start.date() == day]
+                away = any(a.start.date() <= day <= a.end.date() for a in week.absences)
+                text = "；".join(f"{e.start:%H:%M} {e.title}" for e in entries)
+                if away:
+                    text = f"[{t('home.away')}] {text}"
+                cells.append(text)
+            table.add_row(leader, status, *cells, key=str(week.leader.id))
+
+    def action_open_item(self) -> None:
+        focused = self.focused
+        if not isinstance(focused, DataTable) or focused.id not in ("inbox", "deadlines"):
+            return
+        if not focused.row_count:
+            return
+        key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        item = self._items.get(key)
+        if item is not None:
+            registry.open_record(self.app, item.kind, item.record_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id in ("inbox", "deadlines"):
+            event.stop()
+            self.action_open_item()
+
+    def action_refresh(self) -> None:
+        self.refresh_data()

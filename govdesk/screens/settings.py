@@ -1,0 +1,44 @@
+"""Settings: the UI language, saved to the user's TOML config."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Select
+
+from govdesk import config
+from govdesk.i18n import LANGUAGES, language, t
+
+
+class SettingsScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", t("common.cancel"))]
+    DEFAULT_CSS = """
+    SettingsScreen { align: center middle; }
+    SettingsScreen > Vertical { width: 60; height: auto; border: thick $primary;
+                                background: $surface; padding: 1 2; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("settings.title"), classes="panel-title")
+            yield Label(t("settings.language"))
+            yield Select([(name, code) for code, name in LANGUAGES.items()], value=language(),
+                         allow_blank=False, id="language")
+            yield Button(t("settings.save"), variant="primary", id="save")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+
+    def action_save(self) -> None:
+        value = self.query_one("#language", Select).value
+        if value is Select.NULL:
+            return
+        path = config.save({"language": value})
+        self.app.notify(t("settings.saved_to", path=str(path)))
+        self.dismiss(str(value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Reusable Textual pieces; none of them writes to the database."""

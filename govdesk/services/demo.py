@@ -58,10 +58,12 @@ INCOMING = [
 
 # How far each demo document has got: these cover every stage a clerk will meet.
 STAGES = [
-    "archived", "archived", "archived", "closed", "returned", "transferred",
+    "archived", "archived", "archived", "closed", "signing", "reading",
     "sorting", "reading", "reading", "reading", "circulating", "signing", "signing", "intake",
     "intake",
 ]
+# Documents whose facts call for another decision go that way instead (Supp. §1(二)).
+RETURNED_REASON = "越级请示：请先向主管单位请示"
 
 SCHEDULE_ITEMS = [
     ("参加区政府常务会议", "区行政中心三楼会议室"),
@@ -125,14 +127,20 @@ def _populate(today: date, rng: random.Random) -> None:
     count = len(INCOMING)
     for i, (unit_code, kind, title, urgency, secrecy, is_request, extra) in enumerate(INCOMING):
         stage = STAGES[i % len(STAGES)]
+        unit = Unit.get(Unit.code == unit_code)
+        if extra.get("remit_unit"):
+            stage = "transferred"
+        elif is_request and unit.kind in ("村居", "企业") and i % 2 == 0:
+            stage = "returned"
         # Older stages were received earlier; waiting ones recently, so Home has every label.
         back = {"archived": 25, "closed": 15, "returned": 10, "transferred": 8, "sorting": 6,
                 "reading": 5, "circulating": 4, "signing": 2, "intake": 0}[stage]
         back += rng.randint(0, 3) if stage not in ("intake", "signing") else 0
         if stage == "reading" and i % 3 == 0:
             back = 1  # a fresh reading round: due in the next few days
+        if stage == "signing":
+            back = 1 + i % 2  # handed to the 主任 yesterday (due today) or the day before
         received = _workdays_back(today, back)
-        unit = Unit.get(Unit.code == unit_code)
         fields = {
             "from_unit": unit, "doc_kind": kind, "title": title, "urgency": urgency,
             "secrecy": secrecy, "is_request": is_request,
@@ -153,11 +161,11 @@ def _populate(today: date, rng: random.Random) -> None:
         task = incoming.current_task_for(actor, doc)
         if stage == "returned":
             incoming.decide_intake(actor.at(_at(received, 10)), task.id, "退文",
-                                   "越级请示，请先向主管单位请示")
+                                   RETURNED_REASON)
             continue
         if stage == "transferred":
             incoming.decide_intake(actor.at(_at(received, 10)), task.id, "转办",
-                                   "属部门职权范围", transfer_unit="zjj")
+                                   "属部门职权范围，转部门办理", transfer_unit=doc.remit_unit)
             continue
         incoming.decide_intake(actor.at(_at(received, 10)), task.id, "受理", "符合受文规定")
         if stage == "signing":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from govdesk.services import inbox as inbox_service
 from govdesk.services.context import Actor
 from govdesk.services.schedule import leader_weeks
+from govdesk.services.textwidth import pad
 
 
 def _due(item: inbox_service.InboxItem) -> str:
@@ -23,7 +24,7 @@ def summary(actor: Actor) -> str:
         f"待办 {len(items)} 件",
     ]
     for item in items[:20]:
-        lines.append(f"  {_due(item):<14} {item.step:<4} {item.title}")
+        lines.append(f"  {pad(_due(item), 18)} {pad(item.step, 6)} {item.title}")
     if len(items) > 20:
         lines.append(f"  …… 另有 {len(items) - 20} 件")
     lines.append("")
@@ -34,7 +35,8 @@ def summary(actor: Actor) -> str:
         if group:
             lines.append(f"  {label} {len(group)} 件")
             for item in group[:10]:
-                lines.append(f"    {item.due:%m-%d} {item.holder} {item.step} {item.title}")
+                holder = item.holder + (f"（代{item.acting_for}）" if item.acting_for else "")
+                lines.append(f"    {item.due:%m-%d} {pad(holder, 8)} {pad(item.step, 6)} {item.title}")
     lines.append("")
     away = [w for w in leader_weeks(actor.today, actor.now) if w.away_now]
     lines.append("领导外出" if away else "领导外出：无")

@@ -19,13 +19,19 @@ EXIT_DB = 1
 EXIT_USER = 2
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USER, f"govdesk：参数有误（{message}）。用 govdesk --help 查看用法。\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", help="数据库文件路径或 postgresql:// 地址")
-    who = argparse.ArgumentParser(add_help=False)
+    who = _Parser(add_help=False)
     who.add_argument("--as", dest="as_login", metavar="LOGIN",
                      help="以他人身份登录（仅演示数据库或管理员）")
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="govdesk", parents=[common, who],
         description="区政府办公室办文办会办事桌面（键盘操作）",
     )
@@ -43,7 +49,19 @@ class CliError(Exception):
         self.code = code
 
 
+def _check_writable(target: str) -> None:
+    """The desk writes; say so now rather than fail on the first save (WAL also needs the folder)."""
+    path = Path(target).expanduser()
+    if not os.access(path, os.W_OK):
+        raise CliError(f"数据库文件 {path} 不可写，请联系管理员检查文件权限。", EXIT_DB)
+    wal = Path(str(path) + "-wal")
+    if not wal.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise CliError(f"数据库所在目录 {path.parent} 不可写，请联系管理员检查目录权限。", EXIT_DB)
+
+
 def _open(target: str, *, create: bool = False) -> None:
+    from peewee import DatabaseError as PeeweeDatabaseError
+
     from govdesk.models import open_database
     from govdesk.models.db import DatabaseOpenError, is_url
     from govdesk.services.errors import SchemaError
@@ -62,7 +80,7 @@ def _open(target: str, *, create: bool = False) -> None:
         raise CliError(str(exc), EXIT_DB) from exc
     except SchemaError as exc:
         raise CliError(str(exc), EXIT_DB) from exc
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
         raise CliError(f"无法使用数据库 {target}：{exc}", EXIT_DB) from exc
 
 
@@ -77,7 +95,9 @@ def _whoami(as_login: str | None):
 
 
 def cmd_demo(target: str, force: bool) -> int:
-    from govdesk.models.db import is_url
+    from peewee import DatabaseError as PeeweeDatabaseError
+
+    from govdesk.models.db import DatabaseOpenError, is_url
     from govdesk.services import demo
 
     if is_url(target):
@@ -99,7 +119,12 @@ def cmd_demo(target: str, force: bool) -> int:
             Path(str(p) + suffix).unlink(missing_ok=True)
     try:
         demo.build(building, date.today())
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, PeeweeDatabaseError, DatabaseOpenError, OSError) as exc:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                Path(str(building) + suffix).unlink(missing_ok=True)
+            except OSError:
+                pass
         raise CliError(f"无法写入数据库 {path}：{exc}", EXIT_DB) from exc
     building.replace(path)
     print(f"已创建演示数据库 {path}。")
@@ -130,6 +155,8 @@ def cmd_tui(target: str, as_login: str | None, *, demo_if_missing: bool) -> int:
 
     if demo_if_missing and not is_url(target) and not Path(target).expanduser().exists():
         cmd_demo(target, force=False)
+    if not is_url(target):
+        _check_writable(target)
     _open(target)
     person = _whoami(as_login)
     from govdesk.app import GovDesk

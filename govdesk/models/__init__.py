@@ -4,6 +4,7 @@ from govdesk.models.db import close_database, data_version, database, open_datab
 from govdesk.models.flow import Flow, Reminder, Task
 from govdesk.models.incoming import IncomingDocument, Loan
 from govdesk.models.meta import AuditEntry, Counter, Meta
+from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
 from govdesk.models.org import (
     SECRECY_LEVELS,
     Absence,
@@ -31,6 +32,10 @@ ALL_MODELS = [
     Reminder,
     IncomingDocument,
     Loan,
+    OutgoingDocument,
+    DraftRevision,
+    DispatchRecord,
+    ErrorRecord,
 ]
 
 __all__ = [
@@ -39,6 +44,10 @@ __all__ = [
     "Absence",
     "AuditEntry",
     "Counter",
+    "DispatchRecord",
+    "DraftRevision",
+    "ErrorRecord",
+    "OutgoingDocument",
     "Flow",
     "IncomingDocument",
     "Loan",

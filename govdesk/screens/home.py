@@ -103,8 +103,8 @@ class HomeScreen(DeskScreen):
         weeks = leader_weeks(actor.today, actor.now)
         show = [d for d in days if d.weekday() < 5 or any(
             e.start.date() == d for w in weeks for e in w.entries)]
-        table.add_column(t("home.col_leader"), width=12)
-        table.add_column(t("home.col_status"), width=28)
+        table.add_column(t("home.col_leader"), width=18)
+        table.add_column(t("home.col_status"), width=36)
         for d in show:
             table.add_column(f"{t(f'home.weekday_{d.weekday()}')} {d:%m-%d}", width=26)
         for week in weeks:

@@ -1,0 +1,138 @@
+"""差错 statistics (SPEC §5; Supp. §5(四)(六)): by month or quarter, by section, person, category,
+and the yearly evaluation of each section's documents. Plain text export for circulation."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from peewee import JOIN
+
+from govdesk.models import ErrorRecord, OutgoingDocument, Person, Section
+from govdesk.services.errors import ValidationError
+from govdesk.services.outgoing_rules import ERROR_CATEGORIES
+from govdesk.services.textwidth import pad
+
+
+def period_bounds(year: int, *, month: int | None = None, quarter: int | None = None
+                  ) -> tuple[date, date]:
+    """[start, end) of a month, a quarter, or the whole year."""
+    if month is not None and quarter is not None:
+        raise ValidationError("统计期间", "月份和季度只能选一个")
+    if month is not None:
+        if not 1 <= month <= 12:
+            raise ValidationError("月份", "应在 1 到 12 之间")
+        start = date(year, month, 1)
+        end = date(year + (month == 12), month % 12 + 1, 1)
+    elif quarter is not None:
+        if not 1 <= quarter <= 4:
+            raise ValidationError("季度", "应在 1 到 4 之间")
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+    else:
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    return start, end
+
+
+@dataclass
+class ErrorStats:
+    start: date
+    end: date
+    total: int
+    by_category: dict[str, int]
+    by_section: dict[str, Counter]
+    by_person: dict[str, Counter]
+
+
+def statistics(start: date, end: date) -> ErrorStats:
+    rows = (ErrorRecord.select(ErrorRecord, Section, Person)
+            .join(Section, on=(ErrorRecord.section == Section.id))
+            .switch(ErrorRecord)
+            .join(Person, join_type=JOIN.LEFT_OUTER, on=(ErrorRecord.person == Person.id))
+            .where((ErrorRecord.at >= datetime.combine(start, time.min))
+                   & (ErrorRecord.at < datetime.combine(end, time.min))))
+    by_category: Counter = Counter()
+    by_section: dict[str, Counter] = defaultdict(Counter)
+    by_person: dict[str, Counter] = defaultdict(Counter)
+    total = 0
+    for r in rows:
+        total += 1
+        by_category[r.category] += 1
+        by_section[r.section.name][r.category] += 1
+        who = r.person.name if r.person_id else "（未指明）"
+        by_person[who][r.category] += 1
+    return ErrorStats(start, end, total, {c: by_category[c] for c in ERROR_CATEGORIES},
+                      dict(by_section), dict(by_person))
+
+
+@dataclass(frozen=True)
+class SectionEvaluation:
+    section: str
+    documents: int
+    with_errors: int
+    errors: dict[str, int]
+
+    @property
+    def error_rate(self) -> float:
+        return self.with_errors / self.documents if self.documents else 0.0
+
+
+def yearly_evaluation(year: int) -> list[SectionEvaluation]:
+    """每年对各科室所办公文进行综合评比 (Supp. §5(六)): documents drafted, how many had errors."""
+    start, end = period_bounds(year)
+    lo, hi = datetime.combine(start, time.min), datetime.combine(end, time.min)
+    docs = (OutgoingDocument.select(OutgoingDocument.id, OutgoingDocument.drafting_section,
+                                    OutgoingDocument.review_section)
+            .where((OutgoingDocument.created_at >= lo) & (OutgoingDocument.created_at < hi)))
+    doc_section: dict[int, int] = {}
+    counts: Counter = Counter()
+    for d in docs:
+        sid = d.drafting_section_id or d.review_section_id
+        if sid is None:
+            continue
+        doc_section[d.id] = sid
+        counts[sid] += 1
+    errors: dict[int, Counter] = defaultdict(Counter)
+    flawed: dict[int, set[int]] = defaultdict(set)
+    for r in ErrorRecord.select().where((ErrorRecord.at >= lo) & (ErrorRecord.at < hi)):
+        errors[r.section_id][r.category] += 1
+        if r.document_id is not None:
+            flawed[r.section_id].add(r.document_id)
+    out = []
+    for section in Section.select().where(~Section.code.in_(["lingdao", "zhuren"])).order_by(
+            Section.order):
+        out.append(SectionEvaluation(section.name, counts[section.id], len(flawed[section.id]),
+                                     {c: errors[section.id][c] for c in ERROR_CATEGORIES}))
+    return out
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    from govdesk.services.textwidth import cells
+
+    widths = [max(cells(str(x)) for x in col) + 2 for col in zip(header, *rows, strict=False)]
+    return ["".join(pad(str(v), w) for v, w in zip(row, widths, strict=False)).rstrip()
+            for row in [header, *rows]]
+
+
+def statistics_text(stats: ErrorStats, title: str) -> str:
+    cats = list(ERROR_CATEGORIES)
+    lines = [title, f"统计期间：{stats.start:%Y-%m-%d} 至 {stats.end:%Y-%m-%d}（不含）",
+             f"差错合计：{stats.total} 处", ""]
+    lines.append("按类别")
+    lines += _table(["类别", "处数"], [[c, str(stats.by_category[c])] for c in cats])
+    for label, group in (("按科室", stats.by_section), ("按责任人", stats.by_person)):
+        lines += ["", label]
+        rows = [[name, *[str(counter[c]) for c in cats], str(sum(counter.values()))]
+                for name, counter in sorted(group.items(), key=lambda kv: -sum(kv[1].values()))]
+        lines += _table([label[1:], *cats, "合计"], rows) if rows else ["（无）"]
+    return "\n".join(lines) + "\n"
+
+
+def evaluation_text(year: int) -> str:
+    cats = list(ERROR_CATEGORIES)
+    rows = [[e.section, str(e.documents), str(e.with_errors), f"{e.error_rate:.0%}",
+             *[str(e.errors[c]) for c in cats]] for e in yearly_evaluation(year)]
+    lines = [f"{year}年度各科室公文质量评比表", ""]
+    lines += _table(["科室", "拟文件数", "有差错件数", "差错率", *cats], rows)
+    return "\n".join(lines) + "\n"

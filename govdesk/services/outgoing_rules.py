@@ -1,0 +1,242 @@
+"""发文 rules as data and pure functions: review chains, signing authority, format checks.
+
+Chains (Supp. §3(三)6 and §2(四)); signers (Part 3 §16–§17, Supp. §3(一)3); format checks
+(Supp. §3(一), SPEC §16). Nothing here writes; the workflow in outgoing.py applies them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from govdesk.models import SECRECY_LEVELS, OutgoingDocument, Oversight, Person, Section, Unit
+from govdesk.services import org
+from govdesk.services.rules import rule
+
+ISSUERS = ("区政府", "区政府办公室", "区委区政府联合", "两办联合")
+ORIGINS = ("office", "department")
+ERROR_CATEGORIES = ("政策差错", "文种格式差错", "文字差错", "文件倒流")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One turn of the review chain. ``person`` or ``section`` holds it; ``external`` names a body
+    outside the office whose opinion the 秘书科 records (法制办, 区委办, 区委领导)."""
+
+    name: str
+    person: Person | None = None
+    section: Section | None = None
+    acting_for: Person | None = None
+    external: str = ""
+    signs: bool = False  # completing it is the signature
+    leader: bool = False  # a district or office leader (文件倒流 is judged before these)
+
+    def holder_label(self) -> str:
+        if self.external:
+            return f"{self.external}（秘书科登记）"
+        if self.person is not None:
+            return self.person.name + ("（代）" if self.acting_for else "")
+        return self.section.name if self.section else ""
+
+
+@dataclass(frozen=True)
+class Signer:
+    rank: str  # 区长 / 主任 / 区委领导 / 区委办主任
+    reason: str
+
+
+def signer_rule(doc: OutgoingDocument) -> Signer:
+    """Who signs, and why (Part 3 §16–§17; Supp. §2(四), §3(一)3)."""
+    if doc.issuer == "两办联合":
+        return Signer("区委办主任", "两办联合行文由区委办公室主任签发（补充规定二(四)2）")
+    if doc.issuer == "区委区政府联合":
+        return Signer("区委领导", "区委区政府联合行文：区政府领导审签后由区委领导签发（补充规定二(四)1）")
+    if doc.doc_kind in ("请示", "报告") and doc.upward and doc.issuer == "区政府":
+        return Signer("区长", "区政府向市、省政府的请示、报告必须由区长签发（补充规定三(一)3）")
+    if doc.normative:
+        return Signer("区长", "规范性文件由区长签发（第三篇第十六条）")
+    if doc.doc_kind == "议案":
+        return Signer("区长", "提请区人大审议的议案由区长签发（第三篇第十六条）")
+    if doc.appointment:
+        return Signer("区长", "人事任免由区长签发（第三篇第十六条）")
+    if doc.issuer == "区政府":
+        return Signer("区长", "以区政府名义行文，经分管领导审核后由区长签发（第三篇第十七条）")
+    return Signer("主任", "以区政府办公室名义行文由办公室主任签发（第三篇第十七条）")
+
+
+def _deputy_for(section: Section | None) -> Person | None:
+    if section is None:
+        return None
+    row = (Oversight.select(Oversight, Person).join(Person)
+           .where((Oversight.section == section) & Person.active).first())
+    return row.deputy if row else None
+
+
+def _district_head(when: datetime) -> tuple[Person, Person | None]:
+    return org.acting_head(when)
+
+
+def review_chain(doc: OutgoingDocument, when: datetime) -> list[Step]:
+    """The chain this draft follows, from its fields (Supp. §3(三)6, §2(四))."""
+    mishu = org.section("mishu")
+    director = org.director()
+    steps: list[Step] = []
+    if doc.issuer in ("区委区政府联合", "两办联合"):
+        steps.append(Step("秘书科审核", section=mishu))
+        steps.append(Step("区府办主任审批", person=director, leader=True))
+        if doc.issuer == "两办联合":
+            steps.append(Step("区委办主任签发", section=mishu, external="区委办主任", signs=True,
+                              leader=True))
+            return steps
+        steps.append(Step("区委办主任审批", section=mishu, external="区委办主任", leader=True))
+        head, acting_for = _district_head(when)
+        steps.append(Step("区政府领导审签", person=head, acting_for=acting_for, leader=True))
+        steps.append(Step("区委领导签发", section=mishu, external="区委领导", signs=True,
+                          leader=True))
+        return steps
+    if doc.origin == "department":
+        steps.append(Step("科室审核", section=doc.review_section))
+    steps.append(Step("秘书科核稿", section=mishu))
+    overseen = doc.review_section if doc.origin == "department" else doc.drafting_section
+    deputy = _deputy_for(overseen)
+    if deputy is not None:
+        steps.append(Step("分管副主任审核", person=deputy, leader=True))
+    if doc.normative:
+        steps.append(Step("法制办审核", section=mishu, external="区政府法制办"))
+    signer = signer_rule(doc)
+    if signer.rank == "主任":
+        steps.append(Step("主任签发", person=director, signs=True, leader=True))
+        return steps
+    steps.append(Step("主任复审", person=director, leader=True))
+    head, acting_for = _district_head(when)
+    lead = doc.lead_leader
+    if doc.issuer == "区政府" and lead is not None and lead.rank != "区长":
+        lead_holder, lead_acting = org.stand_in(lead, when)
+        if lead_holder.id != head.id:
+            steps.append(Step("分管领导审核", person=lead_holder, acting_for=lead_acting,
+                              leader=True))
+    steps.append(Step("区长签发", person=head, acting_for=acting_for, signs=True, leader=True))
+    return steps
+
+
+# ---------------------------------------------------------------------------- format checks
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+
+
+@dataclass
+class FormatReport:
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(field_name, message))
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+_SECRET_MARK = re.compile(r"(绝密|机密|秘密)\s*★")
+_URGENCY_MARK = re.compile(r"特急|加急|急件")
+_ATTACHMENT = re.compile(r"^\s*(\d+)\s*[.．、]\s*(\S.*)$")
+CC_GROUPS = {"区委部门": 0, "区人大": 1, "区政协": 1, "委局": 1, "乡镇": 1, "街道": 1,
+             "市级": 1, "省级": 1, "国家级": 1, "企业": 1, "村居": 1, "军事": 2, "群团": 3}
+
+
+def marking(doc: OutgoingDocument) -> str:
+    """首页右上角: urgency first, then secrecy with its period (Supp. §3(一)2; 机密★5年)."""
+    parts = []
+    if doc.urgency in ("特急", "加急"):
+        parts.append(doc.urgency)
+    if doc.secrecy:
+        years = doc.secrecy_years or rule("secrecy", SECRECY_LEVELS[doc.secrecy])
+        parts.append(f"{SECRECY_LEVELS[doc.secrecy]}★{years}年")
+    return " ".join(parts)
+
+
+def split_names(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[、，,；;\n]+", text or "") if p.strip()]
+
+
+def _check_cc(report: FormatReport, cc: str) -> None:
+    last_group = -1
+    last_name = ""
+    for name in split_names(cc):
+        unit = Unit.get_or_none(Unit.short == name)
+        if unit is None:
+            full = Unit.get_or_none(Unit.name == name)
+            if full is not None:
+                report.add("抄送", f"「{name}」应使用规范化简称「{full.short}」")
+            else:
+                report.add("抄送", f"「{name}」不在单位名录中，请用规范化简称")
+            continue
+        group = 0 if unit.party else CC_GROUPS.get(unit.kind, 1)
+        if group < last_group:
+            report.add("抄送", f"应按党、政、军、群顺序排列：「{name}」不应排在「{last_name}」之后")
+        last_group, last_name = max(last_group, group), name
+
+
+def _check_attachments(report: FormatReport, text: str) -> None:
+    expected = 1
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        m = _ATTACHMENT.match(line)
+        if m is None:
+            report.add("附件", f"「{line.strip()}」应写明序号和名称，如「1. 名称」")
+            continue
+        if int(m.group(1)) != expected:
+            report.add("附件", f"附件序号应为 {expected}，实为 {m.group(1)}")
+        expected = int(m.group(1)) + 1
+
+
+def number_pattern(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(prefix)}〔(\d{{4}})〕([1-9]\d*)号$")
+
+
+def format_report(doc: OutgoingDocument, stage: str = "submit") -> FormatReport:
+    """Supp. §3(一) checks. ``stage``: "submit" (before review) or "print" (before printing)."""
+    report = FormatReport()
+    if not doc.title.strip():
+        report.add("标题", "不能为空")
+    if not doc.main_to.strip() and doc.doc_kind != "纪要":
+        report.add("主送", "不能为空（纪要除外）")
+    if not doc.body.strip():
+        report.add("正文", "不能为空")
+    if doc.secrecy:
+        limit = int(rule("secrecy", SECRECY_LEVELS[doc.secrecy], default=30))
+        if doc.secrecy_years is not None and not 1 <= doc.secrecy_years <= limit:
+            report.add("保密期限", f"{SECRECY_LEVELS[doc.secrecy]}文件的保密期限最长 {limit} 年")
+    head = "\n".join(doc.body.splitlines()[:3])
+    secret_at = _SECRET_MARK.search(head)
+    urgent_at = _URGENCY_MARK.search(head)
+    if secret_at and urgent_at and secret_at.start() < urgent_at.start():
+        report.add("紧急程度", "既紧急又涉密的文件应先标紧急程度，再标密级")
+    _check_attachments(report, doc.attachments)
+    _check_cc(report, doc.cc)
+    if doc.restricted and not split_names(doc.recipients):
+        report.add("分送范围", "不普发的文件，送审时应附上分送单位名单")
+    if not doc.signature.strip():
+        report.add("落款", "应写明发文机关署名")
+    if doc.doc_kind != "纪要" and not doc.sealed:
+        report.add("印章", "除纪要外，公文落款应加盖印章")
+    if stage == "print":
+        if not doc.print_org.strip():
+            report.add("印发机关", "印制前应填写印发机关")
+        if doc.print_date is None:
+            report.add("印发日期", "印制前应填写印发日期")
+        if not doc.number or not doc.prefix or not number_pattern(doc.prefix).match(doc.number):
+            report.add("发文字号", "应为 机关代字〔年份〕序号号，如 黄政发〔2026〕12号")
+    return report
+
+
+def prefix_for(issuer: str) -> str:
+    key = {"区政府": "gov_prefix", "区政府办公室": "office_prefix",
+           "区委区政府联合": "joint_prefix", "两办联合": "two_offices_prefix"}[issuer]
+    return org.district(key, {"gov_prefix": "政发", "office_prefix": "政办发",
+                              "joint_prefix": "委发", "two_offices_prefix": "委办发"}[key])

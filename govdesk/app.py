@@ -13,8 +13,10 @@ from govdesk import config
 from govdesk.i18n import set_language, t
 from govdesk.messages import DataChanged
 from govdesk.models import Person, data_version
-from govdesk.screens.help import HelpScreen
+from govdesk.screens import incoming_detail  # noqa: F401  (registers the 收文 opener)
+from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.home import HomeScreen
+from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.sections import (
     InformationScreen,
     LineSecretariesScreen,
@@ -22,7 +24,6 @@ from govdesk.screens.sections import (
     ResearchScreen,
     SupervisionScreen,
 )
-from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen
 from govdesk.services import audit
 from govdesk.services import inbox as inbox_service
@@ -79,8 +80,9 @@ class GovDesk(App):
     BINDINGS = [
         Binding("0", "switch_mode('home')", t("app.home"), show=False, id="go-home"),
         *[
-            Binding(str(i), f"switch_mode('{code}')", code, show=False, id=f"go-{code}")
-            for i, (code, _) in enumerate(SECTION_MODES, start=1)
+            Binding(str(i), f"switch_mode('{code}')", name or t("app.line"), show=False,
+                    id=f"go-{code}")
+            for i, (code, name) in enumerate(SECTION_MODES, start=1)
         ],
         Binding("f1,question_mark", "help", t("app.help"), id="help"),
         Binding("f2", "settings", t("app.settings"), id="settings"),
@@ -140,15 +142,26 @@ class GovDesk(App):
         self.screen.post_message(DataChanged(frozenset(table for _, table, _ in changes)))
 
     def action_help(self) -> None:
+        """The keys that work here: the focused widget's, its containers', the screen's, then
+        the app's — only govdesk's own bindings (Textual's built-in ones speak English), and
+        only those the screen allows now (check_action)."""
         screen = self.screen
-        rows = []
-        seen = set()
-        for binding in list(screen.BINDINGS) + list(self.BINDINGS):
-            if isinstance(binding, tuple):
-                continue
-            if binding.description and binding.key not in seen:
-                seen.add(binding.key)
-                rows.append((binding.key.replace("question_mark", "?"), binding.description))
+        start = screen.focused or screen
+        rows: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for node in [*start.ancestors_with_self, self]:
+            for cls in type(node).__mro__:
+                if not cls.__module__.startswith("govdesk") or "BINDINGS" not in cls.__dict__:
+                    continue
+                for binding in cls.__dict__["BINDINGS"]:
+                    if not isinstance(binding, Binding) or not binding.description:
+                        continue
+                    if binding.description in seen:
+                        continue
+                    if node is screen and screen.check_action(binding.action, ()) is False:
+                        continue
+                    seen.add(binding.description)
+                    rows.append((key_label(binding.key), binding.description))
         title = screen.sub_title or self.mode_title(self.current_mode)
         self.push_screen(HelpScreen(title, rows, t("help.sections")))
 

@@ -35,11 +35,26 @@ def _parser() -> argparse.ArgumentParser:
         prog="govdesk", parents=[common, who],
         description="区政府办公室办文办会办事桌面（键盘操作）",
     )
+    # The subcommands repeat --db/--as without a default of their own: otherwise argparse lets
+    # the subcommand's None overwrite `govdesk --db X today`'s X (and --as likewise).
+    sub_common = _Parser(add_help=False)
+    sub_common.add_argument("--db", default=argparse.SUPPRESS,
+                            help="数据库文件路径或 postgresql:// 地址")
+    sub_who = _Parser(add_help=False)
+    sub_who.add_argument("--as", dest="as_login", metavar="LOGIN", default=argparse.SUPPRESS,
+                         help="以他人身份登录（仅演示数据库或管理员）")
     sub = parser.add_subparsers(dest="command")
-    demo = sub.add_parser("demo", parents=[common], help="创建演示数据库")
+    demo = sub.add_parser("demo", parents=[sub_common], help="创建演示数据库")
     demo.add_argument("--force", action="store_true", help="覆盖已有的数据库")
-    sub.add_parser("today", parents=[common, who], help="以纯文本输出今日待办摘要")
-    sub.add_parser("people", parents=[common], help="列出人员：登录名、姓名、科室、职务")
+    sub.add_parser("today", parents=[sub_common, sub_who], help="以纯文本输出今日待办摘要")
+    sub.add_parser("people", parents=[sub_common], help="列出人员：登录名、姓名、科室、职务")
+    backup = sub.add_parser("backup", parents=[sub_common], help="在线备份数据库（他人可继续使用）")
+    backup.add_argument("out", help="备份文件路径（不能已存在）")
+    restore = sub.add_parser("restore", parents=[sub_common], help="用备份文件恢复数据库")
+    restore.add_argument("source", help="备份文件路径")
+    restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
+    audit = sub.add_parser("audit", parents=[sub_common], help="导出审计日志（JSON 行）")
+    audit.add_argument("--since", required=True, help="起始日期，如 2026-11-01")
     return parser
 
 
@@ -150,6 +165,54 @@ def cmd_people(target: str) -> int:
     return 0
 
 
+def cmd_backup(target: str, out: str) -> int:
+    from govdesk.services import maintenance
+    from govdesk.services.errors import ValidationError
+
+    _open(target)
+    try:
+        path = maintenance.backup(Path(out).expanduser())
+    except ValidationError as exc:
+        raise CliError(str(exc), EXIT_DB) from exc
+    print(f"已备份到 {path}（完整性校验通过）。")
+    return 0
+
+
+def cmd_restore(target: str, source: str, yes: bool) -> int:
+    from govdesk.models.db import is_url
+    from govdesk.services import maintenance
+    from govdesk.services.errors import ValidationError
+
+    if is_url(target):
+        raise CliError("只能恢复 SQLite 数据库文件。", EXIT_USER)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise CliError("恢复会覆盖当前数据库；非交互使用时请加 --yes。", EXIT_USER)
+        answer = input(f"用 {source} 覆盖 {target}？其他人须先退出 govdesk。输入 yes 确认：")
+        if answer.strip().lower() != "yes":
+            print("已取消。")
+            return 0
+    try:
+        path = maintenance.restore(Path(source).expanduser(), Path(target).expanduser())
+    except (ValidationError, sqlite3.DatabaseError) as exc:
+        raise CliError(str(exc), EXIT_DB) from exc
+    print(f"已用 {source} 恢复 {path}；原文件保留为 .before-restore-* 副本。")
+    return 0
+
+
+def cmd_audit(target: str, since: str) -> int:
+    from govdesk.services import maintenance
+
+    try:
+        start = datetime.fromisoformat(since)
+    except ValueError:
+        raise CliError(f"--since 日期格式应为 2026-11-01，而不是 {since}", EXIT_USER) from None
+    _open(target)
+    for line in maintenance.audit_lines(start):
+        print(line)
+    return 0
+
+
 def cmd_tui(target: str, as_login: str | None, *, demo_if_missing: bool) -> int:
     from govdesk.models.db import is_url
 
@@ -177,6 +240,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_today(target, args.as_login)
         if args.command == "people":
             return cmd_people(target)
+        if args.command == "backup":
+            return cmd_backup(target, args.out)
+        if args.command == "restore":
+            return cmd_restore(target, args.source, args.yes)
+        if args.command == "audit":
+            return cmd_audit(target, args.since)
         return cmd_tui(target, args.as_login, demo_if_missing=default_db)
     except CliError as exc:
         print(f"govdesk：{exc}", file=sys.stderr)

@@ -4,7 +4,6 @@ from govdesk.models.db import close_database, data_version, database, open_datab
 from govdesk.models.flow import Flow, Reminder, Task
 from govdesk.models.incoming import IncomingDocument, Loan
 from govdesk.models.meta import AuditEntry, Counter, Meta
-from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
 from govdesk.models.org import (
     SECRECY_LEVELS,
     Absence,
@@ -15,6 +14,7 @@ from govdesk.models.org import (
     Section,
     Unit,
 )
+from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
 
 ALL_MODELS = [
     Meta,

@@ -23,7 +23,12 @@ class DeskScreen(Screen):
         yield from ()
 
     def on_mount(self) -> None:
+        # Textual runs the on_mount of every class in the MRO, so subclasses extend setup().
+        self.setup()
         self.refresh_data()
+
+    def setup(self) -> None:
+        """Columns, first focus: whatever must exist before the first refresh_data()."""
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

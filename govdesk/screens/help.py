@@ -8,6 +8,24 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+KEY_NAMES = {"question_mark": "?", "enter": "Enter", "escape": "Esc", "delete": "Del",
+             "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/"}
+
+
+def key_label(keys: str) -> str:
+    """`f1,question_mark` → `F1 / ?`; `ctrl+s` → `Ctrl+S`, as users read keys."""
+    out = []
+    for key in keys.split(","):
+        key = key.strip()
+        if key in KEY_NAMES:
+            out.append(KEY_NAMES[key])
+            continue
+        parts = key.split("+")
+        out.append("+".join(p.capitalize() if len(p) > 1 or i < len(parts) - 1 else p.upper()
+                            for i, p in enumerate(parts)) if "+" in key or len(key) > 1
+                   else key)
+    return " / ".join(out)
+
 
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", show=False)]

@@ -51,12 +51,12 @@ class HomeScreen(DeskScreen):
             yield Label(id="schedule-title", classes="panel-title")
             yield DataTable(id="schedule", cursor_type="row")
 
-    def on_mount(self) -> None:
+    def setup(self) -> None:
+        super().setup()
         cols = [t("home.col_due"), t("home.col_urgency"), t("home.col_step"),
                 t("home.col_title"), t("home.col_note")]
         self.query_one("#inbox", DataTable).add_columns(*cols)
         self.query_one("#deadlines", DataTable).add_columns(*cols[:4], t("home.col_holder"))
-        super().on_mount()
         self.query_one("#inbox", DataTable).focus()
 
     def refresh_data(self) -> None:

@@ -58,14 +58,14 @@ class SectionScreen(DeskScreen):
     def compose_extra(self) -> ComposeResult:
         yield from ()
 
-    def on_mount(self) -> None:
+    def setup(self) -> None:
+        super().setup()
         self.query_one("#work", DataTable).add_columns(
             t("home.col_due"), t("home.col_urgency"), t("home.col_step"), t("home.col_title"),
             t("home.col_holder"))
         self.query_one("#members", DataTable).add_columns(
             t("section.col_name"), t("section.col_post"), t("section.col_clearance"),
             t("section.col_phone"), t("section.col_follows"))
-        super().on_mount()
         self.query_one("#work", DataTable).focus()
 
     def refresh_data(self) -> None:

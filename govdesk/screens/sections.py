@@ -1,26 +1,113 @@
-"""Section screens for keys 2–6 (秘书科, key 1, has its own module: secretariat.py)."""
+"""Section screens for keys 2–6 (秘书科, key 1, has its own module: secretariat.py).
+
+综合调研科 and 信息科 live here; 跟线秘书, 督查室 and 接待办 have their own modules and are
+re-exported so ``from govdesk.screens.sections import …`` finds all five.
+"""
 
 from __future__ import annotations
 
-from govdesk.screens.section import SectionScreen
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Label, Select
+
+from govdesk.i18n import t
+from govdesk.screens.line import LineSecretariesScreen
+from govdesk.screens.reception import ReceptionScreen
+from govdesk.screens.section_panes import TabbedSectionScreen, columns
+from govdesk.screens.supervision import SupervisionScreen
+from govdesk.services import section_work
 
 
-class ResearchScreen(SectionScreen):
+class PortfolioPane:
+    """The leaders' 分管 table (who oversees which units, who follows them) as a tab."""
+
+    def compose_portfolio(self) -> ComposeResult:
+        yield Label(t("section.portfolio_title"), id="portfolio-title", classes="panel-title")
+        yield columns(DataTable(id="portfolio"),
+                      ("home.col_leader", 16), ("section.col_secretary", 8),
+                      ("section.col_unit_count", 4), ("section.col_units", 42))
+
+    def fill_portfolio(self) -> None:
+        table = self.query_one("#portfolio", DataTable)  # type: ignore[attr-defined]
+        table.clear()
+        for row in section_work.portfolios():
+            leader = Text(f"{row.leader.rank} ", style="dim")
+            leader.append(row.leader.name, style="bold")
+            units = "、".join(u.short for u in row.units) or t("common.none")
+            table.add_row(leader, "、".join(row.secretaries), str(len(row.units)), units,
+                          height=None, key=str(row.leader.id))
+
+
+class ResearchScreen(PortfolioPane, TabbedSectionScreen):
     SECTION_CODES = ("diaoyan",)
+    PANES = ("work", "portfolio", "members")
+
+    def compose_pane(self, pane: str) -> ComposeResult:
+        if pane == "portfolio":
+            yield from self.compose_portfolio()
+
+    def refresh_panes(self) -> None:
+        self.fill_portfolio()
 
 
-class LineSecretariesScreen(SectionScreen):
-    SECTION_CODES = ("ban1", "ban2")
-    NAME_KEY = "app.line"
+class InformationScreen(PortfolioPane, TabbedSectionScreen):
+    """信息科: units submit information; the directory finds one by characters or pinyin."""
 
-
-class InformationScreen(SectionScreen):
     SECTION_CODES = ("xinxi",)
+    PANES = ("work", "units", "portfolio", "members")
+    DEFAULT_CSS = """
+    InformationScreen #unit-filter { height: auto; }
+    InformationScreen #unit-search { width: 1fr; }
+    InformationScreen #unit-kind { width: 24; }
+    """
+
+    def compose_pane(self, pane: str) -> ComposeResult:
+        if pane == "portfolio":
+            yield from self.compose_portfolio()
+        elif pane == "units":
+            yield Label(id="units-title", classes="panel-title")
+            with Horizontal(id="unit-filter"):
+                yield Input(placeholder=t("section.unit_search_hint"), id="unit-search")
+                yield Select([(k, k) for k in section_work.unit_kinds()],
+                             prompt=t("section.all_kinds"), id="unit-kind")
+            yield columns(DataTable(id="units"),
+                          ("section.col_unit_short", 14), ("section.col_kind", 8),
+                          ("section.col_level", 4), ("section.col_unit_leader", 8),
+                          ("section.col_secretary", 8), ("section.col_unit_name", 36))
+
+    def refresh_panes(self) -> None:
+        self.fill_portfolio()
+        self.fill_units()
+
+    def fill_units(self) -> None:
+        query = self.query_one("#unit-search", Input).value
+        kind = self.query_one("#unit-kind", Select).value
+        rows = section_work.unit_directory(query, "" if kind is Select.NULL else str(kind))
+        table = self.query_one("#units", DataTable)
+        table.clear()
+        for u in rows:
+            table.add_row(u.short, u.kind, u.level, u.leader, u.secretary, u.name,
+                          key=str(u.id))
+        self.query_one("#units-title", Label).update(t("section.units_title", n=len(rows)))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "unit-search":
+            self.fill_units()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "unit-search":
+            self.query_one("#units", DataTable).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "unit-kind":
+            self.fill_units()
 
 
-class SupervisionScreen(SectionScreen):
-    SECTION_CODES = ("ducha",)
-
-
-class ReceptionScreen(SectionScreen):
-    SECTION_CODES = ("jiedai",)
+__all__ = [
+    "InformationScreen",
+    "LineSecretariesScreen",
+    "ReceptionScreen",
+    "ResearchScreen",
+    "SupervisionScreen",
+]

@@ -97,7 +97,7 @@ def yearly_evaluation(year: int) -> list[SectionEvaluation]:
     flawed: dict[int, set[int]] = defaultdict(set)
     for r in ErrorRecord.select().where((ErrorRecord.at >= lo) & (ErrorRecord.at < hi)):
         errors[r.section_id][r.category] += 1
-        if r.document_id is not None:
+        if r.document_id in doc_section:  # only this year's documents count towards the rate
             flawed[r.section_id].add(r.document_id)
     out = []
     for section in Section.select().where(~Section.code.in_(["lingdao", "zhuren"])).order_by(

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from peewee import JOIN
+
 from govdesk.models import Flow, Person, Reminder, Section, Task, database
 from govdesk.models.flow import CANCELLED, DONE, WAITING
 from govdesk.services import audit
@@ -172,7 +174,7 @@ def timeline(flow: Flow) -> list[Task]:
     """Every hop, in order: who, when, what was asked and what they wrote."""
     return list(
         Task.select(Task, Person)
-        .join(Person, on=(Task.holder == Person.id), join_type="LEFT OUTER")
+        .join(Person, on=(Task.holder == Person.id), join_type=JOIN.LEFT_OUTER)
         .where(Task.flow == flow)
         .order_by(Task.round, Task.created_at, Task.id)
     )

@@ -32,6 +32,7 @@ from govdesk.services.context import Actor
 from govdesk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from govdesk.services.policy import can_view, require_act, require_secretariat
 from govdesk.services.rules import rule
+from govdesk.services.script import variants
 from govdesk.services.sequence import next_number
 
 KIND = "incoming"
@@ -280,13 +281,16 @@ def register(actor: Actor, fields: dict) -> IncomingDocument:
     return doc
 
 
-def get(actor: Actor, doc_id: int) -> IncomingDocument:
+def get(actor: Actor, doc_id: int, *, record_open: bool = True) -> IncomingDocument:
+    """The document, if the actor is cleared for it; opening a secret one is audited (SPEC §14).
+
+    ``record_open=False`` is for a screen re-reading what it already has open."""
     doc = IncomingDocument.get_or_none(IncomingDocument.id == doc_id)
     if doc is None:
         raise NotFound(f"收文 {doc_id}")
     if not can_view(actor.person, doc.secrecy):
         raise PermissionDenied("该文件密级高于您的权限。")
-    if doc.secrecy > 0:
+    if doc.secrecy > 0 and record_open:
         with database.atomic():
             audit.record(actor, "incoming.open_secret", "incoming_document", doc.id)
     return doc
@@ -300,16 +304,21 @@ def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDoc
         doc = IncomingDocument.get_or_none(IncomingDocument.id == doc_id)
         if doc is None:
             raise NotFound(f"收文 {doc_id}")
+        if not can_view(actor.person, doc.secrecy):
+            raise PermissionDenied("该文件密级高于您的权限。")
         before = audit.snapshot(doc)
+        # A changed 紧急程度 or 收文日期 changes the deadline (Supp. §3(三)3).
+        due = document_due(clean["urgency"], clean["received_on"])
         changed = (
-            IncomingDocument.update(version=version + 1, updated_at=actor.now, **clean)
+            IncomingDocument.update(version=version + 1, updated_at=actor.now, due=due, **clean)
             .where((IncomingDocument.id == doc_id) & (IncomingDocument.version == version))
             .execute()
         )
         if not changed:
             raise ConflictError("这份收文刚被他人修改过。您填写的内容仍在表单中，请核对后再保存。")
         doc = IncomingDocument.get_by_id(doc_id)
-        Flow.update(title=doc.title, secrecy=doc.secrecy, urgency=doc.urgency).where(
+        Flow.update(title=doc.title, secrecy=doc.secrecy, urgency=doc.urgency,
+                    due=doc.due).where(
             (Flow.kind == KIND) & (Flow.record_id == doc.id)
         ).execute()
         audit.record(actor, "incoming.update", "incoming_document", doc.id, before,
@@ -622,9 +631,13 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
     if state:
         q = q.where(D.state == state)
     if text:
-        like = f"%{text}%"
-        q = q.where(((D.title ** like) & (D.secrecy <= person.clearance))
-                    | (D.number ** like) | (D.from_name ** like))
+        match = None
+        for variant in variants(text):  # found whichever script it was typed in
+            like = f"%{variant}%"
+            cond = (((D.title ** like) & (D.secrecy <= person.clearance))
+                    | (D.number ** like) | (D.from_name ** like) | (D.doc_number ** like))
+            match = cond if match is None else (match | cond)
+        q = q.where(match)
     if before_id is not None:
         q = q.where(D.id < before_id)
     rows = list(q.order_by(D.id.desc()).limit(limit))

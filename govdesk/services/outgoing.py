@@ -44,6 +44,7 @@ from govdesk.services.outgoing_rules import (
 )
 from govdesk.services.policy import can_view, require_act, require_secretariat
 from govdesk.services.rules import rule
+from govdesk.services.script import variants
 from govdesk.services.sequence import next_number
 
 KIND = "outgoing"
@@ -138,6 +139,14 @@ def _get(doc_id: int) -> OutgoingDocument:
     return doc
 
 
+def _doc_for(actor: Actor, doc_id: int) -> OutgoingDocument:
+    """The document a user acts on: nobody handles a draft above their clearance (SPEC §14)."""
+    doc = _get(doc_id)
+    if not can_view(actor.person, doc.secrecy):
+        raise PermissionDenied("该文件密级高于您的权限。")
+    return doc
+
+
 def get(actor: Actor, doc_id: int) -> OutgoingDocument:
     doc = _get(doc_id)
     if not can_view(actor.person, doc.secrecy):
@@ -176,6 +185,8 @@ def _set(actor: Actor, doc: OutgoingDocument, **values: Any) -> OutgoingDocument
 def step_due(doc: OutgoingDocument, step: str, start: date) -> date:
     """核稿: 特急/加急 at once (the same working day), others 1 working day (Supp. §4)."""
     entry = rule("outgoing", "step_due", step)
+    if entry is None and step.endswith("签发"):  # 区长签发, 主任签发, 重新签发 …
+        entry = rule("outgoing", "step_due", "签发")
     if entry is None:
         key = "urgent" if doc.urgency in ("特急", "加急") else "default"
         entry = rule("outgoing", "step_due", key, default={"days": 1, "kind": "working"})
@@ -192,6 +203,8 @@ def step_due(doc: OutgoingDocument, step: str, start: date) -> date:
 def create_draft(actor: Actor, fields: dict) -> OutgoingDocument:
     """拟稿单: the draft waits on its drafter until submitted."""
     clean = clean_fields(fields, actor)
+    if not can_view(actor.person, clean["secrecy"]):
+        raise ValidationError("密级", "不能起草高于本人密级权限的文稿")
     with database.atomic():
         doc = OutgoingDocument.create(drafter=actor.person, created_at=actor.now,
                                       updated_at=actor.now, **clean)
@@ -212,6 +225,7 @@ def update_draft(actor: Actor, doc_id: int, version: int, fields: dict) -> Outgo
     if doc.drafter_id != actor.person.id:
         raise PermissionDenied("只有拟稿人可以修改文稿。")
     clean = clean_fields(fields, actor)
+    never_submitted = doc.state == states.DRAFTING
     with database.atomic():
         before = audit.snapshot(doc)
         changed = (OutgoingDocument.update(version=version + 1, updated_at=actor.now, **clean)
@@ -224,7 +238,9 @@ def update_draft(actor: Actor, doc_id: int, version: int, fields: dict) -> Outgo
             (Flow.kind == KIND) & (Flow.record_id == doc.id)).execute()
         latest = (DraftRevision.select().where(DraftRevision.document == doc)
                   .order_by(DraftRevision.no.desc()).first())
-        if latest is not None and latest.no == doc.revision:
+        # Before the first submission the one revision follows the edits; a draft sent back
+        # keeps the revision that was reviewed, and resubmission records the next one.
+        if never_submitted and latest is not None and latest.no == doc.revision:
             DraftRevision.update(title=doc.title, body=doc.body, at=actor.now,
                                  fields=json.dumps({k: v for k, v in _content(doc).items()
                                                     if k not in ("title", "body")},
@@ -270,6 +286,9 @@ def _hand_step(actor: Actor, doc: OutgoingDocument, index: int, note: str = "") 
     if step.name in ("区长签发", "区政府领导审签"):
         person, acting = org.acting_head(actor.now)  # whoever acts on the day it arrives
     section = Section.get_by_id(step.section) if step.section else None
+    if person is not None and not can_view(person, doc.secrecy):
+        raise ValidationError("密级", f"{person.name}的密级权限不够，不能经手这份"
+                                      f"{SECRECY_LEVELS[doc.secrecy]}文稿")
     if step.leader and not _secretariat_reviewed(doc):
         _record_backflow(actor, doc, step.name, automatic=True)
     f = flow.flow_of(KIND, doc.id)
@@ -292,7 +311,7 @@ def submit(actor: Actor, task_id: int) -> OutgoingDocument:
     """送审: format checks first (each problem names its field), then the chain starts."""
     task = _task(task_id, ("起草", "修改"))
     require_act(actor.person, task)
-    doc = _get(task.flow.record_id)
+    doc = _doc_for(actor, task.flow.record_id)
     report = format_report(doc, "submit")
     if not report.ok:
         first = report.problems[0]
@@ -319,7 +338,7 @@ def approve(actor: Actor, task_id: int, opinion: str) -> OutgoingDocument:
     """A review turn approves (核稿/审核/审批/签发); the next turn, or signing, follows."""
     task = _task(task_id)
     require_act(actor.person, task)
-    doc = _get(task.flow.record_id)
+    doc = _doc_for(actor, task.flow.record_id)
     chain = chain_of(doc)
     names = [s.name for s in chain]
     if task.step == "重新签发":
@@ -353,7 +372,7 @@ def send_back(actor: Actor, task_id: int, comments: str) -> OutgoingDocument:
     """退改: back to the drafter with comments; resubmission resumes at this step."""
     task = _task(task_id)
     require_act(actor.person, task)
-    doc = _get(task.flow.record_id)
+    doc = _doc_for(actor, task.flow.record_id)
     names = [s.name for s in chain_of(doc)]
     if task.step not in names and task.step != "重新签发":
         raise ValidationError("环节", f"「{task.step}」不能退改")
@@ -374,7 +393,7 @@ def register_signed(actor: Actor, task_id: int, note: str = "") -> OutgoingDocum
     """复核登记: the signed draft comes back to 秘书科 to be registered and re-checked."""
     task = _task(task_id, ("复核登记",))
     require_act(actor.person, task)
-    doc = _get(task.flow.record_id)
+    doc = _doc_for(actor, task.flow.record_id)
     with database.atomic():
         flow.complete(actor, task, _text({"n": note}, "n", "复核意见") or "已登记复核")
         flow.hand_out(actor, task.flow, "编号", [flow.Hand(section=org.section("mishu"))],
@@ -390,12 +409,16 @@ def assign_number(actor: Actor, task_id: int) -> OutgoingDocument:
     """发文字号 机关代字〔年〕序号号: one gap-free sequence per prefix and year."""
     task = _task(task_id, ("编号",))
     require_act(actor.person, task)
-    doc = _get(task.flow.record_id)
+    doc = _doc_for(actor, task.flow.record_id)
     prefix = prefix_for(doc.issuer)
     with database.atomic():
-        year = actor.today.year
-        seq = next_number(f"outgoing:{prefix}", year)
-        number = number_label(prefix, year, seq)
+        if doc.number and doc.prefix == prefix:
+            # Re-signed after a change (Supp. §4): it keeps its number, so none is burnt.
+            year, seq, number = doc.year, doc.seq, doc.number
+        else:
+            year = actor.today.year
+            seq = next_number(f"outgoing:{prefix}", year)
+            number = number_label(prefix, year, seq)
         if not number_pattern(prefix).match(number):
             raise ValidationError("发文字号", f"「{number}」格式不对")
         doc = _set(actor, doc, prefix=prefix, year=year, seq=seq, number=number,
@@ -408,7 +431,7 @@ def assign_number(actor: Actor, task_id: int) -> OutgoingDocument:
 
 def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocument:
     """成文日期 may be set by the drafting unit when printing waits > 20 days (Supp. §3(一)6)."""
-    doc = _get(doc_id)
+    doc = _doc_for(actor, doc_id)
     if doc.signed_at is None:
         raise ValidationError("成文日期", "文件尚未签发")
     if doc.state in (states.PRINTED, states.PROOFREAD, states.DISPATCHED):
@@ -432,7 +455,7 @@ def print_document(actor: Actor, task_id: int, *, print_org: str, print_date: da
     """印制: 印发机关 and 印发日期 (the day sent to print) are checked with the rest first."""
     task = _task(task_id, ("印制",))
     require_act(actor.person, task)
-    doc = _get(task.flow.record_id)
+    doc = _doc_for(actor, task.flow.record_id)
     copies = _int({"c": copies}, "c", "印发份数", default=None, low=1, high=100000)
     if copies is None:
         raise ValidationError("印发份数", "不能为空")
@@ -456,7 +479,7 @@ def first_reader_signoff(actor: Actor, task_id: int, opinion: str = "") -> Outgo
     task = _task(task_id, ("第一读者",))
     require_act(actor.person, task)
     require_secretariat(actor.person)
-    doc = _get(task.flow.record_id)
+    doc = _doc_for(actor, task.flow.record_id)
     with database.atomic():
         doc = _set(actor, doc, first_reader=actor.person, first_read_at=actor.now,
                    state=states.PROOFREAD)
@@ -479,7 +502,7 @@ def dispatch(actor: Actor, task_id: int, records: list[Dispatch]) -> OutgoingDoc
     """分发 register: recipients, copies, electronic/paper, secret copies' 份号."""
     task = _task(task_id, ("分发",))
     require_act(actor.person, task)
-    doc = _get(task.flow.record_id)
+    doc = _doc_for(actor, task.flow.record_id)
     if doc.first_read_at is None:
         raise ValidationError("第一读者", "第一读者尚未签字，不能分发")
     if not records:
@@ -507,7 +530,7 @@ def dispatch(actor: Actor, task_id: int, records: list[Dispatch]) -> OutgoingDoc
 def change_after_signing(actor: Actor, doc_id: int, fields: dict, note: str) -> OutgoingDocument:
     """Any change after signing goes back to the signer; both versions are kept (Supp. §4)."""
     require_secretariat(actor.person)
-    doc = _get(doc_id)
+    doc = _doc_for(actor, doc_id)
     if doc.signed_at is None or doc.state == states.DISPATCHED:
         raise ValidationError("签发后修改", "只有已签发、未分发的文件走这一步")
     note = _text({"n": note}, "n", "修改说明", required=True)
@@ -553,7 +576,7 @@ def _record_backflow(actor: Actor, doc: OutgoingDocument, where: str, *, automat
 def report_backflow(actor: Actor, doc_id: int, note: str = "") -> OutgoingDocument:
     """A leader's office found a draft that reached the leader without 秘书科 核阅: it is
     recorded as 文件倒流 and sent to 秘书科 for 核稿 before it can go on."""
-    doc = _get(doc_id)
+    doc = _doc_for(actor, doc_id)
     if _secretariat_reviewed(doc):
         raise ValidationError("文件倒流", "这份文稿已经秘书科核阅，不属于倒流")
     with database.atomic():
@@ -563,7 +586,7 @@ def report_backflow(actor: Actor, doc_id: int, note: str = "") -> OutgoingDocume
         steps = review_chain(doc, actor.now)
         doc = _set(actor, doc, chain=_chain_json(steps), state=states.REVIEWING,
                    signer_name=signer_rule(doc).rank)
-        _hand_step(actor, doc, 0, note="文件倒流，退秘书科核稿")
+        _hand_step(actor, doc, 0, note="文件倒流：退回审核链，须经秘书科核阅")
     return OutgoingDocument.get_by_id(doc.id)
 
 
@@ -630,9 +653,13 @@ def register_page(actor: Actor, *, state: str | None = None, text: str = "",
     if state:
         q = q.where(D.state == state)
     if text:
-        like = f"%{text}%"
-        q = q.where(((D.title ** like) & (D.secrecy <= actor.person.clearance))
+        match = None
+        for variant in variants(text):  # found whichever script it was typed in
+            like = f"%{variant}%"
+            cond = (((D.title ** like) & (D.secrecy <= actor.person.clearance))
                     | (D.number ** like))
+            match = cond if match is None else (match | cond)
+        q = q.where(match)
     if before_id is not None:
         q = q.where(D.id < before_id)
     out = []
@@ -640,7 +667,7 @@ def register_page(actor: Actor, *, state: str | None = None, text: str = "",
         title = d.title if can_view(actor.person, d.secrecy) else \
             f"【{SECRECY_LEVELS[d.secrecy]}】（无权查看标题）"
         out.append(OutgoingRow(d.id, d.number or "", title, d.issuer, d.doc_kind, d.urgency,
-                               d.state, d.person.drafter_name if hasattr(d, "person") else "",
+                               d.state, getattr(d.drafter, "drafter_name", ""),
                                d.updated_at))
     return out
 

@@ -16,4 +16,4 @@ def matches(query: str, text: str, full: str, initials: str) -> bool:
     q = query.strip().lower()
     if not q:
         return True
-    return q in text.lower() or full.startswith(q) or initials.startswith(q) or q in full
+    return q in text.lower() or q in full or q in initials

@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
-from govdesk.models import Person, Section, Task
-from govdesk.services import flow
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cache
+
+from peewee import JOIN
+
+from govdesk.models import (
+    Absence,
+    Flow,
+    Oversight,
+    Person,
+    Portfolio,
+    Reminder,
+    ScheduleEntry,
+    Section,
+    Task,
+    Unit,
+)
+from govdesk.models.flow import WAITING
+from govdesk.services import flow, org
 from govdesk.services.context import Actor
 from govdesk.services.inbox import OVERDUE, InboxItem, _items, _query
+from govdesk.services.pinyin import matches
+from govdesk.services.policy import visible_title
+from govdesk.services.schedule import LeaderWeek, week_of
 
 SectionItem = InboxItem
 
@@ -40,3 +61,265 @@ def members(codes: tuple[str, ...]) -> list[Person]:
 
 def remind(actor: Actor, task_id: int, note: str = "") -> None:
     flow.remind(actor, Task.get_by_id(task_id), note)
+
+
+def overseers(codes: tuple[str, ...]) -> list[Person]:
+    """The 副主任 who oversee (分管) these office sections (models.Oversight)."""
+    return list(
+        Person.select()
+        .join(Oversight, on=(Oversight.deputy == Person.id))
+        .join(Section)
+        .where(Section.code.in_(codes) & Person.active)
+        .distinct()
+        .order_by(Person.id)
+    )
+
+
+def section_heads(codes: tuple[str, ...]) -> list[Person]:
+    return [p for p in members(codes) if p.post == "科长"]
+
+
+# ---- 跟线秘书: each line secretary, the leader followed, that leader's week and papers ----
+
+
+def person_weeks(people: list[Person], today: date, now: datetime) -> dict[int, LeaderWeek]:
+    """This week's schedule and absences of any people (leader_weeks does it for the leaders)."""
+    monday, sunday = week_of(today)
+    start = datetime.combine(monday, time.min)
+    end = datetime.combine(sunday, time.max)
+    ids = [p.id for p in people]
+    weeks = {p.id: LeaderWeek(p) for p in people}
+    for e in (ScheduleEntry.select().where(
+            ScheduleEntry.person.in_(ids) & (ScheduleEntry.start >= start)
+            & (ScheduleEntry.start <= end)).order_by(ScheduleEntry.start)):
+        weeks[e.person_id].entries.append(e)
+    for a in (Absence.select().where(
+            Absence.person.in_(ids) & (Absence.start <= end) & (Absence.end >= start))
+            .order_by(Absence.start)):
+        week = weeks[a.person_id]
+        week.absences.append(a)
+        if a.start <= now <= a.end:
+            week.away_now = a
+            week.acting = a.acting
+            if week.leader.rank == "区长" and week.acting is None:
+                week.acting = org.acting_head(now)[0]
+    return weeks
+
+
+@dataclass
+class LineDesk:
+    secretary: Person
+    leader: Person | None
+    week: LeaderWeek | None
+    waiting: list[InboxItem] = field(default_factory=list)  # papers to take to the leader
+    today: date = date.min
+
+    @property
+    def today_entries(self) -> list[ScheduleEntry]:
+        return [e for e in (self.week.entries if self.week else []) if e.start.date() == self.today]
+
+
+def leader_waiting(actor: Actor, leader: Person, limit: int = 200) -> list[InboxItem]:
+    """Tasks waiting on one leader in person, most urgent first; titles redacted for the viewer."""
+    q = _query(leader, mine=False).where(Task.holder == leader.id).limit(limit)
+    return _items(actor.person, q, actor.today)
+
+
+def line_desks(actor: Actor) -> list[LineDesk]:
+    """Every line secretary (办一科/办二科 people who follow a leader), in section order."""
+    secretaries = [p for p in members(org.LINE_SECTIONS) if p.follows_id]
+    leaders = {p.follows_id: p.follows for p in secretaries}
+    weeks = person_weeks(list(leaders.values()), actor.today, actor.now)
+    out = []
+    for sec in secretaries:
+        leader = leaders[sec.follows_id]
+        out.append(LineDesk(sec, leader, weeks.get(leader.id), leader_waiting(actor, leader),
+                            actor.today))
+    return out
+
+
+# ---- 督查室: 催办 log and overdue counts over every holder ----
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    id: int
+    at: datetime
+    by: str
+    holder: str
+    step: str
+    title: str
+    done: bool
+    note: str
+    task_id: int
+
+
+def reminder_log(actor: Actor, limit: int = 200) -> list[ReminderRow]:
+    """催办 log, newest first: who urged whom about what, and whether it has since been done."""
+    By = Person.alias()
+    Holder = Person.alias()
+    q = (
+        Reminder.select(
+            Reminder.id, Reminder.at, Reminder.note, Reminder.task,
+            By.name.alias("by_name"), Holder.name.alias("holder_name"),
+            Section.name.alias("section_name"), Task.step, Task.state,
+            Flow.title, Flow.secrecy,
+        )
+        .join(Task).join(Flow)
+        .switch(Reminder).join(By, on=(Reminder.by == By.id))
+        .switch(Task).join(Holder, JOIN.LEFT_OUTER, on=(Task.holder == Holder.id))
+        .switch(Task).join(Section, JOIN.LEFT_OUTER, on=(Task.holder_section == Section.id))
+        .order_by(Reminder.at.desc(), Reminder.id.desc())
+        .limit(limit)
+    )
+    return [
+        ReminderRow(
+            id=r["id"], at=r["at"], by=r["by_name"],
+            holder=r["holder_name"] or r["section_name"] or "", step=r["step"],
+            title=visible_title(actor.person, r["title"], r["secrecy"]),
+            done=r["state"] != WAITING, note=r["note"], task_id=r["task"],
+        )
+        for r in q.dicts()
+    ]
+
+
+@dataclass(frozen=True)
+class HolderLoad:
+    holder: str
+    overdue: int
+    soon: int
+    reminders: int
+
+
+def load_by_holder(items: list[InboxItem]) -> list[HolderLoad]:
+    """Overdue / soon-due counts per holder, worst first (督查室's 超期统计)."""
+    counts: dict[str, list[int]] = {}
+    for i in items:
+        row = counts.setdefault(i.holder, [0, 0, 0])
+        if i.label == OVERDUE:
+            row[0] += 1
+        elif i.label:
+            row[1] += 1
+        row[2] += i.reminders
+    rows = [HolderLoad(h, *c) for h, c in counts.items()]
+    return sorted(rows, key=lambda r: (-r.overdue, -r.soon, r.holder))
+
+
+# ---- 接待办: who is away, where, how to reach them, who acts ----
+
+
+@dataclass(frozen=True)
+class AbsenceRow:
+    id: int
+    person: str
+    post: str
+    start: datetime
+    end: datetime
+    destination: str
+    reason: str
+    contact: str
+    documents_via: str
+    acting: str
+    status: str  # "now" / "coming" / "back"
+
+
+def absences(actor: Actor, limit: int = 200) -> list[AbsenceRow]:
+    """Absences of leaders and office heads from this Monday on (Part 1 §7, Part 3 §19)."""
+    monday, _ = week_of(actor.today)
+    Acting = Person.alias()
+    q = (
+        Absence.select(Absence, Person, Acting)
+        .join(Person, on=(Absence.person == Person.id))
+        .switch(Absence).join(Acting, JOIN.LEFT_OUTER, on=(Absence.acting == Acting.id))
+        .where(Absence.end >= datetime.combine(monday, time.min))
+        .order_by(Absence.start, Absence.id)
+        .limit(limit)
+    )
+    out = []
+    now = actor.now
+    for a in q:
+        acting = a.acting.name if a.acting_id else ""
+        if not acting and a.person.rank == "区长" and a.start <= now <= a.end:
+            acting = org.acting_head(now)[0].name
+        status = "now" if a.start <= now <= a.end else ("coming" if a.start > now else "back")
+        out.append(AbsenceRow(a.id, a.person.name, a.person.post, a.start, a.end,
+                              a.destination, a.reason, a.contact, a.documents_via, acting,
+                              status))
+    return out
+
+
+# ---- 综合调研科 / 信息科: leaders' portfolios and the unit directory ----
+
+
+@dataclass
+class PortfolioRow:
+    leader: Person
+    secretaries: list[str]
+    units: list[Unit]
+
+
+def portfolios() -> list[PortfolioRow]:
+    """Each leader's 分管 units and who follows that leader, in schedule-sheet order."""
+    leaders = org.leaders()
+    ids = [p.id for p in leaders]
+    units: dict[int, list[Unit]] = {i: [] for i in ids}
+    for row in (Portfolio.select(Portfolio, Unit).join(Unit)
+                .where(Portfolio.leader.in_(ids)).order_by(Unit.id)):
+        units[row.leader_id].append(row.unit)
+    secs: dict[int, list[str]] = {i: [] for i in ids}
+    for p in Person.select().where(Person.follows.in_(ids) & Person.active).order_by(Person.id):
+        secs[p.follows_id].append(p.name)
+    return [PortfolioRow(p, secs[p.id], units[p.id]) for p in leaders]
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    id: int
+    short: str
+    name: str
+    kind: str
+    level: str
+    leader: str
+    secretary: str
+
+
+@cache
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    """Search matches whichever script the user typed in (SPEC §0)."""
+    return _t2s().convert(text) if text and not text.isascii() else text
+
+
+def unit_kinds() -> list[str]:
+    return [u.kind for u in Unit.select(Unit.kind).distinct().order_by(Unit.kind)]
+
+
+def unit_directory(query: str = "", kind: str = "") -> list[UnitRow]:
+    """Units matching characters, full pinyin or initials (`fgj`, `fagai`), with their 分管领导."""
+    q = _simplified(query.strip().lower())
+    units = [
+        u for u in Unit.select().order_by(Unit.id)
+        if (not kind or u.kind == kind)
+        # Initials anywhere too: `fgj` finds 区发改局 (qfgj) despite the 区 in front.
+        and (matches(q, u.short + u.name, u.pinyin, u.initials) or (q and q in u.initials))
+    ]
+    lead: dict[int, Person] = {}
+    for row in (Portfolio.select(Portfolio, Person).join(Person)
+                .where(Person.active & Portfolio.unit.in_([u.id for u in units]))):
+        lead.setdefault(row.unit_id, row.leader)
+    follower: dict[int, str] = {}
+    for p in (Person.select().where(Person.follows.in_([p.id for p in lead.values()])
+                                    & Person.active).order_by(Person.id)):
+        follower.setdefault(p.follows_id, p.name)
+    out = []
+    for u in units:
+        leader = lead.get(u.id)
+        out.append(UnitRow(u.id, u.short, u.name, u.kind, u.level,
+                           leader.name if leader else "",
+                           follower.get(leader.id, "") if leader else ""))
+    return out

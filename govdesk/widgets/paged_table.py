@@ -25,6 +25,7 @@ class PagedTable(DataTable):
         self.page_size = page_size
         self._last_key: Any = None
         self._exhausted = False
+        self._loading = False
 
     def reload(self, loader: Loader | None = None) -> None:
         """Start again from the first page, keeping the cursor on the same row if it is still there."""
@@ -33,7 +34,11 @@ class PagedTable(DataTable):
         keep = None
         if self.row_count and self.cursor_row < self.row_count:
             keep = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        self.clear()
+        self._loading = True  # clear() moves the cursor, and the watcher would load a page
+        try:
+            self.clear()
+        finally:
+            self._loading = False
         self._last_key = None
         self._exhausted = False
         self.load_more()
@@ -44,14 +49,19 @@ class PagedTable(DataTable):
                 pass
 
     def load_more(self) -> int:
-        if self._exhausted or self.loader is None:
+        if self._exhausted or self._loading or self.loader is None:
             return 0
-        rows = self.loader(self._last_key, self.page_size)
-        for key, cells in rows:
-            self.add_row(*cells, key=str(key))
-            self._last_key = key
-        if len(rows) < self.page_size:
-            self._exhausted = True
+        # add_row can move the cursor, whose watcher calls back here: load each page once.
+        self._loading = True
+        try:
+            rows = self.loader(self._last_key, self.page_size)
+            for key, cells in rows:
+                self.add_row(*cells, key=str(key))
+                self._last_key = key
+            if len(rows) < self.page_size:
+                self._exhausted = True
+        finally:
+            self._loading = False
         return len(rows)
 
     def watch_cursor_coordinate(self, old, new) -> None:  # type: ignore[override]

@@ -1,0 +1,265 @@
+"""收文登记 / 修改 (SPEC §3): every register field and the intake facts Supp. §1 checks.
+
+A refused save (ValidationError, ConflictError) keeps the form open with everything typed;
+the message names the field and the cursor goes to it.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
+
+from govdesk.i18n import t
+from govdesk.models import SECRECY_LEVELS, Person, Unit
+from govdesk.services import incoming, org
+from govdesk.services.errors import ConflictError, ServiceError, ValidationError
+from govdesk.widgets.picker import PEOPLE, UNITS, Picker
+
+FACTS = ("involves_units", "consulted", "states_differing_views", "party_matter",
+         "touches_party_dept", "party_dept_reviewed", "major", "is_request")
+TEXTS = ("from_name", "doc_number", "title", "secrecy_years", "copy_no", "received_on", "pages",
+         "attachments", "files", "special_reason")
+SELECTS = ("doc_kind", "secrecy", "urgency", "addressed_to", "addressed_leader", "exception")
+# The field a service names in a ValidationError → the widget the cursor goes to.
+FIELD_WIDGETS = {
+    "来文单位": "from_name", "来文字号": "doc_number", "标题": "title", "文种": "doc_kind",
+    "密级": "secrecy", "保密期限": "secrecy_years", "紧急程度": "urgency", "份数序号": "copy_no",
+    "收文日期": "received_on", "页数": "pages", "附件": "attachments", "主送": "addressed_to",
+    "收件领导": "addressed_leader", "摘要": "summary", "附件文件": "files",
+    "特殊原因或领导批示": "special_reason", "职能部门": "pick-remit", "例外情形": "exception",
+    "催办人": "pick-urging",
+}
+
+
+class IncomingFormScreen(ModalScreen[int | None]):
+    """New registration when ``doc_id`` is None, else an edit of that entry."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("incoming.form_save")),
+        Binding("escape", "cancel", t("incoming.form_cancel")),
+        Binding("ctrl+g", "pick_from", t("incoming.form_pick_from")),
+        Binding("ctrl+t", "pick_remit", t("incoming.form_pick_remit")),
+        Binding("ctrl+r", "pick_urging", t("incoming.form_pick_urging")),
+    ]
+    DEFAULT_CSS = """
+    IncomingFormScreen { align: center middle; }
+    IncomingFormScreen > Vertical { width: 100; max-width: 100%; height: 100%;
+                                    max-height: 50; border: thick $primary;
+                                    background: $surface; }
+    IncomingFormScreen VerticalScroll { height: 1fr; padding: 0 1; }
+    IncomingFormScreen .row { height: auto; }
+    IncomingFormScreen .lbl { width: 14; padding-right: 1; text-align: right; }
+    IncomingFormScreen .row > Input, IncomingFormScreen .row > Select { width: 1fr; }
+    IncomingFormScreen .half { width: 1fr; }
+    IncomingFormScreen .picked { width: 1fr; color: $text-muted; }
+    IncomingFormScreen #summary { height: 5; width: 1fr; }
+    IncomingFormScreen Checkbox { width: 1fr; }
+    IncomingFormScreen #form-error { color: $error; text-style: bold; height: auto; width: 100%;
+                                  padding: 0 1; }
+    IncomingFormScreen .hint { color: $text-muted; padding: 0 1; width: 100%; height: auto; }
+    IncomingFormScreen .section { text-style: bold; color: $accent; margin-bottom: 1; }
+    """
+
+    def __init__(self, doc_id: int | None = None) -> None:
+        super().__init__()
+        self.doc_id = doc_id
+        self.version: int | None = None
+        self.from_unit: Unit | None = None
+        self.remit_unit: Unit | None = None
+        self.urging: Person | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def _row(self, key: str, *widgets: Widget) -> Horizontal:
+        return Horizontal(Label(t(f"incoming.f_{key}"), classes="lbl"), *widgets, classes="row")
+
+    def compose(self) -> ComposeResult:
+        title = "incoming.form_title_edit" if self.doc_id else "incoming.form_title_new"
+        leaders = [(f"{p.rank} {p.name}", p.login) for p in org.leaders()]
+        with Vertical():
+            yield Label(t(title), classes="panel-title", id="form-title")
+            yield Label("", id="form-error")
+            with VerticalScroll():
+                yield self._row("from_name", Input(id="from_name", compact=True),
+                                Button(t("incoming.form_pick"), id="pick-from", compact=True))
+                yield self._row("doc_number", Input(id="doc_number", compact=True))
+                yield self._row("title", Input(id="title", compact=True))
+                yield self._row("doc_kind", Select([(k, k) for k in incoming.DOC_KINDS],
+                                                   value="通知", allow_blank=False,
+                                                   id="doc_kind", compact=True))
+                yield self._row("secrecy",
+                                Select([(s, s) for s in SECRECY_LEVELS], value=SECRECY_LEVELS[0],
+                                       allow_blank=False, id="secrecy", compact=True,
+                                       classes="half"),
+                                Label(t("incoming.f_secrecy_years"), classes="lbl"),
+                                Input(id="secrecy_years", compact=True, classes="half"))
+                yield self._row("urgency", Select([(u, u) for u in incoming.URGENCIES],
+                                                  value=incoming.URGENCIES[-1], allow_blank=False,
+                                                  id="urgency", compact=True))
+                yield self._row("copy_no",
+                                Input(id="copy_no", compact=True, classes="half"),
+                                Label(t("incoming.f_pages"), classes="lbl"),
+                                Input("1", id="pages", compact=True, classes="half"))
+                yield self._row("received_on", Input(id="received_on", compact=True))
+                yield self._row("attachments", Input(id="attachments", compact=True))
+                yield self._row("files", Input(id="files", compact=True))
+                yield self._row("addressed_to",
+                                Select([(a, a) for a in incoming.ADDRESSEES], value=incoming.ADDRESSEES[0],
+                                       allow_blank=False, id="addressed_to", compact=True,
+                                       classes="half"),
+                                Label(t("incoming.f_addressed_leader"), classes="lbl"),
+                                Select(leaders, prompt=t("common.none"), id="addressed_leader",
+                                       compact=True, classes="half"))
+                yield self._row("is_request", Checkbox(t("incoming.f_is_request_box"),
+                                                       id="is_request", compact=True))
+                yield self._row("summary", TextArea(id="summary", compact=True))
+                yield Label(t("incoming.form_facts"), classes="section")
+                for key in FACTS[:-1]:
+                    yield self._row(key, Checkbox(t(f"incoming.fact_{key}"), id=key,
+                                                  compact=True))
+                yield self._row("special_reason", Input(id="special_reason", compact=True))
+                yield self._row("remit_unit", Label("", id="remit-label", classes="picked"),
+                                Button(t("incoming.form_pick"), id="pick-remit", compact=True))
+                yield self._row("exception", Select([(e, e) for e in incoming.EXCEPTIONS],
+                                                    prompt=t("common.none"), id="exception",
+                                                    compact=True))
+                yield self._row("urging_person", Label("", id="urging-label", classes="picked"),
+                                Button(t("incoming.form_pick"), id="pick-urging", compact=True))
+            yield Label(t("incoming.form_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        actor = self.app.actor()
+        self.query_one("#received_on", Input).value = actor.today.isoformat()
+        if self.doc_id is not None:
+            try:
+                self._load(incoming.get(actor, self.doc_id))
+            except ServiceError as exc:
+                self.app.notify(str(exc), severity="error")
+                self.dismiss(None)
+                return
+        self._show_picked()
+        self.query_one("#from_name", Input).focus()
+
+    def _load(self, doc) -> None:
+        self.version = doc.version
+        self.from_unit = doc.from_unit
+        self.remit_unit = doc.remit_unit
+        self.urging = doc.urging_person
+        values = {
+            "from_name": doc.from_name, "doc_number": doc.doc_number, "title": doc.title,
+            "secrecy_years": str(doc.secrecy_years or ""), "copy_no": doc.copy_no,
+            "received_on": doc.received_on.isoformat(), "pages": str(doc.pages),
+            "attachments": doc.attachments, "files": doc.files,
+            "special_reason": doc.special_reason,
+        }
+        for key, value in values.items():
+            self.query_one(f"#{key}", Input).value = value
+        selects = {
+            "doc_kind": doc.doc_kind, "secrecy": SECRECY_LEVELS[doc.secrecy],
+            "urgency": doc.urgency, "addressed_to": doc.addressed_to,
+            "addressed_leader": doc.addressed_leader.login if doc.addressed_leader_id else None,
+            "exception": doc.exception or None,
+        }
+        for key, value in selects.items():
+            self.query_one(f"#{key}", Select).value = Select.NULL if value is None else value
+        for key in FACTS:
+            self.query_one(f"#{key}", Checkbox).value = bool(getattr(doc, key))
+        self.query_one("#summary", TextArea).text = doc.summary
+
+    def _show_picked(self) -> None:
+        none = t("common.none")
+        self.query_one("#remit-label", Label).update(
+            self.remit_unit.short if self.remit_unit else none)
+        self.query_one("#urging-label", Label).update(self.urging.name if self.urging else none)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()  # Enter moves on, as on a paper form; Ctrl+S saves
+
+    # ------------------------------------------------------------------ pickers
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"pick-from": self.action_pick_from, "pick-remit": self.action_pick_remit,
+                   "pick-urging": self.action_pick_urging}
+        if event.button.id in actions:
+            event.stop()
+            actions[event.button.id]()
+
+    def action_pick_from(self) -> None:
+        def chosen(items: list | None) -> None:
+            if items:
+                self.from_unit = items[0]
+                self.query_one("#from_name", Input).value = items[0].name
+                self.query_one("#doc_number", Input).focus()
+
+        query = self.query_one("#from_name", Input).value
+        self.app.push_screen(Picker(UNITS, title=t("incoming.f_from_name"), query=query), chosen)
+
+    def action_pick_remit(self) -> None:
+        def chosen(items: list | None) -> None:
+            if items is not None:
+                self.remit_unit = items[0] if items else None
+                self._show_picked()
+
+        self.app.push_screen(Picker(UNITS, title=t("incoming.f_remit_unit")), chosen)
+
+    def action_pick_urging(self) -> None:
+        def chosen(items: list | None) -> None:
+            if items is not None:
+                self.urging = items[0] if items else None
+                self._show_picked()
+
+        self.app.push_screen(Picker(PEOPLE, title=t("incoming.f_urging_person")), chosen)
+
+    # ------------------------------------------------------------------ saving
+
+    def values(self) -> dict:
+        """What the user typed, in the shape incoming.clean_fields reads."""
+        fields: dict = {key: self.query_one(f"#{key}", Input).value for key in TEXTS}
+        for key in SELECTS:
+            value = self.query_one(f"#{key}", Select).value
+            fields[key] = None if value is Select.NULL else value
+        for key in FACTS:
+            fields[key] = self.query_one(f"#{key}", Checkbox).value
+        fields["summary"] = self.query_one("#summary", TextArea).text
+        # A unit picked and then overwritten by hand is no longer that unit.
+        unit = self.from_unit
+        fields["from_unit"] = unit if unit and fields["from_name"].strip() == unit.name else None
+        fields["remit_unit"] = self.remit_unit
+        fields["urging_person"] = self.urging
+        return fields
+
+    def _error(self, text: str) -> None:
+        self.query_one("#form-error", Label).update(text)
+        self.app.notify(text, severity="error")
+
+    def action_save(self) -> None:
+        actor = self.app.actor()
+        try:
+            if self.doc_id is None:
+                doc = incoming.register(actor, self.values())
+            else:
+                doc = incoming.update(actor, self.doc_id, self.version or 0, self.values())
+        except ValidationError as exc:
+            self._error(str(exc))
+            target = FIELD_WIDGETS.get(exc.field)
+            if target:
+                self.query_one(f"#{target}").focus()
+            return
+        except ConflictError as exc:
+            self._error(t("incoming.form_conflict", message=str(exc)))
+            # The next Ctrl+S, after the user has checked, saves over the newer version.
+            self.version = incoming.get(actor, self.doc_id).version if self.doc_id else None
+            return
+        except ServiceError as exc:
+            self._error(str(exc))
+            return
+        self.app.notify(t("incoming.saved", number=doc.number))
+        self.dismiss(doc.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,70 @@
+"""督查室 (key 5): everyone's overdue and soon-due work, 催办, the 催办 log, who is behind.
+
+SPEC §2: 主任 and 督查室 see everyone's deadlines (services.policy.sees_all_deadlines decides;
+anyone else opening this screen sees the deadlines that are theirs to see). ``u`` urges the
+holder of the task under the cursor; every 催办 is logged (models.Reminder).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Label
+
+from govdesk.i18n import t
+from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen, columns
+from govdesk.services import inbox as inbox_service
+from govdesk.services import section_work
+from govdesk.services.policy import sees_all_deadlines
+
+
+class SupervisionScreen(TabbedSectionScreen):
+    SECTION_CODES = ("ducha",)
+    PANES = ("deadlines", "reminders", "load", "work", "members")
+
+    def compose_pane(self, pane: str) -> ComposeResult:
+        if pane == "deadlines":
+            yield Label(id="due-title", classes="panel-title")
+            yield columns(DataTable(id="due"), *TASK_COLUMNS)
+        elif pane == "reminders":
+            yield Label(id="reminders-title", classes="panel-title")
+            yield columns(DataTable(id="reminders"),
+                          ("section.col_reminded_at", 11), ("section.col_reminded_by", 8),
+                          ("section.col_reminded_whom", 10), ("home.col_step", 4),
+                          ("home.col_title", 40), ("section.col_state", 6),
+                          ("section.col_reminder_note", 24))
+        elif pane == "load":
+            yield Label(id="load-title", classes="panel-title")
+            yield columns(DataTable(id="load"),
+                          ("home.col_holder", 16), ("section.col_overdue", 8),
+                          ("section.col_soon", 8), ("section.col_reminders", 8))
+
+    def refresh_panes(self) -> None:
+        actor = self.actor
+        items = [i for i in inbox_service.deadlines(actor) if i.label]
+        overdue = sum(1 for i in items if i.label == inbox_service.OVERDUE)
+        scope = t("section.scope_all") if sees_all_deadlines(actor.person) else t(
+            "section.scope_own")
+        self.query_one("#due-title", Label).update(
+            t("section.due_title", scope=scope, overdue=overdue, soon=len(items) - overdue))
+        self.fill_tasks(self.query_one("#due", DataTable), items)
+
+        log = section_work.reminder_log(actor)
+        table = self.query_one("#reminders", DataTable)
+        table.clear()
+        for r in log:
+            state = (Text(t("section.state_done"), style="green") if r.done
+                     else Text(t("section.state_waiting"), style="yellow"))
+            table.add_row(f"{r.at:%m-%d %H:%M}", r.by, r.holder, r.step, r.title, state,
+                          r.note, key=str(r.id))
+        self.query_one("#reminders-title", Label).update(
+            t("section.reminders_title", n=len(log)))
+
+        load = section_work.load_by_holder(items)
+        table = self.query_one("#load", DataTable)
+        table.clear()
+        for row in load:
+            overdue_cell = Text(str(row.overdue), style="bold red" if row.overdue else "")
+            table.add_row(row.holder, overdue_cell, str(row.soon), str(row.reminders),
+                          key=row.holder)
+        self.query_one("#load-title", Label).update(t("section.load_title", n=len(load)))

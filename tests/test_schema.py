@@ -1,0 +1,96 @@
+"""Schema version, refusing newer databases, and the backup every migration takes (SPEC §14)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import pytest
+
+from govdesk.models import Person, close_database, database, open_database
+from govdesk.services import schema
+from govdesk.services.errors import SchemaError
+
+
+def test_fresh_database_gets_version_1(tmp_path):
+    path = tmp_path / "fresh.db"
+    open_database(path)
+    try:
+        assert schema.schema_version() == 0
+        assert schema.ensure_schema() == []
+        assert schema.schema_version() == 1 == schema.SCHEMA_VERSION
+        triggers = {r[0] for r in database.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()}
+        assert {"audit_entry_no_update", "audit_entry_no_delete"} <= triggers
+        assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+        # Running it again is a no-op.
+        assert schema.ensure_schema() == []
+    finally:
+        close_database()
+    assert list(tmp_path.glob("*.bak")) == []
+
+
+def test_newer_database_is_refused(db):
+    schema.set_meta("schema_version", "7")
+    with pytest.raises(SchemaError, match="结构版本是 7") as err:
+        schema.ensure_schema()
+    assert "升级 govdesk" in str(err.value)
+    assert schema.get_meta("schema_version") == "7"
+
+
+def test_migration_backs_up_first(db, monkeypatch):
+    people = Person.select().count()
+    seen: dict[str, object] = {}
+
+    def add_column() -> None:
+        # The backup must already exist when the migration runs.
+        seen["backups"] = sorted(p.name for p in db.parent.glob("*.bak"))
+        database.execute_sql("ALTER TABLE person ADD COLUMN nickname VARCHAR(40) DEFAULT ''")
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 2, add_column)
+    applied = schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30, 5))
+    assert applied == [2]
+    assert schema.schema_version() == 2
+    backup = db.with_name(f"{db.name}.v1-20261126-093005.bak")
+    assert seen["backups"] == [backup.name]
+    assert backup.exists()
+    cols = [r[1] for r in database.execute_sql("PRAGMA table_info(person)").fetchall()]
+    assert "nickname" in cols
+
+    # The backup opens and holds the database as it was before the migration.
+    raw = sqlite3.connect(str(backup))
+    try:
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        version = raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        assert version == ("1",)
+        assert raw.execute("SELECT count(*) FROM person").fetchone()[0] == people
+        old_cols = [r[1] for r in raw.execute("PRAGMA table_info(person)").fetchall()]
+        assert "nickname" not in old_cols
+    finally:
+        raw.close()
+    # And govdesk itself can open it.
+    close_database()
+    open_database(backup)
+    assert schema.schema_version() == 1
+    assert Person.select().count() == people
+
+
+def test_failed_migration_changes_nothing_but_keeps_the_backup(db, monkeypatch):
+    def broken() -> None:
+        database.execute_sql("ALTER TABLE person ADD COLUMN half_done INTEGER")
+        raise RuntimeError("migration bug")
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 2, broken)
+    with pytest.raises(RuntimeError):
+        schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30))
+    assert schema.schema_version() == 1
+    cols = [r[1] for r in database.execute_sql("PRAGMA table_info(person)").fetchall()]
+    assert "half_done" not in cols
+    assert len(list(db.parent.glob("*.bak"))) == 1
+
+
+def test_no_backup_when_nothing_to_migrate(db):
+    assert schema.ensure_schema() == []
+    assert list(db.parent.glob("*.bak")) == []

@@ -1,0 +1,55 @@
+"""The section screens' queries (services.section_work) on the demo database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from govdesk.models import Flow, Task
+from govdesk.models.flow import WAITING
+from govdesk.services import flow, section_work
+from govdesk.services.policy import REDACTED
+
+
+def test_line_desks_pair_each_secretary_with_the_leader_followed(demo_db, as_user):
+    desks = section_work.line_desks(as_user("lixm"))
+    pairs = {d.secretary.name: d.leader.name for d in desks}
+    assert pairs == {"叶俊": "王建明", "潘立军": "赵国梁", "曹梦瑶": "孙丽华", "罗琪": "周德伟",
+                     "谢浩": "吴志强", "唐晓燕": "郑跃峰"}
+    head = desks[0]
+    assert head.week.away_now is not None and head.week.acting.name == "赵国梁"
+    for d in desks:
+        assert all(Task.get_by_id(i.task_id).holder_id == d.leader.id for i in d.waiting)
+        assert all(e.start.date() == head.today for e in d.today_entries)
+
+
+def test_reminder_log_names_both_sides_and_redacts_titles(demo_db, as_user):
+    secret = (Task.select().join(Flow)
+              .where((Task.state == WAITING) & (Flow.secrecy > 0)).first())
+    flow.remind(as_user("guojw", datetime(2026, 11, 26, 10, 0)), secret, "请抓紧")
+    mine = section_work.reminder_log(as_user("guojw"))[0]
+    assert (mine.by, mine.note, mine.done) == ("郭建伟", "请抓紧", False)
+    assert mine.title == secret.flow.title
+    plain = section_work.reminder_log(as_user("zhangyt"))[0]  # clearance 无
+    assert REDACTED in plain.title
+
+
+def test_absences_say_where_and_who_acts(demo_db, as_user):
+    rows = {r.person: r for r in section_work.absences(as_user("dengm"))}
+    assert rows["王建明"].acting == "赵国梁" and rows["王建明"].status == "now"
+    assert rows["孙丽华"].destination == "杭州"
+
+
+def test_unit_directory_matches_pinyin_initials_and_either_script(demo_db):
+    assert [u.short for u in section_work.unit_directory("fgj")] == ["区发改局"]
+    fgj = section_work.unit_directory("fagai")[0]
+    assert (fgj.leader, fgj.secretary) == ("赵国梁", "潘立军")
+    assert "东城街道" in [u.short for u in section_work.unit_directory("東城")]
+    towns = section_work.unit_directory("", "街道")
+    assert len(towns) == 8 and {u.kind for u in towns} == {"街道"}
+
+
+def test_portfolios_and_oversight(demo_db):
+    rows = {r.leader.name: r for r in section_work.portfolios()}
+    assert len(rows["赵国梁"].units) == 24 and rows["赵国梁"].secretaries == ["潘立军"]
+    assert [p.name for p in section_work.overseers(("ducha",))] == ["何建峰"]
+    assert [p.name for p in section_work.overseers(("ban1", "ban2"))] == ["徐卫文"]

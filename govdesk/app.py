@@ -98,7 +98,7 @@ class GovDesk(App):
         self.db_target = db_target
         self._now = now  # tests pin the clock
         self._poll = poll
-        self._data_version = -1
+        self._data_version: tuple[int, int] = (-1, -1)
         self._change_id = 0
 
     def actor(self) -> Actor:
@@ -126,7 +126,7 @@ class GovDesk(App):
                            n=inbox_service.inbox_count(actor))
 
     def poll_changes(self) -> None:
-        """PRAGMA data_version moves when another connection commits; then read what changed."""
+        """Something was committed (by another process or by this one): read what changed."""
         version = data_version()
         if version == self._data_version:
             return

@@ -24,7 +24,9 @@ def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
         holder += f"（{t('common.acting')}{item.acting_for}）"
     if item.reminders:
         holder += f" {t('common.reminded', n=item.reminders)}"
-    cells = [badge.deadline(item.label, item.due), badge.urgency(item.urgency), item.step,
+    kind = t(f"home.kind_{item.kind}")
+    step = f"{kind}·{item.step}" if not kind.startswith("home.") else item.step
+    cells = [badge.deadline(item.label, item.due), badge.urgency(item.urgency), step,
              item.title]
     if with_holder:
         cells.append(holder)

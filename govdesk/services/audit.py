@@ -60,3 +60,55 @@ def changes_since(last_id: int) -> list[tuple[int, str, int | None]]:
         .tuples()
     )
     return list(rows)
+
+
+# ---------------------------------------------------------------------------- browsing
+
+SECRET_FIELDS = ("title", "summary", "body", "attachments", "doc_number")
+
+
+def _redact(value: str | None, clearance: int) -> str:
+    """Hide the words of a record above the viewer's clearance inside a before/after snapshot."""
+    if not value:
+        return ""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return value
+    if isinstance(data, dict) and int(data.get("secrecy") or 0) > clearance:
+        for key in SECRET_FIELDS:
+            if key in data:
+                data[key] = "（密级高于本人权限，不予显示）"
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def can_browse(person) -> bool:
+    return bool(person.admin or person.rank == "主任")
+
+
+def browse(actor: Actor, *, who: str = "", action: str = "", table: str = "",
+           since: datetime | None = None, before_id: int | None = None,
+           limit: int = 200) -> list[dict[str, Any]]:
+    """One page of the audit trail, newest first, for an admin; secret words redacted."""
+    from govdesk.services.errors import PermissionDenied
+
+    if not can_browse(actor.person):
+        raise PermissionDenied("只有系统管理员和办公室主任可以查看审计日志。")
+    q = AuditEntry.select()
+    if who:
+        q = q.where(AuditEntry.actor == who)
+    if action:
+        q = q.where(AuditEntry.action.startswith(action))
+    if table:
+        q = q.where(AuditEntry.table == table)
+    if since is not None:
+        q = q.where(AuditEntry.at >= since)
+    if before_id is not None:
+        q = q.where(AuditEntry.id < before_id)
+    clearance = actor.person.clearance
+    return [
+        {"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "table": r.table,
+         "record_id": r.record_id, "before": _redact(r.before, clearance),
+         "after": _redact(r.after, clearance)}
+        for r in q.order_by(AuditEntry.id.desc()).limit(limit)
+    ]

@@ -1,0 +1,100 @@
+"""审计日志 for admins (SPEC §14): filter by who, action, table and date; see before/after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Label, Static
+
+from govdesk.i18n import t
+from govdesk.screens.base import DeskScreen
+from govdesk.services import audit
+from govdesk.services.errors import ServiceError
+from govdesk.widgets.paged_table import PagedTable
+
+
+class AuditLogScreen(DeskScreen):
+    BINDINGS = [
+        Binding("escape", "back", t("audit.back")),
+        Binding("ctrl+f", "focus_filter", t("audit.focus_filter")),
+    ]
+    DEFAULT_CSS = """
+    AuditLogScreen #filters { height: auto; }
+    AuditLogScreen #filters Input { width: 1fr; }
+    AuditLogScreen #audit-table { height: 2fr; }
+    AuditLogScreen #audit-detail { height: 1fr; background: $boost; padding: 0 1; }
+    AuditLogScreen .panel-title { background: $boost; text-style: bold; width: 100%;
+                                  padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[str, dict] = {}
+        self._since: datetime | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical():
+            with Horizontal(id="filters"):
+                yield Input(placeholder=t("audit.who"), id="f-who", compact=True)
+                yield Input(placeholder=t("audit.action"), id="f-action", compact=True)
+                yield Input(placeholder=t("audit.table"), id="f-table", compact=True)
+                yield Input(placeholder=t("audit.since"), id="f-since", compact=True)
+            yield Label(id="audit-title", classes="panel-title")
+            yield PagedTable(self._load, id="audit-table", page_size=200)
+            yield Static(id="audit-detail")
+
+    def setup(self) -> None:
+        super().setup()
+        self.sub_title = t("audit.title")
+        table = self.query_one("#audit-table", PagedTable)
+        for key in ("id", "at", "actor", "action", "table", "record"):
+            table.add_column(t(f"audit.col_{key}"), key=key)
+        table.focus()
+
+    def _load(self, after_id, limit: int):
+        value = lambda wid: self.query_one(wid, Input).value.strip()  # noqa: E731
+        rows = audit.browse(self.actor, who=value("#f-who"), action=value("#f-action"),
+                            table=value("#f-table"), since=self._since, before_id=after_id,
+                            limit=limit)
+        for row in rows:
+            self._rows[str(row["id"])] = row
+        return [(row["id"], [str(row["id"]), f"{row['at']:%Y-%m-%d %H:%M:%S}", row["actor"],
+                             row["action"], row["table"], str(row["record_id"] or "")])
+                for row in rows]
+
+    def refresh_data(self) -> None:
+        table = self.query_one("#audit-table", PagedTable)
+        self._rows = {}
+        try:
+            table.reload()
+        except ServiceError as exc:
+            self.app.notify(str(exc), severity="error")
+            self.app.pop_screen()
+            return
+        self.query_one("#audit-title", Label).update(t("audit.count", n=table.row_count))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        since = self.query_one("#f-since", Input).value.strip()
+        try:
+            self._since = datetime.fromisoformat(since) if since else None
+        except ValueError:
+            self.app.notify(t("audit.bad_date"), severity="error")
+            return
+        self.refresh_data()
+        self.query_one("#audit-table", PagedTable).focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = self._rows.get(event.row_key.value or "")
+        if row is None:
+            return
+        self.query_one("#audit-detail", Static).update(
+            f"{t('audit.before')}：{row['before'] or '—'}\n{t('audit.after')}：{row['after'] or '—'}")
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#f-who", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

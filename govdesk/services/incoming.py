@@ -32,7 +32,7 @@ from govdesk.services.context import Actor
 from govdesk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from govdesk.services.policy import can_view, require_act, require_secretariat
 from govdesk.services.rules import rule
-from govdesk.services.script import variants
+from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
 
 KIND = "incoming"
@@ -631,13 +631,9 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
     if state:
         q = q.where(D.state == state)
     if text:
-        match = None
-        for variant in variants(text):  # found whichever script it was typed in
-            like = f"%{variant}%"
-            cond = (((D.title ** like) & (D.secrecy <= person.clearance))
-                    | (D.number ** like) | (D.from_name ** like) | (D.doc_number ** like))
-            match = cond if match is None else (match | cond)
-        q = q.where(match)
+        q = q.where(matching(text, [D.number, D.from_name, D.doc_number],
+                             secret_fields=[D.title], secrecy=D.secrecy,
+                             clearance=person.clearance))
     if before_id is not None:
         q = q.where(D.id < before_id)
     rows = list(q.order_by(D.id.desc()).limit(limit))

@@ -35,6 +35,7 @@ from govdesk.services.incoming import DOC_KINDS, _int, _person, _secrecy, _text,
 from govdesk.services.outgoing_rules import (
     ERROR_CATEGORIES,
     ISSUERS,
+    FormatReport,
     Step,
     format_report,
     number_pattern,
@@ -44,7 +45,7 @@ from govdesk.services.outgoing_rules import (
 )
 from govdesk.services.policy import can_view, require_act, require_secretariat
 from govdesk.services.rules import rule
-from govdesk.services.script import variants
+from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
 
 KIND = "outgoing"
@@ -120,6 +121,21 @@ def clean_fields(fields: dict, actor: Actor) -> dict:
     }
 
 
+def check_format(actor: Actor, fields: dict, stage: str = "submit") -> FormatReport:
+    """Every format problem of the values a form holds, saved or not (Supp. §3(一)).
+
+    A field the form itself cannot accept (clean_fields) is reported alone: the rest cannot be
+    judged until it is fixed. Nothing is written.
+    """
+    try:
+        clean = clean_fields(fields, actor)
+    except ValidationError as exc:
+        report = FormatReport()
+        report.add(exc.field, exc.message)
+        return report
+    return format_report(OutgoingDocument(drafter=actor.person, **clean), stage)
+
+
 def _content(doc: OutgoingDocument) -> dict[str, Any]:
     data = {k: getattr(doc, k) for k in CONTENT_FIELDS}
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
@@ -147,11 +163,13 @@ def _doc_for(actor: Actor, doc_id: int) -> OutgoingDocument:
     return doc
 
 
-def get(actor: Actor, doc_id: int) -> OutgoingDocument:
+def get(actor: Actor, doc_id: int, *, record_open: bool = True) -> OutgoingDocument:
+    """The document, if the user is cleared for it; opening a secret one is audited (a screen's
+    refresh passes record_open=False, or two users with it open would wake each other forever)."""
     doc = _get(doc_id)
     if not can_view(actor.person, doc.secrecy):
         raise PermissionDenied("该文件密级高于您的权限。")
-    if doc.secrecy:
+    if doc.secrecy and record_open:
         with database.atomic():
             audit.record(actor, "outgoing.open_secret", "outgoing_document", doc.id)
     return doc
@@ -450,6 +468,19 @@ def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocume
         return _set(actor, doc, written_date=written)
 
 
+def may_set_written_date(actor: Actor, doc: OutgoingDocument) -> bool:
+    """Whether set_written_date would accept this user now (the screen hides the key if not)."""
+    if doc.signed_at is None or doc.state in (states.PRINTED, states.PROOFREAD,
+                                              states.DISPATCHED):
+        return False
+    grace = int(rule("outgoing", "written_date_grace_days", default=20))
+    if (actor.today - doc.signed_at.date()).days <= grace:
+        return False
+    return bool(doc.drafter_id == actor.person.id
+                or (doc.drafting_section_id
+                    and doc.drafting_section_id == actor.person.section_id))
+
+
 def print_document(actor: Actor, task_id: int, *, print_org: str, print_date: date | None,
                    copies: int) -> OutgoingDocument:
     """印制: 印发机关 and 印发日期 (the day sent to print) are checked with the rest first."""
@@ -573,6 +604,12 @@ def _record_backflow(actor: Actor, doc: OutgoingDocument, where: str, *, automat
                  after={"where": where, "automatic": automatic})
 
 
+def backflow_possible(doc: OutgoingDocument) -> bool:
+    """文件倒流 can still be reported: in flight and never reviewed by 秘书科."""
+    return doc.state not in (states.SIGNED, states.NUMBERED, states.PRINTED, states.PROOFREAD,
+                             states.DISPATCHED) and not _secretariat_reviewed(doc)
+
+
 def report_backflow(actor: Actor, doc_id: int, note: str = "") -> OutgoingDocument:
     """A leader's office found a draft that reached the leader without 秘书科 核阅: it is
     recorded as 文件倒流 and sent to 秘书科 for 核稿 before it can go on."""
@@ -653,13 +690,8 @@ def register_page(actor: Actor, *, state: str | None = None, text: str = "",
     if state:
         q = q.where(D.state == state)
     if text:
-        match = None
-        for variant in variants(text):  # found whichever script it was typed in
-            like = f"%{variant}%"
-            cond = (((D.title ** like) & (D.secrecy <= actor.person.clearance))
-                    | (D.number ** like))
-            match = cond if match is None else (match | cond)
-        q = q.where(match)
+        q = q.where(matching(text, [D.number], secret_fields=[D.title], secrecy=D.secrecy,
+                             clearance=actor.person.clearance))
     if before_id is not None:
         q = q.where(D.id < before_id)
     out = []

@@ -22,15 +22,22 @@ class LeaderWeek:
     entries: list[ScheduleEntry] = field(default_factory=list)
     absences: list[Absence] = field(default_factory=list)
     away_now: Absence | None = None
-    acting: Person | None = None  # who acts for the 区长 while away
+    acting: Person | None = None  # who acts while away (for the 区长: the acting head)
 
 
 def leader_weeks(today: date, now: datetime | None = None) -> list[LeaderWeek]:
+    """区长, 常务副区长, then the 副区长: each one's week, absences, and who acts."""
+    now = now or datetime.combine(today, time(9))
+    people = org.leaders()
+    weeks = person_weeks(people, today, now)
+    return [weeks[p.id] for p in people]
+
+
+def person_weeks(people: list[Person], today: date, now: datetime) -> dict[int, LeaderWeek]:
+    """This week's schedule and absences of any people, keyed by person id."""
     monday, sunday = week_of(today)
     start = datetime.combine(monday, time.min)
     end = datetime.combine(sunday, time.max)
-    now = now or datetime.combine(today, time(9))
-    people = org.leaders()
     ids = [p.id for p in people]
     weeks = {p.id: LeaderWeek(p) for p in people}
     for e in (ScheduleEntry.select().where(
@@ -44,9 +51,10 @@ def leader_weeks(today: date, now: datetime | None = None) -> list[LeaderWeek]:
         week.absences.append(a)
         if a.start <= now <= a.end:
             week.away_now = a
-            if week.leader.rank == "区长":
-                week.acting = org.acting_head(now)[0]
-    return [weeks[p.id] for p in people]
+            week.acting = a.acting
+            if week.leader.rank == "区长" and week.acting is None:
+                week.acting = org.acting_head(now)[0]  # Part 1 §7
+    return weeks
 
 
 def add_entry(actor: Actor, person: Person, start: datetime, end: datetime, title: str,

@@ -26,7 +26,7 @@ from govdesk.services.context import Actor
 from govdesk.services.inbox import OVERDUE, InboxItem, _items, _query
 from govdesk.services.pinyin import matches
 from govdesk.services.policy import visible_title
-from govdesk.services.schedule import LeaderWeek, week_of
+from govdesk.services.schedule import LeaderWeek, person_weeks, week_of
 
 SectionItem = InboxItem
 
@@ -80,30 +80,6 @@ def section_heads(codes: tuple[str, ...]) -> list[Person]:
 
 
 # ---- 跟线秘书: each line secretary, the leader followed, that leader's week and papers ----
-
-
-def person_weeks(people: list[Person], today: date, now: datetime) -> dict[int, LeaderWeek]:
-    """This week's schedule and absences of any people (leader_weeks does it for the leaders)."""
-    monday, sunday = week_of(today)
-    start = datetime.combine(monday, time.min)
-    end = datetime.combine(sunday, time.max)
-    ids = [p.id for p in people]
-    weeks = {p.id: LeaderWeek(p) for p in people}
-    for e in (ScheduleEntry.select().where(
-            ScheduleEntry.person.in_(ids) & (ScheduleEntry.start >= start)
-            & (ScheduleEntry.start <= end)).order_by(ScheduleEntry.start)):
-        weeks[e.person_id].entries.append(e)
-    for a in (Absence.select().where(
-            Absence.person.in_(ids) & (Absence.start <= end) & (Absence.end >= start))
-            .order_by(Absence.start)):
-        week = weeks[a.person_id]
-        week.absences.append(a)
-        if a.start <= now <= a.end:
-            week.away_now = a
-            week.acting = a.acting
-            if week.leader.rank == "区长" and week.acting is None:
-                week.acting = org.acting_head(now)[0]
-    return weeks
 
 
 @dataclass

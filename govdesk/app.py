@@ -13,7 +13,10 @@ from govdesk import config
 from govdesk.i18n import set_language, t
 from govdesk.messages import DataChanged
 from govdesk.models import Person, data_version
-from govdesk.screens import incoming_detail  # noqa: F401  (registers the 收文 opener)
+from govdesk.screens import (
+    incoming_detail,  # noqa: F401  (registers the 收文 opener)
+    outgoing_detail,  # noqa: F401  (registers the 发文 opener)
+)
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.home import HomeScreen
 from govdesk.screens.secretariat import SecretariatScreen
@@ -51,7 +54,9 @@ class SectionCommands(Provider):
         for code, _ in SECTION_MODES:
             yield t("app.go_section", name=app.mode_title(code)), partial(app.switch_mode, code)
         yield t("app.help"), app.action_help
+        yield t("outgoing.palette_errors"), app.action_error_register
         yield t("app.settings"), app.action_settings
+        yield t("audit.palette"), app.action_audit_log
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -164,6 +169,19 @@ class GovDesk(App):
                     rows.append((key_label(binding.key), binding.description))
         title = screen.sub_title or self.mode_title(self.current_mode)
         self.push_screen(HelpScreen(title, rows, t("help.sections")))
+
+    def action_error_register(self) -> None:
+        from govdesk.screens.error_register import ErrorRegisterScreen
+
+        self.push_screen(ErrorRegisterScreen())
+
+    def action_audit_log(self) -> None:
+        from govdesk.screens.audit_log import AuditLogScreen
+
+        if not audit.can_browse(self.person):
+            self.notify(t("audit.palette") + "：" + t("common.no_permission"), severity="error")
+            return
+        self.push_screen(AuditLogScreen())
 
     def action_settings(self) -> None:
         def done(language: str | None) -> None:

@@ -1,4 +1,4 @@
-"""Command line: `govdesk` (the desk), `demo`, `today`, `people`.
+"""Command line: `govdesk` (the desk), `demo`, `today`, `people`, `migrate-db` …
 
 Every failure a user can cause ends in a clear Chinese message and a non-zero exit code,
 never a traceback: 1 = the database cannot be used, 2 = who you are / bad arguments.
@@ -14,6 +14,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from govdesk import config
+from govdesk.models.writelock import QUEUE_SUFFIX
+
+SIDE_FILES = ("-wal", "-shm", QUEUE_SUFFIX)
 
 EXIT_DB = 1
 EXIT_USER = 2
@@ -55,6 +58,19 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     audit = sub.add_parser("audit", parents=[sub_common], help="导出审计日志（JSON 行）")
     audit.add_argument("--since", required=True, help="起始日期，如 2026-11-01")
+    init = sub.add_parser("init", parents=[sub_common],
+                          help="在办公室服务器上建立（或修复）组内共享的数据库")
+    init.add_argument("--group", required=True, help="可使用数据库的用户组，如 govdesk")
+    init_what = init.add_mutually_exclusive_group()
+    init_what.add_argument("--demo", action="store_true", help="载入演示组织机构和演示数据")
+    init_what.add_argument("--org", metavar="TOML", help="组织机构文件（默认 data/organisation.toml）")
+    doctor = sub.add_parser("doctor", parents=[sub_common], help="检查共享数据库的权限和位置")
+    doctor.add_argument("--group", help="应能使用数据库的用户组")
+    migrate = sub.add_parser("migrate-db", help="把整个数据库复制到空的 PostgreSQL 数据库")
+    migrate.add_argument("--from", dest="source", required=True, metavar="SOURCE",
+                         help="源 SQLite 数据库：sqlite:///路径 或文件路径")
+    migrate.add_argument("--to", dest="dest", required=True, metavar="TARGET",
+                         help="目标：postgresql://用户:密码@主机/库名（须为空库）")
     return parser
 
 
@@ -130,18 +146,19 @@ def cmd_demo(target: str, force: bool) -> int:
     # Built aside and moved into place, so a failure never leaves a half-made database.
     building = path.with_name(path.name + ".building")
     for p in (path, building):
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", *SIDE_FILES):
             Path(str(p) + suffix).unlink(missing_ok=True)
     try:
         demo.build(building, date.today())
     except (sqlite3.DatabaseError, PeeweeDatabaseError, DatabaseOpenError, OSError) as exc:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", *SIDE_FILES):
             try:
                 Path(str(building) + suffix).unlink(missing_ok=True)
             except OSError:
                 pass
         raise CliError(f"无法写入数据库 {path}：{exc}", EXIT_DB) from exc
     building.replace(path)
+    Path(str(building) + QUEUE_SUFFIX).unlink(missing_ok=True)
     print(f"已创建演示数据库 {path}。")
     return 0
 
@@ -166,9 +183,13 @@ def cmd_people(target: str) -> int:
 
 
 def cmd_backup(target: str, out: str) -> int:
+    from govdesk.models.db import is_url
     from govdesk.services import maintenance
     from govdesk.services.errors import ValidationError
 
+    if is_url(target):
+        raise CliError("govdesk backup 只备份 SQLite 数据库文件；PostgreSQL 请用 pg_dump"
+                       "（见 docs/postgresql.md）。", EXIT_USER)
     _open(target)
     try:
         path = maintenance.backup(Path(out).expanduser())
@@ -213,6 +234,62 @@ def cmd_audit(target: str, since: str) -> int:
     return 0
 
 
+def cmd_init(target: str, group: str, demo: bool, org_file: str | None) -> int:
+    from peewee import DatabaseError as PeeweeDatabaseError
+
+    from govdesk.models.db import DatabaseOpenError, is_url
+    from govdesk.services import deploy
+    from govdesk.services.errors import ServiceError
+
+    if is_url(target):
+        raise CliError("govdesk init 只用于 SQLite 数据库文件。", EXIT_USER)
+    try:
+        report = deploy.init(target, group, demo=demo, org_file=org_file)
+    except (deploy.DeployError, ServiceError) as exc:
+        raise CliError(str(exc), EXIT_DB) from exc
+    except (sqlite3.DatabaseError, PeeweeDatabaseError, DatabaseOpenError, OSError) as exc:
+        raise CliError(f"无法建立数据库 {target}：{exc}", EXIT_DB) from exc
+    for line in report.lines:
+        print(line)
+    return 0
+
+
+def cmd_doctor(target: str, group: str | None) -> int:
+    from govdesk.services import deploy
+
+    try:
+        problems = deploy.check(target, group)
+    except deploy.DeployError as exc:
+        raise CliError(str(exc), EXIT_DB) from exc
+    for line in problems:
+        print(f"问题：{line}")
+    if problems:
+        print("可用 sudo govdesk init --db … --group … 修复（不会改动数据）。")
+        return EXIT_DB
+    print(f"{target}：权限和位置都正常。")
+    return 0
+
+
+def cmd_migrate_db(source: str, dest: str) -> int:
+    from peewee import DatabaseError as PeeweeDatabaseError
+
+    from govdesk.models.db import safe_target
+    from govdesk.services import migrate
+    from govdesk.services.errors import ValidationError
+
+    try:
+        report = migrate.migrate(source, dest)
+    except ValidationError as exc:
+        raise CliError(str(exc), EXIT_DB) from exc
+    except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
+        raise CliError(f"迁移失败，目标数据库未做改动：{exc}", EXIT_DB) from exc
+    print(f"已把 {source} 复制到 {safe_target(dest)}，各表行数核对一致：")
+    for line in report.lines():
+        print("  " + line)
+    print("之后请把 config.toml 的 db（或 GOVDESK_DB）改为新地址。")
+    return 0
+
+
 def cmd_tui(target: str, as_login: str | None, *, demo_if_missing: bool) -> int:
     from govdesk.models.db import is_url
 
@@ -246,10 +323,21 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_restore(target, args.source, args.yes)
         if args.command == "audit":
             return cmd_audit(target, args.since)
+        if args.command == "migrate-db":
+            return cmd_migrate_db(args.source, args.dest)
+        if args.command == "init":
+            return cmd_init(target, args.group, args.demo, args.org)
+        if args.command == "doctor":
+            return cmd_doctor(target, args.group)
         return cmd_tui(target, args.as_login, demo_if_missing=default_db)
     except CliError as exc:
         print(f"govdesk：{exc}", file=sys.stderr)
         return exc.code
+    except PermissionError as exc:  # e.g. a user outside the database's group
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"govdesk：没有权限访问{where}。共享数据库只对办公室的用户组开放，"
+              "请联系管理员把您加入该组。", file=sys.stderr)
+        return EXIT_DB
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `govdesk people | head`

@@ -1,12 +1,22 @@
-"""Shared fixtures: real SQLite files under tmp_path, the demo organisation, pinned clocks."""
+"""Shared fixtures: real SQLite files under tmp_path, the demo organisation, pinned clocks.
+
+PostgreSQL: with GOVDESK_TEST_PG=postgresql://… set (``.ci/setup-postgres.sh`` prints it) the
+service test modules in PG_MODULES run their ``db``/``demo_db`` tests twice, ``[sqlite]`` and
+``[postgresql]``, each PostgreSQL test starting from freshly restored organisation or demo data
+(tests/helpers/pg.py); ``pytest --db postgresql://…`` runs them on PostgreSQL only. Without a
+server (or when it cannot be reached) they run on SQLite as always and tests/test_postgres.py is
+skipped with the reason, which is also printed at the end of the run.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from helpers import pg
 
 from govdesk.models import close_database, database, open_database
 from govdesk.services import org
@@ -18,7 +28,62 @@ TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 9, 30)
 
 
-def make_org_db(path: Path) -> Path:
+# Service tests that also run against PostgreSQL (UI tests stay on SQLite).
+PG_MODULES = {
+    "test_incoming_service", "test_flow", "test_inbox", "test_outgoing_chains",
+    "test_outgoing_format", "test_outgoing_life", "test_outgoing_numbering",
+    "test_error_register", "test_calendar", "test_section_work", "test_numbering_concurrency",
+    "test_conflict_concurrency", "test_audit_log",
+}
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", dest="govdesk_db", default=None, metavar="URL",
+                     help="run the service tests against this postgresql:// server only")
+
+
+def pytest_configure(config):
+    url = config.getoption("govdesk_db")
+    if url:
+        os.environ[pg.ENV] = url  # also seen by test_postgres.py and by worker processes
+    config.addinivalue_line("markers", "sqlite_only: the test is about SQLite itself")
+
+
+def _backends(config) -> list[str]:
+    if not pg.status()[0]:  # not set, or unreachable: SQLite only, and the reason is printed
+        return ["sqlite"]
+    if config.getoption("govdesk_db"):
+        return ["postgresql"]
+    return ["sqlite", "postgresql"]
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.module.__name__.rsplit(".", 1)[-1] not in PG_MODULES:
+        return
+    if not {"db", "demo_db"} & set(metafunc.fixturenames):
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    backends = _backends(metafunc.config)
+    if backends != ["sqlite"]:
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    url, _why = pg.status()
+    if url:
+        terminalreporter.write_line(f"PostgreSQL tests ran against {pg.mask(url)}")
+    else:
+        terminalreporter.write_line(f"PostgreSQL tests skipped — {pg.reason()}", yellow=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    """"sqlite", or "postgresql" for the second run of a service test (see PG_MODULES)."""
+    return getattr(request, "param", "sqlite")
+
+
+def make_org_db(path: Path | str) -> Path | str:
     """A database with the demo organisation and no work items."""
     open_database(path)
     ensure_schema()
@@ -51,9 +116,53 @@ def db_path(tmp_path, _org_template) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _pg_workspace():
+    """This run's PostgreSQL working database (helpers.pg.Workspace)."""
+    url, _why = pg.status()
+    if not url:
+        pytest.skip(pg.reason())
+    space = pg.Workspace()
+    try:
+        make_org_db(space.url)
+        space.take("snap_org")
+        yield space
+    finally:
+        close_database()
+        space.close()
+
+
+def _pg_copy(request, snapshot: str):
+    space = request.getfixturevalue("_pg_workspace")
+    if snapshot not in space.snapshots:  # the demo: built on SQLite, loaded like migrate-db
+        from peewee import sort_models
+
+        from govdesk.models import ALL_MODELS
+        from govdesk.services import migrate
+
+        rows = migrate.read_sqlite(str(request.getfixturevalue("_demo_template")))
+        space.reset(None)
+        open_database(space.url)
+        with database.atomic():
+            migrate.load(sort_models(ALL_MODELS), rows)
+        close_database()
+        space.take(snapshot)
+    space.reset(snapshot)
+    open_database(space.url)
+    try:
+        yield space.url
+    finally:
+        close_database()
+
+
 @pytest.fixture
-def db(db_path):
-    """The organisation-only database, opened for this test."""
+def db(request, backend):
+    """The organisation-only database, opened for this test (the SQLite file's path, or the
+    PostgreSQL URL in a service test's [postgresql] run)."""
+    if backend == "postgresql":
+        yield from _pg_copy(request, "snap_org")
+        return
+    db_path = request.getfixturevalue("db_path")
     open_database(db_path)
     yield db_path
     close_database()
@@ -67,7 +176,11 @@ def demo_path(tmp_path, _demo_template) -> Path:
 
 
 @pytest.fixture
-def demo_db(demo_path):
+def demo_db(request, backend):
+    if backend == "postgresql":
+        yield from _pg_copy(request, "snap_demo")
+        return
+    demo_path = request.getfixturevalue("demo_path")
     open_database(demo_path)
     yield demo_path
     close_database()

@@ -293,6 +293,7 @@ def test_audit_entry_shares_the_transaction_of_its_change(db, as_user):
     assert register(clerk).number == "收〔2026〕2号"
 
 
+@pytest.mark.sqlite_only  # goes round the app with sqlite3; PostgreSQL's: tests/test_postgres.py
 def test_audit_log_refuses_update_and_delete(db, as_user):
     register(as_user("lixm"))
     entry = AuditEntry.select().first()

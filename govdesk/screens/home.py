@@ -55,10 +55,13 @@ class HomeScreen(DeskScreen):
 
     def setup(self) -> None:
         super().setup()
-        cols = [t("home.col_due"), t("home.col_urgency"), t("home.col_step"),
-                t("home.col_title"), t("home.col_note")]
-        self.query_one("#inbox", DataTable).add_columns(*cols)
-        self.query_one("#deadlines", DataTable).add_columns(*cols[:4], t("home.col_holder"))
+        # Fixed widths: a DataTable that starts empty keeps its header widths when rows arrive
+        # later (live refresh), which cut every cell to two characters.
+        for table_id, last in (("#inbox", "home.col_note"), ("#deadlines", "home.col_holder")):
+            table = self.query_one(table_id, DataTable)
+            for key, width in (("home.col_due", 16), ("home.col_urgency", 4),
+                               ("home.col_step", 10), ("home.col_title", 44), (last, 22)):
+                table.add_column(t(key), width=width)
         self.query_one("#inbox", DataTable).focus()
 
     def refresh_data(self) -> None:

@@ -1,24 +1,30 @@
-"""秘书科 (key 1): its work list, the 收文 register (paged), and the registration form."""
+"""秘书科 (key 1): its work list, the 收文 and 发文 registers (paged, toggled with o), the
+收文 registration form, 拟稿 (w) and the 差错 register (x)."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Label, Select
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from govdesk.i18n import t
 from govdesk.models import incoming as states
+from govdesk.models import outgoing as out_states
 from govdesk.screens import registry
 from govdesk.screens.incoming_form import IncomingFormScreen
 from govdesk.screens.section import SectionScreen
 from govdesk.services import inbox as inbox_service
-from govdesk.services import incoming
+from govdesk.services import incoming, outgoing
 from govdesk.widgets import badge
 from govdesk.widgets.paged_table import PagedTable
 
 STATES = (states.REGISTERED, states.SIGNING, states.READING, states.SORTING, states.CLOSED,
           states.ARCHIVED, states.RETURNED, states.TRANSFERRED)
+
+OUT_STATES = (out_states.DRAFTING, out_states.REVIEWING, out_states.RETURNED, out_states.SIGNED,
+              out_states.NUMBERED, out_states.PRINTED, out_states.PROOFREAD,
+              out_states.DISPATCHED)
 
 FINISHED = (states.CLOSED, states.ARCHIVED, states.RETURNED, states.TRANSFERRED)
 
@@ -32,26 +38,41 @@ class SecretariatScreen(SectionScreen):
         Binding("slash", "search", t("incoming.search")),
         Binding("t", "cycle_state", t("incoming.cycle_state")),
         Binding("ctrl+l", "register_focus", t("incoming.focus_register")),
+        Binding("o", "toggle_register", t("outgoing.toggle_register")),
+        Binding("x", "error_register", t("outgoing.error_register")),
     ]
     DEFAULT_CSS = """
-    SecretariatScreen #reg-filters { height: 1; }
-    SecretariatScreen #reg-filters Label { width: auto; padding: 0 1; }
-    SecretariatScreen #reg-search { width: 1fr; }
-    SecretariatScreen #reg-state { width: 24; }
+    SecretariatScreen .reg-filters { height: 1; }
+    SecretariatScreen .reg-filters Label { width: auto; padding: 0 1; }
+    SecretariatScreen .reg-filters Input { width: 1fr; }
+    SecretariatScreen .reg-filters Select { width: 24; }
     SecretariatScreen #work { height: 2fr; }
-    SecretariatScreen #register { height: 3fr; }
+    SecretariatScreen #registers { height: 3fr; }
+    SecretariatScreen #registers > Vertical { height: 1fr; }
+    SecretariatScreen PagedTable { height: 1fr; }
     SecretariatScreen #members { height: 1fr; min-height: 3; }
     """
 
     def compose_extra(self) -> ComposeResult:
-        yield Label(id="register-title", classes="panel-title")
-        with Horizontal(id="reg-filters"):
-            yield Label(t("incoming.search_label"))
-            yield Input(placeholder=t("incoming.search_placeholder"), id="reg-search",
-                        compact=True)
-            yield Select([(s, s) for s in STATES], prompt=t("incoming.all_states"),
-                         id="reg-state", compact=True)
-        yield PagedTable(self._load_page, id="register", page_size=100)
+        with ContentSwitcher(id="registers", initial="in-register"):
+            with Vertical(id="in-register"):
+                yield Label(id="register-title", classes="panel-title")
+                with Horizontal(classes="reg-filters"):
+                    yield Label(t("incoming.search_label"))
+                    yield Input(placeholder=t("incoming.search_placeholder"), id="reg-search",
+                                compact=True)
+                    yield Select([(s, s) for s in STATES], prompt=t("incoming.all_states"),
+                                 id="reg-state", compact=True)
+                yield PagedTable(self._load_page, id="register", page_size=100)
+            with Vertical(id="out-register"):
+                yield Label(id="out-register-title", classes="panel-title")
+                with Horizontal(classes="reg-filters"):
+                    yield Label(t("incoming.search_label"))
+                    yield Input(placeholder=t("outgoing.search_placeholder"), id="out-search",
+                                compact=True)
+                    yield Select([(s, s) for s in OUT_STATES], prompt=t("incoming.all_states"),
+                                 id="out-state", compact=True)
+                yield PagedTable(self._load_out_page, id="out-registry", page_size=100)
 
     def setup(self) -> None:
         super().setup()
@@ -59,13 +80,36 @@ class SecretariatScreen(SectionScreen):
         for key in ("number", "title", "from_name", "urgency", "state", "received_on", "due",
                     "holders"):
             table.add_column(t(f"incoming.col_{key}"), key=key)
+        out = self.query_one("#out-registry", PagedTable)
+        for key in ("number", "title", "issuer", "doc_kind", "urgency", "state", "drafter",
+                    "updated_at"):
+            out.add_column(t(f"outgoing.col_{key}"), key=key)
+
+    @property
+    def showing_outgoing(self) -> bool:
+        return self.query_one("#registers", ContentSwitcher).current == "out-register"
+
+    def _ids(self) -> tuple[str, str, str]:
+        """(search, state, table) ids of the register showing."""
+        if self.showing_outgoing:
+            return "out-search", "out-state", "out-registry"
+        return "reg-search", "reg-state", "register"
+
+    def action_toggle_register(self) -> None:
+        switcher = self.query_one("#registers", ContentSwitcher)
+        switcher.current = "in-register" if self.showing_outgoing else "out-register"
+        self.refresh_extra()
+        self.action_register_focus()
 
     # ------------------------------------------------------------------ register
 
+    def _state(self, select_id: str) -> str | None:
+        value = self.query_one(f"#{select_id}", Select).value
+        return None if value is Select.NULL else str(value)
+
     @property
     def state_filter(self) -> str | None:
-        value = self.query_one("#reg-state", Select).value
-        return None if value is Select.NULL else str(value)
+        return self._state("reg-state")
 
     def _load_page(self, after_id, limit: int):
         today = self.actor.today
@@ -87,51 +131,74 @@ class SecretariatScreen(SectionScreen):
             return inbox_service.OVERDUE
         return inbox_service.TODAY if row.due == today else ""
 
+    def _load_out_page(self, after_id, limit: int):
+        rows = outgoing.register_page(
+            self.actor, state=self._state("out-state"),
+            text=self.query_one("#out-search", Input).value.strip(),
+            before_id=after_id, limit=limit)
+        return [(r.id, [r.number, r.title, r.issuer, r.doc_kind, badge.urgency(r.urgency),
+                        r.state, r.drafter, f"{r.updated_at:%m-%d %H:%M}"]) for r in rows]
+
     def refresh_extra(self) -> None:
-        table = self.query_one("#register", PagedTable)
+        # Only the register showing is read; the other is reloaded when toggled to.
+        table_id = "out-registry" if self.showing_outgoing else "register"
+        table = self.query_one(f"#{table_id}", PagedTable)
         table.reload()
-        self.query_one("#register-title", Label).update(
-            t("incoming.register_title", n=table.row_count,
-              more="+" if table.row_count >= table.page_size else ""))
+        more = "+" if table.row_count >= table.page_size else ""
+        if self.showing_outgoing:
+            self.query_one("#out-register-title", Label).update(
+                t("outgoing.register_title", n=table.row_count, more=more))
+        else:
+            self.query_one("#register-title", Label).update(
+                t("incoming.register_title", n=table.row_count, more=more))
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "reg-search":
+        if event.input.id in ("reg-search", "out-search"):
             self.refresh_extra()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "reg-search":
-            self.query_one("#register", PagedTable).focus()
+        if event.input.id in ("reg-search", "out-search"):
+            self.action_register_focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "reg-state":
+        if event.select.id in ("reg-state", "out-state"):
             self.refresh_extra()
 
     def action_search(self) -> None:
-        self.query_one("#reg-search", Input).focus()
+        self.query_one(f"#{self._ids()[0]}", Input).focus()
 
     def action_register_focus(self) -> None:
-        self.query_one("#register", PagedTable).focus()
+        self.query_one(f"#{self._ids()[2]}", PagedTable).focus()
 
     def action_cycle_state(self) -> None:
-        select = self.query_one("#reg-state", Select)
-        current = self.state_filter
-        order = [None, *STATES]
+        _, state_id, _ = self._ids()
+        select = self.query_one(f"#{state_id}", Select)
+        current = self._state(state_id)
+        order = [None, *(OUT_STATES if self.showing_outgoing else STATES)]
         nxt = order[(order.index(current) + 1) % len(order)]
         select.value = Select.NULL if nxt is None else nxt
+
+    def action_error_register(self) -> None:
+        from govdesk.screens.error_register import ErrorRegisterScreen
+
+        self.app.push_screen(ErrorRegisterScreen())
 
     # ------------------------------------------------------------------ opening
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "register":
+        if event.data_table.id in ("register", "out-registry"):
             event.stop()
+            event.prevent_default()
             self.action_open_selected()
         else:
             super().on_data_table_row_selected(event)
 
     def action_open_selected(self) -> None:
-        key = self.query_one("#register", PagedTable).selected_key()
+        _, _, table_id = self._ids()
+        key = self.query_one(f"#{table_id}", PagedTable).selected_key()
         if key is not None:
-            registry.open_record(self.app, "incoming", int(key))
+            registry.open_record(self.app, "outgoing" if self.showing_outgoing else "incoming",
+                                 int(key))
 
     def action_new_incoming(self) -> None:
         def saved(doc_id: int | None) -> None:

@@ -30,6 +30,7 @@ class SectionScreen(DeskScreen):
     BINDINGS = [
         Binding("f", "cycle_filter", t("section.cycle_filter")),
         Binding("u", "remind", t("section.remind")),
+        Binding("w", "new_draft", t("outgoing.new_draft")),
     ]
     DEFAULT_CSS = """
     SectionScreen .panel-title { background: $boost; text-style: bold; width: 100%; padding: 0 1; }
@@ -115,6 +116,18 @@ class SectionScreen(DeskScreen):
             item = self._current()
             if item is not None:
                 registry.open_record(self.app, item.kind, item.record_id)
+
+    def action_new_draft(self) -> None:
+        """拟稿: anyone may draft; the drafter's section is the default 起草科室. Once saved the
+        draft opens, so the drafter can check it and 送审 (s) from there."""
+        from govdesk.screens.outgoing_form import OutgoingFormScreen
+
+        def saved(doc_id: int | None) -> None:
+            self.refresh_data()
+            if doc_id is not None:
+                registry.open_record(self.app, "outgoing", doc_id)
+
+        self.app.push_screen(OutgoingFormScreen(), saved)
 
     def action_remind(self) -> None:
         item = self._current()

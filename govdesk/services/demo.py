@@ -10,9 +10,17 @@ import random
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from govdesk.models import Person, Task, Unit, close_database, database, open_database
+from govdesk.models import (
+    ErrorRecord,
+    Person,
+    Task,
+    Unit,
+    close_database,
+    database,
+    open_database,
+)
 from govdesk.models.flow import WAITING
-from govdesk.services import incoming, org, schedule
+from govdesk.services import incoming, org, outgoing, outgoing_rules, schedule
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.schema import ensure_schema, set_meta
@@ -195,6 +203,7 @@ def _populate(today: date, rng: random.Random) -> None:
             incoming.archive(clerk_at, task.id, rng.choice(["永久", "30年", "10年"]))
     _remind_overdue(clerk, today)
     _schedules(today, rng)
+    _outgoing(today)
     assert count == len(INCOMING)
 
 
@@ -253,3 +262,128 @@ def _schedules(today: date, rng: random.Random) -> None:
     schedule.add_absence(actor, head, start, start + timedelta(days=2, hours=11),
                          destination="北京", reason="赴国家部委汇报重点项目",
                          contact="139 0000 5678", documents_via="由常务副区长代行")
+
+
+# ---------------------------------------------------------------------------- 发文
+
+# (drafter, stop at this step (None: dispatched), workdays back it started, fields); listed
+# oldest first so 发文字号 follow the dates. The 区长 is away from today (see _schedules), so
+# the draft reaching 区长签发 today waits on the acting head.
+OUTGOING = [
+    ("qianhy", None, 14, {"issuer": "区政府", "title": "关于印发黄岩区2027年为民办实事项目的通知",
+                          "main_to": "各乡镇人民政府、各街道办事处，区政府各部门",
+                          "cc": "区委办、区人大常委会、区政协"}),
+    ("songwb", None, 9, {"title": "关于调整区政府领导工作分工的通知", "secrecy": "秘密",
+                         "secrecy_years": 5, "main_to": "区政府各部门"}),
+    ("hanl", "分发", 5, {"title": "关于进一步做好政务信息报送工作的通知",
+                         "main_to": "各乡镇人民政府、各街道办事处，区政府各部门"}),
+    ("fengj", "第一读者", 4, {"issuer": "区政府", "doc_kind": "意见",
+                              "title": "关于推进模具产业高质量发展的实施意见",
+                              "main_to": "各乡镇人民政府、各街道办事处，区政府各部门"}),
+    ("guojw", "编号", 3, {"title": "关于开展冬春季重点工作专项督查的通知",
+                         "main_to": "区政府各部门"}),
+    ("dengm", "复核登记", 2, {"title": "关于做好年末来访接待工作的通知",
+                              "main_to": "各乡镇人民政府、各街道办事处"}),
+    ("qianhy", "区长签发", 1, {"issuer": "区政府", "urgency": "加急", "lead_leader": "wuzq",
+                               "title": "关于做好2026年冬季安全生产工作的通知",
+                               "main_to": "各乡镇人民政府、各街道办事处，区政府各部门",
+                               "cc": "区委办、区人武部、区总工会",
+                               "attachments": "1. 冬季安全生产检查表\n2. 联系人名单"}),
+    ("jiangy", "主任复审", 1, {"issuer": "区政府",
+                               "title": "关于报送2026年度工作总结和2027年工作思路的通知",
+                               "main_to": "区政府各部门"}),
+    ("songwb", "分管副主任审核", 1, {"title": "关于规范区政府领导公务活动安排的通知",
+                                     "main_to": "区政府各部门"}),
+    ("fengj", "修改", 1, {"issuer": "区政府", "doc_kind": "报告",
+                          "title": "关于黄岩区2026年优化营商环境工作情况的报告",
+                          "main_to": "台州市人民政府", "upward": True}),
+    ("hanl", "秘书科核稿", 0, {"urgency": "特急", "title": "关于做好寒潮天气防范应对工作的紧急通知",
+                               "main_to": "各乡镇人民政府、各街道办事处，区政府各部门"}),
+    ("jiangy", "起草", 0, {"title": "关于开展2027年度重点课题调研的通知",
+                           "main_to": "区政府各部门"}),
+]
+OUTGOING_BODY = ("为认真贯彻落实上级有关工作部署，结合我区实际，现就有关事项通知如下。\n"
+                 "一、提高思想认识。\n二、落实工作责任。\n三、加强督促检查。\n"
+                 "请各地各部门按照要求抓好落实。")
+# 差错 found at 秘书科核稿, by drafter → (category, note)
+OUTGOING_ERRORS = {1: ("文字差错", "正文“领导分工”误作“领导分公”"),
+                   3: ("文种格式差错", "实施意见的附件说明位置不规范"),
+                   9: ("政策差错", "引用的营商环境政策文件已废止")}
+SECTION_ACTOR = {"mishu": "lixm", "diaoyan": "qianhy", "ban1": "songwb", "ban2": "dingzh",
+                 "xinxi": "hanl", "ducha": "guojw", "jiedai": "dengm"}
+
+
+def _clock(start: date, today: date):
+    """Working hours, two hours apart, from 9:00 on ``start``; never past today 10:30."""
+    cal = office_calendar()
+    day, minutes = start, 9 * 60
+    while True:
+        yield _at(day, minutes // 60, minutes % 60)
+        minutes += 120
+        if minutes > 17 * 60:
+            day += timedelta(days=1)
+            while not cal.is_workday(day):
+                day += timedelta(days=1)
+            minutes = 8 * 60 + 30
+        if day > today or (day == today and minutes > 10 * 60 + 30):
+            day, minutes = today, 10 * 60 + 30
+
+
+def _step_actor(task: Task, when: datetime) -> Actor:
+    if task.step == "第一读者":
+        return Actor(_person("chenhl"), when)
+    if task.holder_id is not None:
+        return Actor(task.holder, when)
+    return Actor(_person(SECTION_ACTOR[task.holder_section.code]), when)
+
+
+def _outgoing(today: date) -> None:
+    """发文 at every stage (SPEC §4), with a few 差错 and one 文件倒流 (SPEC §5)."""
+    for i, (login, stop, back, extra) in enumerate(OUTGOING):
+        clock = _clock(_workdays_back(today, back), today)
+        drafter = Actor(_person(login), next(clock))
+        doc = outgoing.create_draft(drafter, {"body": OUTGOING_BODY, **extra})
+        sent_back = stop == "修改"
+        while True:
+            f = incoming.flow.flow_of(outgoing.KIND, doc.id)
+            waiting = incoming.flow.waiting_tasks(f)
+            if not waiting or waiting[0].step == stop:
+                break
+            task = waiting[0]
+            actor = _step_actor(task, next(clock))
+            if task.step in ("起草", "修改"):
+                doc = outgoing.submit(actor, task.id)
+            elif task.step == "秘书科核稿" and i in OUTGOING_ERRORS and not doc.revision > 1 \
+                    and not ErrorRecord.select().where(ErrorRecord.document == doc.id).exists():
+                category, note = OUTGOING_ERRORS[i]
+                outgoing.record_error(actor, doc.id, category, section=doc.drafting_section,
+                                      person=doc.drafter, note=note, step=task.step)
+                if sent_back:
+                    doc = outgoing.send_back(actor, task.id, "请核实所引政策依据后修改")
+                else:
+                    doc = outgoing.approve(actor, task.id, "核稿同意，已改正文字")
+            elif task.step == "复核登记":
+                doc = outgoing.register_signed(actor, task.id)
+            elif task.step == "编号":
+                doc = outgoing.assign_number(actor, task.id)
+            elif task.step == "印制":
+                doc = outgoing.print_document(actor, task.id, print_org=org.district("office"),
+                                              print_date=None, copies=40)
+            elif task.step == "第一读者":
+                doc = outgoing.first_reader_signoff(actor, task.id, "阅读无误")
+            elif task.step == "分发":
+                paper = bool(doc.secrecy)
+                doc = outgoing.dispatch(actor, task.id, [
+                    outgoing.Dispatch(name, 2 if paper else 1, electronic=not paper,
+                                      paper=paper,
+                                      copy_numbers=f"{n * 2 + 1:06d}-{n * 2 + 2:06d}"
+                                      if paper else "")
+                    for n, name in enumerate(outgoing_rules.split_names(doc.main_to))])
+            else:
+                doc = outgoing.approve(actor, task.id, "同意")
+    # 文件倒流: a draft handed straight to the 区长's office; his line secretary reports it.
+    stray = outgoing.create_draft(Actor(_person("jiangy"), _at(_workdays_back(today, 1), 15)), {
+        "issuer": "区政府", "title": "关于表彰2026年度招商引资先进单位的决定",
+        "doc_kind": "决定", "main_to": "各乡镇人民政府、各街道办事处，区政府各部门",
+        "body": OUTGOING_BODY})
+    outgoing.report_backflow(Actor(_person("yej"), _at(today, 8, 40)), stray.id, "区长处发现")

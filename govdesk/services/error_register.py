@@ -18,6 +18,11 @@ from govdesk.services.textwidth import pad
 def period_bounds(year: int, *, month: int | None = None, quarter: int | None = None
                   ) -> tuple[date, date]:
     """[start, end) of a month, a quarter, or the whole year."""
+    for label, value in (("年度", year), ("月份", month), ("季度", quarter)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValidationError(label, "应为整数")
+    if not 2000 <= year <= 2100:
+        raise ValidationError("年度", "应在 2000 到 2100 之间")
     if month is not None and quarter is not None:
         raise ValidationError("统计期间", "月份和季度只能选一个")
     if month is not None:
@@ -46,6 +51,11 @@ class ErrorStats:
 
 
 def statistics(start: date, end: date) -> ErrorStats:
+    for label, value in (("开始日期", start), ("结束日期", end)):
+        if not isinstance(value, date):
+            raise ValidationError(label, "应为日期")
+    start = start.date() if isinstance(start, datetime) else start
+    end = end.date() if isinstance(end, datetime) else end
     rows = (ErrorRecord.select(ErrorRecord, Section, Person)
             .join(Section, on=(ErrorRecord.section == Section.id))
             .switch(ErrorRecord)

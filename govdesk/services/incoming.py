@@ -8,7 +8,7 @@ The document's path is a Flow of the engine:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from peewee import JOIN, fn
@@ -47,9 +47,29 @@ INTAKE_DECISIONS = ("受理", "转办", "退文")
 EXCEPTIONS = ("情况紧急", "部门把握不准", "领导已有批示", "领导要求直报")
 MAX_TEXT = 2000
 MAX_SUMMARY = 20000
+SQLITE_INT = 2**63  # an id or number outside ±2**63 cannot reach SQLite at all
 
 
 # ---------------------------------------------------------------------------- validation
+
+
+def _id(value: Any) -> int | None:
+    """``value`` as a record id, or None when it cannot be one (wrong type, out of range)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if -SQLITE_INT <= value < SQLITE_INT else None
+
+
+def _storable(value: str) -> bool:
+    """Whether SQLite and PostgreSQL can store the text: a lone surrogate cannot be encoded as
+    UTF-8, and PostgreSQL refuses NUL in any text."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _text(fields: dict, key: str, label: str, *, required: bool = False,
@@ -66,6 +86,8 @@ def _text(fields: dict, key: str, label: str, *, required: bool = False,
         raise ValidationError(label, f"过长（最多 {limit} 字）")
     if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
         raise ValidationError(label, "含有不可见的控制字符")
+    if not _storable(value):
+        raise ValidationError(label, "含有无法保存的字符")
     return value
 
 
@@ -95,12 +117,17 @@ def _date(fields: dict, key: str, label: str, default: date) -> date:
     value = fields.get(key)
     if value in (None, ""):
         return default
+    if isinstance(value, datetime):
+        value = value.date()
     if isinstance(value, date):
-        return value
-    try:
-        day = date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(label, "日期格式应为 2026-11-26") from None
+        day = value
+    elif not isinstance(value, str):
+        raise ValidationError(label, "日期格式应为 2026-11-26")
+    else:
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError(label, "日期格式应为 2026-11-26") from None
     if not 2000 <= day.year <= 2100:
         raise ValidationError(label, "日期超出范围")
     return day
@@ -108,7 +135,7 @@ def _date(fields: dict, key: str, label: str, default: date) -> date:
 
 def _secrecy(fields: dict) -> tuple[int, int | None]:
     name = fields.get("secrecy") or "无"
-    if isinstance(name, int):
+    if isinstance(name, int) and not isinstance(name, bool):
         name = SECRECY_LEVELS[name] if 0 <= name < len(SECRECY_LEVELS) else str(name)
     if name not in SECRECY_LEVELS:
         raise ValidationError("密级", f"应为 {'、'.join(SECRECY_LEVELS)} 之一")
@@ -125,6 +152,11 @@ def _unit(value: Any, label: str) -> Unit | None:
         return None
     if isinstance(value, Unit):
         return value
+    if not isinstance(value, str):
+        raise ValidationError(label, "应从单位名录中选择")
+    value = _text({"v": value}, "v", label, limit=200)
+    if not value:
+        return None
     unit = Unit.get_or_none((Unit.code == value) | (Unit.short == value) | (Unit.name == value))
     if unit is None:
         raise ValidationError(label, f"找不到单位「{value}」")
@@ -136,6 +168,11 @@ def _person(value: Any, label: str) -> Person | None:
         return None
     if isinstance(value, Person):
         return value
+    if not isinstance(value, str):
+        raise ValidationError(label, "应从人员名录中选择")
+    value = _text({"v": value}, "v", label, limit=100)
+    if not value:
+        return None
     person = Person.get_or_none((Person.login == value) | (Person.name == value))
     if person is None:
         raise ValidationError(label, f"找不到人员「{value}」")
@@ -281,13 +318,19 @@ def register(actor: Actor, fields: dict) -> IncomingDocument:
     return doc
 
 
+def _document(doc_id: int) -> IncomingDocument:
+    key = _id(doc_id)
+    doc = None if key is None else IncomingDocument.get_or_none(IncomingDocument.id == key)
+    if doc is None:
+        raise NotFound(f"收文 {doc_id}")
+    return doc
+
+
 def get(actor: Actor, doc_id: int, *, record_open: bool = True) -> IncomingDocument:
     """The document, if the actor is cleared for it; opening a secret one is audited (SPEC §14).
 
     ``record_open=False`` is for a screen re-reading what it already has open."""
-    doc = IncomingDocument.get_or_none(IncomingDocument.id == doc_id)
-    if doc is None:
-        raise NotFound(f"收文 {doc_id}")
+    doc = _document(doc_id)
     if not can_view(actor.person, doc.secrecy):
         raise PermissionDenied("该文件密级高于您的权限。")
     if doc.secrecy > 0 and record_open:
@@ -300,10 +343,10 @@ def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDoc
     """Edit the register entry; a stale ``version`` raises ConflictError and saves nothing."""
     require_secretariat(actor.person)
     clean = clean_fields(fields, actor.today)
+    if _id(version) is None or not 0 <= version < SQLITE_INT // 2:
+        raise ConflictError("这份收文刚被他人修改过。您填写的内容仍在表单中，请核对后再保存。")
     with database.atomic():
-        doc = IncomingDocument.get_or_none(IncomingDocument.id == doc_id)
-        if doc is None:
-            raise NotFound(f"收文 {doc_id}")
+        doc = _document(doc_id)
         if not can_view(actor.person, doc.secrecy):
             raise PermissionDenied("该文件密级高于您的权限。")
         before = audit.snapshot(doc)
@@ -336,7 +379,8 @@ def _set_state(actor: Actor, doc: IncomingDocument, state: str, **extra: Any) ->
 
 
 def _task(task_id: int) -> Task:
-    task = Task.get_or_none(Task.id == task_id)
+    key = _id(task_id)
+    task = None if key is None else Task.get_or_none(Task.id == key)
     if task is None:
         raise NotFound(f"task {task_id}")
     return task
@@ -433,11 +477,15 @@ def suggest_readers(doc: IncomingDocument) -> list[Reader]:
 
 
 def _hands(actor: Actor, readers: list[Reader], doc: IncomingDocument) -> list[flow.Hand]:
-    if not readers:
+    if not isinstance(readers, (list, tuple)) or not readers:
         raise ValidationError("阅件人", "至少选择一位阅件人")
     hands: list[flow.Hand] = []
     seen: set[tuple[str, int]] = set()
     for reader in readers:
+        if not isinstance(reader, Reader) or not (
+                isinstance(reader.person, Person)
+                or (reader.person is None and isinstance(reader.section, Section))):
+            raise ValidationError("阅件人", "应从人员或科室名录中选择")
         if reader.action not in READER_ACTIONS:
             raise ValidationError("阅件方式", f"应为 {'、'.join(READER_ACTIONS)} 之一")
         if reader.person is not None:
@@ -485,7 +533,9 @@ def reader_return(actor: Actor, task_id: int, opinion: str) -> IncomingDocument:
         if flow.round_open(task.flow, task.round) == 0:
             if task.step == "阅知":
                 flow.close(actor, task.flow, "transferred")
-            else:
+            elif not flow.waiting_tasks(task.flow, READER_ACTIONS + ("分送",)):
+                # Only when no other round (a 传阅 beside the 阅签, a 分送 already waiting)
+                # is still out: otherwise 秘书科 would get the file while leaders still read.
                 _set_state(actor, doc, states.SORTING)
                 flow.hand_out(actor, task.flow, "分送",
                               [flow.Hand(section=org.section("mishu"))],
@@ -513,10 +563,12 @@ def send_on(actor: Actor, task_id: int, note: str, readers: list[Reader]) -> Inc
 def circulate(actor: Actor, doc_id: int, people: list[Person], note: str = "") -> int:
     """传阅 to many readers at once, beside whatever else is under way; returns how many."""
     require_secretariat(actor.person)
-    doc = IncomingDocument.get_by_id(doc_id)
+    doc = _document(doc_id)
     f = flow.flow_of(KIND, doc.id)
     if f.state != "open":
         raise ValidationError("传阅", "这份收文已经办结")
+    if not isinstance(people, (list, tuple)) or not all(isinstance(p, Person) for p in people):
+        raise ValidationError("阅件人", "应从人员名录中选择")
     hands = _hands(actor, [Reader("传阅", person=p) for p in people], doc)
     note = _text({"n": note}, "n", "传阅说明")
     hands = [flow.Hand(person=h.person, acting_for=h.acting_for, step="传阅", note=note)
@@ -575,12 +627,15 @@ def remind(actor: Actor, task_id: int, note: str = "") -> None:
 def lend(actor: Actor, doc_id: int, borrower: Person, days: int | None = None) -> Loan:
     """借阅登记 of an archived document; the borrower must be cleared for it."""
     require_secretariat(actor.person)
-    doc = IncomingDocument.get_by_id(doc_id)
+    doc = _document(doc_id)
     if doc.state != states.ARCHIVED:
         raise ValidationError("借阅", "只有已归档的文件可以借阅")
+    if not isinstance(borrower, Person):
+        raise ValidationError("借阅人", "应从人员名录中选择")
     if not can_view(borrower, doc.secrecy):
         raise ValidationError("借阅人", f"{borrower.name}的密级权限不够")
-    days = days or int(rule("incoming", "loan_days", default=14))
+    days = (_int({"d": days}, "d", "借阅天数", default=None, low=1, high=366)
+            or int(rule("incoming", "loan_days", default=14)))
     with database.atomic():
         loan = Loan.create(document=doc, borrower=borrower, lent_at=actor.now,
                            due_back=actor.today + timedelta(days=days))
@@ -591,7 +646,10 @@ def lend(actor: Actor, doc_id: int, borrower: Person, days: int | None = None) -
 def return_loan(actor: Actor, loan_id: int) -> Loan:
     require_secretariat(actor.person)
     with database.atomic():
-        loan = Loan.get_by_id(loan_id)
+        key = _id(loan_id)
+        loan = None if key is None else Loan.get_or_none(Loan.id == key)
+        if loan is None:
+            raise NotFound(f"借阅 {loan_id}")
         if loan.returned_at is not None:
             raise ValidationError("归还", "这次借阅已经归还")
         before = audit.snapshot(loan)
@@ -623,6 +681,8 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
                   limit: int = 200) -> list[RegisterRow]:
     """One page of the 收文 register, newest first, keyset-paged by id; titles redacted."""
     person = actor.person
+    if not _page_args(text, state, year=year, before_id=before_id, limit=limit):
+        return []  # a text no stored row can contain: nothing to look for
     D = IncomingDocument
     q = D.select(D.id, D.number, D.title, D.from_name, D.urgency, D.secrecy, D.state,
                  D.received_on, D.due)
@@ -644,6 +704,20 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
         out.append(RegisterRow(r.id, r.number, title, r.from_name, r.urgency, r.secrecy,
                                r.state, r.received_on, r.due, holders.get(r.id, "")))
     return out
+
+
+def _page_args(text: Any, state: Any, **numbers: Any) -> bool:
+    """Check a register page's filters; False when the text cannot match any row (longer than
+    any stored field, or unstorable) — a pasted megabyte must not stall the screen."""
+    labels = {"year": "年度", "before_id": "起始编号", "limit": "每页条数"}
+    for key, value in numbers.items():
+        if value is not None and _id(value) is None:
+            raise ValidationError(labels[key], "应为整数")
+    for label, value in (("搜索", text), ("状态", state)):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(label, "应为文字")
+    return all(value is None or (len(value) <= MAX_TEXT and _storable(value))
+               for value in (text, state))
 
 
 def _holders_by_record(ids: list[int]) -> dict[int, str]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
-from datetime import datetime
+import stat
+from datetime import date, datetime
 from pathlib import Path
 
 from govdesk.models import AuditEntry
@@ -13,9 +15,27 @@ from govdesk.services.errors import ValidationError
 from govdesk.services.schema import backup_to
 
 
+def _path(value: object, label: str) -> Path:
+    """A path the user typed, or a ValidationError naming ``label`` (never OSError)."""
+    if not isinstance(value, (str, os.PathLike)) or isinstance(value, bytes):
+        raise ValidationError(label, "应为文件路径")
+    try:
+        path = Path(value)
+        os.fspath(path).encode("utf-8")  # a lone surrogate cannot name a file
+        if "\x00" in os.fspath(path):
+            raise ValueError("路径中有空字符")
+        path.stat() if path.exists() else path.parent.exists()
+    except (OSError, ValueError) as exc:
+        raise ValidationError(label, f"无法使用这个路径：{getattr(exc, 'strerror', None) or exc}") \
+            from None
+    if not str(value).strip() or path.is_dir():
+        raise ValidationError(label, f"{path} 不是文件")
+    return path
+
+
 def backup(out: Path) -> Path:
     """A consistent copy taken with SQLite's online backup while others keep writing."""
-    out = Path(out)
+    out = _path(out, "备份文件")
     if out.exists():
         raise ValidationError("备份文件", f"{out} 已存在，不覆盖")
     if not out.parent.exists():
@@ -44,16 +64,29 @@ def verify(path: Path) -> str:
 
 def restore(source: Path, target: Path) -> Path:
     """Replace ``target`` with ``source`` (checked first); the old file is kept beside it."""
-    source, target = Path(source), Path(target)
+    source, target = _path(source, "备份文件"), _path(target, "数据库文件")
     if not source.exists():
         raise ValidationError("备份文件", f"{source} 不存在")
-    if verify(source) != "ok":
+    if not target.parent.is_dir():
+        raise ValidationError("数据库文件", f"目录 {target.parent} 不存在")
+    try:
+        result = verify(source)
+    except sqlite3.Error as exc:
+        raise ValidationError("备份文件", f"{source} 不是可用的数据库文件：{exc}") from None
+    if result != "ok":
         raise ValidationError("备份文件", f"{source} 校验失败，不能恢复")
     if target.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         shutil.copy2(target, target.with_name(f"{target.name}.before-restore-{stamp}"))
     tmp = target.with_name(target.name + ".restoring")
     shutil.copy2(source, tmp)
+    if target.exists():  # keep the shared file's group and mode (govdesk init), not the backup's
+        old = target.stat()
+        try:
+            os.chown(tmp, -1, old.st_gid)
+        except PermissionError:
+            pass
+        os.chmod(tmp, stat.S_IMODE(old.st_mode))
     for suffix in ("-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
     tmp.replace(target)
@@ -62,6 +95,10 @@ def restore(source: Path, target: Path) -> Path:
 
 def audit_lines(since: datetime) -> list[str]:
     """The audit trail since ``since`` as JSON lines (who, when, what, before/after)."""
+    if not isinstance(since, date):
+        raise ValidationError("起始时间", "应为日期时间")
+    if not isinstance(since, datetime):
+        since = datetime.combine(since, datetime.min.time())
     rows = (AuditEntry.select().where(AuditEntry.at >= since).order_by(AuditEntry.id))
     out = []
     for r in rows:

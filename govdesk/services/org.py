@@ -14,7 +14,7 @@ from govdesk.models import (
     Section,
     Unit,
 )
-from govdesk.services.errors import NotFound
+from govdesk.services.errors import NotFound, ValidationError
 from govdesk.services.pinyin import matches, pinyin_keys
 from govdesk.services.rules import load_toml
 from govdesk.services.schema import get_meta, set_meta
@@ -154,12 +154,21 @@ def portfolio_leader(unit: Unit) -> Person | None:
     return row.leader if row else None
 
 
+def _pick_args(query: Any, limit: Any) -> None:
+    if not isinstance(query, str):
+        raise ValidationError("查找", "应为文字")
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise ValidationError("条数", "应为整数")
+
+
 def pick_people(query: str, limit: int = 20) -> list[Person]:
+    _pick_args(query, limit)
     rows = Person.select().where(Person.active).order_by(Person.id)
     return [p for p in rows if matches(query, p.name, p.pinyin, p.initials)][:limit]
 
 
 def pick_units(query: str, limit: int = 20) -> list[Unit]:
+    _pick_args(query, limit)
     rows = Unit.select().order_by(Unit.id)
     return [
         u for u in rows if matches(query, u.short + u.name, u.pinyin, u.initials)

@@ -31,7 +31,18 @@ from govdesk.services import audit, flow, org
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from govdesk.services.incoming import DOC_KINDS, _int, _person, _secrecy, _text, _unit
+from govdesk.services.incoming import (
+    DOC_KINDS,
+    SQLITE_INT,
+    _date,
+    _id,
+    _int,
+    _page_args,
+    _person,
+    _secrecy,
+    _text,
+    _unit,
+)
 from govdesk.services.outgoing_rules import (
     ERROR_CATEGORIES,
     ISSUERS,
@@ -59,6 +70,19 @@ CONTENT_FIELDS = ("issuer", "doc_kind", "title", "main_to", "cc", "secrecy", "se
 # ---------------------------------------------------------------------------- fields
 
 
+def _section(value: Any, label: str) -> Section | None:
+    """A section given as itself, its code or its name; None when not given."""
+    if value is None or isinstance(value, Section):
+        return value
+    if not isinstance(value, str):
+        raise ValidationError(label, "应从科室名录中选择")
+    name = _text({"v": value}, "v", label, limit=100)
+    section = Section.get_or_none((Section.code == name) | (Section.name == name))
+    if section is None:
+        raise ValidationError(label, f"找不到科室「{name}」")
+    return section
+
+
 def clean_fields(fields: dict, actor: Actor) -> dict:
     issuer = fields.get("issuer") or "区政府办公室"
     if issuer not in ISSUERS:
@@ -75,16 +99,8 @@ def clean_fields(fields: dict, actor: Actor) -> dict:
     origin = fields.get("origin") or "office"
     if origin not in ("office", "department"):
         raise ValidationError("起草单位", "应为本办科室或区政府部门")
-    section = fields.get("drafting_section")
-    if isinstance(section, str):
-        section = Section.get_or_none((Section.code == section) | (Section.name == section))
-        if section is None:
-            raise ValidationError("起草科室", f"找不到科室「{fields.get('drafting_section')}」")
-    review = fields.get("review_section")
-    if isinstance(review, str):
-        review = Section.get_or_none((Section.code == review) | (Section.name == review))
-        if review is None:
-            raise ValidationError("审核科室", f"找不到科室「{fields.get('review_section')}」")
+    section = _section(fields.get("drafting_section"), "起草科室")
+    review = _section(fields.get("review_section"), "审核科室")
     unit = _unit(fields.get("drafting_unit"), "起草部门")
     if origin == "office" and section is None:
         section = actor.person.section
@@ -149,7 +165,8 @@ def _save_revision(actor: Actor, doc: OutgoingDocument, note: str) -> DraftRevis
 
 
 def _get(doc_id: int) -> OutgoingDocument:
-    doc = OutgoingDocument.get_or_none(OutgoingDocument.id == doc_id)
+    key = _id(doc_id)
+    doc = None if key is None else OutgoingDocument.get_or_none(OutgoingDocument.id == key)
     if doc is None:
         raise NotFound(f"发文 {doc_id}")
     return doc
@@ -176,7 +193,8 @@ def get(actor: Actor, doc_id: int, *, record_open: bool = True) -> OutgoingDocum
 
 
 def _task(task_id: int, steps: tuple[str, ...] | None = None) -> Task:
-    task = Task.get_or_none(Task.id == task_id)
+    key = _id(task_id)
+    task = None if key is None else Task.get_or_none(Task.id == key)
     if task is None or task.flow.kind != KIND:
         raise NotFound(f"task {task_id}")
     if steps is not None and task.step not in steps:
@@ -243,6 +261,8 @@ def update_draft(actor: Actor, doc_id: int, version: int, fields: dict) -> Outgo
     if doc.drafter_id != actor.person.id:
         raise PermissionDenied("只有拟稿人可以修改文稿。")
     clean = clean_fields(fields, actor)
+    if _id(version) is None or not 0 <= version < SQLITE_INT // 2:
+        raise ConflictError("这份文稿刚被他人修改过。您填写的内容仍在表单中，请核对后再保存。")
     never_submitted = doc.state == states.DRAFTING
     with database.atomic():
         before = audit.snapshot(doc)
@@ -345,6 +365,9 @@ def submit(actor: Actor, task_id: int) -> OutgoingDocument:
             flow.complete(actor, task, "送审")
             _hand_step(actor, doc, 0)
         else:
+            # Read again inside the transaction: a second submit of the same 修改 (another
+            # window, another process) must end in ConflictError, not a duplicate revision no.
+            doc = _get(doc.id)
             doc = _set(actor, doc, state=states.REVIEWING, revision=doc.revision + 1)
             _save_revision(actor, doc, f"按意见修改后重新送审（第{doc.revision}稿）")
             flow.complete(actor, task, f"修改后重新送审（第{doc.revision}稿）")
@@ -462,6 +485,9 @@ def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocume
                  or (doc.drafting_section_id and doc.drafting_section_id == actor.person.section_id))
     if not same_unit:
         raise PermissionDenied("成文日期只能由承办单位确定。")
+    written = _date({"w": written}, "w", "成文日期", None)
+    if written is None:
+        raise ValidationError("成文日期", "不能为空")
     if written < doc.signed_at.date() or written > actor.today:
         raise ValidationError("成文日期", "应在签发日期和今天之间")
     with database.atomic():
@@ -491,6 +517,7 @@ def print_document(actor: Actor, task_id: int, *, print_org: str, print_date: da
     if copies is None:
         raise ValidationError("印发份数", "不能为空")
     print_org = _text({"p": print_org}, "p", "印发机关", limit=200)
+    print_date = _date({"d": print_date}, "d", "印发日期", actor.today)
     doc.print_org, doc.print_date, doc.copies = print_org, print_date or actor.today, copies
     report = format_report(doc, "print")
     if not report.ok:
@@ -529,6 +556,26 @@ class Dispatch:
     copy_numbers: str = ""
 
 
+def _dispatch_row(r: Dispatch, doc: OutgoingDocument) -> Dispatch:
+    """One checked row of the 分发 register (recipient and 份号 stripped)."""
+    recipient = _text({"r": r.recipient}, "r", "分发单位", required=True, limit=200)
+    if not isinstance(r.electronic, bool) or not isinstance(r.paper, bool):
+        raise ValidationError("分发方式", f"{recipient}：应选电子或纸质")
+    if not (r.electronic or r.paper):
+        raise ValidationError("分发方式", f"{recipient}：应选电子或纸质")
+    copies = r.copies
+    if isinstance(copies, bool) or not isinstance(copies, int):
+        raise ValidationError("份数", f"{recipient}：份数应为整数")
+    if copies < 1:
+        raise ValidationError("份数", f"{recipient}：份数至少为 1")
+    if copies > 100000:
+        raise ValidationError("份数", f"{recipient}：份数过多（最多 100000 份）")
+    numbers = _text({"n": r.copy_numbers}, "n", "份号")
+    if doc.secrecy and r.paper and not numbers:
+        raise ValidationError("份号", f"{recipient}：涉密纸质文件要登记份号")
+    return Dispatch(recipient, copies, r.electronic, r.paper, numbers)
+
+
 def dispatch(actor: Actor, task_id: int, records: list[Dispatch]) -> OutgoingDocument:
     """分发 register: recipients, copies, electronic/paper, secret copies' 份号."""
     task = _task(task_id, ("分发",))
@@ -536,17 +583,11 @@ def dispatch(actor: Actor, task_id: int, records: list[Dispatch]) -> OutgoingDoc
     doc = _doc_for(actor, task.flow.record_id)
     if doc.first_read_at is None:
         raise ValidationError("第一读者", "第一读者尚未签字，不能分发")
-    if not records:
+    if not isinstance(records, (list, tuple)) or not records:
         raise ValidationError("分发单位", "至少登记一个收文单位")
-    for r in records:
-        if not r.recipient.strip():
-            raise ValidationError("分发单位", "不能为空")
-        if not (r.electronic or r.paper):
-            raise ValidationError("分发方式", f"{r.recipient}：应选电子或纸质")
-        if r.copies < 1:
-            raise ValidationError("份数", f"{r.recipient}：份数至少为 1")
-        if doc.secrecy and r.paper and not r.copy_numbers.strip():
-            raise ValidationError("份号", f"{r.recipient}：涉密纸质文件要登记份号")
+    if not all(isinstance(r, Dispatch) for r in records):
+        raise ValidationError("分发单位", "应逐行登记收文单位")
+    records = [_dispatch_row(r, doc) for r in records]
     with database.atomic():
         DispatchRecord.insert_many([
             {**asdict(r), "document": doc.id, "at": actor.now, "by": actor.person.id}
@@ -605,9 +646,14 @@ def _record_backflow(actor: Actor, doc: OutgoingDocument, where: str, *, automat
 
 
 def backflow_possible(doc: OutgoingDocument) -> bool:
-    """文件倒流 can still be reported: in flight and never reviewed by 秘书科."""
-    return doc.state not in (states.SIGNED, states.NUMBERED, states.PRINTED, states.PROOFREAD,
-                             states.DISPATCHED) and not _secretariat_reviewed(doc)
+    """文件倒流 can still be reported: in flight, never reviewed by 秘书科 and not now waiting
+    on its 核稿 (where a report would send it)."""
+    if doc.state in (states.SIGNED, states.NUMBERED, states.PRINTED, states.PROOFREAD,
+                     states.DISPATCHED) or _secretariat_reviewed(doc):
+        return False
+    return not Task.select().where(
+        (Task.flow == flow.flow_of(KIND, doc.id)) & (Task.state == WAITING)
+        & Task.step.in_(["秘书科核稿", "秘书科审核"])).exists()
 
 
 def report_backflow(actor: Actor, doc_id: int, note: str = "") -> OutgoingDocument:
@@ -616,6 +662,7 @@ def report_backflow(actor: Actor, doc_id: int, note: str = "") -> OutgoingDocume
     doc = _doc_for(actor, doc_id)
     if _secretariat_reviewed(doc):
         raise ValidationError("文件倒流", "这份文稿已经秘书科核阅，不属于倒流")
+    note = _text({"n": note}, "n", "发现环节", limit=200)
     with database.atomic():
         _record_backflow(actor, doc, note or "领导处发现", automatic=False)
         f = flow.flow_of(KIND, doc.id)
@@ -632,15 +679,12 @@ def record_error(actor: Actor, doc_id: int | None, category: str, *, section: An
     """差错 recorded by a reviewer at any step (Supp. §5(四))."""
     if category not in ERROR_CATEGORIES:
         raise ValidationError("差错类别", f"应为 {'、'.join(ERROR_CATEGORIES)} 之一")
-    if isinstance(section, str):
-        found = Section.get_or_none((Section.code == section) | (Section.name == section))
-        if found is None:
-            raise ValidationError("责任科室", f"找不到科室「{section}」")
-        section = found
+    section = _section(section or None, "责任科室")
     if section is None:
         raise ValidationError("责任科室", "不能为空")
     who = _person(person, "责任人")
     note = _text({"n": note}, "n", "差错说明", required=True)
+    step = _text({"s": step}, "s", "差错环节", limit=100)
     if doc_id is not None:
         _get(doc_id)
     with database.atomic():
@@ -655,6 +699,8 @@ def record_error(actor: Actor, doc_id: int | None, category: str, *, section: An
 
 def compare(doc_id: int, old: int, new: int) -> list[str]:
     """A unified diff of two kept revisions (title, fields and body)."""
+    if _id(doc_id) is None or _id(old) is None or _id(new) is None:
+        raise ValidationError("版本", "找不到要比较的版本")
     revs = {r.no: r for r in DraftRevision.select().where(
         (DraftRevision.document == doc_id) & DraftRevision.no.in_([old, new]))}
     if old not in revs or new not in revs:
@@ -685,6 +731,8 @@ class OutgoingRow:
 def register_page(actor: Actor, *, state: str | None = None, text: str = "",
                   before_id: int | None = None, limit: int = 200) -> list[OutgoingRow]:
     """One page of the 发文 register, newest first, keyset-paged by id; titles redacted."""
+    if not _page_args(text, state, before_id=before_id, limit=limit):
+        return []  # a text no stored row can contain: nothing to look for
     D = OutgoingDocument
     q = D.select(D, Person.name.alias("drafter_name")).join(Person, on=(D.drafter == Person.id))
     if state:

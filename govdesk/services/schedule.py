@@ -9,6 +9,7 @@ from govdesk.models import Absence, Person, ScheduleEntry, database
 from govdesk.services import audit, org
 from govdesk.services.context import Actor
 from govdesk.services.errors import ValidationError
+from govdesk.services.incoming import _text
 
 
 def week_of(day: date) -> tuple[date, date]:
@@ -57,15 +58,31 @@ def person_weeks(people: list[Person], today: date, now: datetime) -> dict[int, 
     return weeks
 
 
+def _leader(person: object, label: str = "领导") -> Person:
+    if not isinstance(person, Person):
+        raise ValidationError(label, "应从人员名录中选择")
+    return person
+
+
+def _moment(value: object, label: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise ValidationError(label, "应为日期和时间")
+    if not 2000 <= value.year <= 2100:
+        raise ValidationError(label, "日期超出范围")
+    return value
+
+
 def add_entry(actor: Actor, person: Person, start: datetime, end: datetime, title: str,
               place: str = "") -> ScheduleEntry:
-    if not title.strip():
-        raise ValidationError("事项", "不能为空")
+    person = _leader(person)
+    start, end = _moment(start, "开始时间"), _moment(end, "结束时间")
+    title = _text({"v": title}, "v", "事项", required=True, limit=200)
+    place = _text({"v": place}, "v", "地点", limit=200)
     if end <= start:
         raise ValidationError("结束时间", "应晚于开始时间")
     with database.atomic():
-        entry = ScheduleEntry.create(person=person, start=start, end=end, title=title.strip(),
-                                     place=place.strip())
+        entry = ScheduleEntry.create(person=person, start=start, end=end, title=title,
+                                     place=place)
         audit.record(actor, "schedule.add", "schedule_entry", entry.id,
                      after=audit.snapshot(entry))
     return entry
@@ -74,6 +91,15 @@ def add_entry(actor: Actor, person: Person, start: datetime, end: datetime, titl
 def add_absence(actor: Actor, person: Person, start: datetime, end: datetime, *,
                 destination: str = "", reason: str = "", contact: str = "",
                 documents_via: str = "", acting: Person | None = None) -> Absence:
+    person = _leader(person)
+    start, end = _moment(start, "离开时间"), _moment(end, "返回时间")
+    texts = {key: _text({"v": value}, "v", label, limit=200) for key, value, label in (
+        ("destination", destination, "去向"), ("reason", reason, "事由"),
+        ("contact", contact, "联系方式"), ("documents_via", documents_via, "文件处理"))}
+    destination, reason = texts["destination"], texts["reason"]
+    contact, documents_via = texts["contact"], texts["documents_via"]
+    if acting is not None:
+        acting = _leader(acting, "代理人")
     if end <= start:
         raise ValidationError("返回时间", "应晚于离开时间")
     if person.rank == "区长" and acting is None:

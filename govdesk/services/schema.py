@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import PostgresqlDatabase, SqliteDatabase
 
 from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.errors import SchemaError
@@ -25,6 +25,37 @@ _APPEND_ONLY_SQLITE = [
        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
 ]
 
+# PostgreSQL: the same refusal as a trigger function; TRUNCATE (which fires no row triggers) too.
+_APPEND_ONLY_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger
+       LANGUAGE plpgsql AS $$
+       BEGIN
+         RAISE EXCEPTION 'audit log is append-only' USING ERRCODE = 'restrict_violation';
+       END $$""",
+    "DROP TRIGGER IF EXISTS audit_entry_no_update ON audit_entry",
+    """CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
+       FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()""",
+    "DROP TRIGGER IF EXISTS audit_entry_no_delete ON audit_entry",
+    """CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
+       FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()""",
+    "DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_entry",
+    """CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only()""",
+]
+
+
+def create_audit_triggers() -> None:
+    """Make audit_entry append-only at the database level (idempotent)."""
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        statements = _APPEND_ONLY_SQLITE
+    elif isinstance(db, PostgresqlDatabase):
+        statements = _APPEND_ONLY_POSTGRES
+    else:
+        return
+    for sql in statements:
+        database.execute_sql(sql)
+
 
 def get_meta(key: str, default: str | None = None) -> str | None:
     row = Meta.get_or_none(Meta.key == key)
@@ -32,7 +63,9 @@ def get_meta(key: str, default: str | None = None) -> str | None:
 
 
 def set_meta(key: str, value: str) -> None:
-    Meta.insert(key=key, value=value).on_conflict_replace().execute()
+    # Portable upsert (INSERT … ON CONFLICT (key) DO UPDATE on both SQLite and PostgreSQL).
+    Meta.insert(key=key, value=value).on_conflict(
+        conflict_target=[Meta.key], update={Meta.value: value}).execute()
 
 
 def schema_version() -> int:
@@ -41,12 +74,27 @@ def schema_version() -> int:
     return int(get_meta("schema_version", "0") or 0)
 
 
-def create_schema() -> None:
+def create_tables() -> None:
+    """Every table. On PostgreSQL, text columns become unbounded ``text``: peewee declares
+    CharField as VARCHAR(255), which SQLite never enforces; the services set their own limits
+    (e.g. 2000 characters for a title), so PostgreSQL must not refuse what SQLite keeps."""
+    database.create_tables(ALL_MODELS)
+    if isinstance(database.obj, PostgresqlDatabase):
+        columns = database.execute_sql(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND data_type = 'character varying'"
+            " AND table_name = ANY(%s)", ([m._meta.table_name for m in ALL_MODELS],)).fetchall()
+        for table, column in columns:
+            database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE text')
+
+
+def create_schema(*, triggers: bool = True) -> None:
+    """All tables, the audit triggers (unless a copy still has to fill audit_entry first, see
+    services.migrate) and the schema version, in one transaction."""
     with database.atomic():
-        database.create_tables(ALL_MODELS)
-        if isinstance(database.obj, SqliteDatabase):
-            for sql in _APPEND_ONLY_SQLITE:
-                database.execute_sql(sql)
+        create_tables()
+        if triggers:
+            create_audit_triggers()
         set_meta("schema_version", str(SCHEMA_VERSION))
 
 
@@ -65,7 +113,10 @@ def backup_to(target: Path) -> Path:
 
 
 def ensure_schema(*, now: datetime | None = None) -> list[int]:
-    """Create a fresh schema or bring an older one forward; return the versions applied."""
+    """Create a fresh schema or bring an older one forward; return the versions applied.
+
+    Only an SQLite file gets an automatic backup before a migration; on PostgreSQL the admin
+    takes one with pg_dump first (docs/postgresql.md)."""
     version = schema_version()
     if version == 0:
         create_schema()

@@ -1,7 +1,10 @@
 """Gap-free numbers per (prefix, year), taken inside the caller's write transaction.
 
-Because every write transaction is BEGIN IMMEDIATE, the read-increment-write here is serialised
-across processes; a rolled-back transaction gives its number back, so there is never a gap.
+The counter row is created if missing (INSERT … ON CONFLICT DO NOTHING, so two transactions that
+both take the first number of a year cannot collide) and then incremented with one
+UPDATE … RETURNING: the UPDATE's row lock holds any other transaction's increment until this one
+commits or rolls back, on SQLite (where BEGIN IMMEDIATE serialises writers anyway) and on
+PostgreSQL alike. A rolled-back transaction gives its number back, so there is never a gap.
 """
 
 from __future__ import annotations
@@ -11,15 +14,13 @@ from govdesk.models import Counter, database
 
 def next_number(prefix: str, year: int) -> int:
     assert database.in_transaction(), "numbers are only taken inside a write transaction"
-    updated = (
-        Counter.update(value=Counter.value + 1)
-        .where((Counter.prefix == prefix) & (Counter.year == year))
-        .execute()
-    )
-    if not updated:
-        Counter.create(prefix=prefix, year=year, value=1)
-        return 1
-    return Counter.get((Counter.prefix == prefix) & (Counter.year == year)).value
+    Counter.insert(prefix=prefix, year=year, value=0).on_conflict_ignore().execute()
+    which = (Counter.prefix == prefix) & (Counter.year == year)
+    bump = Counter.update(value=Counter.value + 1).where(which)
+    if not database.returning_clause:  # SQLite older than 3.35
+        bump.execute()
+        return Counter.get(which).value
+    return list(bump.returning(Counter.value).tuples().execute())[0][0]
 
 
 def current_number(prefix: str, year: int) -> int:

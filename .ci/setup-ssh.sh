@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what tests/test_ssh_shared_server.py needs: a real OpenSSH server and tmux
+# (Debian packages). Idempotent: does nothing when both are there. The test starts and stops
+# its own sshd on a loopback port; this script never starts a service.
+set -euo pipefail
+if [ -x /usr/sbin/sshd ] && command -v tmux >/dev/null && command -v ssh >/dev/null \
+        && command -v ssh-keygen >/dev/null; then
+    echo "setup-ssh: openssh-server and tmux already installed"
+    exit 0
+fi
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    echo "setup-ssh: not root or no apt-get; the SSH test will be skipped" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists yet; refresh them only when the install needs it.
+if ! apt-get install -y -q --no-install-recommends openssh-server openssh-client tmux \
+        >/tmp/setup-ssh-install.log 2>&1; then
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends openssh-server openssh-client tmux
+fi
+echo "setup-ssh: installed openssh-server and tmux"

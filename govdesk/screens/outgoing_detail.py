@@ -1,0 +1,341 @@
+"""One 发文: its fields, 首页标注, the review chain, who signs and why, every hop, revisions,
+dispatch records and 差错 — and the actions of the user's current step.
+
+Each action is one key that opens a small modal; keys the user may not use now are hidden
+(check_action), so the footer and F1 list exactly the current choices.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Label, Static
+
+from govdesk.i18n import t
+from govdesk.screens import outgoing_view as view
+from govdesk.screens import registry
+from govdesk.screens.base import DeskScreen
+from govdesk.screens.outgoing_modals import (
+    CompareScreen,
+    DispatchModal,
+    ErrorModal,
+    Field,
+    FieldsModal,
+)
+from govdesk.services import flow, org, outgoing
+from govdesk.services.errors import ServiceError, ValidationError
+from govdesk.services.outgoing_rules import marking, signer_rule
+from govdesk.services.policy import can_act, is_secretariat
+from govdesk.widgets.timeline import TimelineTable
+
+DRAFT_STEPS = ("起草", "修改")
+RESIGN = "重新签发"
+# step of my waiting task (other than the chain's review steps) → the actions it allows
+STEP_ACTIONS = {"起草": ("edit", "submit"), "修改": ("edit", "submit"),
+                "复核登记": ("register_signed", "record_error"), "编号": ("number",),
+                "印制": ("print_doc",), "第一读者": ("first_read",), "分发": ("dispatch",)}
+REVIEW_ACTIONS = ("approve", "send_back", "record_error")
+LEADER_OFFICE_RANKS = (*org.LEADER_RANKS, "主任", "副主任")
+
+
+class OutgoingDetailScreen(DeskScreen):
+    BINDINGS = [
+        Binding("escape", "back", t("outgoing.back")),
+        Binding("e", "edit", t("outgoing.act_edit")),
+        Binding("s", "submit", t("outgoing.act_submit")),
+        Binding("a", "approve", t("outgoing.act_approve")),
+        Binding("a", "register_signed", t("outgoing.act_register_signed")),
+        Binding("a", "number", t("outgoing.act_number")),
+        Binding("a", "first_read", t("outgoing.act_first_read")),
+        Binding("b", "send_back", t("outgoing.act_send_back")),
+        Binding("x", "record_error", t("outgoing.act_record_error")),
+        Binding("p", "print_doc", t("outgoing.act_print")),
+        Binding("d", "dispatch", t("outgoing.act_dispatch")),
+        Binding("c", "change", t("outgoing.act_change")),
+        Binding("w", "written_date", t("outgoing.act_written_date")),
+        Binding("f", "backflow", t("outgoing.act_backflow")),
+        Binding("v", "compare", t("outgoing.act_compare")),
+    ]
+    DEFAULT_CSS = """
+    OutgoingDetailScreen #info { height: 3fr; padding: 0 1; }
+    OutgoingDetailScreen #info > Static { height: auto; }
+    OutgoingDetailScreen #timeline { height: 2fr; min-height: 5; }
+    OutgoingDetailScreen #hop { height: auto; max-height: 3; background: $boost; padding: 0 1; }
+    OutgoingDetailScreen .panel-title { background: $boost; text-style: bold; width: 100%;
+                                        padding: 0 1; }
+    """
+
+    def __init__(self, doc_id: int) -> None:
+        super().__init__()
+        self.doc_id = doc_id
+        self.doc = None
+        self.my_tasks: list = []
+        self.waiting: list = []
+        self.available: set[str] = set()
+        self._tasks: list = []
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical():
+            with VerticalScroll(id="info"):
+                yield Static(id="status")
+                yield Static(id="chain")
+                yield Static(id="fields")
+                yield Static(id="body")
+                yield Static(id="records")
+            yield Label(t("outgoing.timeline_title"), classes="panel-title")
+            yield TimelineTable(id="timeline")
+            yield Static(id="hop")
+
+    def setup(self) -> None:
+        super().setup()
+        self.refresh_data()
+        if self.doc is None:
+            return
+        for task in self.my_tasks:
+            flow.mark_read(self.actor, task)
+        self.query_one("#timeline", TimelineTable).focus()
+
+    # ------------------------------------------------------------------ showing
+
+    def refresh_data(self) -> None:
+        actor = self.actor
+        try:
+            doc = outgoing.get(actor, self.doc_id, record_open=self.doc is None)
+        except ServiceError as exc:
+            self.app.notify(str(exc), severity="error")
+            self.doc = None
+            if self.is_current:
+                self.app.pop_screen()
+            return
+        self.doc = doc
+        tasks = flow.timeline(flow.flow_of(outgoing.KIND, doc.id))
+        self._tasks = tasks
+        self.waiting = [task for task in tasks if task.state == "waiting"]
+        self.my_tasks = [task for task in self.waiting if can_act(actor.person, task)]
+        self.revisions = outgoing.revisions(doc)
+        self.available = self._available(doc)
+        self.sub_title = f"{doc.number or t('outgoing.no_number')} {doc.title}"
+        timeline = self.query_one("#timeline", TimelineTable)
+        timeline.show(tasks)
+        self.query_one("#status", Static).update(self._status(doc, timeline))
+        self.query_one("#chain", Static).update(view.chain_text(doc, tasks, timeline))
+        self.query_one("#fields", Static).update(view.fields_table(doc))
+        self.query_one("#body", Static).update(view.body_text(doc))
+        self.query_one("#records", Static).update(view.records_text(doc, self.revisions))
+        self.refresh_bindings()
+
+    def _review_steps(self, doc) -> set[str]:
+        return {s.name for s in outgoing.chain_of(doc)} | {RESIGN}
+
+    def _available(self, doc) -> set[str]:
+        person = self.actor.person
+        out: set[str] = set()
+        reviews = self._review_steps(doc)
+        for task in self.my_tasks:
+            if task.step in reviews:
+                out.update(REVIEW_ACTIONS)
+            out.update(STEP_ACTIONS.get(task.step, ()))
+        if "first_read" in out and not is_secretariat(person):
+            out.discard("first_read")
+        if (is_secretariat(person) or person.admin) and doc.signed_at is not None \
+                and doc.state != outgoing.states.DISPATCHED:
+            out.add("change")
+        if outgoing.may_set_written_date(self.actor, doc):
+            out.add("written_date")
+        in_leader_office = person.rank in LEADER_OFFICE_RANKS or person.follows_id is not None
+        if in_leader_office and outgoing.backflow_possible(doc):
+            out.add("backflow")
+        if self.revisions:
+            out.add("compare")
+        return out
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back" or action not in {b.action for b in self.BINDINGS}:
+            return True
+        return action in self.available
+
+    def _status(self, doc, timeline: TimelineTable) -> Text:
+        text = Text()
+        text.append(f"{doc.state}  ", style="bold")
+        text.append(t("outgoing.number_line", number=doc.number or t("outgoing.no_number")),
+                    style="bold cyan" if doc.number else "dim")
+        mark = marking(doc)
+        if mark:
+            text.append("  " + t("outgoing.marking", text=mark), style="bold red")
+        if doc.backflow:
+            text.append("  " + t("outgoing.backflow_flag"), style="bold yellow")
+        holders = t("outgoing.sep").join(timeline.who(task) for task in self.waiting)
+        text.append("\n" + t("outgoing.holders_now", names=holders or t("common.none")))
+        if self.my_tasks:
+            steps = t("outgoing.sep").join(task.step for task in self.my_tasks)
+            text.append("\n" + t("outgoing.my_turn", steps=steps), style="bold green")
+        return text
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        """The highlighted hop's whole opinion (the table cuts long ones)."""
+        timeline = self.query_one("#timeline", TimelineTable)
+        task = next((x for x in self._tasks if x.id == timeline.selected_task_id()), None)
+        if task is not None:
+            self.query_one("#hop", Static).update(Text.assemble(
+                (t("outgoing.hop_line", step=task.step, who=timeline.who(task)), "bold"), task.opinion or task.note or ""))
+
+    # ------------------------------------------------------------------ actions
+
+    def _my_task(self, *steps: str):
+        return next((task for task in self.my_tasks if not steps or task.step in steps), None)
+
+    def _review_task(self):
+        reviews = self._review_steps(self.doc)
+        return next((task for task in self.my_tasks if task.step in reviews), None)
+
+    def _open(self, modal, message: str | None = None) -> None:
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.app.notify(message or t("outgoing.done"))
+            self.refresh_data()
+
+        self.app.push_screen(modal, done)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_edit(self) -> None:
+        from govdesk.screens.outgoing_form import OutgoingFormScreen
+
+        self.app.push_screen(OutgoingFormScreen(self.doc_id), lambda _: self.refresh_data())
+
+    def action_submit(self) -> None:
+        task = self._my_task(*DRAFT_STEPS)
+        if task is None:
+            return
+        rule = signer_rule(self.doc)
+        self._open(FieldsModal(
+            t("outgoing.act_submit"), lambda v: outgoing.submit(self.actor, task.id), [],
+            note=t("outgoing.submit_note", rank=rule.rank, reason=rule.reason)),
+            t("outgoing.submitted"))
+
+    def action_approve(self) -> None:
+        task = self._review_task()
+        if task is None:
+            return
+        self._open(FieldsModal(
+            t("outgoing.approve_title", step=task.step),
+            lambda v: outgoing.approve(self.actor, task.id, v["opinion"]),
+            [Field("opinion", t("outgoing.opinion"))], note=task.note))
+
+    def action_send_back(self) -> None:
+        task = self._review_task()
+        if task is None:
+            return
+        self._open(FieldsModal(
+            t("outgoing.send_back_title", step=task.step),
+            lambda v: outgoing.send_back(self.actor, task.id, v["comments"]),
+            [Field("comments", t("outgoing.comments"))]), t("outgoing.sent_back"))
+
+    def action_record_error(self) -> None:
+        task = self._review_task() or self._my_task("复核登记")
+        if task is None:
+            return
+
+        def apply(v: dict) -> object:
+            return outgoing.record_error(self.actor, self.doc_id, v["category"],
+                                         section=v["section"], person=v["person"],
+                                         note=v["note"], step=task.step)
+
+        self._open(ErrorModal(t("outgoing.act_record_error"), apply, self.doc),
+                   t("outgoing.error_recorded"))
+
+    def action_register_signed(self) -> None:
+        task = self._my_task("复核登记")
+        if task is not None:
+            self._open(FieldsModal(
+                t("outgoing.act_register_signed"),
+                lambda v: outgoing.register_signed(self.actor, task.id, v["note"]),
+                [Field("note", t("outgoing.recheck_note"))]))
+
+    def action_number(self) -> None:
+        task = self._my_task("编号")
+        if task is None:
+            return
+
+        def apply(v: dict) -> object:
+            doc = outgoing.assign_number(self.actor, task.id)
+            self.app.notify(t("outgoing.numbered", number=doc.number))
+            return doc
+
+        self._open(FieldsModal(t("outgoing.act_number"), apply, [],
+                               note=t("outgoing.number_note", issuer=self.doc.issuer)), "")
+
+    def action_print_doc(self) -> None:
+        task = self._my_task("印制")
+        if task is None:
+            return
+        today = self.actor.today
+
+        def apply(v: dict) -> object:
+            try:
+                when = date.fromisoformat(v["print_date"].strip()) if v["print_date"].strip() \
+                    else None
+            except ValueError:
+                raise ValidationError(t("outgoing.p_date"), t("outgoing.date_format")) from None
+            copies = v["copies"].strip()
+            return outgoing.print_document(self.actor, task.id, print_org=v["print_org"],
+                                           print_date=when,
+                                           copies=int(copies) if copies.isdigit() else copies)
+
+        default_org = org.district("office", "")
+        self._open(FieldsModal(t("outgoing.act_print"), apply, [
+            Field("print_org", t("outgoing.p_org"), self.doc.print_org or default_org),
+            Field("print_date", t("outgoing.p_date"), today.isoformat()),
+            Field("copies", t("outgoing.p_copies"), str(self.doc.copies or "")),
+        ]))
+
+    def action_first_read(self) -> None:
+        task = self._my_task("第一读者")
+        if task is not None:
+            self._open(FieldsModal(
+                t("outgoing.act_first_read"),
+                lambda v: outgoing.first_reader_signoff(self.actor, task.id, v["opinion"]),
+                [Field("opinion", t("outgoing.read_opinion"))]))
+
+    def action_dispatch(self) -> None:
+        task = self._my_task("分发")
+        if task is not None:
+            self._open(DispatchModal(self.doc, lambda rows: outgoing.dispatch(
+                self.actor, task.id, rows)), t("outgoing.dispatched"))
+
+    def action_change(self) -> None:
+        from govdesk.screens.outgoing_form import OutgoingFormScreen
+
+        self.app.push_screen(OutgoingFormScreen(self.doc_id, change_mode=True),
+                             lambda _: self.refresh_data())
+
+    def action_written_date(self) -> None:
+        def apply(v: dict) -> object:
+            try:
+                when = date.fromisoformat(v["written"].strip())
+            except ValueError:
+                raise ValidationError(t("outgoing.f_written"), t("outgoing.date_format")) \
+                    from None
+            return outgoing.set_written_date(self.actor, self.doc_id, when)
+
+        self._open(FieldsModal(t("outgoing.act_written_date"), apply, [
+            Field("written", t("outgoing.f_written"), self.actor.today.isoformat())]))
+
+    def action_backflow(self) -> None:
+        self._open(FieldsModal(
+            t("outgoing.act_backflow"),
+            lambda v: outgoing.report_backflow(self.actor, self.doc_id, v["note"]),
+            [Field("note", t("outgoing.backflow_where"))], note=t("outgoing.backflow_note")),
+            t("outgoing.backflow_recorded"))
+
+    def action_compare(self) -> None:
+        if self.revisions:
+            self.app.push_screen(CompareScreen(self.doc_id, self.revisions))
+
+
+registry.register("outgoing", lambda app, rid: app.push_screen(OutgoingDetailScreen(rid)))

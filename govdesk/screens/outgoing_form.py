@@ -1,0 +1,291 @@
+"""拟稿单 (SPEC §4): a new draft, the drafter's edit, or 秘书科's 签发后修改 (change_mode).
+
+A refused save keeps everything typed; the message names the field and the cursor goes to
+it. Ctrl+R runs the format check on the unsaved values and lists every problem at once.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+
+from govdesk.i18n import t
+from govdesk.models import SECRECY_LEVELS, Section, Unit
+from govdesk.services import org, outgoing
+from govdesk.services.errors import ConflictError, ServiceError, ValidationError
+from govdesk.services.incoming import DOC_KINDS
+from govdesk.services.outgoing_rules import ISSUERS
+from govdesk.widgets.picker import UNITS, Picker
+
+INPUTS = ("title", "main_to", "cc", "secrecy_years", "recipients", "signature")
+AREAS = ("attachments", "body")
+CHECKS = ("normative", "upward", "appointment", "restricted", "sealed")
+SELECTS = ("issuer", "doc_kind", "secrecy", "urgency", "origin", "drafting_section",
+           "review_section", "lead_leader")
+# The field a service names → the widget the cursor goes to.
+FIELD_WIDGETS = {
+    "发文机关": "issuer", "文种": "doc_kind", "标题": "title", "主送": "main_to", "抄送": "cc",
+    "密级": "secrecy", "保密期限": "secrecy_years", "紧急程度": "urgency", "附件": "attachments",
+    "起草单位": "origin", "起草科室": "drafting_section", "起草部门": "pick-unit",
+    "审核科室": "review_section", "分管领导": "lead_leader", "正文": "body",
+    "分送范围": "recipients", "落款": "signature", "印章": "sealed", "修改说明": "change-note",
+}
+# Sections that draft (the leaders' "sections" do not).
+NOT_DRAFTING = ("lingdao", "zhuren")
+
+
+def drafting_sections() -> list[Section]:
+    return list(Section.select().where(~Section.code.in_(NOT_DRAFTING)).order_by(Section.order))
+
+
+class OutgoingFormScreen(ModalScreen[int | None]):
+    """New draft when ``doc_id`` is None; else the drafter's edit or (change_mode) 签发后修改."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("outgoing.form_save")),
+        Binding("escape", "cancel", t("outgoing.form_cancel")),
+        Binding("ctrl+r,f5", "check", t("outgoing.form_check")),
+        Binding("ctrl+g", "pick_unit", t("outgoing.form_pick_unit")),
+    ]
+    DEFAULT_CSS = """
+    OutgoingFormScreen { align: center middle; }
+    OutgoingFormScreen > Vertical { width: 110; max-width: 100%; height: 100%;
+                                    border: thick $primary; background: $surface; }
+    OutgoingFormScreen VerticalScroll { height: 1fr; padding: 0 1; }
+    OutgoingFormScreen .row { height: auto; }
+    OutgoingFormScreen .lbl { width: 12; padding-right: 1; text-align: right; }
+    OutgoingFormScreen .row > Input, OutgoingFormScreen .row > Select { width: 1fr; }
+    OutgoingFormScreen .half { width: 1fr; }
+    OutgoingFormScreen .picked { width: 1fr; color: $text-muted; }
+    OutgoingFormScreen #attachments { height: 4; width: 1fr; background: $boost; }
+    OutgoingFormScreen #body { height: 12; width: 1fr; background: $boost; }
+    OutgoingFormScreen Checkbox { width: auto; margin-right: 2; }
+    OutgoingFormScreen #form-error { color: $error; text-style: bold; height: auto;
+                                     width: 100%; padding: 0 1; display: none; }
+    OutgoingFormScreen #problems { color: $warning; height: auto; max-height: 8;
+                                   width: 100%; padding: 0 1; display: none; }
+    OutgoingFormScreen .hint { color: $text-muted; padding: 0 1; width: 100%; height: auto; }
+    """
+
+    def __init__(self, doc_id: int | None = None, *, change_mode: bool = False) -> None:
+        super().__init__()
+        self.doc_id = doc_id
+        self.change_mode = change_mode
+        self.version: int | None = None
+        self.unit: Unit | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def _row(self, key: str, *widgets: Widget) -> Horizontal:
+        return Horizontal(Label(t(f"outgoing.f_{key}"), classes="lbl"), *widgets, classes="row")
+
+    def compose(self) -> ComposeResult:
+        title = ("outgoing.form_title_change" if self.change_mode else
+                 "outgoing.form_title_edit" if self.doc_id else "outgoing.form_title_new")
+        sections = [(s.name, s.code) for s in drafting_sections()]
+        leaders = [(f"{p.rank} {p.name}", p.login) for p in org.leaders()]
+        with Vertical():
+            yield Label(t(title), classes="panel-title")
+            yield Label("", id="form-error")
+            yield Static("", id="problems")
+            with VerticalScroll():
+                if self.change_mode:
+                    yield self._row("change_note", Input(id="change-note", compact=True))
+                yield self._row(
+                    "issuer",
+                    Select([(i, i) for i in ISSUERS], value=ISSUERS[1], allow_blank=False,
+                           id="issuer", compact=True, classes="half"),
+                    Label(t("outgoing.f_doc_kind"), classes="lbl"),
+                    Select([(k, k) for k in DOC_KINDS], value="通知", allow_blank=False,
+                           id="doc_kind", compact=True, classes="half"))
+                yield self._row("title", Input(id="title", compact=True))
+                yield self._row("main_to", Input(id="main_to", compact=True))
+                yield self._row("cc", Input(id="cc", compact=True,
+                                            placeholder=t("outgoing.cc_placeholder")))
+                yield self._row(
+                    "secrecy",
+                    Select([(s, s) for s in SECRECY_LEVELS], value=SECRECY_LEVELS[0],
+                           allow_blank=False, id="secrecy", compact=True, classes="half"),
+                    Label(t("outgoing.f_secrecy_years"), classes="lbl"),
+                    Input(id="secrecy_years", compact=True, classes="half"))
+                yield self._row("urgency", Select([(u, u) for u in outgoing.URGENCIES],
+                                                  value=outgoing.URGENCIES[-1],
+                                                  allow_blank=False, id="urgency",
+                                                  compact=True))
+                yield self._row("kinds", *[Checkbox(t(f"outgoing.f_{k}"), id=k, compact=True)
+                                           for k in ("normative", "upward", "appointment")])
+                yield self._row("attachments", TextArea(id="attachments", compact=True))
+                yield self._row(
+                    "origin",
+                    Select([(t("outgoing.origin_office"), "office"),
+                            (t("outgoing.origin_department"), "department")],
+                           value="office", allow_blank=False, id="origin", compact=True,
+                           classes="half"),
+                    Label(t("outgoing.f_drafting_section"), classes="lbl"),
+                    Select(sections, prompt=t("common.none"), id="drafting_section",
+                           compact=True, classes="half"))
+                yield self._row("drafting_unit", Label("", id="unit-label", classes="picked"),
+                                Button(t("outgoing.form_pick"), id="pick-unit", compact=True))
+                yield self._row("review_section", Select(sections, prompt=t("common.none"),
+                                                         id="review_section", compact=True))
+                yield self._row("lead_leader", Select(leaders, prompt=t("common.none"),
+                                                      id="lead_leader", compact=True))
+                yield self._row("body", TextArea(id="body", compact=True))
+                yield self._row("restricted", Checkbox(t("outgoing.f_restricted_box"),
+                                                       id="restricted", compact=True),
+                                Input(id="recipients", compact=True,
+                                      placeholder=t("outgoing.f_recipients")))
+                yield self._row("signature", Input(id="signature", compact=True,
+                                                   placeholder=t("outgoing.signature_hint")),
+                                Checkbox(t("outgoing.f_sealed"), id="sealed", value=True,
+                                         compact=True))
+            yield Label(t("outgoing.form_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        actor = self.app.actor()
+        if self.doc_id is not None:
+            try:
+                self._load(outgoing.get(actor, self.doc_id))
+            except ServiceError as exc:
+                self.app.notify(str(exc), severity="error")
+                self.dismiss(None)
+                return
+        else:
+            section = actor.person.section
+            if section.code not in NOT_DRAFTING:
+                self.query_one("#drafting_section", Select).value = section.code
+        self._show_unit()
+        self.query_one("#change-note" if self.change_mode else "#title").focus()
+
+    def _load(self, doc) -> None:
+        self.version = doc.version
+        self.unit = doc.drafting_unit
+        for key in INPUTS:
+            value = getattr(doc, key)
+            self.query_one(f"#{key}", Input).value = "" if value is None else str(value)
+        for key in AREAS:
+            self.query_one(f"#{key}", TextArea).text = getattr(doc, key)
+        for key in CHECKS:
+            self.query_one(f"#{key}", Checkbox).value = bool(getattr(doc, key))
+        selects = {
+            "issuer": doc.issuer, "doc_kind": doc.doc_kind,
+            "secrecy": SECRECY_LEVELS[doc.secrecy], "urgency": doc.urgency,
+            "origin": doc.origin,
+            "drafting_section": doc.drafting_section.code if doc.drafting_section_id else None,
+            "review_section": doc.review_section.code if doc.review_section_id else None,
+            "lead_leader": doc.lead_leader.login if doc.lead_leader_id else None,
+        }
+        for key, value in selects.items():
+            self.query_one(f"#{key}", Select).value = Select.NULL if value is None else value
+        if self.change_mode:  # 起草单位 is not changed after signing
+            for key in ("origin", "drafting_section", "review_section", "lead_leader"):
+                self.query_one(f"#{key}", Select).disabled = True
+            self.query_one("#pick-unit", Button).disabled = True
+
+    def _show_unit(self) -> None:
+        self.query_one("#unit-label", Label).update(
+            self.unit.name if self.unit else t("outgoing.unit_none"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()  # Enter moves on, as on a paper form; Ctrl+S saves
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "pick-unit":
+            event.stop()
+            self.action_pick_unit()
+
+    def action_pick_unit(self) -> None:
+        if self.change_mode:
+            return
+
+        def chosen(items: list | None) -> None:
+            if items is not None:
+                self.unit = items[0] if items else None
+                self._show_unit()
+                if self.unit is not None:
+                    self.query_one("#origin", Select).value = "department"
+
+        self.app.push_screen(Picker(UNITS, title=t("outgoing.f_drafting_unit")), chosen)
+
+    # ------------------------------------------------------------------ values
+
+    def values(self) -> dict:
+        """What the user typed, in the shape outgoing.clean_fields reads."""
+        fields: dict = {key: self.query_one(f"#{key}", Input).value for key in INPUTS}
+        for key in AREAS:
+            fields[key] = self.query_one(f"#{key}", TextArea).text
+        for key in CHECKS:
+            fields[key] = self.query_one(f"#{key}", Checkbox).value
+        for key in SELECTS:
+            value = self.query_one(f"#{key}", Select).value
+            fields[key] = None if value is Select.NULL else value
+        fields["drafting_unit"] = self.unit if fields["origin"] == "department" else None
+        if fields["origin"] == "department":
+            fields["drafting_section"] = None
+        else:
+            fields["review_section"] = None
+        return fields
+
+    def _error(self, text: str) -> None:
+        label = self.query_one("#form-error", Label)
+        label.update(text)
+        label.display = bool(text)
+        if text:
+            self.app.notify(text, severity="error")
+
+    def _focus_field(self, field: str) -> None:
+        target = FIELD_WIDGETS.get(field)
+        if target:
+            widget = self.query_one(f"#{target}")
+            if widget.disabled:
+                return
+            widget.focus()
+            widget.scroll_visible()
+
+    def action_check(self) -> None:
+        report = outgoing.check_format(self.app.actor(), self.values())
+        problems = self.query_one("#problems", Static)
+        problems.display = True
+        if report.ok:
+            self._error("")
+            problems.update(Text(t("outgoing.check_ok"), style="green"))
+            return
+        text = Text(t("outgoing.check_title", n=len(report.problems)) + "\n", style="bold")
+        for p in report.problems:
+            text.append(t("outgoing.check_line", field=p.field, message=p.message) + "\n")
+        problems.update(text)
+        self._focus_field(report.problems[0].field)
+
+    def action_save(self) -> None:
+        actor = self.app.actor()
+        try:
+            if self.change_mode:
+                note = self.query_one("#change-note", Input).value
+                doc = outgoing.change_after_signing(actor, self.doc_id or 0, self.values(), note)
+            elif self.doc_id is None:
+                doc = outgoing.create_draft(actor, self.values())
+            else:
+                doc = outgoing.update_draft(actor, self.doc_id, self.version or 0, self.values())
+        except ValidationError as exc:
+            self._error(str(exc))
+            self._focus_field(exc.field)
+            return
+        except ConflictError as exc:
+            self._error(t("outgoing.form_conflict", message=str(exc)))
+            # The next Ctrl+S, after the user has checked, saves over the newer version.
+            self.version = outgoing.get(actor, self.doc_id).version if self.doc_id else None
+            return
+        except ServiceError as exc:
+            self._error(str(exc))
+            return
+        self.app.notify(t("outgoing.saved", title=doc.title))
+        self.dismiss(doc.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

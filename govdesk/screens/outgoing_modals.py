@@ -1,0 +1,335 @@
+"""The small forms of the 发文 detail screen: one action each, keyboard only.
+
+``FieldsModal`` serves every action that takes a few values (opinion, comments, 印制, 成文日期);
+``DispatchModal`` edits the 分发 list; ``ErrorModal`` records a 差错; ``CompareScreen`` shows
+the diff of two kept revisions. A ServiceError keeps the modal open with its message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
+
+from govdesk.i18n import t
+from govdesk.models import Person
+from govdesk.services import outgoing
+from govdesk.services.errors import ServiceError
+from govdesk.services.outgoing_rules import ERROR_CATEGORIES, split_names
+from govdesk.widgets.picker import UNITS, Picker
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    value: str = ""
+    choices: list[tuple[str, object]] | None = None  # a Select instead of an Input
+
+
+class FieldsModal(ModalScreen[bool]):
+    """A title, an optional note, a few fields; ``apply(values)`` calls the service."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", t("outgoing.modal_submit")),
+        Binding("escape", "cancel", t("outgoing.modal_cancel")),
+        Binding("enter", "submit", t("outgoing.modal_submit"), show=False),
+    ]
+    DEFAULT_CSS = """
+    FieldsModal { align: center middle; }
+    FieldsModal > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
+                             border: thick $primary; background: $surface; padding: 0 1; }
+    FieldsModal .note { color: $warning; height: auto; }
+    FieldsModal #error { color: $error; text-style: bold; height: auto; }
+    FieldsModal .hint { color: $text-muted; height: auto; }
+    FieldsModal Input, FieldsModal Select { margin-bottom: 1; }
+    """
+
+    def __init__(self, title: str, apply: Callable[[dict], object], fields: list[Field], *,
+                 note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.apply = apply
+        self.fields = fields
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="panel-title")
+            if self.note:
+                yield Label(Text(self.note), classes="note")
+            for f in self.fields:
+                yield Label(f.label)
+                if f.choices is not None:
+                    yield Select(f.choices, value=f.value or f.choices[0][1], allow_blank=False,
+                                 id=f"f-{f.key}", compact=True)
+                else:
+                    yield Input(f.value, id=f"f-{f.key}", compact=True)
+            yield Label("", id="error")
+            yield Label(t("outgoing.modal_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        # The first field still to fill (a print's 份数), else the first.
+        empty = [f for f in self.fields if f.choices is None and not f.value]
+        first = (empty or self.fields)[:1]
+        if first:
+            self.query_one(f"#f-{first[0].key}").focus()
+
+    def values(self) -> dict:
+        out = {}
+        for f in self.fields:
+            widget = self.query_one(f"#f-{f.key}")
+            out[f.key] = widget.value
+        return out
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == f"f-{self.fields[-1].key}":
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def action_submit(self) -> None:
+        try:
+            self.apply(self.values())
+        except ServiceError as exc:
+            self.query_one("#error", Label).update(Text(str(exc)))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ErrorModal(FieldsModal):
+    """差错: category, responsible section and person (defaults: the drafter), note."""
+
+    def __init__(self, title: str, apply: Callable[[dict], object], doc) -> None:
+        section = doc.drafting_section or doc.review_section
+        people = Person.select().where(Person.active).order_by(Person.section, Person.id)
+        from govdesk.screens.outgoing_form import drafting_sections
+
+        fields = [
+            Field("category", t("outgoing.err_category"),
+                  choices=[(c, c) for c in ERROR_CATEGORIES]),
+            Field("section", t("outgoing.err_section"), section.code if section else "",
+                  choices=[(s.name, s.code) for s in drafting_sections()]),
+            Field("person", t("outgoing.err_person"), doc.drafter.login,
+                  choices=[(f"{p.name}（{p.section.name}）", p.login) for p in people]),
+            Field("note", t("outgoing.err_note")),
+        ]
+        super().__init__(title, apply, fields)
+
+
+class DispatchModal(ModalScreen[bool]):
+    """分发 register: a list of recipients (份数, 电子/纸质, 份号), edited with the keyboard.
+
+    Type in the entry line and press Enter to add (or replace the row taken back with Enter on
+    the list); Delete removes the highlighted row; Ctrl+G adds units from the directory.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", t("outgoing.dispatch_submit")),
+        Binding("escape", "cancel", t("outgoing.modal_cancel")),
+        Binding("ctrl+g", "pick_units", t("outgoing.dispatch_pick")),
+        Binding("delete,ctrl+d", "remove", t("outgoing.dispatch_remove")),
+    ]
+    DEFAULT_CSS = """
+    DispatchModal { align: center middle; }
+    DispatchModal #error { color: $error; text-style: bold; height: auto; }
+    DispatchModal .hint { color: $text-muted; height: auto; }
+    DispatchModal > Vertical { width: 96; max-width: 100%; height: auto; max-height: 100%;
+                               border: thick $primary; background: $surface; padding: 0 1; }
+    DispatchModal #entry { height: auto; }
+    DispatchModal #entry Input { width: 1fr; }
+    DispatchModal #d-recipient { width: 3fr; }
+    DispatchModal #d-copies { width: 6; }
+    DispatchModal Checkbox { width: auto; }
+    DispatchModal #rows { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, doc, apply: Callable[[list[outgoing.Dispatch]], object]) -> None:
+        super().__init__()
+        self.doc = doc
+        self.apply = apply
+        self.secret = bool(doc.secrecy)
+        names = split_names(doc.main_to) + split_names(doc.cc)
+        if doc.restricted:
+            names = split_names(doc.recipients) or names
+        self.rows = [outgoing.Dispatch(n, 1, electronic=True, paper=self.secret)
+                     for n in dict.fromkeys(names)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("outgoing.act_dispatch"), classes="panel-title")
+            yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="entry"):
+                yield Input(id="d-recipient", compact=True,
+                            placeholder=t("outgoing.d_recipient"))
+                yield Input("1", id="d-copies", compact=True)
+                yield Checkbox(t("outgoing.d_electronic"), True, id="d-electronic",
+                               compact=True)
+                yield Checkbox(t("outgoing.d_paper"), self.secret, id="d-paper", compact=True)
+                yield Input(id="d-copy-numbers", compact=True,
+                            placeholder=t("outgoing.d_copy_numbers"))
+            yield Label("", id="error")
+            yield Label(t("outgoing.dispatch_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#rows", DataTable)
+        for key in ("recipient", "copies", "electronic", "paper", "copy_numbers"):
+            table.add_column(t(f"outgoing.d_{key}"), key=key)
+        self._show()
+        self.query_one("#d-recipient", Input).focus()
+
+    def _show(self) -> None:
+        table = self.query_one("#rows", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        yes, no = t("common.yes"), t("common.no")
+        for i, r in enumerate(self.rows):
+            table.add_row(r.recipient, str(r.copies), yes if r.electronic else no,
+                          yes if r.paper else no, r.copy_numbers, key=str(i))
+        if self.rows:
+            table.move_cursor(row=min(keep, len(self.rows) - 1))
+
+    def _entry(self) -> outgoing.Dispatch | None:
+        name = self.query_one("#d-recipient", Input).value.strip()
+        if not name:
+            return None
+        raw = self.query_one("#d-copies", Input).value.strip() or "1"
+        copies = int(raw) if raw.isdigit() else 0
+        return outgoing.Dispatch(name, copies,
+                                 electronic=self.query_one("#d-electronic", Checkbox).value,
+                                 paper=self.query_one("#d-paper", Checkbox).value,
+                                 copy_numbers=self.query_one("#d-copy-numbers", Input).value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        row = self._entry()
+        if row is None:
+            self.query_one("#rows", DataTable).focus()
+            return
+        self.rows.append(row)
+        self.query_one("#d-recipient", Input).value = ""
+        self.query_one("#d-copy-numbers", Input).value = ""
+        self._show()
+        self.query_one("#d-recipient", Input).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row takes it back into the entry line to be changed and re-added."""
+        event.stop()
+        i = event.cursor_row
+        if not 0 <= i < len(self.rows):
+            return
+        row = self.rows.pop(i)
+        self.query_one("#d-recipient", Input).value = row.recipient
+        self.query_one("#d-copies", Input).value = str(row.copies)
+        self.query_one("#d-electronic", Checkbox).value = row.electronic
+        self.query_one("#d-paper", Checkbox).value = row.paper
+        self.query_one("#d-copy-numbers", Input).value = row.copy_numbers
+        self._show()
+        self.query_one("#d-recipient", Input).focus()
+
+    def action_remove(self) -> None:
+        table = self.query_one("#rows", DataTable)
+        if self.focused is table and self.rows:
+            del self.rows[table.cursor_row]
+            self._show()
+
+    def action_pick_units(self) -> None:
+        def chosen(items: list | None) -> None:
+            have = {r.recipient for r in self.rows}
+            for unit in items or []:
+                if unit.short not in have:
+                    self.rows.append(outgoing.Dispatch(unit.short, 1, paper=self.secret))
+            self._show()
+
+        self.app.push_screen(Picker(UNITS, multi=True, title=t("outgoing.dispatch_pick")),
+                             chosen)
+
+    def action_submit(self) -> None:
+        rows = list(self.rows)
+        pending = self._entry()
+        if pending is not None:  # typed but not yet added: the user means it too
+            rows.append(pending)
+        try:
+            self.apply([replace(r, recipient=r.recipient.strip()) for r in rows])
+        except ServiceError as exc:
+            self.query_one("#error", Label).update(Text(str(exc)))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class CompareScreen(ModalScreen[None]):
+    """Two kept revisions side by side as a unified diff, + green and - red."""
+
+    BINDINGS = [Binding("escape", "close", t("outgoing.modal_close"))]
+    DEFAULT_CSS = """
+    CompareScreen { align: center middle; }
+    CompareScreen .hint { color: $text-muted; height: auto; }
+    CompareScreen > Vertical { width: 120; max-width: 100%; height: 100%;
+                               border: thick $primary; background: $surface; padding: 0 1; }
+    CompareScreen #pick { height: auto; }
+    CompareScreen #pick Select { width: 1fr; }
+    CompareScreen #diff-box { height: 1fr; }
+    """
+
+    def __init__(self, doc_id: int, revisions: list) -> None:
+        super().__init__()
+        self.doc_id = doc_id
+        self.revisions = revisions
+
+    def compose(self) -> ComposeResult:
+        choices = [(t("outgoing.rev_label", no=r.no, note=r.note[:20]), r.no)
+                   for r in self.revisions]
+        nos = [r.no for r in self.revisions]
+        with Vertical():
+            yield Label(t("outgoing.compare_title"), classes="panel-title")
+            with Horizontal(id="pick"):
+                yield Select(choices, value=nos[-2] if len(nos) > 1 else nos[0],
+                             allow_blank=False, id="old", compact=True)
+                yield Select(choices, value=nos[-1], allow_blank=False, id="new",
+                             compact=True)
+            with VerticalScroll(id="diff-box"):
+                yield Static(id="diff")
+            yield Label(t("outgoing.compare_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self._show()
+        self.query_one("#old", Select).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        old, new = self.query_one("#old", Select).value, self.query_one("#new", Select).value
+        try:
+            lines = outgoing.compare(self.doc_id, int(old), int(new))
+        except ServiceError as exc:
+            self.query_one("#diff", Static).update(Text(str(exc), style="red"))
+            return
+        if not lines:
+            self.query_one("#diff", Static).update(Text(t("outgoing.compare_same"),
+                                                        style="dim"))
+            return
+        text = Text()
+        for line in lines:
+            style = ("bold" if line.startswith(("+++", "---")) else
+                     "green" if line.startswith("+") else
+                     "red" if line.startswith("-") else
+                     "cyan" if line.startswith("@@") else "")
+            text.append(line + "\n", style=style)
+        self.query_one("#diff", Static).update(text)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

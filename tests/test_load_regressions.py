@@ -1,0 +1,108 @@
+"""Bugs the load test (python -m govdesk.stress) found, pinned down one by one."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from helpers.outgoing_worker import holder_actor, new_draft, waiting
+
+from govdesk.models import Task, database
+from govdesk.models.writelock import QUEUE_SUFFIX, QueuedSqliteDatabase
+from govdesk.services import flow, incoming, org, outgoing
+from govdesk.services.errors import ConflictError
+from govdesk.services.incoming import Reader
+
+
+def test_resubmitting_the_same_draft_twice_at_once_is_a_conflict(db, as_user, monkeypatch):
+    """Two windows both hold the 修改 task and the draft (revision 1); both press 送审."""
+    drafter = as_user("yej")
+    doc = new_draft(drafter)
+    outgoing.submit(drafter, waiting(doc).id)
+    first = waiting(doc)
+    outgoing.send_back(holder_actor(first, drafter.now), first.id, "请修改")
+    task = waiting(doc)
+    assert task.step == "修改"
+    stale_task, stale_doc = Task.get_by_id(task.id), outgoing._get(doc.id)
+    outgoing.submit(drafter, task.id)
+    # The second window acts on what it read before the first one saved.
+    monkeypatch.setattr(outgoing, "_task", lambda *a, **k: stale_task)
+    monkeypatch.setattr(outgoing, "_doc_for", lambda *a, **k: stale_doc)
+    monkeypatch.setattr(outgoing, "require_act", lambda *a: None)
+    with pytest.raises(ConflictError):  # was IntegrityError (draft_revision document, no)
+        outgoing.submit(drafter, task.id)
+    assert [r.no for r in outgoing.revisions(doc)] == [1, 2]
+
+
+def test_sorting_waits_for_every_reading_round(db, as_user):
+    """A 传阅 beside the leaders' 阅签: 秘书科 gets the file once both are back, and once."""
+    clerk, director = as_user("lixm"), as_user("linzh")
+    doc = incoming.register(clerk, {"from_unit": "cz", "title": "并行传阅", "doc_kind": "报告"})
+    incoming.decide_intake(clerk, incoming.current_task_for(clerk, doc).id, "受理", "")
+    incoming.sign(director, incoming.current_task_for(director, doc).id, "请阅",
+                  [Reader("阅签", person=org.person_by_login("zhaogl"))])
+    incoming.circulate(clerk, doc.id, [org.person_by_login("qianhy")], "请传阅")
+    f = flow.flow_of(incoming.KIND, doc.id)
+
+    def steps():
+        return sorted(t.step for t in flow.waiting_tasks(f))
+
+    incoming.reader_return(as_user("qianhy"), incoming.current_task_for(
+        as_user("qianhy"), doc).id, "")
+    assert steps() == ["阅签"]  # the leader still reads: not yet to 秘书科
+    assert incoming.get(clerk, doc.id).state == "传阅中"
+    incoming.reader_return(as_user("zhaogl"), incoming.current_task_for(
+        as_user("zhaogl"), doc).id, "")
+    assert steps() == ["分送"]
+    assert incoming.get(clerk, doc.id).state == "待分送"
+
+    # 传阅 started while it waits for 分送 does not hand out a second 分送 when it comes back.
+    incoming.circulate(clerk, doc.id, [org.person_by_login("fengj")], "请传阅")
+    incoming.reader_return(as_user("fengj"), incoming.current_task_for(
+        as_user("fengj"), doc).id, "")
+    assert steps() == ["分送"]
+
+
+def _queue_free(path) -> bool:
+    fd = os.open(str(path) + QUEUE_SUFFIX, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_write_queue_is_let_go_on_commit_rollback_and_death(db, as_user):
+    """The fair write queue (models/writelock.py) never outlives its transaction or process."""
+    assert isinstance(database.obj, QueuedSqliteDatabase)
+    with database.atomic():
+        assert not _queue_free(db)  # held for the whole write transaction
+        with database.atomic():  # a nested one joins it
+            pass
+        assert not _queue_free(db)
+    assert _queue_free(db)
+    with pytest.raises(RuntimeError), database.atomic():
+        raise RuntimeError("rolled back")
+    assert _queue_free(db)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\n"
+        "from govdesk.models import database, open_database\n"
+        "open_database(sys.argv[1])\n"
+        "with database.atomic():\n"
+        "    print('held', flush=True); time.sleep(60)\n"), str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert not _queue_free(db)
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    assert _queue_free(db)
+    with database.atomic():  # and the next writer goes straight in
+        incoming.register(as_user("lixm"), {"from_unit": "cz", "title": "之后", "doc_kind": "报告"})

@@ -37,6 +37,14 @@ def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
     return cells
 
 
+def add_task_columns(table: DataTable, last: str) -> None:
+    """The columns of a task list. Fixed widths: a DataTable that starts empty keeps its header
+    widths when rows arrive later (live refresh), which cut every cell to two characters."""
+    for key, width in (("home.col_due", 16), ("home.col_urgency", 4), ("home.col_step", 14),
+                       ("home.col_title", 44), (last, 22)):
+        table.add_column(t(key), width=width)
+
+
 class HomeScreen(DeskScreen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
@@ -55,13 +63,8 @@ class HomeScreen(DeskScreen):
 
     def setup(self) -> None:
         super().setup()
-        # Fixed widths: a DataTable that starts empty keeps its header widths when rows arrive
-        # later (live refresh), which cut every cell to two characters.
-        for table_id, last in (("#inbox", "home.col_note"), ("#deadlines", "home.col_holder")):
-            table = self.query_one(table_id, DataTable)
-            for key, width in (("home.col_due", 16), ("home.col_urgency", 4),
-                               ("home.col_step", 10), ("home.col_title", 44), (last, 22)):
-                table.add_column(t(key), width=width)
+        add_task_columns(self.query_one("#inbox", DataTable), "home.col_note")
+        add_task_columns(self.query_one("#deadlines", DataTable), "home.col_holder")
         self.query_one("#inbox", DataTable).focus()
 
     def refresh_data(self) -> None:

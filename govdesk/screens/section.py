@@ -15,7 +15,7 @@ from govdesk.i18n import t
 from govdesk.models import SECRECY_LEVELS, Person, Section
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
-from govdesk.screens.home import item_cells
+from govdesk.screens.home import add_task_columns, item_cells
 from govdesk.services import section_work
 from govdesk.services.errors import ServiceError
 
@@ -61,9 +61,7 @@ class SectionScreen(DeskScreen):
 
     def setup(self) -> None:
         super().setup()
-        self.query_one("#work", DataTable).add_columns(
-            t("home.col_due"), t("home.col_urgency"), t("home.col_step"), t("home.col_title"),
-            t("home.col_holder"))
+        add_task_columns(self.query_one("#work", DataTable), "home.col_holder")
         self.query_one("#members", DataTable).add_columns(
             t("section.col_name"), t("section.col_post"), t("section.col_clearance"),
             t("section.col_phone"), t("section.col_follows"))

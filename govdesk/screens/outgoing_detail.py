@@ -12,13 +12,12 @@ from datetime import date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from govdesk.i18n import t
 from govdesk.screens import outgoing_view as view
 from govdesk.screens import registry
-from govdesk.screens.base import DeskScreen
+from govdesk.screens.flow_detail import FlowDetailScreen
 from govdesk.screens.outgoing_modals import (
     CompareScreen,
     DispatchModal,
@@ -26,10 +25,10 @@ from govdesk.screens.outgoing_modals import (
     Field,
     FieldsModal,
 )
-from govdesk.services import flow, org, outgoing
-from govdesk.services.errors import ServiceError, ValidationError
+from govdesk.services import org, outgoing
+from govdesk.services.errors import ValidationError
 from govdesk.services.outgoing_rules import marking, signer_rule
-from govdesk.services.policy import can_act, is_secretariat
+from govdesk.services.policy import is_secretariat
 from govdesk.widgets.timeline import TimelineTable
 
 DRAFT_STEPS = ("起草", "修改")
@@ -42,7 +41,10 @@ REVIEW_ACTIONS = ("approve", "send_back", "record_error")
 LEADER_OFFICE_RANKS = (*org.LEADER_RANKS, "主任", "副主任")
 
 
-class OutgoingDetailScreen(DeskScreen):
+class OutgoingDetailScreen(FlowDetailScreen):
+    KIND = outgoing.KIND
+    TIMELINE_TITLE = "outgoing.timeline_title"
+    DONE_MESSAGE = "outgoing.done"
     BINDINGS = [
         Binding("escape", "back", t("outgoing.back")),
         Binding("e", "edit", t("outgoing.act_edit")),
@@ -61,72 +63,29 @@ class OutgoingDetailScreen(DeskScreen):
         Binding("v", "compare", t("outgoing.act_compare")),
     ]
     DEFAULT_CSS = """
-    OutgoingDetailScreen #info { height: 3fr; padding: 0 1; }
-    OutgoingDetailScreen #info > Static { height: auto; }
-    OutgoingDetailScreen #timeline { height: 2fr; min-height: 5; }
-    OutgoingDetailScreen #hop { height: auto; max-height: 3; background: $boost; padding: 0 1; }
-    OutgoingDetailScreen .panel-title { background: $boost; text-style: bold; width: 100%;
-                                        padding: 0 1; }
+    OutgoingDetailScreen #info { height: 3fr; }
+    OutgoingDetailScreen #timeline { height: 2fr; }
     """
 
-    def __init__(self, doc_id: int) -> None:
-        super().__init__()
-        self.doc_id = doc_id
-        self.doc = None
-        self.my_tasks: list = []
-        self.waiting: list = []
-        self.available: set[str] = set()
-        self._tasks: list = []
+    def compose_info(self) -> ComposeResult:
+        for name in ("status", "chain", "fields", "body", "records"):
+            yield Static(id=name)
 
-    def compose_body(self) -> ComposeResult:
-        with Vertical():
-            with VerticalScroll(id="info"):
-                yield Static(id="status")
-                yield Static(id="chain")
-                yield Static(id="fields")
-                yield Static(id="body")
-                yield Static(id="records")
-            yield Label(t("outgoing.timeline_title"), classes="panel-title")
-            yield TimelineTable(id="timeline")
-            yield Static(id="hop")
+    def load(self, record_open: bool):
+        return outgoing.get(self.actor, self.doc_id, record_open=record_open)
 
-    def setup(self) -> None:
-        super().setup()
-        self.refresh_data()
-        if self.doc is None:
-            return
-        for task in self.my_tasks:
-            flow.mark_read(self.actor, task)
-        self.query_one("#timeline", TimelineTable).focus()
-
-    # ------------------------------------------------------------------ showing
-
-    def refresh_data(self) -> None:
-        actor = self.actor
-        try:
-            doc = outgoing.get(actor, self.doc_id, record_open=self.doc is None)
-        except ServiceError as exc:
-            self.app.notify(str(exc), severity="error")
-            self.doc = None
-            if self.is_current:
-                self.app.pop_screen()
-            return
-        self.doc = doc
-        tasks = flow.timeline(flow.flow_of(outgoing.KIND, doc.id))
-        self._tasks = tasks
-        self.waiting = [task for task in tasks if task.state == "waiting"]
-        self.my_tasks = [task for task in self.waiting if can_act(actor.person, task)]
-        self.revisions = outgoing.revisions(doc)
-        self.available = self._available(doc)
+    def show(self, doc, tasks: list) -> None:
         self.sub_title = f"{doc.number or t('outgoing.no_number')} {doc.title}"
         timeline = self.query_one("#timeline", TimelineTable)
-        timeline.show(tasks)
         self.query_one("#status", Static).update(self._status(doc, timeline))
         self.query_one("#chain", Static).update(view.chain_text(doc, tasks, timeline))
         self.query_one("#fields", Static).update(view.fields_table(doc))
         self.query_one("#body", Static).update(view.body_text(doc))
         self.query_one("#records", Static).update(view.records_text(doc, self.revisions))
-        self.refresh_bindings()
+
+    def available_actions(self, doc) -> set[str]:
+        self.revisions = outgoing.revisions(doc)
+        return self._available(doc)
 
     def _review_steps(self, doc) -> set[str]:
         return {s.name for s in outgoing.chain_of(doc)} | {RESIGN}
@@ -153,11 +112,6 @@ class OutgoingDetailScreen(DeskScreen):
             out.add("compare")
         return out
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "back" or action not in {b.action for b in self.BINDINGS}:
-            return True
-        return action in self.available
-
     def _status(self, doc, timeline: TimelineTable) -> Text:
         text = Text()
         text.append(f"{doc.state}  ", style="bold")
@@ -175,33 +129,11 @@ class OutgoingDetailScreen(DeskScreen):
             text.append("\n" + t("outgoing.my_turn", steps=steps), style="bold green")
         return text
 
-    def on_data_table_row_highlighted(self, event) -> None:
-        """The highlighted hop's whole opinion (the table cuts long ones)."""
-        timeline = self.query_one("#timeline", TimelineTable)
-        task = next((x for x in self._tasks if x.id == timeline.selected_task_id()), None)
-        if task is not None:
-            self.query_one("#hop", Static).update(Text.assemble(
-                (t("outgoing.hop_line", step=task.step, who=timeline.who(task)), "bold"), task.opinion or task.note or ""))
-
     # ------------------------------------------------------------------ actions
-
-    def _my_task(self, *steps: str):
-        return next((task for task in self.my_tasks if not steps or task.step in steps), None)
 
     def _review_task(self):
         reviews = self._review_steps(self.doc)
         return next((task for task in self.my_tasks if task.step in reviews), None)
-
-    def _open(self, modal, message: str | None = None) -> None:
-        def done(ok: bool | None) -> None:
-            if ok:
-                self.app.notify(message or t("outgoing.done"))
-            self.refresh_data()
-
-        self.app.push_screen(modal, done)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def action_edit(self) -> None:
         from govdesk.screens.outgoing_form import OutgoingFormScreen
@@ -209,11 +141,11 @@ class OutgoingDetailScreen(DeskScreen):
         self.app.push_screen(OutgoingFormScreen(self.doc_id), lambda _: self.refresh_data())
 
     def action_submit(self) -> None:
-        task = self._my_task(*DRAFT_STEPS)
+        task = self.my_task(*DRAFT_STEPS)
         if task is None:
             return
         rule = signer_rule(self.doc)
-        self._open(FieldsModal(
+        self.open_modal(FieldsModal(
             t("outgoing.act_submit"), lambda v: outgoing.submit(self.actor, task.id), [],
             note=t("outgoing.submit_note", rank=rule.rank, reason=rule.reason)),
             t("outgoing.submitted"))
@@ -222,7 +154,7 @@ class OutgoingDetailScreen(DeskScreen):
         task = self._review_task()
         if task is None:
             return
-        self._open(FieldsModal(
+        self.open_modal(FieldsModal(
             t("outgoing.approve_title", step=task.step),
             lambda v: outgoing.approve(self.actor, task.id, v["opinion"]),
             [Field("opinion", t("outgoing.opinion"))], note=task.note))
@@ -231,13 +163,13 @@ class OutgoingDetailScreen(DeskScreen):
         task = self._review_task()
         if task is None:
             return
-        self._open(FieldsModal(
+        self.open_modal(FieldsModal(
             t("outgoing.send_back_title", step=task.step),
             lambda v: outgoing.send_back(self.actor, task.id, v["comments"]),
             [Field("comments", t("outgoing.comments"))]), t("outgoing.sent_back"))
 
     def action_record_error(self) -> None:
-        task = self._review_task() or self._my_task("复核登记")
+        task = self._review_task() or self.my_task("复核登记")
         if task is None:
             return
 
@@ -246,19 +178,19 @@ class OutgoingDetailScreen(DeskScreen):
                                          section=v["section"], person=v["person"],
                                          note=v["note"], step=task.step)
 
-        self._open(ErrorModal(t("outgoing.act_record_error"), apply, self.doc),
+        self.open_modal(ErrorModal(t("outgoing.act_record_error"), apply, self.doc),
                    t("outgoing.error_recorded"))
 
     def action_register_signed(self) -> None:
-        task = self._my_task("复核登记")
+        task = self.my_task("复核登记")
         if task is not None:
-            self._open(FieldsModal(
+            self.open_modal(FieldsModal(
                 t("outgoing.act_register_signed"),
                 lambda v: outgoing.register_signed(self.actor, task.id, v["note"]),
                 [Field("note", t("outgoing.recheck_note"))]))
 
     def action_number(self) -> None:
-        task = self._my_task("编号")
+        task = self.my_task("编号")
         if task is None:
             return
 
@@ -267,11 +199,11 @@ class OutgoingDetailScreen(DeskScreen):
             self.app.notify(t("outgoing.numbered", number=doc.number))
             return doc
 
-        self._open(FieldsModal(t("outgoing.act_number"), apply, [],
+        self.open_modal(FieldsModal(t("outgoing.act_number"), apply, [],
                                note=t("outgoing.number_note", issuer=self.doc.issuer)), "")
 
     def action_print_doc(self) -> None:
-        task = self._my_task("印制")
+        task = self.my_task("印制")
         if task is None:
             return
         today = self.actor.today
@@ -288,24 +220,24 @@ class OutgoingDetailScreen(DeskScreen):
                                            copies=int(copies) if copies.isdigit() else copies)
 
         default_org = org.district("office", "")
-        self._open(FieldsModal(t("outgoing.act_print"), apply, [
+        self.open_modal(FieldsModal(t("outgoing.act_print"), apply, [
             Field("print_org", t("outgoing.p_org"), self.doc.print_org or default_org),
             Field("print_date", t("outgoing.p_date"), today.isoformat()),
             Field("copies", t("outgoing.p_copies"), str(self.doc.copies or "")),
         ]))
 
     def action_first_read(self) -> None:
-        task = self._my_task("第一读者")
+        task = self.my_task("第一读者")
         if task is not None:
-            self._open(FieldsModal(
+            self.open_modal(FieldsModal(
                 t("outgoing.act_first_read"),
                 lambda v: outgoing.first_reader_signoff(self.actor, task.id, v["opinion"]),
                 [Field("opinion", t("outgoing.read_opinion"))]))
 
     def action_dispatch(self) -> None:
-        task = self._my_task("分发")
+        task = self.my_task("分发")
         if task is not None:
-            self._open(DispatchModal(self.doc, lambda rows: outgoing.dispatch(
+            self.open_modal(DispatchModal(self.doc, lambda rows: outgoing.dispatch(
                 self.actor, task.id, rows)), t("outgoing.dispatched"))
 
     def action_change(self) -> None:
@@ -323,11 +255,11 @@ class OutgoingDetailScreen(DeskScreen):
                     from None
             return outgoing.set_written_date(self.actor, self.doc_id, when)
 
-        self._open(FieldsModal(t("outgoing.act_written_date"), apply, [
+        self.open_modal(FieldsModal(t("outgoing.act_written_date"), apply, [
             Field("written", t("outgoing.f_written"), self.actor.today.isoformat())]))
 
     def action_backflow(self) -> None:
-        self._open(FieldsModal(
+        self.open_modal(FieldsModal(
             t("outgoing.act_backflow"),
             lambda v: outgoing.report_backflow(self.actor, self.doc_id, v["note"]),
             [Field("note", t("outgoing.backflow_where"))], note=t("outgoing.backflow_note")),

@@ -1,0 +1,131 @@
+"""What every record's detail screen shares: load it (with its clearance check), its flow's
+timeline, who holds it, my waiting tasks, the actions they allow, and the hop line.
+
+A module's detail screen says how to load its record (``load``), what to show (``show``) and
+which actions are open now (``available_actions``); each action is one key whose modal
+calls a service. Keys the user may not use now are hidden (check_action), so the footer and
+F1 list exactly the current choices.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Label, Static
+
+from govdesk.i18n import t
+from govdesk.screens.base import DeskScreen
+from govdesk.services import flow
+from govdesk.services.errors import ServiceError
+from govdesk.services.policy import can_act
+from govdesk.widgets.timeline import TimelineTable
+
+
+class FlowDetailScreen(DeskScreen):
+    KIND = ""  # the flow kind: "incoming", "outgoing" …
+    TIMELINE_TITLE = ""  # catalog key of the timeline's heading
+    DONE_MESSAGE = ""  # catalog key of the notice after an action
+    DEFAULT_CSS = """
+    FlowDetailScreen #info { height: 1fr; padding: 0 1; }
+    FlowDetailScreen #info > Static { height: auto; }
+    FlowDetailScreen #timeline { height: 1fr; min-height: 5; }
+    FlowDetailScreen #hop { height: auto; max-height: 4; background: $boost; padding: 0 1; }
+    FlowDetailScreen .panel-title { background: $boost; text-style: bold; width: 100%;
+                                    padding: 0 1; }
+    """
+
+    def __init__(self, doc_id: int) -> None:
+        super().__init__()
+        self.doc_id = doc_id
+        self.doc = None
+        self.my_tasks: list = []
+        self.waiting: list = []
+        self.available: set[str] = set()
+        self._tasks: list = []
+
+    # ------------------------------------------------------------------ for subclasses
+
+    def compose_info(self) -> ComposeResult:
+        """The Static widgets inside the scrolling info panel."""
+        yield from ()
+
+    def load(self, record_open: bool):
+        """The record through its service (clearance checked, a secret opening audited)."""
+        raise NotImplementedError
+
+    def show(self, doc, tasks: list) -> None:
+        """Fill the info panel once the tasks and my tasks are known."""
+
+    def available_actions(self, doc) -> set[str]:
+        return set()
+
+    # ------------------------------------------------------------------ shared
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical():
+            with VerticalScroll(id="info"):
+                yield from self.compose_info()
+            yield Label(t(self.TIMELINE_TITLE), classes="panel-title", id="tl-title")
+            yield TimelineTable(id="timeline")
+            yield Static(id="hop")
+
+    def setup(self) -> None:
+        super().setup()
+        self.refresh_data()  # loads the record; on_mount refreshes again after marking read
+        if self.doc is None:
+            return
+        for task in self.my_tasks:
+            flow.mark_read(self.actor, task)
+        self.query_one("#timeline", TimelineTable).focus()
+
+    def refresh_data(self) -> None:
+        actor = self.actor
+        try:
+            # A refresh is not a new opening: auditing it again would make two users with the
+            # same secret record open wake each other's refresh forever.
+            doc = self.load(record_open=self.doc is None)
+        except ServiceError as exc:
+            self.app.notify(str(exc), severity="error")
+            self.doc = None
+            if self.is_current:
+                self.app.pop_screen()
+            return
+        self.doc = doc
+        tasks = flow.timeline(flow.flow_of(self.KIND, doc.id))
+        self._tasks = tasks
+        self.waiting = [task for task in tasks if task.state == "waiting"]
+        self.my_tasks = [task for task in self.waiting if can_act(actor.person, task)]
+        self.available = self.available_actions(doc)
+        self.query_one("#timeline", TimelineTable).show(tasks)
+        self.show(doc, tasks)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back" or action not in {b.action for b in self.BINDINGS}:
+            return True
+        return action in self.available
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        """The highlighted hop's whole opinion (the table cuts long ones at 80 columns)."""
+        timeline = self.query_one("#timeline", TimelineTable)
+        task = next((x for x in self._tasks if x.id == timeline.selected_task_id()), None)
+        if task is not None:
+            self.query_one("#hop", Static).update(Text.assemble(
+                (t("common.hop_line", step=task.step, who=timeline.who(task)), "bold"),
+                task.opinion or task.note or ""))
+
+    def my_task(self, *steps: str):
+        """My waiting task at one of ``steps`` (any step if none given)."""
+        return next((task for task in self.my_tasks if not steps or task.step in steps), None)
+
+    def open_modal(self, modal, message: str | None = None) -> None:
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.app.notify(message or t(self.DONE_MESSAGE))
+            self.refresh_data()
+
+        self.app.push_screen(modal, done)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

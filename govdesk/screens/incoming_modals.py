@@ -1,0 +1,189 @@
+"""The small forms of the 收文 detail screen: one action each (初审, 签批 with its readers,
+阅件退回, 分送, 办结, 归档, 传阅, 借阅 …). ``apply(modal)`` calls the service; a ServiceError keeps
+the modal open with its message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select
+from textual.widgets.option_list import Option
+
+from govdesk.i18n import t
+from govdesk.services import incoming
+from govdesk.services.errors import ServiceError
+from govdesk.widgets.picker import PEOPLE, SECTIONS, UNITS, Picker
+
+
+class ActionModal(ModalScreen[bool]):
+    """A small form for one action: optional choice, opinion, unit and reader list.
+
+    ``apply(modal)`` calls the service; a ServiceError keeps the modal open with its message.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", t("incoming.modal_submit")),
+        Binding("escape", "cancel", t("incoming.form_cancel")),
+        Binding("a", "add_people", t("incoming.readers_add_people"), show=False),
+        Binding("k", "add_sections", t("incoming.readers_add_sections"), show=False),
+        Binding("t", "cycle_action", t("incoming.readers_cycle"), show=False),
+        Binding("x,delete", "remove_reader", t("incoming.readers_remove"), show=False),
+    ]
+    DEFAULT_CSS = """
+    ActionModal { align: center middle; }
+    ActionModal > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
+                             border: thick $primary; background: $surface; padding: 0 1; }
+    ActionModal .note { color: $warning; height: auto; }
+    ActionModal #error { color: $error; text-style: bold; height: auto; }
+    ActionModal .hint { color: $text-muted; height: auto; }
+    ActionModal #readers { height: auto; max-height: 10; }
+    ActionModal Input, ActionModal Select { margin-bottom: 1; }
+    """
+
+    def __init__(self, title: str, apply: Callable[[ActionModal], object], *,
+                 note: str = "", choices: list[tuple[str, object]] | None = None,
+                 choice: object = None, opinion: str | None = None, opinion_value: str = "",
+                 unit: object = None, with_unit: bool = False,
+                 readers: list[incoming.Reader] | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.apply = apply
+        self.note = note
+        self.choices = choices
+        self.choice_default = choice
+        self.opinion_label = opinion
+        self.opinion_value = opinion_value
+        self.unit = unit
+        self.with_unit = with_unit
+        self.readers = readers
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="panel-title")
+            if self.note:
+                yield Label(self.note, classes="note")
+            if self.choices is not None:
+                yield Select(self.choices, value=self.choice_default, allow_blank=False,
+                             id="choice", compact=True)
+            if self.opinion_label is not None:
+                yield Label(self.opinion_label)
+                yield Input(self.opinion_value, id="opinion", compact=True)
+            if self.with_unit:
+                yield Label("", id="unit-label")
+                yield Button(t("incoming.pick_transfer_unit"), id="pick-unit", compact=True)
+            if self.readers is not None:
+                yield Label(t("incoming.readers_title"))
+                yield OptionList(id="readers")
+                yield Label(t("incoming.readers_hint"), classes="hint")
+            yield Label("", id="error")
+            yield Label(t("incoming.modal_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self._show()
+        first = self.query("#opinion, #choice, #readers").first()
+        first.focus()
+
+    def _show(self) -> None:
+        if self.with_unit:
+            name = self.unit.short if self.unit is not None else t("common.none")
+            self.query_one("#unit-label", Label).update(t("incoming.transfer_unit", name=name))
+        if self.readers is not None:
+            options = self.query_one("#readers", OptionList)
+            keep = options.highlighted or 0
+            options.clear_options()
+            for i, reader in enumerate(self.readers):
+                options.add_option(Option(reader.label(), id=str(i)))
+            if self.readers:
+                options.highlighted = min(keep, len(self.readers) - 1)
+
+    @property
+    def choice(self) -> object:
+        return self.query_one("#choice", Select).value
+
+    @property
+    def opinion(self) -> str:
+        return self.query_one("#opinion", Input).value
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "pick-unit":
+            event.stop()
+
+            def chosen(items: list | None) -> None:
+                if items:
+                    self.unit = items[0]
+                    self._show()
+
+            self.app.push_screen(Picker(UNITS, title=t("incoming.pick_transfer_unit")), chosen)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.readers is None:
+            self.action_submit()
+        else:
+            self.query_one("#readers", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_cycle_action()
+
+    def _add(self, new: list[incoming.Reader]) -> None:
+        have = {(r.person.id if r.person else None, r.section.id if r.section else None)
+                for r in self.readers or []}
+        for reader in new:
+            key = (reader.person.id if reader.person else None,
+                   reader.section.id if reader.section else None)
+            if key not in have:
+                have.add(key)
+                self.readers.append(reader)
+        self._show()
+
+    def action_add_people(self) -> None:
+        if self.readers is None:
+            return
+        self.app.push_screen(
+            Picker(PEOPLE, multi=True, with_sections=True, title=t("incoming.readers_add_people")),
+            lambda items: self._add([incoming.Reader(incoming.READER_ACTIONS[0], person=p) for p in items or []]))
+
+    def action_add_sections(self) -> None:
+        if self.readers is None:
+            return
+        self.app.push_screen(
+            Picker(SECTIONS, multi=True, title=t("incoming.readers_add_sections")),
+            lambda items: self._add([incoming.Reader(incoming.READER_ACTIONS[0], section=s) for s in items or []]))
+
+    def _highlighted(self) -> int | None:
+        if not self.readers:
+            return None
+        return self.query_one("#readers", OptionList).highlighted
+
+    def action_cycle_action(self) -> None:
+        i = self._highlighted()
+        if i is None:
+            return
+        actions = incoming.READER_ACTIONS
+        reader = self.readers[i]
+        self.readers[i] = replace(
+            reader, action=actions[(actions.index(reader.action) + 1) % len(actions)])
+        self._show()
+
+    def action_remove_reader(self) -> None:
+        i = self._highlighted()
+        if i is not None:
+            del self.readers[i]
+            self._show()
+
+    def action_submit(self) -> None:
+        try:
+            self.apply(self)
+        except ServiceError as exc:
+            self.query_one("#error", Label).update(str(exc))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -7,11 +7,11 @@ from datetime import date
 
 from peewee import JOIN, Case
 
-from govdesk.models import SECRECY_LEVELS, Flow, Person, Section, Task
+from govdesk.models import Flow, Person, Section, Task
 from govdesk.models.flow import WAITING
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
-from govdesk.services.policy import sees_all_deadlines
+from govdesk.services.policy import sees_all_deadlines, visible_title
 from govdesk.services.rules import rule
 
 OVERDUE, TODAY, SOON = "已超期", "今日到期", "即将到期"
@@ -74,9 +74,7 @@ def _items(person: Person, query, today: date) -> list[InboxItem]:
     soon = int(rule("home", "soon_working_days", default=3))
     out = []
     for row in query.dicts():
-        title = row["title"]
-        if row["secrecy"] > person.clearance:
-            title = f"【{SECRECY_LEVELS[row['secrecy']]}】（无权查看标题）"
+        title = visible_title(person, row["title"], row["secrecy"])
         label, left = _label(row["due"], today, soon)
         out.append(InboxItem(
             task_id=row["id"], flow_id=row["flow"], kind=row["kind"],

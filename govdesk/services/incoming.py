@@ -30,7 +30,7 @@ from govdesk.services import audit, flow, org
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from govdesk.services.policy import can_view, require_act, require_secretariat
+from govdesk.services.policy import can_view, require_act, require_secretariat, visible_title
 from govdesk.services.rules import rule
 from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
@@ -700,7 +700,7 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
     holders = _holders_by_record([r.id for r in rows])
     out = []
     for r in rows:
-        title = r.title if can_view(person, r.secrecy) else f"【{SECRECY_LEVELS[r.secrecy]}】（无权查看标题）"
+        title = visible_title(person, r.title, r.secrecy)
         out.append(RegisterRow(r.id, r.number, title, r.from_name, r.urgency, r.secrecy,
                                r.state, r.received_on, r.due, holders.get(r.id, "")))
     return out

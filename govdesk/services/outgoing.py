@@ -54,7 +54,7 @@ from govdesk.services.outgoing_rules import (
     review_chain,
     signer_rule,
 )
-from govdesk.services.policy import can_view, require_act, require_secretariat
+from govdesk.services.policy import can_view, require_act, require_secretariat, visible_title
 from govdesk.services.rules import rule
 from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
@@ -744,8 +744,7 @@ def register_page(actor: Actor, *, state: str | None = None, text: str = "",
         q = q.where(D.id < before_id)
     out = []
     for d in q.order_by(D.id.desc()).limit(limit):
-        title = d.title if can_view(actor.person, d.secrecy) else \
-            f"【{SECRECY_LEVELS[d.secrecy]}】（无权查看标题）"
+        title = visible_title(actor.person, d.title, d.secrecy)
         out.append(OutgoingRow(d.id, d.number or "", title, d.issuer, d.doc_kind, d.urgency,
                                d.state, getattr(d.drafter, "drafter_name", ""),
                                d.updated_at))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from peewee import Case, Expression
-
-from govdesk.models import SECRECY_LEVELS, Flow, Person, Task
+from govdesk.models import SECRECY_LEVELS, Person, Task
 from govdesk.services.errors import PermissionDenied
 
 REDACTED = "（密级高于本人权限，标题不予显示）"
@@ -16,15 +14,6 @@ def can_view(person: Person, secrecy: int) -> bool:
 
 def visible_title(person: Person, title: str, secrecy: int) -> str:
     return title if can_view(person, secrecy) else f"【{SECRECY_LEVELS[secrecy]}】{REDACTED}"
-
-
-def title_column(person: Person, title_field, secrecy_field) -> Expression:
-    """A SELECT column that yields the title only where the person is cleared for it."""
-    return Case(
-        None,
-        [(secrecy_field <= person.clearance, title_field)],
-        "【密】" + REDACTED,
-    )
 
 
 def is_secretariat(person: Person) -> bool:
@@ -51,11 +40,6 @@ def can_act(person: Person, task: Task) -> bool:
 def require_act(person: Person, task: Task) -> None:
     if not can_act(person, task):
         raise PermissionDenied("这一步不在您手上，不能办理。")
-
-
-def require_view(person: Person, flow: Flow) -> None:
-    if not can_view(person, flow.secrecy):
-        raise PermissionDenied("该文件密级高于您的权限。")
 
 
 def require_secretariat(person: Person) -> None:

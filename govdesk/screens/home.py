@@ -40,7 +40,7 @@ def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
 def add_task_columns(table: DataTable, last: str) -> None:
     """The columns of a task list. Fixed widths: a DataTable that starts empty keeps its header
     widths when rows arrive later (live refresh), which cut every cell to two characters."""
-    for key, width in (("home.col_due", 16), ("home.col_urgency", 4), ("home.col_step", 14),
+    for key, width in (("home.col_due", 16), ("home.col_urgency", 4), ("home.col_step", 17),
                        ("home.col_title", 44), (last, 22)):
         table.add_column(t(key), width=width)
 

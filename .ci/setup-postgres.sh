@@ -4,10 +4,15 @@
 # `govdesk_test`; the role may create databases, so each test run can make throw-away ones.
 # Prints the URL on stdout as the last line:
 #   export GOVDESK_TEST_PG=postgresql://govdesk:govdesk@127.0.0.1:5432/govdesk_test
-# Use:  eval "$(.ci/setup-postgres.sh)"   (everything else goes to stderr)
+# Use:  .ci/setup-postgres.sh > pg.env && . ./pg.env   (everything else goes to stderr)
+# Not inside "$(…)": a command substitution waits until every holder of its pipe has closed it,
+# and a server started here would hold it for as long as it runs. For the same reason the server
+# and apt-get are started with no descriptor of ours (their output goes to a log file).
 # Exits non-zero if PostgreSQL cannot be installed or started; the tests then skip with a reason.
 set -euo pipefail
 exec 3>&1 1>&2   # progress on stderr, only the export line on the original stdout
+LOG=${TMPDIR:-/tmp}/govdesk-setup-postgres.log
+detached() { "$@" </dev/null >>"$LOG" 2>&1 3>&-; }
 
 ROLE=${GOVDESK_PG_ROLE:-govdesk}
 PASSWORD=${GOVDESK_PG_PASSWORD:-govdesk}
@@ -21,8 +26,9 @@ fi
 if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
     echo "setup-postgres: installing postgresql"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq postgresql >/dev/null
+    detached apt-get update -qq || { echo "setup-postgres: apt-get update failed, see $LOG"; exit 1; }
+    detached apt-get install -y -qq postgresql \
+        || { echo "setup-postgres: apt-get install failed, see $LOG"; exit 1; }
 fi
 
 # The first cluster Debian made (e.g. 15 main); make one if the package did not.
@@ -30,13 +36,14 @@ read -r VER CLUSTER CPORT STATUS _ < <(pg_lsclusters -h | head -n1) || true
 if [ -z "${VER:-}" ]; then
     VER=$(ls /usr/lib/postgresql | sort -V | tail -n1)
     CLUSTER=main
-    pg_createcluster "$VER" "$CLUSTER" --port "$PORT" >/dev/null
+    detached pg_createcluster "$VER" "$CLUSTER" --port "$PORT"
     read -r VER CLUSTER CPORT STATUS _ < <(pg_lsclusters -h | head -n1)
 fi
 PORT=$CPORT
 if [ "$STATUS" != "online" ]; then
     echo "setup-postgres: starting cluster $VER/$CLUSTER on port $PORT"
-    pg_ctlcluster "$VER" "$CLUSTER" start
+    detached pg_ctlcluster "$VER" "$CLUSTER" start \
+        || { echo "setup-postgres: the cluster did not start, see $LOG"; exit 1; }
 fi
 
 for _ in $(seq 1 30); do

@@ -13,10 +13,14 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# apt-get runs with none of our descriptors: a package's install script may start its service,
+# which would otherwise hold CI's output pipe open for as long as it runs.
+LOG=${TMPDIR:-/tmp}/govdesk-setup-ssh.log
+detached() { "$@" </dev/null >>"$LOG" 2>&1; }
+install() { detached apt-get install -y -q --no-install-recommends openssh-server openssh-client tmux; }
 # A fresh machine has no package lists yet; refresh them only when the install needs it.
-if ! apt-get install -y -q --no-install-recommends openssh-server openssh-client tmux \
-        >/tmp/setup-ssh-install.log 2>&1; then
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends openssh-server openssh-client tmux
+if ! install; then
+    detached apt-get update -q || true
+    install || { echo "setup-ssh: apt-get install failed, see $LOG" >&2; exit 1; }
 fi
 echo "setup-ssh: installed openssh-server and tmux"

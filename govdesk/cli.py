@@ -1,7 +1,8 @@
 """Command line: `govdesk` (the desk), `demo`, `today`, `people`, `migrate-db` …
 
-Every failure a user can cause ends in a clear Chinese message and a non-zero exit code,
-never a traceback: 1 = the database cannot be used, 2 = who you are / bad arguments.
+Every failure a user can cause ends in a clear message and a non-zero exit code, never a
+traceback: 1 = the database cannot be used, 2 = who you are / bad arguments. Everything is
+said in the language of the user's settings (catalog ``cli.*``), as on the desk.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from govdesk import config
+from govdesk.i18n import set_language, t
 from govdesk.models.writelock import QUEUE_SUFFIX
 
 SIDE_FILES = ("-wal", "-shm", QUEUE_SUFFIX)
@@ -25,52 +27,46 @@ EXIT_USER = 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USER, f"govdesk：参数有误（{message}）。用 govdesk --help 查看用法。\n")
+        self.exit(EXIT_USER, t("cli.bad_args", message=message) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--db", help="数据库文件路径或 postgresql:// 地址")
+    common.add_argument("--db", help=t("cli.help.db"))
     who = _Parser(add_help=False)
-    who.add_argument("--as", dest="as_login", metavar="LOGIN",
-                     help="以他人身份登录（仅演示数据库或管理员）")
-    parser = _Parser(
-        prog="govdesk", parents=[common, who],
-        description="区政府办公室办文办会办事桌面（键盘操作）",
-    )
+    who.add_argument("--as", dest="as_login", metavar="LOGIN", help=t("cli.help.as"))
+    parser = _Parser(prog="govdesk", parents=[common, who], description=t("cli.help.description"))
     # The subcommands repeat --db/--as without a default of their own: otherwise argparse lets
     # the subcommand's None overwrite `govdesk --db X today`'s X (and --as likewise).
     sub_common = _Parser(add_help=False)
-    sub_common.add_argument("--db", default=argparse.SUPPRESS,
-                            help="数据库文件路径或 postgresql:// 地址")
+    sub_common.add_argument("--db", default=argparse.SUPPRESS, help=t("cli.help.db"))
     sub_who = _Parser(add_help=False)
     sub_who.add_argument("--as", dest="as_login", metavar="LOGIN", default=argparse.SUPPRESS,
-                         help="以他人身份登录（仅演示数据库或管理员）")
+                         help=t("cli.help.as"))
     sub = parser.add_subparsers(dest="command")
-    demo = sub.add_parser("demo", parents=[sub_common], help="创建演示数据库")
-    demo.add_argument("--force", action="store_true", help="覆盖已有的数据库")
-    sub.add_parser("today", parents=[sub_common, sub_who], help="以纯文本输出今日待办摘要")
-    sub.add_parser("people", parents=[sub_common], help="列出人员：登录名、姓名、科室、职务")
-    backup = sub.add_parser("backup", parents=[sub_common], help="在线备份数据库（他人可继续使用）")
-    backup.add_argument("out", help="备份文件路径（不能已存在）")
-    restore = sub.add_parser("restore", parents=[sub_common], help="用备份文件恢复数据库")
-    restore.add_argument("source", help="备份文件路径")
-    restore.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
-    audit = sub.add_parser("audit", parents=[sub_common], help="导出审计日志（JSON 行）")
-    audit.add_argument("--since", required=True, help="起始日期，如 2026-11-01")
-    init = sub.add_parser("init", parents=[sub_common],
-                          help="在办公室服务器上建立（或修复）组内共享的数据库")
-    init.add_argument("--group", required=True, help="可使用数据库的用户组，如 govdesk")
+    demo = sub.add_parser("demo", parents=[sub_common], help=t("cli.help.demo"))
+    demo.add_argument("--force", action="store_true", help=t("cli.help.force"))
+    sub.add_parser("today", parents=[sub_common, sub_who], help=t("cli.help.today"))
+    sub.add_parser("people", parents=[sub_common], help=t("cli.help.people"))
+    backup = sub.add_parser("backup", parents=[sub_common], help=t("cli.help.backup"))
+    backup.add_argument("out", help=t("cli.help.backup_out"))
+    restore = sub.add_parser("restore", parents=[sub_common], help=t("cli.help.restore"))
+    restore.add_argument("source", help=t("cli.help.restore_source"))
+    restore.add_argument("--yes", action="store_true", help=t("cli.help.yes"))
+    audit = sub.add_parser("audit", parents=[sub_common], help=t("cli.help.audit"))
+    audit.add_argument("--since", required=True, help=t("cli.help.since"))
+    init = sub.add_parser("init", parents=[sub_common], help=t("cli.help.init"))
+    init.add_argument("--group", required=True, help=t("cli.help.group"))
     init_what = init.add_mutually_exclusive_group()
-    init_what.add_argument("--demo", action="store_true", help="载入演示组织机构和演示数据")
-    init_what.add_argument("--org", metavar="TOML", help="组织机构文件（默认 data/organisation.toml）")
-    doctor = sub.add_parser("doctor", parents=[sub_common], help="检查共享数据库的权限和位置")
-    doctor.add_argument("--group", help="应能使用数据库的用户组")
-    migrate = sub.add_parser("migrate-db", help="把整个数据库复制到空的 PostgreSQL 数据库")
+    init_what.add_argument("--demo", action="store_true", help=t("cli.help.demo_data"))
+    init_what.add_argument("--org", metavar="TOML", help=t("cli.help.org"))
+    doctor = sub.add_parser("doctor", parents=[sub_common], help=t("cli.help.doctor"))
+    doctor.add_argument("--group", help=t("cli.help.doctor_group"))
+    migrate = sub.add_parser("migrate-db", help=t("cli.help.migrate"))
     migrate.add_argument("--from", dest="source", required=True, metavar="SOURCE",
-                         help="源 SQLite 数据库：sqlite:///路径 或文件路径")
+                         help=t("cli.help.from"))
     migrate.add_argument("--to", dest="dest", required=True, metavar="TARGET",
-                         help="目标：postgresql://用户:密码@主机/库名（须为空库）")
+                         help=t("cli.help.to"))
     return parser
 
 
@@ -84,10 +80,10 @@ def _check_writable(target: str) -> None:
     """The desk writes; say so now rather than fail on the first save (WAL also needs the folder)."""
     path = Path(target).expanduser()
     if not os.access(path, os.W_OK):
-        raise CliError(f"数据库文件 {path} 不可写，请联系管理员检查文件权限。", EXIT_DB)
+        raise CliError(t("cli.file_not_writable", path=path), EXIT_DB)
     wal = Path(str(path) + "-wal")
     if not wal.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
-        raise CliError(f"数据库所在目录 {path.parent} 不可写，请联系管理员检查目录权限。", EXIT_DB)
+        raise CliError(t("cli.folder_not_writable", path=path.parent), EXIT_DB)
 
 
 def _open(target: str, *, create: bool = False) -> None:
@@ -99,20 +95,18 @@ def _open(target: str, *, create: bool = False) -> None:
     from govdesk.services.schema import ensure_schema, schema_version
 
     if not is_url(target) and not create and not Path(target).expanduser().exists():
-        raise CliError(
-            f"找不到数据库 {target}。可用 `govdesk demo --db {target}` 创建演示数据库，"
-            "或用 --db 指定数据库。", EXIT_DB)
+        raise CliError(t("cli.no_database", target=target), EXIT_DB)
     try:
         open_database(target)
         if schema_version() == 0:
-            raise CliError(f"{target} 不是 govdesk 数据库。", EXIT_DB)
+            raise CliError(t("cli.not_govdesk", target=target), EXIT_DB)
         ensure_schema()
     except DatabaseOpenError as exc:
         raise CliError(str(exc), EXIT_DB) from exc
     except SchemaError as exc:
         raise CliError(str(exc), EXIT_DB) from exc
     except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
-        raise CliError(f"无法使用数据库 {target}：{exc}", EXIT_DB) from exc
+        raise CliError(t("cli.cannot_use", target=target, error=exc), EXIT_DB) from exc
 
 
 def _whoami(as_login: str | None):
@@ -132,17 +126,17 @@ def cmd_demo(target: str, force: bool) -> int:
     from govdesk.services import demo
 
     if is_url(target):
-        raise CliError("演示数据库只能建在 SQLite 文件上。", EXIT_USER)
+        raise CliError(t("cli.demo_sqlite_only"), EXIT_USER)
     path = Path(target).expanduser()
     if path.exists() and not force:
-        print(f"数据库 {path} 已存在，未做任何改动（如需重建请加 --force）。")
+        print(t("cli.demo_exists", path=path))
         return 0
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CliError(f"无法创建目录 {path.parent}：{exc}", EXIT_DB) from exc
+        raise CliError(t("cli.cannot_mkdir", path=path.parent, error=exc), EXIT_DB) from exc
     if not os.access(path.parent, os.W_OK):
-        raise CliError(f"目录 {path.parent} 不可写。", EXIT_DB)
+        raise CliError(t("cli.dir_not_writable", path=path.parent), EXIT_DB)
     # Built aside and moved into place, so a failure never leaves a half-made database.
     building = path.with_name(path.name + ".building")
     for p in (path, building):
@@ -156,10 +150,10 @@ def cmd_demo(target: str, force: bool) -> int:
                 Path(str(building) + suffix).unlink(missing_ok=True)
             except OSError:
                 pass
-        raise CliError(f"无法写入数据库 {path}：{exc}", EXIT_DB) from exc
+        raise CliError(t("cli.cannot_write", path=path, error=exc), EXIT_DB) from exc
     building.replace(path)
     Path(str(building) + QUEUE_SUFFIX).unlink(missing_ok=True)
-    print(f"已创建演示数据库 {path}。")
+    print(t("cli.demo_created", path=path))
     return 0
 
 
@@ -188,14 +182,13 @@ def cmd_backup(target: str, out: str) -> int:
     from govdesk.services.errors import ValidationError
 
     if is_url(target):
-        raise CliError("govdesk backup 只备份 SQLite 数据库文件；PostgreSQL 请用 pg_dump"
-                       "（见 docs/postgresql.md）。", EXIT_USER)
+        raise CliError(t("cli.backup_sqlite_only"), EXIT_USER)
     _open(target)
     try:
         path = maintenance.backup(Path(out).expanduser())
     except ValidationError as exc:
         raise CliError(str(exc), EXIT_DB) from exc
-    print(f"已备份到 {path}（完整性校验通过）。")
+    print(t("cli.backup_done", path=path))
     return 0
 
 
@@ -205,19 +198,19 @@ def cmd_restore(target: str, source: str, yes: bool) -> int:
     from govdesk.services.errors import ValidationError
 
     if is_url(target):
-        raise CliError("只能恢复 SQLite 数据库文件。", EXIT_USER)
+        raise CliError(t("cli.restore_sqlite_only"), EXIT_USER)
     if not yes:
         if not sys.stdin.isatty():
-            raise CliError("恢复会覆盖当前数据库；非交互使用时请加 --yes。", EXIT_USER)
-        answer = input(f"用 {source} 覆盖 {target}？其他人须先退出 govdesk。输入 yes 确认：")
+            raise CliError(t("cli.restore_needs_yes"), EXIT_USER)
+        answer = input(t("cli.restore_confirm", source=source, target=target))
         if answer.strip().lower() != "yes":
-            print("已取消。")
+            print(t("cli.cancelled"))
             return 0
     try:
         path = maintenance.restore(Path(source).expanduser(), Path(target).expanduser())
     except (ValidationError, sqlite3.DatabaseError) as exc:
         raise CliError(str(exc), EXIT_DB) from exc
-    print(f"已用 {source} 恢复 {path}；原文件保留为 .before-restore-* 副本。")
+    print(t("cli.restore_done", source=source, path=path))
     return 0
 
 
@@ -227,7 +220,7 @@ def cmd_audit(target: str, since: str) -> int:
     try:
         start = datetime.fromisoformat(since)
     except ValueError:
-        raise CliError(f"--since 日期格式应为 2026-11-01，而不是 {since}", EXIT_USER) from None
+        raise CliError(t("cli.since_format", since=since), EXIT_USER) from None
     _open(target)
     for line in maintenance.audit_lines(start):
         print(line)
@@ -242,13 +235,13 @@ def cmd_init(target: str, group: str, demo: bool, org_file: str | None) -> int:
     from govdesk.services.errors import ServiceError
 
     if is_url(target):
-        raise CliError("govdesk init 只用于 SQLite 数据库文件。", EXIT_USER)
+        raise CliError(t("cli.init_sqlite_only"), EXIT_USER)
     try:
         report = deploy.init(target, group, demo=demo, org_file=org_file)
     except (deploy.DeployError, ServiceError) as exc:
         raise CliError(str(exc), EXIT_DB) from exc
     except (sqlite3.DatabaseError, PeeweeDatabaseError, DatabaseOpenError, OSError) as exc:
-        raise CliError(f"无法建立数据库 {target}：{exc}", EXIT_DB) from exc
+        raise CliError(t("cli.init_failed", target=target, error=exc), EXIT_DB) from exc
     for line in report.lines:
         print(line)
     return 0
@@ -262,11 +255,11 @@ def cmd_doctor(target: str, group: str | None) -> int:
     except deploy.DeployError as exc:
         raise CliError(str(exc), EXIT_DB) from exc
     for line in problems:
-        print(f"问题：{line}")
+        print(t("cli.doctor_problem", problem=line))
     if problems:
-        print("可用 sudo govdesk init --db … --group … 修复（不会改动数据）。")
+        print(t("cli.doctor_fix"))
         return EXIT_DB
-    print(f"{target}：权限和位置都正常。")
+    print(t("cli.doctor_ok", target=target))
     return 0
 
 
@@ -282,11 +275,11 @@ def cmd_migrate_db(source: str, dest: str) -> int:
     except ValidationError as exc:
         raise CliError(str(exc), EXIT_DB) from exc
     except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
-        raise CliError(f"迁移失败，目标数据库未做改动：{exc}", EXIT_DB) from exc
-    print(f"已把 {source} 复制到 {safe_target(dest)}，各表行数核对一致：")
+        raise CliError(t("cli.migrate_failed", error=exc), EXIT_DB) from exc
+    print(t("cli.migrate_done", source=source, target=safe_target(dest)))
     for line in report.lines():
         print("  " + line)
-    print("之后请把 config.toml 的 db（或 GOVDESK_DB）改为新地址。")
+    print(t("cli.migrate_next"))
     return 0
 
 
@@ -306,10 +299,14 @@ def cmd_tui(target: str, as_login: str | None, *, demo_if_missing: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Speak the language of the user's settings (F2) from the first word, --help included.
+    settings = config.load()
+    if settings.get("language"):
+        set_language(str(settings["language"]))
     args = _parser().parse_args(argv)
     target = config.database_target(args.db)
     # The documented default database is a demo one, created on first run (README quick start).
-    default_db = not (args.db or os.environ.get("GOVDESK_DB") or config.load().get("db"))
+    default_db = not (args.db or os.environ.get("GOVDESK_DB") or settings.get("db"))
     try:
         if args.command == "demo":
             return cmd_demo(target, args.force)
@@ -331,12 +328,11 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_doctor(target, args.group)
         return cmd_tui(target, args.as_login, demo_if_missing=default_db)
     except CliError as exc:
-        print(f"govdesk：{exc}", file=sys.stderr)
+        print(t("cli.failed", message=exc), file=sys.stderr)
         return exc.code
     except PermissionError as exc:  # e.g. a user outside the database's group
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"govdesk：没有权限访问{where}。共享数据库只对办公室的用户组开放，"
-              "请联系管理员把您加入该组。", file=sys.stderr)
+        print(t("cli.no_permission", where=where), file=sys.stderr)
         return EXIT_DB
     except KeyboardInterrupt:
         return 130

@@ -305,6 +305,7 @@ class Worker:
             ConflictError,
             NotFound,
             PermissionDenied,
+            StorageError,
             ValidationError,
         )
 
@@ -321,7 +322,8 @@ class Worker:
             self.refusals[f"{name}: {exc}"[:120]] += 1
         except Exception as exc:  # a user would see this one
             label, outcome = name, ERROR
-            self.errors[f"{name}: {type(exc).__name__}: {exc}"[:200]] += 1
+            kind = f"[{exc.kind}]" if isinstance(exc, StorageError) else ""  # [busy]: locked
+            self.errors[f"{name}: {type(exc).__name__}{kind}: {exc}"[:200]] += 1
             if os.environ.get("GOVDESK_STRESS_TRACE"):
                 traceback.print_exc()
         elapsed = time.perf_counter() - start

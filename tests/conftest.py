@@ -194,3 +194,13 @@ def actor(login: str, now: datetime = NOW) -> Actor:
 def as_user():
     """as_user("lixm") → an Actor at the pinned NOW; as_user("lixm", when) for another time."""
     return actor
+
+
+@pytest.fixture
+def hant():
+    """The process speaks Traditional Chinese for the test, and Simplified again afterwards."""
+    from govdesk.i18n import set_language
+
+    set_language("zh-Hant")
+    yield
+    set_language("zh-Hans")

@@ -22,6 +22,7 @@ from helpers.outgoing_worker import BASE_FIELDS, drive_to, holder_actor, new_dra
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govdesk.i18n import t
 from govdesk.models import (
     SECRECY_LEVELS,
     DispatchRecord,
@@ -32,6 +33,7 @@ from govdesk.models import (
 )
 from govdesk.screens.outgoing_form import FIELD_WIDGETS
 from govdesk.services import org, outgoing
+from govdesk.services.errors import ValidationError
 from govdesk.services.outgoing_rules import ERROR_CATEGORIES, ISSUERS
 from tests.conftest import actor
 
@@ -40,7 +42,10 @@ D2 = datetime(2026, 11, 27, 10, 0)
 D3 = datetime(2026, 11, 30, 15, 0)
 D4 = datetime(2026, 12, 1, 9, 0)
 
-FORM_LABELS = set(FIELD_WIDGETS)  # every field the draft form can point the cursor at
+# every field the draft form can point the cursor at: its name → its label as the user sees it
+FORM_FIELDS = {name: t(f"outgoing.field.{name}") for name in FIELD_WIDGETS}
+FORM_LABELS = set(FORM_FIELDS.values())
+PRINT_NAMES = {"print_org", "print_date", "number"}  # format checks of the print stage
 TEXT_KEYS = ("title", "main_to", "cc", "attachments", "body", "recipients")
 FORM_KEYS = (*TEXT_KEYS, "issuer", "doc_kind", "urgency", "secrecy", "secrecy_years", "origin",
              "drafting_section", "review_section", "drafting_unit", "lead_leader", "signature",
@@ -59,6 +64,20 @@ FORM_VALUES = {
 }
 STEP_LABELS = {"环节"}
 PRINT_LABELS = {"印发机关", "印发日期", "印发份数", "发文字号"}
+
+
+def named(call):
+    """``call``, where every refusal of a field of the draft form also gives the form's name
+    for it (the same in every language) and the label belongs to that name."""
+    def run():
+        try:
+            return call()
+        except ValidationError as exc:
+            if exc.field in FORM_LABELS:
+                assert exc.name in FORM_FIELDS, exc
+                assert FORM_FIELDS[exc.name] == exc.field, (exc.name, exc.field)
+            raise
+    return run
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -116,7 +135,7 @@ def stored_fields(fields: dict):
 @FAST
 @given(fields=field_dicts(FORM_KEYS, FORM_VALUES, BASE_FIELDS))
 def test_create_draft(world, fields):
-    check("outgoing.create_draft", lambda: outgoing.create_draft(world.drafter, fields),
+    check("outgoing.create_draft", named(lambda: outgoing.create_draft(world.drafter, fields)),
           labels=FORM_LABELS, stored=stored_fields(fields))
 
 
@@ -126,7 +145,7 @@ def test_update_draft(world, data, fields):
     doc_id = data.draw(task_or_bad(world.draft.id), "doc")
     version = data.draw(st.one_of(st.just(world.draft.version), ids()), "version")
     check("outgoing.update_draft",
-          lambda: outgoing.update_draft(world.drafter, doc_id, version, fields),
+          named(lambda: outgoing.update_draft(world.drafter, doc_id, version, fields)),
           labels=FORM_LABELS | {"文稿"}, stored=stored_fields(fields))
 
 
@@ -137,6 +156,7 @@ def test_check_format(world, fields, stage):
     def stored(report):
         for problem in report.problems:
             assert problem.field in FORM_LABELS | PRINT_LABELS, problem
+            assert problem.name in set(FORM_FIELDS) | PRINT_NAMES, problem
 
     check("outgoing.check_format", lambda: outgoing.check_format(world.drafter, fields, stage),
           labels=FORM_LABELS, stored=stored)
@@ -146,7 +166,7 @@ def test_check_format(world, fields, stage):
 @given(data=st.data())
 def test_submit(world, data):
     task_id = data.draw(task_or_bad(world.draft_task), "task")
-    check("outgoing.submit", lambda: outgoing.submit(world.drafter, task_id),
+    check("outgoing.submit", named(lambda: outgoing.submit(world.drafter, task_id)),
           labels=FORM_LABELS | STEP_LABELS)
 
 
@@ -265,7 +285,7 @@ def test_change_after_signing(world, data, fields, note):
         assert last.note == f"签发后修改：{note.strip()}"
 
     check("outgoing.change_after_signing",
-          lambda: outgoing.change_after_signing(world.clerk, doc_id, fields, note),
+          named(lambda: outgoing.change_after_signing(world.clerk, doc_id, fields, note)),
           labels=FORM_LABELS | {"签发后修改", "修改说明", "签发人"}, stored=stored)
 
 

@@ -53,25 +53,31 @@ def test_register_fills_the_record(db, as_user):
 
 
 @pytest.mark.parametrize(
-    ("fields", "field"),
+    ("fields", "field", "name"),
     [
-        ({"title": "  "}, "标题"),
-        ({"doc_kind": "便条"}, "文种"),
-        ({"urgency": "很急"}, "紧急程度"),
-        ({"secrecy": "内部"}, "密级"),
-        ({"secrecy": "秘密", "secrecy_years": 11}, "保密期限"),
-        ({"received_on": "2026/11/26"}, "收文日期"),
-        ({"pages": "七"}, "页数"),
-        ({"from_unit": "不存在的局"}, "来文单位"),
-        ({"addressed_to": "领导个人"}, "收件领导"),
-        ({"title": "坏\x00标题"}, "标题"),
+        ({"title": "  "}, "标题", "title"),
+        ({"doc_kind": "便条"}, "文种", "doc_kind"),
+        ({"urgency": "很急"}, "紧急程度", "urgency"),
+        ({"secrecy": "内部"}, "密级", "secrecy"),
+        ({"secrecy": "秘密", "secrecy_years": 11}, "保密期限", "secrecy_years"),
+        ({"received_on": "2026/11/26"}, "收文日期", "received_on"),
+        ({"pages": "七"}, "页数", "pages"),
+        ({"from_unit": "不存在的局"}, "来文单位", "from_unit"),
+        ({"from_unit": "", "from_name": " "}, "来文单位", "from_name"),
+        ({"addressed_to": "领导个人"}, "收件领导", "addressed_leader"),
+        ({"exception": "看心情"}, "例外情形", "exception"),
+        ({"remit_unit": "不存在的局"}, "职能部门", "remit_unit"),
+        ({"urging_person": "nobody"}, "催办人", "urging_person"),
+        ({"special_reason": "坏\x07原因"}, "特殊原因或领导批示", "special_reason"),
+        ({"title": "坏\x00标题"}, "标题", "title"),
     ],
 )
-def test_bad_input_names_the_field_and_saves_nothing(db, as_user, fields, field):
+def test_bad_input_names_the_field_and_saves_nothing(db, as_user, fields, field, name):
     before = (IncomingDocument.select().count(), AuditEntry.select().count())
     with pytest.raises(ValidationError) as err:
         register(as_user("lixm"), **fields)
     assert err.value.field == field
+    assert err.value.name == name  # the form's key: the form finds the field in any language
     assert str(err.value).startswith(field)
     assert (IncomingDocument.select().count(), AuditEntry.select().count()) == before
     assert current_number("incoming", 2026) == 0

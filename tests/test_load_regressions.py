@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import signal
-import subprocess
-import sys
-
 import pytest
 from helpers.outgoing_worker import holder_actor, new_draft, waiting
+from helpers.write_queue import queue_free, writer_inside_transaction
 
 from govdesk.models import Task, database
-from govdesk.models.writelock import QUEUE_SUFFIX, QueuedSqliteDatabase
+from govdesk.models.writelock import QueuedSqliteDatabase
 from govdesk.services import flow, incoming, org, outgoing
 from govdesk.services.errors import ConflictError
 from govdesk.services.incoming import Reader
@@ -67,42 +62,20 @@ def test_sorting_waits_for_every_reading_round(db, as_user):
     assert steps() == ["分送"]
 
 
-def _queue_free(path) -> bool:
-    fd = os.open(str(path) + QUEUE_SUFFIX, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)
-
-
 def test_write_queue_is_let_go_on_commit_rollback_and_death(db, as_user):
     """The fair write queue (models/writelock.py) never outlives its transaction or process."""
     assert isinstance(database.obj, QueuedSqliteDatabase)
     with database.atomic():
-        assert not _queue_free(db)  # held for the whole write transaction
+        assert not queue_free(db)  # held for the whole write transaction
         with database.atomic():  # a nested one joins it
             pass
-        assert not _queue_free(db)
-    assert _queue_free(db)
+        assert not queue_free(db)
+    assert queue_free(db)
     with pytest.raises(RuntimeError), database.atomic():
         raise RuntimeError("rolled back")
-    assert _queue_free(db)
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\n"
-        "from govdesk.models import database, open_database\n"
-        "open_database(sys.argv[1])\n"
-        "with database.atomic():\n"
-        "    print('held', flush=True); time.sleep(60)\n"), str(db)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        assert not _queue_free(db)
-    finally:
-        holder.send_signal(signal.SIGKILL)
-        holder.wait()
-    assert _queue_free(db)
+    assert queue_free(db)
+    with writer_inside_transaction(db):
+        assert not queue_free(db)
+    assert queue_free(db)
     with database.atomic():  # and the next writer goes straight in
         incoming.register(as_user("lixm"), {"from_unit": "cz", "title": "之后", "doc_kind": "报告"})

@@ -234,3 +234,26 @@ def test_file_backup_points_to_pg_dump(db, tmp_path, capsys):
     assert cli.main(["backup", "--db", db, str(tmp_path / "copy.db")]) == cli.EXIT_USER
     assert "pg_dump" in capsys.readouterr().err
     assert not (tmp_path / "copy.db").exists()
+
+
+@ON_PG
+def test_a_writer_held_too_long_gives_busy(db, as_user):
+    """PostgreSQL's twin of the SQLite busy case (tests/test_storage_errors.py): another session
+    holding the write lock past lock_timeout gives StorageError('busy'), nothing saved."""
+    from govdesk.errors import StorageError
+    from govdesk.models.db import PG_WRITE_LOCK_KEY
+
+    other = psycopg2.connect(db)
+    try:
+        with other.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY,))
+        database.execute_sql("SET lock_timeout = 300")
+        before = IncomingDocument.select().count()
+        with pytest.raises(StorageError) as caught:
+            incoming.register(as_user("lixm"), FORM)
+        assert caught.value.kind == "busy"
+        assert IncomingDocument.select().count() == before
+    finally:
+        other.rollback()
+        other.close()
+    assert incoming.register(as_user("lixm"), FORM).title == FORM["title"]

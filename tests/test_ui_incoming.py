@@ -3,13 +3,13 @@ close, archive, and 传阅 to a whole section."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Select, Static
 
 from govdesk.app import GovDesk
 from govdesk.models import IncomingDocument, Task
 from govdesk.models import incoming as states
 from govdesk.screens.incoming_detail import IncomingDetailScreen
-from govdesk.screens.incoming_form import IncomingFormScreen
+from govdesk.screens.incoming_form import FIELD_WIDGETS, IncomingFormScreen
 from govdesk.screens.incoming_modals import ActionModal
 from govdesk.services import flow, incoming, org, section_work
 from govdesk.widgets.paged_table import PagedTable
@@ -86,6 +86,49 @@ async def test_empty_title_names_the_field_and_keeps_input(db):
         assert "标题" in error
         assert form.query_one("#from_name", Input).value == "某某单位"
         assert app.focused is form.query_one("#title", Input)
+    assert IncomingDocument.select().count() == 0
+
+
+async def test_refused_save_in_traditional_points_at_the_field(db, hant, tmp_path, monkeypatch):
+    """繁體: the refusal is Traditional and the cursor still finds the field (by its name)."""
+    monkeypatch.setenv("GOVDESK_CONFIG", str(tmp_path / "config.toml"))  # no saved language
+    app = app_as("lixm")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("1", "n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, IncomingFormScreen)
+        assert str(form.query_one("#form-title", Label).render()) == "收文登記"
+        for target in set(FIELD_WIDGETS.values()):  # every field the cursor can be sent to
+            form.query_one(f"#{target}")
+        form.query_one("#title", Input).focus()
+        await type_text(pilot, "kuaibao")
+        await pilot.press("ctrl+s")  # no 来文单位
+        await pilot.pause()
+        assert app.screen is form
+        assert str(form.query_one("#form-error", Label).render()) == "來文單位：不能為空"
+        assert app.focused is form.query_one("#from_name", Input)
+        assert form.query_one("#title", Input).value == "kuaibao"
+
+        await type_text(pilot, "shizhengfu")
+        pages = form.query_one("#pages", Input)
+        pages.focus()
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "abc")
+        form.query_one("#title", Input).focus()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(form.query_one("#form-error", Label).render()) == "頁數：應為整數"
+        assert app.focused is pages and pages.value == "abc"
+
+        pages.value = "3"
+        form.query_one("#addressed_to", Select).value = "领导个人"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(form.query_one("#form-error", Label).render()) == (
+            "收件領導：寄給領導個人的件要寫明哪位領導")
+        assert app.focused is form.query_one("#addressed_leader", Select)
+        assert form.query_one("#from_name", Input).value == "shizhengfu"
     assert IncomingDocument.select().count() == 0
 
 

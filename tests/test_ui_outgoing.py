@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.keys import _character_to_key
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from govdesk.app import GovDesk
 from govdesk.models import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument, Task
@@ -231,6 +231,47 @@ async def test_refused_submit_names_the_field(db):
     task = flow.waiting_tasks(flow.flow_of(outgoing.KIND, doc.id))[0]
     assert task.step == "起草"
     assert Task.select().count() == 1
+
+
+async def test_refused_save_in_traditional_keeps_the_form(db, hant, tmp_path, monkeypatch):
+    """A user who chose 繁體: a refused save and a format check speak Traditional, the cursor
+    goes to the field named (found by its name, not by its Simplified label) and nothing typed
+    is lost; the saved draft says who signs and why in Traditional."""
+    config = tmp_path / "config.toml"
+    config.write_text('language = "zh-Hant"\n', encoding="utf-8")
+    monkeypatch.setenv("GOVDESK_CONFIG", str(config))
+    async with app_as("qianhy").run_test(size=(100, 40)) as pilot:
+        form = await fill_draft(pilot)
+        await choose(pilot, "origin", "department")  # a department's draft, no 起草部门 picked
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is form
+        error = str(form.query_one("#form-error", Label).render())
+        assert error == "起草部門：部門起草的文稿要寫明起草部門"
+        assert pilot.app.focused is form.query_one("#pick-unit", Button)
+        assert form.query_one("#title", Input).value == TITLE
+        assert form.query_one("#main_to", Input).value == "各乡镇人民政府、各街道办事处"
+        assert form.query_one("#body", TextArea).text == BODY
+        assert OutgoingDocument.select().count() == 0
+
+        await choose(pilot, "origin", "office")
+        form.query_one("#restricted", Checkbox).focus()
+        await pilot.press("space")  # 不普发, but no 分送范围 yet
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        problems = str(form.query_one("#problems", Static).render())
+        assert "分送範圍：不普發的文件，送審時應附上分送單位名單" in problems
+        assert pilot.app.focused is form.query_one("#recipients", Input)
+        await type_text(pilot, "区财政局")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        detail = pilot.app.screen
+        assert isinstance(detail, OutgoingDetailScreen)
+        chain = static_text(pilot.app, "#chain")
+        assert "簽發人：区长。以區政府名義行文，經分管領導審核後由區長簽發（第三篇第十七條）" in chain
+    doc = OutgoingDocument.get()
+    assert (doc.title, doc.body, doc.restricted, doc.recipients, doc.origin) == (
+        TITLE, BODY, True, "区财政局", "office")
 
 
 async def test_error_recorded_at_review_counts_in_the_register(db, as_user):

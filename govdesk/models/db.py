@@ -20,6 +20,8 @@ from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.db_url import register_database
 
+from govdesk.i18n import t
+from govdesk.models.failures import StorageErrors
 from govdesk.models.writelock import QueuedSqliteDatabase
 
 database = DatabaseProxy()
@@ -43,12 +45,19 @@ PG_OPTIONS = (
 )
 
 
-class GovdeskPostgresqlDatabase(PostgresqlDatabase):
+class GovdeskPostgresqlDatabase(StorageErrors, PostgresqlDatabase):
     """PostgreSQL with SQLite's one-writer-at-a-time semantics (see the module docstring)."""
 
     def begin(self, isolation_level=None):
         super().begin(isolation_level)
-        self.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY,))
+        # Through execute_sql, so that running out of lock_timeout becomes StorageError("busy").
+        # A failure here is inside atomic()'s __enter__, whose __exit__ never runs: roll back
+        # here, or the session stays in an aborted transaction and refuses every later query.
+        try:
+            self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY,))
+        except BaseException:
+            self.rollback()
+            raise
 
 
 register_database(GovdeskPostgresqlDatabase, "postgres", "postgresql")
@@ -82,13 +91,13 @@ def open_database(target: str | Path, *, create: bool = True):
         try:
             db = _connect_url(target)
         except (RuntimeError, ValueError) as exc:  # unknown scheme, no database name
-            raise DatabaseOpenError(f"数据库地址有误 {safe_target(target)}：{exc}") from exc
+            raise DatabaseOpenError(t("errors.open_bad_url", target=safe_target(target), reason=exc)) from exc
     else:
         path = Path(target).expanduser()
         if not create and not path.exists():
-            raise DatabaseOpenError(f"数据库文件不存在：{path}")
+            raise DatabaseOpenError(t("errors.open_missing", path=path))
         if not path.parent.exists():
-            raise DatabaseOpenError(f"数据库所在目录不存在：{path.parent}")
+            raise DatabaseOpenError(t("errors.open_no_dir", path=path.parent))
         db = QueuedSqliteDatabase(  # writers queue fairly: see models/writelock.py
             str(path),
             pragmas=SQLITE_PRAGMAS,
@@ -100,7 +109,7 @@ def open_database(target: str | Path, *, create: bool = True):
     try:
         db.connect(reuse_if_open=True)
     except Exception as exc:  # sqlite3.OperationalError, psycopg2.OperationalError and friends
-        raise DatabaseOpenError(f"无法打开数据库 {safe_target(target)}：{exc}") from exc
+        raise DatabaseOpenError(t("errors.open_failed", target=safe_target(target), reason=exc)) from exc
     return db
 
 

@@ -13,6 +13,12 @@ database file would drop the POSIX locks SQLite holds on it in this process. Rea
 it. A user who cannot open the queue file (e.g. its permissions were not set by ``govdesk init``)
 simply does not queue. SQLite's own busy timeout still covers any writer
 that does not queue here (another tool, an older govdesk).
+
+The wait is bounded by the same busy timeout: a writer stuck inside its transaction (stopped
+with SIGSTOP, say) must not freeze everyone's screen for good. The kernel's blocking wait has
+no timeout, so when the lock is not free at once a short-lived thread waits on a descriptor of
+its own; if the time runs out first, the caller gets a StorageError("busy") and the thread, should
+it still get the lock later, lets it go at once.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import threading
 
 from peewee import SqliteDatabase
 
+from govdesk.models.failures import StorageErrors, storage_error
+
 
 def _queue_off() -> bool:  # to measure the difference (docs/reliability.md)
     return os.environ.get("GOVDESK_WRITE_QUEUE") == "0"
@@ -31,7 +39,45 @@ def _queue_off() -> bool:  # to measure the difference (docs/reliability.md)
 QUEUE_SUFFIX = "-queue"
 
 
-class QueuedSqliteDatabase(SqliteDatabase):
+class _Waiter:
+    """Waits for the queue lock in a thread of its own, on its own open file (a lock taken on
+    the caller's descriptor could not be given up separately)."""
+
+    def __init__(self, path: str):
+        self.fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        self.guard = threading.Lock()
+        self.done = threading.Event()
+        self.got = False
+        self.abandoned = False
+
+    def run(self) -> None:
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            ok = True
+        except OSError:
+            ok = False
+        with self.guard:
+            if ok and not self.abandoned:
+                self.got = True
+            else:
+                os.close(self.fd)  # gives the lock straight back
+            self.done.set()
+
+
+def wait_turn(path: str, timeout: float) -> int:
+    """Block until the queue lock on ``path`` is ours, at most ``timeout`` seconds; returns the
+    descriptor holding it (close it to let go)."""
+    waiter = _Waiter(path)
+    threading.Thread(target=waiter.run, name="govdesk-write-queue", daemon=True).start()
+    waiter.done.wait(timeout)
+    with waiter.guard:
+        if waiter.got:
+            return waiter.fd
+        waiter.abandoned = True
+    raise storage_error("busy")
+
+
+class QueuedSqliteDatabase(StorageErrors, SqliteDatabase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._queue = threading.local()
@@ -51,17 +97,27 @@ class QueuedSqliteDatabase(SqliteDatabase):
         self._queue.pid, self._queue.fd = os.getpid(), fd
         return fd
 
+    def _take_turn(self, fd: int) -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self._queue.held = fd
+        except BlockingIOError:
+            self._queue.held = wait_turn(str(self.database) + QUEUE_SUFFIX, self._timeout)
+
     def _release(self) -> None:
-        fd = getattr(self._queue, "fd", None)
-        if fd is not None and getattr(self._queue, "held", False):
-            self._queue.held = False
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        held = getattr(self._queue, "held", None)
+        if held is None:
+            return
+        self._queue.held = None
+        if held == getattr(self._queue, "fd", None):
+            fcntl.flock(held, fcntl.LOCK_UN)
+        else:
+            os.close(held)  # a waiter's own descriptor: closing it lets go
 
     def begin(self, lock_type=None):
         fd = self._queue_fd()
         if fd is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            self._queue.held = True
+            self._take_turn(fd)
         try:
             super().begin(lock_type)
         except BaseException:
@@ -76,7 +132,10 @@ class QueuedSqliteDatabase(SqliteDatabase):
 
     def rollback(self):
         try:
-            super().rollback()
+            # SQLite rolls back by itself on some errors (a full disk, an I/O error); a second
+            # ROLLBACK would fail and hide the error that caused it.
+            if self.is_closed() or self.connection().in_transaction:
+                super().rollback()
         finally:
             self._release()
 

@@ -76,7 +76,10 @@ class FlowDetailScreen(DeskScreen):
         if self.doc is None:
             return
         for task in self.my_tasks:
-            flow.mark_read(self.actor, task)
+            try:
+                flow.mark_read(self.actor, task)
+            except ServiceError:
+                break  # only the 已阅 mark is lost (e.g. the database is busy): the record is shown
         self.query_one("#timeline", TimelineTable).focus()
 
     def refresh_data(self) -> None:

@@ -24,14 +24,11 @@ FACTS = ("involves_units", "consulted", "states_differing_views", "party_matter"
 TEXTS = ("from_name", "doc_number", "title", "secrecy_years", "copy_no", "received_on", "pages",
          "attachments", "files", "special_reason")
 SELECTS = ("doc_kind", "secrecy", "urgency", "addressed_to", "addressed_leader", "exception")
-# The field a service names in a ValidationError → the widget the cursor goes to.
+# The field a ValidationError names (``exc.name``, the key of values(), the same in every
+# language) → the widget the cursor goes to. Units and people are picked with a button.
 FIELD_WIDGETS = {
-    "来文单位": "from_name", "来文字号": "doc_number", "标题": "title", "文种": "doc_kind",
-    "密级": "secrecy", "保密期限": "secrecy_years", "紧急程度": "urgency", "份数序号": "copy_no",
-    "收文日期": "received_on", "页数": "pages", "附件": "attachments", "主送": "addressed_to",
-    "收件领导": "addressed_leader", "摘要": "summary", "附件文件": "files",
-    "特殊原因或领导批示": "special_reason", "职能部门": "pick-remit", "例外情形": "exception",
-    "催办人": "pick-urging",
+    **{key: key for key in (*TEXTS, *SELECTS, "summary")},
+    "from_unit": "from_name", "remit_unit": "pick-remit", "urging_person": "pick-urging",
 }
 
 
@@ -246,7 +243,7 @@ class IncomingFormScreen(ModalScreen[int | None]):
                 doc = incoming.update(actor, self.doc_id, self.version or 0, self.values())
         except ValidationError as exc:
             self._error(str(exc))
-            target = FIELD_WIDGETS.get(exc.field)
+            target = FIELD_WIDGETS.get(exc.name)
             if target:
                 self.query_one(f"#{target}").focus()
             return

@@ -27,13 +27,15 @@ AREAS = ("attachments", "body")
 CHECKS = ("normative", "upward", "appointment", "restricted", "sealed")
 SELECTS = ("issuer", "doc_kind", "secrecy", "urgency", "origin", "drafting_section",
            "review_section", "lead_leader")
-# The field a service names → the widget the cursor goes to.
+# The field a service names (ValidationError.name, Problem.name: the same in every language)
+# → the widget the cursor goes to.
 FIELD_WIDGETS = {
-    "发文机关": "issuer", "文种": "doc_kind", "标题": "title", "主送": "main_to", "抄送": "cc",
-    "密级": "secrecy", "保密期限": "secrecy_years", "紧急程度": "urgency", "附件": "attachments",
-    "起草单位": "origin", "起草科室": "drafting_section", "起草部门": "pick-unit",
-    "审核科室": "review_section", "分管领导": "lead_leader", "正文": "body",
-    "分送范围": "recipients", "落款": "signature", "印章": "sealed", "修改说明": "change-note",
+    "issuer": "issuer", "doc_kind": "doc_kind", "title": "title", "main_to": "main_to",
+    "cc": "cc", "secrecy": "secrecy", "secrecy_years": "secrecy_years", "urgency": "urgency",
+    "attachments": "attachments", "origin": "origin", "drafting_section": "drafting_section",
+    "drafting_unit": "pick-unit", "review_section": "review_section",
+    "lead_leader": "lead_leader", "body": "body", "recipients": "recipients",
+    "signature": "signature", "sealed": "sealed", "change_note": "change-note",
 }
 # Sections that draft (the leaders' "sections" do not).
 NOT_DRAFTING = ("lingdao", "zhuren")
@@ -239,8 +241,9 @@ class OutgoingFormScreen(ModalScreen[int | None]):
         if text:
             self.app.notify(text, severity="error")
 
-    def _focus_field(self, field: str) -> None:
-        target = FIELD_WIDGETS.get(field)
+    def _focus_field(self, name: str | None) -> None:
+        """The cursor to the field a service named (by its form name, in any language)."""
+        target = FIELD_WIDGETS.get(name) if name else None
         if target:
             widget = self.query_one(f"#{target}")
             if widget.disabled:
@@ -260,7 +263,7 @@ class OutgoingFormScreen(ModalScreen[int | None]):
         for p in report.problems:
             text.append(t("outgoing.check_line", field=p.field, message=p.message) + "\n")
         problems.update(text)
-        self._focus_field(report.problems[0].field)
+        self._focus_field(report.problems[0].name)
 
     def action_save(self) -> None:
         actor = self.app.actor()
@@ -274,7 +277,7 @@ class OutgoingFormScreen(ModalScreen[int | None]):
                 doc = outgoing.update_draft(actor, self.doc_id, self.version or 0, self.values())
         except ValidationError as exc:
             self._error(str(exc))
-            self._focus_field(exc.field)
+            self._focus_field(exc.name)
             return
         except ConflictError as exc:
             self._error(t("outgoing.form_conflict", message=str(exc)))

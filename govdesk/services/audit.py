@@ -8,6 +8,7 @@ from typing import Any
 
 from peewee import Model
 
+from govdesk.i18n import t
 from govdesk.models import AuditEntry
 from govdesk.services.context import Actor
 
@@ -78,7 +79,7 @@ def _redact(value: str | None, clearance: int) -> str:
     if isinstance(data, dict) and int(data.get("secrecy") or 0) > clearance:
         for key in SECRET_FIELDS:
             if key in data:
-                data[key] = "（密级高于本人权限，不予显示）"
+                data[key] = t("work.redacted")
     return json.dumps(data, ensure_ascii=False, default=str)
 
 
@@ -93,7 +94,7 @@ def browse(actor: Actor, *, who: str = "", action: str = "", table: str = "",
     from govdesk.services.errors import PermissionDenied
 
     if not can_browse(actor.person):
-        raise PermissionDenied("只有系统管理员和办公室主任可以查看审计日志。")
+        raise PermissionDenied(t("work.audit_refused"))
     q = AuditEntry.select()
     if who:
         q = q.where(AuditEntry.actor == who)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from govdesk.i18n import t
 from govdesk.models.writelock import QUEUE_SUFFIX
 
 DIR_MODE = 0o2770
@@ -46,7 +47,7 @@ SYSTEM_DIRS = {"/", "/srv", "/var", "/var/lib", "/opt", "/home", "/tmp", "/var/t
 
 
 class DeployError(Exception):
-    """Set-up refused or failed; the message is for the administrator."""
+    """Set-up refused or failed; the message is for the administrator (catalog ``cli.deploy.*``)."""
 
 
 @dataclass
@@ -106,11 +107,7 @@ def fs_type(path: Path, mounts: str | None = None) -> str:
 def check_local_disk(folder: Path, mounts: str | None = None) -> str:
     kind = fs_type(folder, mounts)
     if kind.lower() in NETWORK_FS or kind.lower().startswith("nfs"):
-        raise DeployError(
-            f"{folder} 在网络文件系统（{kind}）上。govdesk 的 SQLite 数据库使用 WAL 模式，"
-            "需要同一台服务器上的共享内存和文件锁，放在 NFS/SMB 等网络盘上会损坏数据。"
-            "请把数据库放在服务器的本地磁盘上（例如 /srv/govdesk），"
-            "或改用 PostgreSQL（--db postgresql://…）。")
+        raise DeployError(t("cli.deploy.network_fs", folder=folder, kind=kind))
     return kind
 
 
@@ -120,31 +117,26 @@ def _group_id(group: str) -> int:
     try:
         return grp.getgrnam(group).gr_gid
     except KeyError:
-        raise DeployError(
-            f"系统里没有用户组 {group}。请先建组并把办公室的人加进去，例如："
-            f"sudo groupadd {group}; sudo usermod -aG {group} 登录名") from None
+        raise DeployError(t("cli.deploy.no_group", group=group)) from None
 
 
 def _own(path: Path, gid: int, mode: int, *, uid: int = -1) -> bool:
     """Give ``path`` to group ``gid`` (and owner ``uid``) with ``mode``; True when changed."""
     st = path.lstat()
     if stat.S_ISLNK(st.st_mode):
-        raise DeployError(f"{path} 是符号链接；请直接给出真实路径。")
+        raise DeployError(t("cli.deploy.symlink", path=path))
     changed = False
     if st.st_gid != gid or uid not in (-1, st.st_uid):
         try:
             os.chown(path, uid, gid)
         except PermissionError:
-            raise DeployError(
-                f"无法把 {path} 交给用户组（gid {gid}）：请用 root（sudo）运行 govdesk init，"
-                "或由该组成员运行。") from None
+            raise DeployError(t("cli.deploy.cannot_chown", path=path, gid=gid)) from None
         changed = True
     if stat.S_IMODE(path.stat().st_mode) != mode:
         try:
             os.chmod(path, mode)
         except PermissionError:
-            raise DeployError(f"无法修改 {path} 的权限：请用 root（sudo）运行 govdesk init。"
-                              ) from None
+            raise DeployError(t("cli.deploy.cannot_chmod", path=path)) from None
         changed = True
     return changed
 
@@ -162,16 +154,13 @@ def _precreate(path: Path, gid: int) -> None:
 
 def _check_folder_is_own(folder: Path, db_name: str) -> None:
     if str(folder) in SYSTEM_DIRS or folder == Path.home():
-        raise DeployError(
-            f"{folder} 不能用作数据库目录：govdesk init 会把目录改成只有该组可进入（2770）。"
-            f"请给数据库单独建一个目录，例如 {folder / 'govdesk' / db_name}。")
+        raise DeployError(t("cli.deploy.system_dir", folder=folder,
+                            example=folder / "govdesk" / db_name))
     others = sorted(p.name for p in folder.iterdir()
                     if not p.name.startswith(db_name) and p.name not in ("backups", "lost+found"))
     if others:
-        shown = "、".join(others[:5]) + ("……" if len(others) > 5 else "")
-        raise DeployError(
-            f"目录 {folder} 里还有别的文件（{shown}）。govdesk init 会把目录改成只有该组可进入"
-            "（2770）；请给数据库单独建一个目录。")
+        shown = t("errors.sep").join(others[:5]) + (t("cli.deploy.more") if len(others) > 5 else "")
+        raise DeployError(t("cli.deploy.folder_not_empty", folder=folder, shown=shown))
 
 
 # ---------------------------------------------------------------------- database content
@@ -204,9 +193,9 @@ def _load_org_table(org_file: Path | None) -> dict:
         with open(org_file, "rb") as fh:
             return tomllib.load(fh)
     except OSError as exc:
-        raise DeployError(f"无法读取组织机构文件 {org_file}：{exc}") from exc
+        raise DeployError(t("cli.deploy.cannot_read_org", path=org_file, error=exc)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise DeployError(f"组织机构文件 {org_file} 格式有误：{exc}") from exc
+        raise DeployError(t("cli.deploy.bad_org_toml", path=org_file, error=exc)) from exc
 
 
 def _fill(path: Path, *, demo: bool, org_file: Path | None, today: date,
@@ -220,7 +209,7 @@ def _fill(path: Path, *, demo: bool, org_file: Path | None, today: date,
         from govdesk.services import demo as demo_data
 
         demo_data.build(path, today)
-        report.say("已建立结构，并载入演示组织机构和演示数据。")
+        report.say(t("cli.deploy.loaded_demo"))
         return
     table = _load_org_table(org_file)
     open_database(path)
@@ -231,10 +220,10 @@ def _fill(path: Path, *, demo: bool, org_file: Path | None, today: date,
                 with database.atomic():
                     org.load_organisation(table)
             except (KeyError, TypeError, ValueError) as exc:
-                raise DeployError(f"组织机构文件内容有误（{exc!r}），数据库未改动。") from exc
-            report.say(f"已建立结构，并载入组织机构（{Person.select().count()} 人）。")
+                raise DeployError(t("cli.deploy.bad_org", error=repr(exc))) from exc
+            report.say(t("cli.deploy.loaded_org", n=Person.select().count()))
         else:
-            report.say("数据库已有组织机构，未改动。")
+            report.say(t("cli.deploy.org_kept"))
     finally:
         close_database()
 
@@ -248,7 +237,7 @@ def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path
     report = InitReport(path)
     gid = _group_id(group)
     if os.geteuid() != 0 and gid not in os.getgroups() and os.getegid() != gid:
-        raise DeployError(f"您不是用户组 {group} 的成员：请用 root（sudo）运行 govdesk init。")
+        raise DeployError(t("cli.deploy.not_member", group=group))
     folder = path.parent
     existing = folder
     while not existing.exists():
@@ -257,7 +246,7 @@ def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path
 
     if folder.exists():
         if not folder.is_dir():
-            raise DeployError(f"{folder} 不是目录。")
+            raise DeployError(t("cli.deploy.not_dir", path=folder))
         _check_folder_is_own(folder, path.name)
     else:
         try:
@@ -268,23 +257,23 @@ def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path
                     if up != folder:
                         os.chmod(up, 0o755)
         except OSError as exc:
-            raise DeployError(f"无法创建目录 {folder}：{exc}") from exc
-        report.say(f"已创建目录 {folder}。")
+            raise DeployError(t("cli.deploy.cannot_mkdir", path=folder, error=exc)) from exc
+        report.say(t("cli.deploy.dir_created", path=folder))
     # The folder is root's (or the caller's) and the group's: no member can loosen it.
     if _own(folder, gid, DIR_MODE, uid=0 if os.geteuid() == 0 else -1):
-        owner = "root" if os.geteuid() == 0 else "您"
-        report.say(f"目录 {folder}：属主 {owner}，用户组 {group}，权限 2770（setgid，组外不可进入）。")
+        owner = "root" if os.geteuid() == 0 else t("cli.deploy.owner_you")
+        report.say(t("cli.deploy.dir_owned", path=folder, owner=owner, group=group))
 
     if path.exists() and not path.is_file():
-        raise DeployError(f"{path} 不是普通文件。")
+        raise DeployError(t("cli.deploy.not_file", path=path))
     fresh = not path.exists() or _is_empty_file(path)
     if not fresh:
         try:
             version = _govdesk_version(path)
         except sqlite3.DatabaseError as exc:
-            raise DeployError(f"{path} 不是 SQLite 数据库（{exc}），未改动。") from exc
+            raise DeployError(t("cli.deploy.not_sqlite", path=path, error=exc)) from exc
         if version < 0:
-            raise DeployError(f"{path} 是别的程序的 SQLite 数据库，不是 govdesk 数据库，未改动。")
+            raise DeployError(t("cli.deploy.other_program", path=path))
         fresh = version == 0
 
     if fresh:
@@ -305,25 +294,26 @@ def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path
             Path(str(building) + suffix).unlink(missing_ok=True)
         building.replace(path)
         report.created = True
-        report.say(f"已创建数据库 {path}。")
+        report.say(t("cli.deploy.db_created", path=path))
     else:
         _fill(path, demo=False, org_file=None, today=today or date.today(), report=report)
-        report.say(f"数据库 {path} 已存在，数据未改动。")
+        report.say(t("cli.deploy.db_kept", path=path))
 
     if _own(path, gid, FILE_MODE):
-        report.say(f"数据库文件：用户组 {group}，权限 0660。")
+        report.say(t("cli.deploy.file_owned", group=group))
     for suffix in SIDE_SUFFIXES:
         side = Path(str(path) + suffix)
         if side.exists():
             if _own(side, gid, FILE_MODE):
-                report.say(f"{side.name}：已改为用户组 {group}，权限 0660。")
+                report.say(t("cli.deploy.side_owned", name=side.name, group=group))
         else:
             _precreate(side, gid)
     problems = check(path, group, mounts=mounts)
     if problems:
-        raise DeployError("设置后检查未通过：" + "；".join(problems))
-    report.say(f"文件系统 {kind or '未知'}（本地磁盘）。用户组 {group} 的成员现在都可以运行："
-               f"govdesk --db {path}")
+        raise DeployError(t("cli.deploy.check_failed",
+                            problems=t("cli.deploy.problem_sep").join(problems)))
+    report.say(t("cli.deploy.ready", kind=kind or t("cli.deploy.fs_unknown"), group=group,
+                 path=path))
     return report
 
 
@@ -332,7 +322,7 @@ def check(db: str | Path, group: str | None = None, *, mounts: str | None = None
     path = Path(os.path.abspath(Path(db).expanduser()))
     problems: list[str] = []
     if not path.exists():
-        return [f"数据库 {path} 不存在（请运行 govdesk init）"]
+        return [t("cli.deploy.missing", path=path)]
     folder = path.parent
     try:
         check_local_disk(folder, mounts)
@@ -342,27 +332,27 @@ def check(db: str | Path, group: str | None = None, *, mounts: str | None = None
     gid = _group_id(group) if group else st_dir.st_gid
     name = group or str(gid)
     if st_dir.st_gid != gid:
-        problems.append(f"目录 {folder} 的用户组不是 {name}")
+        problems.append(t("cli.deploy.dir_group", path=folder, group=name))
     for up in folder.parents:
         st_up = up.stat()
         if not (st_up.st_mode & stat.S_IXOTH or (st_up.st_mode & stat.S_IXGRP
                                                  and st_up.st_gid == gid)):
-            problems.append(f"上级目录 {up} 的权限是 {stat.S_IMODE(st_up.st_mode):04o}，"
-                            f"组成员无法进入（请 chmod o+x {up}）")
+            problems.append(t("cli.deploy.parent_closed", path=up,
+                              mode=f"{stat.S_IMODE(st_up.st_mode):04o}"))
     mode = stat.S_IMODE(st_dir.st_mode)
     if mode & 0o2070 != 0o2070:
-        problems.append(f"目录 {folder} 的权限是 {mode:04o}，应为 2770（组可读写、setgid）")
+        problems.append(t("cli.deploy.dir_mode", path=folder, mode=f"{mode:04o}"))
     if mode & 0o007:
-        problems.append(f"目录 {folder} 的权限是 {mode:04o}：组外的人也能进入")
+        problems.append(t("cli.deploy.dir_open", path=folder, mode=f"{mode:04o}"))
     for p in (path, *(Path(str(path) + s) for s in SIDE_SUFFIXES)):
         if not p.exists():
             continue
         st = p.stat()
         fmode = stat.S_IMODE(st.st_mode)
         if st.st_gid != gid:
-            problems.append(f"{p.name} 的用户组不是 {name}")
+            problems.append(t("cli.deploy.file_group", name=p.name, group=name))
         if fmode & 0o060 != 0o060:
-            problems.append(f"{p.name} 的权限是 {fmode:04o}，组成员不能写（应为 0660）")
+            problems.append(t("cli.deploy.file_not_writable", name=p.name, mode=f"{fmode:04o}"))
         if fmode & 0o007:
-            problems.append(f"{p.name} 的权限是 {fmode:04o}：组外的人也能读")
+            problems.append(t("cli.deploy.file_open", name=p.name, mode=f"{fmode:04o}"))
     return problems

@@ -9,30 +9,36 @@ from datetime import date, datetime, time
 
 from peewee import JOIN
 
+from govdesk.i18n import t
 from govdesk.models import ErrorRecord, OutgoingDocument, Person, Section
 from govdesk.services.errors import ValidationError
 from govdesk.services.outgoing_rules import ERROR_CATEGORIES
 from govdesk.services.textwidth import pad
 
 
+def _refuse(name: str, message: str, **values: object) -> ValidationError:
+    """A refusal of the argument ``name``, labelled error_register.field.<name>."""
+    return ValidationError(t(f"error_register.field.{name}"), t(message, **values), name=name)
+
+
 def period_bounds(year: int, *, month: int | None = None, quarter: int | None = None
                   ) -> tuple[date, date]:
     """[start, end) of a month, a quarter, or the whole year."""
-    for label, value in (("年度", year), ("月份", month), ("季度", quarter)):
+    for name, value in (("year", year), ("month", month), ("quarter", quarter)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValidationError(label, "应为整数")
+            raise _refuse(name, "errors.integer")
     if not 2000 <= year <= 2100:
-        raise ValidationError("年度", "应在 2000 到 2100 之间")
+        raise _refuse("year", "errors.between", low=2000, high=2100)
     if month is not None and quarter is not None:
-        raise ValidationError("统计期间", "月份和季度只能选一个")
+        raise _refuse("period", "error_register.month_or_quarter")
     if month is not None:
         if not 1 <= month <= 12:
-            raise ValidationError("月份", "应在 1 到 12 之间")
+            raise _refuse("month", "errors.between", low=1, high=12)
         start = date(year, month, 1)
         end = date(year + (month == 12), month % 12 + 1, 1)
     elif quarter is not None:
         if not 1 <= quarter <= 4:
-            raise ValidationError("季度", "应在 1 到 4 之间")
+            raise _refuse("quarter", "errors.between", low=1, high=4)
         start = date(year, 3 * quarter - 2, 1)
         end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
     else:
@@ -51,9 +57,9 @@ class ErrorStats:
 
 
 def statistics(start: date, end: date) -> ErrorStats:
-    for label, value in (("开始日期", start), ("结束日期", end)):
+    for name, value in (("start", start), ("end", end)):
         if not isinstance(value, date):
-            raise ValidationError(label, "应为日期")
+            raise _refuse(name, "error_register.not_date")
     start = start.date() if isinstance(start, datetime) else start
     end = end.date() if isinstance(end, datetime) else end
     rows = (ErrorRecord.select(ErrorRecord, Section, Person)
@@ -66,11 +72,12 @@ def statistics(start: date, end: date) -> ErrorStats:
     by_section: dict[str, Counter] = defaultdict(Counter)
     by_person: dict[str, Counter] = defaultdict(Counter)
     total = 0
+    unnamed = t("error_register.unnamed")
     for r in rows:
         total += 1
         by_category[r.category] += 1
         by_section[r.section.name][r.category] += 1
-        who = r.person.name if r.person_id else "（未指明）"
+        who = r.person.name if r.person_id else unnamed
         by_person[who][r.category] += 1
     return ErrorStats(start, end, total, {c: by_category[c] for c in ERROR_CATEGORIES},
                       dict(by_section), dict(by_person))
@@ -126,16 +133,21 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def statistics_text(stats: ErrorStats, title: str) -> str:
+    """The statistics for circulation, headed in the user's language (categories, sections and
+    names are the office's records and stay as stored)."""
     cats = list(ERROR_CATEGORIES)
-    lines = [title, f"统计期间：{stats.start:%Y-%m-%d} 至 {stats.end:%Y-%m-%d}（不含）",
-             f"差错合计：{stats.total} 处", ""]
-    lines.append("按类别")
-    lines += _table(["类别", "处数"], [[c, str(stats.by_category[c])] for c in cats])
-    for label, group in (("按科室", stats.by_section), ("按责任人", stats.by_person)):
-        lines += ["", label]
+    lines = [title, t("error_register.period_line", start=f"{stats.start:%Y-%m-%d}",
+                      end=f"{stats.end:%Y-%m-%d}"),
+             t("error_register.total_line", n=stats.total), ""]
+    lines.append(t("error_register.by_category"))
+    lines += _table([t("error_register.col_category"), t("error_register.col_count")],
+                    [[c, str(stats.by_category[c])] for c in cats])
+    for key, group in (("section", stats.by_section), ("person", stats.by_person)):
+        lines += ["", t(f"error_register.by_{key}")]
         rows = [[name, *[str(counter[c]) for c in cats], str(sum(counter.values()))]
                 for name, counter in sorted(group.items(), key=lambda kv: -sum(kv[1].values()))]
-        lines += _table([label[1:], *cats, "合计"], rows) if rows else ["（无）"]
+        header = [t(f"error_register.col_{key}"), *cats, t("error_register.col_total")]
+        lines += _table(header, rows) if rows else [t("error_register.none")]
     return "\n".join(lines) + "\n"
 
 
@@ -143,6 +155,7 @@ def evaluation_text(year: int) -> str:
     cats = list(ERROR_CATEGORIES)
     rows = [[e.section, str(e.documents), str(e.with_errors), f"{e.error_rate:.0%}",
              *[str(e.errors[c]) for c in cats]] for e in yearly_evaluation(year)]
-    lines = [f"{year}年度各科室公文质量评比表", ""]
-    lines += _table(["科室", "拟文件数", "有差错件数", "差错率", *cats], rows)
+    lines = [t("error_register.evaluation_title", year=year), ""]
+    lines += _table([t("error_register.col_section"), t("error_register.col_documents"),
+                     t("error_register.col_flawed"), t("error_register.col_rate"), *cats], rows)
     return "\n".join(lines) + "\n"

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from govdesk.errors import ServiceError, StorageError
 
-class ServiceError(Exception):
-    """Base of every refusal a screen shows instead of a traceback."""
+__all__ = ["ServiceError", "StorageError", "ValidationError", "ConflictError", "PermissionDenied",
+           "NotFound", "SchemaError"]
 
 
 class ValidationError(ServiceError):
     """Bad input: names the field so the form can point at it."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, *, name: str | None = None):
         super().__init__(f"{field}：{message}")
-        self.field = field
+        self.field = field  # the field as the user sees it, in the user's language
         self.message = message
+        self.name = name  # the form's name for it (``fields[name]``), the same in every language
 
 
 class ConflictError(ServiceError):

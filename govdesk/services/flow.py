@@ -13,6 +13,7 @@ from datetime import date
 
 from peewee import JOIN
 
+from govdesk.i18n import t
 from govdesk.models import Flow, Person, Reminder, Section, Task, database
 from govdesk.models.flow import CANCELLED, DONE, WAITING
 from govdesk.services import audit
@@ -65,7 +66,7 @@ def hand_out(actor: Actor, flow: Flow, step: str, hands: Sequence[Hand], *,
              due: date | None, round: int | None = None) -> list[int]:
     """Give one round of tasks to many hands at once (one INSERT, so 200 readers are instant)."""
     if not hands:
-        raise ValidationError("办理人", "至少选择一位")
+        raise ValidationError(t("work.f_holders"), t("work.pick_one"))
     round = round or next_round(flow)
     rows = [
         {
@@ -106,7 +107,7 @@ def complete(actor: Actor, task: Task, opinion: str = "", *, state: str = DONE) 
         .execute()
     )
     if not updated:
-        raise ConflictError("这一步刚被他人办理，请刷新后再看。")
+        raise ConflictError(t("work.taken"))
     task = Task.get_by_id(task.id)
     audit.record(actor, f"task.{state}", "task", task.id, before, audit.snapshot(task))
     return task
@@ -160,7 +161,7 @@ def mark_read(actor: Actor, task: Task) -> None:
 def remind(actor: Actor, task: Task, note: str = "") -> Reminder:
     """催办: logged, counted on the task, and shown in the holder's inbox."""
     if task.state != WAITING:
-        raise ValidationError("催办", "这一步已经办完，无需催办")
+        raise ValidationError(t("work.f_remind"), t("work.already_done"))
     with database.atomic():
         reminder = Reminder.create(task=task, by=actor.person, at=actor.now, note=note)
         Task.update(reminders=Task.reminders + 1, last_reminded=actor.now).where(

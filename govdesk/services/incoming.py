@@ -8,25 +8,24 @@ The document's path is a Flow of the engine:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from peewee import JOIN, fn
 
+from govdesk.i18n import catalog, t
 from govdesk.models import (
-    SECRECY_LEVELS,
     Flow,
     IncomingDocument,
     Loan,
     Person,
     Section,
     Task,
-    Unit,
     database,
 )
 from govdesk.models import incoming as states
 from govdesk.models.flow import DONE, RETURNED, WAITING
-from govdesk.services import audit, flow, org
+from govdesk.services import audit, flow, org, validate
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
@@ -45,186 +44,87 @@ ADDRESSEES = ("区政府", "区政府办公室", "领导个人")
 READER_ACTIONS = ("阅签", "阅办", "传阅")
 INTAKE_DECISIONS = ("受理", "转办", "退文")
 EXCEPTIONS = ("情况紧急", "部门把握不准", "领导已有批示", "领导要求直报")
-MAX_TEXT = 2000
-MAX_SUMMARY = 20000
-SQLITE_INT = 2**63  # an id or number outside ±2**63 cannot reach SQLite at all
+# What is written into the office's records (intake warnings kept with the decision) is in
+# Simplified whatever the user reads; what is raised or shown goes through t() at that moment.
+RECORD_LANGUAGE = "zh-Hans"
 
 
 # ---------------------------------------------------------------------------- validation
 
 
-def _id(value: Any) -> int | None:
-    """``value`` as a record id, or None when it cannot be one (wrong type, out of range)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value if -SQLITE_INT <= value < SQLITE_INT else None
-
-
-def _storable(value: str) -> bool:
-    """Whether SQLite and PostgreSQL can store the text: a lone surrogate cannot be encoded as
-    UTF-8, and PostgreSQL refuses NUL in any text."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _text(fields: dict, key: str, label: str, *, required: bool = False,
-          limit: int = MAX_TEXT) -> str:
-    value = fields.get(key, "")
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError(label, "应为文字")
-    value = value.strip()
-    if required and not value:
-        raise ValidationError(label, "不能为空")
-    if len(value) > limit:
-        raise ValidationError(label, f"过长（最多 {limit} 字）")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        raise ValidationError(label, "含有不可见的控制字符")
-    if not _storable(value):
-        raise ValidationError(label, "含有无法保存的字符")
-    return value
-
-
-def _choice(fields: dict, key: str, label: str, choices: tuple[str, ...], default: str) -> str:
-    value = fields.get(key) or default
-    if value == "急件":  # the seed's word for today's 加急 (SPEC §3)
-        value = "加急"
-    if value not in choices:
-        raise ValidationError(label, f"应为 {'、'.join(choices)} 之一")
-    return value
-
-
-def _int(fields: dict, key: str, label: str, *, default: int | None, low: int, high: int) -> int | None:
-    value = fields.get(key, default)
-    if value in (None, ""):
-        return default
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValidationError(label, "应为整数") from None
-    if not low <= number <= high:
-        raise ValidationError(label, f"应在 {low} 到 {high} 之间")
-    return number
-
-
-def _date(fields: dict, key: str, label: str, default: date) -> date:
-    value = fields.get(key)
-    if value in (None, ""):
-        return default
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        day = value
-    elif not isinstance(value, str):
-        raise ValidationError(label, "日期格式应为 2026-11-26")
-    else:
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValidationError(label, "日期格式应为 2026-11-26") from None
-    if not 2000 <= day.year <= 2100:
-        raise ValidationError(label, "日期超出范围")
-    return day
-
-
-def _secrecy(fields: dict) -> tuple[int, int | None]:
-    name = fields.get("secrecy") or "无"
-    if isinstance(name, int) and not isinstance(name, bool):
-        name = SECRECY_LEVELS[name] if 0 <= name < len(SECRECY_LEVELS) else str(name)
-    if name not in SECRECY_LEVELS:
-        raise ValidationError("密级", f"应为 {'、'.join(SECRECY_LEVELS)} 之一")
-    level = SECRECY_LEVELS.index(name)
-    if level == 0:
-        return 0, None
-    limit = int(rule("secrecy", name, default=30))
-    years = _int(fields, "secrecy_years", "保密期限", default=limit, low=1, high=limit)
-    return level, years
-
-
-def _unit(value: Any, label: str) -> Unit | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, Unit):
-        return value
-    if not isinstance(value, str):
-        raise ValidationError(label, "应从单位名录中选择")
-    value = _text({"v": value}, "v", label, limit=200)
-    if not value:
-        return None
-    unit = Unit.get_or_none((Unit.code == value) | (Unit.short == value) | (Unit.name == value))
-    if unit is None:
-        raise ValidationError(label, f"找不到单位「{value}」")
-    return unit
-
-
-def _person(value: Any, label: str) -> Person | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, Person):
-        return value
-    if not isinstance(value, str):
-        raise ValidationError(label, "应从人员名录中选择")
-    value = _text({"v": value}, "v", label, limit=100)
-    if not value:
-        return None
-    person = Person.get_or_none((Person.login == value) | (Person.name == value))
-    if person is None:
-        raise ValidationError(label, f"找不到人员「{value}」")
-    return person
-
-
 def clean_fields(fields: dict, today: date) -> dict:
     """Check every field of the register form; raise on the first bad one, naming it."""
-    level, years = _secrecy(fields)
-    from_unit = _unit(fields.get("from_unit"), "来文单位")
-    from_name = _text(fields, "from_name", "来文单位", limit=200)
+    level, years = validate.secrecy(fields)
+    from_unit = validate.unit(fields.get("from_unit"), _label("from_name"), name="from_unit")
+    from_name = validate.text(fields, "from_name", _label("from_name"), limit=200)
     if not from_name and from_unit is not None:
         from_name = from_unit.name
     if not from_name:
-        raise ValidationError("来文单位", "不能为空")
-    addressed_to = _choice(fields, "addressed_to", "主送", ADDRESSEES, "区政府")
-    leader = _person(fields.get("addressed_leader"), "收件领导")
+        raise ValidationError(_label("from_name"), t("errors.required"), name="from_name")
+    addressed_to = validate.choice(fields, "addressed_to", _label("addressed_to"), ADDRESSEES,
+                                   "区政府")
+    leader = validate.person(fields.get("addressed_leader"), _label("addressed_leader"),
+                             name="addressed_leader")
     if addressed_to == "领导个人" and leader is None:
-        raise ValidationError("收件领导", "寄给领导个人的件要写明哪位领导")
+        raise ValidationError(_label("addressed_leader"), _refused("leader_needed"),
+                              name="addressed_leader")
     exception = fields.get("exception") or ""
     if exception and exception not in EXCEPTIONS:
-        raise ValidationError("例外情形", f"应为 {'、'.join(EXCEPTIONS)} 之一")
+        raise ValidationError(_label("exception"),
+                              t("errors.one_of", choices=validate.joined(EXCEPTIONS)),
+                              name="exception")
     return {
         "from_unit": from_unit,
         "from_name": from_name,
-        "doc_number": _text(fields, "doc_number", "来文字号", limit=100),
-        "title": _text(fields, "title", "标题", required=True, limit=500),
-        "doc_kind": _choice(fields, "doc_kind", "文种", DOC_KINDS, "通知"),
+        "doc_number": validate.text(fields, "doc_number", _label("doc_number"), limit=100),
+        "title": validate.text(fields, "title", _label("title"), required=True, limit=500),
+        "doc_kind": validate.choice(fields, "doc_kind", _label("doc_kind"), DOC_KINDS, "通知"),
         "secrecy": level,
         "secrecy_years": years,
-        "urgency": _choice(fields, "urgency", "紧急程度", URGENCIES, "普通"),
-        "copy_no": _text(fields, "copy_no", "份数序号", limit=20),
-        "received_on": _date(fields, "received_on", "收文日期", today),
-        "pages": _int(fields, "pages", "页数", default=1, low=1, high=100000),
-        "attachments": _text(fields, "attachments", "附件"),
+        "urgency": validate.choice(fields, "urgency", _label("urgency"), URGENCIES, "普通"),
+        "copy_no": validate.text(fields, "copy_no", _label("copy_no"), limit=20),
+        "received_on": validate.day(fields, "received_on", _label("received_on"), today),
+        "pages": validate.integer(fields, "pages", _label("pages"), default=1, low=1,
+                                  high=100000),
+        "attachments": validate.text(fields, "attachments", _label("attachments")),
         "addressed_to": addressed_to,
         "addressed_leader": leader,
         "is_request": bool(fields.get("is_request", False)),
-        "summary": _text(fields, "summary", "摘要", limit=MAX_SUMMARY),
-        "files": _text(fields, "files", "附件文件"),
+        "summary": validate.text(fields, "summary", _label("summary"),
+                                 limit=validate.MAX_SUMMARY),
+        "files": validate.text(fields, "files", _label("files")),
         "involves_units": bool(fields.get("involves_units", False)),
         "consulted": bool(fields.get("consulted", False)),
         "states_differing_views": bool(fields.get("states_differing_views", False)),
-        "special_reason": _text(fields, "special_reason", "特殊原因或领导批示"),
+        "special_reason": validate.text(fields, "special_reason",
+                                        t("incoming.refuse.f_special_reason")),
         "party_matter": bool(fields.get("party_matter", False)),
         "touches_party_dept": bool(fields.get("touches_party_dept", False)),
         "party_dept_reviewed": bool(fields.get("party_dept_reviewed", False)),
-        "remit_unit": _unit(fields.get("remit_unit"), "职能部门"),
+        "remit_unit": validate.unit(fields.get("remit_unit"), _label("remit_unit"),
+                                    name="remit_unit"),
         "major": bool(fields.get("major", False)),
         "exception": exception,
-        "urging_person": _person(fields.get("urging_person"), "催办人"),
+        "urging_person": validate.person(fields.get("urging_person"), _label("urging_person"),
+                                         name="urging_person"),
     }
+
+
+def _label(name: str) -> str:
+    """The register form's label of field ``name`` (``incoming.f_<name>``), in the user's
+    language: a refusal names the field as the form shows it."""
+    return t(f"incoming.f_{name}")
+
+
+def _refused(key: str, **values: object) -> str:
+    """A refusal of this service (``incoming.refuse.<key>``) in the user's language."""
+    return t(f"incoming.refuse.{key}", **values)
+
+
+def _for_record(key: str, **values: object) -> str:
+    """Catalog text ``key`` as the office's records keep it (RECORD_LANGUAGE)."""
+    text = catalog(RECORD_LANGUAGE)[key]
+    return text.format(**values) if values else text
 
 
 # ---------------------------------------------------------------------------- deadlines
@@ -254,8 +154,19 @@ def step_due(step: str, start: date, cap: date | None) -> date | None:
 @dataclass(frozen=True)
 class IntakeWarning:
     code: str  # a–e, as in SPEC §3
-    message: str
+    key: str  # its text: incoming.intake.<key> in the catalog
     suggestion: str  # 退文 / 转办
+    unit: str = ""  # the unit the text names, if any
+
+    @property
+    def message(self) -> str:
+        """The warning in the user's language, for the screen."""
+        return t(f"incoming.intake.{self.key}", unit=self.unit)
+
+    @property
+    def record(self) -> str:
+        """The warning as kept with the intake decision (the office's Simplified)."""
+        return _for_record(f"incoming.intake.{self.key}", unit=self.unit)
 
 
 def intake_warnings(doc: IncomingDocument) -> list[IntakeWarning]:
@@ -267,23 +178,17 @@ def intake_warnings(doc: IncomingDocument) -> list[IntakeWarning]:
             unit.kind == "企业" and unit.supervisor_id is not None and not unit.key_enterprise
         )
         if cross_level:
-            out.append(IntakeWarning(
-                "a", f"越级请示：{unit.short}应先向主管单位请示，不应直接报区政府", "退文"))
+            out.append(IntakeWarning("a", "cross_level", "退文", unit.short))
     if doc.remit_unit_id is not None:
-        out.append(IntakeWarning(
-            "b", f"属{doc.remit_unit.short}职权范围，应转该部门办理、抄送分管领导并告知来文单位",
-            "转办"))
+        out.append(IntakeWarning("b", "remit", "转办", doc.remit_unit.short))
     if doc.involves_units and not doc.consulted and not doc.states_differing_views:
-        out.append(IntakeWarning(
-            "c", "涉及其他单位但未经协商，也未写明各方不同意见或附协商意见", "退文"))
+        out.append(IntakeWarning("c", "not_consulted", "退文"))
     if doc.addressed_to == "领导个人" and not doc.special_reason:
-        out.append(IntakeWarning(
-            "d", "直接报领导个人审批，未注明特殊原因或领导批示", "退文"))
+        out.append(IntakeWarning("d", "to_leader", "退文"))
     if doc.party_matter:
-        out.append(IntakeWarning("e", "属党的工作，不应报区政府审批", "退文"))
+        out.append(IntakeWarning("e", "party_matter", "退文"))
     elif doc.touches_party_dept and not doc.party_dept_reviewed:
-        out.append(IntakeWarning(
-            "e", "涉及区委组织、宣传、统战部门工作，应先经区委有关部门审核", "退文"))
+        out.append(IntakeWarning("e", "party_dept", "退文"))
     return out
 
 
@@ -319,10 +224,10 @@ def register(actor: Actor, fields: dict) -> IncomingDocument:
 
 
 def _document(doc_id: int) -> IncomingDocument:
-    key = _id(doc_id)
+    key = validate.record_id(doc_id)
     doc = None if key is None else IncomingDocument.get_or_none(IncomingDocument.id == key)
     if doc is None:
-        raise NotFound(f"收文 {doc_id}")
+        raise NotFound(_refused("no_document", id=doc_id))
     return doc
 
 
@@ -332,7 +237,7 @@ def get(actor: Actor, doc_id: int, *, record_open: bool = True) -> IncomingDocum
     ``record_open=False`` is for a screen re-reading what it already has open."""
     doc = _document(doc_id)
     if not can_view(actor.person, doc.secrecy):
-        raise PermissionDenied("该文件密级高于您的权限。")
+        raise PermissionDenied(t("incoming.no_clearance"))
     if doc.secrecy > 0 and record_open:
         with database.atomic():
             audit.record(actor, "incoming.open_secret", "incoming_document", doc.id)
@@ -343,12 +248,12 @@ def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDoc
     """Edit the register entry; a stale ``version`` raises ConflictError and saves nothing."""
     require_secretariat(actor.person)
     clean = clean_fields(fields, actor.today)
-    if _id(version) is None or not 0 <= version < SQLITE_INT // 2:
-        raise ConflictError("这份收文刚被他人修改过。您填写的内容仍在表单中，请核对后再保存。")
+    if validate.record_id(version) is None or not 0 <= version < validate.SQLITE_INT // 2:
+        raise ConflictError(_refused("conflict"))
     with database.atomic():
         doc = _document(doc_id)
         if not can_view(actor.person, doc.secrecy):
-            raise PermissionDenied("该文件密级高于您的权限。")
+            raise PermissionDenied(t("incoming.no_clearance"))
         before = audit.snapshot(doc)
         # A changed 紧急程度 or 收文日期 changes the deadline (Supp. §3(三)3).
         due = document_due(clean["urgency"], clean["received_on"])
@@ -358,7 +263,7 @@ def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDoc
             .execute()
         )
         if not changed:
-            raise ConflictError("这份收文刚被他人修改过。您填写的内容仍在表单中，请核对后再保存。")
+            raise ConflictError(_refused("conflict"))
         doc = IncomingDocument.get_by_id(doc_id)
         Flow.update(title=doc.title, secrecy=doc.secrecy, urgency=doc.urgency,
                     due=doc.due).where(
@@ -379,10 +284,10 @@ def _set_state(actor: Actor, doc: IncomingDocument, state: str, **extra: Any) ->
 
 
 def _task(task_id: int) -> Task:
-    key = _id(task_id)
+    key = validate.record_id(task_id)
     task = None if key is None else Task.get_or_none(Task.id == key)
     if task is None:
-        raise NotFound(f"task {task_id}")
+        raise NotFound(_refused("no_task", id=task_id))
     return task
 
 
@@ -398,19 +303,24 @@ def decide_intake(actor: Actor, task_id: int, decision: str, reason: str, *,
     """受理 / 转办 / 退文, each with its reason recorded (Supp. §1(二) last paragraph)."""
     task = _task(task_id)
     if task.step != "初审":
-        raise ValidationError("受理决定", "这份收文已经做过受理决定")
+        raise ValidationError(_label("intake"), _refused("intake_decided"))
     require_act(actor.person, task)
     if decision not in INTAKE_DECISIONS:
-        raise ValidationError("受理决定", "应为 受理、转办、退文 之一")
-    reason = _text({"r": reason}, "r", "理由", required=decision != "受理")
+        raise ValidationError(_label("intake"),
+                              t("errors.one_of", choices=validate.joined(INTAKE_DECISIONS)),
+                              name="decision")
+    reason = validate.text({"reason": reason}, "reason", _refused("f_reason"),
+                           required=decision != "受理")
     doc = _doc_of(task)
-    unit = _unit(transfer_unit, "转办单位") if decision == "转办" else None
+    unit = (validate.unit(transfer_unit, _label("transfer_unit"), name="transfer_unit")
+            if decision == "转办" else None)
     if decision == "转办" and unit is None:
         unit = doc.remit_unit
         if unit is None:
-            raise ValidationError("转办单位", "转办要选择承办部门")
+            raise ValidationError(_label("transfer_unit"), _refused("transfer_needs_unit"),
+                                  name="transfer_unit")
     warnings = intake_warnings(doc)
-    warning_text = "；".join(f"({w.code}) {w.message}" for w in warnings)
+    warning_text = "；".join(f"({w.code}) {w.record}" for w in warnings)
     f = task.flow
     with database.atomic():
         flow.complete(actor, task, f"{decision}：{reason}".rstrip("："))
@@ -419,7 +329,7 @@ def decide_intake(actor: Actor, task_id: int, decision: str, reason: str, *,
                        intake_warnings=warning_text)
             head = org.director()
             if head is None:
-                raise ValidationError("主任", "组织机构中没有办公室主任")
+                raise ValidationError(_refused("f_director"), _refused("no_director"))
             flow.hand_out(actor, f, "签批", [flow.Hand(person=head)],
                           due=step_due("签批", actor.today, doc.due))
         elif decision == "转办":
@@ -456,7 +366,7 @@ class Reader:
 
     def label(self) -> str:
         who = self.person.name if self.person else self.section.name
-        return f"{who}（{self.action}）"
+        return t("incoming.shown.reader", who=who, action=self.action)
 
 
 def suggest_readers(doc: IncomingDocument) -> list[Reader]:
@@ -478,20 +388,25 @@ def suggest_readers(doc: IncomingDocument) -> list[Reader]:
 
 def _hands(actor: Actor, readers: list[Reader], doc: IncomingDocument) -> list[flow.Hand]:
     if not isinstance(readers, (list, tuple)) or not readers:
-        raise ValidationError("阅件人", "至少选择一位阅件人")
+        raise ValidationError(_refused("f_readers"), _refused("no_readers"), name="readers")
     hands: list[flow.Hand] = []
     seen: set[tuple[str, int]] = set()
     for reader in readers:
         if not isinstance(reader, Reader) or not (
                 isinstance(reader.person, Person)
                 or (reader.person is None and isinstance(reader.section, Section))):
-            raise ValidationError("阅件人", "应从人员或科室名录中选择")
+            raise ValidationError(_refused("f_readers"), _refused("pick_reader"),
+                                  name="readers")
         if reader.action not in READER_ACTIONS:
-            raise ValidationError("阅件方式", f"应为 {'、'.join(READER_ACTIONS)} 之一")
+            raise ValidationError(_refused("f_reader_action"),
+                                  t("errors.one_of", choices=validate.joined(READER_ACTIONS)),
+                                  name="readers")
         if reader.person is not None:
             holder, acting_for = org.stand_in(reader.person, actor.now)
             if not can_view(holder, doc.secrecy):
-                raise ValidationError("阅件人", f"{holder.name}的密级权限不够阅读此件")
+                raise ValidationError(_refused("f_readers"),
+                                      _refused("reader_clearance", name=holder.name),
+                                      name="readers")
             key = ("p", holder.id)
             hand = flow.Hand(person=holder, acting_for=acting_for, step=reader.action)
         else:
@@ -507,9 +422,10 @@ def sign(actor: Actor, task_id: int, opinion: str, readers: list[Reader]) -> Inc
     """主任签批: the opinion, and the readers it names (Supp. §2(一))."""
     task = _task(task_id)
     if task.step != "签批":
-        raise ValidationError("签批", "这一步不是主任签批")
+        raise ValidationError(_refused("f_sign"), _refused("not_sign_step"))
     require_act(actor.person, task)
-    opinion = _text({"o": opinion}, "o", "签批意见", required=True)
+    opinion = validate.text({"opinion": opinion}, "opinion", t("incoming.sign_opinion"),
+                            required=True)
     doc = _doc_of(task)
     hands = _hands(actor, readers, doc)
     with database.atomic():
@@ -524,9 +440,10 @@ def reader_return(actor: Actor, task_id: int, opinion: str) -> IncomingDocument:
     """阅签/阅办/传阅 done: back to 秘书科 once the whole round has returned it."""
     task = _task(task_id)
     if task.step not in READER_ACTIONS + ("阅知",):
-        raise ValidationError("阅件", "这一步不是阅件")
+        raise ValidationError(_refused("f_reading"), _refused("not_reading_step"))
     require_act(actor.person, task)
-    opinion = _text({"o": opinion}, "o", "阅办意见", required=task.step == "阅办")
+    opinion = validate.text({"opinion": opinion}, "opinion", _refused("f_read_opinion"),
+                            required=task.step == "阅办")
     doc = _doc_of(task)
     with database.atomic():
         flow.complete(actor, task, opinion or "已阅")
@@ -547,11 +464,11 @@ def send_on(actor: Actor, task_id: int, note: str, readers: list[Reader]) -> Inc
     """秘书科 records the opinions and sends it on to the next readers (Supp. §2(二))."""
     task = _task(task_id)
     if task.step != "分送":
-        raise ValidationError("分送", "这一步不是分送")
+        raise ValidationError(_refused("f_send_on"), _refused("not_send_on_step"))
     require_act(actor.person, task)
     doc = _doc_of(task)
     hands = _hands(actor, readers, doc)
-    note = _text({"n": note}, "n", "分送说明")
+    note = validate.text({"note": note}, "note", _refused("f_send_note"))
     with database.atomic():
         flow.complete(actor, task, note or "按批示意见分送")
         _set_state(actor, doc, states.READING)
@@ -566,11 +483,11 @@ def circulate(actor: Actor, doc_id: int, people: list[Person], note: str = "") -
     doc = _document(doc_id)
     f = flow.flow_of(KIND, doc.id)
     if f.state != "open":
-        raise ValidationError("传阅", "这份收文已经办结")
+        raise ValidationError(_refused("f_circulate"), _refused("already_closed"))
     if not isinstance(people, (list, tuple)) or not all(isinstance(p, Person) for p in people):
-        raise ValidationError("阅件人", "应从人员名录中选择")
+        raise ValidationError(_refused("f_readers"), t("errors.pick_person"), name="people")
     hands = _hands(actor, [Reader("传阅", person=p) for p in people], doc)
-    note = _text({"n": note}, "n", "传阅说明")
+    note = validate.text({"note": note}, "note", _refused("f_circulate_note"))
     hands = [flow.Hand(person=h.person, acting_for=h.acting_for, step="传阅", note=note)
              for h in hands]
     with database.atomic():
@@ -586,10 +503,10 @@ def close(actor: Actor, task_id: int, note: str) -> IncomingDocument:
     """办结: the 分送 step closes the matter and hands 归档 to 秘书科."""
     task = _task(task_id)
     if task.step != "分送":
-        raise ValidationError("办结", "只能在分送这一步办结")
+        raise ValidationError(_refused("f_close"), _refused("close_at_send_on"))
     require_act(actor.person, task)
     doc = _doc_of(task)
-    note = _text({"n": note}, "n", "办结说明")
+    note = validate.text({"note": note}, "note", _refused("f_close_note"))
     with database.atomic():
         flow.complete(actor, task, note or "办结")
         flow.cancel_waiting(actor, task.flow)
@@ -603,11 +520,13 @@ def archive(actor: Actor, task_id: int, retention: str) -> IncomingDocument:
     """归档 with 保管期限; 档号 by DA/T 22-2015 (全宗号-门类·年度-期限-件号)."""
     task = _task(task_id)
     if task.step != "归档":
-        raise ValidationError("归档", "这一步不是归档")
+        raise ValidationError(_refused("f_archive"), _refused("not_archive_step"))
     require_act(actor.person, task)
     choices = tuple(rule("incoming", "retention", default=["永久", "30年", "10年"]))
     if retention not in choices:
-        raise ValidationError("保管期限", f"应为 {'、'.join(choices)} 之一")
+        raise ValidationError(_label("retention"),
+                              t("errors.one_of", choices=validate.joined(choices)),
+                              name="retention")
     doc = _doc_of(task)
     code = {"永久": "Y", "30年": "D30", "10年": "D10"}.get(retention, retention)
     with database.atomic():
@@ -621,7 +540,7 @@ def archive(actor: Actor, task_id: int, retention: str) -> IncomingDocument:
 
 def remind(actor: Actor, task_id: int, note: str = "") -> None:
     task = _task(task_id)
-    flow.remind(actor, task, _text({"n": note}, "n", "催办说明"))
+    flow.remind(actor, task, validate.text({"note": note}, "note", _refused("f_remind_note")))
 
 
 def lend(actor: Actor, doc_id: int, borrower: Person, days: int | None = None) -> Loan:
@@ -629,12 +548,15 @@ def lend(actor: Actor, doc_id: int, borrower: Person, days: int | None = None) -
     require_secretariat(actor.person)
     doc = _document(doc_id)
     if doc.state != states.ARCHIVED:
-        raise ValidationError("借阅", "只有已归档的文件可以借阅")
+        raise ValidationError(_refused("f_lend"), _refused("lend_archived_only"))
     if not isinstance(borrower, Person):
-        raise ValidationError("借阅人", "应从人员名录中选择")
+        raise ValidationError(_refused("f_borrower"), t("errors.pick_person"), name="borrower")
     if not can_view(borrower, doc.secrecy):
-        raise ValidationError("借阅人", f"{borrower.name}的密级权限不够")
-    days = (_int({"d": days}, "d", "借阅天数", default=None, low=1, high=366)
+        raise ValidationError(_refused("f_borrower"),
+                              _refused("borrower_clearance", name=borrower.name),
+                              name="borrower")
+    days = (validate.integer({"days": days}, "days", _refused("f_loan_days"), default=None,
+                             low=1, high=366)
             or int(rule("incoming", "loan_days", default=14)))
     with database.atomic():
         loan = Loan.create(document=doc, borrower=borrower, lent_at=actor.now,
@@ -646,12 +568,12 @@ def lend(actor: Actor, doc_id: int, borrower: Person, days: int | None = None) -
 def return_loan(actor: Actor, loan_id: int) -> Loan:
     require_secretariat(actor.person)
     with database.atomic():
-        key = _id(loan_id)
+        key = validate.record_id(loan_id)
         loan = None if key is None else Loan.get_or_none(Loan.id == key)
         if loan is None:
-            raise NotFound(f"借阅 {loan_id}")
+            raise NotFound(_refused("no_loan", id=loan_id))
         if loan.returned_at is not None:
-            raise ValidationError("归还", "这次借阅已经归还")
+            raise ValidationError(_refused("f_return_loan"), _refused("already_returned"))
         before = audit.snapshot(loan)
         loan.returned_at = actor.now
         loan.save()
@@ -681,7 +603,7 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
                   limit: int = 200) -> list[RegisterRow]:
     """One page of the 收文 register, newest first, keyset-paged by id; titles redacted."""
     person = actor.person
-    if not _page_args(text, state, year=year, before_id=before_id, limit=limit):
+    if not validate.page_args(text, state, year=year, before_id=before_id, limit=limit):
         return []  # a text no stored row can contain: nothing to look for
     D = IncomingDocument
     q = D.select(D.id, D.number, D.title, D.from_name, D.urgency, D.secrecy, D.state,
@@ -706,20 +628,6 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
     return out
 
 
-def _page_args(text: Any, state: Any, **numbers: Any) -> bool:
-    """Check a register page's filters; False when the text cannot match any row (longer than
-    any stored field, or unstorable) — a pasted megabyte must not stall the screen."""
-    labels = {"year": "年度", "before_id": "起始编号", "limit": "每页条数"}
-    for key, value in numbers.items():
-        if value is not None and _id(value) is None:
-            raise ValidationError(labels[key], "应为整数")
-    for label, value in (("搜索", text), ("状态", state)):
-        if value is not None and not isinstance(value, str):
-            raise ValidationError(label, "应为文字")
-    return all(value is None or (len(value) <= MAX_TEXT and _storable(value))
-               for value in (text, state))
-
-
 def _holders_by_record(ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
@@ -733,7 +641,8 @@ def _holders_by_record(ids: list[int]) -> dict[int, str]:
         .group_by(Flow.record_id)
         .tuples()
     )
-    return {rid: (who if n == 1 else f"{who}等{n}人") for rid, n, who in q}
+    return {rid: (who if n == 1 else t("incoming.shown.holders", who=who, n=n))
+            for rid, n, who in q}
 
 
 @dataclass(frozen=True)

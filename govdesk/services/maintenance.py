@@ -10,6 +10,7 @@ import stat
 from datetime import date, datetime
 from pathlib import Path
 
+from govdesk.i18n import t
 from govdesk.models import AuditEntry
 from govdesk.services.errors import ValidationError
 from govdesk.services.schema import backup_to
@@ -18,28 +19,29 @@ from govdesk.services.schema import backup_to
 def _path(value: object, label: str) -> Path:
     """A path the user typed, or a ValidationError naming ``label`` (never OSError)."""
     if not isinstance(value, (str, os.PathLike)) or isinstance(value, bytes):
-        raise ValidationError(label, "应为文件路径")
+        raise ValidationError(label, t("cli.maintenance.not_path"))
     try:
         path = Path(value)
         os.fspath(path).encode("utf-8")  # a lone surrogate cannot name a file
         if "\x00" in os.fspath(path):
-            raise ValueError("路径中有空字符")
+            raise ValueError(t("cli.maintenance.nul_in_path"))
         path.stat() if path.exists() else path.parent.exists()
     except (OSError, ValueError) as exc:
-        raise ValidationError(label, f"无法使用这个路径：{getattr(exc, 'strerror', None) or exc}") \
-            from None
+        raise ValidationError(label, t("cli.maintenance.bad_path",
+                                       error=getattr(exc, "strerror", None) or exc)) from None
     if not str(value).strip() or path.is_dir():
-        raise ValidationError(label, f"{path} 不是文件")
+        raise ValidationError(label, t("cli.maintenance.not_file", path=path))
     return path
 
 
 def backup(out: Path) -> Path:
     """A consistent copy taken with SQLite's online backup while others keep writing."""
-    out = _path(out, "备份文件")
+    label = t("cli.maintenance.f_backup")
+    out = _path(out, label)
     if out.exists():
-        raise ValidationError("备份文件", f"{out} 已存在，不覆盖")
+        raise ValidationError(label, t("cli.maintenance.exists", path=out))
     if not out.parent.exists():
-        raise ValidationError("备份文件", f"目录 {out.parent} 不存在")
+        raise ValidationError(label, t("cli.maintenance.no_folder", path=out.parent))
     tmp = out.with_name(out.name + ".part")
     backup_to(tmp)
     check = sqlite3.connect(str(tmp))
@@ -49,7 +51,7 @@ def backup(out: Path) -> Path:
         check.close()
     if result != "ok":
         tmp.unlink(missing_ok=True)
-        raise ValidationError("备份文件", f"备份校验失败：{result}")
+        raise ValidationError(label, t("cli.maintenance.verify_failed", result=result))
     tmp.replace(out)
     return out
 
@@ -64,17 +66,20 @@ def verify(path: Path) -> str:
 
 def restore(source: Path, target: Path) -> Path:
     """Replace ``target`` with ``source`` (checked first); the old file is kept beside it."""
-    source, target = _path(source, "备份文件"), _path(target, "数据库文件")
+    backup_label, db_label = t("cli.maintenance.f_backup"), t("cli.maintenance.f_database")
+    source, target = _path(source, backup_label), _path(target, db_label)
     if not source.exists():
-        raise ValidationError("备份文件", f"{source} 不存在")
+        raise ValidationError(backup_label, t("cli.maintenance.missing", path=source))
     if not target.parent.is_dir():
-        raise ValidationError("数据库文件", f"目录 {target.parent} 不存在")
+        raise ValidationError(db_label, t("cli.maintenance.no_folder", path=target.parent))
     try:
         result = verify(source)
     except sqlite3.Error as exc:
-        raise ValidationError("备份文件", f"{source} 不是可用的数据库文件：{exc}") from None
+        raise ValidationError(backup_label, t("cli.maintenance.not_database", path=source,
+                                              error=exc)) from None
     if result != "ok":
-        raise ValidationError("备份文件", f"{source} 校验失败，不能恢复")
+        raise ValidationError(backup_label, t("cli.maintenance.restore_check_failed",
+                                              path=source))
     if target.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         shutil.copy2(target, target.with_name(f"{target.name}.before-restore-{stamp}"))
@@ -96,7 +101,8 @@ def restore(source: Path, target: Path) -> Path:
 def audit_lines(since: datetime) -> list[str]:
     """The audit trail since ``since`` as JSON lines (who, when, what, before/after)."""
     if not isinstance(since, date):
-        raise ValidationError("起始时间", "应为日期时间")
+        raise ValidationError(t("cli.maintenance.f_since"), t("cli.maintenance.not_datetime"),
+                              name="since")
     if not isinstance(since, datetime):
         since = datetime.combine(since, datetime.min.time())
     rows = (AuditEntry.select().where(AuditEntry.at >= since).order_by(AuditEntry.id))

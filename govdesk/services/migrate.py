@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from peewee import AutoField, ForeignKeyField, PostgresqlDatabase, sort_models
 
+from govdesk.i18n import t
 from govdesk.models import ALL_MODELS, close_database, database, open_database
 from govdesk.models.db import DatabaseOpenError, is_url
 from govdesk.services.errors import ValidationError
@@ -35,7 +36,7 @@ class MigrationReport:
     def lines(self) -> list[str]:
         width = max(len(t) for t in self.counts) if self.counts else 0
         out = [f"{table.ljust(width)}  {n:>8}" for table, n in self.counts.items()]
-        out.append(f"{'合计'.ljust(width - 2)}  {self.total:>8}")
+        out.append(f"{t('cli.migrate.total').ljust(width - 2)}  {self.total:>8}")  # 2 wide chars
         return out
 
 
@@ -44,7 +45,7 @@ def _source_path(source: str) -> str:
     if source.startswith("sqlite:///"):
         return source[len("sqlite:///"):]
     if is_url(source):
-        raise ValidationError("--from", f"只支持从 SQLite 文件迁出（sqlite:///路径），而不是 {source}")
+        raise ValidationError("--from", t("cli.migrate.from_sqlite_only", source=source))
     return source
 
 
@@ -65,7 +66,7 @@ def _read_all(path: str, models: list) -> tuple[dict, int]:
         with database.atomic():  # one consistent snapshot of the source
             version = schema_version()
             if version == 0:
-                raise ValidationError("--from", f"{path} 不是 govdesk 数据库")
+                raise ValidationError("--from", t("cli.migrate.not_govdesk", path=path))
             rows = {m: list(m.select(*m._meta.sorted_fields).order_by(m._meta.primary_key).tuples())
                     for m in models}
     finally:
@@ -82,8 +83,8 @@ def migrate(source: str, target: str, *, progress: Callable[[str], None] | None 
     models = sort_models(ALL_MODELS)
     rows, version = _read_all(_source_path(source), models)
     if version != SCHEMA_VERSION:
-        raise ValidationError("--from", f"源数据库结构版本是 {version}，本程序是 {SCHEMA_VERSION}；"
-                                        "请先用本版本的 govdesk 打开它一次以完成升级")
+        raise ValidationError("--from", t("cli.migrate.version", version=version,
+                                          ours=SCHEMA_VERSION))
     report = MigrationReport(source, target)
     try:
         open_database(target)
@@ -93,8 +94,8 @@ def migrate(source: str, target: str, *, progress: Callable[[str], None] | None 
         ours = {m._meta.table_name for m in models}
         existing = sorted(ours & set(database.get_tables()))
         if existing:
-            raise ValidationError("--to", f"目标数据库不是空的（已有表 {', '.join(existing[:5])}…），"
-                                          "为免覆盖，只迁入空数据库")
+            raise ValidationError("--to", t("cli.migrate.not_empty",
+                                            tables=", ".join(existing[:5])))
         with database.atomic():
             create_tables()
             load(models, rows, progress=say)
@@ -103,8 +104,9 @@ def migrate(source: str, target: str, *, progress: Callable[[str], None] | None 
             for model in models:
                 n = model.select().count()
                 if n != len(rows[model]):
-                    raise ValidationError("--to", f"{model._meta.table_name} 行数不符："
-                                                  f"源 {len(rows[model])}，目标 {n}")
+                    raise ValidationError("--to", t("cli.migrate.count_mismatch",
+                                                    table=model._meta.table_name,
+                                                    source=len(rows[model]), target=n))
                 report.counts[model._meta.table_name] = n
     finally:
         close_database()

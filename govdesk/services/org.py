@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from govdesk.i18n import t
 from govdesk.models import (
     SECRECY_LEVELS,
     Absence,
@@ -156,9 +157,9 @@ def portfolio_leader(unit: Unit) -> Person | None:
 
 def _pick_args(query: Any, limit: Any) -> None:
     if not isinstance(query, str):
-        raise ValidationError("查找", "应为文字")
+        raise ValidationError(t("work.f_query"), t("errors.not_text"))
     if isinstance(limit, bool) or not isinstance(limit, int):
-        raise ValidationError("条数", "应为整数")
+        raise ValidationError(t("work.f_count"), t("errors.integer"))
 
 
 def pick_people(query: str, limit: int = 20) -> list[Person]:

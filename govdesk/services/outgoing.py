@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
+from govdesk.i18n import t
 from govdesk.models import (
     SECRECY_LEVELS,
     DispatchRecord,
@@ -27,22 +28,11 @@ from govdesk.models import (
 )
 from govdesk.models import outgoing as states
 from govdesk.models.flow import DONE, RETURNED, WAITING
-from govdesk.services import audit, flow, org
+from govdesk.services import audit, flow, org, validate
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from govdesk.services.incoming import (
-    DOC_KINDS,
-    SQLITE_INT,
-    _date,
-    _id,
-    _int,
-    _page_args,
-    _person,
-    _secrecy,
-    _text,
-    _unit,
-)
+from govdesk.services.incoming import DOC_KINDS
 from govdesk.services.outgoing_rules import (
     ERROR_CATEGORIES,
     ISSUERS,
@@ -70,69 +60,85 @@ CONTENT_FIELDS = ("issuer", "doc_kind", "title", "main_to", "cc", "secrecy", "se
 # ---------------------------------------------------------------------------- fields
 
 
-def _section(value: Any, label: str) -> Section | None:
+def _label(key: str) -> str:
+    """A field as the user sees it, in their language now (outgoing.field.*)."""
+    return t(f"outgoing.field.{key}")
+
+
+def _refuse(key: str, message: str, *, name: str | None = None,
+            **values: object) -> ValidationError:
+    """A refusal of the field ``key`` (outgoing.field.*) with the catalog's ``message``;
+    ``name`` is the form's field name when the value came from a form."""
+    return ValidationError(_label(key), t(message, **values), name=name)
+
+
+def _section(value: Any, label: str, *, name: str | None = None) -> Section | None:
     """A section given as itself, its code or its name; None when not given."""
     if value is None or isinstance(value, Section):
         return value
     if not isinstance(value, str):
-        raise ValidationError(label, "应从科室名录中选择")
-    name = _text({"v": value}, "v", label, limit=100)
-    section = Section.get_or_none((Section.code == name) | (Section.name == name))
+        raise ValidationError(label, t("outgoing.refuse.pick_section"), name=name)
+    key = name or "section"
+    found = validate.text({key: value}, key, label, limit=100)
+    section = Section.get_or_none((Section.code == found) | (Section.name == found))
     if section is None:
-        raise ValidationError(label, f"找不到科室「{name}」")
+        raise ValidationError(label, t("outgoing.refuse.unknown_section", value=found), name=name)
     return section
 
 
+def _text(fields: dict, key: str, **kwargs: Any) -> str:
+    """validate.text on the form field ``key``, labelled as outgoing.field.<key>."""
+    return validate.text(fields, key, _label(key), **kwargs)
+
+
 def clean_fields(fields: dict, actor: Actor) -> dict:
-    issuer = fields.get("issuer") or "区政府办公室"
-    if issuer not in ISSUERS:
-        raise ValidationError("发文机关", f"应为 {'、'.join(ISSUERS)} 之一")
-    kind = fields.get("doc_kind") or "通知"
-    if kind not in DOC_KINDS:
-        raise ValidationError("文种", f"应为 {'、'.join(DOC_KINDS)} 之一")
-    urgency = fields.get("urgency") or "普通"
-    if urgency == "急件":
-        urgency = "加急"
-    if urgency not in URGENCIES:
-        raise ValidationError("紧急程度", "应为 特急、加急、普通 之一")
-    level, years = _secrecy(fields)
+    issuer = validate.choice(fields, "issuer", _label("issuer"), ISSUERS, "区政府办公室")
+    kind = validate.choice(fields, "doc_kind", _label("doc_kind"), DOC_KINDS, "通知")
+    urgency = validate.choice(fields, "urgency", _label("urgency"), URGENCIES, "普通")
+    level, years = validate.secrecy(fields)
     origin = fields.get("origin") or "office"
     if origin not in ("office", "department"):
-        raise ValidationError("起草单位", "应为本办科室或区政府部门")
-    section = _section(fields.get("drafting_section"), "起草科室")
-    review = _section(fields.get("review_section"), "审核科室")
-    unit = _unit(fields.get("drafting_unit"), "起草部门")
+        raise _refuse("origin", "outgoing.refuse.origin", name="origin")
+    section = _section(fields.get("drafting_section"), _label("drafting_section"),
+                       name="drafting_section")
+    review = _section(fields.get("review_section"), _label("review_section"),
+                      name="review_section")
+    unit = validate.unit(fields.get("drafting_unit"), _label("drafting_unit"),
+                         name="drafting_unit")
     if origin == "office" and section is None:
         section = actor.person.section
     if origin == "department":
         if unit is None:
-            raise ValidationError("起草部门", "部门起草的文稿要写明起草部门")
+            raise _refuse("drafting_unit", "outgoing.refuse.department_unit",
+                          name="drafting_unit")
         if review is None:
-            raise ValidationError("审核科室", "部门起草的文稿要选择区府办有关科室审核")
+            raise _refuse("review_section", "outgoing.refuse.department_review",
+                          name="review_section")
     issuing_name = {"区政府": org.district("government", "区人民政府"),
                     "区政府办公室": org.district("office", "区人民政府办公室")}.get(issuer, "")
     return {
         "issuer": issuer,
         "doc_kind": kind,
-        "title": _text(fields, "title", "标题", required=True, limit=500),
-        "main_to": _text(fields, "main_to", "主送", limit=2000),
-        "cc": _text(fields, "cc", "抄送", limit=2000),
+        "title": _text(fields, "title", required=True, limit=500),
+        "main_to": _text(fields, "main_to", limit=2000),
+        "cc": _text(fields, "cc", limit=2000),
         "secrecy": level,
         "secrecy_years": years,
         "urgency": urgency,
         "normative": bool(fields.get("normative", False)),
         "upward": bool(fields.get("upward", False)),
         "appointment": bool(fields.get("appointment", False)),
-        "attachments": _text(fields, "attachments", "附件", limit=5000),
+        "attachments": _text(fields, "attachments", limit=5000),
         "origin": origin,
         "drafting_section": section,
         "drafting_unit": unit,
         "review_section": review,
-        "lead_leader": _person(fields.get("lead_leader"), "分管领导"),
-        "body": _text(fields, "body", "正文", limit=200_000),
+        "lead_leader": validate.person(fields.get("lead_leader"), _label("lead_leader"),
+                                       name="lead_leader"),
+        "body": _text(fields, "body", limit=200_000),
         "restricted": bool(fields.get("restricted", False)),
-        "recipients": _text(fields, "recipients", "分送范围", limit=5000),
-        "signature": _text(fields, "signature", "落款", limit=200) or issuing_name,
+        "recipients": _text(fields, "recipients", limit=5000),
+        "signature": _text(fields, "signature", limit=200) or issuing_name,
         "sealed": bool(fields.get("sealed", True)),
     }
 
@@ -147,7 +153,7 @@ def check_format(actor: Actor, fields: dict, stage: str = "submit") -> FormatRep
         clean = clean_fields(fields, actor)
     except ValidationError as exc:
         report = FormatReport()
-        report.add(exc.field, exc.message)
+        report.add(exc.field, exc.message, name=exc.name)
         return report
     return format_report(OutgoingDocument(drafter=actor.person, **clean), stage)
 
@@ -165,10 +171,10 @@ def _save_revision(actor: Actor, doc: OutgoingDocument, note: str) -> DraftRevis
 
 
 def _get(doc_id: int) -> OutgoingDocument:
-    key = _id(doc_id)
+    key = validate.record_id(doc_id)
     doc = None if key is None else OutgoingDocument.get_or_none(OutgoingDocument.id == key)
     if doc is None:
-        raise NotFound(f"发文 {doc_id}")
+        raise NotFound(t("outgoing.refuse.not_found", id=doc_id))
     return doc
 
 
@@ -176,7 +182,7 @@ def _doc_for(actor: Actor, doc_id: int) -> OutgoingDocument:
     """The document a user acts on: nobody handles a draft above their clearance (SPEC §14)."""
     doc = _get(doc_id)
     if not can_view(actor.person, doc.secrecy):
-        raise PermissionDenied("该文件密级高于您的权限。")
+        raise PermissionDenied(t("outgoing.refuse.above_clearance"))
     return doc
 
 
@@ -185,7 +191,7 @@ def get(actor: Actor, doc_id: int, *, record_open: bool = True) -> OutgoingDocum
     refresh passes record_open=False, or two users with it open would wake each other forever)."""
     doc = _get(doc_id)
     if not can_view(actor.person, doc.secrecy):
-        raise PermissionDenied("该文件密级高于您的权限。")
+        raise PermissionDenied(t("outgoing.refuse.above_clearance"))
     if doc.secrecy and record_open:
         with database.atomic():
             audit.record(actor, "outgoing.open_secret", "outgoing_document", doc.id)
@@ -193,12 +199,12 @@ def get(actor: Actor, doc_id: int, *, record_open: bool = True) -> OutgoingDocum
 
 
 def _task(task_id: int, steps: tuple[str, ...] | None = None) -> Task:
-    key = _id(task_id)
+    key = validate.record_id(task_id)
     task = None if key is None else Task.get_or_none(Task.id == key)
     if task is None or task.flow.kind != KIND:
-        raise NotFound(f"task {task_id}")
+        raise NotFound(t("outgoing.refuse.task_not_found", id=task_id))
     if steps is not None and task.step not in steps:
-        raise ValidationError("环节", f"这一步是「{task.step}」，不能这样办理")
+        raise _refuse("step", "outgoing.refuse.wrong_step", step=task.step)
     return task
 
 
@@ -240,7 +246,7 @@ def create_draft(actor: Actor, fields: dict) -> OutgoingDocument:
     """拟稿单: the draft waits on its drafter until submitted."""
     clean = clean_fields(fields, actor)
     if not can_view(actor.person, clean["secrecy"]):
-        raise ValidationError("密级", "不能起草高于本人密级权限的文稿")
+        raise _refuse("secrecy", "outgoing.refuse.draft_above_clearance", name="secrecy")
     with database.atomic():
         doc = OutgoingDocument.create(drafter=actor.person, created_at=actor.now,
                                       updated_at=actor.now, **clean)
@@ -257,12 +263,12 @@ def update_draft(actor: Actor, doc_id: int, version: int, fields: dict) -> Outgo
     """The drafter edits while the draft is theirs; a stale version saves nothing."""
     doc = _get(doc_id)
     if doc.state not in (states.DRAFTING, states.RETURNED):
-        raise ValidationError("文稿", "文稿已送审，不能直接修改；签发后的改动请用「签发后修改」")
+        raise _refuse("document", "outgoing.refuse.already_submitted")
     if doc.drafter_id != actor.person.id:
-        raise PermissionDenied("只有拟稿人可以修改文稿。")
+        raise PermissionDenied(t("outgoing.refuse.drafter_only"))
     clean = clean_fields(fields, actor)
-    if _id(version) is None or not 0 <= version < SQLITE_INT // 2:
-        raise ConflictError("这份文稿刚被他人修改过。您填写的内容仍在表单中，请核对后再保存。")
+    if validate.record_id(version) is None or not 0 <= version < validate.SQLITE_INT // 2:
+        raise ConflictError(t("outgoing.refuse.stale"))
     never_submitted = doc.state == states.DRAFTING
     with database.atomic():
         before = audit.snapshot(doc)
@@ -270,7 +276,7 @@ def update_draft(actor: Actor, doc_id: int, version: int, fields: dict) -> Outgo
                    .where((OutgoingDocument.id == doc_id)
                           & (OutgoingDocument.version == version)).execute())
         if not changed:
-            raise ConflictError("这份文稿刚被他人修改过。您填写的内容仍在表单中，请核对后再保存。")
+            raise ConflictError(t("outgoing.refuse.stale"))
         doc = OutgoingDocument.get_by_id(doc_id)
         Flow.update(title=doc.title, secrecy=doc.secrecy, urgency=doc.urgency).where(
             (Flow.kind == KIND) & (Flow.record_id == doc.id)).execute()
@@ -325,8 +331,8 @@ def _hand_step(actor: Actor, doc: OutgoingDocument, index: int, note: str = "") 
         person, acting = org.acting_head(actor.now)  # whoever acts on the day it arrives
     section = Section.get_by_id(step.section) if step.section else None
     if person is not None and not can_view(person, doc.secrecy):
-        raise ValidationError("密级", f"{person.name}的密级权限不够，不能经手这份"
-                                      f"{SECRECY_LEVELS[doc.secrecy]}文稿")
+        raise _refuse("secrecy", "outgoing.refuse.holder_clearance", name="secrecy",
+                      person=person.name, level=SECRECY_LEVELS[doc.secrecy])
     if step.leader and not _secretariat_reviewed(doc):
         _record_backflow(actor, doc, step.name, automatic=True)
     f = flow.flow_of(KIND, doc.id)
@@ -353,12 +359,13 @@ def submit(actor: Actor, task_id: int) -> OutgoingDocument:
     report = format_report(doc, "submit")
     if not report.ok:
         first = report.problems[0]
-        raise ValidationError(first.field, first.message)
+        raise ValidationError(first.field, first.message, name=first.name)
     with database.atomic():
         if task.step == "起草":
             steps = review_chain(doc, actor.now)
             if any(s.person is None and s.section is None for s in steps):
-                raise ValidationError("审核科室", "审核链中有一步找不到办理人")
+                raise _refuse("review_section", "outgoing.refuse.no_holder",
+                              name="review_section")
             signer = signer_rule(doc)
             doc = _set(actor, doc, chain=_chain_json(steps), state=states.REVIEWING,
                        signer_name=signer.rank)
@@ -387,8 +394,8 @@ def approve(actor: Actor, task_id: int, opinion: str) -> OutgoingDocument:
     elif task.step in names:
         index = doc.resume_step if names[doc.resume_step] == task.step else names.index(task.step)
     else:
-        raise ValidationError("环节", f"「{task.step}」不是审核环节")
-    opinion = _text({"o": opinion}, "o", "审核意见") or "同意"
+        raise _refuse("step", "outgoing.refuse.not_review_step", step=task.step)
+    opinion = validate.text({"opinion": opinion}, "opinion", _label("opinion")) or "同意"
     with database.atomic():
         flow.complete(actor, task, opinion)
         if chain[index].signs:
@@ -416,8 +423,9 @@ def send_back(actor: Actor, task_id: int, comments: str) -> OutgoingDocument:
     doc = _doc_for(actor, task.flow.record_id)
     names = [s.name for s in chain_of(doc)]
     if task.step not in names and task.step != "重新签发":
-        raise ValidationError("环节", f"「{task.step}」不能退改")
-    comments = _text({"c": comments}, "c", "退改意见", required=True)
+        raise _refuse("step", "outgoing.refuse.cannot_send_back", step=task.step)
+    comments = validate.text({"comments": comments}, "comments", _label("comments"),
+                             required=True)
     with database.atomic():
         flow.complete(actor, task, comments, state=RETURNED)
         index = names.index(task.step) if task.step in names else doc.resume_step
@@ -436,7 +444,8 @@ def register_signed(actor: Actor, task_id: int, note: str = "") -> OutgoingDocum
     require_act(actor.person, task)
     doc = _doc_for(actor, task.flow.record_id)
     with database.atomic():
-        flow.complete(actor, task, _text({"n": note}, "n", "复核意见") or "已登记复核")
+        note = validate.text({"note": note}, "note", _label("recheck"))
+        flow.complete(actor, task, note or "已登记复核")
         flow.hand_out(actor, task.flow, "编号", [flow.Hand(section=org.section("mishu"))],
                       due=step_due(doc, "编号", actor.today))
     return OutgoingDocument.get_by_id(doc.id)
@@ -461,7 +470,7 @@ def assign_number(actor: Actor, task_id: int) -> OutgoingDocument:
             seq = next_number(f"outgoing:{prefix}", year)
             number = number_label(prefix, year, seq)
         if not number_pattern(prefix).match(number):
-            raise ValidationError("发文字号", f"「{number}」格式不对")
+            raise _refuse("number", "outgoing.refuse.bad_number", number=number)
         doc = _set(actor, doc, prefix=prefix, year=year, seq=seq, number=number,
                    state=states.NUMBERED)
         flow.complete(actor, task, number)
@@ -474,22 +483,23 @@ def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocume
     """成文日期 may be set by the drafting unit when printing waits > 20 days (Supp. §3(一)6)."""
     doc = _doc_for(actor, doc_id)
     if doc.signed_at is None:
-        raise ValidationError("成文日期", "文件尚未签发")
+        raise _refuse("written", "outgoing.refuse.not_signed", name="written")
     if doc.state in (states.PRINTED, states.PROOFREAD, states.DISPATCHED):
-        raise ValidationError("成文日期", "文件已印制，不能再改成文日期")
+        raise _refuse("written", "outgoing.refuse.already_printed", name="written")
     grace = int(rule("outgoing", "written_date_grace_days", default=20))
     waited = (actor.today - doc.signed_at.date()).days
     if waited <= grace:
-        raise ValidationError("成文日期", f"签发后 {grace} 天内以签发日期为成文日期（已过 {waited} 天）")
+        raise _refuse("written", "outgoing.refuse.grace", name="written", grace=grace,
+                      waited=waited)
     same_unit = (doc.drafter_id == actor.person.id
                  or (doc.drafting_section_id and doc.drafting_section_id == actor.person.section_id))
     if not same_unit:
-        raise PermissionDenied("成文日期只能由承办单位确定。")
-    written = _date({"w": written}, "w", "成文日期", None)
+        raise PermissionDenied(t("outgoing.refuse.drafting_unit_only"))
+    written = validate.day({"written": written}, "written", _label("written"), None)
     if written is None:
-        raise ValidationError("成文日期", "不能为空")
+        raise _refuse("written", "errors.required", name="written")
     if written < doc.signed_at.date() or written > actor.today:
-        raise ValidationError("成文日期", "应在签发日期和今天之间")
+        raise _refuse("written", "outgoing.refuse.written_range", name="written")
     with database.atomic():
         return _set(actor, doc, written_date=written)
 
@@ -513,16 +523,19 @@ def print_document(actor: Actor, task_id: int, *, print_org: str, print_date: da
     task = _task(task_id, ("印制",))
     require_act(actor.person, task)
     doc = _doc_for(actor, task.flow.record_id)
-    copies = _int({"c": copies}, "c", "印发份数", default=None, low=1, high=100000)
+    copies = validate.integer({"copies": copies}, "copies", _label("copies"), default=None,
+                              low=1, high=100000)
     if copies is None:
-        raise ValidationError("印发份数", "不能为空")
-    print_org = _text({"p": print_org}, "p", "印发机关", limit=200)
-    print_date = _date({"d": print_date}, "d", "印发日期", actor.today)
+        raise _refuse("copies", "errors.required", name="copies")
+    print_org = validate.text({"print_org": print_org}, "print_org", _label("print_org"),
+                              limit=200)
+    print_date = validate.day({"print_date": print_date}, "print_date", _label("print_date"),
+                              actor.today)
     doc.print_org, doc.print_date, doc.copies = print_org, print_date or actor.today, copies
     report = format_report(doc, "print")
     if not report.ok:
         first = report.problems[0]
-        raise ValidationError(first.field, first.message)
+        raise ValidationError(first.field, first.message, name=first.name)
     with database.atomic():
         doc = _set(actor, OutgoingDocument.get_by_id(doc.id), print_org=print_org,
                    print_date=print_date or actor.today, copies=copies, state=states.PRINTED)
@@ -541,7 +554,8 @@ def first_reader_signoff(actor: Actor, task_id: int, opinion: str = "") -> Outgo
     with database.atomic():
         doc = _set(actor, doc, first_reader=actor.person, first_read_at=actor.now,
                    state=states.PROOFREAD)
-        flow.complete(actor, task, _text({"o": opinion}, "o", "校读意见") or "阅读无误")
+        opinion = validate.text({"opinion": opinion}, "opinion", _label("read_opinion"))
+        flow.complete(actor, task, opinion or "阅读无误")
         flow.hand_out(actor, task.flow, "分发", [flow.Hand(section=org.section("mishu"))],
                       due=step_due(doc, "分发", actor.today))
     return OutgoingDocument.get_by_id(doc.id)
@@ -558,21 +572,27 @@ class Dispatch:
 
 def _dispatch_row(r: Dispatch, doc: OutgoingDocument) -> Dispatch:
     """One checked row of the 分发 register (recipient and 份号 stripped)."""
-    recipient = _text({"r": r.recipient}, "r", "分发单位", required=True, limit=200)
+    recipient = validate.text({"recipient": r.recipient}, "recipient", _label("recipient"),
+                              required=True, limit=200)
     if not isinstance(r.electronic, bool) or not isinstance(r.paper, bool):
-        raise ValidationError("分发方式", f"{recipient}：应选电子或纸质")
+        raise _refuse("way", "outgoing.refuse.way", name="electronic", recipient=recipient)
     if not (r.electronic or r.paper):
-        raise ValidationError("分发方式", f"{recipient}：应选电子或纸质")
+        raise _refuse("way", "outgoing.refuse.way", name="electronic", recipient=recipient)
     copies = r.copies
     if isinstance(copies, bool) or not isinstance(copies, int):
-        raise ValidationError("份数", f"{recipient}：份数应为整数")
+        raise _refuse("dispatch_copies", "outgoing.refuse.copies_integer", name="copies",
+                      recipient=recipient)
     if copies < 1:
-        raise ValidationError("份数", f"{recipient}：份数至少为 1")
+        raise _refuse("dispatch_copies", "outgoing.refuse.copies_min", name="copies",
+                      recipient=recipient)
     if copies > 100000:
-        raise ValidationError("份数", f"{recipient}：份数过多（最多 100000 份）")
-    numbers = _text({"n": r.copy_numbers}, "n", "份号")
+        raise _refuse("dispatch_copies", "outgoing.refuse.copies_max", name="copies",
+                      recipient=recipient)
+    numbers = validate.text({"copy_numbers": r.copy_numbers}, "copy_numbers",
+                            _label("copy_numbers"))
     if doc.secrecy and r.paper and not numbers:
-        raise ValidationError("份号", f"{recipient}：涉密纸质文件要登记份号")
+        raise _refuse("copy_numbers", "outgoing.refuse.copy_numbers", name="copy_numbers",
+                      recipient=recipient)
     return Dispatch(recipient, copies, r.electronic, r.paper, numbers)
 
 
@@ -582,11 +602,11 @@ def dispatch(actor: Actor, task_id: int, records: list[Dispatch]) -> OutgoingDoc
     require_act(actor.person, task)
     doc = _doc_for(actor, task.flow.record_id)
     if doc.first_read_at is None:
-        raise ValidationError("第一读者", "第一读者尚未签字，不能分发")
+        raise _refuse("first_reader", "outgoing.refuse.not_first_read")
     if not isinstance(records, (list, tuple)) or not records:
-        raise ValidationError("分发单位", "至少登记一个收文单位")
+        raise _refuse("recipient", "outgoing.refuse.no_recipients", name="recipient")
     if not all(isinstance(r, Dispatch) for r in records):
-        raise ValidationError("分发单位", "应逐行登记收文单位")
+        raise _refuse("recipient", "outgoing.refuse.rows", name="recipient")
     records = [_dispatch_row(r, doc) for r in records]
     with database.atomic():
         DispatchRecord.insert_many([
@@ -604,8 +624,9 @@ def change_after_signing(actor: Actor, doc_id: int, fields: dict, note: str) -> 
     require_secretariat(actor.person)
     doc = _doc_for(actor, doc_id)
     if doc.signed_at is None or doc.state == states.DISPATCHED:
-        raise ValidationError("签发后修改", "只有已签发、未分发的文件走这一步")
-    note = _text({"n": note}, "n", "修改说明", required=True)
+        raise _refuse("change", "outgoing.refuse.change_state")
+    note = validate.text({"change_note": note}, "change_note", _label("change_note"),
+                         required=True)
     clean = clean_fields({**_content(doc), **fields,
                           "origin": doc.origin, "drafting_section": doc.drafting_section,
                           "drafting_unit": doc.drafting_unit,
@@ -624,7 +645,7 @@ def change_after_signing(actor: Actor, doc_id: int, fields: dict, note: str) -> 
         else:
             signer = Person.get_by_id(doc.signed_by_id) if doc.signed_by_id else None
             if signer is None:
-                raise ValidationError("签发人", "找不到原签发人")
+                raise _refuse("signer", "outgoing.refuse.no_signer")
             holder, acting = org.stand_in(signer, actor.now)
             hands = [flow.Hand(person=holder, acting_for=acting, note=note)]
         flow.hand_out(actor, f, "重新签发", hands, due=step_due(doc, "重新签发", actor.today))
@@ -661,8 +682,8 @@ def report_backflow(actor: Actor, doc_id: int, note: str = "") -> OutgoingDocume
     recorded as 文件倒流 and sent to 秘书科 for 核稿 before it can go on."""
     doc = _doc_for(actor, doc_id)
     if _secretariat_reviewed(doc):
-        raise ValidationError("文件倒流", "这份文稿已经秘书科核阅，不属于倒流")
-    note = _text({"n": note}, "n", "发现环节", limit=200)
+        raise _refuse("backflow", "outgoing.refuse.reviewed")
+    note = validate.text({"note": note}, "note", _label("backflow_where"), limit=200)
     with database.atomic():
         _record_backflow(actor, doc, note or "领导处发现", automatic=False)
         f = flow.flow_of(KIND, doc.id)
@@ -678,13 +699,14 @@ def record_error(actor: Actor, doc_id: int | None, category: str, *, section: An
                  person: Any = None, note: str = "", step: str = "") -> ErrorRecord:
     """差错 recorded by a reviewer at any step (Supp. §5(四))."""
     if category not in ERROR_CATEGORIES:
-        raise ValidationError("差错类别", f"应为 {'、'.join(ERROR_CATEGORIES)} 之一")
-    section = _section(section or None, "责任科室")
+        raise _refuse("category", "errors.one_of", name="category",
+                      choices=validate.joined(ERROR_CATEGORIES))
+    section = _section(section or None, _label("error_section"), name="section")
     if section is None:
-        raise ValidationError("责任科室", "不能为空")
-    who = _person(person, "责任人")
-    note = _text({"n": note}, "n", "差错说明", required=True)
-    step = _text({"s": step}, "s", "差错环节", limit=100)
+        raise _refuse("error_section", "errors.required", name="section")
+    who = validate.person(person, _label("error_person"), name="person")
+    note = validate.text({"note": note}, "note", _label("error_note"), required=True)
+    step = validate.text({"step": step}, "step", _label("error_step"), limit=100)
     if doc_id is not None:
         _get(doc_id)
     with database.atomic():
@@ -699,20 +721,22 @@ def record_error(actor: Actor, doc_id: int | None, category: str, *, section: An
 
 def compare(doc_id: int, old: int, new: int) -> list[str]:
     """A unified diff of two kept revisions (title, fields and body)."""
-    if _id(doc_id) is None or _id(old) is None or _id(new) is None:
-        raise ValidationError("版本", "找不到要比较的版本")
+    if validate.record_id(doc_id) is None or validate.record_id(old) is None or validate.record_id(new) is None:
+        raise _refuse("revision", "outgoing.refuse.no_revision")
     revs = {r.no: r for r in DraftRevision.select().where(
         (DraftRevision.document == doc_id) & DraftRevision.no.in_([old, new]))}
     if old not in revs or new not in revs:
-        raise ValidationError("版本", "找不到要比较的版本")
+        raise _refuse("revision", "outgoing.refuse.no_revision")
 
     def lines(r: DraftRevision) -> list[str]:
         fields = json.loads(r.fields)
-        head = [f"标题：{r.title}"] + [f"{k}：{v}" for k, v in sorted(fields.items())]
+        head = [t("outgoing.diff.title", title=r.title)] + [f"{k}：{v}" for k, v in
+                                                            sorted(fields.items())]
         return head + ["", *r.body.splitlines()]
 
     return list(difflib.unified_diff(lines(revs[old]), lines(revs[new]),
-                                     f"第{old}稿", f"第{new}稿", lineterm=""))
+                                     t("outgoing.diff.revision", no=old),
+                                     t("outgoing.diff.revision", no=new), lineterm=""))
 
 
 @dataclass(frozen=True)
@@ -731,7 +755,7 @@ class OutgoingRow:
 def register_page(actor: Actor, *, state: str | None = None, text: str = "",
                   before_id: int | None = None, limit: int = 200) -> list[OutgoingRow]:
     """One page of the 发文 register, newest first, keyset-paged by id; titles redacted."""
-    if not _page_args(text, state, before_id=before_id, limit=limit):
+    if not validate.page_args(text, state, before_id=before_id, limit=limit):
         return []  # a text no stored row can contain: nothing to look for
     D = OutgoingDocument
     q = D.select(D, Person.name.alias("drafter_name")).join(Person, on=(D.drafter == Person.id))

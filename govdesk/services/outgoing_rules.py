@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from govdesk.i18n import t
 from govdesk.models import SECRECY_LEVELS, OutgoingDocument, Oversight, Person, Section, Unit
 from govdesk.services import org
 from govdesk.services.rules import rule
@@ -17,6 +18,7 @@ from govdesk.services.rules import rule
 ISSUERS = ("区政府", "区政府办公室", "区委区政府联合", "两办联合")
 ORIGINS = ("office", "department")
 ERROR_CATEGORIES = ("政策差错", "文种格式差错", "文字差错", "文件倒流")
+NUMBER_EXAMPLE = "黄政发〔2026〕12号"  # a 发文字号 as it is written, in every language
 
 
 @dataclass(frozen=True)
@@ -34,35 +36,42 @@ class Step:
 
     def holder_label(self) -> str:
         if self.external:
-            return f"{self.external}（秘书科登记）"
+            return t("outgoing.holder.external", name=self.external)
         if self.person is not None:
-            return self.person.name + ("（代）" if self.acting_for else "")
+            if self.acting_for:
+                return t("outgoing.holder.acting", name=self.person.name)
+            return self.person.name
         return self.section.name if self.section else ""
 
 
 @dataclass(frozen=True)
 class Signer:
-    rank: str  # 区长 / 主任 / 区委领导 / 区委办主任
-    reason: str
+    rank: str  # 区长 / 主任 / 区委领导 / 区委办主任 (stored as signer_name: stays as it is)
+    basis: str  # the rule that applies: the key of its explanation (outgoing.signer.*)
+
+    @property
+    def reason(self) -> str:
+        """Why, in the user's language when it is read (never stored)."""
+        return t(f"outgoing.signer.{self.basis}")
 
 
 def signer_rule(doc: OutgoingDocument) -> Signer:
     """Who signs, and why (Part 3 §16–§17; Supp. §2(四), §3(一)3)."""
     if doc.issuer == "两办联合":
-        return Signer("区委办主任", "两办联合行文由区委办公室主任签发（补充规定二(四)2）")
+        return Signer("区委办主任", "two_offices")  # 补充规定二(四)2
     if doc.issuer == "区委区政府联合":
-        return Signer("区委领导", "区委区政府联合行文：区政府领导审签后由区委领导签发（补充规定二(四)1）")
+        return Signer("区委领导", "joint")  # 补充规定二(四)1
     if doc.doc_kind in ("请示", "报告") and doc.upward and doc.issuer == "区政府":
-        return Signer("区长", "区政府向市、省政府的请示、报告必须由区长签发（补充规定三(一)3）")
+        return Signer("区长", "upward")  # 补充规定三(一)3
     if doc.normative:
-        return Signer("区长", "规范性文件由区长签发（第三篇第十六条）")
+        return Signer("区长", "normative")  # 第三篇第十六条
     if doc.doc_kind == "议案":
-        return Signer("区长", "提请区人大审议的议案由区长签发（第三篇第十六条）")
+        return Signer("区长", "motion")  # 第三篇第十六条
     if doc.appointment:
-        return Signer("区长", "人事任免由区长签发（第三篇第十六条）")
+        return Signer("区长", "appointment")  # 第三篇第十六条
     if doc.issuer == "区政府":
-        return Signer("区长", "以区政府名义行文，经分管领导审核后由区长签发（第三篇第十七条）")
-    return Signer("主任", "以区政府办公室名义行文由办公室主任签发（第三篇第十七条）")
+        return Signer("区长", "government")  # 第三篇第十七条
+    return Signer("主任", "office")  # 第三篇第十七条
 
 
 def _deputy_for(section: Section | None) -> Person | None:
@@ -125,16 +134,25 @@ def review_chain(doc: OutgoingDocument, when: datetime) -> list[Step]:
 
 @dataclass(frozen=True)
 class Problem:
+    """One format fault: ``field`` as the user sees it (their language), ``message``, and
+    ``name``, the form's field name (the same in every language) the cursor goes to."""
+
     field: str
     message: str
+    name: str | None = None
 
 
 @dataclass
 class FormatReport:
     problems: list[Problem] = field(default_factory=list)
 
-    def add(self, field_name: str, message: str) -> None:
-        self.problems.append(Problem(field_name, message))
+    def add(self, field_name: str, message: str, *, name: str | None = None) -> None:
+        self.problems.append(Problem(field_name, message, name))
+
+    def fault(self, field_name: str, message_key: str, /, **values: object) -> None:
+        """A fault of the form's field ``field_name``: its label (outgoing.field.*) and the
+        message, both from the catalog in the user's language now."""
+        self.add(t(f"outgoing.field.{field_name}"), t(message_key, **values), name=field_name)
 
     @property
     def ok(self) -> bool:
@@ -171,13 +189,13 @@ def _check_cc(report: FormatReport, cc: str) -> None:
         if unit is None:
             full = Unit.get_or_none(Unit.name == name)
             if full is not None:
-                report.add("抄送", f"「{name}」应使用规范化简称「{full.short}」")
+                report.fault("cc", "outgoing.check.cc_short", name=name, short=full.short)
             else:
-                report.add("抄送", f"「{name}」不在单位名录中，请用规范化简称")
+                report.fault("cc", "outgoing.check.cc_unknown", name=name)
             continue
         group = 0 if unit.party else CC_GROUPS.get(unit.kind, 1)
         if group < last_group:
-            report.add("抄送", f"应按党、政、军、群顺序排列：「{name}」不应排在「{last_name}」之后")
+            report.fault("cc", "outgoing.check.cc_order", name=name, last=last_name)
         last_group, last_name = max(last_group, group), name
 
 
@@ -188,10 +206,11 @@ def _check_attachments(report: FormatReport, text: str) -> None:
             continue
         m = _ATTACHMENT.match(line)
         if m is None:
-            report.add("附件", f"「{line.strip()}」应写明序号和名称，如「1. 名称」")
+            report.fault("attachments", "outgoing.check.attachment_line", line=line.strip())
             continue
         if int(m.group(1)) != expected:
-            report.add("附件", f"附件序号应为 {expected}，实为 {m.group(1)}")
+            report.fault("attachments", "outgoing.check.attachment_no", expected=expected,
+                         found=m.group(1))
         expected = int(m.group(1)) + 1
 
 
@@ -203,35 +222,36 @@ def format_report(doc: OutgoingDocument, stage: str = "submit") -> FormatReport:
     """Supp. §3(一) checks. ``stage``: "submit" (before review) or "print" (before printing)."""
     report = FormatReport()
     if not doc.title.strip():
-        report.add("标题", "不能为空")
+        report.fault("title", "errors.required")
     if not doc.main_to.strip() and doc.doc_kind != "纪要":
-        report.add("主送", "不能为空（纪要除外）")
+        report.fault("main_to", "outgoing.check.main_to")
     if not doc.body.strip():
-        report.add("正文", "不能为空")
+        report.fault("body", "errors.required")
     if doc.secrecy:
         limit = int(rule("secrecy", SECRECY_LEVELS[doc.secrecy], default=30))
         if doc.secrecy_years is not None and not 1 <= doc.secrecy_years <= limit:
-            report.add("保密期限", f"{SECRECY_LEVELS[doc.secrecy]}文件的保密期限最长 {limit} 年")
+            report.fault("secrecy_years", "outgoing.check.secrecy_years",
+                         level=SECRECY_LEVELS[doc.secrecy], limit=limit)
     head = "\n".join(doc.body.splitlines()[:3])
     secret_at = _SECRET_MARK.search(head)
     urgent_at = _URGENCY_MARK.search(head)
     if secret_at and urgent_at and secret_at.start() < urgent_at.start():
-        report.add("紧急程度", "既紧急又涉密的文件应先标紧急程度，再标密级")
+        report.fault("urgency", "outgoing.check.marking_order")
     _check_attachments(report, doc.attachments)
     _check_cc(report, doc.cc)
     if doc.restricted and not split_names(doc.recipients):
-        report.add("分送范围", "不普发的文件，送审时应附上分送单位名单")
+        report.fault("recipients", "outgoing.check.recipients")
     if not doc.signature.strip():
-        report.add("落款", "应写明发文机关署名")
+        report.fault("signature", "outgoing.check.signature")
     if doc.doc_kind != "纪要" and not doc.sealed:
-        report.add("印章", "除纪要外，公文落款应加盖印章")
+        report.fault("sealed", "outgoing.check.sealed")
     if stage == "print":
         if not doc.print_org.strip():
-            report.add("印发机关", "印制前应填写印发机关")
+            report.fault("print_org", "outgoing.check.print_org")
         if doc.print_date is None:
-            report.add("印发日期", "印制前应填写印发日期")
+            report.fault("print_date", "outgoing.check.print_date")
         if not doc.number or not doc.prefix or not number_pattern(doc.prefix).match(doc.number):
-            report.add("发文字号", "应为 机关代字〔年份〕序号号，如 黄政发〔2026〕12号")
+            report.fault("number", "outgoing.check.number", example=NUMBER_EXAMPLE)
     return report
 
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from govdesk.i18n import t
 from govdesk.models import SECRECY_LEVELS, Person, Task
 from govdesk.services.errors import PermissionDenied
 
-REDACTED = "（密级高于本人权限，标题不予显示）"
+
+def redacted_title() -> str:
+    """What stands for a title above the viewer's clearance, in the user's language."""
+    return t("work.redacted_title")
+
+
+def __getattr__(name: str) -> str:
+    # ``policy.REDACTED``: the words, looked up when asked for (never a constant in one language).
+    if name == "REDACTED":
+        return redacted_title()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def can_view(person: Person, secrecy: int) -> bool:
@@ -13,7 +24,9 @@ def can_view(person: Person, secrecy: int) -> bool:
 
 
 def visible_title(person: Person, title: str, secrecy: int) -> str:
-    return title if can_view(person, secrecy) else f"【{SECRECY_LEVELS[secrecy]}】{REDACTED}"
+    if can_view(person, secrecy):
+        return title
+    return t("work.secret_title", level=SECRECY_LEVELS[secrecy], text=redacted_title())
 
 
 def is_secretariat(person: Person) -> bool:
@@ -39,9 +52,9 @@ def can_act(person: Person, task: Task) -> bool:
 
 def require_act(person: Person, task: Task) -> None:
     if not can_act(person, task):
-        raise PermissionDenied("这一步不在您手上，不能办理。")
+        raise PermissionDenied(t("work.not_yours"))
 
 
 def require_secretariat(person: Person) -> None:
     if not (is_secretariat(person) or person.admin):
-        raise PermissionDenied("只有秘书科人员可以办理此事项。")
+        raise PermissionDenied(t("work.secretariat_only"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from govdesk.i18n import t
 from govdesk.models import Absence, Person, ScheduleEntry, database
-from govdesk.services import audit, org
+from govdesk.services import audit, org, validate
 from govdesk.services.context import Actor
 from govdesk.services.errors import ValidationError
-from govdesk.services.incoming import _text
 
 
 def week_of(day: date) -> tuple[date, date]:
@@ -58,28 +58,30 @@ def person_weeks(people: list[Person], today: date, now: datetime) -> dict[int, 
     return weeks
 
 
-def _leader(person: object, label: str = "领导") -> Person:
+def _leader(person: object, name: str = "person", label: str = "work.f_leader") -> Person:
     if not isinstance(person, Person):
-        raise ValidationError(label, "应从人员名录中选择")
+        raise ValidationError(t(label), t("errors.pick_person"), name=name)
     return person
 
 
-def _moment(value: object, label: str) -> datetime:
+def _moment(value: object, name: str, label: str) -> datetime:
+    """``value`` as a moment; ``name`` the argument, ``label`` its catalog key."""
     if not isinstance(value, datetime):
-        raise ValidationError(label, "应为日期和时间")
+        raise ValidationError(t(label), t("work.not_moment"), name=name)
     if not 2000 <= value.year <= 2100:
-        raise ValidationError(label, "日期超出范围")
+        raise ValidationError(t(label), t("errors.date_range"), name=name)
     return value
 
 
 def add_entry(actor: Actor, person: Person, start: datetime, end: datetime, title: str,
               place: str = "") -> ScheduleEntry:
     person = _leader(person)
-    start, end = _moment(start, "开始时间"), _moment(end, "结束时间")
-    title = _text({"v": title}, "v", "事项", required=True, limit=200)
-    place = _text({"v": place}, "v", "地点", limit=200)
+    start = _moment(start, "start", "work.f_start")
+    end = _moment(end, "end", "work.f_end")
+    title = validate.text({"title": title}, "title", t("work.f_title"), required=True, limit=200)
+    place = validate.text({"place": place}, "place", t("work.f_place"), limit=200)
     if end <= start:
-        raise ValidationError("结束时间", "应晚于开始时间")
+        raise ValidationError(t("work.f_end"), t("work.end_after_start"), name="end")
     with database.atomic():
         entry = ScheduleEntry.create(person=person, start=start, end=end, title=title,
                                      place=place)
@@ -92,16 +94,17 @@ def add_absence(actor: Actor, person: Person, start: datetime, end: datetime, *,
                 destination: str = "", reason: str = "", contact: str = "",
                 documents_via: str = "", acting: Person | None = None) -> Absence:
     person = _leader(person)
-    start, end = _moment(start, "离开时间"), _moment(end, "返回时间")
-    texts = {key: _text({"v": value}, "v", label, limit=200) for key, value, label in (
-        ("destination", destination, "去向"), ("reason", reason, "事由"),
-        ("contact", contact, "联系方式"), ("documents_via", documents_via, "文件处理"))}
+    start = _moment(start, "start", "work.f_leave")
+    end = _moment(end, "end", "work.f_return")
+    texts = {key: validate.text({key: value}, key, t(f"work.f_{key}"), limit=200)
+             for key, value in (("destination", destination), ("reason", reason),
+                                ("contact", contact), ("documents_via", documents_via))}
     destination, reason = texts["destination"], texts["reason"]
     contact, documents_via = texts["contact"], texts["documents_via"]
     if acting is not None:
-        acting = _leader(acting, "代理人")
+        acting = _leader(acting, "acting", "work.f_acting")
     if end <= start:
-        raise ValidationError("返回时间", "应晚于离开时间")
+        raise ValidationError(t("work.f_return"), t("work.return_after_leave"), name="end")
     if person.rank == "区长" and acting is None:
         acting = org.by_rank("常务副区长")  # Part 1 §7
     with database.atomic():

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from peewee import PostgresqlDatabase, SqliteDatabase
 
+from govdesk.i18n import t
 from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.errors import SchemaError
 
@@ -102,7 +103,7 @@ def backup_to(target: Path) -> Path:
     """A consistent copy of the open SQLite database, taken while others may be writing."""
     db = database.obj
     if not isinstance(db, SqliteDatabase):
-        raise SchemaError("只有 SQLite 数据库可以用文件备份")
+        raise SchemaError(t("cli.schema.backup_sqlite_only"))
     target = Path(target)
     dest = sqlite3.connect(str(target))
     try:
@@ -122,9 +123,7 @@ def ensure_schema(*, now: datetime | None = None) -> list[int]:
         create_schema()
         return []
     if version > SCHEMA_VERSION:
-        raise SchemaError(
-            f"数据库的结构版本是 {version}，比本程序支持的 {SCHEMA_VERSION} 新；请升级 govdesk。"
-        )
+        raise SchemaError(t("cli.schema.too_new", version=version, ours=SCHEMA_VERSION))
     pending = [v for v in sorted(MIGRATIONS) if version < v <= SCHEMA_VERSION]
     if pending and isinstance(database.obj, SqliteDatabase):
         stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")

@@ -1,17 +1,30 @@
-"""`govdesk today`: Home as plain text, for an SSH login banner or cron."""
+"""`govdesk today`: Home as plain text, for an SSH login banner or cron.
+
+Printed in the user's language (catalog ``today.*``); steps, titles, names and places are the
+office's data and appear as stored.
+"""
 
 from __future__ import annotations
 
+from govdesk.i18n import t
 from govdesk.services import inbox as inbox_service
 from govdesk.services.context import Actor
 from govdesk.services.schedule import leader_weeks
 from govdesk.services.textwidth import pad
 
+# The inbox's deadline labels are data (compared, never shown as they are): their words.
+LABEL_KEYS = {inbox_service.OVERDUE: "common.overdue", inbox_service.TODAY: "common.due_today",
+              inbox_service.SOON: "common.due_soon"}
+
+
+def _label(label: str) -> str:
+    return t(LABEL_KEYS[label]) if label in LABEL_KEYS else label
+
 
 def _due(item: inbox_service.InboxItem) -> str:
     if item.due is None:
-        return "无期限"
-    tag = f"【{item.label}】" if item.label else ""
+        return t("common.no_deadline")
+    tag = t("today.due_tag", label=_label(item.label)) if item.label else ""
     return f"{tag}{item.due:%m-%d}"
 
 
@@ -19,30 +32,33 @@ def summary(actor: Actor) -> str:
     person = actor.person
     items = inbox_service.inbox(actor)
     lines = [
-        f"govdesk · {person.name}（{person.section.name} {person.post}） · {actor.today:%Y-%m-%d}",
+        t("today.header", name=person.name, section=person.section.name, post=person.post,
+          day=f"{actor.today:%Y-%m-%d}"),
         "",
-        f"待办 {len(items)} 件",
+        t("today.inbox", n=len(items)),
     ]
     for item in items[:20]:
         lines.append(f"  {pad(_due(item), 18)} {pad(item.step, 6)} {item.title}")
     if len(items) > 20:
-        lines.append(f"  …… 另有 {len(items) - 20} 件")
+        lines.append("  " + t("today.more", n=len(items) - 20))
     lines.append("")
     due = inbox_service.deadlines(actor)
-    lines.append(f"期限提醒 {len(due)} 件")
+    lines.append(t("today.deadlines", n=len(due)))
     for label in (inbox_service.OVERDUE, inbox_service.TODAY, inbox_service.SOON):
         group = [i for i in due if i.label == label]
         if group:
-            lines.append(f"  {label} {len(group)} 件")
+            lines.append("  " + t("today.group", label=_label(label), n=len(group)))
             for item in group[:10]:
-                holder = item.holder + (f"（代{item.acting_for}）" if item.acting_for else "")
+                holder = item.holder + (t("today.acting_for", name=item.acting_for)
+                                        if item.acting_for else "")
                 lines.append(f"    {item.due:%m-%d} {pad(holder, 8)} {pad(item.step, 6)} {item.title}")
     lines.append("")
     away = [w for w in leader_weeks(actor.today, actor.now) if w.away_now]
-    lines.append("领导外出" if away else "领导外出：无")
+    lines.append(t("today.away") if away else t("today.away_none"))
     for week in away:
         a = week.away_now
-        acting = f"，{week.acting.name}代行" if week.acting else ""
-        lines.append(f"  {week.leader.rank} {week.leader.name}：{a.start:%m-%d}至{a.end:%m-%d} "
-                     f"{a.destination}{acting}")
+        acting = t("today.acting", name=week.acting.name) if week.acting else ""
+        lines.append("  " + t("today.away_line", rank=week.leader.rank, name=week.leader.name,
+                                start=f"{a.start:%m-%d}", end=f"{a.end:%m-%d}",
+                                destination=a.destination, acting=acting))
     return "\n".join(lines) + "\n"

@@ -8,9 +8,10 @@ from functools import partial
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
+from textual.screen import ModalScreen
 
 from govdesk import config
-from govdesk.i18n import set_language, t
+from govdesk.i18n import LANGUAGES, language, set_language, t
 from govdesk.messages import DataChanged
 from govdesk.models import Person, data_version
 from govdesk.screens import (
@@ -70,6 +71,10 @@ class SectionCommands(Provider):
             yield Hit(1, text, callback)
 
 
+# What run() returns when the user changed the language: the command line starts govdesk again.
+RESTART = "restart"
+
+
 class GovDesk(App):
     TITLE = "govdesk"
     COMMANDS = App.COMMANDS | {SectionCommands}
@@ -95,9 +100,10 @@ class GovDesk(App):
     ]
 
     def __init__(self, person: Person, db_target: str = "", *, now=None, poll: bool = True):
-        language = config.load().get("language")
-        if language:
-            set_language(str(language))
+        saved = config.load().get("language")
+        if saved:
+            set_language(str(saved))
+        self.started_in = language()  # the language the screens' fixed texts were made in
         super().__init__()
         self.person = person
         self.db_target = db_target
@@ -184,12 +190,20 @@ class GovDesk(App):
         self.push_screen(AuditLogScreen())
 
     def action_settings(self) -> None:
-        def done(language: str | None) -> None:
-            if language:
-                set_language(language)
-                self.notify(t("app.language_saved", name=language))
-                self.title = t("app.title")
-                self.update_subtitle()
-                self.screen.post_message(DataChanged(frozenset()))
+        def done(choice: str | None) -> None:
+            if not choice:
+                return
+            set_language(choice)
+            if choice != self.started_in:
+                if not any(isinstance(s, ModalScreen) for s in self.screen_stack):
+                    # Key names and headings were set in the language govdesk started in;
+                    # only a fresh start shows everything in the new one. Nothing typed is
+                    # lost: no form is open.
+                    self.exit(RESTART)
+                    return
+                self.notify(t("app.language_saved_later", name=LANGUAGES.get(choice, choice)))
+            self.title = t("app.title")
+            self.update_subtitle()
+            self.screen.post_message(DataChanged(frozenset()))
 
         self.push_screen(SettingsScreen(), done)

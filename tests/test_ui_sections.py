@@ -8,7 +8,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input, Label, Select
 
-from govdesk.app import GovDesk
+from govdesk.app import RESTART, GovDesk
 from govdesk.i18n import set_language, t
 from govdesk.models import Reminder
 from govdesk.screens import registry
@@ -150,7 +150,9 @@ async def test_f1_help_lists_the_screens_keys(demo_db):
         assert "u" not in keys
 
 
-async def test_f2_switches_to_traditional_and_saves_it(demo_db, config_file):
+async def test_f2_switches_to_traditional_saves_it_and_starts_again(demo_db, config_file):
+    """From a desk screen the switch restarts govdesk (the command line starts it again, see
+    test_i18n_restart.py): key names and headings are made when govdesk starts."""
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
         assert app.title == "govdesk 区政府办公室"
@@ -160,10 +162,7 @@ async def test_f2_switches_to_traditional_and_saves_it(demo_db, config_file):
         app.screen.query_one("#language", Select).value = "zh-Hant"
         await pilot.click("#save")
         await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        assert app.title == "govdesk 區政府辦公室"
-        assert "李晓梅" in app.sub_title and "待辦" in app.sub_title
-        assert "待辦" in label(app.screen, "#inbox-title")
+    assert app.return_value == RESTART
     with open(config_file, "rb") as fh:
         assert tomllib.load(fh)["language"] == "zh-Hant"
 
@@ -172,6 +171,28 @@ async def test_f2_switches_to_traditional_and_saves_it(demo_db, config_file):
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert again.title == "govdesk 區政府辦公室"
+        assert "待辦" in label(again.screen, "#inbox-title")
+
+
+async def test_f2_over_an_open_form_keeps_the_form_and_says_when(demo_db, config_file):
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#title", Input).value = "关于尚未保存的请示"
+        app.action_settings()  # F2 is not offered inside a form; the guard holds if it ever is
+        await pilot.pause()
+        app.screen.query_one("#language", Select).value = "zh-Hant"
+        await pilot.click("#save")
+        await pilot.pause()
+        assert app.is_running and app.return_value is None
+        assert app.screen is form
+        assert form.query_one("#title", Input).value == "关于尚未保存的请示"
+        assert app.title == "govdesk 區政府辦公室"
+        notes = [n.message for n in app._notifications]
+        assert any("下次啟動" in m for m in notes), notes
 
 
 async def test_home_inbox_row_and_enter_without_an_opener(demo_db, monkeypatch):

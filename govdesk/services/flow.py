@@ -53,7 +53,7 @@ def start(actor: Actor, kind: str, record_id: int, title: str, *, secrecy: int =
 def flow_of(kind: str, record_id: int) -> Flow:
     flow = Flow.get_or_none((Flow.kind == kind) & (Flow.record_id == record_id))
     if flow is None:
-        raise NotFound(f"{kind} {record_id}")
+        raise NotFound(t("work.no_flow", kind=kind, id=record_id))
     return flow
 
 

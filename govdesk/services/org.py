@@ -92,7 +92,7 @@ def district(key: str, default: str = "") -> str:
 def person_by_login(login: str) -> Person:
     person = Person.get_or_none(Person.login == login)
     if person is None:
-        raise NotFound(login)
+        raise NotFound(t("work.no_person", login=login))
     return person
 
 
@@ -130,7 +130,7 @@ def acting_head(when: datetime) -> tuple[Person, Person | None]:
     """Who takes work meant for the 区长 at ``when``: (holder, acting_for or None) — Part 1 §7."""
     head = by_rank("区长")
     if head is None:
-        raise NotFound("区长")
+        raise NotFound(t("work.no_head"))
     absence = away_on(head, when)
     if absence is None:
         return head, None

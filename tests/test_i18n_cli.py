@@ -1,8 +1,8 @@
 """The command line and the services under it speak the user's language (catalogs cli, today,
 work): `govdesk today` for a user whose settings say zh-Hant prints Traditional, and the
 refusals of identity, flow, schedule, policy, audit, init/doctor, backup and migrate come out in
-the language of the moment. The office's own data (names, sections, steps, titles) stays as
-stored."""
+the language of the moment. What people wrote (names, sections, titles) stays as stored; the
+office's fixed words (steps, 密级) are stored Simplified and printed in the user's language."""
 
 from __future__ import annotations
 
@@ -65,6 +65,25 @@ def test_today_speaks_the_language_of_the_users_settings(demo_path, tmp_path):
     assert hans.returncode == 0, hans.stderr
     assert re.fullmatch(r"待办 \d+ 件", hans.stdout.splitlines()[2])
     assert "领导外出" in hans.stdout and "領導外出" not in hans.stdout
+
+
+def test_today_prints_the_steps_in_traditional_and_titles_as_written(demo_path, tmp_path):
+    args = ["today", "--db", str(demo_path), "--as", "lixm"]
+    hant = run(args, tmp_path / "hant", language="zh-Hant")
+    assert hant.returncode == 0, hant.stderr
+    inbox, deadlines = hant.stdout.split("\n\n")[1:3]
+    # "  【已超期】11-13    歸檔   关于…": due, step, title
+    steps = [line.split()[1] for line in inbox.splitlines()[1:]]
+    assert {"歸檔", "分送", "分發", "第一讀者", "編號", "複核登記", "秘書科核稿", "初審"} == set(steps)
+    held = [line.split()[2] for line in deadlines.splitlines() if line.startswith("    ")]
+    assert {"簽批", "閱簽", "閱辦", "傳閱", "區長簽發", "主任複審"} <= set(held)
+    assert not {"归档", "初审", "签批", "阅签", "复核登记", "区长签发"} & set(steps + held)
+    assert "关于新建城东小学用地调整的请示" in inbox  # a title is what was written
+    assert "赵国梁（代王建明）" in deadlines  # and so are names
+
+    hans = run(args, tmp_path / "hans", language=None)
+    hans_steps = [line.split()[1] for line in hans.stdout.split("\n\n")[1].splitlines()[1:]]
+    assert {"归档", "复核登记", "初审"} <= set(hans_steps) and "歸檔" not in hans.stdout
 
 
 def test_unknown_login_is_told_whom_to_ask_in_traditional(demo_path, tmp_path):
@@ -169,7 +188,7 @@ def test_schedule_refusals_in_traditional(db, as_user, hant):
 def test_redaction_and_audit_refusal_in_traditional(db, as_user, hant):
     clerk = as_user("lixm")
     assert clerk.person.clearance < 3
-    assert visible_title(clerk.person, "绝密标题", 3) == "【绝密】（密級高於本人權限，標題不予顯示）"
+    assert visible_title(clerk.person, "绝密标题", 3) == "【絕密】（密級高於本人權限，標題不予顯示）"
     with pytest.raises(PermissionDenied, match="^只有系統管理員和辦公室主任可以查看審計日誌。$"):
         audit.browse(as_user("zhaogl"))  # a 常务副区长, neither admin nor 主任
     assert audit._redact('{"secrecy": 3, "title": "绝密标题"}', 0) == \

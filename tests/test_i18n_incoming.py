@@ -125,7 +125,8 @@ def test_reader_label_and_holders_come_from_the_catalog(db, as_user, hant, monke
     clerk = as_user("lixm")
     doc = register(clerk)
     reader = incoming.Reader("阅签", person=as_user("zhaogl").person)
-    assert reader.label() == "赵国梁（阅签）"  # a name and a step: data in any language
+    assert reader.action == "阅签"  # what is stored and compared
+    assert reader.label() == "赵国梁（閱簽）"  # the name as written, the step in the user's words
     people = [as_user(login).person for login in ("zhaogl", "zhoudw")]
     incoming.circulate(clerk, doc.id, people)
     # The catalog's text is what is shown: prove it by changing the catalog.
@@ -137,7 +138,7 @@ def test_reader_label_and_holders_come_from_the_catalog(db, as_user, hant, monke
                         else catalog(language))
     (row,) = incoming.register_page(clerk)
     assert row.holders.endswith("等3位")  # 秘书科's 初审 and the two readers
-    assert reader.label() == "赵国梁〈阅签〉"
+    assert reader.label() == "赵国梁〈閱簽〉"
 
 
 # ---------------------------------------------------------------------------- the source

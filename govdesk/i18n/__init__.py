@@ -4,6 +4,10 @@
 (govdesk/i18n/<lang>/*.toml, each file's tables nested by key prefix) and formats it.
 zh-Hant is generated from zh-Hans by ``python -m govdesk.i18n.make_hant`` and then
 reviewed; a test checks both catalogs hold the same keys.
+
+``term("归档")`` shows one of the office's fixed words that are stored as data (a step, a
+record's state, 紧急程度, 密级, 文种 …) in the current language (catalog ``terms``, keyed by the
+stored Simplified value); the stored value itself never changes.
 """
 
 from __future__ import annotations
@@ -50,3 +54,13 @@ def t(key: str, **values: object) -> str:
     if text is None:
         text = catalog(DEFAULT_LANGUAGE).get(key, key)
     return text.format(**values) if values else text
+
+
+def term(value: str) -> str:
+    """A stored vocabulary value (``"签批"``, ``"已归档"``, ``"机密"`` …) as the current language
+    writes it; anything not in the ``terms`` catalog (free text, names) comes back unchanged.
+
+    For display only: compare, filter and store the value, never what this returns."""
+    if not value:
+        return value
+    return catalog(_current).get(f"terms.{value}", value)

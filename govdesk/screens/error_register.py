@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.screens.base import DeskScreen
 from govdesk.services import error_register
 from govdesk.services.errors import ServiceError
@@ -64,7 +64,7 @@ class ErrorRegisterScreen(DeskScreen):
         super().setup()
         self.sub_title = t("outgoing.error_register")
         self.query_one("#year", Input).value = str(self.actor.today.year)
-        cats = list(ERROR_CATEGORIES)
+        cats = [term(c) for c in ERROR_CATEGORIES]
         self.query_one("#by-category", DataTable).add_columns(t("outgoing.err_category"),
                                                               t("outgoing.err_count"))
         for key in ("section", "person"):
@@ -99,7 +99,7 @@ class ErrorRegisterScreen(DeskScreen):
         table = self.query_one("#by-category", DataTable)
         table.clear()
         for c in cats:
-            table.add_row(c, str(stats.by_category[c]))
+            table.add_row(term(c), str(stats.by_category[c]))
         self.query_one("#title-category", Label).update(t("outgoing.err_by_category"))
         for key, group in (("section", stats.by_section), ("person", stats.by_person)):
             table = self.query_one(f"#by-{key}", DataTable)

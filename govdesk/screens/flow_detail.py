@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.screens.base import DeskScreen
 from govdesk.services import flow
 from govdesk.services.errors import ServiceError
@@ -115,7 +115,7 @@ class FlowDetailScreen(DeskScreen):
         task = next((x for x in self._tasks if x.id == timeline.selected_task_id()), None)
         if task is not None:
             self.query_one("#hop", Static).update(Text.assemble(
-                (t("common.hop_line", step=task.step, who=timeline.who(task)), "bold"),
+                (t("common.hop_line", step=term(task.step), who=timeline.who(task)), "bold"),
                 task.opinion or task.note or ""))
 
     def my_task(self, *steps: str):

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.services import inbox as inbox_service
@@ -25,7 +25,9 @@ def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
     if item.reminders:
         holder += f" {t('common.reminded', n=item.reminders)}"
     kind = t(f"home.kind_{item.kind}")
-    step = f"{kind}·{item.step}" if not kind.startswith("home.") else item.step
+    step = term(item.step)
+    if not kind.startswith("home."):
+        step = f"{kind}·{step}"
     cells = [badge.deadline(item.label, item.due), badge.urgency(item.urgency), step,
              item.title]
     if with_holder:

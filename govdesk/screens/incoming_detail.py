@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS
 from govdesk.models import incoming as states
 from govdesk.screens import registry
@@ -95,29 +95,29 @@ class IncomingDetailScreen(FlowDetailScreen):
         for _ in range(2):
             grid.add_column(style="bold", no_wrap=True)
             grid.add_column(ratio=1, overflow="fold")
-        secrecy = SECRECY_LEVELS[doc.secrecy]
+        secrecy = term(SECRECY_LEVELS[doc.secrecy])
         if doc.secrecy and doc.secrecy_years:
             secrecy += t("incoming.years", n=doc.secrecy_years)
         leader = doc.addressed_leader.name if doc.addressed_leader_id else ""
         yes, no = t("common.yes"), t("common.no")
         pairs = [
-            ("number", doc.number), ("state", doc.state),
+            ("number", doc.number), ("state", term(doc.state)),
             ("from_name", doc.from_name), ("doc_number", doc.doc_number),
-            ("title", doc.title), ("doc_kind", doc.doc_kind),
-            ("secrecy", secrecy), ("urgency", doc.urgency),
+            ("title", doc.title), ("doc_kind", term(doc.doc_kind)),
+            ("secrecy", secrecy), ("urgency", term(doc.urgency)),
             ("received_on", doc.received_on.isoformat()),
             ("due", doc.due.isoformat() if doc.due else t("common.no_deadline")),
             ("copy_no", doc.copy_no), ("pages", str(doc.pages)),
-            ("addressed_to", f"{doc.addressed_to} {leader}".strip()),
+            ("addressed_to", f"{term(doc.addressed_to)} {leader}".strip()),
             ("is_request", yes if doc.is_request else no),
             ("attachments", doc.attachments), ("files", doc.files),
             ("urging_person", doc.urging_person.name if doc.urging_person_id else ""),
-            ("intake", f"{doc.intake or ''} {doc.intake_reason}".strip()),
+            ("intake", f"{term(doc.intake or '')} {doc.intake_reason}".strip()),
         ]
         if doc.transfer_unit_id:
             pairs.append(("transfer_unit", doc.transfer_unit.short))
         if doc.archive_no:
-            pairs += [("retention", doc.retention or ""), ("archive_no", doc.archive_no)]
+            pairs += [("retention", term(doc.retention or "")), ("archive_no", doc.archive_no)]
         for i in range(0, len(pairs), 2):
             row: list = []
             for key, value in pairs[i:i + 2]:
@@ -134,9 +134,9 @@ class IncomingDetailScreen(FlowDetailScreen):
         text = Text(t("incoming.warnings_title") + "\n", style="bold")
         for w in warnings:
             text.append(t("incoming.warning_line", code=w.code, message=w.message,
-                          suggestion=w.suggestion) + "\n")
+                          suggestion=term(w.suggestion)) + "\n")
         if doc.exception:
-            text.append(t("incoming.exception_line", name=doc.exception) + "\n")
+            text.append(t("incoming.exception_line", name=term(doc.exception)) + "\n")
         if doc.special_reason:
             text.append(t("incoming.special_reason_line", text=doc.special_reason) + "\n")
         return text
@@ -162,7 +162,7 @@ class IncomingDetailScreen(FlowDetailScreen):
             text.append("\n" + t("incoming.loan_line", name=loan.borrower.name,
                                  at=f"{loan.lent_at:%m-%d}", back=back))
         if self.my_tasks:
-            steps = t("incoming.sep").join(task.step for task in self.my_tasks)
+            steps = t("incoming.sep").join(term(task.step) for task in self.my_tasks)
             text.append("\n" + t("incoming.my_turn", steps=steps), style="bold green")
         return text
 
@@ -179,7 +179,7 @@ class IncomingDetailScreen(FlowDetailScreen):
             t("incoming.act_intake"),
             lambda m: incoming.decide_intake(self.actor, task.id, m.choice, m.opinion,
                                              transfer_unit=m.unit),
-            note=escape(note), choices=[(d, d) for d in incoming.INTAKE_DECISIONS],
+            note=escape(note), choices=[(term(d), d) for d in incoming.INTAKE_DECISIONS],
             choice=suggestion, opinion=t("incoming.reason"), unit=self.doc.remit_unit,
             with_unit=True))
 
@@ -197,7 +197,7 @@ class IncomingDetailScreen(FlowDetailScreen):
         if task is None:
             return
         self.open_modal(ActionModal(
-            t("incoming.act_read_return_step", step=task.step),
+            t("incoming.act_read_return_step", step=term(task.step)),
             lambda m: incoming.reader_return(self.actor, task.id, m.opinion),
             note=escape(task.note), opinion=t("incoming.read_opinion")))
 
@@ -226,7 +226,7 @@ class IncomingDetailScreen(FlowDetailScreen):
         self.open_modal(ActionModal(
             t("incoming.act_archive"),
             lambda m: incoming.archive(self.actor, task.id, str(m.choice)),
-            choices=[(c, c) for c in choices], choice=choices[-1]))
+            choices=[(term(c), c) for c in choices], choice=choices[-1]))
 
     def action_circulate(self) -> None:
         def chosen(people: list | None) -> None:
@@ -251,7 +251,7 @@ class IncomingDetailScreen(FlowDetailScreen):
         task = next((x for x in others if x.id == chosen), others[0])
         who = self.query_one("#timeline", TimelineTable).who(task)
         self.open_modal(ActionModal(
-            t("incoming.remind_title", who=who, step=task.step),
+            t("incoming.remind_title", who=who, step=term(task.step)),
             lambda m: incoming.remind(self.actor, task.id, m.opinion),
             opinion=t("incoming.remind_note")))
 

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, Person, Unit
 from govdesk.services import incoming, org
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
@@ -85,16 +85,16 @@ class IncomingFormScreen(ModalScreen[int | None]):
                                 Button(t("incoming.form_pick"), id="pick-from", compact=True))
                 yield self._row("doc_number", Input(id="doc_number", compact=True))
                 yield self._row("title", Input(id="title", compact=True))
-                yield self._row("doc_kind", Select([(k, k) for k in incoming.DOC_KINDS],
+                yield self._row("doc_kind", Select([(term(k), k) for k in incoming.DOC_KINDS],
                                                    value="通知", allow_blank=False,
                                                    id="doc_kind", compact=True))
                 yield self._row("secrecy",
-                                Select([(s, s) for s in SECRECY_LEVELS], value=SECRECY_LEVELS[0],
+                                Select([(term(s), s) for s in SECRECY_LEVELS], value=SECRECY_LEVELS[0],
                                        allow_blank=False, id="secrecy", compact=True,
                                        classes="half"),
                                 Label(t("incoming.f_secrecy_years"), classes="lbl"),
                                 Input(id="secrecy_years", compact=True, classes="half"))
-                yield self._row("urgency", Select([(u, u) for u in incoming.URGENCIES],
+                yield self._row("urgency", Select([(term(u), u) for u in incoming.URGENCIES],
                                                   value=incoming.URGENCIES[-1], allow_blank=False,
                                                   id="urgency", compact=True))
                 yield self._row("copy_no",
@@ -105,7 +105,7 @@ class IncomingFormScreen(ModalScreen[int | None]):
                 yield self._row("attachments", Input(id="attachments", compact=True))
                 yield self._row("files", Input(id="files", compact=True))
                 yield self._row("addressed_to",
-                                Select([(a, a) for a in incoming.ADDRESSEES], value=incoming.ADDRESSEES[0],
+                                Select([(term(a), a) for a in incoming.ADDRESSEES], value=incoming.ADDRESSEES[0],
                                        allow_blank=False, id="addressed_to", compact=True,
                                        classes="half"),
                                 Label(t("incoming.f_addressed_leader"), classes="lbl"),
@@ -121,7 +121,7 @@ class IncomingFormScreen(ModalScreen[int | None]):
                 yield self._row("special_reason", Input(id="special_reason", compact=True))
                 yield self._row("remit_unit", Label("", id="remit-label", classes="picked"),
                                 Button(t("incoming.form_pick"), id="pick-remit", compact=True))
-                yield self._row("exception", Select([(e, e) for e in incoming.EXCEPTIONS],
+                yield self._row("exception", Select([(term(e), e) for e in incoming.EXCEPTIONS],
                                                     prompt=t("common.none"), id="exception",
                                                     compact=True))
                 yield self._row("urging_person", Label("", id="urging-label", classes="picked"),

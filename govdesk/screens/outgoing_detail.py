@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.screens import outgoing_view as view
 from govdesk.screens import registry
 from govdesk.screens.flow_detail import FlowDetailScreen
@@ -114,7 +114,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
 
     def _status(self, doc, timeline: TimelineTable) -> Text:
         text = Text()
-        text.append(f"{doc.state}  ", style="bold")
+        text.append(f"{term(doc.state)}  ", style="bold")
         text.append(t("outgoing.number_line", number=doc.number or t("outgoing.no_number")),
                     style="bold cyan" if doc.number else "dim")
         mark = marking(doc)
@@ -125,7 +125,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
         holders = t("outgoing.sep").join(timeline.who(task) for task in self.waiting)
         text.append("\n" + t("outgoing.holders_now", names=holders or t("common.none")))
         if self.my_tasks:
-            steps = t("outgoing.sep").join(task.step for task in self.my_tasks)
+            steps = t("outgoing.sep").join(term(task.step) for task in self.my_tasks)
             text.append("\n" + t("outgoing.my_turn", steps=steps), style="bold green")
         return text
 
@@ -155,7 +155,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
         if task is None:
             return
         self.open_modal(FieldsModal(
-            t("outgoing.approve_title", step=task.step),
+            t("outgoing.approve_title", step=term(task.step)),
             lambda v: outgoing.approve(self.actor, task.id, v["opinion"]),
             [Field("opinion", t("outgoing.opinion"))], note=task.note))
 
@@ -164,7 +164,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
         if task is None:
             return
         self.open_modal(FieldsModal(
-            t("outgoing.send_back_title", step=task.step),
+            t("outgoing.send_back_title", step=term(task.step)),
             lambda v: outgoing.send_back(self.actor, task.id, v["comments"]),
             [Field("comments", t("outgoing.comments"))]), t("outgoing.sent_back"))
 
@@ -200,7 +200,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
             return doc
 
         self.open_modal(FieldsModal(t("outgoing.act_number"), apply, [],
-                               note=t("outgoing.number_note", issuer=self.doc.issuer)), "")
+                               note=t("outgoing.number_note", issuer=term(self.doc.issuer))), "")
 
     def action_print_doc(self) -> None:
         task = self.my_task("印制")

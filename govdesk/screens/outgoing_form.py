@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, Section, Unit
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
@@ -100,10 +100,10 @@ class OutgoingFormScreen(ModalScreen[int | None]):
                     yield self._row("change_note", Input(id="change-note", compact=True))
                 yield self._row(
                     "issuer",
-                    Select([(i, i) for i in ISSUERS], value=ISSUERS[1], allow_blank=False,
+                    Select([(term(i), i) for i in ISSUERS], value=ISSUERS[1], allow_blank=False,
                            id="issuer", compact=True, classes="half"),
                     Label(t("outgoing.f_doc_kind"), classes="lbl"),
-                    Select([(k, k) for k in DOC_KINDS], value="通知", allow_blank=False,
+                    Select([(term(k), k) for k in DOC_KINDS], value="通知", allow_blank=False,
                            id="doc_kind", compact=True, classes="half"))
                 yield self._row("title", Input(id="title", compact=True))
                 yield self._row("main_to", Input(id="main_to", compact=True))
@@ -111,11 +111,11 @@ class OutgoingFormScreen(ModalScreen[int | None]):
                                             placeholder=t("outgoing.cc_placeholder")))
                 yield self._row(
                     "secrecy",
-                    Select([(s, s) for s in SECRECY_LEVELS], value=SECRECY_LEVELS[0],
+                    Select([(term(s), s) for s in SECRECY_LEVELS], value=SECRECY_LEVELS[0],
                            allow_blank=False, id="secrecy", compact=True, classes="half"),
                     Label(t("outgoing.f_secrecy_years"), classes="lbl"),
                     Input(id="secrecy_years", compact=True, classes="half"))
-                yield self._row("urgency", Select([(u, u) for u in outgoing.URGENCIES],
+                yield self._row("urgency", Select([(term(u), u) for u in outgoing.URGENCIES],
                                                   value=outgoing.URGENCIES[-1],
                                                   allow_blank=False, id="urgency",
                                                   compact=True))

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import Person
 from govdesk.services import outgoing
 from govdesk.services.errors import ServiceError
@@ -117,7 +117,7 @@ class ErrorModal(FieldsModal):
 
         fields = [
             Field("category", t("outgoing.err_category"),
-                  choices=[(c, c) for c in ERROR_CATEGORIES]),
+                  choices=[(term(c), c) for c in ERROR_CATEGORIES]),
             Field("section", t("outgoing.err_section"), section.code if section else "",
                   choices=[(s.name, s.code) for s in drafting_sections()]),
             Field("person", t("outgoing.err_person"), doc.drafter.login,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, ErrorRecord, Person, Section
 from govdesk.services import outgoing
 from govdesk.services.outgoing_rules import signer_rule
@@ -37,7 +37,8 @@ def chain_text(doc, tasks, timeline: TimelineTable) -> Text:
             mark, style, who = "·", "dim", planned_holder(step)
         if i:
             text.append(" → ", style="dim")
-        text.append(t("outgoing.chain_step", mark=mark, name=step.name, who=who), style=style)
+        text.append(t("outgoing.chain_step", mark=mark, name=term(step.name), who=who),
+                    style=style)
     return text
 
 def planned_holder(step: outgoing.ChainStep) -> str:
@@ -55,7 +56,7 @@ def fields_table(doc) -> Table:
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(ratio=1, overflow="fold")
     yes, no = t("common.yes"), t("common.no")
-    secrecy = SECRECY_LEVELS[doc.secrecy]
+    secrecy = term(SECRECY_LEVELS[doc.secrecy])
     if doc.secrecy and doc.secrecy_years:
         secrecy += t("outgoing.years", n=doc.secrecy_years)
     if doc.origin == "department":
@@ -67,8 +68,8 @@ def fields_table(doc) -> Table:
     kinds = [t(f"outgoing.f_{k}") for k in ("normative", "upward", "appointment")
              if getattr(doc, k)]
     pairs = [
-        ("issuer", doc.issuer), ("doc_kind", doc.doc_kind),
-        ("title", doc.title), ("urgency", doc.urgency),
+        ("issuer", term(doc.issuer)), ("doc_kind", term(doc.doc_kind)),
+        ("title", doc.title), ("urgency", term(doc.urgency)),
         ("main_to", doc.main_to), ("secrecy", secrecy),
         ("cc", doc.cc), ("kinds", t("outgoing.sep").join(kinds) or t("common.none")),
         ("drafter", doc.drafter.name), ("origin", origin),
@@ -116,7 +117,7 @@ def records_text(doc, revisions: list) -> Text:
     if errors:
         text.append(t("outgoing.errors_title", n=len(errors)) + "\n", style="bold")
         for e in errors:
-            text.append(t("outgoing.error_line", category=e.category, step=e.step,
+            text.append(t("outgoing.error_line", category=term(e.category), step=term(e.step),
                           section=e.section.name,
                           person=e.person.name if e.person_id else "",
                           note=e.note, at=f"{e.at:%m-%d}") + "\n", style="yellow")

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import incoming as states
 from govdesk.models import outgoing as out_states
 from govdesk.screens import registry
@@ -61,7 +61,7 @@ class SecretariatScreen(SectionScreen):
                     yield Label(t("incoming.search_label"))
                     yield Input(placeholder=t("incoming.search_placeholder"), id="reg-search",
                                 compact=True)
-                    yield Select([(s, s) for s in STATES], prompt=t("incoming.all_states"),
+                    yield Select([(term(s), s) for s in STATES], prompt=t("incoming.all_states"),
                                  id="reg-state", compact=True)
                 yield PagedTable(self._load_page, id="register", page_size=100)
             with Vertical(id="out-register"):
@@ -70,7 +70,7 @@ class SecretariatScreen(SectionScreen):
                     yield Label(t("incoming.search_label"))
                     yield Input(placeholder=t("outgoing.search_placeholder"), id="out-search",
                                 compact=True)
-                    yield Select([(s, s) for s in OUT_STATES], prompt=t("incoming.all_states"),
+                    yield Select([(term(s), s) for s in OUT_STATES], prompt=t("incoming.all_states"),
                                  id="out-state", compact=True)
                 yield PagedTable(self._load_out_page, id="out-registry", page_size=100)
 
@@ -118,7 +118,7 @@ class SecretariatScreen(SectionScreen):
             text=self.query_one("#reg-search", Input).value.strip(),
             before_id=after_id, limit=limit)
         return [
-            (r.id, [r.number, r.title, r.from_name, badge.urgency(r.urgency), r.state,
+            (r.id, [r.number, r.title, r.from_name, badge.urgency(r.urgency), term(r.state),
                     f"{r.received_on:%m-%d}", badge.deadline(self._due_label(r, today), r.due), r.holders])
             for r in rows
         ]
@@ -136,8 +136,9 @@ class SecretariatScreen(SectionScreen):
             self.actor, state=self._state("out-state"),
             text=self.query_one("#out-search", Input).value.strip(),
             before_id=after_id, limit=limit)
-        return [(r.id, [r.number, r.title, r.issuer, r.doc_kind, badge.urgency(r.urgency),
-                        r.state, r.drafter, f"{r.updated_at:%m-%d %H:%M}"]) for r in rows]
+        return [(r.id, [r.number, r.title, term(r.issuer), term(r.doc_kind),
+                        badge.urgency(r.urgency), term(r.state), r.drafter,
+                        f"{r.updated_at:%m-%d %H:%M}"]) for r in rows]
 
     def refresh_extra(self) -> None:
         # Only the register showing is read; the other is reloaded when toggled to.

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, Person, Section
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
@@ -93,7 +93,7 @@ class SectionScreen(DeskScreen):
         table.clear()
         for person in people:
             follows = person.follows.name if person.follows_id else ""
-            table.add_row(person.name, person.post, SECRECY_LEVELS[person.clearance],
+            table.add_row(person.name, person.post, term(SECRECY_LEVELS[person.clearance]),
                           person.phone, follows, key=str(person.id))
         self.query_one("#members-title", Label).update(
             t("section.members_title", name=self.section_name, n=len(people)))

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen, columns
 from govdesk.services import inbox as inbox_service
 from govdesk.services import section_work
@@ -55,7 +55,7 @@ class SupervisionScreen(TabbedSectionScreen):
         for r in log:
             state = (Text(t("section.state_done"), style="green") if r.done
                      else Text(t("section.state_waiting"), style="yellow"))
-            table.add_row(f"{r.at:%m-%d %H:%M}", r.by, r.holder, r.step, r.title, state,
+            table.add_row(f"{r.at:%m-%d %H:%M}", r.by, r.holder, term(r.step), r.title, state,
                           r.note, key=str(r.id))
         self.query_one("#reminders-title", Label).update(
             t("section.reminders_title", n=len(log)))

@@ -13,7 +13,7 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from govdesk.i18n import catalog, t
+from govdesk.i18n import catalog, t, term
 from govdesk.models import (
     Flow,
     IncomingDocument,
@@ -366,7 +366,7 @@ class Reader:
 
     def label(self) -> str:
         who = self.person.name if self.person else self.section.name
-        return t("incoming.shown.reader", who=who, action=self.action)
+        return t("incoming.shown.reader", who=who, action=term(self.action))
 
 
 def suggest_readers(doc: IncomingDocument) -> list[Reader]:

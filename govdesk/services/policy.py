@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, Person, Task
 from govdesk.services.errors import PermissionDenied
 
@@ -26,7 +26,8 @@ def can_view(person: Person, secrecy: int) -> bool:
 def visible_title(person: Person, title: str, secrecy: int) -> str:
     if can_view(person, secrecy):
         return title
-    return t("work.secret_title", level=SECRECY_LEVELS[secrecy], text=redacted_title())
+    # Shown, never stored or compared: the 密级 in the user's language like the words around it.
+    return t("work.secret_title", level=term(SECRECY_LEVELS[secrecy]), text=redacted_title())
 
 
 def is_secretariat(person: Person) -> bool:

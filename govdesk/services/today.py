@@ -1,12 +1,13 @@
 """`govdesk today`: Home as plain text, for an SSH login banner or cron.
 
-Printed in the user's language (catalog ``today.*``); steps, titles, names and places are the
-office's data and appear as stored.
+Printed in the user's language (catalog ``today.*``), the office's fixed words too: a step is
+stored Simplified and printed through ``term``. Titles, names and places are what people wrote
+and appear as stored.
 """
 
 from __future__ import annotations
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.services import inbox as inbox_service
 from govdesk.services.context import Actor
 from govdesk.services.schedule import leader_weeks
@@ -38,7 +39,7 @@ def summary(actor: Actor) -> str:
         t("today.inbox", n=len(items)),
     ]
     for item in items[:20]:
-        lines.append(f"  {pad(_due(item), 18)} {pad(item.step, 6)} {item.title}")
+        lines.append(f"  {pad(_due(item), 18)} {pad(term(item.step), 6)} {item.title}")
     if len(items) > 20:
         lines.append("  " + t("today.more", n=len(items) - 20))
     lines.append("")
@@ -51,7 +52,8 @@ def summary(actor: Actor) -> str:
             for item in group[:10]:
                 holder = item.holder + (t("today.acting_for", name=item.acting_for)
                                         if item.acting_for else "")
-                lines.append(f"    {item.due:%m-%d} {pad(holder, 8)} {pad(item.step, 6)} {item.title}")
+                lines.append(f"    {item.due:%m-%d} {pad(holder, 8)} {pad(term(item.step), 6)} "
+                             f"{item.title}")
     lines.append("")
     away = [w for w in leader_weeks(actor.today, actor.now) if w.away_now]
     lines.append(t("today.away") if away else t("today.away_none"))

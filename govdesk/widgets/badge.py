@@ -6,7 +6,7 @@ from datetime import date
 
 from rich.text import Text
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 
 STYLES = {"已超期": "bold red", "今日到期": "bold yellow", "即将到期": "cyan"}
 LABEL_KEYS = {"已超期": "common.overdue", "今日到期": "common.due_today", "即将到期": "common.due_soon"}
@@ -23,4 +23,4 @@ def deadline(label: str, due: date | None) -> Text:
 
 def urgency(value: str) -> Text:
     style = {"特急": "bold red", "加急": "yellow"}.get(value, "")
-    return Text(t(f"common.urgency_{value}"), style=style)
+    return Text(term(value), style=style)

@@ -1,4 +1,7 @@
-"""Every hop of a flow in one table: step, who (代 when standing in), received, read, acted."""
+"""Every hop of a flow in one table: step, who (代 when standing in), received, read, acted.
+
+Steps are stored Simplified and shown in the user's language (i18n.term); opinions and notes
+are what people wrote and are shown as written."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import DataTable
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import Person, Section, Task
 
 STATE_STYLES = {"waiting": "bold yellow", "done": "green", "returned": "green",
@@ -73,7 +76,7 @@ class TimelineTable(DataTable):
             if task.reminders:
                 state.append(" " + t("common.reminded", n=task.reminders), style="red")
             opinion = (task.opinion or task.note or "").replace("\n", " ")
-            self.add_row(task.step, self.who(task), _when(task.created_at), _when(task.read_at),
+            self.add_row(term(task.step), self.who(task), _when(task.created_at), _when(task.read_at),
                          _when(task.acted_at), state, opinion, key=str(task.id))
         if tasks:
             self.move_cursor(row=min(keep, len(tasks) - 1))

@@ -70,7 +70,7 @@ def test_every_kind_of_refusal_in_traditional(db, as_user, hant):
     with pytest.raises(ValidationError) as err:
         incoming.decide_intake(clerk, task.id, "搁置", "")
     # The label is the user's language; the choices are the office's data and stay as stored.
-    assert str(err.value) == "受理決定：應為 受理、转办、退文 之一"
+    assert str(err.value) == "受理決定：應為 受理、轉辦、退文 之一"
     assert err.value.name == "decision"
 
     with pytest.raises(ValidationError) as err:
@@ -106,7 +106,7 @@ def test_every_kind_of_refusal_in_traditional(db, as_user, hant):
     with pytest.raises(ValidationError) as err:
         incoming.sign(head, sign.id, "请阅",
                       [incoming.Reader("阅知", person=as_user("zhaogl").person)])
-    assert str(err.value) == "閱件方式：應為 阅签、阅办、传阅 之一"
+    assert str(err.value) == "閱件方式：應為 閱簽、閱辦、傳閱 之一"
 
 
 def test_intake_warning_shown_in_traditional_but_kept_in_simplified(db, as_user, hant):

@@ -107,7 +107,7 @@ def test_format_check_names_the_same_fields_in_both_languages(db, as_user):
 def test_a_form_refusal_is_reported_by_the_check_with_its_name(db, as_user, hant):
     [problem] = outgoing.check_format(as_user("qianhy"), {**BASE_FIELDS, "issuer": "区人大"}).problems
     assert (problem.name, problem.field) == ("issuer", "發文機關")
-    assert problem.message == "應為 区政府、区政府办公室、区委区政府联合、两办联合 之一"  # the bodies stay
+    assert problem.message == "應為 區政府、區政府辦公室、區委區政府聯合、兩辦聯合 之一"  # as shown
 
 
 def test_print_stage_in_traditional(db, as_user, hant):
@@ -126,7 +126,7 @@ def test_print_stage_in_traditional(db, as_user, hant):
 
 @pytest.mark.parametrize(("fields", "name", "text"), [
     ({"title": "  "}, "title", "標題：不能為空"),
-    ({"issuer": "区人大"}, "issuer", "發文機關：應為 区政府、区政府办公室、区委区政府联合、两办联合 之一"),
+    ({"issuer": "区人大"}, "issuer", "發文機關：應為 區政府、區政府辦公室、區委區政府聯合、兩辦聯合 之一"),
     ({"urgency": "平急"}, "urgency", "緊急程度：應為 特急、加急、普通 之一"),
     ({"origin": "department", "review_section": "ban1"}, "drafting_unit",
      "起草部門：部門起草的文稿要寫明起草部門"),
@@ -164,14 +164,14 @@ def test_workflow_refusals_in_traditional(db, as_user, hant):
         outgoing.update_draft(as_user("fengj"), doc.id, doc.version, BASE_FIELDS)
     with pytest.raises(ValidationError) as err:
         outgoing.approve(drafter, waiting(doc).id, "")
-    assert str(err.value) == "環節：「起草」不是審核環節"  # the step's name stays as stored
+    assert str(err.value) == "環節：「起草」不是審核環節"  # 起草 is written alike in both
     with pytest.raises(ValidationError) as err:
         outgoing.set_written_date(drafter, doc.id, date(2026, 12, 1))
     assert (err.value.name, str(err.value)) == ("written", "成文日期：文件尚未簽發")
     with pytest.raises(ValidationError) as err:
         outgoing.record_error(as_user("lixm"), doc.id, "错别字", section="diaoyan", note="x")
     assert (err.value.name, err.value.field) == ("category", "差錯類別")
-    assert err.value.message == "應為 政策差错、文种格式差错、文字差错、文件倒流 之一"
+    assert err.value.message == "應為 政策差錯、文種格式差錯、文字差錯、文件倒流 之一"
     with pytest.raises(ValidationError) as err:
         outgoing.compare(doc.id, 1, 9)
     assert str(err.value) == "版本：找不到要比較的版本"

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import (
     SECRECY_LEVELS,
     DispatchRecord,
@@ -204,7 +204,7 @@ def _task(task_id: int, steps: tuple[str, ...] | None = None) -> Task:
     if task is None or task.flow.kind != KIND:
         raise NotFound(t("outgoing.refuse.task_not_found", id=task_id))
     if steps is not None and task.step not in steps:
-        raise _refuse("step", "outgoing.refuse.wrong_step", step=task.step)
+        raise _refuse("step", "outgoing.refuse.wrong_step", step=term(task.step))
     return task
 
 
@@ -394,7 +394,7 @@ def approve(actor: Actor, task_id: int, opinion: str) -> OutgoingDocument:
     elif task.step in names:
         index = doc.resume_step if names[doc.resume_step] == task.step else names.index(task.step)
     else:
-        raise _refuse("step", "outgoing.refuse.not_review_step", step=task.step)
+        raise _refuse("step", "outgoing.refuse.not_review_step", step=term(task.step))
     opinion = validate.text({"opinion": opinion}, "opinion", _label("opinion")) or "同意"
     with database.atomic():
         flow.complete(actor, task, opinion)
@@ -423,7 +423,7 @@ def send_back(actor: Actor, task_id: int, comments: str) -> OutgoingDocument:
     doc = _doc_for(actor, task.flow.record_id)
     names = [s.name for s in chain_of(doc)]
     if task.step not in names and task.step != "重新签发":
-        raise _refuse("step", "outgoing.refuse.cannot_send_back", step=task.step)
+        raise _refuse("step", "outgoing.refuse.cannot_send_back", step=term(task.step))
     comments = validate.text({"comments": comments}, "comments", _label("comments"),
                              required=True)
     with database.atomic():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, Person, Unit
 from govdesk.services.errors import ValidationError
 from govdesk.services.rules import rule
@@ -22,7 +22,8 @@ SQLITE_INT = 2**63  # an id or number outside ±2**63 cannot reach SQLite at all
 
 
 def joined(choices: tuple[str, ...] | list[str]) -> str:
-    return t("errors.sep").join(choices)
+    """The allowed values for a refusal, as the user's language writes them."""
+    return t("errors.sep").join(term(choice) for choice in choices)
 
 
 def record_id(value: Any) -> int | None:

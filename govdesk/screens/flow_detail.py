@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
@@ -23,6 +24,7 @@ from govdesk.widgets.timeline import TimelineTable
 
 
 class FlowDetailScreen(DeskScreen):
+    BINDINGS = [Binding("h", "hand_back", t("common.hand_back"))]
     KIND = ""  # the flow kind: "incoming", "outgoing" …
     TIMELINE_TITLE = ""  # catalog key of the timeline's heading
     DONE_MESSAGE = ""  # catalog key of the notice after an action
@@ -43,6 +45,7 @@ class FlowDetailScreen(DeskScreen):
         self.waiting: list = []
         self.available: set[str] = set()
         self._tasks: list = []
+        self.hand_backs: list = []  # tasks held 代 whose leader is back, that I may hand back
 
     # ------------------------------------------------------------------ for subclasses
 
@@ -99,12 +102,16 @@ class FlowDetailScreen(DeskScreen):
         self._tasks = tasks
         self.waiting = [task for task in tasks if task.state == "waiting"]
         self.my_tasks = [task for task in self.waiting if can_act(actor.person, task)]
+        self.hand_backs = [task for task in self.waiting
+                           if flow.can_hand_back(actor.person, task, actor.now)]
         self.available = self.available_actions(doc)
         self.query_one("#timeline", TimelineTable).show(tasks)
         self.show(doc, tasks)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hand_back":
+            return bool(self.hand_backs)
         if action == "back" or action not in {b.action for b in self.BINDINGS}:
             return True
         return action in self.available
@@ -129,6 +136,24 @@ class FlowDetailScreen(DeskScreen):
             self.refresh_data()
 
         self.app.push_screen(modal, done)
+
+    def action_hand_back(self) -> None:
+        """代 ends: the highlighted task held for a leader now back (else the first such task)
+        goes to that leader."""
+        from govdesk.screens.outgoing_modals import FieldsModal
+
+        if not self.hand_backs:
+            return
+        timeline = self.query_one("#timeline", TimelineTable)
+        chosen = timeline.selected_task_id()
+        task = next((x for x in self.hand_backs if x.id == chosen), self.hand_backs[0])
+        leader = timeline.person_name(task.acting_for_id)
+        self.open_modal(
+            FieldsModal(t("common.hand_back_title", step=term(task.step), leader=leader),
+                        lambda _values: flow.hand_back(self.actor, task.id), [],
+                        note=t("common.hand_back_note", holder=timeline.who(task),
+                               leader=leader)),
+            t("common.handed_back", leader=leader))
 
     def action_back(self) -> None:
         self.app.pop_screen()

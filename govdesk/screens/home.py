@@ -19,11 +19,13 @@ from govdesk.widgets import badge
 
 
 def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
-    holder = item.holder
+    """An inbox row. Its last cell: in others' lists the holder; in my own list only what I
+    need to know — for whom I act (and whether they are back), how often I was urged."""
+    acting = ""
     if item.acting_for:
-        holder += f"（{t('common.acting')}{item.acting_for}）"
-    if item.reminders:
-        holder += f" {t('common.reminded', n=item.reminders)}"
+        back = t("home.leader_back") if item.leader_back else ""
+        acting = f"{t('common.acting')}{item.acting_for}{back}"
+    urged = t("common.reminded", n=item.reminders) if item.reminders else ""
     kind = t(f"home.kind_{item.kind}")
     step = term(item.step)
     if not kind.startswith("home."):
@@ -31,11 +33,10 @@ def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
     cells = [badge.deadline(item.label, item.due), badge.urgency(item.urgency), step,
              item.title]
     if with_holder:
-        cells.append(holder)
-    elif item.reminders or item.acting_for:
-        cells.append(holder)
+        last = item.holder + (f"（{acting}）" if acting else "") + (f" {urged}" if urged else "")
     else:
-        cells.append("")
+        last = " ".join(x for x in (acting, urged) if x)
+    cells.append(last)
     return cells
 
 

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from peewee import JOIN
 
 from govdesk.i18n import t
 from govdesk.models import Flow, Person, Reminder, Section, Task, database
 from govdesk.models.flow import CANCELLED, DONE, WAITING
-from govdesk.services import audit
+from govdesk.services import audit, org
 from govdesk.services.context import Actor
-from govdesk.services.errors import ConflictError, NotFound, ValidationError
-from govdesk.services.policy import require_act
+from govdesk.services.errors import (
+    ConflictError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from govdesk.services.policy import is_secretariat, require_act
 
 URGENCY_RANK = {"特急": 0, "加急": 1, "普通": 2}
 
@@ -169,6 +174,55 @@ def remind(actor: Actor, task: Task, note: str = "") -> Reminder:
         ).execute()
         audit.record(actor, "task.remind", "task", task.id, after={"note": note})
     return reminder
+
+
+def can_hand_back(person: Person, task: Task, when: datetime) -> bool:
+    """Whether ``person`` may give a task held 代 back to the leader it was held for: the
+    leader is back (Part 1 §7: the acting head acts for the period of the absence only), and
+    ``person`` holds the task or is 秘书科, who route the office's papers."""
+    if task.state != WAITING or task.acting_for_id is None:
+        return False
+    if task.holder_id != person.id and not is_secretariat(person):
+        return False
+    principal = Person.get_or_none(Person.id == task.acting_for_id)
+    return principal is not None and org.away_on(principal, when) is None
+
+
+def hand_back(actor: Actor, task_id: int) -> Task:
+    """代 ends: the task held for an absent leader goes to that leader, now back, with the same
+    step, round, deadline and request. The acting head's task is kept in the timeline as
+    withdrawn, with who it went back to. Returns the leader's new task."""
+    with database.atomic():
+        task = Task.get_or_none(Task.id == task_id)
+        if task is None:
+            raise NotFound(t("work.no_task", id=task_id))
+        if task.state != WAITING:
+            raise ConflictError(t("work.taken"))
+        if task.acting_for_id is None:
+            raise ValidationError(t("work.f_hand_back"), t("work.not_acting"))
+        principal = Person.get_by_id(task.acting_for_id)
+        if org.away_on(principal, actor.now) is not None:
+            raise ValidationError(t("work.f_hand_back"),
+                                  t("work.still_away", name=principal.name))
+        if task.holder_id != actor.person.id and not is_secretariat(actor.person):
+            raise PermissionDenied(t("work.not_yours"))
+        before = audit.snapshot(task)
+        note = f"{principal.name}已返回，交还本人办理"  # the office's record: Simplified
+        taken = (
+            Task.update(state=CANCELLED, opinion=note, acted_at=actor.now, acted_by=actor.person)
+            .where((Task.id == task.id) & (Task.state == WAITING))
+            .execute()
+        )
+        if not taken:
+            raise ConflictError(t("work.taken"))
+        new = Task.create(
+            flow=task.flow, round=task.round, step=task.step, holder=principal,
+            due=task.due, urgency=task.urgency, state=WAITING, note=task.note,
+            created_at=actor.now,
+        )
+        audit.record(actor, "task.handed_back", "task", task.id, before,
+                     {**audit.snapshot(Task.get_by_id(task.id)), "to_task": new.id})
+    return new
 
 
 def timeline(flow: Flow) -> list[Task]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from peewee import JOIN, Case
 
 from govdesk.models import Flow, Person, Section, Task
 from govdesk.models.flow import WAITING
+from govdesk.services import org
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.policy import sees_all_deadlines, visible_title
@@ -30,6 +31,8 @@ class InboxItem:
     holder: str
     acting_for: str
     reminders: int
+    # Held 代 for a leader who is back: the holder or 秘书科 may hand it back (flow.hand_back).
+    leader_back: bool
     label: str  # 已超期 / 今日到期 / 即将到期 / ""
     days_left: int | None
 
@@ -54,7 +57,7 @@ def _query(person: Person, *, mine: bool):
             Task.id, Task.flow, Task.step, Task.due, Task.reminders, Task.urgency,
             Flow.kind, Flow.record_id, Flow.title, Flow.secrecy,
             Person.name.alias("holder_name"), Section.name.alias("section_name"),
-            Acting.name.alias("acting_name"),
+            Acting.name.alias("acting_name"), Task.acting_for.alias("acting_id"),
         )
         .join(Flow)
         .switch(Task).join(Person, JOIN.LEFT_OUTER, on=(Task.holder == Person.id))
@@ -70,10 +73,15 @@ def _query(person: Person, *, mine: bool):
     return q.order_by(Task.due.is_null(), Task.due, urgency_rank, Task.id)
 
 
-def _items(person: Person, query, today: date) -> list[InboxItem]:
+def _items(person: Person, query, now: datetime) -> list[InboxItem]:
+    today = now.date()
     soon = int(rule("home", "soon_working_days", default=3))
+    away: dict[int, bool] = {}  # per leader held for, looked up once
     out = []
     for row in query.dicts():
+        acting_id = row["acting_id"]
+        if acting_id is not None and acting_id not in away:
+            away[acting_id] = org.away_on(acting_id, now) is not None
         title = visible_title(person, row["title"], row["secrecy"])
         label, left = _label(row["due"], today, soon)
         out.append(InboxItem(
@@ -82,6 +90,7 @@ def _items(person: Person, query, today: date) -> list[InboxItem]:
             urgency=row["urgency"], due=row["due"],
             holder=row["holder_name"] or row["section_name"] or "",
             acting_for=row["acting_name"] or "", reminders=row["reminders"],
+            leader_back=acting_id is not None and not away[acting_id],
             label=label, days_left=left,
         ))
     return out
@@ -89,7 +98,7 @@ def _items(person: Person, query, today: date) -> list[InboxItem]:
 
 def inbox(actor: Actor, limit: int = 500) -> list[InboxItem]:
     """Everything waiting on me or my section, most urgent first (earliest due, then urgency)."""
-    return _items(actor.person, _query(actor.person, mine=True).limit(limit), actor.today)
+    return _items(actor.person, _query(actor.person, mine=True).limit(limit), actor.now)
 
 
 def inbox_count(actor: Actor) -> int:
@@ -102,4 +111,4 @@ def deadlines(actor: Actor, limit: int = 500) -> list[InboxItem]:
     horizon = office_calendar().add_working_days(actor.today, soon)
     everyone = sees_all_deadlines(actor.person)
     q = _query(actor.person, mine=not everyone).where(Task.due <= horizon).limit(limit)
-    return _items(actor.person, q, actor.today)
+    return _items(actor.person, q, actor.now)

@@ -44,7 +44,7 @@ def section_items(actor: Actor, codes: tuple[str, ...], filter: str = "all",
     else:
         members = Person.select(Person.id).where(Person.section.in_(ids))
         q = q.where(Task.holder_section.in_(ids) | Task.holder.in_(members))
-    items = _items(actor.person, q.limit(limit), actor.today)
+    items = _items(actor.person, q.limit(limit), actor.now)
     if filter == "overdue":
         items = [i for i in items if i.label == OVERDUE]
     return items
@@ -98,7 +98,7 @@ class LineDesk:
 def leader_waiting(actor: Actor, leader: Person, limit: int = 200) -> list[InboxItem]:
     """Tasks waiting on one leader in person, most urgent first; titles redacted for the viewer."""
     q = _query(leader, mine=False).where(Task.holder == leader.id).limit(limit)
-    return _items(actor.person, q, actor.today)
+    return _items(actor.person, q, actor.now)
 
 
 def line_desks(actor: Actor) -> list[LineDesk]:

@@ -41,7 +41,7 @@ class TimelineTable(DataTable):
         self.add_column(t("incoming.tl_state"), key="state")
         self.add_column(t("incoming.tl_opinion"), key="opinion")
 
-    def _person(self, pid: int | None) -> str:
+    def person_name(self, pid: int | None) -> str:
         if pid is None:
             return ""
         if pid not in self._people:
@@ -59,13 +59,13 @@ class TimelineTable(DataTable):
 
     def who(self, task: Task) -> str:
         if task.holder_id is not None:
-            who = self._person(task.holder_id)
+            who = self.person_name(task.holder_id)
             if task.acting_for_id is not None:
-                who += t("incoming.tl_acting", name=self._person(task.acting_for_id))
+                who += t("incoming.tl_acting", name=self.person_name(task.acting_for_id))
         else:
             who = self._section(task.holder_section_id)
             if task.acted_by_id is not None:
-                who += f"/{self._person(task.acted_by_id)}"
+                who += f"/{self.person_name(task.acted_by_id)}"
         return who
 
     def show(self, tasks: Sequence[Task]) -> None:

@@ -32,6 +32,7 @@ from govdesk.screens.settings import SettingsScreen
 from govdesk.services import audit
 from govdesk.services import inbox as inbox_service
 from govdesk.services.context import Actor
+from govdesk.services.errors import ServiceError
 
 # Keys 1–6, in this order (issue #2 / DESIGN "Sections as modes").
 SECTION_MODES = [
@@ -111,6 +112,7 @@ class GovDesk(App):
         self._poll = poll
         self._data_version: tuple[int, int] = (-1, -1)
         self._change_id = 0
+        self._unreadable = False  # the last poll could not read the database
 
     def actor(self) -> Actor:
         return Actor(self.person, self._now() if callable(self._now) else (self._now or datetime.now()))
@@ -137,12 +139,23 @@ class GovDesk(App):
                            n=inbox_service.inbox_count(actor))
 
     def poll_changes(self) -> None:
-        """Something was committed (by another process or by this one): read what changed."""
-        version = data_version()
-        if version == self._data_version:
+        """Something was committed (by another process or by this one): read what changed.
+
+        While the database cannot be read (a PostgreSQL restart, a broken disk) the desk stays
+        up, says so once, and catches up as soon as it can read again."""
+        try:
+            version = data_version()
+            if version != self._data_version:
+                self._data_version = version
+                self.notify_changes()
+        except ServiceError as exc:
+            if not self._unreadable:
+                self._unreadable = True
+                self.notify(str(exc), severity="warning")
             return
-        self._data_version = version
-        self.notify_changes()
+        if self._unreadable:
+            self._unreadable = False
+            self.notify(t("app.database_back"))
 
     def notify_changes(self) -> None:
         changes = audit.changes_since(self._change_id)
@@ -195,7 +208,8 @@ class GovDesk(App):
                 return
             set_language(choice)
             if choice != self.started_in:
-                if not any(isinstance(s, ModalScreen) for s in self.screen_stack):
+                stacks = self._screen_stacks.values()  # every section's, not only this one
+                if not any(isinstance(s, ModalScreen) for stack in stacks for s in stack):
                     # Key names and headings were set in the language govdesk started in;
                     # only a fresh start shows everything in the new one. Nothing typed is
                     # lost: no form is open.

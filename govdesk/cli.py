@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from govdesk import config
+from govdesk.errors import ServiceError
 from govdesk.i18n import set_language, t
 from govdesk.models.writelock import QUEUE_SUFFIX
 
@@ -304,7 +305,10 @@ def _restart() -> None:
     from govdesk.models import close_database
 
     close_database()
-    os.execv(sys.executable, [sys.executable, "-m", "govdesk", *_ARGV])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # -P: the current directory is not put on the import path, so it is this govdesk that starts.
+    os.execv(sys.executable, [sys.executable, "-P", "-m", "govdesk", *_ARGV])
 
 
 _ARGV: list[str] = []  # this run's arguments, to start again with
@@ -343,6 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(t("cli.failed", message=exc), file=sys.stderr)
         return exc.code
+    except ServiceError as exc:  # e.g. the database busy or full while auditing an --as
+        print(t("cli.failed", message=exc), file=sys.stderr)
+        return EXIT_DB
     except PermissionError as exc:  # e.g. a user outside the database's group
         where = f" {exc.filename}" if exc.filename else ""
         print(t("cli.no_permission", where=where), file=sys.stderr)

@@ -64,7 +64,7 @@ def test_the_command_line_starts_govdesk_again_with_the_same_arguments(demo_path
         cli.main(argv)
     except SystemExit:
         pass
-    assert started == [(sys.executable, [sys.executable, "-m", "govdesk", *argv])]
+    assert started == [(sys.executable, [sys.executable, "-P", "-m", "govdesk", *argv])]
 
 
 def test_no_restart_when_the_user_just_quits(demo_path, monkeypatch, tmp_path):

@@ -257,3 +257,31 @@ def test_a_writer_held_too_long_gives_busy(db, as_user):
         other.rollback()
         other.close()
     assert incoming.register(as_user("lixm"), FORM).title == FORM["title"]
+
+
+@ON_PG
+def test_a_broken_connection_is_reported_then_replaced(db, as_user):
+    """The server ends our session (a restart, an administrator): the next call says the
+    connection broke — a StorageError, not a traceback — and the one after works again on a
+    new connection, inside a transaction as well as outside one."""
+    from govdesk.errors import StorageError
+
+    def kill_my_session():
+        pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+        other = psycopg2.connect(db)
+        other.autocommit = True
+        with other.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        other.close()
+
+    kill_my_session()
+    with pytest.raises(StorageError) as caught:
+        IncomingDocument.select().count()
+    assert caught.value.kind == "connection"
+    assert IncomingDocument.select().count() == 0  # a fresh connection
+
+    kill_my_session()
+    with pytest.raises(StorageError) as caught:
+        incoming.register(as_user("lixm"), FORM)
+    assert caught.value.kind == "connection"
+    assert incoming.register(as_user("lixm"), FORM).title == FORM["title"]

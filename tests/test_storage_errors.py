@@ -15,6 +15,7 @@ from textual.widgets import Input, Label
 from govdesk.app import GovDesk
 from govdesk.errors import StorageError
 from govdesk.models import AuditEntry, IncomingDocument, database
+from govdesk.models.writelock import QUEUE_SUFFIX
 from govdesk.screens.incoming_form import IncomingFormScreen
 from govdesk.services import incoming, org
 from govdesk.services.errors import ServiceError
@@ -114,3 +115,103 @@ async def test_the_form_keeps_what_was_typed_when_the_disk_refuses(db):
         await pilot.pause()
         assert app.screen is not form
     assert IncomingDocument.get().title == FIELDS["title"]
+
+
+# ------------------------------------------------------------------ found in review
+
+
+def test_failures_are_told_apart_by_code_not_by_wording():
+    """A PostgreSQL server set up for Chinese words its errors in Chinese; the SQLSTATE says
+    what happened. SQLITE_LOCKED (a clash inside one connection) is a bug, not 'busy'."""
+    from govdesk.models.failures import storage_kind
+
+    class ServerError(Exception):  # the shape of psycopg2's errors: a message and a pgcode
+        def __init__(self, message: str, pgcode: str):
+            super().__init__(message)
+            self.pgcode = pgcode
+
+    assert storage_kind(ServerError("错误:  由于锁超时，取消语句操作", "55P03")) == "busy"
+    assert storage_kind(ServerError("错误:  磁盘空间不足", "53100")) == "full"
+    assert storage_kind(ServerError("致命错误:  由于管理员命令中断联接", "57P01")) == "connection"
+    assert storage_kind(ServerError("无法连接到服务器", "08006")) == "connection"
+    assert storage_kind(ServerError("错误:  关系 \"x\" 不存在", "42P01")) is None
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (x)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(10)])
+    reading = conn.execute("SELECT x FROM t")
+    reading.fetchone()
+    with pytest.raises(sqlite3.OperationalError) as locked:
+        conn.execute("DROP TABLE t")
+    assert locked.value.sqlite_errorcode & 0xFF == sqlite3.SQLITE_LOCKED
+    assert storage_kind(locked.value) is None
+
+
+def test_a_full_disk_inside_a_nested_transaction_still_says_full(db, as_user):
+    pages = database.execute_sql("PRAGMA page_count").fetchone()[0]
+    database.execute_sql(f"PRAGMA max_page_count = {pages}")
+    try:
+        with pytest.raises(StorageError) as caught, database.atomic(), database.atomic():
+            incoming.register(as_user("lixm"), dict(FIELDS, summary="摘" * 19000))
+    finally:
+        database.execute_sql("PRAGMA max_page_count = 1073741823")
+    assert caught.value.kind == "full"
+    assert "详情" in str(caught.value)  # the engine's own words, for the administrator
+    assert _counts()[0] == 0
+
+
+def test_an_interrupted_wait_does_not_keep_the_queue(db):
+    """Ctrl+C (or any exception) while waiting for the queue: once the holder lets go, the
+    queue is free for everyone, not held for ever by the abandoned wait."""
+    import signal
+
+    from govdesk.models.writelock import wait_turn
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    with writer_inside_transaction(db):
+        previous = signal.signal(signal.SIGALRM, interrupt)
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                wait_turn(str(db) + QUEUE_SUFFIX, 30)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    deadline = time.monotonic() + 5
+    while not queue_free(db) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert queue_free(db)
+
+
+def test_a_missing_queue_file_falls_back_to_sqlite_alone(db, as_user):
+    from govdesk.models.writelock import wait_turn
+
+    assert wait_turn(str(db) + ".no-such-queue", 1) is None
+
+
+async def test_the_desk_stays_up_while_the_database_cannot_be_read(db, monkeypatch):
+    """The poll that brings others' changes finds the database unreadable: one warning, no
+    crash; when it can read again it says so and carries on."""
+    import govdesk.app as app_module
+    from govdesk.models.failures import storage_error
+
+    app = GovDesk(person=org.person_by_login("lixm"), poll=False, now=NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+
+        def broken():
+            raise storage_error("connection", "server closed the connection unexpectedly")
+
+        monkeypatch.setattr(app_module, "data_version", broken)
+        app.poll_changes()
+        app.poll_changes()
+        await pilot.pause()
+        warnings = [n.message for n in app._notifications if "连接中断" in n.message]
+        assert len(warnings) == 1  # said once, not every half second
+        monkeypatch.undo()
+        app.poll_changes()
+        await pilot.pause()
+        assert app.is_running
+        assert any("已恢复" in n.message for n in app._notifications)

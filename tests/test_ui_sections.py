@@ -174,25 +174,57 @@ async def test_f2_switches_to_traditional_saves_it_and_starts_again(demo_db, con
         assert "待辦" in label(again.screen, "#inbox-title")
 
 
+UNSAVED = "关于尚未保存的请示"
+
+
+async def open_form_with_a_title(pilot):
+    """秘书科's 收文 form, open, with a title typed and not saved; returns the form."""
+    await pilot.press("1")
+    await pilot.press("n")
+    await pilot.pause()
+    form = pilot.app.screen
+    form.query_one("#title", Input).value = UNSAVED
+    return form
+
+
+async def choose_traditional(pilot):
+    pilot.app.screen.query_one("#language", Select).value = "zh-Hant"
+    await pilot.click("#save")
+    await pilot.pause()
+
+
 async def test_f2_over_an_open_form_keeps_the_form_and_says_when(demo_db, config_file):
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1")
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
-        form.query_one("#title", Input).value = "关于尚未保存的请示"
+        form = await open_form_with_a_title(pilot)
         app.action_settings()  # F2 is not offered inside a form; the guard holds if it ever is
         await pilot.pause()
-        app.screen.query_one("#language", Select).value = "zh-Hant"
-        await pilot.click("#save")
-        await pilot.pause()
+        await choose_traditional(pilot)
         assert app.is_running and app.return_value is None
         assert app.screen is form
-        assert form.query_one("#title", Input).value == "关于尚未保存的请示"
+        assert form.query_one("#title", Input).value == UNSAVED
         assert app.title == "govdesk 區政府辦公室"
         notes = [n.message for n in app._notifications]
         assert any("下次啟動" in m for m in notes), notes
+
+
+async def test_f2_keeps_a_form_left_open_in_another_section(demo_db, config_file):
+    """The palette can switch sections over an open form; the form waits in its section's
+    stack, and a language change must not restart govdesk over it."""
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form_with_a_title(pilot)
+        app.switch_mode("home")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        await choose_traditional(pilot)
+        assert app.is_running and app.return_value is None
+        app.switch_mode("mishu")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#title", Input).value == UNSAVED
 
 
 async def test_home_inbox_row_and_enter_without_an_opener(demo_db, monkeypatch):

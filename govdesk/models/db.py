@@ -56,7 +56,10 @@ class GovdeskPostgresqlDatabase(StorageErrors, PostgresqlDatabase):
         try:
             self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY,))
         except BaseException:
-            self.rollback()
+            try:
+                self.rollback()
+            except Exception:  # noqa: BLE001 - the first error is the one to report
+                pass
             raise
 
 

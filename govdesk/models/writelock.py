@@ -39,6 +39,15 @@ def _queue_off() -> bool:  # to measure the difference (docs/reliability.md)
 QUEUE_SUFFIX = "-queue"
 
 
+def _let_go(fd: int) -> None:
+    """Unlock, then close: closing alone would keep the lock while a forked child still holds a
+    copy of the descriptor."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 class _Waiter:
     """Waits for the queue lock in a thread of its own, on its own open file (a lock taken on
     the caller's descriptor could not be given up separately)."""
@@ -59,17 +68,34 @@ class _Waiter:
         with self.guard:
             if ok and not self.abandoned:
                 self.got = True
+            elif ok:
+                _let_go(self.fd)  # the caller gave up meanwhile: straight back
             else:
-                os.close(self.fd)  # gives the lock straight back
+                os.close(self.fd)
             self.done.set()
 
 
-def wait_turn(path: str, timeout: float) -> int:
+def wait_turn(path: str, timeout: float) -> int | None:
     """Block until the queue lock on ``path`` is ours, at most ``timeout`` seconds; returns the
-    descriptor holding it (close it to let go)."""
-    waiter = _Waiter(path)
+    descriptor holding it (``_let_go`` it), or None when the queue file is gone (then SQLite's
+    busy timeout alone orders the writers)."""
+    try:
+        waiter = _Waiter(path)
+    except OSError:
+        return None
     threading.Thread(target=waiter.run, name="govdesk-write-queue", daemon=True).start()
-    waiter.done.wait(timeout)
+    try:
+        waiter.done.wait(timeout)
+    except BaseException:
+        # Interrupted (Ctrl+C, a signal handler's exception): a lock nobody will release
+        # would stop every writer of every process.
+        with waiter.guard:
+            if waiter.got:
+                waiter.got = False
+                _let_go(waiter.fd)
+            else:
+                waiter.abandoned = True
+        raise
     with waiter.guard:
         if waiter.got:
             return waiter.fd
@@ -112,7 +138,7 @@ class QueuedSqliteDatabase(StorageErrors, SqliteDatabase):
         if held == getattr(self._queue, "fd", None):
             fcntl.flock(held, fcntl.LOCK_UN)
         else:
-            os.close(held)  # a waiter's own descriptor: closing it lets go
+            _let_go(held)  # a waiter's own descriptor
 
     def begin(self, lock_type=None):
         fd = self._queue_fd()
@@ -129,6 +155,15 @@ class QueuedSqliteDatabase(StorageErrors, SqliteDatabase):
             super().commit()
         finally:
             self._release()
+
+    def execute_sql(self, sql, *args, **kwargs):
+        # SQLite ends the whole transaction by itself on some errors (a full disk, an I/O
+        # error); a nested atomic()'s ROLLBACK TO / RELEASE SAVEPOINT would then fail with
+        # "no such savepoint" and hide the error that caused it.
+        if (isinstance(sql, str) and sql.startswith(("ROLLBACK TO SAVEPOINT", "RELEASE SAVEPOINT"))
+                and not self.is_closed() and not self.connection().in_transaction):
+            return None
+        return super().execute_sql(sql, *args, **kwargs)
 
     def rollback(self):
         try:

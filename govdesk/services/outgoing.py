@@ -332,7 +332,7 @@ def _hand_step(actor: Actor, doc: OutgoingDocument, index: int, note: str = "") 
     section = Section.get_by_id(step.section) if step.section else None
     if person is not None and not can_view(person, doc.secrecy):
         raise _refuse("secrecy", "outgoing.refuse.holder_clearance", name="secrecy",
-                      person=person.name, level=SECRECY_LEVELS[doc.secrecy])
+                      person=person.name, level=term(SECRECY_LEVELS[doc.secrecy]))
     if step.leader and not _secretariat_reviewed(doc):
         _record_backflow(actor, doc, step.name, automatic=True)
     f = flow.flow_of(KIND, doc.id)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, OutgoingDocument, Oversight, Person, Section, Unit
 from govdesk.services import org
 from govdesk.services.rules import rule
@@ -231,7 +231,7 @@ def format_report(doc: OutgoingDocument, stage: str = "submit") -> FormatReport:
         limit = int(rule("secrecy", SECRECY_LEVELS[doc.secrecy], default=30))
         if doc.secrecy_years is not None and not 1 <= doc.secrecy_years <= limit:
             report.fault("secrecy_years", "outgoing.check.secrecy_years",
-                         level=SECRECY_LEVELS[doc.secrecy], limit=limit)
+                         level=term(SECRECY_LEVELS[doc.secrecy]), limit=limit)
     head = "\n".join(doc.body.splitlines()[:3])
     secret_at = _SECRET_MARK.search(head)
     urgent_at = _URGENCY_MARK.search(head)

@@ -369,3 +369,28 @@ async def test_home_and_sections_fit_the_terminal(demo_db, size):
             assert info.height == 1 and info.width == width
             shown = [tbl for tbl in screen.query(DataTable) if tbl.display and tbl.region]
             assert shown and all(tbl.region.bottom <= height - 1 for tbl in shown), key
+
+
+async def test_every_task_table_shows_whole_step_names(demo_db):
+    """Steps are cut by nothing: each step cell of every task table on Home and the sections
+    fits its column (the width is fixed, see section_panes.TASK_COLUMNS)."""
+    from rich.cells import cell_len
+
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        checked = 0
+        for key in "0123456":
+            await pilot.press(key)
+            await pilot.pause()
+            for table in app.screen.query(DataTable):
+                step = next((c for c in table.columns.values()
+                             if str(c.label) == t("home.col_step")), None)
+                if step is None:
+                    continue
+                index = list(table.columns.values()).index(step)
+                for row in range(table.row_count):
+                    text = str(table.get_row_at(row)[index])
+                    assert cell_len(text) <= step.width, (key, table.id, text, step.width)
+                    checked += 1
+        assert checked > 20

@@ -17,6 +17,9 @@ from govdesk.services import inbox as inbox_service
 from govdesk.services.schedule import leader_weeks, week_of
 from govdesk.widgets import badge
 
+# 发文·分管副主任审核: the kind, a dot and the longest step names (7 characters), 19 cells.
+STEP_WIDTH = 19
+
 
 def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
     """An inbox row. Its last cell: in others' lists the holder; in my own list only what I
@@ -43,7 +46,8 @@ def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
 def add_task_columns(table: DataTable, last: str) -> None:
     """The columns of a task list. Fixed widths: a DataTable that starts empty keeps its header
     widths when rows arrive later (live refresh), which cut every cell to two characters."""
-    for key, width in (("home.col_due", 16), ("home.col_urgency", 4), ("home.col_step", 17),
+    for key, width in (("home.col_due", 16), ("home.col_urgency", 4),
+                       ("home.col_step", STEP_WIDTH),
                        ("home.col_title", 44), (last, 22)):
         table.add_column(t(key), width=width)
 

@@ -14,12 +14,13 @@ from textual.widgets import DataTable, Label, TabbedContent, TabPane
 
 from govdesk.i18n import t
 from govdesk.screens import registry
+from govdesk.screens.home import STEP_WIDTH
 from govdesk.screens.section import SectionScreen
 from govdesk.services import section_work
 from govdesk.services.inbox import InboxItem
 
 # Explicit widths: automatic ones go wrong with double-width Chinese text.
-TASK_COLUMNS = (("home.col_due", 16), ("home.col_urgency", 4), ("home.col_step", 4),
+TASK_COLUMNS = (("home.col_due", 16), ("home.col_urgency", 4), ("home.col_step", STEP_WIDTH),
                 ("home.col_title", 44), ("home.col_holder", 16))
 
 

@@ -30,7 +30,7 @@ class SupervisionScreen(TabbedSectionScreen):
             yield Label(id="reminders-title", classes="panel-title")
             yield columns(DataTable(id="reminders"),
                           ("section.col_reminded_at", 11), ("section.col_reminded_by", 8),
-                          ("section.col_reminded_whom", 10), ("home.col_step", 4),
+                          ("section.col_reminded_whom", 10), ("home.col_step", 14),
                           ("home.col_title", 40), ("section.col_state", 6),
                           ("section.col_reminder_note", 24))
         elif pane == "load":

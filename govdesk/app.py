@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from govdesk import config
 from govdesk.i18n import LANGUAGES, language, set_language, t
@@ -20,6 +21,7 @@ from govdesk.screens import (
 )
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.home import HomeScreen
+from govdesk.screens.palette import DeskPalette, system_commands
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.sections import (
     InformationScreen,
@@ -98,6 +100,10 @@ class GovDesk(App):
         Binding("f1,question_mark", "help", t("app.help"), id="help"),
         Binding("f2", "settings", t("app.settings"), id="settings"),
         Binding("ctrl+q", "quit", t("app.quit"), id="quit"),
+        # Declared here so the footer names it in the user's language (Textual adds an
+        # English one otherwise).
+        Binding("ctrl+p", "command_palette", t("app.palette"), show=False, priority=True,
+                tooltip=t("app.palette")),
     ]
 
     def __init__(self, person: Person, db_target: str = "", *, now=None, poll: bool = True):
@@ -164,6 +170,13 @@ class GovDesk(App):
         self._change_id = changes[-1][0]
         self.update_subtitle()
         self.screen.post_message(DataChanged(frozenset(table for _, table, _ in changes)))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not DeskPalette.is_open(self):
+            self.push_screen(DeskPalette())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        return system_commands(screen, self.action_quit)
 
     def action_help(self) -> None:
         """The keys that work here: the focused widget's, its containers', the screen's, then

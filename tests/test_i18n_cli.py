@@ -22,6 +22,7 @@ from govdesk.models import Flow, Task
 from govdesk.services import audit, deploy, flow, identity, maintenance, migrate, schedule
 from govdesk.services.errors import ConflictError, PermissionDenied, SchemaError, ValidationError
 from govdesk.services.policy import visible_title
+from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "govdesk" / "i18n"
@@ -29,8 +30,8 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def run(args: list[str], home: Path, *, language: str | None, login: str = "lixm"):
-    """``python -m govdesk ARGS`` as ``login`` whose config file (under XDG_CONFIG_HOME) sets
-    ``language`` (or has no language at all)."""
+    """``python -m govdesk ARGS`` at tests.conftest.NOW as ``login`` whose config file (under
+    XDG_CONFIG_HOME) sets ``language`` (or has no language at all)."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("GOVDESK_DB", "GOVDESK_CONFIG", "GOVDESK_LOGIN")}
     settings = home / ".config" / "govdesk" / "config.toml"
@@ -38,8 +39,10 @@ def run(args: list[str], home: Path, *, language: str | None, login: str = "lixm
     settings.write_text(f'language = "{language}"\n' if language else "", encoding="utf-8")
     env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), GOVDESK_LOGIN=login,
                PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
-    proc = subprocess.run([sys.executable, "-m", "govdesk", *args], capture_output=True,
-                          text=True, env=env, cwd=home, timeout=120)
+    # The clock is pinned to the moment the demo copies were built for (tests.conftest.NOW).
+    proc = subprocess.run([sys.executable, "-m", "tests.helpers.pinned_cli", NOW.isoformat(),
+                           *args], capture_output=True, text=True, env=env, cwd=home,
+                          timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
 

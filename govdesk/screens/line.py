@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label
 from govdesk.i18n import t
 from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen, columns
 from govdesk.services import section_work
+from govdesk.widgets.desk_table import DeskTable
 from govdesk.widgets.week_grid import status_text
 
 
@@ -35,7 +36,7 @@ class LineSecretariesScreen(TabbedSectionScreen):
                       ("section.col_leader_status", 32), ("section.col_papers", 6),
                       ("section.col_today", 60))
         yield Label(id="line-papers-title", classes="panel-title")
-        yield columns(DataTable(id="line-papers"), *TASK_COLUMNS[:4], ("home.col_note", 16))
+        yield columns(DeskTable(id="line-papers"), *TASK_COLUMNS[:4], ("home.col_note", 16))
         yield Label(id="line-week-title", classes="panel-title")
         yield columns(DataTable(id="line-week"),
                       ("section.col_date", 10), ("section.col_time", 11),

@@ -18,6 +18,7 @@ from govdesk.screens.base import DeskScreen
 from govdesk.screens.home import add_task_columns, item_cells
 from govdesk.services import section_work
 from govdesk.services.errors import ServiceError
+from govdesk.widgets.desk_table import DeskTable
 
 FILTERS = ("all", "mine", "overdue")
 
@@ -51,7 +52,7 @@ class SectionScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical():
             yield Label(id="work-title", classes="panel-title")
-            yield DataTable(id="work", cursor_type="row", zebra_stripes=True)
+            yield DeskTable(id="work", cursor_type="row", zebra_stripes=True)
             yield from self.compose_extra()
             yield Label(id="members-title", classes="panel-title")
             yield DataTable(id="members", cursor_type="row", zebra_stripes=True)

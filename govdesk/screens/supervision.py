@@ -16,6 +16,7 @@ from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen, col
 from govdesk.services import inbox as inbox_service
 from govdesk.services import section_work
 from govdesk.services.policy import sees_all_deadlines
+from govdesk.widgets.desk_table import DeskTable
 
 
 class SupervisionScreen(TabbedSectionScreen):
@@ -25,10 +26,10 @@ class SupervisionScreen(TabbedSectionScreen):
     def compose_pane(self, pane: str) -> ComposeResult:
         if pane == "deadlines":
             yield Label(id="due-title", classes="panel-title")
-            yield columns(DataTable(id="due"), *TASK_COLUMNS)
+            yield columns(DeskTable(id="due"), *TASK_COLUMNS)
         elif pane == "reminders":
             yield Label(id="reminders-title", classes="panel-title")
-            yield columns(DataTable(id="reminders"),
+            yield columns(DeskTable(id="reminders"),
                           ("section.col_reminded_at", 11), ("section.col_reminded_by", 8),
                           ("section.col_reminded_whom", 10), ("home.col_step", 14),
                           ("home.col_title", 40), ("section.col_state", 6),

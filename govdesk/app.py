@@ -176,7 +176,7 @@ class GovDesk(App):
             self.push_screen(DeskPalette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        return system_commands(screen, self.action_quit)
+        return system_commands(screen)
 
     def action_help(self) -> None:
         """The keys that work here: the focused widget's, its containers', the screen's, then

@@ -42,9 +42,9 @@ class DeskPalette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
-def system_commands(screen: Screen, quit_action) -> Iterable[SystemCommand]:
+def system_commands(screen: Screen) -> Iterable[SystemCommand]:
     """The desk's system commands, worded from the catalog."""
-    yield SystemCommand(t("app.quit"), t("app.quit_help"), quit_action)
+    yield SystemCommand(t("app.quit"), t("app.quit_help"), screen.app.action_quit)
     if screen.maximized is not None:
         yield SystemCommand(t("app.minimize"), t("app.minimize_help"), screen.action_minimize)
     elif screen.focused is not None and screen.focused.allow_maximize:

@@ -16,7 +16,7 @@ from govdesk.screens.base import DeskScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services.schedule import leader_weeks, week_of
 from govdesk.widgets import badge
-from govdesk.widgets.desk_table import DeskTable
+from govdesk.widgets.desk_table import DeskTable, columns
 
 # 发文·分管副主任审核: the kind, a dot and the longest step names (7 characters), 19 cells.
 STEP_WIDTH = 19
@@ -48,10 +48,8 @@ def add_task_columns(table: DataTable, last: str) -> None:
     """The columns of a task list. Fixed widths: a DataTable that starts empty keeps its header
     widths when rows arrive later (live refresh), which cut every cell to two characters. In a
     DeskTable the title and the last column then grow into a wider terminal."""
-    for key, width in (("home.col_due", 16), ("home.col_urgency", 4),
-                       ("home.col_step", STEP_WIDTH),
-                       ("home.col_title", 44), (last, 22)):
-        table.add_column(t(key), width=width, key=key.rsplit(".", 1)[-1])
+    columns(table, ("home.col_due", 16), ("home.col_urgency", 4), ("home.col_step", STEP_WIDTH),
+            ("home.col_title", 44), (last, 22))
 
 
 class HomeScreen(DeskScreen):

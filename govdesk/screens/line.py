@@ -11,9 +11,9 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t
-from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen, columns
+from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
 from govdesk.services import section_work
-from govdesk.widgets.desk_table import DeskTable
+from govdesk.widgets.desk_table import DeskTable, columns
 from govdesk.widgets.week_grid import status_text
 
 

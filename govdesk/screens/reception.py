@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t
-from govdesk.screens.section_panes import TabbedSectionScreen, columns
+from govdesk.screens.section_panes import TabbedSectionScreen
 from govdesk.services import section_work
 from govdesk.services.schedule import leader_weeks, week_of
+from govdesk.widgets.desk_table import columns
 from govdesk.widgets.week_grid import WeekGrid
 
 STATUS_STYLE = {"now": "bold yellow", "coming": "cyan", "back": "dim"}

@@ -25,15 +25,6 @@ TASK_COLUMNS = (("home.col_due", 16), ("home.col_urgency", 4), ("home.col_step",
                 ("home.col_title", 44), ("home.col_holder", 16))
 
 
-def columns(table: DataTable, *cols: tuple[str, int | None]) -> DataTable:
-    """Give a table its columns (catalog key, width) before it is mounted; rows by cursor."""
-    table.cursor_type = "row"
-    table.zebra_stripes = True
-    for key, width in cols:
-        table.add_column(t(key), width=width, key=key.rsplit(".", 1)[-1])
-    return table
-
-
 class TabbedSectionScreen(SectionScreen):
     # Order of the tabs; "work" and "members" are SectionScreen's own tables.
     PANES: tuple[str, ...] = ("work", "members")

@@ -14,9 +14,10 @@ from textual.widgets import DataTable, Input, Label, Select
 from govdesk.i18n import t
 from govdesk.screens.line import LineSecretariesScreen
 from govdesk.screens.reception import ReceptionScreen
-from govdesk.screens.section_panes import TabbedSectionScreen, columns
+from govdesk.screens.section_panes import TabbedSectionScreen
 from govdesk.screens.supervision import SupervisionScreen
 from govdesk.services import section_work
+from govdesk.widgets.desk_table import columns
 
 
 class PortfolioPane:

@@ -12,11 +12,11 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t, term
-from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen, columns
+from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import section_work
 from govdesk.services.policy import sees_all_deadlines
-from govdesk.widgets.desk_table import DeskTable
+from govdesk.widgets.desk_table import DeskTable, columns
 
 
 class SupervisionScreen(TabbedSectionScreen):

@@ -17,8 +17,20 @@ from rich.cells import cell_len
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
-# Column keys as section_panes.columns and home.add_task_columns name them.
+from govdesk.i18n import t
+
+# Column keys as columns() below names them.
 STRETCH = ("col_title", "col_holder", "col_note")
+
+
+def columns(table: DataTable, *cols: tuple[str, int | None]) -> DataTable:
+    """Give a table its columns (catalog key, width) before it is mounted; rows by cursor.
+    Each column's key is the catalog key's last part (``home.col_title`` → ``col_title``)."""
+    table.cursor_type = "row"
+    table.zebra_stripes = True
+    for key, width in cols:
+        table.add_column(t(key), width=width, key=key.rsplit(".", 1)[-1])
+    return table
 
 
 def _cell_width(cell: Any) -> int:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -35,6 +38,7 @@ from govdesk.services import audit
 from govdesk.services import inbox as inbox_service
 from govdesk.services.context import Actor
 from govdesk.services.errors import ServiceError
+from govdesk.services.session import in_worker, release_thread
 
 # Keys 1–6, in this order (issue #2 / DESIGN "Sections as modes").
 SECTION_MODES = [
@@ -47,6 +51,16 @@ SECTION_MODES = [
 ]
 
 POLL_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """What one poll read in the poll thread."""
+
+    version: tuple[int, int]
+    change_id: int  # the newest change seen
+    tables: frozenset[str]  # what changed since the last poll (empty: nothing, or baseline)
+    inbox_count: int | None  # the subtitle's count, read when something changed
 
 
 class SectionCommands(Provider):
@@ -116,9 +130,13 @@ class GovDesk(App):
         self.db_target = db_target
         self._now = now  # tests pin the clock
         self._poll = poll
-        self._data_version: tuple[int, int] = (-1, -1)
+        # Read in the poll thread only: PRAGMA data_version compares commits against one
+        # connection, so every poll runs on the same thread (peewee: a connection per thread).
+        self._data_version: tuple[int, int] | None = None  # None: the first poll sets it
         self._change_id = 0
         self._unreadable = False  # the last poll could not read the database
+        self._polling = False  # a poll is running; the timer does not start another
+        self._poll_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govdesk-poll")
 
     def actor(self) -> Actor:
         return Actor(self.person, self._now() if callable(self._now) else (self._now or datetime.now()))
@@ -131,45 +149,90 @@ class GovDesk(App):
 
     def on_mount(self) -> None:
         self.title = t("app.title")
-        self._data_version = data_version()
-        self._change_id = audit.latest_id()
         self.update_subtitle()
         self.switch_mode("home")
         if self._poll:
+            self.poll_changes()  # the baseline: what "changed" is measured from
             self.set_interval(POLL_SECONDS, self.poll_changes)
 
-    def update_subtitle(self) -> None:
-        actor = self.actor()
+    def on_unmount(self) -> None:
+        pool = self._poll_thread
+        pool.submit(release_thread)  # the poll thread's connection
+        pool.shutdown(wait=False)
+
+    def update_subtitle(self, count: int | None = None) -> None:
+        """The header line: who I am and how much waits on me (counted in a worker)."""
+        if count is None:
+            self.run_worker(partial(self._count_inbox, self.actor()), name="subtitle",
+                            group="subtitle", exclusive=True, thread=True)
+            return
         self.sub_title = t("app.subtitle", name=self.person.name,
-                           section=self.person.section.name, post=self.person.post,
-                           n=inbox_service.inbox_count(actor))
+                           section=self.person.section.name, post=self.person.post, n=count)
+
+    def _count_inbox(self, actor: Actor) -> None:
+        try:
+            count = in_worker(inbox_service.inbox_count, actor)
+        except ServiceError:
+            return  # the poll says so when the database cannot be read
+        try:
+            self.call_from_thread(self.update_subtitle, count)
+        except RuntimeError:  # stopped meanwhile
+            pass
 
     def poll_changes(self) -> None:
         """Something was committed (by another process or by this one): read what changed.
 
-        While the database cannot be read (a PostgreSQL restart, a broken disk) the desk stays
-        up, says so once, and catches up as soon as it can read again."""
+        The reading runs in the poll thread, never on the event loop: a locked or slow
+        database leaves the desk moving. While a poll runs the timer starts no other, so
+        polls never pile up behind a lock. While the database cannot be read (a PostgreSQL
+        restart, a broken disk) the desk stays up, says so once, and catches up as soon as it
+        can read again."""
+        if self._polling:
+            return
+        self._polling = True
+        self.run_worker(self._poll_once, name="poll", group="poll", exclusive=True)
+
+    async def _poll_once(self) -> None:
         try:
-            version = data_version()
-            if version != self._data_version:
-                self._data_version = version
-                self.notify_changes()
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(
+                self._poll_thread, self._read_changes, self._data_version, self._change_id,
+                self.actor())
         except ServiceError as exc:
             if not self._unreadable:
                 self._unreadable = True
                 self.notify(str(exc), severity="warning")
             return
+        finally:
+            self._polling = False
         if self._unreadable:
             self._unreadable = False
             self.notify(t("app.database_back"))
+        self.notify_changes(result)
 
-    def notify_changes(self) -> None:
-        changes = audit.changes_since(self._change_id)
+    @staticmethod
+    def _read_changes(known: tuple[int, int] | None, change_id: int,
+                      actor: Actor) -> PollResult:
+        """In the poll thread: PRAGMA data_version (µs), and only when it moved the changes."""
+        version = data_version()
+        if known is None:
+            return PollResult(version, audit.latest_id(), frozenset(), None)
+        if version == known:
+            return PollResult(version, change_id, frozenset(), None)
+        changes = audit.changes_since(change_id)
         if not changes:
+            return PollResult(version, change_id, frozenset(), None)
+        return PollResult(version, changes[-1][0], frozenset(table for _, table, _ in changes),
+                          inbox_service.inbox_count(actor))
+
+    def notify_changes(self, result: PollResult) -> None:
+        """UI thread: take in what the poll read; tell the screen when something changed."""
+        self._data_version = result.version
+        self._change_id = result.change_id
+        if not result.tables:
             return
-        self._change_id = changes[-1][0]
-        self.update_subtitle()
-        self.screen.post_message(DataChanged(frozenset(table for _, table, _ in changes)))
+        self.update_subtitle(result.inbox_count)
+        self.screen.post_message(DataChanged(result.tables))
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not DeskPalette.is_open(self):

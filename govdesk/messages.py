@@ -11,3 +11,8 @@ class DataChanged(Message):
     def __init__(self, tables: frozenset[str]):
         super().__init__()
         self.tables = tables
+
+
+class SaveWaiting(Message):
+    """A save running in a worker waits for another user's write to finish."""
+

@@ -9,6 +9,7 @@ import sqlite3
 import time
 
 import pytest
+from helpers.workers import settle
 from helpers.write_queue import queue_free, writer_inside_transaction
 from textual.widgets import Input, Label
 
@@ -92,27 +93,35 @@ def test_a_lock_held_outside_the_queue_also_ends_in_busy(db, as_user):
     assert incoming.register(as_user("lixm"), FIELDS).number == "收〔2026〕1号"
 
 
+def _refuse_writes(on: bool) -> None:
+    """Every connection read-only, as a read-only disk would make it: the saves run in worker
+    threads, each on a connection of its own, so the pragma goes to every new connection."""
+    db = database.obj
+    db._pragmas = [p for p in db._pragmas if p[0] != "query_only"] + [("query_only", int(on))]
+    database.execute_sql(f"PRAGMA query_only = {int(on)}")
+
+
 async def test_the_form_keeps_what_was_typed_when_the_disk_refuses(db):
     app = GovDesk(person=org.person_by_login("lixm"), poll=False, now=NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1")
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         form = app.screen
         assert isinstance(form, IncomingFormScreen)
         form.query_one("#from_name", Input).value = "黄岩区财政局"
         form.query_one("#title", Input).value = FIELDS["title"]
-        database.execute_sql("PRAGMA query_only = 1")
+        _refuse_writes(True)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is form  # still open, not crashed, not dismissed
         message = str(form.query_one("#form-error", Label).render())
         assert "只能读不能写" in message and "没有保存" in message
         assert form.query_one("#title", Input).value == FIELDS["title"]
         assert IncomingDocument.select().count() == 0
-        database.execute_sql("PRAGMA query_only = 0")
+        _refuse_writes(False)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is not form
     assert IncomingDocument.get().title == FIELDS["title"]
 
@@ -204,14 +213,17 @@ async def test_the_desk_stays_up_while_the_database_cannot_be_read(db, monkeypat
         def broken():
             raise storage_error("connection", "server closed the connection unexpectedly")
 
+        async def poll() -> None:  # the poll runs in its own thread: wait for its answer
+            app.poll_changes()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
         monkeypatch.setattr(app_module, "data_version", broken)
-        app.poll_changes()
-        app.poll_changes()
-        await pilot.pause()
+        await poll()
+        await poll()
         warnings = [n.message for n in app._notifications if "连接中断" in n.message]
         assert len(warnings) == 1  # said once, not every half second
         monkeypatch.undo()
-        app.poll_changes()
-        await pilot.pause()
+        await poll()
         assert app.is_running
         assert any("已恢复" in n.message for n in app._notifications)

@@ -22,7 +22,7 @@ from playhouse.db_url import register_database
 
 from govdesk.i18n import t
 from govdesk.models.failures import StorageErrors
-from govdesk.models.writelock import QueuedSqliteDatabase
+from govdesk.models.writelock import QueuedSqliteDatabase, announce_wait
 
 database = DatabaseProxy()
 
@@ -54,7 +54,12 @@ class GovdeskPostgresqlDatabase(StorageErrors, PostgresqlDatabase):
         # A failure here is inside atomic()'s __enter__, whose __exit__ never runs: roll back
         # here, or the session stays in an aborted transaction and refuses every later query.
         try:
-            self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY,))
+            # First without waiting, so that a writer who must wait can say so (on_wait).
+            got = self.execute_sql("SELECT pg_try_advisory_xact_lock(%s)",
+                                   (PG_WRITE_LOCK_KEY,)).fetchone()[0]
+            if not got:
+                announce_wait()
+                self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PG_WRITE_LOCK_KEY,))
         except BaseException:
             try:
                 self.rollback()

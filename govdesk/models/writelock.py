@@ -26,6 +26,8 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from peewee import SqliteDatabase
 
@@ -37,6 +39,33 @@ def _queue_off() -> bool:  # to measure the difference (docs/reliability.md)
 
 
 QUEUE_SUFFIX = "-queue"
+
+
+_listeners = threading.local()
+
+
+@contextmanager
+def on_wait(callback: Callable[[], None] | None) -> Iterator[None]:
+    """While the block runs, ``callback()`` is called (in this thread) each time a write
+    transaction of this thread finds the write lock taken by someone else and starts to wait:
+    a screen saving in a worker says "waiting for the database" instead of looking stuck."""
+    previous = getattr(_listeners, "callback", None)
+    _listeners.callback = callback
+    try:
+        yield
+    finally:
+        _listeners.callback = previous
+
+
+def announce_wait() -> None:
+    """Tell this thread's listener (if any) that its writer waits for another one."""
+    callback = getattr(_listeners, "callback", None)
+    if callback is None:
+        return
+    try:
+        callback()
+    except Exception:  # noqa: BLE001 - a notice must never break the write it is about
+        pass
 
 
 def _let_go(fd: int) -> None:
@@ -128,6 +157,7 @@ class QueuedSqliteDatabase(StorageErrors, SqliteDatabase):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             self._queue.held = fd
         except BlockingIOError:
+            announce_wait()
             self._queue.held = wait_turn(str(self.database) + QUEUE_SUFFIX, self._timeout)
 
     def _release(self) -> None:

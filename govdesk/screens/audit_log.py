@@ -54,27 +54,43 @@ class AuditLogScreen(DeskScreen):
             table.add_column(t(f"audit.col_{key}"), key=key)
         table.focus()
 
-    def _load(self, after_id, limit: int):
+    def data_query(self) -> dict:
         value = lambda wid: self.query_one(wid, Input).value.strip()  # noqa: E731
-        rows = audit.browse(self.actor, who=value("#f-who"), action=value("#f-action"),
-                            table=value("#f-table"), since=self._since, before_id=after_id,
-                            limit=limit)
+        return {"who": value("#f-who"), "action": value("#f-action"),
+                "table": value("#f-table"), "since": self._since,
+                "limit": self.query_one("#audit-table", PagedTable).page_size}
+
+    def load_data(self, actor, query: dict) -> list[dict]:
+        return self._browse(actor, query, None)
+
+    @staticmethod
+    def _browse(actor, query: dict, after_id) -> list[dict]:
+        return audit.browse(actor, who=query["who"], action=query["action"],
+                            table=query["table"], since=query["since"], before_id=after_id,
+                            limit=query["limit"])
+
+    def _cells(self, rows: list[dict]):
         for row in rows:
             self._rows[str(row["id"])] = row
         return [(row["id"], [str(row["id"]), f"{row['at']:%Y-%m-%d %H:%M:%S}", row["actor"],
                              row["action"], row["table"], str(row["record_id"] or "")])
                 for row in rows]
 
-    def refresh_data(self) -> None:
+    def _load(self, after_id, limit: int):
+        """The pages after the first, as the cursor nears the end (UI thread)."""
+        query = dict(self.data_query(), limit=limit)
+        return self._cells(self._browse(self.actor, query, after_id))
+
+    def show_data(self, rows: list[dict]) -> None:
         table = self.query_one("#audit-table", PagedTable)
         self._rows = {}
-        try:
-            table.reload()
-        except ServiceError as exc:
-            self.app.notify(str(exc), severity="error")
-            self.app.pop_screen()
-            return
+        table.show_first_page(self._cells(rows))
         self.query_one("#audit-title", Label).update(t("audit.count", n=table.row_count))
+
+    def load_failed(self, error: ServiceError) -> None:
+        self.app.notify(str(error), severity="error")
+        if self.app.screen is self:
+            self.app.pop_screen()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         since = self.query_one("#f-since", Input).value.strip()

@@ -1,18 +1,56 @@
-"""What every desk screen shares: the header line, data refresh, opening records."""
+"""What every desk screen shares: the header line, data refresh off the UI thread, saving.
+
+The UI thread never waits for the database (DESIGN "The UI thread never waits"). A screen
+says what to read in three steps, harlequin's worker pattern:
+
+- ``data_query()`` — UI thread: what the widgets ask for (filters, search text); quick, no
+  database;
+- ``load_data(actor, query)`` — a worker thread: the service calls; returns plain data (the
+  services' frozen dataclasses with names resolved), never touches a widget;
+- ``show_data(data)`` — UI thread: fills the widgets.
+
+``refresh_data()`` runs the three. Refreshes are exclusive per screen and numbered: a refresh
+asked for while one runs starts at once (the running one is cancelled), and an older answer
+that arrives after a newer one is dropped, so the newest data always wins and none is lost.
+A ServiceError from ``load_data`` becomes the same notice as before (``load_failed``).
+
+Forms and modals save through ``SaveInWorker.save_in_worker``: the service runs in a worker,
+the form's fields are disabled (their values stay) with a status line that says when the
+save waits for another user's write, and the answer comes back to ``done`` or ``refused``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Label
+from textual.worker import get_current_worker
 
-from govdesk.messages import DataChanged
+from govdesk.i18n import t
+from govdesk.messages import DataChanged, SaveWaiting
+from govdesk.services.errors import ServiceError
+from govdesk.services.session import in_worker
+
+REFRESH_GROUP = "refresh"
+SAVE_GROUP = "save"
 
 
 class DeskScreen(Screen):
-    """A top-level section screen. Subclasses fill ``compose_body`` and ``refresh_data``."""
+    """A top-level section screen. Subclasses fill ``compose_body`` and the load/show pair
+    (``data_query``, ``load_data``, ``show_data``); see the module docstring."""
 
     TITLE_KEY = "app.home"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._generation = 0  # the newest refresh asked for
+        self.shown_generation = 0  # the newest refresh shown (tests wait on it)
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
@@ -36,9 +74,155 @@ class DeskScreen(Screen):
     def on_data_changed(self, message: DataChanged) -> None:
         self.refresh_data()
 
+    # ------------------------------------------------------------------ load / show
+
     def refresh_data(self) -> None:
-        """Reload what the screen shows from the services."""
+        """Reload what the screen shows: ``load_data`` in a worker, then ``show_data``."""
+        self._generation += 1
+        work = partial(self._load_in_thread, self._generation, self.actor, self.data_query())
+        self.run_worker(work, name=f"{type(self).__name__}.load", group=REFRESH_GROUP,
+                        exclusive=True, thread=True)
+
+    def data_query(self) -> Any:
+        """UI thread, before a load: what the widgets ask for (filters, search text)."""
+        return None
+
+    def load_data(self, actor, query: Any) -> Any:
+        """Worker thread: read through the services and return plain data. Never touch a
+        widget here (Textual is not thread-safe)."""
+        return None
+
+    def show_data(self, data: Any) -> None:
+        """UI thread: fill the widgets with what ``load_data`` returned."""
+
+    def load_failed(self, error: ServiceError) -> None:
+        """UI thread: ``load_data`` was refused (no permission, the database busy …)."""
+        self.notify(str(error), severity="error")
+
+    def _load_in_thread(self, generation: int, actor, query: Any) -> None:
+        try:
+            data, error = in_worker(self.load_data, actor, query), None
+        except ServiceError as exc:
+            data, error = None, exc
+        if get_current_worker().is_cancelled:  # a newer refresh is on its way
+            return
+        try:
+            self.app.call_from_thread(self._deliver, generation, data, error)
+        except RuntimeError:  # the app stopped meanwhile
+            pass
+
+    def _deliver(self, generation: int, data: Any, error: ServiceError | None) -> None:
+        if generation != self._generation or not self.is_attached:
+            return  # an older answer, or the screen has gone
+        self.shown_generation = generation
+        if error is not None:
+            self.load_failed(error)
+        else:
+            self.show_data(data)
 
     @property
     def actor(self):
         return self.app.actor()
+
+
+def run_service(node: Widget | Screen, call: Callable[..., Any], *args: Any,
+                done: Callable[[Any], None],
+                refused: Callable[[ServiceError], None]) -> None:
+    """One service call without a form (催办 from a list): ``call(*args)`` in a worker thread,
+    then ``done(result)`` or ``refused(error)`` on the UI thread. ``args`` are plain values
+    gathered on the UI thread."""
+
+    def work() -> None:
+        try:
+            result, error = in_worker(call, *args), None
+        except ServiceError as exc:
+            result, error = None, exc
+        try:
+            node.app.call_from_thread(done if error is None else refused,
+                                      result if error is None else error)
+        except RuntimeError:  # the app stopped meanwhile
+            pass
+
+    node.run_worker(work, name=getattr(call, "__name__", "service"), group=SAVE_GROUP,
+                    thread=True)
+
+
+# What a form disables while it saves: everything that takes input. Labels stay as they are,
+# so the status line and the field names remain readable.
+EDITABLE = "Input, Select, TextArea, Checkbox, Button, OptionList, DataTable"
+
+
+class SaveInWorker:
+    """Mixed into a form or modal screen (before the Screen class): ``save_in_worker`` runs a
+    service call in a worker thread.
+
+    While it runs the fields are disabled — their values stay — and ``SAVE_STATUS`` (a Label)
+    says "正在保存…", then that the save waits for the database when another user's write
+    holds it. A second Ctrl+S (or Enter) meanwhile does nothing, and ``saving`` is True so
+    the form can refuse to close. Then, on the UI thread, the fields are enabled again, the
+    focus goes back where it was, and ``done(result)`` or ``refused(error)`` (a ServiceError)
+    runs; ``refused`` puts its message in place and the cursor on the field it names.
+    """
+
+    SAVE_STATUS = "#form-error"
+    saving = False
+
+    def save_in_worker(self, call: Callable[..., Any], *args: Any,
+                       done: Callable[[Any], None],
+                       refused: Callable[[ServiceError], None]) -> bool:
+        """Start the save; False (and nothing done) when one is already running.
+
+        ``call`` and ``args`` must not touch widgets: gather the values first (``values()``)."""
+        screen: Screen = self  # type: ignore[assignment]
+        if self.saving:
+            return False
+        self.saving = True
+        self._save_focus = screen.focused
+        self._save_disabled = [w for w in screen.query(EDITABLE) if not w.disabled]
+        for widget in self._save_disabled:
+            widget.disabled = True
+        self._save_status(t("common.saving"))
+        work = partial(self._save_in_thread, call, args, done, refused)
+        screen.run_worker(work, name=f"{type(self).__name__}.save", group=SAVE_GROUP,
+                          thread=True)
+        return True
+
+    def _save_in_thread(self, call, args, done, refused) -> None:
+        screen: Screen = self  # type: ignore[assignment]
+
+        def waiting() -> None:  # in the worker; post_message is thread-safe and never blocks
+            screen.post_message(SaveWaiting())
+
+        try:
+            result, error = in_worker(call, *args, on_wait_for_lock=waiting), None
+        except ServiceError as exc:
+            result, error = None, exc
+        try:
+            screen.app.call_from_thread(self._save_finished, result, error, done, refused)
+        except RuntimeError:  # the app stopped meanwhile
+            pass
+
+    def on_save_waiting(self, message: SaveWaiting) -> None:
+        message.stop()
+        if self.saving:
+            self._save_status(t("common.saving_waiting"))
+
+    def _save_status(self, text: str) -> None:
+        screen: Screen = self  # type: ignore[assignment]
+        for label in screen.query(self.SAVE_STATUS).results(Label):
+            label.update(Text(text, style="bold yellow") if text else "")
+
+    def _save_finished(self, result: Any, error: ServiceError | None, done, refused) -> None:
+        self.saving = False
+        for widget in self._save_disabled:
+            if widget.is_attached:
+                widget.disabled = False
+        self._save_disabled = []
+        self._save_status("")
+        focus: Widget | None = self._save_focus
+        if focus is not None and focus.is_attached:
+            focus.focus()
+        if error is None:
+            done(result)
+        else:
+            refused(error)

@@ -4,6 +4,7 @@ section and person, the yearly evaluation of each section's documents, and a tex
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -12,10 +13,19 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select
 
 from govdesk.i18n import t, term
-from govdesk.screens.base import DeskScreen
+from govdesk.screens.base import DeskScreen, run_service
 from govdesk.services import error_register
 from govdesk.services.errors import ServiceError
 from govdesk.services.outgoing_rules import ERROR_CATEGORIES
+
+
+@dataclass(frozen=True)
+class ErrorRegisterData:
+    year: int
+    label: str
+    stats: error_register.ErrorStats
+    evaluation: list[error_register.SectionEvaluation]
+
 
 # Period choices: whole year, Q1–Q4, months 1–12.
 PERIODS = [("year", None), *[(f"q{q}", q) for q in range(1, 5)],
@@ -30,6 +40,8 @@ def export_dir() -> Path:
 
 
 class ErrorRegisterScreen(DeskScreen):
+    _stats: error_register.ErrorStats | None = None
+
     BINDINGS = [
         Binding("escape", "back", t("outgoing.back")),
         Binding("ctrl+e", "export", t("outgoing.err_export")),
@@ -85,14 +97,17 @@ class ErrorRegisterScreen(DeskScreen):
         label = t("outgoing.period_title", year=year, span=t(f"outgoing.period_{span}"))
         return year, month, quarter, label
 
-    def refresh_data(self) -> None:
-        year, month, quarter, label = self._period()
-        try:
-            start, end = error_register.period_bounds(year, month=month, quarter=quarter)
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        stats = error_register.statistics(start, end)
+    def data_query(self) -> tuple[int, int | None, int | None, str]:
+        return self._period()
+
+    def load_data(self, actor, query) -> ErrorRegisterData:
+        year, month, quarter, label = query
+        start, end = error_register.period_bounds(year, month=month, quarter=quarter)
+        return ErrorRegisterData(year, label, error_register.statistics(start, end),
+                                 error_register.yearly_evaluation(year))
+
+    def show_data(self, data: ErrorRegisterData) -> None:
+        year, label, stats = data.year, data.label, data.stats
         self.query_one("#total", Label).update(t("outgoing.err_total_line", title=label,
                                                  n=stats.total))
         cats = list(ERROR_CATEGORIES)
@@ -111,7 +126,7 @@ class ErrorRegisterScreen(DeskScreen):
                                                             n=len(group)))
         table = self.query_one("#by-evaluation", DataTable)
         table.clear()
-        for e in error_register.yearly_evaluation(year):
+        for e in data.evaluation:
             table.add_row(e.section, str(e.documents), str(e.with_errors), f"{e.error_rate:.0%}",
                           *[str(e.errors[c]) for c in cats])
         self.query_one("#title-evaluation", Label).update(t("outgoing.ev_title", year=year))
@@ -134,14 +149,22 @@ class ErrorRegisterScreen(DeskScreen):
         self.app.pop_screen()
 
     def action_export(self) -> None:
-        year, _, _, label = self._period()
-        text = error_register.statistics_text(self._stats, label) + "\n" + \
-            error_register.evaluation_text(year)
-        stamp = f"{self._stats.start:%Y%m%d}-{self._stats.end:%Y%m%d}"
-        try:
-            path = export_dir() / t("outgoing.export_name", stamp=stamp)
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            self.notify(str(exc), severity="error")
+        if self._stats is None:  # not shown yet
             return
-        self.notify(t("outgoing.exported", path=str(path)))
+        year, _, _, label = self._period()
+        run_service(self, _export, self._stats, label, year,
+                    done=lambda path: self.notify(t("outgoing.exported", path=str(path))),
+                    refused=lambda exc: self.notify(str(exc), severity="error"))
+
+
+def _export(stats: error_register.ErrorStats, label: str, year: int) -> Path:
+    """In a worker: the statistics and the yearly evaluation as a text file."""
+    text = error_register.statistics_text(stats, label) + "\n" + \
+        error_register.evaluation_text(year)
+    stamp = f"{stats.start:%Y%m%d}-{stats.end:%Y%m%d}"
+    try:
+        path = export_dir() / t("outgoing.export_name", stamp=stamp)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ServiceError(str(exc)) from exc
+    return path

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,7 +15,8 @@ from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.services import inbox as inbox_service
-from govdesk.services.schedule import leader_weeks, week_of
+from govdesk.services.policy import sees_all_deadlines
+from govdesk.services.schedule import LeaderWeek, leader_weeks, week_of
 from govdesk.widgets import badge
 from govdesk.widgets.desk_table import DeskTable, columns
 
@@ -52,12 +54,25 @@ def add_task_columns(table: DataTable, last: str) -> None:
             ("home.col_title", 44), (last, 22))
 
 
+@dataclass(frozen=True)
+class HomeData:
+    inbox: list[inbox_service.InboxItem]
+    deadlines: list[inbox_service.InboxItem]
+    sees_all: bool  # 主任 and 督查室 see everyone's deadlines
+    today: date
+    weeks: list[LeaderWeek]
+
+
 class HomeScreen(DeskScreen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding("enter", "open_item", t("home.open"), show=True),
         Binding("r", "refresh", t("home.refresh"), show=True),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._items: dict[str, inbox_service.InboxItem] = {}
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="home"):
@@ -74,11 +89,17 @@ class HomeScreen(DeskScreen):
         add_task_columns(self.query_one("#deadlines", DataTable), "home.col_holder")
         self.query_one("#inbox", DataTable).focus()
 
-    def refresh_data(self) -> None:
-        actor = self.actor
-        self._fill_inbox(actor)
-        self._fill_deadlines(actor)
-        self._fill_schedule(actor)
+    def load_data(self, actor, query) -> HomeData:
+        items = inbox_service.deadlines(actor)
+        return HomeData(inbox=inbox_service.inbox(actor), deadlines=items,
+                        sees_all=sees_all_deadlines(actor.person), today=actor.today,
+                        weeks=leader_weeks(actor.today, actor.now))
+
+    def show_data(self, data: HomeData) -> None:
+        self._items = {}
+        self._fill_inbox(data)
+        self._fill_deadlines(data)
+        self._fill_schedule(data)
 
     def _fill(self, table: DataTable, items, *, with_holder: bool) -> None:
         keep = table.cursor_row
@@ -89,33 +110,30 @@ class HomeScreen(DeskScreen):
         if items:
             table.move_cursor(row=min(keep, len(items) - 1))
 
-    def _fill_inbox(self, actor) -> None:
-        self._items: dict[str, inbox_service.InboxItem] = {}
-        items = inbox_service.inbox(actor)
+    def _fill_inbox(self, data: HomeData) -> None:
+        items = data.inbox
         self.query_one("#inbox-title", Label).update(t("home.inbox_title", n=len(items)))
         self._fill(self.query_one("#inbox", DataTable), items, with_holder=False)
 
-    def _fill_deadlines(self, actor) -> None:
-        items = inbox_service.deadlines(actor)
+    def _fill_deadlines(self, data: HomeData) -> None:
+        items = data.deadlines
         count = {label: sum(1 for i in items if i.label == label)
                  for label in (inbox_service.OVERDUE, inbox_service.TODAY, inbox_service.SOON)}
         title = t("home.deadlines_title", overdue=count[inbox_service.OVERDUE],
                   today=count[inbox_service.TODAY], soon=count[inbox_service.SOON])
-        from govdesk.services.policy import sees_all_deadlines
-
-        if sees_all_deadlines(actor.person):
+        if data.sees_all:
             title += t("home.deadlines_all")
         self.query_one("#deadlines-title", Label).update(title)
         self._fill(self.query_one("#deadlines", DataTable), items, with_holder=True)
 
-    def _fill_schedule(self, actor) -> None:
+    def _fill_schedule(self, data: HomeData) -> None:
         table = self.query_one("#schedule", DataTable)
-        monday, sunday = week_of(actor.today)
+        monday, sunday = week_of(data.today)
         self.query_one("#schedule-title", Label).update(
             t("home.schedule_title", start=f"{monday:%m-%d}", end=f"{sunday:%m-%d}"))
         table.clear(columns=True)
         days = [monday + timedelta(days=i) for i in range(7)]
-        weeks = leader_weeks(actor.today, actor.now)
+        weeks = data.weeks
         show = [d for d in days if d.weekday() < 5 or any(
             e.start.date() == d for w in weeks for e in w.entries)]
         table.add_column(t("home.col_leader"), width=18)

@@ -14,9 +14,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
 from govdesk.i18n import t, term
-from govdesk.models import SECRECY_LEVELS, Person, Unit
+from govdesk.models import Person, Unit
+from govdesk.screens.base import SaveInWorker
 from govdesk.services import incoming, org
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
+from govdesk.services.vocab import SECRECY_LEVELS
 from govdesk.widgets.picker import PEOPLE, UNITS, Picker
 
 FACTS = ("involves_units", "consulted", "states_differing_views", "party_matter",
@@ -32,7 +34,7 @@ FIELD_WIDGETS = {
 }
 
 
-class IncomingFormScreen(ModalScreen[int | None]):
+class IncomingFormScreen(SaveInWorker, ModalScreen[int | None]):
     """New registration when ``doc_id`` is None, else an edit of that entry."""
 
     BINDINGS = [
@@ -235,28 +237,38 @@ class IncomingFormScreen(ModalScreen[int | None]):
         self.app.notify(text, severity="error")
 
     def action_save(self) -> None:
-        actor = self.app.actor()
-        try:
-            if self.doc_id is None:
-                doc = incoming.register(actor, self.values())
-            else:
-                doc = incoming.update(actor, self.doc_id, self.version or 0, self.values())
-        except ValidationError as exc:
+        actor, values = self.app.actor(), self.values()
+        doc_id, version = self.doc_id, self.version or 0
+
+        def save():  # in a worker: the form waits, the desk does not
+            try:
+                if doc_id is None:
+                    return incoming.register(actor, values)
+                return incoming.update(actor, doc_id, version, values)
+            except ConflictError as exc:
+                # The next Ctrl+S, after the user has checked, saves over the newer version.
+                exc.current_version = incoming.get(actor, doc_id).version if doc_id else None
+                raise
+
+        self.save_in_worker(save, done=self._saved, refused=self._refused)
+
+    def _saved(self, doc) -> None:
+        self.app.notify(t("incoming.saved", number=doc.number))
+        self.dismiss(doc.id)
+
+    def _refused(self, exc: ServiceError) -> None:
+        if isinstance(exc, ValidationError):
             self._error(str(exc))
             target = FIELD_WIDGETS.get(exc.name)
             if target:
                 self.query_one(f"#{target}").focus()
-            return
-        except ConflictError as exc:
+        elif isinstance(exc, ConflictError):
             self._error(t("incoming.form_conflict", message=str(exc)))
-            # The next Ctrl+S, after the user has checked, saves over the newer version.
-            self.version = incoming.get(actor, self.doc_id).version if self.doc_id else None
-            return
-        except ServiceError as exc:
+            self.version = getattr(exc, "current_version", None)
+        else:
             self._error(str(exc))
-            return
-        self.app.notify(t("incoming.saved", number=doc.number))
-        self.dismiss(doc.id)
 
     def action_cancel(self) -> None:
+        if self.saving:  # the answer is on its way; the form closes or speaks then
+            return
         self.dismiss(None)

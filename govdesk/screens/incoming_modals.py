@@ -1,11 +1,11 @@
 """The small forms of the 收文 detail screen: one action each (初审, 签批 with its readers,
-阅件退回, 分送, 办结, 归档, 传阅, 借阅 …). ``apply(modal)`` calls the service; a ServiceError keeps
-the modal open with its message."""
+阅件退回, 分送, 办结, 归档, 传阅, 借阅 …). ``apply(values)`` calls the service in a worker; a
+ServiceError keeps the modal open with its message."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,16 +15,30 @@ from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
 from govdesk.i18n import t
+from govdesk.screens.base import SaveInWorker
 from govdesk.services import incoming
-from govdesk.services.errors import ServiceError
 from govdesk.widgets.picker import PEOPLE, SECTIONS, UNITS, Picker
 
 
-class ActionModal(ModalScreen[bool]):
+@dataclass(frozen=True)
+class ModalValues:
+    """What ``apply`` reads: the modal's values as they were when the user submitted."""
+
+    choice: object
+    opinion: str
+    unit: object
+    readers: list[incoming.Reader] | None
+
+
+class ActionModal(SaveInWorker, ModalScreen[bool]):
     """A small form for one action: optional choice, opinion, unit and reader list.
 
-    ``apply(modal)`` calls the service; a ServiceError keeps the modal open with its message.
+    ``apply(values)`` (a ModalValues: ``.choice``, ``.opinion``, ``.unit``, ``.readers``) calls
+    the service in a worker (SaveInWorker); a ServiceError keeps the modal open with its
+    message.
     """
+
+    SAVE_STATUS = "#error"
 
     BINDINGS = [
         Binding("ctrl+s", "submit", t("incoming.modal_submit")),
@@ -178,12 +192,16 @@ class ActionModal(ModalScreen[bool]):
             self._show()
 
     def action_submit(self) -> None:
-        try:
-            self.apply(self)
-        except ServiceError as exc:
-            self.query_one("#error", Label).update(str(exc))
-            return
-        self.dismiss(True)
+        # What the user chose, read here: ``apply`` runs in a worker, away from the widgets.
+        values = ModalValues(
+            choice=self.choice if self.choices is not None else None,
+            opinion=self.opinion if self.opinion_label is not None else "",
+            unit=self.unit,
+            readers=list(self.readers) if self.readers is not None else None)
+        self.save_in_worker(self.apply, values, done=lambda _: self.dismiss(True),
+                            refused=lambda exc: self.query_one("#error", Label).update(str(exc)))
 
     def action_cancel(self) -> None:
+        if self.saving:  # the answer is on its way; the modal closes or speaks then
+            return
         self.dismiss(False)

@@ -42,9 +42,11 @@ class LineSecretariesScreen(TabbedSectionScreen):
                       ("section.col_date", 10), ("section.col_time", 11),
                       ("section.col_item", 36), ("section.col_place", 30))
 
-    def refresh_panes(self) -> None:
+    def load_panes(self, actor, query) -> list[section_work.LineDesk]:
+        return section_work.line_desks(actor)
+
+    def show_panes(self, desks: list[section_work.LineDesk]) -> None:
         actor = self.actor
-        desks = section_work.line_desks(actor)
         self._desks = {str(d.secretary.id): d for d in desks}
         table = self.query_one("#line-desks", DataTable)
         keep = table.cursor_row

@@ -15,11 +15,13 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from govdesk.i18n import t, term
-from govdesk.models import SECRECY_LEVELS, Section, Unit
+from govdesk.models import Section, Unit
+from govdesk.screens.base import SaveInWorker
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.incoming import DOC_KINDS
 from govdesk.services.outgoing_rules import ISSUERS
+from govdesk.services.vocab import SECRECY_LEVELS
 from govdesk.widgets.picker import UNITS, Picker
 
 INPUTS = ("title", "main_to", "cc", "secrecy_years", "recipients", "signature")
@@ -45,7 +47,7 @@ def drafting_sections() -> list[Section]:
     return list(Section.select().where(~Section.code.in_(NOT_DRAFTING)).order_by(Section.order))
 
 
-class OutgoingFormScreen(ModalScreen[int | None]):
+class OutgoingFormScreen(SaveInWorker, ModalScreen[int | None]):
     """New draft when ``doc_id`` is None; else the drafter's edit or (change_mode) 签发后修改."""
 
     BINDINGS = [
@@ -266,29 +268,39 @@ class OutgoingFormScreen(ModalScreen[int | None]):
         self._focus_field(report.problems[0].name)
 
     def action_save(self) -> None:
-        actor = self.app.actor()
-        try:
-            if self.change_mode:
-                note = self.query_one("#change-note", Input).value
-                doc = outgoing.change_after_signing(actor, self.doc_id or 0, self.values(), note)
-            elif self.doc_id is None:
-                doc = outgoing.create_draft(actor, self.values())
-            else:
-                doc = outgoing.update_draft(actor, self.doc_id, self.version or 0, self.values())
-        except ValidationError as exc:
-            self._error(str(exc))
-            self._focus_field(exc.name)
-            return
-        except ConflictError as exc:
-            self._error(t("outgoing.form_conflict", message=str(exc)))
-            # The next Ctrl+S, after the user has checked, saves over the newer version.
-            self.version = outgoing.get(actor, self.doc_id).version if self.doc_id else None
-            return
-        except ServiceError as exc:
-            self._error(str(exc))
-            return
+        actor, values = self.app.actor(), self.values()
+        doc_id, version, change_mode = self.doc_id, self.version or 0, self.change_mode
+        note = self.query_one("#change-note", Input).value if change_mode else ""
+
+        def save():  # in a worker: the form waits, the desk does not
+            try:
+                if change_mode:
+                    return outgoing.change_after_signing(actor, doc_id or 0, values, note)
+                if doc_id is None:
+                    return outgoing.create_draft(actor, values)
+                return outgoing.update_draft(actor, doc_id, version, values)
+            except ConflictError as exc:
+                # The next Ctrl+S, after the user has checked, saves over the newer version.
+                exc.current_version = outgoing.get(actor, doc_id).version if doc_id else None
+                raise
+
+        self.save_in_worker(save, done=self._saved, refused=self._refused)
+
+    def _saved(self, doc) -> None:
         self.app.notify(t("outgoing.saved", title=doc.title))
         self.dismiss(doc.id)
 
+    def _refused(self, exc: ServiceError) -> None:
+        if isinstance(exc, ValidationError):
+            self._error(str(exc))
+            self._focus_field(exc.name)
+        elif isinstance(exc, ConflictError):
+            self._error(t("outgoing.form_conflict", message=str(exc)))
+            self.version = getattr(exc, "current_version", None)
+        else:
+            self._error(str(exc))
+
     def action_cancel(self) -> None:
+        if self.saving:  # the answer is on its way; the form closes or speaks then
+            return
         self.dismiss(None)

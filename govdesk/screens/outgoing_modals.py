@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
 from govdesk.i18n import t, term
 from govdesk.models import Person
+from govdesk.screens.base import SaveInWorker
 from govdesk.services import outgoing
 from govdesk.services.errors import ServiceError
 from govdesk.services.outgoing_rules import ERROR_CATEGORIES, split_names
@@ -33,8 +34,11 @@ class Field:
     choices: list[tuple[str, object]] | None = None  # a Select instead of an Input
 
 
-class FieldsModal(ModalScreen[bool]):
-    """A title, an optional note, a few fields; ``apply(values)`` calls the service."""
+class FieldsModal(SaveInWorker, ModalScreen[bool]):
+    """A title, an optional note, a few fields; ``apply(values)`` calls the service in a
+    worker (SaveInWorker), so ``apply`` must not touch widgets."""
+
+    SAVE_STATUS = "#error"
 
     BINDINGS = [
         Binding("ctrl+s", "submit", t("outgoing.modal_submit")),
@@ -96,14 +100,13 @@ class FieldsModal(ModalScreen[bool]):
             self.focus_next()
 
     def action_submit(self) -> None:
-        try:
-            self.apply(self.values())
-        except ServiceError as exc:
-            self.query_one("#error", Label).update(Text(str(exc)))
-            return
-        self.dismiss(True)
+        self.save_in_worker(self.apply, self.values(), done=lambda _: self.dismiss(True),
+                            refused=lambda exc: self.query_one("#error", Label).update(
+                                Text(str(exc))))
 
     def action_cancel(self) -> None:
+        if self.saving:  # the answer is on its way; the modal closes or speaks then
+            return
         self.dismiss(False)
 
 
@@ -127,12 +130,14 @@ class ErrorModal(FieldsModal):
         super().__init__(title, apply, fields)
 
 
-class DispatchModal(ModalScreen[bool]):
+class DispatchModal(SaveInWorker, ModalScreen[bool]):
     """分发 register: a list of recipients (份数, 电子/纸质, 份号), edited with the keyboard.
 
     Type in the entry line and press Enter to add (or replace the row taken back with Enter on
     the list); Delete removes the highlighted row; Ctrl+G adds units from the directory.
     """
+
+    SAVE_STATUS = "#error"
 
     BINDINGS = [
         Binding("ctrl+s", "submit", t("outgoing.dispatch_submit")),
@@ -259,14 +264,14 @@ class DispatchModal(ModalScreen[bool]):
         pending = self._entry()
         if pending is not None:  # typed but not yet added: the user means it too
             rows.append(pending)
-        try:
-            self.apply([replace(r, recipient=r.recipient.strip()) for r in rows])
-        except ServiceError as exc:
-            self.query_one("#error", Label).update(Text(str(exc)))
-            return
-        self.dismiss(True)
+        self.save_in_worker(self.apply, [replace(r, recipient=r.recipient.strip()) for r in rows],
+                            done=lambda _: self.dismiss(True),
+                            refused=lambda exc: self.query_one("#error", Label).update(
+                                Text(str(exc))))
 
     def action_cancel(self) -> None:
+        if self.saving:  # the answer is on its way; the modal closes or speaks then
+            return
         self.dismiss(False)
 
 

@@ -6,6 +6,9 @@ Part 3 §19) say where a leader is, the contact, how documents reach them and wh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
@@ -13,11 +16,18 @@ from textual.widgets import DataTable, Label
 from govdesk.i18n import t
 from govdesk.screens.section_panes import TabbedSectionScreen
 from govdesk.services import section_work
-from govdesk.services.schedule import leader_weeks, week_of
+from govdesk.services.schedule import LeaderWeek, leader_weeks, week_of
 from govdesk.widgets.desk_table import columns
 from govdesk.widgets.week_grid import WeekGrid
 
 STATUS_STYLE = {"now": "bold yellow", "coming": "cyan", "back": "dim"}
+
+
+@dataclass(frozen=True)
+class ReceptionData:
+    today: date
+    weeks: list[LeaderWeek]
+    absences: list[section_work.AbsenceRow]
 
 
 class ReceptionScreen(TabbedSectionScreen):
@@ -36,17 +46,20 @@ class ReceptionScreen(TabbedSectionScreen):
                           ("section.col_contact", 14), ("section.col_documents_via", 16),
                           ("section.col_acting", 8), ("section.col_reason", 26))
 
-    def refresh_panes(self) -> None:
-        actor = self.actor
-        monday, sunday = week_of(actor.today)
-        weeks = leader_weeks(actor.today, actor.now)
+    def load_panes(self, actor, query) -> ReceptionData:
+        return ReceptionData(actor.today, leader_weeks(actor.today, actor.now),
+                             section_work.absences(actor))
+
+    def show_panes(self, data: ReceptionData) -> None:
+        monday, sunday = week_of(data.today)
+        weeks = data.weeks
         away = [w for w in weeks if w.away_now]
         self.query_one("#week-title", Label).update(
             t("section.week_title", start=f"{monday:%m-%d}", end=f"{sunday:%m-%d}",
               away=len(away)))
-        self.query_one("#week", WeekGrid).show(weeks, actor.today)
+        self.query_one("#week", WeekGrid).show(weeks, data.today)
 
-        rows = section_work.absences(actor)
+        rows = data.absences
         table = self.query_one("#absences", DataTable)
         table.clear()
         for a in rows:

@@ -3,19 +3,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from govdesk.i18n import t, term
-from govdesk.models import incoming as states
-from govdesk.models import outgoing as out_states
 from govdesk.screens import registry
 from govdesk.screens.incoming_form import IncomingFormScreen
 from govdesk.screens.section import SectionScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import incoming, outgoing
+from govdesk.services.vocab import incoming_states as states
+from govdesk.services.vocab import outgoing_states as out_states
 from govdesk.widgets import badge
 from govdesk.widgets.paged_table import PagedTable
 
@@ -27,6 +29,16 @@ OUT_STATES = (out_states.DRAFTING, out_states.REVIEWING, out_states.RETURNED, ou
               out_states.DISPATCHED)
 
 FINISHED = (states.CLOSED, states.ARCHIVED, states.RETURNED, states.TRANSFERRED)
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """Which register is showing and what its filters ask for (read on the UI thread)."""
+
+    outgoing: bool
+    text: str
+    state: str | None
+    page_size: int
 
 
 class SecretariatScreen(SectionScreen):
@@ -72,7 +84,9 @@ class SecretariatScreen(SectionScreen):
                                 compact=True)
                     yield Select([(term(s), s) for s in OUT_STATES], prompt=t("incoming.all_states"),
                                  id="out-state", compact=True)
-                yield PagedTable(self._load_out_page, id="out-registry", page_size=100)
+                yield PagedTable(self._load_page, id="out-registry", page_size=100)
+
+    _select_after: int | None = None  # a document just registered
 
     def setup(self) -> None:
         super().setup()
@@ -98,7 +112,7 @@ class SecretariatScreen(SectionScreen):
     def action_toggle_register(self) -> None:
         switcher = self.query_one("#registers", ContentSwitcher)
         switcher.current = "in-register" if self.showing_outgoing else "out-register"
-        self.refresh_extra()
+        self.refresh_data()
         self.action_register_focus()
 
     # ------------------------------------------------------------------ register
@@ -111,17 +125,58 @@ class SecretariatScreen(SectionScreen):
     def state_filter(self) -> str | None:
         return self._state("reg-state")
 
-    def _load_page(self, after_id, limit: int):
-        today = self.actor.today
-        rows = incoming.register_page(
-            self.actor, state=self.state_filter,
-            text=self.query_one("#reg-search", Input).value.strip(),
-            before_id=after_id, limit=limit)
+    def extra_query(self) -> RegisterQuery:
+        search_id, state_id, table_id = self._ids()
+        return RegisterQuery(self.showing_outgoing,
+                             self.query_one(f"#{search_id}", Input).value.strip(),
+                             self._state(state_id),
+                             self.query_one(f"#{table_id}", PagedTable).page_size)
+
+    def load_extra(self, actor, query: RegisterQuery):
+        # Only the register showing is read; the other is reloaded when toggled to.
+        return query, self._register_rows(actor, query, None, query.page_size)
+
+    def show_extra(self, extra) -> None:
+        query, rows = extra
+        if query.outgoing != self.showing_outgoing:
+            return  # toggled meanwhile: the refresh that toggle asked for brings the other
+        table = self.query_one("#out-registry" if query.outgoing else "#register", PagedTable)
+        table.show_first_page(rows)
+        more = "+" if table.row_count >= table.page_size else ""
+        if query.outgoing:
+            self.query_one("#out-register-title", Label).update(
+                t("outgoing.register_title", n=table.row_count, more=more))
+        else:
+            self.query_one("#register-title", Label).update(
+                t("incoming.register_title", n=table.row_count, more=more))
+        if self._select_after is not None and not query.outgoing:
+            doc_id, self._select_after = self._select_after, None
+            try:
+                table.move_cursor(row=table.get_row_index(str(doc_id)))
+            except Exception:  # filtered out of the current view
+                pass
+
+    def _register_rows(self, actor, query: RegisterQuery, after_id, limit: int):
+        """A page of the register showing, as (key, cells); in a worker or, for the pages
+        after the first (scrolling down), on the UI thread."""
+        if query.outgoing:
+            rows = outgoing.register_page(actor, state=query.state, text=query.text,
+                                          before_id=after_id, limit=limit)
+            return [(r.id, [r.number, r.title, term(r.issuer), term(r.doc_kind),
+                            badge.urgency(r.urgency), term(r.state), r.drafter,
+                            f"{r.updated_at:%m-%d %H:%M}"]) for r in rows]
+        today = actor.today
+        rows = incoming.register_page(actor, state=query.state, text=query.text,
+                                      before_id=after_id, limit=limit)
         return [
             (r.id, [r.number, r.title, r.from_name, badge.urgency(r.urgency), term(r.state),
-                    f"{r.received_on:%m-%d}", badge.deadline(self._due_label(r, today), r.due), r.holders])
+                    f"{r.received_on:%m-%d}", badge.deadline(self._due_label(r, today), r.due),
+                    r.holders])
             for r in rows
         ]
+
+    def _load_page(self, after_id, limit: int):
+        return self._register_rows(self.actor, self.extra_query(), after_id, limit)
 
     @staticmethod
     def _due_label(row: incoming.RegisterRow, today) -> str:
@@ -131,31 +186,9 @@ class SecretariatScreen(SectionScreen):
             return inbox_service.OVERDUE
         return inbox_service.TODAY if row.due == today else ""
 
-    def _load_out_page(self, after_id, limit: int):
-        rows = outgoing.register_page(
-            self.actor, state=self._state("out-state"),
-            text=self.query_one("#out-search", Input).value.strip(),
-            before_id=after_id, limit=limit)
-        return [(r.id, [r.number, r.title, term(r.issuer), term(r.doc_kind),
-                        badge.urgency(r.urgency), term(r.state), r.drafter,
-                        f"{r.updated_at:%m-%d %H:%M}"]) for r in rows]
-
-    def refresh_extra(self) -> None:
-        # Only the register showing is read; the other is reloaded when toggled to.
-        table_id = "out-registry" if self.showing_outgoing else "register"
-        table = self.query_one(f"#{table_id}", PagedTable)
-        table.reload()
-        more = "+" if table.row_count >= table.page_size else ""
-        if self.showing_outgoing:
-            self.query_one("#out-register-title", Label).update(
-                t("outgoing.register_title", n=table.row_count, more=more))
-        else:
-            self.query_one("#register-title", Label).update(
-                t("incoming.register_title", n=table.row_count, more=more))
-
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in ("reg-search", "out-search"):
-            self.refresh_extra()
+            self.refresh_data()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id in ("reg-search", "out-search"):
@@ -163,7 +196,7 @@ class SecretariatScreen(SectionScreen):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id in ("reg-state", "out-state"):
-            self.refresh_extra()
+            self.refresh_data()
 
     def action_search(self) -> None:
         self.query_one(f"#{self._ids()[0]}", Input).focus()
@@ -203,13 +236,9 @@ class SecretariatScreen(SectionScreen):
 
     def action_new_incoming(self) -> None:
         def saved(doc_id: int | None) -> None:
+            self._select_after = doc_id  # the cursor goes to it once the register shows it
             self.refresh_data()
             if doc_id is not None:
-                table = self.query_one("#register", PagedTable)
-                try:
-                    table.move_cursor(row=table.get_row_index(str(doc_id)))
-                except Exception:  # filtered out of the current view
-                    pass
-                table.focus()
+                self.query_one("#register", PagedTable).focus()
 
         self.app.push_screen(IncomingFormScreen(), saved)

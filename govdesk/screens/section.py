@@ -6,21 +6,33 @@ then every section already shows its real work list and staff from the organisat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t, term
-from govdesk.models import SECRECY_LEVELS, Person, Section
 from govdesk.screens import registry
-from govdesk.screens.base import DeskScreen
+from govdesk.screens.base import DeskScreen, run_service
 from govdesk.screens.home import add_task_columns, item_cells
 from govdesk.services import section_work
 from govdesk.services.errors import ServiceError
 from govdesk.widgets.desk_table import DeskTable
 
 FILTERS = ("all", "mine", "overdue")
+
+
+@dataclass(frozen=True)
+class SectionData:
+    """What a section screen shows, read in one worker (DeskScreen.load_data)."""
+
+    items: list[section_work.SectionItem]
+    heading: section_work.SectionHeading
+    members: list[section_work.MemberRow]
+    extra: Any  # the section's own panels (load_extra → show_extra)
 
 
 class SectionScreen(DeskScreen):
@@ -43,11 +55,13 @@ class SectionScreen(DeskScreen):
         super().__init__()
         self.filter = "all"
         self._items: dict[str, section_work.SectionItem] = {}
+        self._heading: section_work.SectionHeading | None = None
 
     @property
     def section_name(self) -> str:
-        return t(self.NAME_KEY) if self.NAME_KEY else "、".join(
-            s.name for s in Section.select().where(Section.code.in_(self.SECTION_CODES)))
+        if self.NAME_KEY:
+            return t(self.NAME_KEY)
+        return self._heading.name if self._heading else ""
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
@@ -68,8 +82,20 @@ class SectionScreen(DeskScreen):
             t("section.col_phone"), t("section.col_follows"))
         self.query_one("#work", DataTable).focus()
 
-    def refresh_data(self) -> None:
-        items = section_work.section_items(self.actor, self.SECTION_CODES, self.filter)
+    def data_query(self) -> tuple[str, Any]:
+        return self.filter, self.extra_query()
+
+    def load_data(self, actor, query: tuple[str, Any]) -> SectionData:
+        filter, extra = query
+        return SectionData(
+            items=section_work.section_items(actor, self.SECTION_CODES, filter),
+            heading=section_work.section_heading(self.SECTION_CODES),
+            members=section_work.member_rows(self.SECTION_CODES),
+            extra=self.load_extra(actor, extra))
+
+    def show_data(self, data: SectionData) -> None:
+        self._heading = data.heading
+        items = data.items
         table = self.query_one("#work", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -82,20 +108,26 @@ class SectionScreen(DeskScreen):
         self.query_one("#work-title", Label).update(
             t("section.work_title", name=self.section_name, n=len(items))
             + f"  [{t('section.filter_label')}：{label}]")
-        self._fill_members()
-        self.refresh_extra()
+        self._fill_members(data.members)
+        self.show_extra(data.extra)
 
-    def refresh_extra(self) -> None:
-        """Section-specific panels refresh here."""
+    def extra_query(self) -> Any:
+        """UI thread: what the section's own panels ask for (their filters)."""
+        return None
 
-    def _fill_members(self) -> None:
-        people = section_work.members(self.SECTION_CODES)
+    def load_extra(self, actor, query: Any) -> Any:
+        """Worker thread: the section's own panels' data (plain data, no widgets)."""
+        return None
+
+    def show_extra(self, extra: Any) -> None:
+        """UI thread: fill the section's own panels."""
+
+    def _fill_members(self, people: list[section_work.MemberRow]) -> None:
         table = self.query_one("#members", DataTable)
         table.clear()
         for person in people:
-            follows = person.follows.name if person.follows_id else ""
-            table.add_row(person.name, person.post, term(SECRECY_LEVELS[person.clearance]),
-                          person.phone, follows, key=str(person.id))
+            table.add_row(person.name, person.post, term(person.clearance),
+                          person.phone, person.follows, key=str(person.id))
         self.query_one("#members-title", Label).update(
             t("section.members_title", name=self.section_name, n=len(people)))
 
@@ -132,13 +164,16 @@ class SectionScreen(DeskScreen):
         item = self._current()
         if item is None:
             return
-        try:
-            section_work.remind(self.actor, item.task_id)
-        except ServiceError as exc:
+
+        def done(_result: object) -> None:
+            self.notify(t("section.reminded", title=item.title))
+            self.refresh_data()
+
+        def refused(exc: ServiceError) -> None:
             self.notify(str(exc), severity="error")
-            return
-        self.notify(t("section.reminded", title=item.title))
-        self.refresh_data()
+
+        run_service(self, section_work.remind, self.actor, item.task_id, done=done,
+                    refused=refused)
 
 
-__all__ = ["SectionScreen", "Person"]
+__all__ = ["SectionScreen"]

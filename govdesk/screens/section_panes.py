@@ -1,12 +1,14 @@
 """A section screen whose registers sit on tabs, so each stays readable at 80×24.
 
 The shared work list (``#work``) and staff (``#members``) of SectionScreen become two of the
-tabs; a section adds its own (``PANES``) and fills them in ``refresh_panes``. ``[`` and ``]``
-step through the tabs; any table of tasks registered in ``task_tables`` answers Enter (open)
-and ``u`` (催办) like the work list does.
+tabs; a section adds its own (``PANES``), reads them in ``load_panes`` (a worker) and fills
+them in ``show_panes``. ``[`` and ``]`` step through the tabs; any table of tasks registered
+in ``task_tables`` answers Enter (open) and ``u`` (催办) like the work list does.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +18,6 @@ from govdesk.i18n import t
 from govdesk.screens import registry
 from govdesk.screens.home import STEP_WIDTH
 from govdesk.screens.section import SectionScreen
-from govdesk.services import section_work
 from govdesk.services.inbox import InboxItem
 from govdesk.widgets.desk_table import DeskTable
 
@@ -107,25 +108,31 @@ class TabbedSectionScreen(SectionScreen):
 
     # ---- data ----
 
-    def refresh_data(self) -> None:
-        super().refresh_data()
+    def show_data(self, data) -> None:
+        super().show_data(data)
         self.task_tables["work"] = dict(self._items)
 
-    def refresh_extra(self) -> None:
-        self._fill_info()
-        self.refresh_panes()
+    def load_extra(self, actor, query: Any) -> Any:
+        return self.load_panes(actor, query)
 
-    def refresh_panes(self) -> None:
-        """Each section fills its own tabs here."""
+    def show_extra(self, extra: Any) -> None:
+        self._fill_info()
+        self.show_panes(extra)
+
+    def load_panes(self, actor, query: Any) -> Any:
+        """Worker thread: each section reads its own tabs' data here (plain data)."""
+        return None
+
+    def show_panes(self, panes: Any) -> None:
+        """UI thread: each section fills its own tabs here."""
 
     def _fill_info(self) -> None:
+        heading = self._heading
         parts = [self.section_name]
-        deputies = section_work.overseers(self.SECTION_CODES)
-        if deputies:
-            parts.append(t("section.overseen_by", names="、".join(p.name for p in deputies)))
-        heads = section_work.section_heads(self.SECTION_CODES)
-        if heads:
-            parts.append(t("section.heads", names="、".join(p.name for p in heads)))
+        if heading and heading.overseers:
+            parts.append(t("section.overseen_by", names="、".join(heading.overseers)))
+        if heading and heading.heads:
+            parts.append(t("section.heads", names="、".join(heading.heads)))
         self.query_one("#section-info", Label).update(" · ".join(parts))
 
     def fill_tasks(self, table: DataTable, items: list[InboxItem], *, with_holder: bool = True,

@@ -29,10 +29,10 @@ class PortfolioPane:
                       ("home.col_leader", 16), ("section.col_secretary", 8),
                       ("section.col_unit_count", 4), ("section.col_units", 42))
 
-    def fill_portfolio(self) -> None:
+    def fill_portfolio(self, rows: list[section_work.PortfolioRow]) -> None:
         table = self.query_one("#portfolio", DataTable)  # type: ignore[attr-defined]
         table.clear()
-        for row in section_work.portfolios():
+        for row in rows:
             leader = Text(f"{row.leader.rank} ", style="dim")
             leader.append(row.leader.name, style="bold")
             units = "、".join(u.short for u in row.units) or t("common.none")
@@ -48,8 +48,11 @@ class ResearchScreen(PortfolioPane, TabbedSectionScreen):
         if pane == "portfolio":
             yield from self.compose_portfolio()
 
-    def refresh_panes(self) -> None:
-        self.fill_portfolio()
+    def load_panes(self, actor, query) -> list[section_work.PortfolioRow]:
+        return section_work.portfolios()
+
+    def show_panes(self, panes: list[section_work.PortfolioRow]) -> None:
+        self.fill_portfolio(panes)
 
 
 class InformationScreen(PortfolioPane, TabbedSectionScreen):
@@ -77,14 +80,20 @@ class InformationScreen(PortfolioPane, TabbedSectionScreen):
                           ("section.col_level", 4), ("section.col_unit_leader", 8),
                           ("section.col_secretary", 8), ("section.col_unit_name", 36))
 
-    def refresh_panes(self) -> None:
-        self.fill_portfolio()
-        self.fill_units()
-
-    def fill_units(self) -> None:
+    def extra_query(self) -> tuple[str, str]:
         query = self.query_one("#unit-search", Input).value
         kind = self.query_one("#unit-kind", Select).value
-        rows = section_work.unit_directory(query, "" if kind is Select.NULL else str(kind))
+        return query, "" if kind is Select.NULL else str(kind)
+
+    def load_panes(self, actor, query: tuple[str, str]):
+        return section_work.portfolios(), section_work.unit_directory(*query)
+
+    def show_panes(self, panes) -> None:
+        portfolio, units = panes
+        self.fill_portfolio(portfolio)
+        self.fill_units(units)
+
+    def fill_units(self, rows: list[section_work.UnitRow]) -> None:
         table = self.query_one("#units", DataTable)
         table.clear()
         for u in rows:
@@ -94,7 +103,7 @@ class InformationScreen(PortfolioPane, TabbedSectionScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "unit-search":
-            self.fill_units()
+            self.refresh_data()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "unit-search":
@@ -102,7 +111,7 @@ class InformationScreen(PortfolioPane, TabbedSectionScreen):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "unit-kind":
-            self.fill_units()
+            self.refresh_data()
 
 
 __all__ = [

@@ -7,6 +7,8 @@ holder of the task under the cursor; every 催办 is logged (models.Reminder).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
@@ -17,6 +19,14 @@ from govdesk.services import inbox as inbox_service
 from govdesk.services import section_work
 from govdesk.services.policy import sees_all_deadlines
 from govdesk.widgets.desk_table import DeskTable, columns
+
+
+@dataclass(frozen=True)
+class SupervisionData:
+    items: list[inbox_service.InboxItem]  # overdue and soon-due tasks the viewer may see
+    sees_all: bool
+    reminders: list[section_work.ReminderRow]
+    load: list[section_work.HolderLoad]
 
 
 class SupervisionScreen(TabbedSectionScreen):
@@ -40,17 +50,21 @@ class SupervisionScreen(TabbedSectionScreen):
                           ("home.col_holder", 16), ("section.col_overdue", 8),
                           ("section.col_soon", 8), ("section.col_reminders", 8))
 
-    def refresh_panes(self) -> None:
-        actor = self.actor
+    def load_panes(self, actor, query) -> SupervisionData:
         items = [i for i in inbox_service.deadlines(actor) if i.label]
+        return SupervisionData(items, sees_all_deadlines(actor.person),
+                               section_work.reminder_log(actor),
+                               section_work.load_by_holder(items))
+
+    def show_panes(self, data: SupervisionData) -> None:
+        items = data.items
         overdue = sum(1 for i in items if i.label == inbox_service.OVERDUE)
-        scope = t("section.scope_all") if sees_all_deadlines(actor.person) else t(
-            "section.scope_own")
+        scope = t("section.scope_all") if data.sees_all else t("section.scope_own")
         self.query_one("#due-title", Label).update(
             t("section.due_title", scope=scope, overdue=overdue, soon=len(items) - overdue))
         self.fill_tasks(self.query_one("#due", DataTable), items)
 
-        log = section_work.reminder_log(actor)
+        log = data.reminders
         table = self.query_one("#reminders", DataTable)
         table.clear()
         for r in log:
@@ -61,7 +75,7 @@ class SupervisionScreen(TabbedSectionScreen):
         self.query_one("#reminders-title", Label).update(
             t("section.reminders_title", n=len(log)))
 
-        load = section_work.load_by_holder(items)
+        load = data.load
         table = self.query_one("#load", DataTable)
         table.clear()
         for row in load:

@@ -299,3 +299,40 @@ def unit_directory(query: str = "", kind: str = "") -> list[UnitRow]:
                            leader.name if leader else "",
                            follower.get(leader.id, "") if leader else ""))
     return out
+
+
+# ---- plain rows for the section screens (names resolved in the query, no lazy look-ups) ----
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    id: int
+    name: str
+    post: str
+    clearance: str  # the 密级 name (SECRECY_LEVELS), to show through term()
+    phone: str
+    follows: str  # the leader a line secretary follows, "" for others
+
+
+def member_rows(codes: tuple[str, ...]) -> list[MemberRow]:
+    from govdesk.models import SECRECY_LEVELS
+
+    people = members(codes)
+    followed = {p.id: p.name for p in Person.select(Person.id, Person.name).where(
+        Person.id.in_([m.follows_id for m in people if m.follows_id]))}
+    return [MemberRow(p.id, p.name, p.post, SECRECY_LEVELS[p.clearance], p.phone,
+                      followed.get(p.follows_id, "") if p.follows_id else "")
+            for p in people]
+
+
+@dataclass(frozen=True)
+class SectionHeading:
+    name: str  # "办一科、办二科"
+    overseers: tuple[str, ...]  # 分管副主任 names
+    heads: tuple[str, ...]  # 科长 names
+
+
+def section_heading(codes: tuple[str, ...]) -> SectionHeading:
+    names = "、".join(s.name for s in Section.select().where(Section.code.in_(codes)))
+    return SectionHeading(names, tuple(p.name for p in overseers(codes)),
+                          tuple(p.name for p in section_heads(codes)))

@@ -48,6 +48,28 @@ class PagedTable(DataTable):
             except Exception:  # the row left this page or the list
                 pass
 
+    def show_first_page(self, rows: Sequence[tuple[Any, Sequence[Any]]]) -> None:
+        """Like ``reload``, with the first page already read (by a screen's worker); later
+        pages still come from the loader as the cursor nears the end."""
+        keep = None
+        if self.row_count and self.cursor_row < self.row_count:
+            keep = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        self._loading = True  # neither clear() nor add_row() may load a page meanwhile
+        try:
+            self.clear()
+            self._last_key = None
+            for key, cells in rows:
+                self.add_row(*cells, key=str(key))
+                self._last_key = key
+            self._exhausted = len(rows) < self.page_size
+        finally:
+            self._loading = False
+        if keep is not None:
+            try:
+                self.move_cursor(row=self.get_row_index(keep))
+            except Exception:  # the row left this page or the list
+                pass
+
     def load_more(self) -> int:
         if self._exhausted or self._loading or self.loader is None:
             return 0

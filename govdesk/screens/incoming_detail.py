@@ -14,8 +14,6 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from govdesk.i18n import t, term
-from govdesk.models import SECRECY_LEVELS
-from govdesk.models import incoming as states
 from govdesk.screens import registry
 from govdesk.screens.flow_detail import FlowDetailScreen
 from govdesk.screens.incoming_modals import ActionModal
@@ -23,6 +21,8 @@ from govdesk.services import flow, incoming
 from govdesk.services.errors import ServiceError
 from govdesk.services.policy import is_director, is_secretariat
 from govdesk.services.rules import rule
+from govdesk.services.vocab import SECRECY_LEVELS
+from govdesk.services.vocab import incoming_states as states
 from govdesk.widgets.picker import PEOPLE, Picker
 from govdesk.widgets.timeline import TimelineTable
 

@@ -7,9 +7,10 @@ from rich.table import Table
 from rich.text import Text
 
 from govdesk.i18n import t, term
-from govdesk.models import SECRECY_LEVELS, ErrorRecord, Person, Section
+from govdesk.models import ErrorRecord, Person, Section
 from govdesk.services import outgoing
 from govdesk.services.outgoing_rules import signer_rule
+from govdesk.services.vocab import SECRECY_LEVELS
 from govdesk.widgets.timeline import TimelineTable
 
 

@@ -10,6 +10,7 @@ skipped with the reason, which is also printed at the end of the run.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from datetime import date, datetime
@@ -47,6 +48,8 @@ def pytest_configure(config):
     if url:
         os.environ[pg.ENV] = url  # also seen by test_postgres.py and by worker processes
     config.addinivalue_line("markers", "sqlite_only: the test is about SQLite itself")
+    config.addinivalue_line("markers", "loads_may_block: a Pilot pause does not wait for the "
+                            "screens' load workers (the test blocks the database on purpose)")
 
 
 def _backends(config) -> list[str]:
@@ -204,3 +207,32 @@ def hant():
     set_language("zh-Hant")
     yield
     set_language("zh-Hans")
+
+
+@pytest.fixture(autouse=True)
+def _pilot_waits_for_loads(request, monkeypatch):
+    """Screens load in thread workers (govdesk/screens/base.py). A Pilot pause (and so every
+    press) also waits for the loads running then — never for saves or the change poll, which
+    may wait for a lock on purpose — so a test reads what the screen shows, as it did when
+    refreshes ran on the event loop. Marked ``loads_may_block``, a test waits by itself."""
+    if request.node.get_closest_marker("loads_may_block"):
+        return
+    from textual.pilot import Pilot
+
+    from govdesk.screens.base import REFRESH_GROUP
+
+    original = Pilot.pause
+
+    async def pause(self, delay=None):
+        await original(self, delay)
+        for _ in range(20):  # a shown result may ask for another refresh
+            loads = [w for w in self.app.workers if w.is_running and w.group == REFRESH_GROUP]
+            if not loads:
+                return
+            try:
+                await asyncio.wait_for(self.app.workers.wait_for_complete(loads), 15)
+            except TimeoutError:
+                return
+            await original(self)
+
+    monkeypatch.setattr(Pilot, "pause", pause)

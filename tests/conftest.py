@@ -10,7 +10,6 @@ skipped with the reason, which is also printed at the end of the run.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 from datetime import date, datetime
@@ -48,8 +47,8 @@ def pytest_configure(config):
     if url:
         os.environ[pg.ENV] = url  # also seen by test_postgres.py and by worker processes
     config.addinivalue_line("markers", "sqlite_only: the test is about SQLite itself")
-    config.addinivalue_line("markers", "loads_may_block: a Pilot pause does not wait for the "
-                            "screens' load workers (the test blocks the database on purpose)")
+    config.addinivalue_line("markers", "db_blocked: the test blocks the database on purpose; "
+                            "a Pilot pause does not wait for the screens' workers")
 
 
 def _backends(config) -> list[str]:
@@ -210,28 +209,25 @@ def hant():
 
 
 @pytest.fixture(autouse=True)
-def _pilot_waits_for_loads(request, monkeypatch):
-    """Screens load in thread workers (govdesk/screens/base.py). A Pilot pause (and so every
-    press) also waits for the loads running then — never for saves or the change poll, which
-    may wait for a lock on purpose — so a test reads what the screen shows, as it did when
-    refreshes ran on the event loop. Marked ``loads_may_block``, a test waits by itself."""
-    if request.node.get_closest_marker("loads_may_block"):
+def _pilot_waits_for_workers(request, monkeypatch):
+    """Screens load and save in thread workers (govdesk/screens/base.py). A Pilot pause (and
+    so every press) also waits for the workers running then (the change poll's aside), so a
+    test reads what the screen shows, as it did when all of it ran on the event loop. A test
+    marked ``db_blocked`` blocks the database on purpose and waits by itself."""
+    if request.node.get_closest_marker("db_blocked"):
         return
+    from helpers.workers import finished_within
     from textual.pilot import Pilot
-
-    from govdesk.screens.base import REFRESH_GROUP
 
     original = Pilot.pause
 
     async def pause(self, delay=None):
         await original(self, delay)
         for _ in range(20):  # a shown result may ask for another refresh
-            loads = [w for w in self.app.workers if w.is_running and w.group == REFRESH_GROUP]
-            if not loads:
+            busy = [w for w in self.app.workers if w.is_running and w.group != "poll"]
+            if not busy:
                 return
-            try:
-                await asyncio.wait_for(self.app.workers.wait_for_complete(loads), 15)
-            except TimeoutError:
+            if not await finished_within(busy, 15):
                 return
             await original(self)
 

@@ -25,6 +25,9 @@ from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.services import org
 from tests.conftest import NOW
 
+# Each test blocks the database on purpose: Pilot pauses must not wait for the workers.
+pytestmark = pytest.mark.db_blocked
+
 TITLE = "关于写锁被占用时登记收文的测试通知"
 TYPED = {"from_name": "黄岩区财政局", "doc_number": "黄财〔2026〕7号", "title": TITLE,
          "pages": "3"}
@@ -140,7 +143,6 @@ EXCLUSIVE = (
 )
 
 
-@pytest.mark.loads_may_block
 async def test_a_locked_database_does_not_stop_the_keys(db):
     person = org.person_by_login("lixm")
     person.section  # noqa: B018 - read now: the header names it

@@ -37,8 +37,9 @@ from govdesk.messages import DataChanged, SaveWaiting
 from govdesk.services.errors import ServiceError
 from govdesk.services.session import in_worker
 
-REFRESH_GROUP = "refresh"
-SAVE_GROUP = "save"
+REFRESH_GROUP = "refresh"  # loads: one at a time per screen (exclusive)
+SAVE_GROUP = "save"  # a form's or modal's save
+SERVICE_GROUP = "service"  # one service call without a form (run_service)
 
 
 class DeskScreen(Screen):
@@ -143,7 +144,7 @@ def run_service(node: Widget | Screen, call: Callable[..., Any], *args: Any,
         except RuntimeError:  # the app stopped meanwhile
             pass
 
-    node.run_worker(work, name=getattr(call, "__name__", "service"), group=SAVE_GROUP,
+    node.run_worker(work, name=getattr(call, "__name__", "service"), group=SERVICE_GROUP,
                     thread=True)
 
 

@@ -16,7 +16,7 @@ from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services.policy import sees_all_deadlines
-from govdesk.services.schedule import LeaderWeek, leader_weeks, week_of
+from govdesk.services.schedule import WeekView, leader_week_views, week_of
 from govdesk.widgets import badge
 from govdesk.widgets.desk_table import DeskTable, columns
 
@@ -60,7 +60,7 @@ class HomeData:
     deadlines: list[inbox_service.InboxItem]
     sees_all: bool  # 主任 and 督查室 see everyone's deadlines
     today: date
-    weeks: list[LeaderWeek]
+    weeks: list[WeekView]
 
 
 class HomeScreen(DeskScreen):
@@ -93,7 +93,7 @@ class HomeScreen(DeskScreen):
         items = inbox_service.deadlines(actor)
         return HomeData(inbox=inbox_service.inbox(actor), deadlines=items,
                         sees_all=sees_all_deadlines(actor.person), today=actor.today,
-                        weeks=leader_weeks(actor.today, actor.now))
+                        weeks=leader_week_views(actor.today, actor.now))
 
     def show_data(self, data: HomeData) -> None:
         self._items = {}

@@ -24,7 +24,7 @@ class LineSecretariesScreen(TabbedSectionScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._desks: dict[str, section_work.LineDesk] = {}
+        self._desks: dict[str, section_work.LineDeskView] = {}
         self._picked_own = False
 
     def compose_pane(self, pane: str) -> ComposeResult:
@@ -42,10 +42,10 @@ class LineSecretariesScreen(TabbedSectionScreen):
                       ("section.col_date", 10), ("section.col_time", 11),
                       ("section.col_item", 36), ("section.col_place", 30))
 
-    def load_panes(self, actor, query) -> list[section_work.LineDesk]:
-        return section_work.line_desks(actor)
+    def load_panes(self, actor, query) -> list[section_work.LineDeskView]:
+        return section_work.line_desk_views(actor)
 
-    def show_panes(self, desks: list[section_work.LineDesk]) -> None:
+    def show_panes(self, desks: list[section_work.LineDeskView]) -> None:
         actor = self.actor
         self._desks = {str(d.secretary.id): d for d in desks}
         table = self.query_one("#line-desks", DataTable)
@@ -71,7 +71,7 @@ class LineSecretariesScreen(TabbedSectionScreen):
             table.move_cursor(row=row)
         self._fill_leader()
 
-    def _selected(self) -> section_work.LineDesk | None:
+    def _selected(self) -> section_work.LineDeskView | None:
         table = self.query_one("#line-desks", DataTable)
         if not table.row_count:
             return None

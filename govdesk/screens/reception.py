@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Label
 from govdesk.i18n import t
 from govdesk.screens.section_panes import TabbedSectionScreen
 from govdesk.services import section_work
-from govdesk.services.schedule import LeaderWeek, leader_weeks, week_of
+from govdesk.services.schedule import WeekView, leader_week_views, week_of
 from govdesk.widgets.desk_table import columns
 from govdesk.widgets.week_grid import WeekGrid
 
@@ -26,7 +26,7 @@ STATUS_STYLE = {"now": "bold yellow", "coming": "cyan", "back": "dim"}
 @dataclass(frozen=True)
 class ReceptionData:
     today: date
-    weeks: list[LeaderWeek]
+    weeks: list[WeekView]
     absences: list[section_work.AbsenceRow]
 
 
@@ -47,7 +47,7 @@ class ReceptionScreen(TabbedSectionScreen):
                           ("section.col_acting", 8), ("section.col_reason", 26))
 
     def load_panes(self, actor, query) -> ReceptionData:
-        return ReceptionData(actor.today, leader_weeks(actor.today, actor.now),
+        return ReceptionData(actor.today, leader_week_views(actor.today, actor.now),
                              section_work.absences(actor))
 
     def show_panes(self, data: ReceptionData) -> None:

@@ -29,13 +29,13 @@ class PortfolioPane:
                       ("home.col_leader", 16), ("section.col_secretary", 8),
                       ("section.col_unit_count", 4), ("section.col_units", 42))
 
-    def fill_portfolio(self, rows: list[section_work.PortfolioRow]) -> None:
+    def fill_portfolio(self, rows: list[section_work.PortfolioView]) -> None:
         table = self.query_one("#portfolio", DataTable)  # type: ignore[attr-defined]
         table.clear()
         for row in rows:
             leader = Text(f"{row.leader.rank} ", style="dim")
             leader.append(row.leader.name, style="bold")
-            units = "、".join(u.short for u in row.units) or t("common.none")
+            units = "、".join(row.units) or t("common.none")
             table.add_row(leader, "、".join(row.secretaries), str(len(row.units)), units,
                           height=None, key=str(row.leader.id))
 
@@ -48,10 +48,10 @@ class ResearchScreen(PortfolioPane, TabbedSectionScreen):
         if pane == "portfolio":
             yield from self.compose_portfolio()
 
-    def load_panes(self, actor, query) -> list[section_work.PortfolioRow]:
-        return section_work.portfolios()
+    def load_panes(self, actor, query) -> list[section_work.PortfolioView]:
+        return section_work.portfolio_views()
 
-    def show_panes(self, panes: list[section_work.PortfolioRow]) -> None:
+    def show_panes(self, panes: list[section_work.PortfolioView]) -> None:
         self.fill_portfolio(panes)
 
 
@@ -60,6 +60,7 @@ class InformationScreen(PortfolioPane, TabbedSectionScreen):
 
     SECTION_CODES = ("xinxi",)
     PANES = ("work", "units", "portfolio", "members")
+    _kinds_shown = False
     DEFAULT_CSS = """
     InformationScreen #unit-filter { height: auto; }
     InformationScreen #unit-search { width: 1fr; }
@@ -73,8 +74,8 @@ class InformationScreen(PortfolioPane, TabbedSectionScreen):
             yield Label(id="units-title", classes="panel-title")
             with Horizontal(id="unit-filter"):
                 yield Input(placeholder=t("section.unit_search_hint"), id="unit-search")
-                yield Select([(k, k) for k in section_work.unit_kinds()],
-                             prompt=t("section.all_kinds"), id="unit-kind")
+                # The kinds arrive with the first load (show_panes).
+                yield Select([], prompt=t("section.all_kinds"), id="unit-kind")
             yield columns(DataTable(id="units"),
                           ("section.col_unit_short", 14), ("section.col_kind", 8),
                           ("section.col_level", 4), ("section.col_unit_leader", 8),
@@ -86,12 +87,17 @@ class InformationScreen(PortfolioPane, TabbedSectionScreen):
         return query, "" if kind is Select.NULL else str(kind)
 
     def load_panes(self, actor, query: tuple[str, str]):
-        return section_work.portfolios(), section_work.unit_directory(*query)
+        return (section_work.portfolio_views(), section_work.unit_directory(*query),
+                section_work.unit_kinds())
 
     def show_panes(self, panes) -> None:
-        portfolio, units = panes
+        portfolio, units, kinds = panes
         self.fill_portfolio(portfolio)
         self.fill_units(units)
+        select = self.query_one("#unit-kind", Select)
+        if not self._kinds_shown:  # once: setting the options again would drop the choice
+            self._kinds_shown = True
+            select.set_options([(k, k) for k in kinds])
 
     def fill_units(self, rows: list[section_work.UnitRow]) -> None:
         table = self.query_one("#units", DataTable)

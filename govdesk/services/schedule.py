@@ -113,3 +113,68 @@ def add_absence(actor: Actor, person: Person, start: datetime, end: datetime, *,
                                  acting=acting)
         audit.record(actor, "absence.add", "absence", absence.id, after=audit.snapshot(absence))
     return absence
+
+
+# ---- plain views for the screens: frozen, names resolved, no peewee rows ----
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person as a screen shows one."""
+
+    id: int
+    name: str
+    post: str
+    rank: str
+
+    @classmethod
+    def of(cls, person: Person) -> PersonRef:
+        return cls(person.id, person.name, person.post, person.rank or "")
+
+
+@dataclass(frozen=True)
+class EntryView:
+    start: datetime
+    end: datetime
+    title: str
+    place: str
+
+
+@dataclass(frozen=True)
+class AbsenceView:
+    start: datetime
+    end: datetime
+    destination: str
+    reason: str
+    contact: str
+    documents_via: str
+
+
+@dataclass(frozen=True)
+class WeekView:
+    """A LeaderWeek as plain data (the same attribute names, so widgets take either)."""
+
+    leader: PersonRef
+    entries: tuple[EntryView, ...]
+    absences: tuple[AbsenceView, ...]
+    away_now: AbsenceView | None
+    acting: PersonRef | None
+
+
+def _absence_view(a: Absence) -> AbsenceView:
+    return AbsenceView(a.start, a.end, a.destination or "", a.reason or "", a.contact or "",
+                       a.documents_via or "")
+
+
+def week_view(week: LeaderWeek) -> WeekView:
+    return WeekView(
+        PersonRef.of(week.leader),
+        tuple(EntryView(e.start, e.end, e.title, e.place or "") for e in week.entries),
+        tuple(_absence_view(a) for a in week.absences),
+        _absence_view(week.away_now) if week.away_now is not None else None,
+        PersonRef.of(week.acting) if week.acting is not None else None)
+
+
+def leader_week_views(today: date, now: datetime | None = None) -> list[WeekView]:
+    """leader_weeks as plain data, for the screens."""
+    return [week_view(w) for w in leader_weeks(today, now)]

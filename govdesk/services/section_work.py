@@ -26,7 +26,15 @@ from govdesk.services.context import Actor
 from govdesk.services.inbox import OVERDUE, InboxItem, _items, _query
 from govdesk.services.pinyin import matches
 from govdesk.services.policy import visible_title
-from govdesk.services.schedule import LeaderWeek, person_weeks, week_of
+from govdesk.services.schedule import (
+    EntryView,
+    LeaderWeek,
+    PersonRef,
+    WeekView,
+    person_weeks,
+    week_of,
+    week_view,
+)
 
 SectionItem = InboxItem
 
@@ -336,3 +344,37 @@ def section_heading(codes: tuple[str, ...]) -> SectionHeading:
     names = "、".join(s.name for s in Section.select().where(Section.code.in_(codes)))
     return SectionHeading(names, tuple(p.name for p in overseers(codes)),
                           tuple(p.name for p in section_heads(codes)))
+
+
+@dataclass(frozen=True)
+class LineDeskView:
+    """A LineDesk as plain data (the same attribute names)."""
+
+    secretary: PersonRef
+    leader: PersonRef | None
+    week: WeekView | None
+    waiting: list[InboxItem]
+    today_entries: list[EntryView]
+
+
+def line_desk_views(actor: Actor) -> list[LineDeskView]:
+    out = []
+    for d in line_desks(actor):
+        week = week_view(d.week) if d.week is not None else None
+        today = [e for e in (week.entries if week else ()) if e.start.date() == d.today]
+        out.append(LineDeskView(PersonRef.of(d.secretary),
+                                PersonRef.of(d.leader) if d.leader is not None else None,
+                                week, list(d.waiting), today))
+    return out
+
+
+@dataclass(frozen=True)
+class PortfolioView:
+    leader: PersonRef
+    secretaries: tuple[str, ...]
+    units: tuple[str, ...]  # the units' short names
+
+
+def portfolio_views() -> list[PortfolioView]:
+    return [PortfolioView(PersonRef.of(r.leader), tuple(r.secretaries),
+                          tuple(u.short for u in r.units)) for r in portfolios()]

@@ -12,14 +12,14 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from govdesk.i18n import t
-from govdesk.services.schedule import LeaderWeek, week_of
+from govdesk.services.schedule import WeekView, week_of
 
 LEADER_WIDTH = 10
 STATUS_WIDTH = 16
 DAY_WIDTH = 23
 
 
-def week_days(today: date, weeks: list[LeaderWeek]) -> list[date]:
+def week_days(today: date, weeks: list[WeekView]) -> list[date]:
     """Monday–Friday, plus Saturday/Sunday when anyone has something on them."""
     monday, _ = week_of(today)
     days = [monday + timedelta(days=i) for i in range(7)]
@@ -27,7 +27,7 @@ def week_days(today: date, weeks: list[LeaderWeek]) -> list[date]:
         e.start.date() == d for w in weeks for e in w.entries)]
 
 
-def status_text(week: LeaderWeek) -> Text:
+def status_text(week: WeekView) -> Text:
     away = week.away_now
     if away is None:
         return Text(t("home.present"))
@@ -39,7 +39,7 @@ def status_text(week: LeaderWeek) -> Text:
     return text
 
 
-def day_text(week: LeaderWeek, day: date) -> Text:
+def day_text(week: WeekView, day: date) -> Text:
     text = Text()
     if any(a.start.date() <= day <= a.end.date() for a in week.absences):
         text.append(f"[{t('home.away')}]", style="yellow")
@@ -61,7 +61,7 @@ class WeekGrid(DataTable):
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
-        self._shown: tuple[list[LeaderWeek], date] | None = None
+        self._shown: tuple[list[WeekView], date] | None = None
         self._day_width = DAY_WIDTH
 
     def _fit_day_width(self, days: int) -> int:
@@ -74,7 +74,7 @@ class WeekGrid(DataTable):
         if self._shown and self._fit_day_width(len(self.columns) - 2) != self._day_width:
             self.show(*self._shown)
 
-    def show(self, weeks: list[LeaderWeek], today: date) -> None:
+    def show(self, weeks: list[WeekView], today: date) -> None:
         self._shown = (weeks, today)
         keep = self.cursor_row
         self.clear(columns=True)

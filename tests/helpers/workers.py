@@ -3,7 +3,28 @@ govdesk/screens/base.py)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Iterable
+
 from textual.pilot import Pilot
+from textual.worker import Worker, WorkerCancelled
+
+
+async def finished(workers: Iterable[Worker]) -> None:
+    """Until each of these workers has ended; one cancelled (a newer refresh replaced it)
+    counts as ended."""
+    for worker in list(workers):
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
+
+
+async def finished_within(workers: Iterable[Worker], seconds: float) -> bool:
+    try:
+        await asyncio.wait_for(finished(workers), seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 async def settle(pilot: Pilot, rounds: int = 50) -> None:
@@ -15,5 +36,5 @@ async def settle(pilot: Pilot, rounds: int = 50) -> None:
         busy = [w for w in app.workers if w.is_running and w.group != "poll"]
         if not busy:
             return
-        await app.workers.wait_for_complete(busy)
+        await finished(busy)
     raise AssertionError("the workers never settled")

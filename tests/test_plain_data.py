@@ -1,0 +1,74 @@
+"""Screens receive plain data (DESIGN "The UI thread never waits"): what every section screen's
+worker hands to ``show_data`` holds no peewee row — frozen dataclasses with names resolved, so
+nothing shown can run a query on the UI thread (a lazy foreign key) or go stale."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+import pytest
+from peewee import Model
+
+from govdesk.app import GovDesk
+from govdesk.screens.base import DeskScreen
+from govdesk.services import org
+from tests.conftest import NOW
+
+
+@pytest.fixture(autouse=True)
+def config_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVDESK_CONFIG", str(tmp_path / "config.toml"))
+
+
+def rows_in(value, path: str = "data", seen: set[int] | None = None) -> list[str]:
+    """Where in ``value`` a peewee row hides (paths), walking dataclasses and containers."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return []
+    seen.add(id(value))
+    if isinstance(value, Model):
+        return [f"{path}: {type(value).__name__}"]
+    found: list[str] = []
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            found += rows_in(getattr(value, f.name), f"{path}.{f.name}", seen)
+    elif isinstance(value, dict | Counter):
+        for k, v in value.items():
+            found += rows_in(k, f"{path}[key]", seen) + rows_in(v, f"{path}[{k!r}]", seen)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for i, v in enumerate(value):
+            found += rows_in(v, f"{path}[{i}]", seen)
+    return found
+
+
+def test_the_walk_finds_a_row(demo_db):
+    person = org.person_by_login("lixm")
+    assert rows_in({"x": [(1, person)]}) == ["data['x'][0][1]: Person"]
+
+
+@pytest.mark.parametrize("login", ["lixm", "guojw", "panlj"])
+async def test_every_section_screen_gets_plain_data(demo_db, monkeypatch, login):
+    shown: list[tuple[str, object]] = []
+    deliver = DeskScreen._deliver
+
+    def record(self, generation, data, error):
+        shown.append((type(self).__name__, data))
+        return deliver(self, generation, data, error)
+
+    monkeypatch.setattr(DeskScreen, "_deliver", record)
+    app = GovDesk(person=org.person_by_login(login), poll=False, now=NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        for key in ("1", "2", "3", "4", "5", "6", "0"):
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("1", "o")  # 秘书科's 发文 register
+        await pilot.pause()
+        app.action_error_register()
+        await pilot.pause()
+    screens = {name for name, _ in shown}
+    assert {"HomeScreen", "SecretariatScreen", "ResearchScreen", "LineSecretariesScreen",
+            "InformationScreen", "SupervisionScreen", "ReceptionScreen",
+            "ErrorRegisterScreen"} <= screens
+    problems = [f"{name} {where}" for name, data in shown for where in rows_in(data)]
+    assert problems == []

@@ -17,7 +17,6 @@ from textual.widgets import Label, Static
 
 from govdesk.i18n import t, term
 from govdesk.screens.base import DeskScreen
-from govdesk.services import flow
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ServiceError
 from govdesk.widgets.timeline import TimelineTable
@@ -152,7 +151,7 @@ class FlowDetailScreen(DeskScreen):
         leader = task.acting_for
         self.open_modal(
             FieldsModal(t("common.hand_back_title", step=term(task.step), leader=leader),
-                        lambda _values: flow.hand_back(self.actor, task.id), [],
+                        lambda _values: engine.hand_back(self.actor, self.KIND, task.id), [],
                         note=t("common.hand_back_note", holder=timeline.who(task),
                                leader=leader)),
             t("common.handed_back", leader=leader))

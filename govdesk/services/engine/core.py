@@ -59,12 +59,20 @@ class Workflow:
     holders: dict[str, HolderRule] = field(default_factory=dict)
     guards: dict[str, Guard] = field(default_factory=dict)
     record_actions: RecordActions = lambda actor, record, waiting: set()
+    # After a task held 代 went back to the leader now returned: the module's own follow-up,
+    # in the same transaction (given the leader's new task).
+    after_hand_back: Callable[[Actor, Model, Task], None] | None = None
     record_due: Callable[[Model], date | None] = lambda record: getattr(record, "due", None)
     title: Callable[[Model], str] = lambda record: record.title
     secrecy: Callable[[Model], int] = lambda record: getattr(record, "secrecy", 0)
     urgency: Callable[[Model], str] = lambda record: getattr(record, "urgency", "普通")
     # The module's own words (catalog keys) for a record or task not found, and for a record
     # above the reader's clearance; each takes ``id``.
+    # How a module refuses an action asked at the wrong step (given the action's id and the
+    # task's step); by default named by the action: "归档：这一步不是归档".
+    wrong_step: Callable[[str, str], ValidationError] = lambda action, step: ValidationError(
+        t(f"engine.action.{action}"), t("engine.not_this_step",
+                                        action=t(f"engine.action.{action}")))
     not_found: str = "engine.no_record"
     task_not_found: str = "engine.no_task"
     no_clearance: str = "engine.no_clearance"
@@ -273,9 +281,7 @@ def turn(actor: Actor, kind: str, task_id: Any, action: str | Sequence[str]) -> 
     names = (action,) if isinstance(action, str) else tuple(action)
     chosen = next((a for a in names if step is not None and a in step.actions), None)
     if step is None or chosen is None:
-        # Named by what was asked for ("归档：这一步不是归档"), as the form's button says it.
-        asked = t(f"engine.action.{names[0]}")
-        raise ValidationError(asked, t("engine.not_this_step", action=asked))
+        raise wf.wrong_step(names[0], task.step)
     require_act(actor.person, task)
     row = record(kind, task.flow.record_id)
     if not can_view(actor.person, wf.secrecy(row)):
@@ -387,6 +393,18 @@ def available_actions(actor: Actor, kind: str, record_id: int) -> list[Available
                 out.append(Available(task.id, task.step, action.id))
     out += [Available(None, "", a) for a in sorted(wf.record_actions(actor, row, tasks))]
     return out
+
+
+def hand_back(actor: Actor, kind: str, task_id: Any) -> Task:
+    """代 ends: the task held for a leader now back goes to that leader (flow.hand_back), and
+    the module may follow up in the same transaction."""
+    task = task_of(kind, task_id)
+    wf = workflow(kind)
+    with database.atomic():
+        new = flow.hand_back(actor, task.id)
+        if wf.after_hand_back is not None:
+            wf.after_hand_back(actor, record(kind, task.flow.record_id), new)
+    return new
 
 
 def mark_read(actor: Actor, kind: str, task_ids: Sequence[int]) -> None:

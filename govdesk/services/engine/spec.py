@@ -147,7 +147,7 @@ def _line_of(text: str, table: list[str], key: str | None) -> int:
     return start + 1
 
 
-class _Reader:
+class TomlReader:
     """Typed reads from one parsed file, each failure naming the file, key and line."""
 
     def __init__(self, path: Path, text: str):
@@ -179,7 +179,7 @@ class _Reader:
                 raise self.fail(table, key, t("engine.spec_unknown_key"))
 
 
-def _due(r: _Reader, node: Any, table: list[str]) -> DueRule | None:
+def _due(r: TomlReader, node: Any, table: list[str]) -> DueRule | None:
     if node is None:
         return None
     if not isinstance(node, dict):
@@ -195,7 +195,7 @@ def _due(r: _Reader, node: Any, table: list[str]) -> DueRule | None:
     return DueRule(days, kind, urgent, r.get(node, table, "cap", bool, False))
 
 
-def _str_list(r: _Reader, node: dict, table: list[str], key: str) -> tuple[str, ...]:
+def _str_list(r: TomlReader, node: dict, table: list[str], key: str) -> tuple[str, ...]:
     value = node.get(key, [])
     if isinstance(value, str):
         value = [value]
@@ -211,7 +211,7 @@ def parse(path: Path, extra_holders: tuple[str, ...] = ()) -> WorkflowSpec:
     except UnicodeDecodeError as exc:
         raise SpecError(t("engine.spec_error", file=path.name, key="-", line=1,
                           problem=t("engine.spec_encoding"))) from exc
-    r = _Reader(path, text)
+    r = TomlReader(path, text)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -325,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     # The documented default database is a demo one, created on first run (README quick start).
     default_db = not (args.db or os.environ.get("GOVDESK_DB") or settings.get("db"))
     try:
+        from govdesk.services import workflows
+
+        workflows.check()  # a workflow file edited wrongly: its file, key and line, exit 1
         if args.command == "demo":
             return cmd_demo(target, args.force)
         if args.command == "today":

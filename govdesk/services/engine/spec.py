@@ -116,35 +116,30 @@ class WorkflowSpec:
 
 
 def _line_of(text: str, table: list[str], key: str | None) -> int:
-    """The line of ``key`` inside the TOML table ``table`` (1-based; the table's own line if the
-    key is not written there; 1 if nothing is found). Good enough for a message to an office
-    that edited its file: it points at the place, it does not parse TOML again."""
+    """The line of ``key`` inside the TOML table ``table`` (1-based), for a message to an office
+    that edited its file: the deepest ``[header]`` on the path, then each remaining part of the
+    path in order within that section (dotted and inline keys); the nearest line found if the
+    key itself is not written there. It points at the place; it does not parse TOML again."""
     lines = text.splitlines()
-    start = 0
-    if table:
-        parts = [re.escape(p) for p in table]
-        quoted = [rf'(?:"{p}"|{p})' for p in parts]
-        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(quoted) + r"\s*\]")
-        for i, line in enumerate(lines):
-            if header.match(line):
-                start = i
-                break
-        else:
-            # An inline table (actions.x = { … }) or a dotted key: look for the last part.
-            needle = re.compile(rf'(^|[\s.{{,])"?{re.escape(table[-1])}"?\s*=')
-            for i, line in enumerate(lines):
-                if needle.search(line):
-                    start = i
-                    break
-    if key is None:
-        return start + 1
-    pattern = re.compile(rf'(^|[\s{{,])"?{re.escape(key)}"?\s*=')
-    for i in range(start, len(lines)):
-        if pattern.search(lines[i]):
-            return i + 1
-        if i > start and lines[i].lstrip().startswith("["):
+    parts = [*table, key] if key else list(table)
+    start, used = 0, 0
+    for n in range(len(parts), 0, -1):
+        quoted = [rf'(?:"{re.escape(p)}"|{re.escape(p)})' for p in parts[:n]]
+        header = re.compile(r"^\s*\[\[?\s*" + r"\s*\.\s*".join(quoted) + r"\s*\]")
+        found = next((i for i, line in enumerate(lines) if header.match(line)), None)
+        if found is not None:
+            start, used = found, n
             break
-    return start + 1
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")),
+               len(lines))
+    at = start
+    for part in parts[used:]:
+        pattern = re.compile(rf'(^|[\s{{,.])"?{re.escape(part)}"?\s*[=.]')
+        found = next((i for i in range(at, end) if pattern.search(lines[i])), None)
+        if found is None:
+            break
+        at = found
+    return at + 1
 
 
 class TomlReader:
@@ -156,7 +151,7 @@ class TomlReader:
 
     def fail(self, table: list[str], key: str | None, problem: str) -> SpecError:
         dotted = ".".join([*table, key] if key else table)
-        return SpecError(t("engine.spec_error", file=self.path.name, key=dotted,
+        return SpecError(t("engine.spec_error", file=self.path.name, name=dotted,
                            line=_line_of(self.text, table, key), problem=problem))
 
     def get(self, node: dict, table: list[str], key: str, kind: type | tuple[type, ...],
@@ -209,14 +204,14 @@ def parse(path: Path, extra_holders: tuple[str, ...] = ()) -> WorkflowSpec:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise SpecError(t("engine.spec_error", file=path.name, key="-", line=1,
+        raise SpecError(t("engine.spec_error", file=path.name, name="-", line=1,
                           problem=t("engine.spec_encoding"))) from exc
     r = TomlReader(path, text)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        raise SpecError(t("engine.spec_error", file=path.name, key="-",
+        raise SpecError(t("engine.spec_error", file=path.name, name="-",
                           line=match.group(1) if match else 1, problem=str(exc))) from exc
     r.only(doc, [], {"kind", "first", "table", "cite", "steps"})
     kind = r.get(doc, [], "kind", str)
@@ -286,7 +281,7 @@ def load(kind: str, extra_holders: tuple[str, ...] = ()) -> WorkflowSpec:
         raise SpecError(t("engine.spec_missing_file", file=str(path)))
     spec = parse(path, extra_holders)
     if spec.kind != kind:
-        raise SpecError(t("engine.spec_error", file=path.name, key="kind", line=_line_of(
+        raise SpecError(t("engine.spec_error", file=path.name, name="kind", line=_line_of(
             path.read_text(encoding="utf-8"), [], "kind"), problem=t("engine.spec_kind",
                                                                       kind=kind)))
     return spec

@@ -45,7 +45,7 @@ from govdesk.services.outgoing_rules import (
     signer_rule,
 )
 from govdesk.services.policy import can_view, require_act, require_secretariat, visible_title
-from govdesk.services.rules import rule
+from govdesk.services.rules import office_rules
 from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
 
@@ -226,17 +226,16 @@ def _set(actor: Actor, doc: OutgoingDocument, **values: Any) -> OutgoingDocument
 
 def step_due(doc: OutgoingDocument, step: str, start: date) -> date:
     """核稿: 特急/加急 at once (the same working day), others 1 working day (Supp. §4)."""
-    entry = rule("outgoing", "step_due", step)
-    if entry is None and step.endswith("签发"):  # 区长签发, 主任签发, 重新签发 …
-        entry = rule("outgoing", "step_due", "签发")
-    if entry is None:
-        key = "urgent" if doc.urgency in ("特急", "加急") else "default"
-        entry = rule("outgoing", "step_due", key, default={"days": 1, "kind": "working"})
+    table = office_rules().outgoing.step_due
+    term = table.get(step)
+    if term is None and step.endswith("签发"):  # 区长签发, 主任签发, 重新签发 …
+        term = table["签发"]
+    if term is None:
+        term = table["urgent" if doc.urgency in ("特急", "加急") else "default"]
     cal = office_calendar()
-    days = int(entry["days"])
-    if days == 0:
+    if term.days == 0:
         return cal.next_workday(start)
-    return cal.due(start, days, entry.get("kind", "working"))
+    return cal.due_after(start, term)
 
 
 # ---------------------------------------------------------------------------- drafting
@@ -486,7 +485,7 @@ def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocume
         raise _refuse("written", "outgoing.refuse.not_signed", name="written")
     if doc.state in (states.PRINTED, states.PROOFREAD, states.DISPATCHED):
         raise _refuse("written", "outgoing.refuse.already_printed", name="written")
-    grace = int(rule("outgoing", "written_date_grace_days", default=20))
+    grace = office_rules().outgoing.written_date_grace_days
     waited = (actor.today - doc.signed_at.date()).days
     if waited <= grace:
         raise _refuse("written", "outgoing.refuse.grace", name="written", grace=grace,
@@ -509,7 +508,7 @@ def may_set_written_date(actor: Actor, doc: OutgoingDocument) -> bool:
     if doc.signed_at is None or doc.state in (states.PRINTED, states.PROOFREAD,
                                               states.DISPATCHED):
         return False
-    grace = int(rule("outgoing", "written_date_grace_days", default=20))
+    grace = office_rules().outgoing.written_date_grace_days
     if (actor.today - doc.signed_at.date()).days <= grace:
         return False
     return bool(doc.drafter_id == actor.person.id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from govdesk.i18n import t, term
 from govdesk.services import inbox as inbox_service
+from govdesk.services.calendar import schedule_notice
 from govdesk.services.context import Actor
 from govdesk.services.schedule import leader_weeks
 from govdesk.services.textwidth import pad
@@ -36,8 +37,11 @@ def summary(actor: Actor) -> str:
         t("today.header", name=person.name, section=person.section.name, post=person.post,
           day=f"{actor.today:%Y-%m-%d}"),
         "",
-        t("today.inbox", n=len(items)),
     ]
+    notice = schedule_notice(person, actor.today)  # admins: a year's 调休 schedule missing
+    if notice:
+        lines += [notice, ""]
+    lines.append(t("today.inbox", n=len(items)))
     for item in items[:20]:
         lines.append(f"  {pad(_due(item), 18)} {pad(term(item.step), 6)} {item.title}")
     if len(items) > 20:

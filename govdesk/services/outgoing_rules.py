@@ -182,7 +182,7 @@ def split_names(text: str) -> list[str]:
 def _check_cc(report: FormatReport, cc: str) -> None:
     """抄送 by standard short names, in the order 党、政、军、群 (Supp. §3(一)7; the groups of
     each unit kind are data/rules.toml [outgoing.cc])."""
-    groups = office_rules().outgoing.cc
+    cc_rules = office_rules().outgoing.cc
     last_group = -1
     last_name = ""
     for name in split_names(cc):
@@ -194,9 +194,9 @@ def _check_cc(report: FormatReport, cc: str) -> None:
             else:
                 report.fault("cc", "outgoing.check.cc_unknown", name=name)
             continue
-        name_of_group = (groups.party_units if unit.party
-                         else groups.kinds.get(unit.kind, groups.other_kinds))
-        group = groups.order.index(name_of_group)
+        name_of_group = (cc_rules.party_units if unit.party
+                         else cc_rules.kinds.get(unit.kind, cc_rules.other_kinds))
+        group = cc_rules.order.index(name_of_group)
         if group < last_group:
             report.fault("cc", "outgoing.check.cc_order", name=name, last=last_name)
         last_group, last_name = max(last_group, group), name

@@ -175,7 +175,7 @@ class Source:
     def error(self, keys: tuple[str, ...], problem: str, **values: object) -> RulesError:
         key = ".".join(keys)
         line = self.line_of(keys)
-        message = t("rules.invalid", file=self.path, line=line or "?", key=key,
+        message = t("rules.invalid", file=self.path, line=line or "?", name=key,
                     problem=t(f"rules.problem.{problem}", **values))
         return RulesError(message, path=self.path, key=key, line=line)
 
@@ -355,6 +355,12 @@ def _checked() -> tuple[Rules, dict[str, Any]]:
         return _rules_at(path)
     except FileNotFoundError:
         raise RulesError(t("rules.missing_file", file=path), path=path) from None
+
+
+def reload() -> None:
+    """Forget what was read, so the next use reads the data files again (after an edit)."""
+    _rules_at.cache_clear()
+    load_toml.cache_clear()
 
 
 def check() -> None:

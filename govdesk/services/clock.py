@@ -21,6 +21,17 @@ from govdesk import config
 from govdesk.i18n import t
 from govdesk.services.calendar import office_calendar
 
+_pinned: datetime | None = None
+
+
+def pin(moment: datetime | None) -> None:
+    """Stop the office clock at ``moment`` (naive, office-local), or let it run again (None).
+
+    For a process that must see one fixed moment, e.g. a command line run against a demo
+    database built for that day (tests/helpers/pinned_cli.py); the desk never calls it."""
+    global _pinned
+    _pinned = moment
+
 
 @cache
 def _zone(config_file: str) -> str:
@@ -40,6 +51,8 @@ def office_time(instant: datetime) -> datetime:
 
 def office_now() -> datetime:
     """Now, as a naive datetime in the office's time zone (what the database stores)."""
+    if _pinned is not None:
+        return _pinned
     return arrow.utcnow().to(office_timezone()).naive
 
 

@@ -37,11 +37,8 @@ def summary(actor: Actor) -> str:
         t("today.header", name=person.name, section=person.section.name, post=person.post,
           day=f"{actor.today:%Y-%m-%d}"),
         "",
+        t("today.inbox", n=len(items)),
     ]
-    notice = schedule_notice(person, actor.today)  # admins: a year's 调休 schedule missing
-    if notice:
-        lines += [notice, ""]
-    lines.append(t("today.inbox", n=len(items)))
     for item in items[:20]:
         lines.append(f"  {pad(_due(item), 18)} {pad(term(item.step), 6)} {item.title}")
     if len(items) > 20:
@@ -67,4 +64,7 @@ def summary(actor: Actor) -> str:
         lines.append("  " + t("today.away_line", rank=week.leader.rank, name=week.leader.name,
                                 start=f"{a.start:%m-%d}", end=f"{a.end:%m-%d}",
                                 destination=a.destination, acting=acting))
+    notice = schedule_notice(person, actor.today)  # admins: a year's 调休 schedule missing
+    if notice:
+        lines += ["", notice]
     return "\n".join(lines) + "\n"

@@ -153,6 +153,12 @@ def test_no_notice_once_the_year_is_entered(data):
 
 def test_notice_in_traditional(fresh_calendar, hant):
     assert "尚未錄入 2027 年" in schedule_notice(admin(), D(2026, 11, 2))
+    assert "節假日檔案" in schedule_notice(admin(), D(2026, 11, 2), with_path=False)
+
+
+def test_notice_for_a_screen_names_no_path(fresh_calendar):
+    text = schedule_notice(admin(), D(2026, 11, 2), with_path=False)
+    assert "尚未录入 2027 年" in text and "holidays.toml" not in text
 
 
 def test_govdesk_today_tells_admins(demo_db, as_user, fresh_calendar):

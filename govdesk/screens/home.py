@@ -78,7 +78,7 @@ class HomeScreen(DeskScreen):
 
     def refresh_data(self) -> None:
         actor = self.actor
-        notice = schedule_notice(actor.person, actor.today)
+        notice = schedule_notice(actor.person, actor.today, with_path=False)
         label = self.query_one("#schedule-notice", Label)
         label.update(Text(notice or "", style="bold yellow"))
         label.display = bool(notice)

@@ -167,11 +167,13 @@ def office_calendar() -> WorkCalendar:
     return WorkCalendar.from_table(table, Source(path))
 
 
-def schedule_notice(person: Person, today: date) -> str | None:
+def schedule_notice(person: Person, today: date, *, with_path: bool = True) -> str | None:
     """For an admin: the year whose 调休 schedule is missing, and where to enter it.
 
     This year's, whenever it is missing; next year's from November on, when the State Council
-    has usually published it. Others are not told: they cannot fix it."""
+    has usually published it. Others are not told: they cannot fix it. ``with_path=False`` for
+    a screen, which shows no file paths (only the office's language); the command line names
+    the file."""
     if not person.admin:
         return None
     cal = office_calendar()
@@ -179,6 +181,8 @@ def schedule_notice(person: Person, today: date) -> str | None:
         if year > today.year and today.month < NOTICE_FROM_MONTH:
             break
         if not cal.knows_schedule(year):
+            if not with_path:
+                return t("calendar.schedule_missing_screen", year=year)
             return t("calendar.schedule_missing", year=year, file=data_dir() / HOLIDAYS_FILE)
     return None
 

@@ -24,7 +24,7 @@ from govdesk.models import (
 )
 from govdesk.models import incoming as states
 from govdesk.models.flow import DONE, RETURNED, WAITING
-from govdesk.services import audit, flow, org, validate
+from govdesk.services import audit, flow, org, validate, wording
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
@@ -37,7 +37,7 @@ from govdesk.services.policy import (
     require_secretariat,
     visible_title,
 )
-from govdesk.services.rules import rule
+from govdesk.services.rules import office_rules
 from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
 
@@ -138,11 +138,11 @@ def _for_record(key: str, **values: object) -> str:
 
 
 def document_due(urgency: str, received_on: date) -> date | None:
-    """特急 3 days, 加急 a week (Supp. §3(三)3), counted as data/rules.toml says."""
-    entry = rule("incoming", "deadline", urgency)
-    if not entry:
+    """特急 3 working days, 加急 a week of 5 (Supp. §3(三)3), as data/rules.toml says."""
+    term = office_rules().incoming.deadline.get(urgency)
+    if term is None:
         return None
-    return office_calendar().due(received_on, int(entry["days"]), entry.get("kind", "working"))
+    return office_calendar().due_after(received_on, term)
 
 
 # ---------------------------------------------------------------------------- intake checks
@@ -154,23 +154,28 @@ class IntakeWarning:
     key: str  # its text: incoming.intake.<key> in the catalog
     suggestion: str  # 退文 / 转办
     unit: str = ""  # the unit the text names, if any
+    word: str = ""  # the word of title or 摘要 that suggested it (check (e) from the wording)
 
     @property
     def message(self) -> str:
         """The warning in the user's language, for the screen."""
-        return t(f"incoming.intake.{self.key}", unit=self.unit)
+        return t(f"incoming.intake.{self.key}", unit=self.unit, word=self.word)
 
     @property
     def record(self) -> str:
         """The warning as kept with the intake decision (the office's Simplified)."""
-        return _for_record(f"incoming.intake.{self.key}", unit=self.unit)
+        return _for_record(f"incoming.intake.{self.key}", unit=self.unit, word=self.word)
 
 
 def intake_warnings(doc: IncomingDocument) -> list[IntakeWarning]:
-    """Supp. §1(二) checks (a)–(e); an exception of Supp. §1(三) is shown beside them."""
+    """Supp. §1(二) checks (a)–(e); an exception of Supp. §1(三) is shown beside them.
+
+    (a) looks at the 文种 as well as the 请示件 box: a 请示 is a request whether or not the box
+    was ticked. (e) follows the boxes when ticked, and otherwise suggests itself from the
+    wording of the title and 摘要, saying that it is a suggestion."""
     out: list[IntakeWarning] = []
     unit = doc.from_unit
-    if doc.is_request and unit is not None:
+    if (doc.is_request or doc.doc_kind == "请示") and unit is not None:
         cross_level = unit.kind == "村居" or (
             unit.kind == "企业" and unit.supervisor_id is not None and not unit.key_enterprise
         )
@@ -186,6 +191,11 @@ def intake_warnings(doc: IncomingDocument) -> list[IntakeWarning]:
         out.append(IntakeWarning("e", "party_matter", "退文"))
     elif doc.touches_party_dept and not doc.party_dept_reviewed:
         out.append(IntakeWarning("e", "party_dept", "退文"))
+    elif not doc.touches_party_dept and not doc.party_dept_reviewed:
+        word = wording.first_word(f"{doc.title or ''}\n{doc.summary or ''}",
+                                  office_rules().incoming.party_words)
+        if word:
+            out.append(IntakeWarning("e", "party_words", "退文", word=word))
     return out
 
 
@@ -420,16 +430,17 @@ def close(actor: Actor, task_id: int, note: str) -> IncomingDocument:
 def archive(actor: Actor, task_id: int, retention: str) -> IncomingDocument:
     """归档 with 保管期限; 档号 by DA/T 22-2015 (全宗号-门类·年度-期限-件号)."""
     turn = engine.turn(actor, KIND, task_id, "archive")
-    choices = tuple(rule("incoming", "retention", default=["永久", "30年", "10年"]))
+    codes = office_rules().incoming.retention  # 保管期限 → 档号 code (DA/T 22-2015)
+    choices = tuple(codes)
     if retention not in choices:
         raise ValidationError(_label("retention"),
                               t("errors.one_of", choices=validate.joined(choices)),
                               name="retention")
     doc = turn.record
-    code = {"永久": "Y", "30年": "D30", "10年": "D10"}.get(retention, retention)
+    code = codes[retention]
     with database.atomic():
         piece = next_number(f"archive-{code}", doc.year)
-        archive_no = f"{rule('incoming', 'fonds', default='J001-WS')}·{doc.year}-{code}-{piece:04d}"
+        archive_no = f"{office_rules().incoming.fonds}·{doc.year}-{code}-{piece:04d}"
         return engine.advance(actor, turn, f"归档 {archive_no}",
                               values={"retention": retention, "archive_no": archive_no})
 
@@ -452,7 +463,7 @@ def lend(actor: Actor, doc_id: int, borrower: Person, days: int | None = None) -
                               name="borrower")
     days = (validate.integer({"days": days}, "days", _refused("f_loan_days"), default=None,
                              low=1, high=366)
-            or int(rule("incoming", "loan_days", default=14)))
+            or office_rules().incoming.loan_days)
     with database.atomic():
         loan = Loan.create(document=doc, borrower=borrower, lent_at=actor.now,
                            due_back=actor.today + timedelta(days=days))

@@ -53,7 +53,7 @@ from govdesk.services.policy import (
     require_secretariat,
     visible_title,
 )
-from govdesk.services.rules import rule
+from govdesk.services.rules import office_rules
 from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
 
@@ -465,7 +465,7 @@ def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocume
         raise _refuse("written", "outgoing.refuse.not_signed", name="written")
     if doc.state in (states.PRINTED, states.PROOFREAD, states.DISPATCHED):
         raise _refuse("written", "outgoing.refuse.already_printed", name="written")
-    grace = int(rule("outgoing", "written_date_grace_days", default=20))
+    grace = office_rules().outgoing.written_date_grace_days
     waited = (actor.today - doc.signed_at.date()).days
     if waited <= grace:
         raise _refuse("written", "outgoing.refuse.grace", name="written", grace=grace,
@@ -488,7 +488,7 @@ def may_set_written_date(actor: Actor, doc: OutgoingDocument) -> bool:
     if doc.signed_at is None or doc.state in (states.PRINTED, states.PROOFREAD,
                                               states.DISPATCHED):
         return False
-    grace = int(rule("outgoing", "written_date_grace_days", default=20))
+    grace = office_rules().outgoing.written_date_grace_days
     if (actor.today - doc.signed_at.date()).days <= grace:
         return False
     return bool(doc.drafter_id == actor.person.id

@@ -17,7 +17,7 @@ from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, OutgoingDocument, Oversight, Person, Section, Unit
 from govdesk.services import org
 from govdesk.services.engine.spec import TomlReader
-from govdesk.services.rules import data_dir, rule
+from govdesk.services.rules import data_dir, office_rules
 
 ISSUERS = ("区政府", "区政府办公室", "区委区政府联合", "两办联合")
 ORIGINS = ("office", "department")
@@ -309,8 +309,6 @@ class FormatReport:
 _SECRET_MARK = re.compile(r"(绝密|机密|秘密)\s*★")
 _URGENCY_MARK = re.compile(r"特急|加急|急件")
 _ATTACHMENT = re.compile(r"^\s*(\d+)\s*[.．、]\s*(\S.*)$")
-CC_GROUPS = {"区委部门": 0, "区人大": 1, "区政协": 1, "委局": 1, "乡镇": 1, "街道": 1,
-             "市级": 1, "省级": 1, "国家级": 1, "企业": 1, "村居": 1, "军事": 2, "群团": 3}
 
 
 def marking(doc: OutgoingDocument) -> str:
@@ -319,7 +317,7 @@ def marking(doc: OutgoingDocument) -> str:
     if doc.urgency in ("特急", "加急"):
         parts.append(doc.urgency)
     if doc.secrecy:
-        years = doc.secrecy_years or rule("secrecy", SECRECY_LEVELS[doc.secrecy])
+        years = doc.secrecy_years or office_rules().secrecy[SECRECY_LEVELS[doc.secrecy]]
         parts.append(f"{SECRECY_LEVELS[doc.secrecy]}★{years}年")
     return " ".join(parts)
 
@@ -329,6 +327,9 @@ def split_names(text: str) -> list[str]:
 
 
 def _check_cc(report: FormatReport, cc: str) -> None:
+    """抄送 by standard short names, in the order 党、政、军、群 (Supp. §3(一)7; the groups of
+    each unit kind are data/rules.toml [outgoing.cc])."""
+    cc_rules = office_rules().outgoing.cc
     last_group = -1
     last_name = ""
     for name in split_names(cc):
@@ -340,7 +341,9 @@ def _check_cc(report: FormatReport, cc: str) -> None:
             else:
                 report.fault("cc", "outgoing.check.cc_unknown", name=name)
             continue
-        group = 0 if unit.party else CC_GROUPS.get(unit.kind, 1)
+        name_of_group = (cc_rules.party_units if unit.party
+                         else cc_rules.kinds.get(unit.kind, cc_rules.other_kinds))
+        group = cc_rules.order.index(name_of_group)
         if group < last_group:
             report.fault("cc", "outgoing.check.cc_order", name=name, last=last_name)
         last_group, last_name = max(last_group, group), name
@@ -375,7 +378,7 @@ def format_report(doc: OutgoingDocument, stage: str = "submit") -> FormatReport:
     if not doc.body.strip():
         report.fault("body", "errors.required")
     if doc.secrecy:
-        limit = int(rule("secrecy", SECRECY_LEVELS[doc.secrecy], default=30))
+        limit = office_rules().secrecy[SECRECY_LEVELS[doc.secrecy]]
         if doc.secrecy_years is not None and not 1 <= doc.secrecy_years <= limit:
             report.fault("secrecy_years", "outgoing.check.secrecy_years",
                          level=term(SECRECY_LEVELS[doc.secrecy]), limit=limit)

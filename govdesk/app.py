@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 
 from textual.app import App, SystemCommand
@@ -36,6 +35,7 @@ from govdesk.screens.sections import (
 from govdesk.screens.settings import SettingsScreen
 from govdesk.services import audit
 from govdesk.services import inbox as inbox_service
+from govdesk.services.clock import office_now
 from govdesk.services.context import Actor
 from govdesk.services.errors import ServiceError
 from govdesk.services.session import in_worker, release_thread
@@ -139,7 +139,7 @@ class GovDesk(App):
         self._poll_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govdesk-poll")
 
     def actor(self) -> Actor:
-        return Actor(self.person, self._now() if callable(self._now) else (self._now or datetime.now()))
+        return Actor(self.person, self._now() if callable(self._now) else (self._now or office_now()))
 
     def mode_title(self, code: str) -> str:
         for key, name in SECTION_MODES:

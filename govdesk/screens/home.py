@@ -15,6 +15,7 @@ from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.services import inbox as inbox_service
+from govdesk.services.calendar import schedule_notice
 from govdesk.services.policy import sees_all_deadlines
 from govdesk.services.schedule import WeekView, leader_week_views, week_of
 from govdesk.widgets import badge
@@ -61,6 +62,7 @@ class HomeData:
     sees_all: bool  # 主任 and 督查室 see everyone's deadlines
     today: date
     weeks: list[WeekView]
+    notice: str | None  # admins: a year's holiday schedule is missing
 
 
 class HomeScreen(DeskScreen):
@@ -76,6 +78,7 @@ class HomeScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="home"):
+            yield Label(id="schedule-notice")  # admins: a year's holiday schedule is missing
             yield Label(id="inbox-title", classes="panel-title")
             yield DeskTable(id="inbox", cursor_type="row", zebra_stripes=True)
             yield Label(id="deadlines-title", classes="panel-title")
@@ -93,9 +96,13 @@ class HomeScreen(DeskScreen):
         items = inbox_service.deadlines(actor)
         return HomeData(inbox=inbox_service.inbox(actor), deadlines=items,
                         sees_all=sees_all_deadlines(actor.person), today=actor.today,
-                        weeks=leader_week_views(actor.today, actor.now))
+                        weeks=leader_week_views(actor.today, actor.now),
+                        notice=schedule_notice(actor.person, actor.today, with_path=False))
 
     def show_data(self, data: HomeData) -> None:
+        label = self.query_one("#schedule-notice", Label)
+        label.update(Text(data.notice or "", style="bold yellow"))
+        label.display = bool(data.notice)
         self._items = {}
         self._fill_inbox(data)
         self._fill_deadlines(data)

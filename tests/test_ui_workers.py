@@ -180,3 +180,29 @@ async def test_a_locked_database_does_not_stop_the_keys(db):
     finally:
         holder.kill()
         holder.wait()
+
+
+async def test_the_register_pages_on_in_a_worker(db, as_user):
+    """The 收文 register shows 100 rows; moving down near the end reads the next page in the
+    table's worker, which continues the register as shown."""
+    from govdesk.services import incoming
+    from govdesk.widgets.paged_table import PagedTable
+
+    clerk = as_user("lixm")
+    for i in range(130):
+        incoming.register(clerk, {"from_unit": "cz", "title": f"分页测试来文{i:03d}",
+                                  "doc_kind": "报告"})
+    app = desk()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        table = app.screen.query_one("#register", PagedTable)
+        assert table.row_count == 100
+        assert "+" in str(app.screen.query_one("#register-title", Label).render())
+        table.focus()
+        table.move_cursor(row=95)
+        await settle(pilot)
+        assert table.row_count == 130
+        assert table._exhausted
+        keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(130)]
+        assert len(set(keys)) == 130  # no page twice

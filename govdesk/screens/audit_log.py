@@ -34,6 +34,7 @@ class AuditLogScreen(DeskScreen):
         super().__init__()
         self._rows: dict[str, dict] = {}
         self._since: datetime | None = None
+        self._query: dict | None = None  # the filters of the list shown
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
@@ -43,7 +44,7 @@ class AuditLogScreen(DeskScreen):
                 yield Input(placeholder=t("audit.table"), id="f-table", compact=True)
                 yield Input(placeholder=t("audit.since"), id="f-since", compact=True)
             yield Label(id="audit-title", classes="panel-title")
-            yield PagedTable(self._load, id="audit-table", page_size=200)
+            yield PagedTable(self._load, id="audit-table", page_size=200, threaded=True)
             yield Static(id="audit-detail")
 
     def setup(self) -> None:
@@ -60,8 +61,8 @@ class AuditLogScreen(DeskScreen):
                 "table": value("#f-table"), "since": self._since,
                 "limit": self.query_one("#audit-table", PagedTable).page_size}
 
-    def load_data(self, actor, query: dict) -> list[dict]:
-        return self._browse(actor, query, None)
+    def load_data(self, actor, query: dict) -> tuple[dict, list[dict]]:
+        return query, self._browse(actor, query, None)
 
     @staticmethod
     def _browse(actor, query: dict, after_id) -> list[dict]:
@@ -70,6 +71,7 @@ class AuditLogScreen(DeskScreen):
                             limit=query["limit"])
 
     def _cells(self, rows: list[dict]):
+        # Also from the table's worker (later pages): one dict item at a time, atomic.
         for row in rows:
             self._rows[str(row["id"])] = row
         return [(row["id"], [str(row["id"]), f"{row['at']:%Y-%m-%d %H:%M:%S}", row["actor"],
@@ -77,11 +79,13 @@ class AuditLogScreen(DeskScreen):
                 for row in rows]
 
     def _load(self, after_id, limit: int):
-        """The pages after the first, as the cursor nears the end (UI thread)."""
-        query = dict(self.data_query(), limit=limit)
-        return self._cells(self._browse(self.actor, query, after_id))
+        """The pages after the first, in the table's worker: the filters as last shown."""
+        if self._query is None:
+            return []
+        return self._cells(self._browse(self.actor, dict(self._query, limit=limit), after_id))
 
-    def show_data(self, rows: list[dict]) -> None:
+    def show_data(self, data: tuple[dict, list[dict]]) -> None:
+        self._query, rows = data
         table = self.query_one("#audit-table", PagedTable)
         self._rows = {}
         table.show_first_page(self._cells(rows))

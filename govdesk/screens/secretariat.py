@@ -75,7 +75,8 @@ class SecretariatScreen(SectionScreen):
                                 compact=True)
                     yield Select([(term(s), s) for s in STATES], prompt=t("incoming.all_states"),
                                  id="reg-state", compact=True)
-                yield PagedTable(self._load_page, id="register", page_size=100)
+                yield PagedTable(self._load_page, id="register", page_size=100,
+                                 threaded=True)
             with Vertical(id="out-register"):
                 yield Label(id="out-register-title", classes="panel-title")
                 with Horizontal(classes="reg-filters"):
@@ -84,9 +85,11 @@ class SecretariatScreen(SectionScreen):
                                 compact=True)
                     yield Select([(term(s), s) for s in OUT_STATES], prompt=t("incoming.all_states"),
                                  id="out-state", compact=True)
-                yield PagedTable(self._load_page, id="out-registry", page_size=100)
+                yield PagedTable(self._load_page, id="out-registry", page_size=100,
+                                 threaded=True)
 
     _select_after: int | None = None  # a document just registered
+    _query_shown: RegisterQuery | None = None
 
     def setup(self) -> None:
         super().setup()
@@ -141,6 +144,7 @@ class SecretariatScreen(SectionScreen):
         if query.outgoing != self.showing_outgoing:
             return  # toggled meanwhile: the refresh that toggle asked for brings the other
         table = self.query_one("#out-registry" if query.outgoing else "#register", PagedTable)
+        self._query_shown = query  # what the later pages continue
         table.show_first_page(rows)
         more = "+" if table.row_count >= table.page_size else ""
         if query.outgoing:
@@ -176,7 +180,10 @@ class SecretariatScreen(SectionScreen):
         ]
 
     def _load_page(self, after_id, limit: int):
-        return self._register_rows(self.actor, self.extra_query(), after_id, limit)
+        """The pages after the first, in the table's worker: the register as last shown."""
+        if self._query_shown is None:
+            return []
+        return self._register_rows(self.actor, self._query_shown, after_id, limit)
 
     @staticmethod
     def _due_label(row: incoming.RegisterRow, today) -> str:

@@ -136,6 +136,7 @@ class GovDesk(App):
         self._change_id = 0
         self._unreadable = False  # the last poll could not read the database
         self._polling = False  # a poll is running; the timer does not start another
+        self._section_name = ""  # the header's section, read with the first count
         self._poll_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govdesk-poll")
 
     def actor(self) -> Actor:
@@ -167,11 +168,15 @@ class GovDesk(App):
                             group="subtitle", exclusive=True, thread=True)
             return
         self.sub_title = t("app.subtitle", name=self.person.name,
-                           section=self.person.section.name, post=self.person.post, n=count)
+                           section=self._section_name, post=self.person.post, n=count)
 
     def _count_inbox(self, actor: Actor) -> None:
+        def read() -> int:
+            self._section_name = self.person.section.name  # a look-up the first time
+            return inbox_service.inbox_count(actor)
+
         try:
-            count = in_worker(inbox_service.inbox_count, actor)
+            count = in_worker(read)
         except ServiceError:
             return  # the poll says so when the database cannot be read
         try:

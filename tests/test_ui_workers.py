@@ -145,7 +145,6 @@ EXCLUSIVE = (
 
 async def test_a_locked_database_does_not_stop_the_keys(db):
     person = org.person_by_login("lixm")
-    person.section  # noqa: B018 - read now: the header names it
     close_database()  # no connection of ours may stand in the lock's way
     holder = subprocess.Popen([sys.executable, "-c", EXCLUSIVE, str(db)],
                               stdout=subprocess.PIPE, text=True)

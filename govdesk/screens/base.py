@@ -17,6 +17,13 @@ A ServiceError from ``load_data`` becomes the same notice as before (``load_fail
 Forms and modals save through ``SaveInWorker.save_in_worker``: the service runs in a worker,
 the form's fields are disabled (their values stay) with a status line that says when the
 save waits for another user's write, and the answer comes back to ``done`` or ``refused``.
+A one-off service call without a form (催办 from a list, an export) goes through
+``run_service``.
+
+Detail screens (flow_detail.FlowDetailScreen) still override ``refresh_data`` and read on the
+UI thread; to move one onto the pattern, drop that override and split its reading into
+``load_data`` (the record, its tasks, the available actions — all plain data) and
+``show_data``. The names differ from FlowDetailScreen's own ``load``/``show`` on purpose.
 """
 
 from __future__ import annotations

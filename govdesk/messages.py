@@ -11,3 +11,12 @@ class DataChanged(Message):
     def __init__(self, tables: frozenset[str]):
         super().__init__()
         self.tables = tables
+
+
+class LanguageChanged(Message):
+    """The user chose another UI language: screens re-word their fixed texts in place."""
+
+    def __init__(self, old: str, new: str):
+        super().__init__()
+        self.old = old
+        self.new = new

@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from govdesk.messages import DataChanged
+from govdesk.commands import HasCommands
+from govdesk.messages import DataChanged, LanguageChanged
 
 
-class DeskScreen(Screen):
+class DeskScreen(HasCommands, Screen):
     """A top-level section screen. Subclasses fill ``compose_body`` and ``refresh_data``."""
 
     TITLE_KEY = "app.home"
@@ -34,6 +35,11 @@ class DeskScreen(Screen):
         self.refresh_data()
 
     def on_data_changed(self, message: DataChanged) -> None:
+        self.refresh_data()
+
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        """Fixed texts were re-worded in place (screens/retranslate.py); what carries values
+        (titles with counts, rows with states) is drawn again in the new language."""
         self.refresh_data()
 
     def refresh_data(self) -> None:

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
@@ -54,10 +53,7 @@ def add_task_columns(table: DataTable, last: str) -> None:
 
 class HomeScreen(DeskScreen):
     CSS_PATH = "home.tcss"
-    BINDINGS = [
-        Binding("enter", "open_item", t("home.open"), show=True),
-        Binding("r", "refresh", t("home.refresh"), show=True),
-    ]
+    COMMAND_IDS = ("home.open", "home.refresh")
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="home"):

@@ -8,32 +8,27 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.services import incoming
 from govdesk.services.errors import ServiceError
 from govdesk.widgets.picker import PEOPLE, SECTIONS, UNITS, Picker
 
 
-class ActionModal(ModalScreen[bool]):
+class ActionModal(HasCommands, ModalScreen[bool]):
     """A small form for one action: optional choice, opinion, unit and reader list.
 
     ``apply(modal)`` calls the service; a ServiceError keeps the modal open with its message.
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "submit", t("incoming.modal_submit")),
-        Binding("escape", "cancel", t("incoming.form_cancel")),
-        Binding("a", "add_people", t("incoming.readers_add_people"), show=False),
-        Binding("k", "add_sections", t("incoming.readers_add_sections"), show=False),
-        Binding("t", "cycle_action", t("incoming.readers_cycle"), show=False),
-        Binding("x,delete", "remove_reader", t("incoming.readers_remove"), show=False),
-    ]
+    COMMAND_IDS = ("incoming_action.submit", "incoming_action.cancel",
+                   "incoming_action.add_people", "incoming_action.add_sections",
+                   "incoming_action.cycle_action", "incoming_action.remove_reader")
     DEFAULT_CSS = """
     ActionModal { align: center middle; }
     ActionModal > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;

@@ -7,7 +7,6 @@ from datetime import datetime
 from functools import partial
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
@@ -49,7 +48,7 @@ class DeskCommands(Provider):
     def _commands(self) -> list[tuple[str, str, object]]:
         """(label, help line naming the key, callback) of every command offered here now."""
         out = []
-        for item in commands.offered(self.screen):
+        for item in commands.offered(self.screen, past_modal=True):
             cmd = item.command
             if not cmd.palette:
                 continue
@@ -101,10 +100,10 @@ class GovDesk(commands.HasCommands, App):
         self._data_version: tuple[int, int] = (-1, -1)
         self._change_id = 0
         self._unreadable = False  # the last poll could not read the database
-        self._clashes_told: set[frozenset[str]] = set()
         # Bindings were worded when their modules were imported, maybe in another language.
         commands.relabel([self])
         keymap, self._keymap_problems = commands.keymap_from_config(settings.get("keys"))
+        self._keymap_problems += commands.clashes(keymap, self.COMMAND_IDS)
         self.set_keymap(keymap)
 
     def actor(self) -> Actor:
@@ -132,19 +131,6 @@ class GovDesk(commands.HasCommands, App):
         if not audit.can_browse(self.person):
             out.discard("app.audit_log")
         return out
-
-    def handle_bindings_clash(self, clashed_bindings: set[Binding], node) -> None:
-        """A key from [keys] that another command of the same screen already uses: say so once
-        (Textual calls this on every key press while the clash lasts)."""
-        clashed = {b for b in clashed_bindings if not commands.is_default(b, self._keymap)}
-        names = frozenset(b.id or b.key for b in clashed)
-        if not names or names in self._clashes_told:
-            return
-        self._clashes_told.add(names)
-        keys = "、".join(sorted({key_label(b.key) for b in clashed}))
-        self.notify(t("app.keys_clash", keys=keys,
-                      names="、".join(sorted(b.description for b in clashed))),
-                    severity="warning", timeout=10)
 
     def update_subtitle(self) -> None:
         actor = self.actor()

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 from textual.actions import parse
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
-from textual.keys import Keys
+from textual.keys import REPLACED_KEYS, Keys
 
 from govdesk.i18n import t
 
@@ -179,10 +179,8 @@ command("outgoing_form.save", "ctrl+s", "outgoing.form_save", "save")
 command("outgoing_form.cancel", "escape", "outgoing.form_cancel", "cancel")
 command("outgoing_form.check", "ctrl+r,f5", "outgoing.form_check", "check")
 command("outgoing_form.pick_unit", "ctrl+g", "outgoing.form_pick_unit", "pick_unit")
-command("fields.submit", "ctrl+s", "outgoing.modal_submit", "submit")
+command("fields.submit", "ctrl+s,enter", "outgoing.modal_submit", "submit")
 command("fields.cancel", "escape", "outgoing.modal_cancel", "cancel")
-command("fields.submit_enter", "enter", "outgoing.modal_submit", "submit", show=False,
-        palette=False)
 command("dispatch.submit", "ctrl+s", "outgoing.dispatch_submit", "submit")
 command("dispatch.cancel", "escape", "outgoing.modal_cancel", "cancel")
 command("dispatch.pick_units", "ctrl+g", "outgoing.dispatch_pick", "pick_units")
@@ -267,9 +265,11 @@ class Offered:
     node: DOMNode
 
 
-def offered(screen: Any) -> list[Offered]:
+def offered(screen: Any, *, past_modal: bool = False) -> list[Offered]:
     """The commands the user may use on ``screen`` now: the focused widget's, its containers',
-    the screen's, then the app's (none past a modal screen), in that order."""
+    the screen's, then the app's, in that order. A modal screen (a form) stops the keys of the
+    app, as Textual does, unless ``past_modal`` (the palette: going to a section over an open
+    form keeps the form in its section's stack)."""
     app = screen.app
     focused = screen.focused
     nodes: list[DOMNode] = list(focused.ancestors_with_self) if focused is not None \
@@ -290,7 +290,7 @@ def offered(screen: Any) -> list[Offered]:
                     continue
                 seen.add(i)
                 out.append(Offered(cmd, keys.get(i, ""), node))
-        if node is screen and screen.is_modal:
+        if node is screen and screen.is_modal and not past_modal:
             break
     return out
 
@@ -350,8 +350,8 @@ def valid_key(key: str) -> bool:
         return last.isprintable()
     if last in _KEY_NAMES or (last.startswith("f") and last[1:].isdigit()):
         return True
-    try:
-        unicodedata.lookup(last.replace("_", " "))
+    try:  # a character by its Unicode name, as Textual names them (slash = solidus)
+        unicodedata.lookup(REPLACED_KEYS.get(last, last).replace("_", " "))
     except KeyError:
         return False
     return True
@@ -397,7 +397,27 @@ def keymap_from_config(table: Any) -> tuple[dict[str, str], list[str]]:
     return keymap, problems
 
 
-def is_default(binding: Binding, keymap: Mapping[str, str]) -> bool:
-    """A binding the keymap keeps at its own default key (see keymap_from_config)."""
-    cmd = REGISTRY.get(binding.id or "")
-    return cmd is not None and keymap.get(cmd.id) == cmd.keys
+def clashes(keymap: Mapping[str, str], app_ids: Iterable[str]) -> list[str]:
+    """Keys the keymap gives to two commands of one screen (its own and the app's), in the
+    user's language. Textual's apply_keymap keeps only one of them, without a word."""
+    from govdesk.screens.help import key_label
+
+    app_ids = tuple(app_ids)
+    told: set[frozenset[str]] = set()
+    out: list[str] = []
+    for cls in sorted(set(_node_classes()), key=lambda c: c.__qualname__):
+        ids = commands_of(cls)
+        if not ids or not any(i in keymap for i in ids):
+            continue
+        by_key: dict[str, set[str]] = {}
+        for i in dict.fromkeys((*ids, *app_ids)):
+            for key in keymap.get(i, REGISTRY[i].keys).split(","):
+                if key:
+                    by_key.setdefault(key, set()).add(i)
+        for key, users in by_key.items():
+            moved = {i for i in users if i in keymap and keymap[i] != REGISTRY[i].keys}
+            if len(users) > 1 and moved and frozenset(users) not in told:
+                told.add(frozenset(users))
+                out.append(t("app.keys_clash", keys=key_label(key),
+                             names="、".join(REGISTRY[i].text for i in sorted(users))))
+    return out

@@ -36,7 +36,7 @@ class Field:
 class FieldsModal(HasCommands, ModalScreen[bool]):
     """A title, an optional note, a few fields; ``apply(values)`` calls the service."""
 
-    COMMAND_IDS = ("fields.submit", "fields.cancel", "fields.submit_enter")
+    COMMAND_IDS = ("fields.submit", "fields.cancel")
     DEFAULT_CSS = """
     FieldsModal { align: center middle; }
     FieldsModal > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;

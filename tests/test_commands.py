@@ -4,9 +4,12 @@ palette offers and what the keys do come from the same definitions and the same 
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from textual.command import CommandList
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Select
 
 from govdesk import commands
 from govdesk.app import GovDesk
@@ -283,3 +286,72 @@ def test_the_registry_is_consistent():
             assert t(cmd.help) != cmd.help, cmd.id
     with pytest.raises(ValueError):
         commands.command("home.open", "x", "home.open")
+
+
+# ------------------------------------------------------------------ a language change in place
+
+
+def drawn(app) -> list[str]:
+    """The screen's text as drawn, below the header (its clock moves)."""
+    svg = app.export_screenshot()
+    lines: dict[str, list[str]] = {}
+    for y, text in re.findall(r'<text[^>]* y="([\d.]+)"[^>]*>([^<]*)</text>', svg):
+        lines.setdefault(y, []).append(html.unescape(text))
+    return ["".join(parts).rstrip() for _, parts in sorted(lines.items(),
+                                                          key=lambda kv: float(kv[0]))][1:]
+
+
+async def visit(pilot, doc_id: int) -> dict[str, list[str]]:
+    app = pilot.app
+    out = {}
+    for key in "1234560":
+        await pilot.press(key)
+        await pilot.pause(0.3)
+        app.clear_notifications()
+        await pilot.pause()
+        out[key] = drawn(app)
+    app.push_screen(IncomingDetailScreen(doc_id))
+    await pilot.pause(0.3)
+    out["detail"] = drawn(app)
+    app.pop_screen()
+    await pilot.pause()
+    return out
+
+
+async def test_switching_to_traditional_draws_what_a_fresh_start_in_it_draws(demo_db,
+                                                                            config_file):
+    """Home, every section and a 收文's detail screen, made in 简体 and switched from the
+    settings screen, look exactly as in a desk started in 繁體: nothing left in the old script,
+    and govdesk kept running."""
+    doc_id = IncomingDocument.select().order_by(IncomingDocument.id).first().id
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        before = await visit(pilot, doc_id)  # every screen exists now, made in 简体
+        detail = IncomingDetailScreen(doc_id)
+        app.push_screen(detail)
+        await pilot.pause(0.3)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, SettingsScreen)
+        app.screen.query_one("#language", Select).value = "zh-Hant"
+        await pilot.click("#save")
+        await pilot.pause(0.3)
+        assert app.is_running and app.screen is detail
+        app.clear_notifications()
+        await pilot.pause()
+        switched_detail = drawn(app)
+        app.pop_screen()
+        await pilot.pause()
+        switched = await visit(pilot, doc_id)
+    assert app.return_value is None
+
+    set_language("zh-Hans")
+    fresh = desk()  # the saved language: 繁體 from the first frame
+    async with fresh.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        started = await visit(pilot, doc_id)
+    assert started != before
+    for key in started:
+        assert switched[key] == started[key], key
+    assert switched_detail == started["detail"]

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import DataTable, Input, Label, Select
+from textual.widgets import Checkbox, DataTable, Input, Label, Select
 from textual.widgets._footer import FooterKey
 
 from govdesk.app import GovDesk
@@ -223,6 +223,7 @@ async def test_f2_over_an_open_form_keeps_the_form_and_rewords_it(demo_db, confi
         assert form.query_one("#title", Input).value == UNSAVED
         assert app.title == "govdesk 區政府辦公室"
         assert "標題" in labels(form) and "标题" not in labels(form)
+        assert str(form.query_one("#is_request", Checkbox).label) == "是請示件"
         words = [b.binding.description for b in app.screen.active_bindings.values()]
         assert "保存" in words and "取消" in words and t("incoming.form_pick_from") in words
         assert t("incoming.form_pick_from") != "选择来文单位"  # (its 繁體 wording)

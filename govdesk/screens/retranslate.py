@@ -1,7 +1,7 @@
 """Re-word a screen's fixed texts after a language change, in place.
 
 A fixed text is one a widget shows exactly as the catalog wrote it (a column heading, a tab, a
-label, an input's placeholder, a button, a select's prompt and options): its old-language
+label, an input's placeholder, a button or check box, a select's prompt and options): its old-language
 string is looked up in the old catalog and replaced with the same key's string in the new one.
 What the user typed (an input's value, a select's choice) is never touched, and table cells are
 data, left alone. Texts built with values in them (``待办 {n} 件``) are the screen's to re-render:
@@ -15,7 +15,16 @@ from functools import cache
 from rich.text import Text
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Select, Static, Tab
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Input,
+    RadioButton,
+    Select,
+    Static,
+    Tab,
+)
 
 from govdesk.i18n import catalog
 
@@ -62,7 +71,7 @@ def retranslate(root: Widget, old: str, new: str) -> None:
         elif isinstance(widget, Tab):
             if (new_label := swap(widget.label)) is not None:
                 widget.label = new_label
-        elif isinstance(widget, Button):
+        elif isinstance(widget, (Button, Checkbox, RadioButton)):
             if (new_label := swap(widget.label)) is not None:
                 widget.label = new_label
         elif isinstance(widget, Static):

@@ -6,6 +6,9 @@ Location: $GOVDESK_CONFIG, else $XDG_CONFIG_HOME/govdesk/config.toml, else
 Keys:
   language = "zh-Hans" | "zh-Hant"   UI language (default zh-Hans)
   db = "/srv/govdesk/office.db"      database when neither --db nor GOVDESK_DB is given
+  [keys]                             command id = key(s), replacing the command's default keys:
+  "incoming.sign" = "ctrl+g"         ids in govdesk/commands.py and README "Keys"; read by
+                                     commands.keymap_from_config, which reports what it can't use
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 from textual.command import CommandList
@@ -355,3 +356,19 @@ async def test_switching_to_traditional_draws_what_a_fresh_start_in_it_draws(dem
     for key in started:
         assert switched[key] == started[key], key
     assert switched_detail == started["detail"]
+
+
+def test_the_readme_names_every_command_id_and_its_default_keys():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for cmd in REGISTRY.values():
+        shown = f"`{key_label(cmd.keys)}`" if cmd.keys else "palette only"
+        assert f"`{cmd.id}` ({shown})" in readme, cmd.id
+
+
+def test_the_readme_example_keys_table_is_read_without_a_problem():
+    import tomllib
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Settings", 1)[1].split("```toml", 1)[1].split("```", 1)[0]
+    keymap, problems = commands.keymap_from_config(tomllib.loads(example)["keys"])
+    assert problems == [] and keymap["incoming.sign"] == "ctrl+g"

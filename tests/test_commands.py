@@ -135,7 +135,7 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: ErrorRegisterScreen(),
             lambda: SettingsScreen(),
             lambda: Picker(PEOPLE, multi=True),
-            lambda: ActionModal("x", lambda modal: None, opinion=""),
+            lambda: ActionModal("x", lambda modal: None, opinion="", readers=[]),
             lambda: FieldsModal("x", lambda values: None, []),
             lambda: DispatchModal(outgoing_doc, lambda rows: None),
             lambda: CompareScreen(revised.id, outgoing.revisions(revised)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Checkbox, DataTable, Input, Label, Select
 from textual.widgets._footer import FooterKey
 
@@ -180,6 +180,13 @@ async def test_f2_switches_to_traditional_in_place_and_saves_it(demo_db, config_
         await pilot.pause()
         keys = dict(cells(app.screen.query_one("#help-keys", DataTable)))
         assert keys["F1 / ?"] == "幫助" and keys["Enter"] == "打開"
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause(0.3)
+        listing = app.screen.query_one(CommandList)
+        listed = [str(getattr(getattr(p, "renderable", p), "plain", p)) for p in
+                  (listing.get_option_at_index(i).prompt for i in range(listing.option_count))]
+        assert "返回首頁\n按鍵 0" in listed and "打開\n按鍵 Enter" in listed, listed
+        assert not any("返回首页" in x or "打开" in x for x in listed)
     assert app.return_value is None
     with open(config_file, "rb") as fh:
         assert tomllib.load(fh)["language"] == "zh-Hant"

@@ -137,6 +137,14 @@ class ActionModal(HasCommands, ModalScreen[bool]):
                 self.readers.append(reader)
         self._show()
 
+    def available_commands(self) -> set[str]:
+        """The reader-list keys only where there is a list of readers (分送, 传阅)."""
+        out = super().available_commands()
+        if self.readers is None:
+            out -= {"incoming_action.add_people", "incoming_action.add_sections",
+                    "incoming_action.cycle_action", "incoming_action.remove_reader"}
+        return out
+
     def action_add_people(self) -> None:
         if self.readers is None:
             return

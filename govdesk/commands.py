@@ -14,9 +14,27 @@ How a screen uses it::
 
 ``HasCommands`` turns ``COMMAND_IDS`` into the class's ``BINDINGS`` (ids on every binding, so
 ``[keys]`` in the config file can remap them through ``App.set_keymap``) and answers
-``check_action`` from ``available_commands()``, so the keys, the footer, F1 and the palette
-agree. Labels are catalog keys, read when shown: ``relabel`` rewrites the bindings' words after
-a language change without a restart.
+``check_action`` from ``available_commands()``, so the keys, the footer, F1 (``offered``) and
+the palette (``offered(past_modal=True)``) agree. Labels are catalog keys, read when shown:
+``relabel`` rewrites the bindings' words after a language change without a restart.
+
+A new workflow's detail screen (say 请假) adds its commands the same way:
+
+    command("leave.approve", "a", "leave.act_approve", "approve")   # here, or in its module
+    command("leave.back", "escape", "leave.back", "back")
+
+    class LeaveDetailScreen(FlowDetailScreen):
+        COMMAND_IDS = ("leave.back", "leave.approve")
+
+        def available_actions(self, doc) -> set[str]:   # action names open at this step
+            ...
+
+        def action_approve(self) -> None: ...
+
+FlowDetailScreen.available_commands maps those action names to the screen's command ids (the
+one place the workflow engine's ``available_actions(person, record)`` is asked), adds 交还 and
+going back; nothing else in the screen decides which keys are live. README "Keys" lists every
+id (a test checks it).
 """
 
 from __future__ import annotations

@@ -372,3 +372,26 @@ def test_the_readme_example_keys_table_is_read_without_a_problem():
     example = readme.split("## Settings", 1)[1].split("```toml", 1)[1].split("```", 1)[0]
     keymap, problems = commands.keymap_from_config(tomllib.loads(example)["keys"])
     assert problems == [] and keymap["incoming.sign"] == "ctrl+g"
+
+
+async def test_moving_approve_off_a_keeps_a_for_the_other_steps(demo_db, config_file, as_user):
+    """发文's a is four commands (only one open at a time). Textual's keymap drops every binding
+    of a key it moves one of them off; govdesk keeps the others on a."""
+    from govdesk.services import inbox
+
+    config_file.write_text('[keys]\n"outgoing.approve" = "ctrl+g"\n', encoding="utf-8")
+    item = next(i for i in inbox.inbox(as_user("lixm"))
+                if i.kind == "outgoing" and i.step in ("编号", "复核登记"))
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not [n for n in app._notifications]  # nothing to report: no clash
+        screen = OutgoingDetailScreen(item.record_id)
+        app.push_screen(screen)
+        await pilot.pause(0.3)
+        offered = {o.command.id: o.keys for o in commands.offered(screen)}
+        step_command = "outgoing.number" if item.step == "编号" else "outgoing.register_signed"
+        assert offered[step_command] == "a"
+        await pilot.press("a")
+        await pilot.pause(0.3)
+        assert app.screen is not screen  # the step's form opened

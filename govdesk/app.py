@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from functools import partial
 
 from textual.app import App, SystemCommand
@@ -34,6 +33,7 @@ from govdesk.screens.sections import (
 from govdesk.screens.settings import SettingsScreen
 from govdesk.services import audit
 from govdesk.services import inbox as inbox_service
+from govdesk.services.clock import office_now
 from govdesk.services.context import Actor
 from govdesk.services.errors import ServiceError
 
@@ -107,7 +107,7 @@ class GovDesk(commands.HasCommands, App):
         self.set_keymap(keymap)
 
     def actor(self) -> Actor:
-        return Actor(self.person, self._now() if callable(self._now) else (self._now or datetime.now()))
+        return Actor(self.person, self._now() if callable(self._now) else (self._now or office_now()))
 
     def mode_title(self, code: str) -> str:
         for key, name in SECTION_MODES:

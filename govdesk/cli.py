@@ -1,7 +1,8 @@
 """Command line: `govdesk` (the desk), `demo`, `today`, `people`, `migrate-db` …
 
 Every failure a user can cause ends in a clear message and a non-zero exit code, never a
-traceback: 1 = the database cannot be used, 2 = who you are / bad arguments. Everything is
+traceback: 1 = the database or the office's data files (data/rules.toml, data/holidays.toml, the
+time zone of the settings) cannot be used, 2 = who you are / bad arguments. Everything is
 said in the language of the user's settings (catalog ``cli.*``), as on the desk.
 """
 
@@ -11,7 +12,7 @@ import argparse
 import os
 import sqlite3
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from govdesk import config
@@ -110,6 +111,21 @@ def _open(target: str, *, create: bool = False) -> None:
         raise CliError(t("cli.cannot_use", target=target, error=exc), EXIT_DB) from exc
 
 
+def _check_office_data() -> None:
+    """The office's rules, holiday schedules, workflow specs and time zone, checked before any
+    command runs: a file edited wrongly stops govdesk with its file, key and line, not a
+    traceback later."""
+    from govdesk.services import rules, workflows
+    from govdesk.services.engine.spec import SpecError
+
+    try:
+        rules.check()
+        workflows.check()
+        config.timezone()
+    except (rules.RulesError, SpecError, config.ConfigError) as exc:
+        raise CliError(str(exc), EXIT_DB) from None
+
+
 def _whoami(as_login: str | None):
     from govdesk.services import identity
     from govdesk.services.errors import PermissionDenied
@@ -125,6 +141,7 @@ def cmd_demo(target: str, force: bool) -> int:
 
     from govdesk.models.db import DatabaseOpenError, is_url
     from govdesk.services import demo
+    from govdesk.services.clock import office_today
 
     if is_url(target):
         raise CliError(t("cli.demo_sqlite_only"), EXIT_USER)
@@ -144,7 +161,7 @@ def cmd_demo(target: str, force: bool) -> int:
         for suffix in ("", *SIDE_FILES):
             Path(str(p) + suffix).unlink(missing_ok=True)
     try:
-        demo.build(building, date.today())
+        demo.build(building, office_today())
     except (sqlite3.DatabaseError, PeeweeDatabaseError, DatabaseOpenError, OSError) as exc:
         for suffix in ("", *SIDE_FILES):
             try:
@@ -160,11 +177,12 @@ def cmd_demo(target: str, force: bool) -> int:
 
 def cmd_today(target: str, as_login: str | None) -> int:
     from govdesk.services import today
+    from govdesk.services.clock import office_now
     from govdesk.services.context import Actor
 
     _open(target)
     person = _whoami(as_login)
-    sys.stdout.write(today.summary(Actor(person, datetime.now())))
+    sys.stdout.write(today.summary(Actor(person, office_now())))
     return 0
 
 
@@ -310,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     # The documented default database is a demo one, created on first run (README quick start).
     default_db = not (args.db or os.environ.get("GOVDESK_DB") or settings.get("db"))
     try:
+        _check_office_data()
         if args.command == "demo":
             return cmd_demo(target, args.force)
         if args.command == "today":

@@ -24,17 +24,15 @@ A new workflow's detail screen (say 请假) adds its commands the same way:
     command("leave.back", "escape", "leave.back", "back")
 
     class LeaveDetailScreen(FlowDetailScreen):
+        KIND = "leave"
         COMMAND_IDS = ("leave.back", "leave.approve")
-
-        def available_actions(self, doc) -> set[str]:   # action names open at this step
-            ...
+        ACTION_NAMES = {"grant": "approve"}   # engine action id → screen action, if they differ
 
         def action_approve(self) -> None: ...
 
-FlowDetailScreen.available_commands maps those action names to the screen's command ids (the
-one place the workflow engine's ``available_actions(person, record)`` is asked), adds 交还 and
-going back; nothing else in the screen decides which keys are live. README "Keys" lists every
-id (a test checks it).
+FlowDetailScreen.available_commands maps the engine's ``available_actions`` for the record to
+the screen's command ids, adds 交还 and going back: nothing else decides which keys are live.
+README "Keys" lists every id (a test checks it).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The user's settings file (TOML): language and database; read with tomllib, written with tomli-w.
+"""The user's settings file (TOML): language, database, time zone; read with tomllib, written
+with tomli-w.
 
 Location: $GOVDESK_CONFIG, else $XDG_CONFIG_HOME/govdesk/config.toml, else
 ~/.config/govdesk/config.toml.
@@ -6,6 +7,9 @@ Location: $GOVDESK_CONFIG, else $XDG_CONFIG_HOME/govdesk/config.toml, else
 Keys:
   language = "zh-Hans" | "zh-Hant"   UI language (default zh-Hans)
   db = "/srv/govdesk/office.db"      database when neither --db nor GOVDESK_DB is given
+  timezone = "Asia/Shanghai"         the office's time zone (IANA name, default Asia/Shanghai):
+                                     "now" and "today" of every deadline, date and record are
+                                     the office's, not the server's (a server often runs UTC)
   [keys]                             command id = key(s), replacing the command's default keys:
   "incoming.sign" = "ctrl+g"         ids in govdesk/commands.py and README "Keys"; read by
                                      commands.keymap_from_config, which reports what it can't use
@@ -21,6 +25,11 @@ from typing import Any
 import tomli_w
 
 DEFAULT_DB = Path("~/.local/share/govdesk/govdesk.db")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+class ConfigError(ValueError):
+    """A setting of the config file that cannot be used (the message names file and key)."""
 
 
 def config_path() -> Path:
@@ -63,3 +72,20 @@ def database_target(cli_value: str | None) -> str:
     if configured:
         return str(configured)
     return str(DEFAULT_DB.expanduser())
+
+
+def timezone() -> str:
+    """The office's time zone from the config file, checked: an unknown name raises ConfigError.
+
+    The default is the office's own zone, not the server's: a server set to UTC must not move
+    the office's day (services/clock.py)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = load().get("timezone") or DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        from govdesk.i18n import t
+
+        raise ConfigError(t("clock.bad_timezone", file=config_path(), value=name)) from None
+    return str(name)

@@ -28,7 +28,6 @@ import time
 import traceback
 from collections import Counter as Tally
 from collections import defaultdict
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +99,10 @@ class Worker:
         return self.people[login]
 
     def actor(self, login: str):
+        from govdesk.services.clock import office_now
         from govdesk.services.context import Actor
 
-        return Actor(self.person(login), datetime.now())
+        return Actor(self.person(login), office_now())
 
     def holder(self, task) -> str:
         from govdesk.models import Person, Section
@@ -126,6 +126,7 @@ class Worker:
 
     def op_register(self) -> str:
         from govdesk.services import incoming
+        from govdesk.services.clock import office_today
 
         self.n += 1
         secret = self.rng.random() < 0.1
@@ -135,7 +136,7 @@ class Worker:
             "doc_kind": self.rng.choice(["报告", "请示", "通知", "函"]),
             "urgency": self.rng.choice(["普通", "普通", "加急", "特急"]),
             "secrecy": "秘密" if secret else "无",
-            "received_on": date.today(),
+            "received_on": office_today(),
             "summary": "压力测试",
         })
         self.effects.update({"incoming.register": 1, "flow.start": 1, "task.completed": 1})
@@ -656,8 +657,9 @@ def check_invariants(before: dict | None = None, results: list[dict] | None = No
 
 def build_database(path: Path) -> None:
     from govdesk.services import demo
+    from govdesk.services.clock import office_today
 
-    demo.build(path, date.today())
+    demo.build(path, office_today())
 
 
 def percentile(values: list[float], q: float) -> float:

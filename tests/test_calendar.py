@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
@@ -74,15 +74,27 @@ def test_urgent_document_registered_before_national_day(db, as_user):
     assert plain.due is None
 
 
-def test_jiaji_is_seven_natural_days_rolled_to_next_working_day():
-    # An ordinary week: Thursday + 7 = Thursday.
+def test_jiaji_is_a_week_of_five_working_days():
+    # Supp. §3(三)3 "一周内", counted as 特急's 3 days are: five working days (rules.toml).
+    # An ordinary week: Thursday + 5 working days = Thursday.
     assert incoming.document_due("加急", D(2026, 11, 26)) == D(2026, 12, 3)
-    # Saturday 21 Nov + 7 = Saturday 28 Nov → Monday 30 Nov.
-    assert incoming.document_due("加急", D(2026, 11, 21)) == D(2026, 11, 30)
-    # Sunday 27 Sep + 7 = Sunday 4 Oct (National Day) → Thursday 8 Oct.
-    assert incoming.document_due("加急", D(2026, 9, 27)) == D(2026, 10, 8)
-    # Friday 2 Oct + 7 = Friday 9 Oct, a working day: stays.
-    assert incoming.document_due("加急", D(2026, 10, 2)) == D(2026, 10, 9)
+    # Saturday 21 Nov: Mon 23 … Fri 27 Nov.
+    assert incoming.document_due("加急", D(2026, 11, 21)) == D(2026, 11, 27)
+    # Sunday 27 Sep: 28, 29, 30 Sep, then National Day, then 8 and 9 Oct.
+    assert incoming.document_due("加急", D(2026, 9, 27)) == D(2026, 10, 9)
+    # Friday 2 Oct (a holiday): 8, 9, makeup Saturday 10, 12, 13 Oct.
+    assert incoming.document_due("加急", D(2026, 10, 2)) == D(2026, 10, 13)
+
+
+def test_jiaji_is_never_due_before_teji_received_the_same_day(cal):
+    # Received Wed 30 Sep 2026: 特急 3 working days → makeup Sat 10 Oct; 加急 5 → Tue 13 Oct.
+    # (As 7 natural days, 加急 fell due on 8 Oct, before the 特急 one.)
+    assert incoming.document_due("特急", D(2026, 9, 30)) == D(2026, 10, 10)
+    assert incoming.document_due("加急", D(2026, 9, 30)) == D(2026, 10, 13)
+    start = D(2026, 9, 1)
+    for n in range(120):
+        day = start + timedelta(days=n)
+        assert incoming.document_due("加急", day) > incoming.document_due("特急", day), day
 
 
 def test_seed_word_jijian_is_accepted_as_jiaji(db, as_user):
@@ -137,11 +149,13 @@ def test_table_is_used_when_the_library_has_no_data():
     # Thu 30 Sep 2027 + 3 working days: Fri 8 Oct, Sat 9 Oct (makeup), Mon 11 Oct.
     assert cal.add_working_days(D(2027, 9, 30), 3) == D(2027, 10, 11)
     assert cal.due(D(2027, 9, 28), 7, "natural") == D(2027, 10, 8)
-    # Without the table, 2027 falls back to weekends only (and does not crash).
+    # Without the table, 2027 falls back to weekends and the statutory holidays (国庆 1–3
+    # October, 《全国年节及纪念日放假办法》), without the 调休 swaps (and does not crash).
     bare = WorkCalendar()
-    assert bare.is_workday(D(2027, 10, 1))
+    assert not bare.is_workday(D(2027, 10, 1))
+    assert bare.is_workday(D(2027, 10, 4))  # off only once the year's schedule says so
     assert not bare.is_workday(D(2027, 10, 9))
-    assert bare.add_working_days(D(2027, 9, 30), 3) == D(2027, 10, 5)
+    assert bare.add_working_days(D(2027, 9, 30), 3) == D(2027, 10, 6)
 
 
 def test_table_year_overrides_the_library_entirely():

@@ -21,7 +21,8 @@ from govdesk.i18n.make_hant import to_office_hant
 from govdesk.models import SECRECY_LEVELS
 from govdesk.models import incoming as incoming_states
 from govdesk.models import outgoing as outgoing_states
-from govdesk.services import incoming, outgoing_rules
+from govdesk.services import incoming, outgoing, outgoing_rules  # noqa: F401 (registers 发文)
+from govdesk.services.engine import core as engine
 from govdesk.services.rules import rule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,11 +70,23 @@ def steps_in(source: str) -> set[str]:
     return found
 
 
+def spec_vocabulary() -> set[str]:
+    """Every step and record state the workflow specs (data/workflows/*.toml) name."""
+    out: set[str] = set()
+    assert {path.stem for path in (ROOT / "data" / "workflows").glob("*.toml")} <= set(
+        engine.kinds()), "every workflow file belongs to a registered workflow"
+    for kind in engine.kinds():
+        spec = engine.workflow(kind).spec
+        out |= set(spec.steps)
+        out |= {a.state for s in spec.steps.values() for a in s.actions.values() if a.state}
+    return out
+
+
 def stored_steps() -> set[str]:
     out: set[str] = set()
     for module in STEP_SOURCES:
         out |= steps_in((ROOT / "govdesk" / module).read_text(encoding="utf-8"))
-    return out
+    return out | spec_vocabulary()
 
 
 def stored_states() -> set[str]:

@@ -6,9 +6,10 @@ import pytest
 from helpers.outgoing_worker import holder_actor, new_draft, waiting
 from helpers.write_queue import queue_free, writer_inside_transaction
 
-from govdesk.models import Task, database
+from govdesk.models import database
 from govdesk.models.writelock import QueuedSqliteDatabase
 from govdesk.services import flow, incoming, org, outgoing
+from govdesk.services.engine import core as engine
 from govdesk.services.errors import ConflictError
 from govdesk.services.incoming import Reader
 
@@ -22,12 +23,10 @@ def test_resubmitting_the_same_draft_twice_at_once_is_a_conflict(db, as_user, mo
     outgoing.send_back(holder_actor(first, drafter.now), first.id, "请修改")
     task = waiting(doc)
     assert task.step == "修改"
-    stale_task, stale_doc = Task.get_by_id(task.id), outgoing._get(doc.id)
+    # The second window checked its turn (task, draft, permission) before the first one saved.
+    stale_turn = engine.turn(drafter, outgoing.KIND, task.id, "submit")
     outgoing.submit(drafter, task.id)
-    # The second window acts on what it read before the first one saved.
-    monkeypatch.setattr(outgoing, "_task", lambda *a, **k: stale_task)
-    monkeypatch.setattr(outgoing, "_doc_for", lambda *a, **k: stale_doc)
-    monkeypatch.setattr(outgoing, "require_act", lambda *a: None)
+    monkeypatch.setattr(engine, "turn", lambda *a, **k: stale_turn)
     with pytest.raises(ConflictError):  # was IntegrityError (draft_revision document, no)
         outgoing.submit(drafter, task.id)
     assert [r.no for r in outgoing.revisions(doc)] == [1, 2]

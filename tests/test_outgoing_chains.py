@@ -206,7 +206,8 @@ def test_acting_head_signs_while_the_head_is_away(db, as_user):
         outgoing.approve(as_user("wangjm"), task.id, "签发")
     doc = outgoing.approve(as_user("zhaogl"), task.id, "签发")
     assert doc.state == "已签发"
-    assert doc.signed_by_id == zhaogl.id and doc.signer_name == zhaogl.name
+    # 签发人 on the document itself says who signed for whom (issue: 赵国梁（代王建明）).
+    assert doc.signed_by_id == zhaogl.id and doc.signer_name == f"{zhaogl.name}（代{wangjm.name}）"
     assert doc.written_date == NOW.date()
 
 

@@ -56,6 +56,17 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+# The office's records (opinions, notes, 签发人 written into a document) are kept in Simplified
+# whatever the writer reads; what is shown goes through t() at the moment it is shown.
+RECORD_LANGUAGE = DEFAULT_LANGUAGE
+
+
+def t_record(key: str, **values: object) -> str:
+    """Catalog text ``key`` as the office's records keep it (RECORD_LANGUAGE)."""
+    text = catalog(RECORD_LANGUAGE)[key]
+    return text.format(**values) if values else text
+
+
 def term(value: str) -> str:
     """A stored vocabulary value (``"签批"``, ``"已归档"``, ``"机密"`` …) as the current language
     writes it; anything not in the ``terms`` catalog (free text, names) comes back unchanged.

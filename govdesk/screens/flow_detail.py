@@ -1,9 +1,9 @@
 """What every record's detail screen shares: load it (with its clearance check), its flow's
 timeline, who holds it, my waiting tasks, the actions they allow, and the hop line.
 
-A module's detail screen says how to load its record (``load``), what to show (``show``) and
-which actions are open now (``available_actions``); each action is one key whose modal
-calls a service. Keys the user may not use now are hidden (check_action), so the footer and
+A module's detail screen says how to load its record (``load``) and what to show (``show``);
+which actions are open now comes from the engine (``engine.available_actions``: what the
+service would accept from this user now), and each is one key whose modal calls a service. Keys the user may not use now are hidden (check_action), so the footer and
 F1 list exactly the current choices.
 """
 
@@ -17,9 +17,8 @@ from textual.widgets import Label, Static
 from govdesk.commands import REGISTRY, commands_of
 from govdesk.i18n import t, term
 from govdesk.screens.base import DeskScreen
-from govdesk.services import flow
+from govdesk.services.engine import core as engine
 from govdesk.services.errors import ServiceError
-from govdesk.services.policy import can_act
 from govdesk.widgets.timeline import TimelineTable
 
 
@@ -60,9 +59,6 @@ class FlowDetailScreen(DeskScreen):
     def show(self, doc, tasks: list) -> None:
         """Fill the info panel once the tasks and my tasks are known."""
 
-    def available_actions(self, doc) -> set[str]:
-        return set()
-
     # ------------------------------------------------------------------ shared
 
     def compose_body(self) -> ComposeResult:
@@ -78,12 +74,15 @@ class FlowDetailScreen(DeskScreen):
         self.refresh_data()  # loads the record; on_mount refreshes again after marking read
         if self.doc is None:
             return
-        for task in self.my_tasks:
-            try:
-                flow.mark_read(self.actor, task)
-            except ServiceError:
-                break  # only the 已阅 mark is lost (e.g. the database is busy): the record is shown
+        try:
+            engine.mark_read(self.actor, self.KIND, [hop.id for hop in self.my_tasks])
+        except ServiceError:
+            pass  # only the 已阅 mark is lost (e.g. the database is busy): the record is shown
         self.query_one("#timeline", TimelineTable).focus()
+
+    # Engine action ids whose screen action (key) has another name: several actions of one
+    # step may share a key and its modal (受理/转办/退文 → the intake modal).
+    ACTION_NAMES: dict[str, str] = {}
 
     def refresh_data(self) -> None:
         actor = self.actor
@@ -91,6 +90,8 @@ class FlowDetailScreen(DeskScreen):
             # A refresh is not a new opening: auditing it again would make two users with the
             # same secret record open wake each other's refresh forever.
             doc = self.load(record_open=self.doc is None)
+            hops = engine.timeline(self.KIND, doc.id)
+            offered = engine.available_actions(actor, self.KIND, doc.id)
         except ServiceError as exc:
             self.app.notify(str(exc), severity="error")
             self.doc = None
@@ -98,22 +99,22 @@ class FlowDetailScreen(DeskScreen):
                 self.app.pop_screen()
             return
         self.doc = doc
-        tasks = flow.timeline(flow.flow_of(self.KIND, doc.id))
-        self._tasks = tasks
-        self.waiting = [task for task in tasks if task.state == "waiting"]
-        self.my_tasks = [task for task in self.waiting if can_act(actor.person, task)]
-        self.hand_backs = [task for task in self.waiting
-                           if flow.can_hand_back(actor.person, task, actor.now)]
-        self.available = self.available_actions(doc)
-        self.query_one("#timeline", TimelineTable).show(tasks)
-        self.show(doc, tasks)
+        self._tasks = hops
+        self.waiting = [hop for hop in hops if hop.state == "waiting"]
+        mine = {a.task_id for a in offered if a.task_id is not None and a.action != "hand_back"}
+        backs = {a.task_id for a in offered if a.action == "hand_back"}
+        self.my_tasks = [hop for hop in self.waiting if hop.id in mine]
+        self.hand_backs = [hop for hop in self.waiting if hop.id in backs]
+        self.available = {self.ACTION_NAMES.get(a.action, a.action) for a in offered}
+        self.query_one("#timeline", TimelineTable).show(hops)
+        self.show(doc, hops)
         self.refresh_bindings()
 
     def available_commands(self) -> set[str]:
         """The one place a detail screen's keys, footer, F1 and palette learn what the user may
-        do now: the record's actions (``available_actions``, read at each refresh — check_action
-        runs on every repaint, too often to ask the services), 交还 while a leader is back, and
-        going back. The workflow engine's ``available_actions(person, record)`` plugs in here."""
+        do now: the engine's ``available_actions`` for this record (read at each refresh into
+        ``self.available``, through ACTION_NAMES — check_action runs on every repaint, too often
+        to ask the services), 交还 while a leader is back, and going back."""
         out = {cid for cid in commands_of(type(self))
                if REGISTRY[cid].action in self.available or REGISTRY[cid].action == "back"}
         if self.hand_backs:
@@ -151,10 +152,10 @@ class FlowDetailScreen(DeskScreen):
         timeline = self.query_one("#timeline", TimelineTable)
         chosen = timeline.selected_task_id()
         task = next((x for x in self.hand_backs if x.id == chosen), self.hand_backs[0])
-        leader = timeline.person_name(task.acting_for_id)
+        leader = task.acting_for
         self.open_modal(
             FieldsModal(t("common.hand_back_title", step=term(task.step), leader=leader),
-                        lambda _values: flow.hand_back(self.actor, task.id), [],
+                        lambda _values: engine.hand_back(self.actor, self.KIND, task.id), [],
                         note=t("common.hand_back_note", holder=timeline.who(task),
                                leader=leader)),
             t("common.handed_back", leader=leader))

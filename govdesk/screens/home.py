@@ -13,6 +13,7 @@ from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.services import inbox as inbox_service
+from govdesk.services.calendar import schedule_notice
 from govdesk.services.schedule import leader_weeks, week_of
 from govdesk.widgets import badge
 from govdesk.widgets.desk_table import DeskTable, columns
@@ -57,6 +58,7 @@ class HomeScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="home"):
+            yield Label(id="schedule-notice")  # admins: a year's holiday schedule is missing
             yield Label(id="inbox-title", classes="panel-title")
             yield DeskTable(id="inbox", cursor_type="row", zebra_stripes=True)
             yield Label(id="deadlines-title", classes="panel-title")
@@ -72,6 +74,10 @@ class HomeScreen(DeskScreen):
 
     def refresh_data(self) -> None:
         actor = self.actor
+        notice = schedule_notice(actor.person, actor.today, with_path=False)
+        label = self.query_one("#schedule-notice", Label)
+        label.update(Text(notice or "", style="bold yellow"))
+        label.display = bool(notice)
         self._fill_inbox(actor)
         self._fill_deadlines(actor)
         self._fill_schedule(actor)

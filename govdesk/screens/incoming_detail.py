@@ -14,27 +14,24 @@ from textual.widgets import Static
 
 from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS
-from govdesk.models import incoming as states
 from govdesk.screens import registry
 from govdesk.screens.flow_detail import FlowDetailScreen
 from govdesk.screens.incoming_modals import ActionModal
-from govdesk.services import flow, incoming
+from govdesk.services import incoming
 from govdesk.services.errors import ServiceError
-from govdesk.services.policy import is_director, is_secretariat
 from govdesk.services.rules import rule
 from govdesk.widgets.picker import PEOPLE, Picker
 from govdesk.widgets.timeline import TimelineTable
 
 READER_STEPS = (*incoming.READER_ACTIONS, "阅知")
-# step of my waiting task → the actions it allows
-STEP_ACTIONS = {"初审": ("intake",), "签批": ("sign",), "分送": ("send_on", "close_doc"),
-                "归档": ("archive",), **{s: ("read_return",) for s in READER_STEPS}}
 
 
 class IncomingDetailScreen(FlowDetailScreen):
     KIND = incoming.KIND
     TIMELINE_TITLE = "incoming.timeline_title"
     DONE_MESSAGE = "incoming.done"
+    ACTION_NAMES = {"accept": "intake", "transfer": "intake", "reject": "intake",
+                    "read": "read_return", "close": "close_doc"}
     COMMAND_IDS = ("incoming.back", "incoming.intake", "incoming.sign", "incoming.read_return",
                    "incoming.send_on", "incoming.close_doc", "incoming.archive",
                    "incoming.circulate", "incoming.remind", "incoming.lend",
@@ -56,28 +53,6 @@ class IncomingDetailScreen(FlowDetailScreen):
         self.query_one("#fields", Static).update(self._fields(doc))
         self.query_one("#warnings", Static).update(self._warnings(doc))
         self.query_one("#status", Static).update(self._status(doc, tasks))
-
-    def available_actions(self, doc) -> set[str]:
-        return self._available(doc, flow.flow_of(incoming.KIND, doc.id))
-
-    def _available(self, doc, f) -> set[str]:
-        person = self.actor.person
-        out: set[str] = set()
-        for task in self.my_tasks:
-            out.update(STEP_ACTIONS.get(task.step, ()))
-        clerk = is_secretariat(person) or person.admin
-        if clerk:
-            out.add("edit")
-            if f.state == "open":
-                out.add("circulate")
-            if doc.state == states.ARCHIVED:
-                out.add("lend")
-                if any(loan.returned_at is None for loan in doc.loans):
-                    out.add("return_loan")
-        others = [task for task in self.waiting if task not in self.my_tasks]
-        if others and (clerk or is_director(person) or doc.urging_person_id == person.id):
-            out.add("remind")
-        return out
 
     def _fields(self, doc) -> Table:
         grid = Table.grid(expand=True, padding=(0, 1))

@@ -27,23 +27,17 @@ from govdesk.screens.outgoing_modals import (
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ValidationError
 from govdesk.services.outgoing_rules import marking, signer_rule
-from govdesk.services.policy import is_secretariat
 from govdesk.widgets.timeline import TimelineTable
 
 DRAFT_STEPS = ("起草", "修改")
 RESIGN = "重新签发"
-# step of my waiting task (other than the chain's review steps) → the actions it allows
-STEP_ACTIONS = {"起草": ("edit", "submit"), "修改": ("edit", "submit"),
-                "复核登记": ("register_signed", "record_error"), "编号": ("number",),
-                "印制": ("print_doc",), "第一读者": ("first_read",), "分发": ("dispatch",)}
-REVIEW_ACTIONS = ("approve", "send_back", "record_error")
-LEADER_OFFICE_RANKS = (*org.LEADER_RANKS, "主任", "副主任")
 
 
 class OutgoingDetailScreen(FlowDetailScreen):
     KIND = outgoing.KIND
     TIMELINE_TITLE = "outgoing.timeline_title"
     DONE_MESSAGE = "outgoing.done"
+    ACTION_NAMES = {"assign_number": "number", "print": "print_doc"}
     COMMAND_IDS = ("outgoing.back", "outgoing.edit", "outgoing.submit", "outgoing.approve",
                    "outgoing.register_signed", "outgoing.number", "outgoing.first_read",
                    "outgoing.send_back", "outgoing.record_error", "outgoing.print_doc",
@@ -59,7 +53,9 @@ class OutgoingDetailScreen(FlowDetailScreen):
             yield Static(id=name)
 
     def load(self, record_open: bool):
-        return outgoing.get(self.actor, self.doc_id, record_open=record_open)
+        doc = outgoing.get(self.actor, self.doc_id, record_open=record_open)
+        self.revisions = outgoing.revisions(doc)
+        return doc
 
     def show(self, doc, tasks: list) -> None:
         self.sub_title = f"{doc.number or t('outgoing.no_number')} {doc.title}"
@@ -69,35 +65,6 @@ class OutgoingDetailScreen(FlowDetailScreen):
         self.query_one("#fields", Static).update(view.fields_table(doc))
         self.query_one("#body", Static).update(view.body_text(doc))
         self.query_one("#records", Static).update(view.records_text(doc, self.revisions))
-
-    def available_actions(self, doc) -> set[str]:
-        self.revisions = outgoing.revisions(doc)
-        return self._available(doc)
-
-    def _review_steps(self, doc) -> set[str]:
-        return {s.name for s in outgoing.chain_of(doc)} | {RESIGN}
-
-    def _available(self, doc) -> set[str]:
-        person = self.actor.person
-        out: set[str] = set()
-        reviews = self._review_steps(doc)
-        for task in self.my_tasks:
-            if task.step in reviews:
-                out.update(REVIEW_ACTIONS)
-            out.update(STEP_ACTIONS.get(task.step, ()))
-        if "first_read" in out and not is_secretariat(person):
-            out.discard("first_read")
-        if (is_secretariat(person) or person.admin) and doc.signed_at is not None \
-                and doc.state != outgoing.states.DISPATCHED:
-            out.add("change")
-        if outgoing.may_set_written_date(self.actor, doc):
-            out.add("written_date")
-        in_leader_office = person.rank in LEADER_OFFICE_RANKS or person.follows_id is not None
-        if in_leader_office and outgoing.backflow_possible(doc):
-            out.add("backflow")
-        if self.revisions:
-            out.add("compare")
-        return out
 
     def _status(self, doc, timeline: TimelineTable) -> Text:
         text = Text()
@@ -119,7 +86,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
     # ------------------------------------------------------------------ actions
 
     def _review_task(self):
-        reviews = self._review_steps(self.doc)
+        reviews = {s.name for s in outgoing.chain_of(self.doc)} | {RESIGN}
         return next((task for task in self.my_tasks if task.step in reviews), None)
 
     def action_edit(self) -> None:

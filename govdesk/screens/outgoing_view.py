@@ -33,6 +33,8 @@ def chain_text(doc, tasks, timeline: TimelineTable) -> Text:
             mark, style, who = "▶", "bold yellow", timeline.who(last)
         elif last is not None and last.state == "done":
             mark, style, who = "✓", "green", timeline.who(last)
+        elif last is not None and last.state == "skipped":  # reviewed as he signed
+            mark, style, who = "–", "dim", timeline.who(last)
         else:
             mark, style, who = "·", "dim", planned_holder(step)
         if i:

@@ -10,6 +10,7 @@ from peewee import Model
 
 from govdesk.i18n import t
 from govdesk.models import AuditEntry
+from govdesk.services.clock import office_now
 from govdesk.services.context import Actor
 
 
@@ -37,7 +38,7 @@ def record(
     after: dict | None = None,
 ) -> AuditEntry:
     return AuditEntry.create(
-        at=actor.now if actor else datetime.now(),
+        at=actor.now if actor else office_now(),
         actor=actor.person.login if actor else "system",
         action=action,
         table=table,

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from govdesk.models import Person
+from govdesk.services.clock import office_now
 
 
 @dataclass(frozen=True)
 class Actor:
     person: Person
-    now: datetime = field(default_factory=datetime.now)
+    # The office's clock (its time zone), never the server's naive local time.
+    now: datetime = field(default_factory=office_now)
 
     @property
     def today(self) -> date:

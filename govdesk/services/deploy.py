@@ -233,6 +233,8 @@ def _fill(path: Path, *, demo: bool, org_file: Path | None, today: date,
 def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path | None = None,
          today: date | None = None, mounts: str | None = None) -> InitReport:
     """Create (or repair) the shared database at ``db`` for the members of ``group``."""
+    from govdesk.services.clock import office_today
+
     path = Path(os.path.abspath(Path(db).expanduser()))
     report = InitReport(path)
     gid = _group_id(group)
@@ -285,7 +287,7 @@ def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path
         _precreate(building, gid)
         try:
             _fill(building, demo=demo, org_file=Path(org_file) if org_file else None,
-                  today=today or date.today(), report=report)
+                  today=today or office_today(), report=report)
         except BaseException:
             for suffix in ("", *SIDE_SUFFIXES):
                 Path(str(building) + suffix).unlink(missing_ok=True)
@@ -296,7 +298,7 @@ def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path
         report.created = True
         report.say(t("cli.deploy.db_created", path=path))
     else:
-        _fill(path, demo=False, org_file=None, today=today or date.today(), report=report)
+        _fill(path, demo=False, org_file=None, today=today or office_today(), report=report)
         report.say(t("cli.deploy.db_kept", path=path))
 
     if _own(path, gid, FILE_MODE):

@@ -15,7 +15,7 @@ from peewee import JOIN
 
 from govdesk.i18n import t
 from govdesk.models import Flow, Person, Reminder, Section, Task, database
-from govdesk.models.flow import CANCELLED, DONE, WAITING
+from govdesk.models.flow import CANCELLED, DONE, SKIPPED, WAITING
 from govdesk.services import audit, org
 from govdesk.services.context import Actor
 from govdesk.services.errors import (
@@ -127,6 +127,18 @@ def record_done(actor: Actor, flow: Flow, step: str, opinion: str = "", *, round
         acted_by=actor.person,
     )
     audit.record(actor, "task.done", "task", task.id, after=audit.snapshot(task))
+    return task
+
+
+def record_skipped(actor: Actor, flow: Flow, step: str, person: Person, note: str) -> Task:
+    """A step passed over on arrival (kept in the timeline with why), e.g. a review by the
+    leader who signs himself that day."""
+    task = Task.create(
+        flow=flow, round=next_round(flow), step=step, holder=person, due=None,
+        urgency=flow.urgency, state=SKIPPED, opinion=note, created_at=actor.now,
+        acted_at=actor.now, acted_by=actor.person,
+    )
+    audit.record(actor, "task.skipped", "task", task.id, after=audit.snapshot(task))
     return task
 
 

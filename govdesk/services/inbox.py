@@ -13,7 +13,7 @@ from govdesk.services import org
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.policy import sees_all_deadlines, visible_title
-from govdesk.services.rules import rule
+from govdesk.services.rules import office_rules
 
 OVERDUE, TODAY, SOON = "已超期", "今日到期", "即将到期"
 
@@ -75,7 +75,7 @@ def _query(person: Person, *, mine: bool):
 
 def _items(person: Person, query, now: datetime) -> list[InboxItem]:
     today = now.date()
-    soon = int(rule("home", "soon_working_days", default=3))
+    soon = office_rules().home.soon_working_days
     away: dict[int, bool] = {}  # per leader held for, looked up once
     out = []
     for row in query.dicts():
@@ -107,7 +107,7 @@ def inbox_count(actor: Actor) -> int:
 
 def deadlines(actor: Actor, limit: int = 500) -> list[InboxItem]:
     """Overdue, due today, due within N working days; 主任 and 督查室 see everyone's."""
-    soon = int(rule("home", "soon_working_days", default=3))
+    soon = office_rules().home.soon_working_days
     horizon = office_calendar().add_working_days(actor.today, soon)
     everyone = sees_all_deadlines(actor.person)
     q = _query(actor.person, mine=not everyone).where(Task.due <= horizon).limit(limit)

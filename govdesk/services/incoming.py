@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from govdesk.i18n import catalog, t, term
 from govdesk.models import (
-    Flow,
     IncomingDocument,
     Loan,
     Person,
@@ -25,12 +24,20 @@ from govdesk.models import (
 )
 from govdesk.models import incoming as states
 from govdesk.models.flow import DONE, RETURNED, WAITING
-from govdesk.services import audit, flow, org, validate
+from govdesk.services import audit, flow, org, validate, wording
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
-from govdesk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from govdesk.services.policy import can_view, require_act, require_secretariat, visible_title
-from govdesk.services.rules import rule
+from govdesk.services.engine import core as engine
+from govdesk.services.errors import ConflictError, NotFound, ValidationError
+from govdesk.services.policy import (
+    can_act,
+    can_view,
+    is_director,
+    is_secretariat,
+    require_secretariat,
+    visible_title,
+)
+from govdesk.services.rules import office_rules
 from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
 
@@ -131,21 +138,11 @@ def _for_record(key: str, **values: object) -> str:
 
 
 def document_due(urgency: str, received_on: date) -> date | None:
-    """特急 3 days, 加急 a week (Supp. §3(三)3), counted as data/rules.toml says."""
-    entry = rule("incoming", "deadline", urgency)
-    if not entry:
+    """特急 3 working days, 加急 a week of 5 (Supp. §3(三)3), as data/rules.toml says."""
+    term = office_rules().incoming.deadline.get(urgency)
+    if term is None:
         return None
-    return office_calendar().due(received_on, int(entry["days"]), entry.get("kind", "working"))
-
-
-def step_due(step: str, start: date, cap: date | None) -> date | None:
-    entry = rule("incoming", "step_due", step)
-    due = None
-    if entry:
-        due = office_calendar().due(start, int(entry["days"]), entry.get("kind", "working"))
-    if cap is not None and (due is None or cap < due):
-        due = cap
-    return due
+    return office_calendar().due_after(received_on, term)
 
 
 # ---------------------------------------------------------------------------- intake checks
@@ -157,23 +154,28 @@ class IntakeWarning:
     key: str  # its text: incoming.intake.<key> in the catalog
     suggestion: str  # 退文 / 转办
     unit: str = ""  # the unit the text names, if any
+    word: str = ""  # the word of title or 摘要 that suggested it (check (e) from the wording)
 
     @property
     def message(self) -> str:
         """The warning in the user's language, for the screen."""
-        return t(f"incoming.intake.{self.key}", unit=self.unit)
+        return t(f"incoming.intake.{self.key}", unit=self.unit, word=self.word)
 
     @property
     def record(self) -> str:
         """The warning as kept with the intake decision (the office's Simplified)."""
-        return _for_record(f"incoming.intake.{self.key}", unit=self.unit)
+        return _for_record(f"incoming.intake.{self.key}", unit=self.unit, word=self.word)
 
 
 def intake_warnings(doc: IncomingDocument) -> list[IntakeWarning]:
-    """Supp. §1(二) checks (a)–(e); an exception of Supp. §1(三) is shown beside them."""
+    """Supp. §1(二) checks (a)–(e); an exception of Supp. §1(三) is shown beside them.
+
+    (a) looks at the 文种 as well as the 请示件 box: a 请示 is a request whether or not the box
+    was ticked. (e) follows the boxes when ticked, and otherwise suggests itself from the
+    wording of the title and 摘要, saying that it is a suggestion."""
     out: list[IntakeWarning] = []
     unit = doc.from_unit
-    if doc.is_request and unit is not None:
+    if (doc.is_request or doc.doc_kind == "请示") and unit is not None:
         cross_level = unit.kind == "村居" or (
             unit.kind == "企业" and unit.supervisor_id is not None and not unit.key_enterprise
         )
@@ -189,6 +191,11 @@ def intake_warnings(doc: IncomingDocument) -> list[IntakeWarning]:
         out.append(IntakeWarning("e", "party_matter", "退文"))
     elif doc.touches_party_dept and not doc.party_dept_reviewed:
         out.append(IntakeWarning("e", "party_dept", "退文"))
+    elif not doc.touches_party_dept and not doc.party_dept_reviewed:
+        word = wording.first_word(f"{doc.title or ''}\n{doc.summary or ''}",
+                                  office_rules().incoming.party_words)
+        if word:
+            out.append(IntakeWarning("e", "party_words", "退文", word=word))
     return out
 
 
@@ -213,21 +220,9 @@ def register(actor: Actor, fields: dict) -> IncomingDocument:
             created_by=actor.person, created_at=actor.now, updated_at=actor.now,
             **clean,
         )
-        f = flow.start(actor, KIND, doc.id, doc.title, secrecy=doc.secrecy,
-                       urgency=doc.urgency, due=doc.due)
-        flow.record_done(actor, f, "登记", f"登记为 {doc.number}")
-        flow.hand_out(actor, f, "初审", [flow.Hand(section=actor.person.section)],
-                      due=step_due("分送", actor.today, doc.due))
+        engine.start(actor, KIND, doc, registered=("登记", f"登记为 {doc.number}"))
         audit.record(actor, "incoming.register", "incoming_document", doc.id,
                      after=audit.snapshot(doc))
-    return doc
-
-
-def _document(doc_id: int) -> IncomingDocument:
-    key = validate.record_id(doc_id)
-    doc = None if key is None else IncomingDocument.get_or_none(IncomingDocument.id == key)
-    if doc is None:
-        raise NotFound(_refused("no_document", id=doc_id))
     return doc
 
 
@@ -235,13 +230,7 @@ def get(actor: Actor, doc_id: int, *, record_open: bool = True) -> IncomingDocum
     """The document, if the actor is cleared for it; opening a secret one is audited (SPEC §14).
 
     ``record_open=False`` is for a screen re-reading what it already has open."""
-    doc = _document(doc_id)
-    if not can_view(actor.person, doc.secrecy):
-        raise PermissionDenied(t("incoming.no_clearance"))
-    if doc.secrecy > 0 and record_open:
-        with database.atomic():
-            audit.record(actor, "incoming.open_secret", "incoming_document", doc.id)
-    return doc
+    return engine.open_record(actor, KIND, doc_id, record_open=record_open)
 
 
 def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDocument:
@@ -251,67 +240,41 @@ def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDoc
     if validate.record_id(version) is None or not 0 <= version < validate.SQLITE_INT // 2:
         raise ConflictError(_refused("conflict"))
     with database.atomic():
-        doc = _document(doc_id)
-        if not can_view(actor.person, doc.secrecy):
-            raise PermissionDenied(t("incoming.no_clearance"))
+        doc = get(actor, doc_id, record_open=False)
         before = audit.snapshot(doc)
         # A changed 紧急程度 or 收文日期 changes the deadline (Supp. §3(三)3).
         due = document_due(clean["urgency"], clean["received_on"])
         changed = (
             IncomingDocument.update(version=version + 1, updated_at=actor.now, due=due, **clean)
-            .where((IncomingDocument.id == doc_id) & (IncomingDocument.version == version))
+            .where((IncomingDocument.id == doc.id) & (IncomingDocument.version == version))
             .execute()
         )
         if not changed:
             raise ConflictError(_refused("conflict"))
-        doc = IncomingDocument.get_by_id(doc_id)
-        Flow.update(title=doc.title, secrecy=doc.secrecy, urgency=doc.urgency,
-                    due=doc.due).where(
-            (Flow.kind == KIND) & (Flow.record_id == doc.id)
-        ).execute()
+        doc = IncomingDocument.get_by_id(doc.id)
+        engine.sync_flow(KIND, doc)
         audit.record(actor, "incoming.update", "incoming_document", doc.id, before,
                      audit.snapshot(doc))
     return doc
 
 
-def _set_state(actor: Actor, doc: IncomingDocument, state: str, **extra: Any) -> None:
-    before = audit.snapshot(doc)
-    IncomingDocument.update(state=state, updated_at=actor.now, version=IncomingDocument.version + 1,
-                            **extra).where(IncomingDocument.id == doc.id).execute()
-    doc = IncomingDocument.get_by_id(doc.id)
-    audit.record(actor, f"incoming.{state}", "incoming_document", doc.id, before,
-                 audit.snapshot(doc))
-
-
-def _task(task_id: int) -> Task:
-    key = validate.record_id(task_id)
-    task = None if key is None else Task.get_or_none(Task.id == key)
-    if task is None:
-        raise NotFound(_refused("no_task", id=task_id))
-    return task
-
-
-def _doc_of(task: Task) -> IncomingDocument:
-    return IncomingDocument.get_by_id(task.flow.record_id)
-
-
 # ---------------------------------------------------------------------------- intake
+
+INTAKE_ACTIONS = {"受理": "accept", "转办": "transfer", "退文": "reject"}
 
 
 def decide_intake(actor: Actor, task_id: int, decision: str, reason: str, *,
                   transfer_unit: Any = None) -> IncomingDocument:
     """受理 / 转办 / 退文, each with its reason recorded (Supp. §1(二) last paragraph)."""
-    task = _task(task_id)
-    if task.step != "初审":
-        raise ValidationError(_label("intake"), _refused("intake_decided"))
-    require_act(actor.person, task)
     if decision not in INTAKE_DECISIONS:
+        engine.turn(actor, KIND, task_id, tuple(INTAKE_ACTIONS.values()))
         raise ValidationError(_label("intake"),
                               t("errors.one_of", choices=validate.joined(INTAKE_DECISIONS)),
                               name="decision")
+    turn = engine.turn(actor, KIND, task_id, INTAKE_ACTIONS[decision])
     reason = validate.text({"reason": reason}, "reason", _refused("f_reason"),
                            required=decision != "受理")
-    doc = _doc_of(task)
+    doc = turn.record
     unit = (validate.unit(transfer_unit, _label("transfer_unit"), name="transfer_unit")
             if decision == "转办" else None)
     if decision == "转办" and unit is None:
@@ -320,37 +283,29 @@ def decide_intake(actor: Actor, task_id: int, decision: str, reason: str, *,
             raise ValidationError(_label("transfer_unit"), _refused("transfer_needs_unit"),
                                   name="transfer_unit")
     warnings = intake_warnings(doc)
-    warning_text = "；".join(f"({w.code}) {w.record}" for w in warnings)
-    f = task.flow
-    with database.atomic():
-        flow.complete(actor, task, f"{decision}：{reason}".rstrip("："))
-        if decision == "受理":
-            _set_state(actor, doc, states.SIGNING, intake=decision, intake_reason=reason,
-                       intake_warnings=warning_text)
-            head = org.director()
-            if head is None:
-                raise ValidationError(_refused("f_director"), _refused("no_director"))
-            flow.hand_out(actor, f, "签批", [flow.Hand(person=head)],
-                          due=step_due("签批", actor.today, doc.due))
-        elif decision == "转办":
-            _set_state(actor, doc, states.TRANSFERRED, intake=decision, intake_reason=reason,
-                       intake_warnings=warning_text, transfer_unit=unit)
-            flow.record_done(actor, f, "告知来文单位",
-                             f"已转{unit.short}办理，告知{doc.from_name}与承办部门联系")
-            leader = org.portfolio_leader(unit)
-            if leader is not None:
-                holder, acting_for = org.stand_in(leader, actor.now)
-                flow.hand_out(actor, f, "阅知",
-                              [flow.Hand(person=holder, acting_for=acting_for,
-                                         note=f"转办抄件：已转{unit.short}办理")],
-                              due=step_due("阅签", actor.today, doc.due))
-            else:
-                flow.close(actor, f, "transferred")
-        else:
-            _set_state(actor, doc, states.RETURNED, intake=decision, intake_reason=reason,
-                       intake_warnings=warning_text, closed_at=actor.now)
-            flow.close(actor, f, "returned")
-    return IncomingDocument.get_by_id(doc.id)
+    values: dict[str, Any] = {
+        "intake": decision, "intake_reason": reason,
+        "intake_warnings": "；".join(f"({w.code}) {w.record}" for w in warnings),
+    }
+    opinion = f"{decision}：{reason}".rstrip("：")
+    if decision == "受理":
+        return engine.advance(actor, turn, opinion, values=values)
+    if decision == "退文":
+        return engine.advance(actor, turn, opinion, values={**values, "closed_at": actor.now})
+    # 转办: the unit is told to contact the receiving department; its 分管领导 gets a copy.
+    leader = org.portfolio_leader(unit)
+    hands = None
+    if leader is not None:
+        holder, acting_for = org.stand_in(leader, actor.now)
+        hands = [flow.Hand(person=holder, acting_for=acting_for,
+                           note=f"转办抄件：已转{unit.short}办理")]
+
+    def told(row: IncomingDocument) -> None:
+        flow.record_done(actor, turn.flow, "告知来文单位",
+                         f"已转{unit.short}办理，告知{row.from_name}与承办部门联系")
+
+    return engine.advance(actor, turn, opinion, to="阅知" if hands else engine.CLOSE,
+                          hands=hands, values={**values, "transfer_unit": unit}, effect=told)
 
 
 # ---------------------------------------------------------------------------- readers
@@ -420,68 +375,36 @@ def _hands(actor: Actor, readers: list[Reader], doc: IncomingDocument) -> list[f
 
 def sign(actor: Actor, task_id: int, opinion: str, readers: list[Reader]) -> IncomingDocument:
     """主任签批: the opinion, and the readers it names (Supp. §2(一))."""
-    task = _task(task_id)
-    if task.step != "签批":
-        raise ValidationError(_refused("f_sign"), _refused("not_sign_step"))
-    require_act(actor.person, task)
+    turn = engine.turn(actor, KIND, task_id, "sign")
     opinion = validate.text({"opinion": opinion}, "opinion", t("incoming.sign_opinion"),
                             required=True)
-    doc = _doc_of(task)
-    hands = _hands(actor, readers, doc)
-    with database.atomic():
-        flow.complete(actor, task, opinion)
-        _set_state(actor, doc, states.READING)
-        flow.hand_out(actor, task.flow, "阅签", hands,
-                      due=step_due(hands[0].step, actor.today, doc.due))
-    return IncomingDocument.get_by_id(doc.id)
+    hands = _hands(actor, readers, turn.record)
+    return engine.advance(actor, turn, opinion, to=hands[0].step, hands=hands)
 
 
 def reader_return(actor: Actor, task_id: int, opinion: str) -> IncomingDocument:
-    """阅签/阅办/传阅 done: back to 秘书科 once the whole round has returned it."""
-    task = _task(task_id)
-    if task.step not in READER_ACTIONS + ("阅知",):
-        raise ValidationError(_refused("f_reading"), _refused("not_reading_step"))
-    require_act(actor.person, task)
+    """阅签/阅办/传阅 done: back to 秘书科 once every reader of every round has returned it
+    (a 传阅 beside the 阅签, a 分送 already waiting: 秘书科 never gets the file while leaders
+    still read)."""
+    turn = engine.turn(actor, KIND, task_id, "read")
     opinion = validate.text({"opinion": opinion}, "opinion", _refused("f_read_opinion"),
-                            required=task.step == "阅办")
-    doc = _doc_of(task)
-    with database.atomic():
-        flow.complete(actor, task, opinion or "已阅")
-        if flow.round_open(task.flow, task.round) == 0:
-            if task.step == "阅知":
-                flow.close(actor, task.flow, "transferred")
-            elif not flow.waiting_tasks(task.flow, READER_ACTIONS + ("分送",)):
-                # Only when no other round (a 传阅 beside the 阅签, a 分送 already waiting)
-                # is still out: otherwise 秘书科 would get the file while leaders still read.
-                _set_state(actor, doc, states.SORTING)
-                flow.hand_out(actor, task.flow, "分送",
-                              [flow.Hand(section=org.section("mishu"))],
-                              due=step_due("分送", actor.today, doc.due))
-    return IncomingDocument.get_by_id(doc.id)
+                            required=turn.action.opinion_required)
+    return engine.advance(actor, turn, opinion or "已阅")
 
 
 def send_on(actor: Actor, task_id: int, note: str, readers: list[Reader]) -> IncomingDocument:
     """秘书科 records the opinions and sends it on to the next readers (Supp. §2(二))."""
-    task = _task(task_id)
-    if task.step != "分送":
-        raise ValidationError(_refused("f_send_on"), _refused("not_send_on_step"))
-    require_act(actor.person, task)
-    doc = _doc_of(task)
-    hands = _hands(actor, readers, doc)
+    turn = engine.turn(actor, KIND, task_id, "send_on")
+    hands = _hands(actor, readers, turn.record)
     note = validate.text({"note": note}, "note", _refused("f_send_note"))
-    with database.atomic():
-        flow.complete(actor, task, note or "按批示意见分送")
-        _set_state(actor, doc, states.READING)
-        flow.hand_out(actor, task.flow, "阅签", hands,
-                      due=step_due(hands[0].step, actor.today, doc.due))
-    return IncomingDocument.get_by_id(doc.id)
+    return engine.advance(actor, turn, note or "按批示意见分送", to=hands[0].step, hands=hands)
 
 
 def circulate(actor: Actor, doc_id: int, people: list[Person], note: str = "") -> int:
     """传阅 to many readers at once, beside whatever else is under way; returns how many."""
     require_secretariat(actor.person)
-    doc = _document(doc_id)
-    f = flow.flow_of(KIND, doc.id)
+    doc = get(actor, doc_id, record_open=False)
+    f = engine.flow_of(KIND, doc.id)
     if f.state != "open":
         raise ValidationError(_refused("f_circulate"), _refused("already_closed"))
     if not isinstance(people, (list, tuple)) or not all(isinstance(p, Person) for p in people):
@@ -491,62 +414,45 @@ def circulate(actor: Actor, doc_id: int, people: list[Person], note: str = "") -
     hands = [flow.Hand(person=h.person, acting_for=h.acting_for, step="传阅", note=note)
              for h in hands]
     with database.atomic():
-        flow.hand_out(actor, f, "传阅", hands, due=step_due("传阅", actor.today, doc.due))
-        if doc.state in (states.SORTING, states.SIGNING):
-            pass
-        elif doc.state != states.READING:
-            _set_state(actor, doc, states.READING)
+        engine.hand_out(actor, KIND, f, "传阅", doc, hands=hands)
+        if doc.state not in (states.SORTING, states.SIGNING, states.READING):
+            engine.set_state(actor, KIND, doc, states.READING)
     return len(hands)
 
 
 def close(actor: Actor, task_id: int, note: str) -> IncomingDocument:
     """办结: the 分送 step closes the matter and hands 归档 to 秘书科."""
-    task = _task(task_id)
-    if task.step != "分送":
-        raise ValidationError(_refused("f_close"), _refused("close_at_send_on"))
-    require_act(actor.person, task)
-    doc = _doc_of(task)
+    turn = engine.turn(actor, KIND, task_id, "close")
     note = validate.text({"note": note}, "note", _refused("f_close_note"))
-    with database.atomic():
-        flow.complete(actor, task, note or "办结")
-        flow.cancel_waiting(actor, task.flow)
-        _set_state(actor, doc, states.CLOSED, closed_at=actor.now)
-        flow.hand_out(actor, task.flow, "归档", [flow.Hand(section=org.section("mishu"))],
-                      due=step_due("归档", actor.today, None))
-    return IncomingDocument.get_by_id(doc.id)
+    return engine.advance(actor, turn, note or "办结", values={"closed_at": actor.now})
 
 
 def archive(actor: Actor, task_id: int, retention: str) -> IncomingDocument:
     """归档 with 保管期限; 档号 by DA/T 22-2015 (全宗号-门类·年度-期限-件号)."""
-    task = _task(task_id)
-    if task.step != "归档":
-        raise ValidationError(_refused("f_archive"), _refused("not_archive_step"))
-    require_act(actor.person, task)
-    choices = tuple(rule("incoming", "retention", default=["永久", "30年", "10年"]))
+    turn = engine.turn(actor, KIND, task_id, "archive")
+    codes = office_rules().incoming.retention  # 保管期限 → 档号 code (DA/T 22-2015)
+    choices = tuple(codes)
     if retention not in choices:
         raise ValidationError(_label("retention"),
                               t("errors.one_of", choices=validate.joined(choices)),
                               name="retention")
-    doc = _doc_of(task)
-    code = {"永久": "Y", "30年": "D30", "10年": "D10"}.get(retention, retention)
+    doc = turn.record
+    code = codes[retention]
     with database.atomic():
         piece = next_number(f"archive-{code}", doc.year)
-        archive_no = f"{rule('incoming', 'fonds', default='J001-WS')}·{doc.year}-{code}-{piece:04d}"
-        flow.complete(actor, task, f"归档 {archive_no}")
-        _set_state(actor, doc, states.ARCHIVED, retention=retention, archive_no=archive_no)
-        flow.close(actor, task.flow, "archived")
-    return IncomingDocument.get_by_id(doc.id)
+        archive_no = f"{office_rules().incoming.fonds}·{doc.year}-{code}-{piece:04d}"
+        return engine.advance(actor, turn, f"归档 {archive_no}",
+                              values={"retention": retention, "archive_no": archive_no})
 
 
 def remind(actor: Actor, task_id: int, note: str = "") -> None:
-    task = _task(task_id)
-    flow.remind(actor, task, validate.text({"note": note}, "note", _refused("f_remind_note")))
+    engine.remind(actor, KIND, task_id, note)
 
 
 def lend(actor: Actor, doc_id: int, borrower: Person, days: int | None = None) -> Loan:
     """借阅登记 of an archived document; the borrower must be cleared for it."""
     require_secretariat(actor.person)
-    doc = _document(doc_id)
+    doc = engine.record(KIND, doc_id)
     if doc.state != states.ARCHIVED:
         raise ValidationError(_refused("f_lend"), _refused("lend_archived_only"))
     if not isinstance(borrower, Person):
@@ -557,7 +463,7 @@ def lend(actor: Actor, doc_id: int, borrower: Person, days: int | None = None) -
                               name="borrower")
     days = (validate.integer({"days": days}, "days", _refused("f_loan_days"), default=None,
                              low=1, high=366)
-            or int(rule("incoming", "loan_days", default=14)))
+            or office_rules().incoming.loan_days)
     with database.atomic():
         loan = Loan.create(document=doc, borrower=borrower, lent_at=actor.now,
                            due_back=actor.today + timedelta(days=days))
@@ -601,7 +507,9 @@ class RegisterRow:
 def register_page(actor: Actor, *, year: int | None = None, state: str | None = None,
                   text: str = "", before_id: int | None = None,
                   limit: int = 200) -> list[RegisterRow]:
-    """One page of the 收文 register, newest first, keyset-paged by id; titles redacted."""
+    """One page of the 收文 register, newest first, keyset-paged by id; titles redacted, and
+    no field the viewer may not see is searched (a secret document's 来文字号 and 来文单位
+    would otherwise confirm that it exists)."""
     person = actor.person
     if not validate.page_args(text, state, year=year, before_id=before_id, limit=limit):
         return []  # a text no stored row can contain: nothing to look for
@@ -613,13 +521,11 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
     if state:
         q = q.where(D.state == state)
     if text:
-        q = q.where(matching(text, [D.number, D.from_name, D.doc_number],
-                             secret_fields=[D.title], secrecy=D.secrecy,
-                             clearance=person.clearance))
-    if before_id is not None:
-        q = q.where(D.id < before_id)
-    rows = list(q.order_by(D.id.desc()).limit(limit))
-    holders = _holders_by_record([r.id for r in rows])
+        q = q.where(matching(text, [D.number],
+                             secret_fields=[D.title, D.from_name, D.doc_number],
+                             secrecy=D.secrecy, clearance=person.clearance))
+    rows = engine.keyset(q, D.id, before_id, limit)
+    holders = engine.holders_by_record(KIND, [r.id for r in rows], "incoming.shown.holders")
     out = []
     for r in rows:
         title = visible_title(person, r.title, r.secrecy)
@@ -628,54 +534,56 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
     return out
 
 
-def _holders_by_record(ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    q = (
-        Task.select(Flow.record_id, fn.COUNT(Task.id).alias("n"),
-                    fn.MIN(fn.COALESCE(Person.name, Section.name)).alias("who"))
-        .join(Flow)
-        .switch(Task).join(Person, JOIN.LEFT_OUTER, on=(Task.holder == Person.id))
-        .switch(Task).join(Section, JOIN.LEFT_OUTER, on=(Task.holder_section == Section.id))
-        .where((Flow.kind == KIND) & Flow.record_id.in_(ids) & (Task.state == WAITING))
-        .group_by(Flow.record_id)
-        .tuples()
-    )
-    return {rid: (who if n == 1 else t("incoming.shown.holders", who=who, n=n))
-            for rid, n, who in q}
-
-
 @dataclass(frozen=True)
 class ReadingStatus:
     total: int
     read: int
     done: int
-    waiting: list[Task]
+    waiting: list[engine.Hop]
 
 
 def reading_status(doc: IncomingDocument) -> ReadingStatus:
     """For the sender: of the current readers, who has read it, who has returned it, who holds it."""
-    f = flow.flow_of(KIND, doc.id)
-    tasks = [t for t in flow.timeline(f) if t.step in READER_ACTIONS]
+    hops = [h for h in engine.timeline(KIND, doc.id) if h.step in READER_ACTIONS]
     return ReadingStatus(
-        total=len(tasks),
-        read=sum(1 for t in tasks if t.read_at is not None),
-        done=sum(1 for t in tasks if t.state in (DONE, RETURNED)),
-        waiting=[t for t in tasks if t.state == WAITING],
+        total=len(hops),
+        read=sum(1 for h in hops if h.read_at is not None),
+        done=sum(1 for h in hops if h.state in (DONE, RETURNED)),
+        waiting=[h for h in hops if h.state == WAITING],
     )
 
 
 def current_task_for(actor: Actor, doc: IncomingDocument) -> Task | None:
     """The waiting task of this document the actor may act on now, if any."""
-    f = flow.flow_of(KIND, doc.id)
-    person = actor.person
-    q = Task.select().where(
-        (Task.flow == f) & (Task.state == WAITING)
-        & ((Task.holder == person) | (Task.holder.is_null() & (Task.holder_section == person.section)))
-    ).order_by(Task.id)
-    return q.first()
+    return engine.current_task(actor, KIND, doc.id)
 
 
 def stats(year: int) -> dict[str, int]:
     D = IncomingDocument
     return dict(D.select(D.state, fn.COUNT(D.id)).where(D.year == year).group_by(D.state).tuples())
+
+
+def _record_actions(actor: Actor, doc: IncomingDocument, waiting: list[Task]) -> set[str]:
+    """What may be done to the document itself now: 秘书科 edits the register entry, sends it
+    round (传阅) while it is open, lends an archived one and takes it back; 催办 of a holder
+    is for 秘书科, the office's leaders and the person the document names for it."""
+    person = actor.person
+    out: set[str] = set()
+    clerk = is_secretariat(person) or person.admin
+    if clerk:
+        out.add("edit")
+        if engine.flow_of(KIND, doc.id).state == "open":
+            out.add("circulate")
+        if doc.state == states.ARCHIVED:
+            out.add("lend")
+            if Loan.select().where((Loan.document == doc) & Loan.returned_at.is_null()).exists():
+                out.add("return_loan")
+    others = [task for task in waiting if not can_act(person, task)]
+    if others and (clerk or is_director(person) or doc.urging_person_id == person.id):
+        out.add("remind")
+    return out
+
+
+engine.register(engine.Workflow(
+    KIND, IncomingDocument, record_actions=_record_actions, not_found="incoming.refuse.no_document",
+    task_not_found="incoming.refuse.no_task", no_clearance="incoming.no_clearance"))

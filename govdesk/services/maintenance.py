@@ -12,6 +12,7 @@ from pathlib import Path
 
 from govdesk.i18n import t
 from govdesk.models import AuditEntry
+from govdesk.services.clock import office_now
 from govdesk.services.errors import ValidationError
 from govdesk.services.schema import backup_to
 
@@ -81,7 +82,7 @@ def restore(source: Path, target: Path) -> Path:
         raise ValidationError(backup_label, t("cli.maintenance.restore_check_failed",
                                               path=source))
     if target.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = office_now().strftime("%Y%m%d-%H%M%S")
         shutil.copy2(target, target.with_name(f"{target.name}.before-restore-{stamp}"))
     tmp = target.with_name(target.name + ".restoring")
     shutil.copy2(source, tmp)

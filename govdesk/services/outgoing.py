@@ -13,13 +13,12 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from govdesk.i18n import t, term
+from govdesk.i18n import t, t_record, term
 from govdesk.models import (
     SECRECY_LEVELS,
     DispatchRecord,
     DraftRevision,
     ErrorRecord,
-    Flow,
     OutgoingDocument,
     Person,
     Section,
@@ -27,11 +26,11 @@ from govdesk.models import (
     database,
 )
 from govdesk.models import outgoing as states
-from govdesk.models.flow import DONE, RETURNED, WAITING
+from govdesk.models.flow import CANCELLED, DONE, WAITING
 from govdesk.services import audit, flow, org, validate
-from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
-from govdesk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from govdesk.services.engine import core as engine
+from govdesk.services.errors import ConflictError, PermissionDenied, ValidationError
 from govdesk.services.incoming import DOC_KINDS
 from govdesk.services.outgoing_rules import (
     ERROR_CATEGORIES,
@@ -39,13 +38,22 @@ from govdesk.services.outgoing_rules import (
     FormatReport,
     Step,
     format_report,
+    holder_of,
+    lead_review_holder,
+    lead_review_merged,
     number_pattern,
     prefix_for,
     review_chain,
     signer_rule,
 )
-from govdesk.services.policy import can_view, require_act, require_secretariat, visible_title
-from govdesk.services.rules import rule
+from govdesk.services.policy import (
+    can_act,
+    can_view,
+    is_secretariat,
+    require_secretariat,
+    visible_title,
+)
+from govdesk.services.rules import office_rules
 from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
 
@@ -171,72 +179,22 @@ def _save_revision(actor: Actor, doc: OutgoingDocument, note: str) -> DraftRevis
 
 
 def _get(doc_id: int) -> OutgoingDocument:
-    key = validate.record_id(doc_id)
-    doc = None if key is None else OutgoingDocument.get_or_none(OutgoingDocument.id == key)
-    if doc is None:
-        raise NotFound(t("outgoing.refuse.not_found", id=doc_id))
-    return doc
+    return engine.record(KIND, doc_id)
 
 
 def _doc_for(actor: Actor, doc_id: int) -> OutgoingDocument:
     """The document a user acts on: nobody handles a draft above their clearance (SPEC §14)."""
-    doc = _get(doc_id)
-    if not can_view(actor.person, doc.secrecy):
-        raise PermissionDenied(t("outgoing.refuse.above_clearance"))
-    return doc
+    return engine.open_record(actor, KIND, doc_id, record_open=False)
 
 
 def get(actor: Actor, doc_id: int, *, record_open: bool = True) -> OutgoingDocument:
     """The document, if the user is cleared for it; opening a secret one is audited (a screen's
     refresh passes record_open=False, or two users with it open would wake each other forever)."""
-    doc = _get(doc_id)
-    if not can_view(actor.person, doc.secrecy):
-        raise PermissionDenied(t("outgoing.refuse.above_clearance"))
-    if doc.secrecy and record_open:
-        with database.atomic():
-            audit.record(actor, "outgoing.open_secret", "outgoing_document", doc.id)
-    return doc
-
-
-def _task(task_id: int, steps: tuple[str, ...] | None = None) -> Task:
-    key = validate.record_id(task_id)
-    task = None if key is None else Task.get_or_none(Task.id == key)
-    if task is None or task.flow.kind != KIND:
-        raise NotFound(t("outgoing.refuse.task_not_found", id=task_id))
-    if steps is not None and task.step not in steps:
-        raise _refuse("step", "outgoing.refuse.wrong_step", step=term(task.step))
-    return task
+    return engine.open_record(actor, KIND, doc_id, record_open=record_open)
 
 
 def _set(actor: Actor, doc: OutgoingDocument, **values: Any) -> OutgoingDocument:
-    before = audit.snapshot(doc)
-    OutgoingDocument.update(updated_at=actor.now, version=OutgoingDocument.version + 1,
-                            **values).where(OutgoingDocument.id == doc.id).execute()
-    doc = OutgoingDocument.get_by_id(doc.id)
-    audit.record(actor, "outgoing.update", "outgoing_document", doc.id, before,
-                 audit.snapshot(doc))
-    if any(k in values for k in ("title", "secrecy", "urgency")):
-        Flow.update(title=doc.title, secrecy=doc.secrecy, urgency=doc.urgency).where(
-            (Flow.kind == KIND) & (Flow.record_id == doc.id)).execute()
-    return doc
-
-
-# ---------------------------------------------------------------------------- deadlines
-
-
-def step_due(doc: OutgoingDocument, step: str, start: date) -> date:
-    """核稿: 特急/加急 at once (the same working day), others 1 working day (Supp. §4)."""
-    entry = rule("outgoing", "step_due", step)
-    if entry is None and step.endswith("签发"):  # 区长签发, 主任签发, 重新签发 …
-        entry = rule("outgoing", "step_due", "签发")
-    if entry is None:
-        key = "urgent" if doc.urgency in ("特急", "加急") else "default"
-        entry = rule("outgoing", "step_due", key, default={"days": 1, "kind": "working"})
-    cal = office_calendar()
-    days = int(entry["days"])
-    if days == 0:
-        return cal.next_workday(start)
-    return cal.due(start, days, entry.get("kind", "working"))
+    return engine.set_state(actor, KIND, doc, **values)
 
 
 # ---------------------------------------------------------------------------- drafting
@@ -251,9 +209,7 @@ def create_draft(actor: Actor, fields: dict) -> OutgoingDocument:
         doc = OutgoingDocument.create(drafter=actor.person, created_at=actor.now,
                                       updated_at=actor.now, **clean)
         _save_revision(actor, doc, "初稿")
-        f = flow.start(actor, KIND, doc.id, doc.title, secrecy=doc.secrecy, urgency=doc.urgency)
-        # A draft in hand has no deadline until it is submitted.
-        flow.hand_out(actor, f, "起草", [flow.Hand(person=actor.person)], due=None)
+        engine.start(actor, KIND, doc)
         audit.record(actor, "outgoing.create", "outgoing_document", doc.id,
                      after=audit.snapshot(doc))
     return doc
@@ -278,8 +234,7 @@ def update_draft(actor: Actor, doc_id: int, version: int, fields: dict) -> Outgo
         if not changed:
             raise ConflictError(t("outgoing.refuse.stale"))
         doc = OutgoingDocument.get_by_id(doc_id)
-        Flow.update(title=doc.title, secrecy=doc.secrecy, urgency=doc.urgency).where(
-            (Flow.kind == KIND) & (Flow.record_id == doc.id)).execute()
+        engine.sync_flow(KIND, doc)
         latest = (DraftRevision.select().where(DraftRevision.document == doc)
                   .order_by(DraftRevision.no.desc()).first())
         # Before the first submission the one revision follows the edits; a draft sent back
@@ -320,32 +275,68 @@ def chain_of(doc: OutgoingDocument) -> list[ChainStep]:
     return [ChainStep(**s) for s in json.loads(doc.chain or "[]")]
 
 
-def _hand_step(actor: Actor, doc: OutgoingDocument, index: int, note: str = "") -> None:
-    step = chain_of(doc)[index]
-    person = Person.get_by_id(step.person) if step.person else None
-    if person is not None and step.name != "区长签发" and not step.acting_for:
-        person, acting = org.stand_in(person, actor.now)
+@dataclass(frozen=True)
+class Arrival:
+    """The chain step a draft goes to next, as it arrives: its place in the chain, its holder
+    today, and the steps passed over on the way (the 分管领导 who now signs himself)."""
+
+    index: int
+    name: str
+    hands: list[flow.Hand]
+    leader: bool
+    skipped: tuple[tuple[str, int], ...] = ()  # (step, person id)
+
+
+def _arrival(actor: Actor, doc: OutgoingDocument, chain: list[ChainStep], index: int,
+             note: str = "") -> Arrival:
+    """Where the draft goes at chain position ``index``: holders by the step's rule on the day
+    it arrives (the acting head while the 区长 is away); nobody above their clearance."""
+    skipped: list[tuple[str, int]] = []
+    while chain[index].name == "分管领导审核" and lead_review_merged(doc, actor.now):
+        # The 分管领导 acts for the 区长 today: his review is his signature (Part 3 §17).
+        skipped.append((chain[index].name, lead_review_holder(doc, actor.now)[0].id))
+        index += 1
+    step = chain[index]
+    if step.external:
+        person, section, acting = None, org.section("mishu"), None
     else:
-        acting = Person.get_by_id(step.acting_for) if step.acting_for else None
-    if step.name in ("区长签发", "区政府领导审签"):
-        person, acting = org.acting_head(actor.now)  # whoever acts on the day it arrives
-    section = Section.get_by_id(step.section) if step.section else None
+        person, section, acting = holder_of(step.name, doc, actor.now)
     if person is not None and not can_view(person, doc.secrecy):
         raise _refuse("secrecy", "outgoing.refuse.holder_clearance", name="secrecy",
                       person=person.name, level=term(SECRECY_LEVELS[doc.secrecy]))
-    if step.leader and not _secretariat_reviewed(doc):
-        _record_backflow(actor, doc, step.name, automatic=True)
-    f = flow.flow_of(KIND, doc.id)
+    if person is None and section is None:
+        raise _refuse("review_section", "outgoing.refuse.no_holder", name="review_section")
     hand_note = note or (f"代{step.external}登记意见" if step.external else "")
-    flow.hand_out(actor, f, step.name,
-                  [flow.Hand(person=person, section=section if person is None else None,
-                             acting_for=acting, note=hand_note)],
-                  due=step_due(doc, step.name, actor.today))
-    OutgoingDocument.update(resume_step=index).where(OutgoingDocument.id == doc.id).execute()
+    hand = flow.Hand(person=person, section=section if person is None else None,
+                     acting_for=acting, note=hand_note)
+    return Arrival(index, step.name, [hand], step.leader, tuple(skipped))
+
+
+def _arrive(actor: Actor, doc: OutgoingDocument, arrival: Arrival) -> OutgoingDocument:
+    """What happens as the draft reaches a chain step, inside the moving transaction: a step
+    passed over stays in the timeline, a leader's step before 秘书科's 核阅 is 文件倒流, and a
+    resubmission will resume here."""
+    f = engine.flow_of(KIND, doc.id)
+    for name, person_id in arrival.skipped:
+        flow.record_skipped(actor, f, name, Person.get_by_id(person_id),
+                            "与签发人为同一人，签发时一并审核")
+    if arrival.leader and not _secretariat_reviewed(doc):
+        _record_backflow(actor, doc, arrival.name, automatic=True)
+    OutgoingDocument.update(resume_step=arrival.index).where(
+        OutgoingDocument.id == doc.id).execute()
+    return OutgoingDocument.get_by_id(doc.id)
+
+
+def _move_on(actor: Actor, turn: engine.Turn, opinion: str, steps: list[ChainStep], index: int,
+             values: dict[str, Any] | None = None) -> OutgoingDocument:
+    """Complete the turn and hand the draft to chain position ``index``, in one transaction."""
+    arrival = _arrival(actor, turn.record, steps, index)
+    return engine.advance(actor, turn, opinion, to=arrival.name, hands=arrival.hands,
+                          values=values, effect=lambda row: _arrive(actor, row, arrival))
 
 
 def _secretariat_reviewed(doc: OutgoingDocument) -> bool:
-    f = flow.flow_of(KIND, doc.id)
+    f = engine.flow_of(KIND, doc.id)
     return Task.select().where(
         (Task.flow == f) & Task.step.in_(["秘书科核稿", "秘书科审核"]) & (Task.state == DONE)
     ).exists()
@@ -353,86 +344,85 @@ def _secretariat_reviewed(doc: OutgoingDocument) -> bool:
 
 def submit(actor: Actor, task_id: int) -> OutgoingDocument:
     """送审: format checks first (each problem names its field), then the chain starts."""
-    task = _task(task_id, ("起草", "修改"))
-    require_act(actor.person, task)
-    doc = _doc_for(actor, task.flow.record_id)
+    turn = engine.turn(actor, KIND, task_id, "submit")
+    doc = turn.record
     report = format_report(doc, "submit")
     if not report.ok:
         first = report.problems[0]
         raise ValidationError(first.field, first.message, name=first.name)
-    with database.atomic():
-        if task.step == "起草":
-            steps = review_chain(doc, actor.now)
-            if any(s.person is None and s.section is None for s in steps):
-                raise _refuse("review_section", "outgoing.refuse.no_holder",
-                              name="review_section")
-            signer = signer_rule(doc)
-            doc = _set(actor, doc, chain=_chain_json(steps), state=states.REVIEWING,
-                       signer_name=signer.rank)
-            flow.complete(actor, task, "送审")
-            _hand_step(actor, doc, 0)
-        else:
-            # Read again inside the transaction: a second submit of the same 修改 (another
-            # window, another process) must end in ConflictError, not a duplicate revision no.
-            doc = _get(doc.id)
-            doc = _set(actor, doc, state=states.REVIEWING, revision=doc.revision + 1)
-            _save_revision(actor, doc, f"按意见修改后重新送审（第{doc.revision}稿）")
-            flow.complete(actor, task, f"修改后重新送审（第{doc.revision}稿）")
-            _hand_step(actor, doc, doc.resume_step)
-    return OutgoingDocument.get_by_id(doc.id)
+    if turn.task.step == "起草":
+        # The chain keeps every step whose need is decided on the day it arrives.
+        steps = review_chain(doc, actor.now, as_of_now=False)
+        if any(s.person is None and s.section is None for s in steps):
+            raise _refuse("review_section", "outgoing.refuse.no_holder", name="review_section")
+        stored = _chain_json(steps)
+        return _move_on(actor, turn, "送审", [ChainStep(**s) for s in json.loads(stored)], 0,
+                        {"chain": stored, "signer_name": signer_rule(doc).rank})
+    # 修改: the next revision, and the chain resumes at the step that sent it back. A second
+    # submit of the same 修改 (another window, another process) ends in ConflictError when the
+    # task is completed, before any revision is written.
+    revision = doc.revision + 1
+
+    def resubmitted(row: OutgoingDocument) -> OutgoingDocument:
+        row = _set(actor, row, revision=revision)
+        _save_revision(actor, row, f"按意见修改后重新送审（第{revision}稿）")
+        return _arrive(actor, row, arrival)
+
+    arrival = _arrival(actor, doc, chain_of(doc), doc.resume_step)
+    return engine.advance(actor, turn, f"修改后重新送审（第{revision}稿）", to=arrival.name,
+                          hands=arrival.hands, effect=resubmitted)
 
 
 def approve(actor: Actor, task_id: int, opinion: str) -> OutgoingDocument:
     """A review turn approves (核稿/审核/审批/签发); the next turn, or signing, follows."""
-    task = _task(task_id)
-    require_act(actor.person, task)
-    doc = _doc_for(actor, task.flow.record_id)
+    turn = engine.turn(actor, KIND, task_id, "approve")
+    doc = turn.record
     chain = chain_of(doc)
     names = [s.name for s in chain]
-    if task.step == "重新签发":
+    step = turn.task.step
+    if step == "重新签发":
         index = next(i for i, s in enumerate(chain) if s.signs)
-    elif task.step in names:
-        index = doc.resume_step if names[doc.resume_step] == task.step else names.index(task.step)
+    elif step in names:
+        index = doc.resume_step if names[doc.resume_step] == step else names.index(step)
     else:
-        raise _refuse("step", "outgoing.refuse.not_review_step", step=term(task.step))
+        raise _refuse("step", "outgoing.refuse.not_review_step", step=term(step))
     opinion = validate.text({"opinion": opinion}, "opinion", _label("opinion")) or "同意"
-    with database.atomic():
-        flow.complete(actor, task, opinion)
-        if chain[index].signs:
-            _sign(actor, doc, chain[index])
-        elif index + 1 < len(chain):
-            _hand_step(actor, doc, index + 1)
-    return OutgoingDocument.get_by_id(doc.id)
+    if chain[index].signs:
+        return _sign(actor, turn, opinion, chain[index])
+    return _move_on(actor, turn, opinion, chain, index + 1)
 
 
-def _sign(actor: Actor, doc: OutgoingDocument, step: ChainStep) -> None:
+def signer_label(actor: Actor, task: Task) -> str:
+    """The 签发人 as the document records it: the acting head as 赵国梁（代王建明）."""
+    name = actor.person.name
+    if task.acting_for_id is not None:
+        name = t_record("outgoing.shown.signed_acting", name=name,
+                        leader=Person.get_by_id(task.acting_for_id).name)
+    return name
+
+
+def _sign(actor: Actor, turn: engine.Turn, opinion: str, step: ChainStep) -> OutgoingDocument:
     """签发: 成文日期 is the signing date (Supp. §3(一)6); then back to 秘书科 (Supp. §4)."""
-    name = step.external or actor.person.name
-    doc = _set(actor, doc, state=states.SIGNED, signed_by=None if step.external else actor.person,
-               signer_name=name, signed_at=actor.now, signed_revision=doc.revision,
-               written_date=actor.today)
-    f = flow.flow_of(KIND, doc.id)
-    flow.hand_out(actor, f, "复核登记", [flow.Hand(section=org.section("mishu"))],
-                  due=step_due(doc, "复核登记", actor.today))
+    doc = turn.record
+    name = step.external or signer_label(actor, turn.task)
+    return engine.advance(actor, turn, opinion, values={
+        "signed_by": None if step.external else actor.person, "signer_name": name,
+        "signed_at": actor.now, "signed_revision": doc.revision, "written_date": actor.today})
 
 
 def send_back(actor: Actor, task_id: int, comments: str) -> OutgoingDocument:
     """退改: back to the drafter with comments; resubmission resumes at this step."""
-    task = _task(task_id)
-    require_act(actor.person, task)
-    doc = _doc_for(actor, task.flow.record_id)
+    turn = engine.turn(actor, KIND, task_id, "send_back")
+    doc = turn.record
     names = [s.name for s in chain_of(doc)]
-    if task.step not in names and task.step != "重新签发":
-        raise _refuse("step", "outgoing.refuse.cannot_send_back", step=term(task.step))
     comments = validate.text({"comments": comments}, "comments", _label("comments"),
                              required=True)
-    with database.atomic():
-        flow.complete(actor, task, comments, state=RETURNED)
-        index = names.index(task.step) if task.step in names else doc.resume_step
-        doc = _set(actor, doc, state=states.RETURNED, resume_step=index)
-        flow.hand_out(actor, task.flow, "修改", [flow.Hand(person=doc.drafter, note=comments)],
-                      due=step_due(doc, "修改", actor.today))
-    return OutgoingDocument.get_by_id(doc.id)
+    index = names.index(turn.task.step) if turn.task.step in names else doc.resume_step
+    return engine.advance(actor, turn, comments, note=comments, values={"resume_step": index})
+
+
+def _drafter(actor: Actor, doc: OutgoingDocument) -> list[flow.Hand]:
+    return [flow.Hand(person=doc.drafter)]
 
 
 # ---------------------------------------------------------------------------- after signing
@@ -440,15 +430,9 @@ def send_back(actor: Actor, task_id: int, comments: str) -> OutgoingDocument:
 
 def register_signed(actor: Actor, task_id: int, note: str = "") -> OutgoingDocument:
     """复核登记: the signed draft comes back to 秘书科 to be registered and re-checked."""
-    task = _task(task_id, ("复核登记",))
-    require_act(actor.person, task)
-    doc = _doc_for(actor, task.flow.record_id)
-    with database.atomic():
-        note = validate.text({"note": note}, "note", _label("recheck"))
-        flow.complete(actor, task, note or "已登记复核")
-        flow.hand_out(actor, task.flow, "编号", [flow.Hand(section=org.section("mishu"))],
-                      due=step_due(doc, "编号", actor.today))
-    return OutgoingDocument.get_by_id(doc.id)
+    turn = engine.turn(actor, KIND, task_id, "register_signed")
+    note = validate.text({"note": note}, "note", _label("recheck"))
+    return engine.advance(actor, turn, note or "已登记复核")
 
 
 def number_label(prefix: str, year: int, seq: int) -> str:
@@ -457,11 +441,10 @@ def number_label(prefix: str, year: int, seq: int) -> str:
 
 def assign_number(actor: Actor, task_id: int) -> OutgoingDocument:
     """发文字号 机关代字〔年〕序号号: one gap-free sequence per prefix and year."""
-    task = _task(task_id, ("编号",))
-    require_act(actor.person, task)
-    doc = _doc_for(actor, task.flow.record_id)
+    turn = engine.turn(actor, KIND, task_id, "assign_number")
+    doc = turn.record
     prefix = prefix_for(doc.issuer)
-    with database.atomic():
+    with database.atomic():  # the number is taken in the same transaction as the step
         if doc.number and doc.prefix == prefix:
             # Re-signed after a change (Supp. §4): it keeps its number, so none is burnt.
             year, seq, number = doc.year, doc.seq, doc.number
@@ -471,12 +454,8 @@ def assign_number(actor: Actor, task_id: int) -> OutgoingDocument:
             number = number_label(prefix, year, seq)
         if not number_pattern(prefix).match(number):
             raise _refuse("number", "outgoing.refuse.bad_number", number=number)
-        doc = _set(actor, doc, prefix=prefix, year=year, seq=seq, number=number,
-                   state=states.NUMBERED)
-        flow.complete(actor, task, number)
-        flow.hand_out(actor, task.flow, "印制", [flow.Hand(section=org.section("mishu"))],
-                      due=step_due(doc, "印制", actor.today))
-    return OutgoingDocument.get_by_id(doc.id)
+        return engine.advance(actor, turn, number, values={
+            "prefix": prefix, "year": year, "seq": seq, "number": number})
 
 
 def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocument:
@@ -486,7 +465,7 @@ def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocume
         raise _refuse("written", "outgoing.refuse.not_signed", name="written")
     if doc.state in (states.PRINTED, states.PROOFREAD, states.DISPATCHED):
         raise _refuse("written", "outgoing.refuse.already_printed", name="written")
-    grace = int(rule("outgoing", "written_date_grace_days", default=20))
+    grace = office_rules().outgoing.written_date_grace_days
     waited = (actor.today - doc.signed_at.date()).days
     if waited <= grace:
         raise _refuse("written", "outgoing.refuse.grace", name="written", grace=grace,
@@ -509,7 +488,7 @@ def may_set_written_date(actor: Actor, doc: OutgoingDocument) -> bool:
     if doc.signed_at is None or doc.state in (states.PRINTED, states.PROOFREAD,
                                               states.DISPATCHED):
         return False
-    grace = int(rule("outgoing", "written_date_grace_days", default=20))
+    grace = office_rules().outgoing.written_date_grace_days
     if (actor.today - doc.signed_at.date()).days <= grace:
         return False
     return bool(doc.drafter_id == actor.person.id
@@ -520,9 +499,8 @@ def may_set_written_date(actor: Actor, doc: OutgoingDocument) -> bool:
 def print_document(actor: Actor, task_id: int, *, print_org: str, print_date: date | None,
                    copies: int) -> OutgoingDocument:
     """印制: 印发机关 and 印发日期 (the day sent to print) are checked with the rest first."""
-    task = _task(task_id, ("印制",))
-    require_act(actor.person, task)
-    doc = _doc_for(actor, task.flow.record_id)
+    turn = engine.turn(actor, KIND, task_id, "print")
+    doc = turn.record
     copies = validate.integer({"copies": copies}, "copies", _label("copies"), default=None,
                               low=1, high=100000)
     if copies is None:
@@ -536,29 +514,17 @@ def print_document(actor: Actor, task_id: int, *, print_org: str, print_date: da
     if not report.ok:
         first = report.problems[0]
         raise ValidationError(first.field, first.message, name=first.name)
-    with database.atomic():
-        doc = _set(actor, OutgoingDocument.get_by_id(doc.id), print_org=print_org,
-                   print_date=print_date or actor.today, copies=copies, state=states.PRINTED)
-        flow.complete(actor, task, f"印制 {copies} 份")
-        flow.hand_out(actor, task.flow, "第一读者", [flow.Hand(section=org.section("mishu"))],
-                      due=step_due(doc, "第一读者", actor.today))
-    return OutgoingDocument.get_by_id(doc.id)
+    return engine.advance(actor, turn, f"印制 {copies} 份", values={
+        "print_org": print_org, "print_date": print_date or actor.today, "copies": copies})
 
 
 def first_reader_signoff(actor: Actor, task_id: int, opinion: str = "") -> OutgoingDocument:
     """第一读者 (Supp. §5(三)): reads the print; nothing is dispatched before this."""
-    task = _task(task_id, ("第一读者",))
-    require_act(actor.person, task)
+    turn = engine.turn(actor, KIND, task_id, "first_read")
     require_secretariat(actor.person)
-    doc = _doc_for(actor, task.flow.record_id)
-    with database.atomic():
-        doc = _set(actor, doc, first_reader=actor.person, first_read_at=actor.now,
-                   state=states.PROOFREAD)
-        opinion = validate.text({"opinion": opinion}, "opinion", _label("read_opinion"))
-        flow.complete(actor, task, opinion or "阅读无误")
-        flow.hand_out(actor, task.flow, "分发", [flow.Hand(section=org.section("mishu"))],
-                      due=step_due(doc, "分发", actor.today))
-    return OutgoingDocument.get_by_id(doc.id)
+    opinion = validate.text({"opinion": opinion}, "opinion", _label("read_opinion"))
+    return engine.advance(actor, turn, opinion or "阅读无误", values={
+        "first_reader": actor.person, "first_read_at": actor.now})
 
 
 @dataclass(frozen=True)
@@ -598,9 +564,8 @@ def _dispatch_row(r: Dispatch, doc: OutgoingDocument) -> Dispatch:
 
 def dispatch(actor: Actor, task_id: int, records: list[Dispatch]) -> OutgoingDocument:
     """分发 register: recipients, copies, electronic/paper, secret copies' 份号."""
-    task = _task(task_id, ("分发",))
-    require_act(actor.person, task)
-    doc = _doc_for(actor, task.flow.record_id)
+    turn = engine.turn(actor, KIND, task_id, "dispatch")
+    doc = turn.record
     if doc.first_read_at is None:
         raise _refuse("first_reader", "outgoing.refuse.not_first_read")
     if not isinstance(records, (list, tuple)) or not records:
@@ -608,15 +573,15 @@ def dispatch(actor: Actor, task_id: int, records: list[Dispatch]) -> OutgoingDoc
     if not all(isinstance(r, Dispatch) for r in records):
         raise _refuse("recipient", "outgoing.refuse.rows", name="recipient")
     records = [_dispatch_row(r, doc) for r in records]
-    with database.atomic():
+
+    def register_copies(row: OutgoingDocument) -> None:
         DispatchRecord.insert_many([
-            {**asdict(r), "document": doc.id, "at": actor.now, "by": actor.person.id}
+            {**asdict(r), "document": row.id, "at": actor.now, "by": actor.person.id}
             for r in records
         ]).execute()
-        doc = _set(actor, doc, state=states.DISPATCHED, dispatched_at=actor.now)
-        flow.complete(actor, task, f"分发 {len(records)} 个单位")
-        flow.close(actor, task.flow, "dispatched")
-    return OutgoingDocument.get_by_id(doc.id)
+
+    return engine.advance(actor, turn, f"分发 {len(records)} 个单位",
+                          values={"dispatched_at": actor.now}, effect=register_copies)
 
 
 def change_after_signing(actor: Actor, doc_id: int, fields: dict, note: str) -> OutgoingDocument:
@@ -632,23 +597,22 @@ def change_after_signing(actor: Actor, doc_id: int, fields: dict, note: str) -> 
                           "drafting_unit": doc.drafting_unit,
                           "review_section": doc.review_section,
                           "lead_leader": doc.lead_leader}, actor)
-    chain = chain_of(doc)
-    sign_step = next(s for s in chain if s.signs)
+    sign_step = next(s for s in chain_of(doc) if s.signs)
+    if sign_step.external:
+        hands = [flow.Hand(section=org.section("mishu"), note=f"代{sign_step.external}重新审定")]
+    else:
+        signer = Person.get_by_id(doc.signed_by_id) if doc.signed_by_id else None
+        if signer is None:
+            raise _refuse("signer", "outgoing.refuse.no_signer")
+        holder, acting = org.stand_in(signer, actor.now)
+        hands = [flow.Hand(person=holder, acting_for=acting, note=note)]
     with database.atomic():
-        f = flow.flow_of(KIND, doc.id)
+        f = engine.flow_of(KIND, doc.id)
         flow.cancel_waiting(actor, f)
         doc = _set(actor, doc, revision=doc.revision + 1, state=states.REVIEWING, **{
             k: v for k, v in clean.items() if k in CONTENT_FIELDS})
         _save_revision(actor, doc, f"签发后修改：{note}")
-        if sign_step.external:
-            hands = [flow.Hand(section=org.section("mishu"), note=f"代{sign_step.external}重新审定")]
-        else:
-            signer = Person.get_by_id(doc.signed_by_id) if doc.signed_by_id else None
-            if signer is None:
-                raise _refuse("signer", "outgoing.refuse.no_signer")
-            holder, acting = org.stand_in(signer, actor.now)
-            hands = [flow.Hand(person=holder, acting_for=acting, note=note)]
-        flow.hand_out(actor, f, "重新签发", hands, due=step_due(doc, "重新签发", actor.today))
+        engine.hand_out(actor, KIND, f, "重新签发", doc, hands=hands)
     return OutgoingDocument.get_by_id(doc.id)
 
 
@@ -673,7 +637,7 @@ def backflow_possible(doc: OutgoingDocument) -> bool:
                      states.DISPATCHED) or _secretariat_reviewed(doc):
         return False
     return not Task.select().where(
-        (Task.flow == flow.flow_of(KIND, doc.id)) & (Task.state == WAITING)
+        (Task.flow == engine.flow_of(KIND, doc.id)) & (Task.state == WAITING)
         & Task.step.in_(["秘书科核稿", "秘书科审核"])).exists()
 
 
@@ -684,14 +648,18 @@ def report_backflow(actor: Actor, doc_id: int, note: str = "") -> OutgoingDocume
     if _secretariat_reviewed(doc):
         raise _refuse("backflow", "outgoing.refuse.reviewed")
     note = validate.text({"note": note}, "note", _label("backflow_where"), limit=200)
+    steps = review_chain(doc, actor.now, as_of_now=False)
+    stored = _chain_json(steps)
+    arrival = _arrival(actor, doc, [ChainStep(**s) for s in json.loads(stored)], 0,
+                       note="文件倒流：退回审核链，须经秘书科核阅")
     with database.atomic():
         _record_backflow(actor, doc, note or "领导处发现", automatic=False)
-        f = flow.flow_of(KIND, doc.id)
+        f = engine.flow_of(KIND, doc.id)
         flow.cancel_waiting(actor, f)
-        steps = review_chain(doc, actor.now)
-        doc = _set(actor, doc, chain=_chain_json(steps), state=states.REVIEWING,
+        doc = _set(actor, doc, chain=stored, state=states.REVIEWING,
                    signer_name=signer_rule(doc).rank)
-        _hand_step(actor, doc, 0, note="文件倒流：退回审核链，须经秘书科核阅")
+        doc = _arrive(actor, doc, arrival)
+        engine.hand_out(actor, KIND, f, arrival.name, doc, hands=arrival.hands)
     return OutgoingDocument.get_by_id(doc.id)
 
 
@@ -764,10 +732,8 @@ def register_page(actor: Actor, *, state: str | None = None, text: str = "",
     if text:
         q = q.where(matching(text, [D.number], secret_fields=[D.title], secrecy=D.secrecy,
                              clearance=actor.person.clearance))
-    if before_id is not None:
-        q = q.where(D.id < before_id)
     out = []
-    for d in q.order_by(D.id.desc()).limit(limit):
+    for d in engine.keyset(q, D.id, before_id, limit):
         title = visible_title(actor.person, d.title, d.secrecy)
         out.append(OutgoingRow(d.id, d.number or "", title, d.issuer, d.doc_kind, d.urgency,
                                d.state, getattr(d.drafter, "drafter_name", ""),
@@ -776,13 +742,7 @@ def register_page(actor: Actor, *, state: str | None = None, text: str = "",
 
 
 def current_task_for(actor: Actor, doc: OutgoingDocument) -> Task | None:
-    f = flow.flow_of(KIND, doc.id)
-    person = actor.person
-    return Task.select().where(
-        (Task.flow == f) & (Task.state == WAITING)
-        & ((Task.holder == person)
-           | (Task.holder.is_null() & (Task.holder_section == person.section)))
-    ).order_by(Task.id).first()
+    return engine.current_task(actor, KIND, doc.id)
 
 
 def dispatches(doc: OutgoingDocument) -> list[DispatchRecord]:
@@ -794,3 +754,76 @@ def revisions(doc: OutgoingDocument) -> list[DraftRevision]:
     return list(DraftRevision.select().where(DraftRevision.document == doc)
                 .order_by(DraftRevision.no))
 
+
+
+# ---------------------------------------------------------------------------- the workflow
+
+LEADER_OFFICE_RANKS = (*org.LEADER_RANKS, "主任", "副主任")
+REVIEW_STEPS_OF_RECORD = ("复核登记",)  # besides the chain's steps: where a 差错 is recorded
+
+
+# The refusal of an action asked at a step that does not allow it, by action.
+WRONG_STEP = {"approve": "outgoing.refuse.not_review_step",
+              "send_back": "outgoing.refuse.cannot_send_back", "": "outgoing.refuse.wrong_step"}
+
+
+def _record_actions(actor: Actor, doc: OutgoingDocument, waiting: list[Task]) -> set[str]:
+    """What may be done to the document itself now (beside the actions of one's own step)."""
+    person = actor.person
+    mine = [task for task in waiting if can_act(person, task)]
+    reviews = {s.name for s in chain_of(doc)} | {"重新签发", *REVIEW_STEPS_OF_RECORD}
+    out: set[str] = set()
+    if doc.drafter_id == person.id and any(task.step in ("起草", "修改") for task in mine):
+        out.add("edit")
+    if any(task.step in reviews for task in mine):
+        out.add("record_error")
+    if (is_secretariat(person) or person.admin) and doc.signed_at is not None \
+            and doc.state != states.DISPATCHED:
+        out.add("change")
+    if may_set_written_date(actor, doc):
+        out.add("written_date")
+    in_leader_office = person.rank in LEADER_OFFICE_RANKS or person.follows_id is not None
+    if in_leader_office and backflow_possible(doc):
+        out.add("backflow")
+    if DraftRevision.select().where(DraftRevision.document == doc).exists():
+        out.add("compare")
+    return out
+
+
+def _after_hand_back(actor: Actor, doc: OutgoingDocument, task: Task) -> None:
+    """The 区长 is back and the acting head hands the signature back: if the acting head was
+    also the 分管领导 and his review was passed over as his own signature, he reviews it now
+    and the 区长 signs after him (Part 3 §17: never signed unreviewed)."""
+    if task.step != "区长签发":
+        return
+    f = task.flow
+    reviewed = Task.select().where((Task.flow == f) & (Task.step == "分管领导审核")
+                                   & (Task.state == DONE)).exists()
+    chain = chain_of(doc)
+    index = next((i for i, s in enumerate(chain) if s.name == "分管领导审核"), None)
+    if reviewed or index is None or lead_review_merged(doc, actor.now):
+        return
+    Task.update(state=CANCELLED, acted_at=actor.now, acted_by=actor.person,
+                opinion="分管领导审核后再送签发").where(Task.id == task.id).execute()
+    arrival = _arrival(actor, doc, chain, index)
+    doc = _arrive(actor, doc, arrival)
+    engine.hand_out(actor, KIND, f, arrival.name, doc, hands=arrival.hands)
+
+
+def _rule_holder(step: str):
+    def holders(actor: Actor, doc: OutgoingDocument) -> list[flow.Hand]:
+        person, section, acting = holder_of(step, doc, actor.now)
+        return [flow.Hand(person=person, section=section, acting_for=acting)]
+    return holders
+
+
+engine.register(engine.Workflow(
+    KIND, OutgoingDocument,
+    holders={"drafter": _drafter, "review_section": _rule_holder("科室审核"),
+             "deputy": _rule_holder("分管副主任审核"), "lead_leader": _rule_holder("分管领导审核")},
+    guards={"first_read": lambda actor, doc, task: is_secretariat(actor.person)},
+    record_actions=_record_actions, after_hand_back=_after_hand_back,
+    wrong_step=lambda action, step: _refuse("step", WRONG_STEP.get(action, WRONG_STEP[""]),
+                                            step=term(step)),
+    not_found="outgoing.refuse.not_found", task_not_found="outgoing.refuse.task_not_found",
+    no_clearance="outgoing.refuse.above_clearance"))

@@ -7,13 +7,17 @@ Chains (Supp. §3(三)6 and §2(四)); signers (Part 3 §16–§17, Supp. §3(�
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, OutgoingDocument, Oversight, Person, Section, Unit
 from govdesk.services import org
-from govdesk.services.rules import rule
+from govdesk.services.engine.spec import TomlReader
+from govdesk.services.rules import data_dir, office_rules
 
 ISSUERS = ("区政府", "区政府办公室", "区委区政府联合", "两办联合")
 ORIGINS = ("office", "department")
@@ -55,26 +59,126 @@ class Signer:
         return t(f"outgoing.signer.{self.basis}")
 
 
+# ---------------------------------------------------------------------------- the data
+
+CONDITIONS = {"issuer": list, "doc_kind": list, "normative": bool, "upward": bool,
+              "appointment": bool}
+STEP_CONDITIONS = {"origin": str, "normative": bool, "signer": str, "needs": str,
+                   "issuer": list}
+NEEDS = ("deputy", "lead_leader")
+
+
+@dataclass(frozen=True)
+class SignerRow:
+    when: dict[str, Any]
+    rank: str
+    basis: str
+    cite: str
+
+
+@dataclass(frozen=True)
+class ChainStepRow:
+    step: str
+    when: dict[str, Any]
+    external: str = ""
+
+
+@dataclass(frozen=True)
+class ChainTemplate:
+    when: dict[str, Any]
+    steps: tuple[ChainStepRow, ...]
+    cite: str
+
+
+@dataclass(frozen=True)
+class OutgoingData:
+    signers: tuple[SignerRow, ...]
+    chains: tuple[ChainTemplate, ...]
+    leader_steps: frozenset[str]
+
+
+def _conditions(r: TomlReader, node: dict, table: list[str],
+                allowed: dict[str, type]) -> dict[str, Any]:
+    out = {}
+    for key, kind in allowed.items():
+        if key in node:
+            value = r.get(node, table, key, kind)
+            if kind is list and not all(isinstance(v, str) for v in value):
+                raise r.fail(table, key, t("engine.spec_type"))
+            out[key] = value
+    return out
+
+
+@cache
+def outgoing_data() -> OutgoingData:
+    """data/outgoing.toml, read once and checked whole (file, key and line on a mistake)."""
+    path = data_dir() / "outgoing.toml"
+    text = path.read_text(encoding="utf-8")
+    r = TomlReader(path, text)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise r.fail([], "-", str(exc)) from exc
+    r.only(doc, [], {"signer", "chain", "leader_steps"})
+    steps = outgoing_spec().steps
+    signers = []
+    for n, row in enumerate(r.get(doc, [], "signer", list)):
+        table = [f"signer[{n + 1}]"]
+        r.only(row, table, {*CONDITIONS, "rank", "basis", "cite"})
+        signers.append(SignerRow(_conditions(r, row, table, CONDITIONS),
+                                 r.get(row, table, "rank", str), r.get(row, table, "basis", str),
+                                 r.get(row, table, "cite", str)))
+    chains = []
+    for n, row in enumerate(r.get(doc, [], "chain", list)):
+        table = [f"chain[{n + 1}]"]
+        r.only(row, table, {*CONDITIONS, "steps", "cite"})
+        rows = []
+        for m, step in enumerate(r.get(row, table, "steps", list)):
+            at = [*table, f"steps[{m + 1}]"]
+            r.only(step, at, {*STEP_CONDITIONS, "step", "external"})
+            name = r.get(step, at, "step", str)
+            if name not in steps or not steps[name].chain:
+                raise r.fail(at, "step", t("engine.spec_no_step", step=name))
+            when = _conditions(r, step, at, STEP_CONDITIONS)
+            if when.get("needs", NEEDS[0]) not in NEEDS:
+                raise r.fail(at, "needs", t("engine.spec_day_kind", kinds="、".join(NEEDS)))
+            rows.append(ChainStepRow(name, when, r.get(step, at, "external", str, "")))
+        chains.append(ChainTemplate(_conditions(r, row, table, CONDITIONS), tuple(rows),
+                                    r.get(row, table, "cite", str)))
+    leaders = frozenset(r.get(doc, [], "leader_steps", list))
+    return OutgoingData(tuple(signers), tuple(chains), leaders)
+
+
+def outgoing_spec():
+    from govdesk.services.engine.spec import load
+
+    return load("outgoing", ("deputy", "drafter", "lead_leader", "review_section"))
+
+
+def _applies(when: dict[str, Any], doc: OutgoingDocument) -> bool:
+    for key, wanted in when.items():
+        value = getattr(doc, key)
+        if isinstance(wanted, list):
+            if value not in wanted:
+                return False
+        elif bool(value) != wanted:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------- signers, chains
+
+
 def signer_rule(doc: OutgoingDocument) -> Signer:
-    """Who signs, and why (Part 3 §16–§17; Supp. §2(四), §3(一)3)."""
-    if doc.issuer == "两办联合":
-        return Signer("区委办主任", "two_offices")  # 补充规定二(四)2
-    if doc.issuer == "区委区政府联合":
-        return Signer("区委领导", "joint")  # 补充规定二(四)1
-    if doc.doc_kind in ("请示", "报告") and doc.upward and doc.issuer == "区政府":
-        return Signer("区长", "upward")  # 补充规定三(一)3
-    if doc.normative:
-        return Signer("区长", "normative")  # 第三篇第十六条
-    if doc.doc_kind == "议案":
-        return Signer("区长", "motion")  # 第三篇第十六条
-    if doc.appointment:
-        return Signer("区长", "appointment")  # 第三篇第十六条
-    if doc.issuer == "区政府":
-        return Signer("区长", "government")  # 第三篇第十七条
-    return Signer("主任", "office")  # 第三篇第十七条
+    """Who signs, and why: the first row of the signer matrix (data/outgoing.toml) that applies
+    (Part 3 §16–§17; Supp. §2(四), §3(一)3)."""
+    for row in outgoing_data().signers:
+        if _applies(row.when, doc):
+            return Signer(row.rank, row.basis)
+    raise ValueError("data/outgoing.toml: no signer row applies")  # the last row has no conditions
 
 
-def _deputy_for(section: Section | None) -> Person | None:
+def deputy_for(section: Section | None) -> Person | None:
     if section is None:
         return None
     row = (Oversight.select(Oversight, Person).join(Person)
@@ -82,50 +186,93 @@ def _deputy_for(section: Section | None) -> Person | None:
     return row.deputy if row else None
 
 
-def _district_head(when: datetime) -> tuple[Person, Person | None]:
-    return org.acting_head(when)
+def overseen_section(doc: OutgoingDocument) -> Section | None:
+    """The section whose 分管副主任 reviews: the reviewing section of a department's draft, the
+    drafting section of the office's own."""
+    return doc.review_section if doc.origin == "department" else doc.drafting_section
 
 
-def review_chain(doc: OutgoingDocument, when: datetime) -> list[Step]:
-    """The chain this draft follows, from its fields (Supp. §3(三)6, §2(四))."""
-    mishu = org.section("mishu")
-    director = org.director()
-    steps: list[Step] = []
-    if doc.issuer in ("区委区政府联合", "两办联合"):
-        steps.append(Step("秘书科审核", section=mishu))
-        steps.append(Step("区府办主任审批", person=director, leader=True))
-        if doc.issuer == "两办联合":
-            steps.append(Step("区委办主任签发", section=mishu, external="区委办主任", signs=True,
-                              leader=True))
-            return steps
-        steps.append(Step("区委办主任审批", section=mishu, external="区委办主任", leader=True))
-        head, acting_for = _district_head(when)
-        steps.append(Step("区政府领导审签", person=head, acting_for=acting_for, leader=True))
-        steps.append(Step("区委领导签发", section=mishu, external="区委领导", signs=True,
-                          leader=True))
-        return steps
-    if doc.origin == "department":
-        steps.append(Step("科室审核", section=doc.review_section))
-    steps.append(Step("秘书科核稿", section=mishu))
-    overseen = doc.review_section if doc.origin == "department" else doc.drafting_section
-    deputy = _deputy_for(overseen)
-    if deputy is not None:
-        steps.append(Step("分管副主任审核", person=deputy, leader=True))
-    if doc.normative:
-        steps.append(Step("法制办审核", section=mishu, external="区政府法制办"))
-    signer = signer_rule(doc)
-    if signer.rank == "主任":
-        steps.append(Step("主任签发", person=director, signs=True, leader=True))
-        return steps
-    steps.append(Step("主任复审", person=director, leader=True))
-    head, acting_for = _district_head(when)
+def lead_review_holder(doc: OutgoingDocument, when: datetime) -> tuple[Person, Person | None] | None:
+    """Who does the 分管领导审核 at ``when``, or None when the draft has no such review (an
+    office document, no 分管领导 named, or the 区长 himself)."""
     lead = doc.lead_leader
-    if doc.issuer == "区政府" and lead is not None and lead.rank != "区长":
-        lead_holder, lead_acting = org.stand_in(lead, when)
-        if lead_holder.id != head.id:
-            steps.append(Step("分管领导审核", person=lead_holder, acting_for=lead_acting,
-                              leader=True))
-    steps.append(Step("区长签发", person=head, acting_for=acting_for, signs=True, leader=True))
+    if doc.issuer != "区政府" or lead is None or lead.rank == "区长":
+        return None
+    return org.stand_in(lead, when)
+
+
+def lead_review_merged(doc: OutgoingDocument, when: datetime) -> bool:
+    """The 分管领导 signs himself at ``when`` (the 常务副区长 acting for the 区长): his review is
+    his signature, so the review step is not handed to him twice."""
+    holder = lead_review_holder(doc, when)
+    return holder is not None and holder[0].id == org.acting_head(when)[0].id
+
+
+def holder_of(name: str, doc: OutgoingDocument, when: datetime) -> tuple[
+        Person | None, Section | None, Person | None]:
+    """(person, section, acting_for) of chain step ``name`` by its holder rule in the spec."""
+    spec = outgoing_spec().steps[name]
+    rule, arg = spec.holder_rule, spec.holder_arg
+    if rule == "section":
+        return None, org.section(arg), None
+    if rule == "director":
+        return org.director(), None, None
+    if rule == "head":
+        head, acting_for = org.acting_head(when)
+        return head, None, acting_for
+    if rule == "review_section":
+        return None, doc.review_section, None
+    if rule == "deputy":
+        return deputy_for(overseen_section(doc)), None, None
+    if rule == "lead_leader":
+        holder = lead_review_holder(doc, when)
+        return (holder[0], None, holder[1]) if holder else (None, None, None)
+    raise ValueError(f"chain step {name}: holder {spec.holder}")
+
+
+def _included(row: ChainStepRow, doc: OutgoingDocument, signer: str, when: datetime,
+              *, as_of_now: bool) -> bool:
+    w = row.when
+    if "origin" in w and doc.origin != w["origin"]:
+        return False
+    if "normative" in w and bool(doc.normative) != w["normative"]:
+        return False
+    if "signer" in w and signer != w["signer"]:
+        return False
+    if "issuer" in w and doc.issuer not in w["issuer"]:
+        return False
+    if w.get("needs") == "deputy":
+        return deputy_for(overseen_section(doc)) is not None
+    if w.get("needs") == "lead_leader":
+        if lead_review_holder(doc, when) is None:
+            return False
+        # Whether the 分管领导 is also the one who signs is decided when the step arrives
+        # (Part 3 §17): a chain fixed while the 区长 is away keeps the review for his return.
+        return not (as_of_now and lead_review_merged(doc, when))
+    return True
+
+
+def review_chain(doc: OutgoingDocument, when: datetime, *, as_of_now: bool = True) -> list[Step]:
+    """The chain this draft follows, from its fields and the chain templates of
+    data/outgoing.toml (Supp. §3(三)6, §2(四)), with each step's holder at ``when``.
+
+    ``as_of_now=False`` is the chain stored at submission: a step whose inclusion depends on who
+    holds office on the day (the 分管领导's review while he acts for the 区长) is kept, and
+    decided when it arrives."""
+    data = outgoing_data()
+    template = next(c for c in data.chains if _applies(c.when, doc))
+    signer = signer_rule(doc).rank
+    steps: list[Step] = []
+    spec = outgoing_spec().steps
+    for row in template.steps:
+        if not _included(row, doc, signer, when, as_of_now=as_of_now):
+            continue
+        person, section, acting_for = holder_of(row.step, doc, when)
+        if row.external:
+            person, acting_for = None, None
+        steps.append(Step(row.step, person=person, section=section, acting_for=acting_for,
+                          external=row.external, signs=spec[row.step].signs,
+                          leader=row.step in data.leader_steps))
     return steps
 
 
@@ -162,8 +309,6 @@ class FormatReport:
 _SECRET_MARK = re.compile(r"(绝密|机密|秘密)\s*★")
 _URGENCY_MARK = re.compile(r"特急|加急|急件")
 _ATTACHMENT = re.compile(r"^\s*(\d+)\s*[.．、]\s*(\S.*)$")
-CC_GROUPS = {"区委部门": 0, "区人大": 1, "区政协": 1, "委局": 1, "乡镇": 1, "街道": 1,
-             "市级": 1, "省级": 1, "国家级": 1, "企业": 1, "村居": 1, "军事": 2, "群团": 3}
 
 
 def marking(doc: OutgoingDocument) -> str:
@@ -172,7 +317,7 @@ def marking(doc: OutgoingDocument) -> str:
     if doc.urgency in ("特急", "加急"):
         parts.append(doc.urgency)
     if doc.secrecy:
-        years = doc.secrecy_years or rule("secrecy", SECRECY_LEVELS[doc.secrecy])
+        years = doc.secrecy_years or office_rules().secrecy[SECRECY_LEVELS[doc.secrecy]]
         parts.append(f"{SECRECY_LEVELS[doc.secrecy]}★{years}年")
     return " ".join(parts)
 
@@ -182,6 +327,9 @@ def split_names(text: str) -> list[str]:
 
 
 def _check_cc(report: FormatReport, cc: str) -> None:
+    """抄送 by standard short names, in the order 党、政、军、群 (Supp. §3(一)7; the groups of
+    each unit kind are data/rules.toml [outgoing.cc])."""
+    cc_rules = office_rules().outgoing.cc
     last_group = -1
     last_name = ""
     for name in split_names(cc):
@@ -193,7 +341,9 @@ def _check_cc(report: FormatReport, cc: str) -> None:
             else:
                 report.fault("cc", "outgoing.check.cc_unknown", name=name)
             continue
-        group = 0 if unit.party else CC_GROUPS.get(unit.kind, 1)
+        name_of_group = (cc_rules.party_units if unit.party
+                         else cc_rules.kinds.get(unit.kind, cc_rules.other_kinds))
+        group = cc_rules.order.index(name_of_group)
         if group < last_group:
             report.fault("cc", "outgoing.check.cc_order", name=name, last=last_name)
         last_group, last_name = max(last_group, group), name
@@ -228,7 +378,7 @@ def format_report(doc: OutgoingDocument, stage: str = "submit") -> FormatReport:
     if not doc.body.strip():
         report.fault("body", "errors.required")
     if doc.secrecy:
-        limit = int(rule("secrecy", SECRECY_LEVELS[doc.secrecy], default=30))
+        limit = office_rules().secrecy[SECRECY_LEVELS[doc.secrecy]]
         if doc.secrecy_years is not None and not 1 <= doc.secrecy_years <= limit:
             report.fault("secrecy_years", "outgoing.check.secrecy_years",
                          level=term(SECRECY_LEVELS[doc.secrecy]), limit=limit)

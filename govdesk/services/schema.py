@@ -11,6 +11,7 @@ from peewee import PostgresqlDatabase, SqliteDatabase
 
 from govdesk.i18n import t
 from govdesk.models import ALL_MODELS, Meta, database
+from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
 SCHEMA_VERSION = 1
@@ -126,7 +127,7 @@ def ensure_schema(*, now: datetime | None = None) -> list[int]:
         raise SchemaError(t("cli.schema.too_new", version=version, ours=SCHEMA_VERSION))
     pending = [v for v in sorted(MIGRATIONS) if version < v <= SCHEMA_VERSION]
     if pending and isinstance(database.obj, SqliteDatabase):
-        stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+        stamp = (now or office_now()).strftime("%Y%m%d-%H%M%S")
         path = Path(database.obj.database)
         backup_to(path.with_name(f"{path.name}.v{version}-{stamp}.bak"))
     for target in pending:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from govdesk.i18n import t, term
 from govdesk.services import inbox as inbox_service
+from govdesk.services.calendar import schedule_notice
 from govdesk.services.context import Actor
 from govdesk.services.schedule import leader_weeks
 from govdesk.services.textwidth import pad
@@ -63,4 +64,7 @@ def summary(actor: Actor) -> str:
         lines.append("  " + t("today.away_line", rank=week.leader.rank, name=week.leader.name,
                                 start=f"{a.start:%m-%d}", end=f"{a.end:%m-%d}",
                                 destination=a.destination, acting=acting))
+    notice = schedule_notice(person, actor.today)  # admins: a year's 调休 schedule missing
+    if notice:
+        lines += ["", notice]
     return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ from typing import Any
 from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, Person, Unit
 from govdesk.services.errors import ValidationError
-from govdesk.services.rules import rule
+from govdesk.services.rules import office_rules
 
 MAX_TEXT = 2000
 MAX_SUMMARY = 20000
@@ -118,7 +118,7 @@ def secrecy(fields: dict) -> tuple[int, int | None]:
     level = SECRECY_LEVELS.index(name)
     if level == 0:
         return 0, None
-    limit = int(rule("secrecy", name, default=30))
+    limit = office_rules().secrecy[name]
     years = integer(fields, "secrecy_years", t("errors.f_secrecy_years"), default=limit, low=1,
                     high=limit)
     return level, years

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from govdesk.i18n import t, term
-from govdesk.models import Person, Section, Task
+from govdesk.services.engine.core import Hop
 
 STATE_STYLES = {"waiting": "bold yellow", "done": "green", "returned": "green",
                 "cancelled": "dim", "skipped": "dim"}
@@ -23,14 +23,12 @@ def _when(value: datetime | None) -> str:
 
 
 class TimelineTable(DataTable):
-    """Read-only; ``show(tasks)`` replaces the rows, keyed by task id."""
+    """Read-only; ``show(hops)`` replaces the rows (the engine's plain timeline), keyed by task id."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
-        self._people: dict[int, str] = {}
-        self._sections: dict[int, str] = {}
 
     def on_mount(self) -> None:
         self.add_column(t("incoming.tl_step"), key="step")
@@ -41,34 +39,18 @@ class TimelineTable(DataTable):
         self.add_column(t("incoming.tl_state"), key="state")
         self.add_column(t("incoming.tl_opinion"), key="opinion")
 
-    def person_name(self, pid: int | None) -> str:
-        if pid is None:
-            return ""
-        if pid not in self._people:
-            p = Person.get_or_none(Person.id == pid)
-            self._people[pid] = p.name if p else "?"
-        return self._people[pid]
-
-    def _section(self, sid: int | None) -> str:
-        if sid is None:
-            return ""
-        if sid not in self._sections:
-            s = Section.get_or_none(Section.id == sid)
-            self._sections[sid] = s.name if s else "?"
-        return self._sections[sid]
-
-    def who(self, task: Task) -> str:
-        if task.holder_id is not None:
-            who = self.person_name(task.holder_id)
-            if task.acting_for_id is not None:
-                who += t("incoming.tl_acting", name=self.person_name(task.acting_for_id))
+    def who(self, hop: Hop) -> str:
+        if not hop.by_section:
+            who = hop.holder
+            if hop.acting_for:
+                who += t("incoming.tl_acting", name=hop.acting_for)
         else:
-            who = self._section(task.holder_section_id)
-            if task.acted_by_id is not None:
-                who += f"/{self.person_name(task.acted_by_id)}"
+            who = hop.holder
+            if hop.acted_by:
+                who += f"/{hop.acted_by}"
         return who
 
-    def show(self, tasks: Sequence[Task]) -> None:
+    def show(self, tasks: Sequence[Hop]) -> None:
         keep = self.cursor_row
         self.clear()
         for task in tasks:

@@ -1,0 +1,495 @@
+"""The engine every workflow runs on: one place for the life of a record that passes through hands.
+
+A module registers a ``Workflow`` (its record table, its own holder rules and guards) beside its
+spec (data/workflows/<kind>.toml). The engine then gives every module the same: opening a record
+with the clearance check and the audit of secret opens, the task a person may act on now,
+``available_actions``, one ``advance`` that completes a task and hands out the next in one
+transaction with its audit entries, step deadlines, the denormalised Flow fields kept in sync,
+and the current holders for a register page. Inbox, deadlines, 催办 and timelines already read
+only the Flow/Task tables, so a new workflow appears there with no code of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from peewee import JOIN, Model, fn
+
+from govdesk.i18n import t, term
+from govdesk.models import Flow, Person, Section, Task, database
+from govdesk.models.flow import DONE, RETURNED, WAITING
+from govdesk.services import audit, flow, org, validate
+from govdesk.services.calendar import office_calendar
+from govdesk.services.context import Actor
+from govdesk.services.engine.spec import (
+    CLOSE,
+    DYNAMIC,
+    STAY,
+    ActionSpec,
+    StepSpec,
+    WorkflowSpec,
+    load,
+)
+from govdesk.services.errors import NotFound, PermissionDenied, ValidationError
+from govdesk.services.policy import can_act, can_view, require_act
+
+URGENT = ("特急", "加急")
+
+HolderRule = Callable[[Actor, Model], list[flow.Hand]]
+Guard = Callable[[Actor, Model, Task], bool]
+# The module's actions on the record itself rather than on a task (edit, 传阅, 借阅 …), given
+# the actor, the record and its waiting tasks: the ids the service would accept now.
+RecordActions = Callable[[Actor, Model, list[Task]], set[str]]
+
+
+@dataclass
+class Workflow:
+    """What a module tells the engine about its records; everything else is in the spec.
+
+    ``holders``: the module's own holder rules (e.g. "drafter", "deputy"), each giving the hands
+    for a step from the record. ``guards``: per action id, whether this actor may take it on
+    this record now beyond holding the task (e.g. only the 主任 signs). ``record_due``: the
+    record's own deadline, which caps steps whose due rule says ``cap``."""
+
+    kind: str
+    model: type[Model]
+    holders: dict[str, HolderRule] = field(default_factory=dict)
+    guards: dict[str, Guard] = field(default_factory=dict)
+    record_actions: RecordActions = lambda actor, record, waiting: set()
+    # After a task held 代 went back to the leader now returned: the module's own follow-up,
+    # in the same transaction (given the leader's new task).
+    after_hand_back: Callable[[Actor, Model, Task], None] | None = None
+    record_due: Callable[[Model], date | None] = lambda record: getattr(record, "due", None)
+    title: Callable[[Model], str] = lambda record: record.title
+    secrecy: Callable[[Model], int] = lambda record: getattr(record, "secrecy", 0)
+    urgency: Callable[[Model], str] = lambda record: getattr(record, "urgency", "普通")
+    # The module's own words (catalog keys) for a record or task not found, and for a record
+    # above the reader's clearance; each takes ``id``.
+    # How a module refuses an action asked at the wrong step (given the action's id and the
+    # task's step); by default named by the action: "归档：这一步不是归档".
+    wrong_step: Callable[[str, str], ValidationError] = lambda action, step: ValidationError(
+        t(f"engine.action.{action}"), t("engine.not_this_step",
+                                        action=t(f"engine.action.{action}")))
+    not_found: str = "engine.no_record"
+    task_not_found: str = "engine.no_task"
+    no_clearance: str = "engine.no_clearance"
+
+    @property
+    def spec(self) -> WorkflowSpec:
+        return load(self.kind, tuple(sorted(self.holders)))
+
+
+_workflows: dict[str, Workflow] = {}
+
+
+def register(workflow: Workflow) -> Workflow:
+    _workflows[workflow.kind] = workflow
+    return workflow
+
+
+def workflow(kind: str) -> Workflow:
+    try:
+        return _workflows[kind]
+    except KeyError:
+        raise NotFound(t("engine.no_workflow", kind=kind)) from None
+
+
+def kinds() -> tuple[str, ...]:
+    return tuple(_workflows)
+
+
+def check_all() -> None:
+    """Read every registered workflow's spec now (start-up): a bad file is a clear message
+    before anyone is half-way through a form."""
+    for wf in _workflows.values():
+        _ = wf.spec
+
+
+# ---------------------------------------------------------------------------- records
+
+
+def record(kind: str, record_id: Any) -> Model:
+    """The record itself, without any check (the module's own reads inside a transaction)."""
+    wf = workflow(kind)
+    key = validate.record_id(record_id)
+    row = None if key is None else wf.model.get_or_none(wf.model.id == key)
+    if row is None:
+        raise NotFound(t(wf.not_found, id=record_id))
+    return row
+
+
+def open_record(actor: Actor, kind: str, record_id: Any, *, record_open: bool = True) -> Model:
+    """The record, if the actor is cleared for it; opening a secret one is audited (SPEC §14).
+
+    ``record_open=False`` is a screen re-reading what it already has open (two users with it
+    open would otherwise wake each other forever with audit entries)."""
+    wf = workflow(kind)
+    row = record(kind, record_id)
+    if not can_view(actor.person, wf.secrecy(row)):
+        raise PermissionDenied(t(wf.no_clearance))
+    if wf.secrecy(row) > 0 and record_open:
+        with database.atomic():
+            audit.record(actor, f"{kind}.open_secret", wf.spec.table, row.id)
+    return row
+
+
+def flow_of(kind: str, record_id: int) -> Flow:
+    return flow.flow_of(kind, record_id)
+
+
+def set_state(actor: Actor, kind: str, row: Model, state: str = "", **values: Any) -> Model:
+    """Change the record (its state and/or fields), bump its version, audit before/after, and
+    keep the Flow's copy of title, 密级, 紧急程度 and deadline in step."""
+    wf = workflow(kind)
+    model = wf.model
+    before = audit.snapshot(row)
+    if state:
+        values["state"] = state
+    extra = {"updated_at": actor.now} if hasattr(model, "updated_at") else {}
+    if hasattr(model, "version"):
+        extra["version"] = model.version + 1
+    model.update(**values, **extra).where(model.id == row.id).execute()
+    row = model.get_by_id(row.id)
+    action = f"{kind}.{state}" if state else f"{kind}.update"
+    audit.record(actor, action, wf.spec.table, row.id, before, audit.snapshot(row))
+    sync_flow(kind, row)
+    return row
+
+
+def sync_flow(kind: str, row: Model) -> None:
+    """The Flow's denormalised fields (Home reads them in one query) follow the record."""
+    wf = workflow(kind)
+    Flow.update(title=wf.title(row), secrecy=wf.secrecy(row), urgency=wf.urgency(row),
+                due=wf.record_due(row)).where(
+        (Flow.kind == kind) & (Flow.record_id == row.id)).execute()
+
+
+def start(actor: Actor, kind: str, row: Model, *, registered: tuple[str, str] | None = None,
+          hands: Sequence[flow.Hand] | None = None, note: str = "") -> Flow:
+    """Open the record's flow: an optional hop already done (e.g. 登记), then the spec's first
+    step to its holders."""
+    wf = workflow(kind)
+    f = flow.start(actor, kind, row.id, wf.title(row), secrecy=wf.secrecy(row),
+                   urgency=wf.urgency(row), due=wf.record_due(row))
+    if registered:
+        flow.record_done(actor, f, *registered)
+    hand_out(actor, kind, f, wf.spec.first, row, hands=hands, note=note)
+    return f
+
+
+# ---------------------------------------------------------------------------- deadlines
+
+
+def step_due(kind: str, step: str, row: Model | None, start: date) -> date | None:
+    """The step's deadline from its rule in the spec, capped by the record's own if the rule
+    says so. 特急/加急 use the rule's ``urgent_days``; 0 days is the same working day."""
+    wf = workflow(kind)
+    spec = wf.spec.steps.get(step)
+    rule = spec.due if spec else None
+    cap = wf.record_due(row) if (row is not None and rule is not None and rule.cap) else None
+    if rule is None:
+        return None
+    urgency = wf.urgency(row) if row is not None else "普通"
+    days = rule.urgent_days if (urgency in URGENT and rule.urgent_days is not None) else rule.days
+    cal = office_calendar()
+    due = cal.next_workday(start) if days == 0 else cal.due(start, days, rule.kind)
+    if cap is not None and cap < due:
+        due = cap
+    return due
+
+
+# ---------------------------------------------------------------------------- holders
+
+
+def holders(actor: Actor, kind: str, step: StepSpec, row: Model) -> list[flow.Hand]:
+    """Who a step goes to by its holder rule (the 区长 rule already gives the acting head)."""
+    rule, arg = step.holder_rule, step.holder_arg
+    if rule == "section":
+        return [flow.Hand(section=org.section(arg))]
+    if rule == "director":
+        head = org.director()
+        if head is None:
+            raise ValidationError(t("engine.f_holder"), t("engine.no_director"))
+        return [flow.Hand(person=head)]
+    if rule == "head":
+        person, acting_for = org.acting_head(actor.now)
+        return [flow.Hand(person=person, acting_for=acting_for)]
+    if rule == "actor":
+        return [flow.Hand(person=actor.person)]
+    own = workflow(kind).holders.get(rule)
+    if own is None:  # "chosen" / "chain": the caller names them
+        raise ValidationError(t("engine.f_holder"), t("engine.holders_needed",
+                                                       step=term(step.name)))
+    return own(actor, row)
+
+
+def hand_out(actor: Actor, kind: str, f: Flow, step: str, row: Model, *,
+             hands: Sequence[flow.Hand] | None = None, note: str = "",
+             round: int | None = None, due: date | None | bool = True) -> list[int]:
+    """Give ``step`` to its holders (the rule's, or ``hands`` for chosen ones), due by the
+    step's rule; nobody receives a record above their clearance."""
+    wf = workflow(kind)
+    spec = wf.spec.steps[step]
+    given = list(hands) if hands is not None else holders(actor, kind, spec, row)
+    if note:
+        given = [flow.Hand(person=h.person, section=h.section, acting_for=h.acting_for,
+                           step=h.step, note=h.note or note) for h in given]
+    for hand in given:
+        if hand.step and hand.step not in wf.spec.steps:
+            raise ValidationError(t("engine.f_holder"), t("engine.unknown_step",
+                                                           step=term(hand.step)))
+        if hand.person is not None and not can_view(hand.person, wf.secrecy(row)):
+            raise ValidationError(t("engine.f_holder"), t("engine.holder_clearance",
+                                                           name=hand.person.name))
+    when = step_due(kind, step, row, actor.today) if due is True else (due or None)
+    return flow.hand_out(actor, f, step, given, due=when, round=round)
+
+
+# ---------------------------------------------------------------------------- turns
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A task someone is about to act on, checked: the right kind, a step that allows the
+    action, theirs to act on, a record they are cleared for."""
+
+    task: Task
+    record: Model
+    flow: Flow
+    step: StepSpec
+    action: ActionSpec
+    kind: str
+
+
+def task_of(kind: str, task_id: Any) -> Task:
+    key = validate.record_id(task_id)
+    task = None if key is None else Task.get_or_none(Task.id == key)
+    if task is None or task.flow.kind != kind:
+        raise NotFound(t(workflow(kind).task_not_found, id=task_id))
+    return task
+
+
+def turn(actor: Actor, kind: str, task_id: Any, action: str | Sequence[str]) -> Turn:
+    """Find the task and check it may take ``action`` (the first of several names the step
+    allows, for a module function serving more than one step) by this actor now."""
+    wf = workflow(kind)
+    task = task_of(kind, task_id)
+    step = wf.spec.steps.get(task.step)
+    names = (action,) if isinstance(action, str) else tuple(action)
+    chosen = next((a for a in names if step is not None and a in step.actions), None)
+    if step is None or chosen is None:
+        raise wf.wrong_step(names[0], task.step)
+    require_act(actor.person, task)
+    row = record(kind, task.flow.record_id)
+    if not can_view(actor.person, wf.secrecy(row)):
+        raise PermissionDenied(t(wf.no_clearance))
+    guard = wf.guards.get(chosen)
+    if guard is not None and not guard(actor, row, task):
+        raise PermissionDenied(t("engine.not_allowed", action=t(f"engine.action.{chosen}")))
+    return Turn(task, row, task.flow, step, step.actions[chosen], kind)
+
+
+def advance(actor: Actor, turn: Turn, opinion: str = "", *, to: str | None = None,
+            hands: Sequence[flow.Hand] | None = None, note: str = "",
+            state: str | None = None, values: dict[str, Any] | None = None,
+            effect: Callable[[Model], Any] | None = None) -> Model:
+    """Complete the turn and move the record on, in one transaction with its audit entries.
+
+    ``to``: the destination among the action's (needed only when it has several); ``hands``
+    for a chosen or chained step; ``state``/``values``: what the record becomes (the action's
+    spec state by default); ``effect``: the module's own writes, inside the same transaction,
+    before the next step is handed out. Returns the record as it now is."""
+    action = turn.action
+    if action.opinion_required and not (opinion or "").strip():
+        raise ValidationError(t("engine.f_opinion"), t("errors.required"), name="opinion")
+    destination = _destination(turn, to)
+    with database.atomic():
+        flow.complete(actor, turn.task, opinion, state=RETURNED if action.returned else DONE)
+        if action.cancel_waiting:
+            flow.cancel_waiting(actor, turn.flow)
+        row = turn.record
+        if effect is not None:
+            row = effect(row) or row
+        # Others of the round (or another round) still hold it: nothing moves on yet, and the
+        # record keeps its state until the last of them returns it.
+        held = bool(action.join and flow.waiting_tasks(turn.flow, action.join))
+        new_state = "" if held else (action.state if state is None else state)
+        if new_state or values:
+            row = set_state(actor, turn.kind, row, new_state, **(values or {}))
+        if held:
+            pass
+        elif destination == CLOSE:
+            flow.close(actor, turn.flow, action.close)
+        elif destination != STAY:
+            hand_out(actor, turn.kind, turn.flow, destination, row, hands=hands, note=note)
+    return workflow(turn.kind).model.get_by_id(row.id)
+
+
+def _destination(turn: Turn, to: str | None) -> str:
+    allowed = turn.action.to
+    spec = workflow(turn.kind).spec
+    if to is None:
+        if len(allowed) != 1 or allowed[0] == DYNAMIC:
+            raise ValueError(f"{turn.kind}.{turn.action.id}: destination needed")
+        return allowed[0]
+    if to in allowed or (DYNAMIC in allowed and to in spec.steps and spec.steps[to].chain):
+        return to
+    raise ValueError(f"{turn.kind}.{turn.action.id} cannot lead to {to!r}")
+
+
+# ---------------------------------------------------------------------------- what one may do
+
+
+@dataclass(frozen=True)
+class Available:
+    """One action a person may take now: on which task, at which step, under what label."""
+
+    task_id: int | None  # None: an action on the record, not on one task
+    step: str
+    action: str
+
+    @property
+    def label(self) -> str:
+        return t(f"engine.action.{self.action}")
+
+
+def current_task(actor: Actor, kind: str, record_id: int) -> Task | None:
+    """The waiting task of this record the actor may act on now, if any (their own first,
+    then their section's)."""
+    f = flow.flow_of(kind, record_id)
+    person = actor.person
+    return (
+        Task.select().where(
+            (Task.flow == f) & (Task.state == WAITING)
+            & ((Task.holder == person)
+               | (Task.holder.is_null() & (Task.holder_section == person.section))))
+        .order_by(Task.holder.is_null(), Task.id).first()
+    )
+
+
+def available_actions(actor: Actor, kind: str, record_id: int) -> list[Available]:
+    """Every action the service would accept from this actor on this record now: the actions
+    of the steps they hold, less those a guard refuses, plus handing a 代 task back."""
+    wf = workflow(kind)
+    f = flow.flow_of(kind, record_id)
+    row = record(kind, record_id)
+    if not can_view(actor.person, wf.secrecy(row)):
+        return []
+    out: list[Available] = []
+    tasks = list(Task.select().where((Task.flow == f) & (Task.state == WAITING))
+                 .order_by(Task.id))
+    for task in tasks:
+        if flow.can_hand_back(actor.person, task, actor.now):
+            out.append(Available(task.id, task.step, "hand_back"))
+        if not can_act(actor.person, task):
+            continue
+        step = wf.spec.steps.get(task.step)
+        for action in step.actions.values() if step else ():
+            guard = wf.guards.get(action.id)
+            if guard is None or guard(actor, row, task):
+                out.append(Available(task.id, task.step, action.id))
+    out += [Available(None, "", a) for a in sorted(wf.record_actions(actor, row, tasks))]
+    return out
+
+
+def hand_back(actor: Actor, kind: str, task_id: Any) -> Task:
+    """代 ends: the task held for a leader now back goes to that leader (flow.hand_back), and
+    the module may follow up in the same transaction."""
+    task = task_of(kind, task_id)
+    wf = workflow(kind)
+    with database.atomic():
+        new = flow.hand_back(actor, task.id)
+        if wf.after_hand_back is not None:
+            wf.after_hand_back(actor, record(kind, task.flow.record_id), new)
+    return new
+
+
+def mark_read(actor: Actor, kind: str, task_ids: Sequence[int]) -> None:
+    """The holder opened the record: the sender sees who has read it and when."""
+    for task_id in task_ids:
+        flow.mark_read(actor, task_of(kind, task_id))
+
+
+def action_ids(actor: Actor, kind: str, record_id: int) -> set[str]:
+    return {a.action for a in available_actions(actor, kind, record_id)}
+
+
+def remind(actor: Actor, kind: str, task_id: Any, note: str = "") -> None:
+    """催办 of any workflow's task (logged, counted, shown in the holder's inbox)."""
+    task = task_of(kind, task_id)
+    flow.remind(actor, task, validate.text({"note": note}, "note", t("engine.f_remind_note")))
+
+
+# ---------------------------------------------------------------------------- registers
+
+
+def holders_by_record(kind: str, ids: list[int], label: str = "engine.holders") -> dict[int, str]:
+    """Who holds each record now, for a register page: one name, or the first and a count
+    (worded by the catalog key ``label``, with ``who`` and ``n``)."""
+    if not ids:
+        return {}
+    q = (
+        Task.select(Flow.record_id, fn.COUNT(Task.id).alias("n"),
+                    fn.MIN(fn.COALESCE(Person.name, Section.name)).alias("who"))
+        .join(Flow)
+        .switch(Task).join(Person, JOIN.LEFT_OUTER, on=(Task.holder == Person.id))
+        .switch(Task).join(Section, JOIN.LEFT_OUTER, on=(Task.holder_section == Section.id))
+        .where((Flow.kind == kind) & Flow.record_id.in_(ids) & (Task.state == WAITING))
+        .group_by(Flow.record_id)
+        .tuples()
+    )
+    return {rid: (who if n == 1 else t(label, who=who, n=n)) for rid, n, who in q}
+
+
+def keyset(query: Any, id_field: Any, before_id: int | None, limit: int) -> list[Any]:
+    """One page, newest first, keyset-paged by id (cost bounded by the page, not the years)."""
+    if before_id is not None:
+        query = query.where(id_field < before_id)
+    return list(query.order_by(id_field.desc()).limit(limit))
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One hop of a record's timeline, names resolved, for a screen."""
+
+    id: int  # the task's
+    round: int
+    step: str
+    holder: str
+    by_section: bool  # held by a section (the name is the section's; acted_by says who took it)
+    acting_for: str
+    acted_by: str
+    state: str
+    opinion: str
+    note: str
+    created_at: datetime
+    read_at: datetime | None
+    acted_at: datetime | None
+    due: date | None
+    reminders: int
+
+
+def timeline(kind: str, record_id: int) -> list[Hop]:
+    """Every hop of the record's flow in order: who, when, what was asked and what they wrote."""
+    f = flow.flow_of(kind, record_id)
+    Holder, Acting, Actor_ = Person.alias(), Person.alias(), Person.alias()
+    q = (
+        Task.select(Task, Holder.name.alias("holder_name"), Section.name.alias("section_name"),
+                    Acting.name.alias("acting_name"), Actor_.name.alias("actor_name"))
+        .join(Holder, JOIN.LEFT_OUTER, on=(Task.holder == Holder.id))
+        .switch(Task).join(Section, JOIN.LEFT_OUTER, on=(Task.holder_section == Section.id))
+        .switch(Task).join(Acting, JOIN.LEFT_OUTER, on=(Task.acting_for == Acting.id))
+        .switch(Task).join(Actor_, JOIN.LEFT_OUTER, on=(Task.acted_by == Actor_.id))
+        .where(Task.flow == f)
+        .order_by(Task.round, Task.created_at, Task.id)
+        .dicts()
+    )
+    return [
+        Hop(r["id"], r["round"], r["step"], r["holder_name"] or r["section_name"] or "",
+            r["holder"] is None, r["acting_name"] or "", r["actor_name"] or "", r["state"], r["opinion"], r["note"],
+            r["created_at"], r["read_at"], r["acted_at"], r["due"], r["reminders"])
+        for r in q
+    ]

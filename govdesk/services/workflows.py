@@ -1,0 +1,15 @@
+"""Every workflow govdesk runs, registered with the engine in one place, and the start-up check
+of their data: a workflow file or module data an office edited wrongly is a clear message
+(file, key, line) before anyone opens a form, never a traceback half-way through one."""
+
+from __future__ import annotations
+
+from govdesk.services import incoming, outgoing  # noqa: F401  (each registers its Workflow)
+from govdesk.services.engine import core as engine
+from govdesk.services.outgoing_rules import outgoing_data
+
+
+def check() -> None:
+    """Read every registered spec and the modules' own data now; raises SpecError."""
+    engine.check_all()
+    outgoing_data()

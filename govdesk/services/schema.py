@@ -13,11 +13,25 @@ from govdesk.i18n import t
 from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v2_leave() -> None:
+    """v2: a unit's heads are people (Person.unit, post 正职/副职) and ask for leave
+    (leave_request, Part 3 §22)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from govdesk.models import LeaveRequest, Person
+
+    if "unit_id" not in {c.name for c in database.get_columns("person")}:
+        migrate(SchemaMigrator.from_database(database.obj).add_column(
+            "person", "unit_id", Person.unit))
+    database.create_tables([LeaveRequest])
+
 
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
-MIGRATIONS: dict[int, Callable[[], None]] = {}
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry

@@ -29,6 +29,7 @@ from govdesk.services.engine.spec import (
     DYNAMIC,
     STAY,
     ActionSpec,
+    SpecError,
     StepSpec,
     WorkflowSpec,
     load,
@@ -97,7 +98,11 @@ def check_all() -> None:
     """Read every registered workflow's spec now (start-up): a bad file is a clear message
     before anyone is half-way through a form."""
     for wf in _workflows.values():
-        _ = wf.spec
+        for step in wf.spec.steps.values():
+            if step.due is not None and step.due.start and not hasattr(wf.model, step.due.start):
+                raise SpecError(t("engine.spec_error", file=wf.spec.source,
+                                  key=f"steps.{step.name}.due.from", line=1,
+                                  problem=t("engine.spec_no_field", field=step.due.start)))
 
 
 # ---------------------------------------------------------------------------- records
@@ -177,13 +182,16 @@ def start(actor: Actor, kind: str, row: Model, *, registered: tuple[str, str] | 
 
 def step_due(kind: str, step: str, row: Model | None, start: date) -> date | None:
     """The step's deadline from its rule in the spec, capped by the record's own if the rule
-    says so. 特急/加急 use the rule's ``urgent_days``; 0 days is the same working day."""
+    says so. 特急/加急 use the rule's ``urgent_days``; 0 days is the same working day. A rule
+    ``from`` a record's date field counts from that date (if set) instead of ``start``."""
     wf = workflow(kind)
     spec = wf.spec.steps.get(step)
     rule = spec.due if spec else None
     cap = wf.record_due(row) if (row is not None and rule is not None and rule.cap) else None
     if rule is None:
         return None
+    if rule.start and row is not None and getattr(row, rule.start, None) is not None:
+        start = getattr(row, rule.start)
     urgency = wf.urgency(row) if row is not None else "普通"
     days = rule.urgent_days if (urgency in URGENT and rule.urgent_days is not None) else rule.days
     cal = office_calendar()

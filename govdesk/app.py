@@ -17,10 +17,12 @@ from govdesk.messages import DataChanged
 from govdesk.models import Person, data_version
 from govdesk.screens import (
     incoming_detail,  # noqa: F401  (registers the 收文 opener)
+    leave_detail,  # noqa: F401  (registers the 请假 opener)
     outgoing_detail,  # noqa: F401  (registers the 发文 opener)
 )
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.home import HomeScreen
+from govdesk.screens.leave_register import LeaveRegisterScreen, new_leave
 from govdesk.screens.palette import DeskPalette, system_commands
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.sections import (
@@ -59,6 +61,8 @@ class SectionCommands(Provider):
             yield t("app.go_section", name=app.mode_title(code)), partial(app.switch_mode, code)
         yield t("app.help"), app.action_help
         yield t("outgoing.palette_errors"), app.action_error_register
+        yield t("leave.palette_new"), partial(new_leave, app)
+        yield t("leave.palette_register"), lambda: app.push_screen(LeaveRegisterScreen())
         yield t("app.settings"), app.action_settings
         yield t("audit.palette"), app.action_audit_log
 

@@ -40,6 +40,7 @@ class SecretariatScreen(SectionScreen):
         Binding("ctrl+l", "register_focus", t("incoming.focus_register")),
         Binding("o", "toggle_register", t("outgoing.toggle_register")),
         Binding("x", "error_register", t("outgoing.error_register")),
+        Binding("v", "leave_register", t("leave.registers")),
     ]
     DEFAULT_CSS = """
     SecretariatScreen .reg-filters { height: 1; }
@@ -183,6 +184,11 @@ class SecretariatScreen(SectionScreen):
         from govdesk.screens.error_register import ErrorRegisterScreen
 
         self.app.push_screen(ErrorRegisterScreen())
+
+    def action_leave_register(self) -> None:
+        from govdesk.screens.leave_register import LeaveRegisterScreen
+
+        self.app.push_screen(LeaveRegisterScreen())
 
     # ------------------------------------------------------------------ opening
 

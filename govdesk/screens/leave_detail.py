@@ -10,11 +10,14 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from govdesk.i18n import t, term
+from govdesk.models import leave as states
 from govdesk.screens import registry
 from govdesk.screens.flow_detail import FlowDetailScreen
 from govdesk.screens.outgoing_modals import Field, FieldsModal
+from govdesk.services import inbox as inbox_service
 from govdesk.services import leave
 from govdesk.services.calendar import office_calendar
+from govdesk.widgets import badge
 from govdesk.widgets.timeline import TimelineTable
 
 
@@ -43,7 +46,7 @@ class LeaveDetailScreen(FlowDetailScreen):
         days = office_calendar().working_days_between(doc.starts_on, doc.ends_on) + (
             1 if office_calendar().is_workday(doc.starts_on) else 0)
         path = " → ".join(term(s) for s in (
-            ("分管审批", "区长审批", "销假") if doc.grade == "正职" else ("分管审批", "销假")))
+            ("分管审批", "区长审批", "销假") if doc.grade == states.HEAD else ("分管审批", "销假")))
         lines = [
             t("leave.shown_state", state=term(doc.state)),
             t("leave.shown_person", name=doc.person.name, unit=doc.unit.short,
@@ -60,7 +63,16 @@ class LeaveDetailScreen(FlowDetailScreen):
                        at=f"{doc.created_at:%Y-%m-%d %H:%M}"))
         if doc.returned_on:
             lines.append(t("leave.shown_returned", day=f"{doc.returned_on:%Y-%m-%d}"))
-        self.query_one("#fields", Static).update(Text("\n".join(lines)))
+        text = Text("\n".join(lines))
+        timeline = self.query_one("#timeline", TimelineTable)
+        today = self.actor.today
+        for hop in self.waiting:  # where it is now, and by when (a late 销假 says so)
+            label = inbox_service.OVERDUE if hop.due and hop.due < today else (
+                inbox_service.TODAY if hop.due == today else "")
+            text.append("\n" + t("leave.shown_waiting", step=term(hop.step),
+                                  who=timeline.who(hop)) + " ")
+            text.append_text(badge.deadline(label, hop.due))
+        self.query_one("#fields", Static).update(text)
 
     def _mine(self):
         return self.my_task()

@@ -49,8 +49,16 @@ def new_leave(app: App, done=None) -> None:
         Field("reason", t("leave.f_reason")),
         Field("contact", t("leave.f_contact")),
     ]
-    app.push_screen(FieldsModal(t("leave.new_title"), apply, fields, note=t("leave.date_hint")),
-                    closed)
+    app.push_screen(LeaveFormModal(t("leave.new_title"), apply, fields,
+                                   note=t("leave.new_note")), closed)
+
+
+class LeaveFormModal(FieldsModal):
+    """The request form: six fields, one line each, so it fits an 80×24 terminal."""
+
+    DEFAULT_CSS = """
+    LeaveFormModal Input, LeaveFormModal Select { margin-bottom: 0; }
+    """
 
 
 class LeaveRegisterScreen(DeskScreen):

@@ -225,6 +225,7 @@ def test_register_page_names_the_holder(db):
     a = ask(person=HEAD_JYJ)
     b = do(ask(person=DEPUTY_ZJJ), "approve", "zhengyf")
     rows = leave.register_page(actor(CLERK))
-    assert [(r.id, r.state, r.holders) for r in rows] == [
-        (b.id, states.APPROVED, "秘书科"), (a.id, states.PORTFOLIO, "周德伟")]
+    assert [(r.id, r.state, r.holders, r.due) for r in rows] == [
+        (b.id, states.APPROVED, "秘书科", date(2026, 12, 3)),
+        (a.id, states.PORTFOLIO, "周德伟", date(2026, 11, 27))]
     assert rows[1].title == "区教育局 陆春燕 请假（11-30至12-02）"

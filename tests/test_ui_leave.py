@@ -155,6 +155,17 @@ async def test_late_cancel_is_overdue_on_home_for_the_supervision_office(db):
         assert len(late) == 1
         assert "[已超期] 11-25" in late[0] and "请假·销假" in late[0] and "秘书科" in late[0]
         assert row.title in late[0]
+        # 督查室's own screen: the same task among everyone's overdue work; u urges its holder.
+        await pilot.press("5")
+        await pilot.pause()
+        due = app.screen.query_one("#due", DataTable)
+        index = next(i for i, r in enumerate(rows(due)) if "请假·销假" in r)
+        due.focus()
+        due.move_cursor(row=index)
+        await pilot.press("u")
+        await pilot.pause()
+    (task,) = Task.select().where(Task.state == "waiting")
+    assert task.reminders == 1
     # 秘书科 sees it in its own inbox, does the 销假 from there, and it leaves both lists.
     app = app_as("zhoux")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -13,8 +13,10 @@ from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.screens.outgoing_modals import Field, FieldsModal
+from govdesk.services import inbox as inbox_service
 from govdesk.services import leave
 from govdesk.services.engine import core as engine
+from govdesk.widgets import badge
 from govdesk.widgets.paged_table import PagedTable
 
 
@@ -82,15 +84,24 @@ class LeaveRegisterScreen(DeskScreen):
         super().setup()
         self.sub_title = t("leave.registers")
         table = self.query_one("#leave-register", PagedTable)
-        for key in ("title", "grade", "period", "destination", "state", "holders"):
+        # The place last: on an 80-column terminal it is what may be cut.
+        for key in ("title", "grade", "period", "state", "due", "holders", "destination"):
             table.add_column(t(f"leave.col_{key}"), key=key)
         table.focus()
 
     def _load_page(self, after_id, limit: int):
+        today = self.actor.today
         rows = leave.register_page(self.actor, before_id=after_id, limit=limit)
+
+        def label(due) -> str:
+            if due is None or due > today:
+                return ""
+            return inbox_service.OVERDUE if due < today else inbox_service.TODAY
+
         return [(r.id, [f"{r.unit} {r.person}", term(r.grade),
-                        f"{r.starts_on:%m-%d}—{r.ends_on:%m-%d}", r.destination,
-                        term(r.state), r.holders]) for r in rows]
+                        f"{r.starts_on:%m-%d}—{r.ends_on:%m-%d}", term(r.state),
+                        badge.deadline(label(r.due), r.due) if r.due else "", r.holders,
+                        r.destination]) for r in rows]
 
     def refresh_data(self) -> None:
         table = self.query_one("#leave-register", PagedTable)

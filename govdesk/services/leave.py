@@ -184,6 +184,7 @@ class RegisterRow:
     destination: str
     state: str
     holders: str
+    due: date | None  # the earliest deadline of its waiting task (a 销假 not done: late)
 
 
 def register_page(actor: Actor, *, state: str | None = None, before_id: int | None = None,
@@ -196,10 +197,11 @@ def register_page(actor: Actor, *, state: str | None = None, before_id: int | No
     if state:
         q = q.where(L.state == state)
     rows = engine.keyset(q, L.id, before_id, limit)
-    holders = engine.holders_by_record(KIND, [r.id for r in rows])
+    ids = [r.id for r in rows]
+    holders, dues = engine.holders_by_record(KIND, ids), engine.due_by_record(KIND, ids)
     return [RegisterRow(r.id, r.title, r.person.name, r.unit.short, r.grade, r.starts_on,
-                        r.ends_on, r.destination, r.state, holders.get(r.id, ""))
-            for r in rows]
+                        r.ends_on, r.destination, r.state, holders.get(r.id, ""),
+                        dues.get(r.id)) for r in rows]
 
 
 # ---------------------------------------------------------------------------- the workflow

@@ -434,6 +434,19 @@ def holders_by_record(kind: str, ids: list[int], label: str = "engine.holders") 
     return {rid: (who if n == 1 else t(label, who=who, n=n)) for rid, n, who in q}
 
 
+def due_by_record(kind: str, ids: list[int]) -> dict[int, date]:
+    """The earliest deadline of each record's waiting tasks, for a register page's 期限 column
+    (a record none of whose waiting tasks has a deadline is left out)."""
+    if not ids:
+        return {}
+    q = (Task.select(Flow.record_id, fn.MIN(Task.due)).join(Flow)
+         .where((Flow.kind == kind) & Flow.record_id.in_(ids) & (Task.state == WAITING)
+                & Task.due.is_null(False))
+         .group_by(Flow.record_id).tuples())
+    return {rid: (due if isinstance(due, date) else date.fromisoformat(str(due)))
+            for rid, due in q}
+
+
 def keyset(query: Any, id_field: Any, before_id: int | None, limit: int) -> list[Any]:
     """One page, newest first, keyset-paged by id (cost bounded by the page, not the years)."""
     if before_id is not None:

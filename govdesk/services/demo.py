@@ -420,10 +420,11 @@ def _leave(today: date) -> None:
     # Approved, the leave over two working days ago, no 销假 yet: overdue on Home and 督查室.
     row, when = ask("qiangd", clerk, 7, 6, 3, "上海", "赴同济大学参加城市更新专题研修")
     approve_all(row, when + timedelta(hours=3))
-    # A 正职's leave next week: the 分管副区长 agreed and reported it on to the 区长.
+    # A 正职's leave next week: the 分管副区长 agreed this morning and reported it on to the
+    # 区长, who is away today: the acting head holds it (代, Part 1 §7).
     row, when = ask("luchy", clerk, 1, -3, -4, "杭州", "参加省教育厅年度工作会议")
     task = waiting(row)
-    leave.approve(Actor(task.holder, when + timedelta(hours=4)), task.id, "同意，报区长")
+    leave.approve(Actor(task.holder, _at(today, 9, 10)), task.id, "同意，报区长")
     # The head of 发改局 asks for himself this morning.
     ask("jiangwb", _person("jiangwb"), 0, -2, -2, "宁波", "带队赴宁波对接重大项目招引")
     # A 副职's leave refused by the 分管副区长.

@@ -229,3 +229,24 @@ def test_register_page_names_the_holder(db):
         (b.id, states.APPROVED, "秘书科", date(2026, 12, 3)),
         (a.id, states.PORTFOLIO, "周德伟", date(2026, 11, 27))]
     assert rows[1].title == "区教育局 陆春燕 请假（11-30至12-02）"
+
+
+def test_a_due_rule_counts_from_a_record_date_the_model_has(db, tmp_path, monkeypatch):
+    """The engine's ``due.from``: read from the file, and checked against the record's model
+    at start-up (check_all), naming the file and key."""
+    from govdesk.services.engine import spec as spec_module
+
+    path = tmp_path / "leave.toml"
+    text = (spec_module.workflows_dir() / "leave.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace('from = "ends_on"', 'from = "back_on"'), encoding="utf-8")
+    parsed = spec_module.parse(path, ("portfolio", "requester"))
+    assert parsed.steps["销假"].due.start == "back_on"
+    wf = engine.workflow(leave.KIND)
+    monkeypatch.setattr(engine, "_workflows", {leave.KIND: wf})
+    monkeypatch.setattr(type(wf), "spec", property(lambda self: parsed))
+    with pytest.raises(spec_module.SpecError, match="steps.销假.due.from") as err:
+        engine.check_all()
+    assert "back_on" in str(err.value)
+    path.write_text(text.replace('from = "ends_on"', "from = 3"), encoding="utf-8")
+    with pytest.raises(spec_module.SpecError, match="from"):
+        spec_module.parse(path, ("portfolio", "requester"))

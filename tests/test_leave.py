@@ -250,3 +250,31 @@ def test_a_due_rule_counts_from_a_record_date_the_model_has(db, tmp_path, monkey
     path.write_text(text.replace('from = "ends_on"', "from = 3"), encoding="utf-8")
     with pytest.raises(spec_module.SpecError, match="from"):
         spec_module.parse(path, ("portfolio", "requester"))
+
+
+def test_a_unit_without_a_portfolio_leader_is_refused_and_nothing_saved(db):
+    from govdesk.models import Person, Portfolio, Unit
+
+    unit = Unit.get(Unit.code == "zjj")
+    Portfolio.delete().where(Portfolio.unit == unit).execute()
+    with pytest.raises(ValidationError, match="区住建局 没有分管副区长"):
+        ask(person=DEPUTY_ZJJ)
+    assert LeaveRequest.select().count() == 0
+    assert Person.get(Person.login == DEPUTY_ZJJ).unit_id == unit.id
+
+
+def test_a_traditional_reader_is_answered_in_traditional_and_the_record_kept_simplified(db):
+    from govdesk.i18n import set_language
+
+    row = do(ask(person=DEPUTY_ZJJ, starts="2026-11-24", ends="2026-11-25",
+                 when=datetime(2026, 11, 23, 9)), "approve", "zhengyf")
+    (task,) = waiting(row)
+    set_language("zh-Hant")
+    try:
+        with pytest.raises(ValidationError, match="返崗日期"):
+            leave.cancel_leave(actor(CLERK), task.id, "2026-11-20")
+        leave.cancel_leave(actor(CLERK), task.id)
+    finally:
+        set_language("zh-Hans")
+    assert Task.get_by_id(task.id).opinion == "已销假，2026-11-26 返岗"
+    assert LeaveRequest.get_by_id(row.id).title == "区住建局 钱国栋 请假（11-24至11-25）"

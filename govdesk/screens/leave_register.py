@@ -42,7 +42,8 @@ def new_leave(app: App, done=None) -> None:
         if done is not None:
             done(bool(ok))
 
-    choices = [(f"{h.unit.short} {h.name}（{term(h.post)}）", h.login) for h in heads]
+    choices = [(t("leave.head_choice", unit=h.unit.short, name=h.name, grade=term(h.post)),
+                h.login) for h in heads]
     fields = [
         Field("person", t("leave.f_person"), heads[0].login, choices=choices),
         Field("starts_on", t("leave.f_starts_on")),

@@ -119,6 +119,7 @@ def test_version_1_gains_unit_heads_and_leave(tmp_path):
         assert "unit_id" not in {c.name for c in database.get_columns("person")}
         assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2]
         assert "unit_id" in {c.name for c in database.get_columns("person")}
+        assert any(i.columns == ["unit_id"] for i in database.get_indexes("person"))
         assert database.table_exists("leave_request")
         assert schema.schema_version() == 2
         assert Person.get(Person.login == "a").unit is None

@@ -24,9 +24,10 @@ def _v2_leave() -> None:
     from govdesk.models import LeaveRequest, Person
 
     if "unit_id" not in {c.name for c in database.get_columns("person")}:
+        # add_column also makes the foreign key's index, as a fresh schema has it.
         migrate(SchemaMigrator.from_database(database.obj).add_column(
             "person", "unit_id", Person.unit))
-    database.create_tables([LeaveRequest])
+    create_tables([LeaveRequest])
 
 
 # version → function that brings a database from version-1 to version. Each runs in one
@@ -89,16 +90,18 @@ def schema_version() -> int:
     return int(get_meta("schema_version", "0") or 0)
 
 
-def create_tables() -> None:
-    """Every table. On PostgreSQL, text columns become unbounded ``text``: peewee declares
-    CharField as VARCHAR(255), which SQLite never enforces; the services set their own limits
-    (e.g. 2000 characters for a title), so PostgreSQL must not refuse what SQLite keeps."""
-    database.create_tables(ALL_MODELS)
+def create_tables(models: list | None = None) -> None:
+    """Every table (or those of ``models``, for a migration). On PostgreSQL, text columns
+    become unbounded ``text``: peewee declares CharField as VARCHAR(255), which SQLite never
+    enforces; the services set their own limits (e.g. 2000 characters for a title), so
+    PostgreSQL must not refuse what SQLite keeps."""
+    models = ALL_MODELS if models is None else models
+    database.create_tables(models)
     if isinstance(database.obj, PostgresqlDatabase):
         columns = database.execute_sql(
             "SELECT table_name, column_name FROM information_schema.columns"
             " WHERE table_schema = current_schema() AND data_type = 'character varying'"
-            " AND table_name = ANY(%s)", ([m._meta.table_name for m in ALL_MODELS],)).fetchall()
+            " AND table_name = ANY(%s)", ([m._meta.table_name for m in models],)).fetchall()
         for table, column in columns:
             database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE text')
 

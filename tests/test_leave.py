@@ -246,7 +246,8 @@ def test_a_due_rule_counts_from_a_record_date_the_model_has(db, tmp_path, monkey
     monkeypatch.setattr(type(wf), "spec", property(lambda self: parsed))
     with pytest.raises(spec_module.SpecError, match="steps.销假.due.from") as err:
         engine.check_all()
-    assert "back_on" in str(err.value)
+    line = 1 + next(i for i, x in enumerate(text.splitlines()) if 'from = "ends_on"' in x)
+    assert "back_on" in str(err.value) and f"第 {line} 行" in str(err.value)
     path.write_text(text.replace('from = "ends_on"', "from = 3"), encoding="utf-8")
     with pytest.raises(spec_module.SpecError, match="from"):
         spec_module.parse(path, ("portfolio", "requester"))

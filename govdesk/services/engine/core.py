@@ -33,7 +33,9 @@ from govdesk.services.engine.spec import (
     StepSpec,
     WorkflowSpec,
     load,
+    workflows_dir,
 )
+from govdesk.services.engine.spec import _line_of as line_of
 from govdesk.services.errors import NotFound, PermissionDenied, ValidationError
 from govdesk.services.policy import can_act, can_view, require_act
 
@@ -98,10 +100,14 @@ def check_all() -> None:
     """Read every registered workflow's spec now (start-up): a bad file is a clear message
     before anyone is half-way through a form."""
     for wf in _workflows.values():
-        for step in wf.spec.steps.values():
+        spec = wf.spec
+        for step in spec.steps.values():
             if step.due is not None and step.due.start and not hasattr(wf.model, step.due.start):
-                raise SpecError(t("engine.spec_error", file=wf.spec.source,
-                                  key=f"steps.{step.name}.due.from", line=1,
+                # A due rule counting from a date the record does not have (``due.from``).
+                text = (workflows_dir() / spec.source).read_text(encoding="utf-8")
+                raise SpecError(t("engine.spec_error", file=spec.source,
+                                  key=f"steps.{step.name}.due.from",
+                                  line=line_of(text, ["steps", step.name], "from"),
                                   problem=t("engine.spec_no_field", field=step.due.start)))
 
 

@@ -16,10 +16,12 @@ from govdesk.messages import DataChanged, LanguageChanged
 from govdesk.models import Person, data_version
 from govdesk.screens import (
     incoming_detail,  # noqa: F401  (registers the 收文 opener)
+    leave_detail,  # noqa: F401  (registers the 请假 opener)
     outgoing_detail,  # noqa: F401  (registers the 发文 opener)
 )
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.home import HomeScreen
+from govdesk.screens.leave_register import LeaveRegisterScreen, new_leave
 from govdesk.screens.palette import DeskPalette, system_commands
 from govdesk.screens.retranslate import retranslate
 from govdesk.screens.secretariat import SecretariatScreen
@@ -85,7 +87,8 @@ class GovDesk(commands.HasCommands, App):
         "jiedai": ReceptionScreen,
     }
     COMMAND_IDS = ("app.home", *(f"app.section.{code}" for code, _ in SECTION_MODES),
-                   "app.help", "app.settings", "app.error_register", "app.audit_log",
+                   "app.help", "app.settings", "app.error_register", "app.new_leave",
+                   "app.leave_register", "app.audit_log",
                    "app.quit", "app.palette")
 
     def __init__(self, person: Person, db_target: str = "", *, now=None, poll: bool = True):
@@ -180,6 +183,12 @@ class GovDesk(commands.HasCommands, App):
                  item.command.help_text) for item in commands.offered(screen)]
         title = screen.sub_title or self.mode_title(self.current_mode)
         self.push_screen(HelpScreen(title, rows, t("help.sections")))
+
+    def action_new_leave(self) -> None:
+        new_leave(self)
+
+    def action_leave_register(self) -> None:
+        self.push_screen(LeaveRegisterScreen())
 
     def action_error_register(self) -> None:
         from govdesk.screens.error_register import ErrorRegisterScreen

@@ -121,6 +121,8 @@ for _i, (_code, _name) in enumerate(SECTION_MODES, start=1):
 command("app.help", "f1,question_mark", "app.help")
 command("app.settings", "f2", "app.settings")
 command("app.error_register", "", "outgoing.palette_errors")
+command("app.new_leave", "", "leave.palette_new")
+command("app.leave_register", "", "leave.palette_register")
 command("app.audit_log", "", "audit.palette")
 command("app.quit", "ctrl+q", "app.quit", help="app.quit_help")
 # Declared so the footer names it in the user's language (Textual adds an English one otherwise).
@@ -146,6 +148,7 @@ command("secretariat.cycle_state", "t", "incoming.cycle_state")
 command("secretariat.register_focus", "ctrl+l", "incoming.focus_register")
 command("secretariat.toggle_register", "o", "outgoing.toggle_register")
 command("secretariat.error_register", "x", "outgoing.error_register")
+command("secretariat.leave_register", "v", "leave.registers")
 
 # Any record's detail screen
 command("flow.hand_back", "h", "common.hand_back")
@@ -172,6 +175,16 @@ for _action, _key, _label in (
         ("written_date", "w", "act_written_date"), ("backflow", "f", "act_backflow"),
         ("compare", "v", "act_compare")):
     command(f"outgoing.{_action}", _key, f"outgoing.{_label}")
+
+# 请假 detail and register
+command("leave.back", "escape", "outgoing.back", "back")
+command("leave.approve", "a", "leave.act_approve", "approve")
+command("leave.refuse", "b", "leave.act_refuse", "refuse")
+command("leave.cancel_leave", "c", "leave.act_cancel", "cancel_leave")
+command("leave.remind", "u", "leave.act_remind", "remind")
+command("leave_register.back", "escape", "outgoing.back", "back")
+command("leave_register.new", "n", "leave.new", "new_leave")
+command("leave_register.open", "enter", "leave.open", "open_selected", show=False)
 
 # 收文 registration form and its modals
 command("incoming_form.save", "ctrl+s", "incoming.form_save", "save")

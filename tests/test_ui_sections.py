@@ -269,12 +269,12 @@ async def test_home_inbox_row_and_enter_without_an_opener(demo_db, monkeypatch):
         assert app.screen.focused is inbox
         titles = column(inbox, 3)
         assert "关于支持模具产业集群数字化改造的请示" in titles  # waiting on 秘书科 (初审)
-        assert inbox.row_count == 14  # 8 收文 and 6 发文 steps wait on 秘书科
+        assert inbox.row_count == 15  # 8 收文 and 6 发文 steps and a late 销假 wait on 秘书科
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert app.current_mode == "home"
-        assert inbox.row_count == 14
+        assert inbox.row_count == 15
 
 
 async def test_sections_show_the_real_organisation(demo_db):

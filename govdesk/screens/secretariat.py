@@ -32,7 +32,8 @@ class SecretariatScreen(SectionScreen):
     SECTION_CODES = ("mishu",)
     COMMAND_IDS = ("secretariat.new_incoming", "secretariat.open_selected", "secretariat.search",
                    "secretariat.cycle_state", "secretariat.register_focus",
-                   "secretariat.toggle_register", "secretariat.error_register")
+                   "secretariat.toggle_register", "secretariat.error_register",
+                   "secretariat.leave_register")
     DEFAULT_CSS = """
     SecretariatScreen .reg-filters { height: 1; }
     SecretariatScreen .reg-filters Label { width: auto; padding: 0 1; }
@@ -175,6 +176,11 @@ class SecretariatScreen(SectionScreen):
         from govdesk.screens.error_register import ErrorRegisterScreen
 
         self.app.push_screen(ErrorRegisterScreen())
+
+    def action_leave_register(self) -> None:
+        from govdesk.screens.leave_register import LeaveRegisterScreen
+
+        self.app.push_screen(LeaveRegisterScreen())
 
     # ------------------------------------------------------------------ opening
 

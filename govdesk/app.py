@@ -9,21 +9,24 @@ from dataclasses import dataclass
 from functools import partial
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
-from textual.screen import ModalScreen, Screen
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
-from govdesk import config
-from govdesk.i18n import LANGUAGES, language, set_language, t
-from govdesk.messages import DataChanged
+from govdesk import commands, config
+from govdesk.commands import SECTION_MODES
+from govdesk.i18n import language, set_language, t
+from govdesk.messages import DataChanged, LanguageChanged
 from govdesk.models import Person, data_version
 from govdesk.screens import (
     incoming_detail,  # noqa: F401  (registers the 收文 opener)
+    leave_detail,  # noqa: F401  (registers the 请假 opener)
     outgoing_detail,  # noqa: F401  (registers the 发文 opener)
 )
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.home import HomeScreen
+from govdesk.screens.leave_register import LeaveRegisterScreen, new_leave
 from govdesk.screens.palette import DeskPalette, system_commands
+from govdesk.screens.retranslate import retranslate
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.sections import (
     InformationScreen,
@@ -40,16 +43,6 @@ from govdesk.services.context import Actor
 from govdesk.services.errors import ServiceError
 from govdesk.services.session import in_worker, release_thread
 
-# Keys 1–6, in this order (issue #2 / DESIGN "Sections as modes").
-SECTION_MODES = [
-    ("mishu", "秘书科"),
-    ("diaoyan", "综合调研科"),
-    ("line", None),
-    ("xinxi", "信息科"),
-    ("ducha", "督查室"),
-    ("jiedai", "接待办"),
-]
-
 POLL_SECONDS = 0.5
 
 
@@ -63,38 +56,41 @@ class PollResult:
     inbox_count: int | None  # the subtitle's count, read when something changed
 
 
-class SectionCommands(Provider):
-    """Palette entries: go to Home or any section, help, settings."""
+class DeskCommands(Provider):
+    """Palette entries: navigation (Home, the sections, help, settings, 差错统计, 审计日志) and
+    the current screen's commands the user may use now, each with its key; choosing one runs
+    the same action, on the same node, as the key (govdesk/commands.py)."""
 
-    def _commands(self):
-        app: GovDesk = self.app  # type: ignore[assignment]
-        yield t("app.go_home"), partial(app.switch_mode, "home")
-        for code, _ in SECTION_MODES:
-            yield t("app.go_section", name=app.mode_title(code)), partial(app.switch_mode, code)
-        yield t("app.help"), app.action_help
-        yield t("outgoing.palette_errors"), app.action_error_register
-        yield t("app.settings"), app.action_settings
-        yield t("audit.palette"), app.action_audit_log
+    def _commands(self) -> list[tuple[str, str, object]]:
+        """(label, help line naming the key, callback) of every command offered here now."""
+        out = []
+        for item in commands.offered(self.screen, past_modal=True):
+            cmd = item.command
+            if not cmd.palette:
+                continue
+            parts = [t("app.palette_key", keys=key_label(item.keys))] if item.keys else []
+            if cmd.help:
+                parts.append(cmd.help_text)
+            out.append((cmd.palette_text, "  ".join(parts),
+                        partial(self.app.run_action, cmd.action, item.node)))
+        return out
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, callback in self._commands():
+        for text, help_text, callback in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback)
+                yield Hit(score, matcher.highlight(text), callback, text=text,
+                          help=help_text or None)
 
     async def discover(self) -> Hits:
-        for text, callback in self._commands():
-            yield Hit(1, text, callback)
+        for text, help_text, callback in self._commands():
+            yield DiscoveryHit(text, callback, text=text, help=help_text or None)
 
 
-# What run() returns when the user changed the language: the command line starts govdesk again.
-RESTART = "restart"
-
-
-class GovDesk(App):
+class GovDesk(commands.HasCommands, App):
     TITLE = "govdesk"
-    COMMANDS = App.COMMANDS | {SectionCommands}
+    COMMANDS = App.COMMANDS | {DeskCommands}
     MODES = {
         "home": HomeScreen,
         "mishu": SecretariatScreen,
@@ -104,27 +100,15 @@ class GovDesk(App):
         "ducha": SupervisionScreen,
         "jiedai": ReceptionScreen,
     }
-    BINDINGS = [
-        Binding("0", "switch_mode('home')", t("app.home"), show=False, id="go-home"),
-        *[
-            Binding(str(i), f"switch_mode('{code}')", name or t("app.line"), show=False,
-                    id=f"go-{code}")
-            for i, (code, name) in enumerate(SECTION_MODES, start=1)
-        ],
-        Binding("f1,question_mark", "help", t("app.help"), id="help"),
-        Binding("f2", "settings", t("app.settings"), id="settings"),
-        Binding("ctrl+q", "quit", t("app.quit"), id="quit"),
-        # Declared here so the footer names it in the user's language (Textual adds an
-        # English one otherwise).
-        Binding("ctrl+p", "command_palette", t("app.palette"), show=False, priority=True,
-                tooltip=t("app.palette")),
-    ]
+    COMMAND_IDS = ("app.home", *(f"app.section.{code}" for code, _ in SECTION_MODES),
+                   "app.help", "app.settings", "app.error_register", "app.new_leave",
+                   "app.leave_register", "app.audit_log",
+                   "app.quit", "app.palette")
 
     def __init__(self, person: Person, db_target: str = "", *, now=None, poll: bool = True):
-        saved = config.load().get("language")
-        if saved:
-            set_language(str(saved))
-        self.started_in = language()  # the language the screens' fixed texts were made in
+        settings = config.load()
+        if settings.get("language"):
+            set_language(str(settings["language"]))
         super().__init__()
         self.person = person
         self.db_target = db_target
@@ -138,6 +122,11 @@ class GovDesk(App):
         self._polling = False  # a poll is running; the timer does not start another
         self._section_name = ""  # the header's section, read with the first count
         self._poll_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govdesk-poll")
+        # Bindings were worded when their modules were imported, maybe in another language.
+        commands.relabel([self])
+        keymap, self._keymap_problems = commands.keymap_from_config(settings.get("keys"))
+        self._keymap_problems += commands.clashes(keymap, self.COMMAND_IDS)
+        self.set_keymap(keymap)
 
     def actor(self) -> Actor:
         return Actor(self.person, self._now() if callable(self._now) else (self._now or office_now()))
@@ -145,7 +134,7 @@ class GovDesk(App):
     def mode_title(self, code: str) -> str:
         for key, name in SECTION_MODES:
             if key == code:
-                return name or t("app.line")
+                return t(name)
         return t("app.home")
 
     def on_mount(self) -> None:
@@ -155,6 +144,14 @@ class GovDesk(App):
         if self._poll:
             self.poll_changes()  # the baseline: what "changed" is measured from
             self.set_interval(POLL_SECONDS, self.poll_changes)
+        for problem in self._keymap_problems:
+            self.notify(problem, severity="warning", timeout=10)
+
+    def available_commands(self) -> set[str]:
+        out = super().available_commands()
+        if not audit.can_browse(self.person):
+            out.discard("app.audit_log")
+        return out
 
     def on_unmount(self) -> None:
         pool = self._poll_thread
@@ -247,28 +244,19 @@ class GovDesk(App):
         return system_commands(screen)
 
     def action_help(self) -> None:
-        """The keys that work here: the focused widget's, its containers', the screen's, then
-        the app's — only govdesk's own bindings (Textual's built-in ones speak English), and
-        only those the screen allows now (check_action)."""
+        """The commands that work here now, as the footer and the palette offer them: the
+        focused widget's, its containers', the screen's, then the app's (govdesk/commands.py)."""
         screen = self.screen
-        start = screen.focused or screen
-        rows: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for node in [*start.ancestors_with_self, self]:
-            for cls in type(node).__mro__:
-                if not cls.__module__.startswith("govdesk") or "BINDINGS" not in cls.__dict__:
-                    continue
-                for binding in cls.__dict__["BINDINGS"]:
-                    if not isinstance(binding, Binding) or not binding.description:
-                        continue
-                    if binding.description in seen:
-                        continue
-                    if node is screen and screen.check_action(binding.action, ()) is False:
-                        continue
-                    seen.add(binding.description)
-                    rows.append((key_label(binding.key), binding.description))
+        rows = [(key_label(item.keys) if item.keys else t("help.palette_only"),
+                 item.command.help_text) for item in commands.offered(screen)]
         title = screen.sub_title or self.mode_title(self.current_mode)
         self.push_screen(HelpScreen(title, rows, t("help.sections")))
+
+    def action_new_leave(self) -> None:
+        new_leave(self)
+
+    def action_leave_register(self) -> None:
+        self.push_screen(LeaveRegisterScreen())
 
     def action_error_register(self) -> None:
         from govdesk.screens.error_register import ErrorRegisterScreen
@@ -285,20 +273,23 @@ class GovDesk(App):
 
     def action_settings(self) -> None:
         def done(choice: str | None) -> None:
-            if not choice:
-                return
-            set_language(choice)
-            if choice != self.started_in:
-                stacks = self._screen_stacks.values()  # every section's, not only this one
-                if not any(isinstance(s, ModalScreen) for stack in stacks for s in stack):
-                    # Key names and headings were set in the language govdesk started in;
-                    # only a fresh start shows everything in the new one. Nothing typed is
-                    # lost: no form is open.
-                    self.exit(RESTART)
-                    return
-                self.notify(t("app.language_saved_later", name=LANGUAGES.get(choice, choice)))
-            self.title = t("app.title")
-            self.update_subtitle()
-            self.screen.post_message(DataChanged(frozenset()))
+            if choice:
+                self.change_language(choice)
 
         self.push_screen(SettingsScreen(), done)
+
+    def change_language(self, choice: str) -> None:
+        """Speak ``choice`` from now on, in place: every binding's words (footer, F1, palette)
+        and every screen's fixed texts, in every section's stack; what a form holds stays."""
+        old = language()
+        set_language(choice)
+        nodes = [self, *(node for stack in self._screen_stacks.values() for screen in stack
+                         for node in screen.walk_children(with_self=True))]
+        commands.relabel(nodes)
+        self.title = t("app.title")
+        self.update_subtitle()
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                retranslate(screen, old, language())
+                screen.post_message(LanguageChanged(old, language()))
+                screen.refresh_bindings()

@@ -311,25 +311,11 @@ def cmd_tui(target: str, as_login: str | None, *, demo_if_missing: bool) -> int:
         _check_writable(target)
     _open(target)
     person = _whoami(as_login)
-    from govdesk.app import RESTART, GovDesk
+    from govdesk.app import GovDesk
 
-    if GovDesk(person=person, db_target=target).run() == RESTART:
-        _restart()
+    # A language change (F2) re-words the running desk in place: it never needs a new start.
+    GovDesk(person=person, db_target=target).run()
     return 0
-
-
-def _restart() -> None:
-    """Start govdesk again in this terminal, same arguments (after a language change)."""
-    from govdesk.models import close_database
-
-    close_database()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # -P: the current directory is not put on the import path, so it is this govdesk that starts.
-    os.execv(sys.executable, [sys.executable, "-P", "-m", "govdesk", *_ARGV])
-
-
-_ARGV: list[str] = []  # this run's arguments, to start again with
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,7 +323,6 @@ def main(argv: list[str] | None = None) -> int:
     settings = config.load()
     if settings.get("language"):
         set_language(str(settings["language"]))
-    _ARGV[:] = sys.argv[1:] if argv is None else argv
     args = _parser().parse_args(argv)
     target = config.database_target(args.db)
     # The documented default database is a demo one, created on first run (README quick start).

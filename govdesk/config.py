@@ -10,6 +10,9 @@ Keys:
   timezone = "Asia/Shanghai"         the office's time zone (IANA name, default Asia/Shanghai):
                                      "now" and "today" of every deadline, date and record are
                                      the office's, not the server's (a server often runs UTC)
+  [keys]                             command id = key(s), replacing the command's default keys:
+  "incoming.sign" = "ctrl+g"         ids in govdesk/commands.py and README "Keys"; read by
+                                     commands.keymap_from_config, which reports what it can't use
 """
 
 from __future__ import annotations

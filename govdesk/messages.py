@@ -13,6 +13,14 @@ class DataChanged(Message):
         self.tables = tables
 
 
+class LanguageChanged(Message):
+    """The user chose another UI language: screens re-word their fixed texts in place."""
+
+    def __init__(self, old: str, new: str):
+        super().__init__()
+        self.old = old
+        self.new = new
+
+
 class SaveWaiting(Message):
     """A save running in a worker waits for another user's write to finish."""
-

@@ -77,7 +77,8 @@ def test_today_prints_the_steps_in_traditional_and_titles_as_written(demo_path, 
     inbox, deadlines = hant.stdout.split("\n\n")[1:3]
     # "  【已超期】11-13    歸檔   关于…": due, step, title
     steps = [line.split()[1] for line in inbox.splitlines()[1:]]
-    assert {"歸檔", "分送", "分發", "第一讀者", "編號", "複核登記", "秘書科核稿", "初審"} == set(steps)
+    assert {"歸檔", "分送", "分發", "第一讀者", "編號", "複核登記", "秘書科核稿", "初審",
+            "銷假"} == set(steps)
     held = [line.split()[2] for line in deadlines.splitlines() if line.startswith("    ")]
     assert {"簽批", "閱簽", "閱辦", "傳閱", "區長簽發", "主任複審"} <= set(held)
     assert not {"归档", "初审", "签批", "阅签", "复核登记", "区长签发"} & set(steps + held)

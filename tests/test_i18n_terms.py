@@ -20,8 +20,14 @@ from govdesk.i18n import catalog, set_language, term
 from govdesk.i18n.make_hant import to_office_hant
 from govdesk.models import SECRECY_LEVELS
 from govdesk.models import incoming as incoming_states
+from govdesk.models import leave as leave_states
 from govdesk.models import outgoing as outgoing_states
-from govdesk.services import incoming, outgoing, outgoing_rules  # noqa: F401 (registers 发文)
+from govdesk.services import (  # noqa: F401 (registers 发文, 请假)
+    incoming,
+    leave,
+    outgoing,
+    outgoing_rules,
+)
 from govdesk.services.engine import core as engine
 from govdesk.services.rules import rule
 
@@ -30,7 +36,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # Where steps are named: the services that hand work out, and the screens that map a step to
 # the keys it allows.
 STEP_SOURCES = ["services/incoming.py", "services/outgoing.py", "services/outgoing_rules.py",
-                "screens/incoming_detail.py", "screens/outgoing_detail.py"]
+                "screens/incoming_detail.py", "screens/outgoing_detail.py",
+                "services/leave.py", "screens/leave_detail.py"]
 
 
 def _strings(node: ast.AST) -> list[str]:
@@ -85,13 +92,15 @@ def spec_vocabulary() -> set[str]:
 def stored_steps() -> set[str]:
     out: set[str] = set()
     for module in STEP_SOURCES:
+        if not (ROOT / "govdesk" / module).exists():
+            continue
         out |= steps_in((ROOT / "govdesk" / module).read_text(encoding="utf-8"))
     return out | spec_vocabulary()
 
 
 def stored_states() -> set[str]:
-    """The 收文 and 发文 states: every Chinese module-level constant of their models."""
-    return {value for module in (incoming_states, outgoing_states)
+    """The 收文, 发文 and 请假 states: every Chinese module-level constant of their models."""
+    return {value for module in (incoming_states, outgoing_states, leave_states)
             for name, value in vars(module).items()
             if name.isupper() and isinstance(value, str) and CJK.search(value)}
 

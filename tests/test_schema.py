@@ -12,13 +12,13 @@ from govdesk.services import schema
 from govdesk.services.errors import SchemaError
 
 
-def test_fresh_database_gets_version_1(tmp_path):
+def test_fresh_database_gets_the_current_version(tmp_path):
     path = tmp_path / "fresh.db"
     open_database(path)
     try:
         assert schema.schema_version() == 0
         assert schema.ensure_schema() == []
-        assert schema.schema_version() == 1 == schema.SCHEMA_VERSION
+        assert schema.schema_version() == schema.SCHEMA_VERSION
         triggers = {r[0] for r in database.execute_sql(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()}
         assert {"audit_entry_no_update", "audit_entry_no_delete"} <= triggers
@@ -47,12 +47,13 @@ def test_migration_backs_up_first(db, monkeypatch):
         seen["backups"] = sorted(p.name for p in db.parent.glob("*.bak"))
         database.execute_sql("ALTER TABLE person ADD COLUMN nickname VARCHAR(40) DEFAULT ''")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, add_column)
+    ours = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", ours + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, ours + 1, add_column)
     applied = schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30, 5))
-    assert applied == [2]
-    assert schema.schema_version() == 2
-    backup = db.with_name(f"{db.name}.v1-20261126-093005.bak")
+    assert applied == [ours + 1]
+    assert schema.schema_version() == ours + 1
+    backup = db.with_name(f"{db.name}.v{ours}-20261126-093005.bak")
     assert seen["backups"] == [backup.name]
     assert backup.exists()
     cols = [r[1] for r in database.execute_sql("PRAGMA table_info(person)").fetchall()]
@@ -63,7 +64,7 @@ def test_migration_backs_up_first(db, monkeypatch):
     try:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         version = raw.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        assert version == ("1",)
+        assert version == (str(ours),)
         assert raw.execute("SELECT count(*) FROM person").fetchone()[0] == people
         old_cols = [r[1] for r in raw.execute("PRAGMA table_info(person)").fetchall()]
         assert "nickname" not in old_cols
@@ -72,7 +73,7 @@ def test_migration_backs_up_first(db, monkeypatch):
     # And govdesk itself can open it.
     close_database()
     open_database(backup)
-    assert schema.schema_version() == 1
+    assert schema.schema_version() == ours
     assert Person.select().count() == people
 
 
@@ -81,11 +82,12 @@ def test_failed_migration_changes_nothing_but_keeps_the_backup(db, monkeypatch):
         database.execute_sql("ALTER TABLE person ADD COLUMN half_done INTEGER")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, broken)
+    ours = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", ours + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, ours + 1, broken)
     with pytest.raises(RuntimeError):
         schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30))
-    assert schema.schema_version() == 1
+    assert schema.schema_version() == ours
     cols = [r[1] for r in database.execute_sql("PRAGMA table_info(person)").fetchall()]
     assert "half_done" not in cols
     assert len(list(db.parent.glob("*.bak"))) == 1
@@ -94,3 +96,33 @@ def test_failed_migration_changes_nothing_but_keeps_the_backup(db, monkeypatch):
 def test_no_backup_when_nothing_to_migrate(db):
     assert schema.ensure_schema() == []
     assert list(db.parent.glob("*.bak")) == []
+
+
+def test_version_1_gains_unit_heads_and_leave(tmp_path):
+    """v2 (Part 3 §22): a version-1 database gets Person.unit and the leave_request table,
+    keeping its people."""
+    from govdesk.models import ALL_MODELS, LeaveRequest
+
+    open_database(tmp_path / "v1.db")
+    unit = Person._meta.fields["unit"]
+    Person._meta.remove_field("unit")  # the tables as version 1 had them
+    try:
+        database.create_tables([m for m in ALL_MODELS if m is not LeaveRequest])
+        database.execute_sql("INSERT INTO section (code, name, \"order\") VALUES ('m', 'M', 1)")
+        database.execute_sql(
+            "INSERT INTO person (login, name, section_id, post, clearance, phone, active, admin,"
+            " pinyin, initials) VALUES ('a', 'A', 1, '科员', 0, '', 1, 0, '', '')")
+        schema.set_meta("schema_version", "1")
+    finally:
+        Person._meta.add_field("unit", unit)
+    try:
+        assert "unit_id" not in {c.name for c in database.get_columns("person")}
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2]
+        assert "unit_id" in {c.name for c in database.get_columns("person")}
+        assert any(i.columns == ["unit_id"] for i in database.get_indexes("person"))
+        assert database.table_exists("leave_request")
+        assert schema.schema_version() == 2
+        assert Person.get(Person.login == "a").unit is None
+        assert len(list(tmp_path.glob("v1.db.v1-*.bak"))) == 1
+    finally:
+        close_database()

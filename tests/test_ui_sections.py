@@ -5,10 +5,11 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from textual.command import CommandPalette
-from textual.widgets import DataTable, Input, Label, Select
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Checkbox, DataTable, Input, Label, Select
+from textual.widgets._footer import FooterKey
 
-from govdesk.app import RESTART, GovDesk
+from govdesk.app import GovDesk
 from govdesk.i18n import set_language, t
 from govdesk.models import Reminder
 from govdesk.screens import registry
@@ -150,19 +151,43 @@ async def test_f1_help_lists_the_screens_keys(demo_db):
         assert "u" not in keys
 
 
-async def test_f2_switches_to_traditional_saves_it_and_starts_again(demo_db, config_file):
-    """From a desk screen the switch restarts govdesk (the command line starts it again, see
-    test_i18n_restart.py): key names and headings are made when govdesk starts."""
+def footer(app) -> list[str]:
+    return [key.description for key in app.screen.query(FooterKey)]
+
+
+def labels(screen) -> list[str]:
+    return [str(x.render()) for x in screen.query(Label)]
+
+
+async def test_f2_switches_to_traditional_in_place_and_saves_it(demo_db, config_file):
+    """The switch re-words the running desk: title, headings, footer, F1 (was: a restart)."""
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
         assert app.title == "govdesk 区政府办公室"
+        home = app.screen
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, SettingsScreen)
         app.screen.query_one("#language", Select).value = "zh-Hant"
         await pilot.click("#save")
         await pilot.pause()
-    assert app.return_value == RESTART
+        assert app.is_running and app.return_value is None
+        assert app.screen is home
+        assert app.title == "govdesk 區政府辦公室"
+        assert "待辦" in label(app.screen, "#inbox-title")
+        assert "幫助" in footer(app) and "設置" in footer(app) and "帮助" not in footer(app)
+        await pilot.press("f1")
+        await pilot.pause()
+        keys = dict(cells(app.screen.query_one("#help-keys", DataTable)))
+        assert keys["F1 / ?"] == "幫助" and keys["Enter"] == "打開"
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause(0.3)
+        listing = app.screen.query_one(CommandList)
+        listed = [str(getattr(getattr(p, "renderable", p), "plain", p)) for p in
+                  (listing.get_option_at_index(i).prompt for i in range(listing.option_count))]
+        assert "返回首頁\n按鍵 0" in listed and "打開\n按鍵 Enter" in listed, listed
+        assert not any("返回首页" in x or "打开" in x for x in listed)
+    assert app.return_value is None
     with open(config_file, "rb") as fh:
         assert tomllib.load(fh)["language"] == "zh-Hant"
 
@@ -193,24 +218,31 @@ async def choose_traditional(pilot):
     await pilot.pause()
 
 
-async def test_f2_over_an_open_form_keeps_the_form_and_says_when(demo_db, config_file):
+async def test_f2_over_an_open_form_keeps_the_form_and_rewords_it(demo_db, config_file):
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form_with_a_title(pilot)
-        app.action_settings()  # F2 is not offered inside a form; the guard holds if it ever is
+        app.action_settings()  # F2 is not offered inside a form; the switch holds if it ever is
         await pilot.pause()
         await choose_traditional(pilot)
         assert app.is_running and app.return_value is None
         assert app.screen is form
         assert form.query_one("#title", Input).value == UNSAVED
         assert app.title == "govdesk 區政府辦公室"
-        notes = [n.message for n in app._notifications]
-        assert any("下次啟動" in m for m in notes), notes
+        assert "標題" in labels(form) and "标题" not in labels(form)
+        assert str(form.query_one("#is_request", Checkbox).label) == "是請示件"
+        words = [b.binding.description for b in app.screen.active_bindings.values()]
+        assert "保存" in words and "取消" in words and t("incoming.form_pick_from") in words
+        assert t("incoming.form_pick_from") != "选择来文单位"  # (its 繁體 wording)
+        await pilot.press("escape")  # the section under the form was re-worded too
+        await pilot.pause()
+        assert isinstance(app.screen, SecretariatScreen)
+        assert "新登記收文" in footer(app)
 
 
 async def test_f2_keeps_a_form_left_open_in_another_section(demo_db, config_file):
     """The palette can switch sections over an open form; the form waits in its section's
-    stack, and a language change must not restart govdesk over it."""
+    stack, keeps what was typed and speaks the new language when the user comes back."""
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form_with_a_title(pilot)
@@ -225,6 +257,7 @@ async def test_f2_keeps_a_form_left_open_in_another_section(demo_db, config_file
         await pilot.pause()
         assert app.screen is form
         assert form.query_one("#title", Input).value == UNSAVED
+        assert "標題" in labels(form)
 
 
 async def test_home_inbox_row_and_enter_without_an_opener(demo_db, monkeypatch):
@@ -236,12 +269,12 @@ async def test_home_inbox_row_and_enter_without_an_opener(demo_db, monkeypatch):
         assert app.screen.focused is inbox
         titles = column(inbox, 3)
         assert "关于支持模具产业集群数字化改造的请示" in titles  # waiting on 秘书科 (初审)
-        assert inbox.row_count == 14  # 8 收文 and 6 发文 steps wait on 秘书科
+        assert inbox.row_count == 15  # 8 收文 and 6 发文 steps and a late 销假 wait on 秘书科
         await pilot.press("down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert app.current_mode == "home"
-        assert inbox.row_count == 14
+        assert inbox.row_count == 15
 
 
 async def test_sections_show_the_real_organisation(demo_db):

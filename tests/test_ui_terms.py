@@ -56,8 +56,8 @@ async def test_traditional_desk_shows_the_offices_words_in_traditional(
         # Home's inbox: kind and step in Traditional, the title as written.
         inbox = app.screen.query_one("#inbox", DataTable)
         items = inbox_service.inbox(actor("lixm"))
-        assert inbox.row_count == len(items) == 14
-        kinds = {"incoming": "收文", "outgoing": "發文"}
+        assert inbox.row_count == len(items) == 15  # with the demo's late 销假
+        kinds = {"incoming": "收文", "outgoing": "發文", "leave": "請假"}
         assert column(inbox, 2) == [f"{kinds[i.kind]}·{HANT[i.step]}" for i in items]
         assert {"收文·歸檔", "收文·初審", "發文·複核登記", "發文·第一讀者"} <= set(column(inbox, 2))
         assert "归档" in {i.step for i in items}  # the service still answers in data

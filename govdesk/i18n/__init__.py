@@ -49,7 +49,7 @@ def language() -> str:
     return _current
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     text = catalog(_current).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE).get(key, key)

@@ -3,6 +3,7 @@
 from govdesk.models.db import close_database, data_version, database, open_database
 from govdesk.models.flow import Flow, Reminder, Task
 from govdesk.models.incoming import IncomingDocument, Loan
+from govdesk.models.leave import LeaveRequest
 from govdesk.models.meta import AuditEntry, Counter, Meta
 from govdesk.models.org import (
     SECRECY_LEVELS,
@@ -36,6 +37,7 @@ ALL_MODELS = [
     DraftRevision,
     DispatchRecord,
     ErrorRecord,
+    LeaveRequest,
 ]
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "OutgoingDocument",
     "Flow",
     "IncomingDocument",
+    "LeaveRequest",
     "Loan",
     "Meta",
     "Oversight",

@@ -48,6 +48,8 @@ class Person(BaseModel):
     active = BooleanField(default=True)
     admin = BooleanField(default=False)
     follows = ForeignKeyField("self", null=True, backref="line_secretaries", on_delete="SET NULL")
+    # A district unit's head (post 正职/副职), for leave (Part 3 §22); None for office staff.
+    unit = ForeignKeyField(Unit, null=True, backref="heads", on_delete="SET NULL")
     pinyin = CharField(default="")
     initials = CharField(default="")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -17,10 +16,7 @@ from govdesk.widgets.paged_table import PagedTable
 
 
 class AuditLogScreen(DeskScreen):
-    BINDINGS = [
-        Binding("escape", "back", t("audit.back")),
-        Binding("ctrl+f", "focus_filter", t("audit.focus_filter")),
-    ]
+    COMMAND_IDS = ("audit.back", "audit.focus_filter")
     DEFAULT_CSS = """
     AuditLogScreen #filters { height: auto; }
     AuditLogScreen #filters Input { width: 1fr; }

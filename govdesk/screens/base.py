@@ -39,8 +39,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Label
 from textual.worker import get_current_worker
 
+from govdesk.commands import HasCommands
 from govdesk.i18n import t
-from govdesk.messages import DataChanged, SaveWaiting
+from govdesk.messages import DataChanged, LanguageChanged, SaveWaiting
 from govdesk.services.errors import ServiceError
 from govdesk.services.session import in_worker
 
@@ -49,7 +50,7 @@ SAVE_GROUP = "save"  # a form's or modal's save
 SERVICE_GROUP = "service"  # one service call without a form (run_service)
 
 
-class DeskScreen(Screen):
+class DeskScreen(HasCommands, Screen):
     """A top-level section screen. Subclasses fill ``compose_body`` and the load/show pair
     (``data_query``, ``load_data``, ``show_data``); see the module docstring."""
 
@@ -80,6 +81,11 @@ class DeskScreen(Screen):
         self.refresh_data()
 
     def on_data_changed(self, message: DataChanged) -> None:
+        self.refresh_data()
+
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        """Fixed texts were re-worded in place (screens/retranslate.py); what carries values
+        (titles with counts, rows with states) is drawn again in the new language."""
         self.refresh_data()
 
     # ------------------------------------------------------------------ load / show

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select
 
@@ -40,14 +39,8 @@ def export_dir() -> Path:
 
 
 class ErrorRegisterScreen(DeskScreen):
+    COMMAND_IDS = ("errors.back", "errors.export", "errors.previous", "errors.next")
     _stats: error_register.ErrorStats | None = None
-
-    BINDINGS = [
-        Binding("escape", "back", t("outgoing.back")),
-        Binding("ctrl+e", "export", t("outgoing.err_export")),
-        Binding("[", "step_period(-1)", t("outgoing.err_prev"), show=False),
-        Binding("]", "step_period(1)", t("outgoing.err_next")),
-    ]
     DEFAULT_CSS = """
     ErrorRegisterScreen #period { height: 1; }
     ErrorRegisterScreen #period Label { width: auto; padding: 0 1; }

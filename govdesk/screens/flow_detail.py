@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
+from govdesk.commands import REGISTRY, commands_of
 from govdesk.i18n import t, term
 from govdesk.screens.base import DeskScreen
 from govdesk.services.engine import core as engine
@@ -23,7 +23,7 @@ from govdesk.widgets.timeline import TimelineTable
 
 
 class FlowDetailScreen(DeskScreen):
-    BINDINGS = [Binding("h", "hand_back", t("common.hand_back"))]
+    COMMAND_IDS = ("flow.hand_back",)
     KIND = ""  # the flow kind: "incoming", "outgoing" …
     TIMELINE_TITLE = ""  # catalog key of the timeline's heading
     DONE_MESSAGE = ""  # catalog key of the notice after an action
@@ -110,12 +110,16 @@ class FlowDetailScreen(DeskScreen):
         self.show(doc, hops)
         self.refresh_bindings()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "hand_back":
-            return bool(self.hand_backs)
-        if action == "back" or action not in {b.action for b in self.BINDINGS}:
-            return True
-        return action in self.available
+    def available_commands(self) -> set[str]:
+        """The one place a detail screen's keys, footer, F1 and palette learn what the user may
+        do now: the engine's ``available_actions`` for this record (read at each refresh into
+        ``self.available``, through ACTION_NAMES — check_action runs on every repaint, too often
+        to ask the services), 交还 while a leader is back, and going back."""
+        out = {cid for cid in commands_of(type(self))
+               if REGISTRY[cid].action in self.available or REGISTRY[cid].action == "back"}
+        if self.hand_backs:
+            out.add("flow.hand_back")
+        return out
 
     def on_data_table_row_highlighted(self, event) -> None:
         """The highlighted hop's whole opinion (the table cuts long ones at 80 columns)."""

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
@@ -67,10 +66,7 @@ class HomeData:
 
 class HomeScreen(DeskScreen):
     CSS_PATH = "home.tcss"
-    BINDINGS = [
-        Binding("enter", "open_item", t("home.open"), show=True),
-        Binding("r", "refresh", t("home.refresh"), show=True),
-    ]
+    COMMAND_IDS = ("home.open", "home.refresh")
 
     def __init__(self) -> None:
         super().__init__()

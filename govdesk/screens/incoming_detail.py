@@ -10,7 +10,6 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from govdesk.i18n import t, term
@@ -33,20 +32,10 @@ class IncomingDetailScreen(FlowDetailScreen):
     DONE_MESSAGE = "incoming.done"
     ACTION_NAMES = {"accept": "intake", "transfer": "intake", "reject": "intake",
                     "read": "read_return", "close": "close_doc"}
-    BINDINGS = [
-        Binding("escape", "back", t("incoming.back")),
-        Binding("i", "intake", t("incoming.act_intake")),
-        Binding("s", "sign", t("incoming.act_sign")),
-        Binding("r", "read_return", t("incoming.act_read_return")),
-        Binding("d", "send_on", t("incoming.act_send_on")),
-        Binding("c", "close_doc", t("incoming.act_close")),
-        Binding("g", "archive", t("incoming.act_archive")),
-        Binding("m", "circulate", t("incoming.act_circulate")),
-        Binding("u", "remind", t("incoming.act_remind")),
-        Binding("l", "lend", t("incoming.act_lend")),
-        Binding("b", "return_loan", t("incoming.act_return_loan")),
-        Binding("e", "edit", t("incoming.act_edit")),
-    ]
+    COMMAND_IDS = ("incoming.back", "incoming.intake", "incoming.sign", "incoming.read_return",
+                   "incoming.send_on", "incoming.close_doc", "incoming.archive",
+                   "incoming.circulate", "incoming.remind", "incoming.lend",
+                   "incoming.return_loan", "incoming.edit")
     DEFAULT_CSS = """
     IncomingDetailScreen #warnings { color: $warning; }
     """

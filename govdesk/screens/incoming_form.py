@@ -7,12 +7,12 @@ the message names the field and the cursor goes to it.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
+from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.models import Person, Unit
 from govdesk.screens.base import SaveInWorker
@@ -34,16 +34,11 @@ FIELD_WIDGETS = {
 }
 
 
-class IncomingFormScreen(SaveInWorker, ModalScreen[int | None]):
+class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
     """New registration when ``doc_id`` is None, else an edit of that entry."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("incoming.form_save")),
-        Binding("escape", "cancel", t("incoming.form_cancel")),
-        Binding("ctrl+g", "pick_from", t("incoming.form_pick_from")),
-        Binding("ctrl+t", "pick_remit", t("incoming.form_pick_remit")),
-        Binding("ctrl+r", "pick_urging", t("incoming.form_pick_urging")),
-    ]
+    COMMAND_IDS = ("incoming_form.save", "incoming_form.cancel", "incoming_form.pick_from",
+                   "incoming_form.pick_remit", "incoming_form.pick_urging")
     DEFAULT_CSS = """
     IncomingFormScreen { align: center middle; }
     IncomingFormScreen > Vertical { width: 100; max-width: 100%; height: 100%;

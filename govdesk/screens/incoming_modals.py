@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.screens.base import SaveInWorker
 from govdesk.services import incoming
@@ -30,7 +30,7 @@ class ModalValues:
     readers: list[incoming.Reader] | None
 
 
-class ActionModal(SaveInWorker, ModalScreen[bool]):
+class ActionModal(SaveInWorker, HasCommands, ModalScreen[bool]):
     """A small form for one action: optional choice, opinion, unit and reader list.
 
     ``apply(values)`` (a ModalValues: ``.choice``, ``.opinion``, ``.unit``, ``.readers``) calls
@@ -40,14 +40,9 @@ class ActionModal(SaveInWorker, ModalScreen[bool]):
 
     SAVE_STATUS = "#error"
 
-    BINDINGS = [
-        Binding("ctrl+s", "submit", t("incoming.modal_submit")),
-        Binding("escape", "cancel", t("incoming.form_cancel")),
-        Binding("a", "add_people", t("incoming.readers_add_people"), show=False),
-        Binding("k", "add_sections", t("incoming.readers_add_sections"), show=False),
-        Binding("t", "cycle_action", t("incoming.readers_cycle"), show=False),
-        Binding("x,delete", "remove_reader", t("incoming.readers_remove"), show=False),
-    ]
+    COMMAND_IDS = ("incoming_action.submit", "incoming_action.cancel",
+                   "incoming_action.add_people", "incoming_action.add_sections",
+                   "incoming_action.cycle_action", "incoming_action.remove_reader")
     DEFAULT_CSS = """
     ActionModal { align: center middle; }
     ActionModal > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
@@ -155,6 +150,14 @@ class ActionModal(SaveInWorker, ModalScreen[bool]):
                 have.add(key)
                 self.readers.append(reader)
         self._show()
+
+    def available_commands(self) -> set[str]:
+        """The reader-list keys only where there is a list of readers (分送, 传阅)."""
+        out = super().available_commands()
+        if self.readers is None:
+            out -= {"incoming_action.add_people", "incoming_action.add_sections",
+                    "incoming_action.cycle_action", "incoming_action.remove_reader"}
+        return out
 
     def action_add_people(self) -> None:
         if self.readers is None:

@@ -11,7 +11,6 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from govdesk.i18n import t, term
@@ -39,23 +38,11 @@ class OutgoingDetailScreen(FlowDetailScreen):
     TIMELINE_TITLE = "outgoing.timeline_title"
     DONE_MESSAGE = "outgoing.done"
     ACTION_NAMES = {"assign_number": "number", "print": "print_doc"}
-    BINDINGS = [
-        Binding("escape", "back", t("outgoing.back")),
-        Binding("e", "edit", t("outgoing.act_edit")),
-        Binding("s", "submit", t("outgoing.act_submit")),
-        Binding("a", "approve", t("outgoing.act_approve")),
-        Binding("a", "register_signed", t("outgoing.act_register_signed")),
-        Binding("a", "number", t("outgoing.act_number")),
-        Binding("a", "first_read", t("outgoing.act_first_read")),
-        Binding("b", "send_back", t("outgoing.act_send_back")),
-        Binding("x", "record_error", t("outgoing.act_record_error")),
-        Binding("p", "print_doc", t("outgoing.act_print")),
-        Binding("d", "dispatch", t("outgoing.act_dispatch")),
-        Binding("c", "change", t("outgoing.act_change")),
-        Binding("w", "written_date", t("outgoing.act_written_date")),
-        Binding("f", "backflow", t("outgoing.act_backflow")),
-        Binding("v", "compare", t("outgoing.act_compare")),
-    ]
+    COMMAND_IDS = ("outgoing.back", "outgoing.edit", "outgoing.submit", "outgoing.approve",
+                   "outgoing.register_signed", "outgoing.number", "outgoing.first_read",
+                   "outgoing.send_back", "outgoing.record_error", "outgoing.print_doc",
+                   "outgoing.dispatch", "outgoing.change", "outgoing.written_date",
+                   "outgoing.backflow", "outgoing.compare")
     DEFAULT_CSS = """
     OutgoingDetailScreen #info { height: 3fr; }
     OutgoingDetailScreen #timeline { height: 2fr; }

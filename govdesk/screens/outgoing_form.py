@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
+from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.models import Section, Unit
 from govdesk.screens.base import SaveInWorker
@@ -47,15 +47,11 @@ def drafting_sections() -> list[Section]:
     return list(Section.select().where(~Section.code.in_(NOT_DRAFTING)).order_by(Section.order))
 
 
-class OutgoingFormScreen(SaveInWorker, ModalScreen[int | None]):
+class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
     """New draft when ``doc_id`` is None; else the drafter's edit or (change_mode) 签发后修改."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("outgoing.form_save")),
-        Binding("escape", "cancel", t("outgoing.form_cancel")),
-        Binding("ctrl+r,f5", "check", t("outgoing.form_check")),
-        Binding("ctrl+g", "pick_unit", t("outgoing.form_pick_unit")),
-    ]
+    COMMAND_IDS = ("outgoing_form.save", "outgoing_form.cancel", "outgoing_form.check",
+                   "outgoing_form.pick_unit")
     DEFAULT_CSS = """
     OutgoingFormScreen { align: center middle; }
     OutgoingFormScreen > Vertical { width: 110; max-width: 100%; height: 100%;

@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
+from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.models import Person
 from govdesk.screens.base import SaveInWorker
@@ -34,17 +34,13 @@ class Field:
     choices: list[tuple[str, object]] | None = None  # a Select instead of an Input
 
 
-class FieldsModal(SaveInWorker, ModalScreen[bool]):
+class FieldsModal(SaveInWorker, HasCommands, ModalScreen[bool]):
     """A title, an optional note, a few fields; ``apply(values)`` calls the service in a
     worker (SaveInWorker), so ``apply`` must not touch widgets."""
 
     SAVE_STATUS = "#error"
 
-    BINDINGS = [
-        Binding("ctrl+s", "submit", t("outgoing.modal_submit")),
-        Binding("escape", "cancel", t("outgoing.modal_cancel")),
-        Binding("enter", "submit", t("outgoing.modal_submit"), show=False),
-    ]
+    COMMAND_IDS = ("fields.submit", "fields.cancel")
     DEFAULT_CSS = """
     FieldsModal { align: center middle; }
     FieldsModal > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
@@ -130,7 +126,7 @@ class ErrorModal(FieldsModal):
         super().__init__(title, apply, fields)
 
 
-class DispatchModal(SaveInWorker, ModalScreen[bool]):
+class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
     """分发 register: a list of recipients (份数, 电子/纸质, 份号), edited with the keyboard.
 
     Type in the entry line and press Enter to add (or replace the row taken back with Enter on
@@ -139,12 +135,7 @@ class DispatchModal(SaveInWorker, ModalScreen[bool]):
 
     SAVE_STATUS = "#error"
 
-    BINDINGS = [
-        Binding("ctrl+s", "submit", t("outgoing.dispatch_submit")),
-        Binding("escape", "cancel", t("outgoing.modal_cancel")),
-        Binding("ctrl+g", "pick_units", t("outgoing.dispatch_pick")),
-        Binding("delete,ctrl+d", "remove", t("outgoing.dispatch_remove")),
-    ]
+    COMMAND_IDS = ("dispatch.submit", "dispatch.cancel", "dispatch.pick_units", "dispatch.remove")
     DEFAULT_CSS = """
     DispatchModal { align: center middle; }
     DispatchModal #error { color: $error; text-style: bold; height: auto; }
@@ -275,10 +266,10 @@ class DispatchModal(SaveInWorker, ModalScreen[bool]):
         self.dismiss(False)
 
 
-class CompareScreen(ModalScreen[None]):
+class CompareScreen(HasCommands, ModalScreen[None]):
     """Two kept revisions side by side as a unified diff, + green and - red."""
 
-    BINDINGS = [Binding("escape", "close", t("outgoing.modal_close"))]
+    COMMAND_IDS = ("compare.close",)
     DEFAULT_CSS = """
     CompareScreen { align: center middle; }
     CompareScreen .hint { color: $text-muted; height: auto; }

@@ -2,8 +2,8 @@
 
 Textual's own palette writes its prompt, its "no matches" line and its system commands in
 English; a clerk reading 简体 or 繁體 everywhere else should not meet them here. The app's
-system commands are narrowed to the ones that make sense at this desk (quit, and enlarging the
-focused table), all from the catalog; help is govdesk's own F1 list, which speaks the user's
+system commands are narrowed to enlarging the focused table, from the catalog (the desk's own
+commands come from govdesk/commands.py through the app's provider); help is govdesk's own F1 list, which speaks the user's
 language, so Textual's English key panel is not offered.
 """
 
@@ -43,8 +43,8 @@ class DeskPalette(CommandPalette):
 
 
 def system_commands(screen: Screen) -> Iterable[SystemCommand]:
-    """The desk's system commands, worded from the catalog."""
-    yield SystemCommand(t("app.quit"), t("app.quit_help"), screen.app.action_quit)
+    """The desk's system commands, worded from the catalog (quit is the registry's app.quit,
+    offered with the other commands)."""
     if screen.maximized is not None:
         yield SystemCommand(t("app.minimize"), t("app.minimize_help"), screen.action_minimize)
     elif screen.focused is not None and screen.focused.allow_maximize:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
@@ -43,16 +42,10 @@ class RegisterQuery:
 
 class SecretariatScreen(SectionScreen):
     SECTION_CODES = ("mishu",)
-    BINDINGS = [
-        *SectionScreen.BINDINGS,
-        Binding("n", "new_incoming", t("incoming.new")),
-        Binding("enter", "open_selected", t("incoming.open"), show=False),
-        Binding("slash", "search", t("incoming.search")),
-        Binding("t", "cycle_state", t("incoming.cycle_state")),
-        Binding("ctrl+l", "register_focus", t("incoming.focus_register")),
-        Binding("o", "toggle_register", t("outgoing.toggle_register")),
-        Binding("x", "error_register", t("outgoing.error_register")),
-    ]
+    COMMAND_IDS = ("secretariat.new_incoming", "secretariat.open_selected", "secretariat.search",
+                   "secretariat.cycle_state", "secretariat.register_focus",
+                   "secretariat.toggle_register", "secretariat.error_register",
+                   "secretariat.leave_register")
     DEFAULT_CSS = """
     SecretariatScreen .reg-filters { height: 1; }
     SecretariatScreen .reg-filters Label { width: auto; padding: 0 1; }
@@ -223,6 +216,11 @@ class SecretariatScreen(SectionScreen):
         from govdesk.screens.error_register import ErrorRegisterScreen
 
         self.app.push_screen(ErrorRegisterScreen())
+
+    def action_leave_register(self) -> None:
+        from govdesk.screens.leave_register import LeaveRegisterScreen
+
+        self.app.push_screen(LeaveRegisterScreen())
 
     # ------------------------------------------------------------------ opening
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
@@ -40,11 +39,7 @@ class SectionScreen(DeskScreen):
 
     SECTION_CODES: tuple[str, ...] = ()
     NAME_KEY = ""
-    BINDINGS = [
-        Binding("f", "cycle_filter", t("section.cycle_filter")),
-        Binding("u", "remind", t("section.remind")),
-        Binding("w", "new_draft", t("outgoing.new_draft")),
-    ]
+    COMMAND_IDS = ("section.cycle_filter", "section.remind", "section.new_draft")
     DEFAULT_CSS = """
     SectionScreen .panel-title { background: $boost; text-style: bold; width: 100%; padding: 0 1; }
     SectionScreen #work { height: 2fr; }

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Label, TabbedContent, TabPane
 
 from govdesk.i18n import t
@@ -29,12 +28,7 @@ TASK_COLUMNS = (("home.col_due", 16), ("home.col_urgency", 4), ("home.col_step",
 class TabbedSectionScreen(SectionScreen):
     # Order of the tabs; "work" and "members" are SectionScreen's own tables.
     PANES: tuple[str, ...] = ("work", "members")
-    # SectionScreen's keys repeated so F1 (which reads the screen's BINDINGS) lists them all.
-    BINDINGS = [
-        *SectionScreen.BINDINGS,
-        Binding("]", "next_pane", t("section.next_pane")),
-        Binding("[", "previous_pane", t("section.previous_pane"), show=False),
-    ]
+    COMMAND_IDS = ("section.next_pane", "section.previous_pane")
     DEFAULT_CSS = """
     TabbedSectionScreen #section-info { width: 100%; height: 1; padding: 0 1; color: $text-muted; }
     TabbedSectionScreen #panes { height: 1fr; }

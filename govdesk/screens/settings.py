@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select
 
 from govdesk import config
+from govdesk.commands import HasCommands
 from govdesk.i18n import LANGUAGES, language, t
 
 
-class SettingsScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", t("common.cancel"))]
+class SettingsScreen(HasCommands, ModalScreen[str | None]):
+    COMMAND_IDS = ("settings.cancel",)
     DEFAULT_CSS = """
     SettingsScreen { align: center middle; }
     SettingsScreen > Vertical { width: 60; height: auto; border: thick $primary;

@@ -20,7 +20,7 @@ from govdesk.models import (
     open_database,
 )
 from govdesk.models.flow import WAITING
-from govdesk.services import incoming, org, outgoing, outgoing_rules, schedule
+from govdesk.services import incoming, leave, org, outgoing, outgoing_rules, schedule
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.schema import ensure_schema, set_meta
@@ -204,6 +204,7 @@ def _populate(today: date, rng: random.Random) -> None:
     _remind_overdue(clerk, today)
     _schedules(today, rng)
     _outgoing(today)
+    _leave(today)
     assert count == len(INCOMING)
 
 
@@ -387,3 +388,47 @@ def _outgoing(today: date) -> None:
         "doc_kind": "决定", "main_to": "各乡镇人民政府、各街道办事处，区政府各部门",
         "body": OUTGOING_BODY})
     outgoing.report_backflow(Actor(_person("yej"), _at(today, 8, 40)), stray.id, "区长处发现")
+
+
+def _leave(today: date) -> None:
+    """Department heads' leave (Part 3 §22) in every state: one back and 销假 done, one whose
+    销假 is late, a 正职's waiting on the 区长, one just asked, one refused."""
+    clerk = _person("lixm")
+    cal = office_calendar()
+
+    def ask(login: str, by: Person, back: int, start: int, end: int, place: str, reason: str):
+        when = _at(_workdays_back(today, back), 9, 20)
+        starts = _workdays_back(today, start) if start >= 0 else cal.add_working_days(
+            today, -start)
+        ends = _workdays_back(today, end) if end >= 0 else cal.add_working_days(today, -end)
+        return leave.register(Actor(by, when), {
+            "person": login, "starts_on": starts.isoformat(), "ends_on": ends.isoformat(),
+            "destination": place, "reason": reason, "contact": _person(login).phone}), when
+
+    def waiting(row) -> Task:
+        f = incoming.flow.flow_of(leave.KIND, row.id)
+        return incoming.flow.waiting_tasks(f)[0]
+
+    def approve_all(row, when: datetime) -> None:
+        while (task := waiting(row)).step != "销假":
+            row = leave.approve(Actor(task.holder, when), task.id, "同意")
+
+    # Back and 销假 done on the day after the leave.
+    row, when = ask("luchy", clerk, 14, 12, 10, "北京", "参加教育部组织的校长培训")
+    approve_all(row, when + timedelta(hours=2))
+    leave.cancel_leave(Actor(clerk, _at(_workdays_back(today, 9), 9)), waiting(row).id)
+    # Approved, the leave over two working days ago, no 销假 yet: overdue on Home and 督查室.
+    row, when = ask("qiangd", clerk, 7, 6, 3, "上海", "赴同济大学参加城市更新专题研修")
+    approve_all(row, when + timedelta(hours=3))
+    # A 正职's leave next week: the 分管副区长 agreed this morning and reported it on to the
+    # 区长, who is away today: the acting head holds it (代, Part 1 §7).
+    row, when = ask("luchy", clerk, 1, -3, -4, "杭州", "参加省教育厅年度工作会议")
+    task = waiting(row)
+    leave.approve(Actor(task.holder, _at(today, 9, 10)), task.id, "同意，报区长")
+    # The head of 发改局 asks for himself this morning.
+    ask("jiangwb", _person("jiangwb"), 0, -2, -2, "宁波", "带队赴宁波对接重大项目招引")
+    # A 副职's leave refused by the 分管副区长.
+    row, when = ask("xuzy", clerk, 2, -1, -1, "温州", "处理家庭事务")
+    task = waiting(row)
+    leave.refuse(Actor(task.holder, when + timedelta(hours=5)), task.id,
+                 "近期重点项目集中申报，请安排在申报结束后")

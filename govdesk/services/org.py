@@ -71,6 +71,7 @@ def load_organisation(table: dict[str, Any] | None = None) -> None:
             phone=row.get("phone", ""),
             active=row.get("active", True),
             admin=row.get("admin", False),
+            unit=units[row["unit"]] if row.get("unit") else None,
             pinyin=full,
             initials=initials,
         )
@@ -143,6 +144,12 @@ def stand_in(person: Person, when: datetime) -> tuple[Person, Person | None]:
     if person.rank == "区长":
         return acting_head(when)
     return person, None
+
+
+def unit_heads() -> list[Person]:
+    """Every active head of a district unit (post 正职/副职, Part 3 §22), by unit."""
+    return list(Person.select(Person, Unit).join(Unit, on=(Person.unit == Unit.id))
+                .where(Person.active).order_by(Unit.id, Person.post.desc(), Person.id))
 
 
 def portfolio_leader(unit: Unit) -> Person | None:

@@ -14,11 +14,26 @@ from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v2_leave() -> None:
+    """v2: a unit's heads are people (Person.unit, post 正职/副职) and ask for leave
+    (leave_request, Part 3 §22)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from govdesk.models import LeaveRequest, Person
+
+    if "unit_id" not in {c.name for c in database.get_columns("person")}:
+        # add_column also makes the foreign key's index, as a fresh schema has it.
+        migrate(SchemaMigrator.from_database(database.obj).add_column(
+            "person", "unit_id", Person.unit))
+    create_tables([LeaveRequest])
+
 
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
-MIGRATIONS: dict[int, Callable[[], None]] = {}
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry
@@ -76,16 +91,18 @@ def schema_version() -> int:
     return int(get_meta("schema_version", "0") or 0)
 
 
-def create_tables() -> None:
-    """Every table. On PostgreSQL, text columns become unbounded ``text``: peewee declares
-    CharField as VARCHAR(255), which SQLite never enforces; the services set their own limits
-    (e.g. 2000 characters for a title), so PostgreSQL must not refuse what SQLite keeps."""
-    database.create_tables(ALL_MODELS)
+def create_tables(models: list | None = None) -> None:
+    """Every table (or those of ``models``, for a migration). On PostgreSQL, text columns
+    become unbounded ``text``: peewee declares CharField as VARCHAR(255), which SQLite never
+    enforces; the services set their own limits (e.g. 2000 characters for a title), so
+    PostgreSQL must not refuse what SQLite keeps."""
+    models = ALL_MODELS if models is None else models
+    database.create_tables(models)
     if isinstance(database.obj, PostgresqlDatabase):
         columns = database.execute_sql(
             "SELECT table_name, column_name FROM information_schema.columns"
             " WHERE table_schema = current_schema() AND data_type = 'character varying'"
-            " AND table_name = ANY(%s)", ([m._meta.table_name for m in ALL_MODELS],)).fetchall()
+            " AND table_name = ANY(%s)", ([m._meta.table_name for m in models],)).fetchall()
         for table, column in columns:
             database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE text')
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from govdesk.models import SECRECY_LEVELS
 from govdesk.models import incoming as incoming_states
+from govdesk.models import leave as leave_states
 from govdesk.models import outgoing as outgoing_states
 
-__all__ = ["SECRECY_LEVELS", "incoming_states", "outgoing_states"]
+__all__ = ["SECRECY_LEVELS", "incoming_states", "leave_states", "outgoing_states"]

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.models import Person, Section
 from govdesk.services import org, section_work
@@ -34,15 +35,12 @@ def _sections(query: str) -> list[Section]:
     return out
 
 
-class Picker(ModalScreen[list | None]):
+class Picker(HasCommands, ModalScreen[list | None]):
     """Dismisses with a list of the chosen Person/Unit/Section objects, or None on Esc."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", t("incoming.picker_cancel")),
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
-        Binding("ctrl+s", "done", t("incoming.picker_done")),
-    ]
+    COMMAND_IDS = ("picker.cancel", "picker.done")
+    # Moving the highlight while the filter has the focus: keys, not commands.
+    BINDINGS = [Binding("down", "move(1)", show=False), Binding("up", "move(-1)", show=False)]
     DEFAULT_CSS = """
     Picker { align: center middle; }
     Picker > Vertical { width: 70; max-width: 95%; height: 22; max-height: 95%;

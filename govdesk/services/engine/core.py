@@ -29,10 +29,13 @@ from govdesk.services.engine.spec import (
     DYNAMIC,
     STAY,
     ActionSpec,
+    SpecError,
     StepSpec,
     WorkflowSpec,
     load,
+    workflows_dir,
 )
+from govdesk.services.engine.spec import _line_of as line_of
 from govdesk.services.errors import NotFound, PermissionDenied, ValidationError
 from govdesk.services.policy import can_act, can_view, require_act
 
@@ -105,7 +108,15 @@ def check_all() -> None:
     """Read every registered workflow's spec now (start-up): a bad file is a clear message
     before anyone is half-way through a form."""
     for wf in _workflows.values():
-        _ = wf.spec
+        spec = wf.spec
+        for step in spec.steps.values():
+            if step.due is not None and step.due.start and not hasattr(wf.model, step.due.start):
+                # A due rule counting from a date the record does not have (``due.from``).
+                text = (workflows_dir() / spec.source).read_text(encoding="utf-8")
+                raise SpecError(t("engine.spec_error", file=spec.source,
+                                  key=f"steps.{step.name}.due.from",
+                                  line=line_of(text, ["steps", step.name], "from"),
+                                  problem=t("engine.spec_no_field", field=step.due.start)))
 
 
 # ---------------------------------------------------------------------------- records
@@ -185,13 +196,16 @@ def start(actor: Actor, kind: str, row: Model, *, registered: tuple[str, str] | 
 
 def step_due(kind: str, step: str, row: Model | None, start: date) -> date | None:
     """The step's deadline from its rule in the spec, capped by the record's own if the rule
-    says so. 特急/加急 use the rule's ``urgent_days``; 0 days is the same working day."""
+    says so. 特急/加急 use the rule's ``urgent_days``; 0 days is the same working day. A rule
+    ``from`` a record's date field counts from that date (if set) instead of ``start``."""
     wf = workflow(kind)
     spec = wf.spec.steps.get(step)
     rule = spec.due if spec else None
     cap = wf.record_due(row) if (row is not None and rule is not None and rule.cap) else None
     if rule is None:
         return None
+    if rule.start and row is not None and getattr(row, rule.start, None) is not None:
+        start = getattr(row, rule.start)
     urgency = wf.urgency(row) if row is not None else "普通"
     days = rule.urgent_days if (urgency in URGENT and rule.urgent_days is not None) else rule.days
     cal = office_calendar()
@@ -442,6 +456,19 @@ def holders_by_record(kind: str, ids: list[int], label: str = "engine.holders") 
         .tuples()
     )
     return {rid: (who if n == 1 else t(label, who=who, n=n)) for rid, n, who in q}
+
+
+def due_by_record(kind: str, ids: list[int]) -> dict[int, date]:
+    """The earliest deadline of each record's waiting tasks, for a register page's 期限 column
+    (a record none of whose waiting tasks has a deadline is left out)."""
+    if not ids:
+        return {}
+    q = (Task.select(Flow.record_id, fn.MIN(Task.due)).join(Flow)
+         .where((Flow.kind == kind) & Flow.record_id.in_(ids) & (Task.state == WAITING)
+                & Task.due.is_null(False))
+         .group_by(Flow.record_id).tuples())
+    return {rid: (due if isinstance(due, date) else date.fromisoformat(str(due)))
+            for rid, due in q}
 
 
 def keyset(query: Any, id_field: Any, before_id: int | None, limit: int) -> list[Any]:

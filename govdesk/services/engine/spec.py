@@ -38,12 +38,15 @@ class SpecError(ServiceError):
 @dataclass(frozen=True)
 class DueRule:
     """How long a holder has: ``days`` of ``kind``; ``urgent_days`` for 特急/加急 (same kind;
-    0 = the same working day); ``cap``: the record's own deadline caps the step's."""
+    0 = the same working day); ``cap``: the record's own deadline caps the step's; ``start``
+    (``from`` in the file): the record's date field the days count from, instead of the day
+    the step is handed out (a 销假 is due the working day after the leave's ``ends_on``)."""
 
     days: int
     kind: str = "working"
     urgent_days: int | None = None
     cap: bool = False
+    start: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,7 @@ def _due(r: TomlReader, node: Any, table: list[str]) -> DueRule | None:
         return None
     if not isinstance(node, dict):
         raise r.fail(table[:-1], table[-1], t("engine.spec_type"))
-    r.only(node, table, {"days", "kind", "urgent_days", "cap"})
+    r.only(node, table, {"days", "kind", "urgent_days", "cap", "from"})
     days = r.get(node, table, "days", int)
     kind = r.get(node, table, "kind", str, "working")
     urgent = r.get(node, table, "urgent_days", int, None)
@@ -187,7 +190,8 @@ def _due(r: TomlReader, node: Any, table: list[str]) -> DueRule | None:
         raise r.fail(table, "days", t("engine.spec_negative"))
     if kind not in DAY_KINDS:
         raise r.fail(table, "kind", t("engine.spec_day_kind", kinds="、".join(DAY_KINDS)))
-    return DueRule(days, kind, urgent, r.get(node, table, "cap", bool, False))
+    return DueRule(days, kind, urgent, r.get(node, table, "cap", bool, False),
+                   r.get(node, table, "from", str, ""))
 
 
 def _str_list(r: TomlReader, node: dict, table: list[str], key: str) -> tuple[str, ...]:

@@ -1,0 +1,123 @@
+"""One leave request of a department head (SPEC §7; Part 3 §22): who, when, where, why, every
+hop, and the keys the engine offers now — 同意 (or 同意并报区长), 不予准假 with its reason,
+销假 with the return date, 催办 of the holder."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from govdesk.i18n import t, term
+from govdesk.screens import registry
+from govdesk.screens.flow_detail import FlowDetailScreen
+from govdesk.screens.outgoing_modals import Field, FieldsModal
+from govdesk.services import inbox as inbox_service
+from govdesk.services import leave
+from govdesk.services.calendar import office_calendar
+from govdesk.services.vocab import leave_states as states
+from govdesk.widgets import badge
+from govdesk.widgets.timeline import TimelineTable
+
+
+class LeaveDetailScreen(FlowDetailScreen):
+    KIND = leave.KIND
+    TIMELINE_TITLE = "leave.timeline"
+    DONE_MESSAGE = "leave.done"
+    # 同意 and 同意并报区长 are one key: the engine offers the one of the request's grade.
+    ACTION_NAMES = {"forward": "approve"}
+    COMMAND_IDS = ("leave.back", "leave.approve", "leave.refuse", "leave.cancel_leave",
+                   "leave.remind", "flow.hand_back")
+
+    def compose_info(self) -> ComposeResult:
+        yield Static(id="fields")
+
+    def load(self, record_open: bool):
+        return leave.get(self.actor, self.doc_id, record_open=record_open)
+
+    def show(self, doc, tasks: list) -> None:
+        self.sub_title = t("leave.detail_title", title=doc.title)
+        days = office_calendar().working_days_between(doc.starts_on, doc.ends_on) + (
+            1 if office_calendar().is_workday(doc.starts_on) else 0)
+        path = " → ".join(term(s) for s in (
+            ("分管审批", "区长审批", "销假") if doc.grade == states.HEAD else ("分管审批", "销假")))
+        lines = [
+            t("leave.shown_state", state=term(doc.state)),
+            t("leave.shown_person", name=doc.person.name, unit=doc.unit.short,
+              grade=term(doc.grade)),
+            t("leave.shown_period", start=f"{doc.starts_on:%Y-%m-%d}",
+              end=f"{doc.ends_on:%Y-%m-%d}", days=days),
+            t("leave.shown_destination", place=doc.destination),
+            t("leave.shown_reason", reason=doc.reason),
+        ]
+        if doc.contact:
+            lines.append(t("leave.shown_contact", contact=doc.contact))
+        lines.append(t("leave.shown_path", path=path))
+        lines.append(t("leave.shown_registered", who=doc.registered_by.name,
+                       at=f"{doc.created_at:%Y-%m-%d %H:%M}"))
+        if doc.returned_on:
+            lines.append(t("leave.shown_returned", day=f"{doc.returned_on:%Y-%m-%d}"))
+        text = Text("\n".join(lines))
+        timeline = self.query_one("#timeline", TimelineTable)
+        today = self.actor.today
+        for hop in self.waiting:  # where it is now, and by when (a late 销假 says so)
+            label = inbox_service.OVERDUE if hop.due and hop.due < today else (
+                inbox_service.TODAY if hop.due == today else "")
+            text.append("\n" + t("leave.shown_waiting", step=term(hop.step),
+                                  who=timeline.who(hop)) + " ")
+            text.append_text(badge.deadline(label, hop.due))
+        self.query_one("#fields", Static).update(text)
+
+    def _mine(self):
+        return self.my_task()
+
+    def action_approve(self) -> None:
+        task = self._mine()
+        if task is None:
+            return
+        key = "leave.forward_title" if "forward" in leave_actions(self) else "leave.approve_title"
+        self.open_modal(FieldsModal(
+            t(key, title=self.doc.title),
+            lambda v: leave.approve(self.actor, task.id, v["opinion"]),
+            [Field("opinion", t("leave.f_opinion"), t("engine.action.approve"))]))
+
+    def action_refuse(self) -> None:
+        task = self._mine()
+        if task is None:
+            return
+        self.open_modal(FieldsModal(
+            t("leave.refuse_title", title=self.doc.title),
+            lambda v: leave.refuse(self.actor, task.id, v["reason"]),
+            [Field("reason", t("leave.f_refuse_reason"))]))
+
+    def action_cancel_leave(self) -> None:
+        task = self.my_task("销假")
+        if task is None:
+            return
+        self.open_modal(FieldsModal(
+            t("leave.cancel_title", title=self.doc.title),
+            lambda v: leave.cancel_leave(self.actor, task.id, v["returned_on"]),
+            [Field("returned_on", t("leave.f_returned_on"), f"{self.actor.today:%Y-%m-%d}")],
+            note=t("leave.date_hint")))
+
+    def action_remind(self) -> None:
+        others = [task for task in self.waiting if task not in self.my_tasks]
+        if not others:
+            return
+        timeline = self.query_one("#timeline", TimelineTable)
+        chosen = timeline.selected_task_id()
+        task = next((x for x in others if x.id == chosen), others[0])
+        self.open_modal(FieldsModal(
+            t("leave.remind_title", who=timeline.who(task), step=term(task.step)),
+            lambda v: leave.remind(self.actor, task.id, v["note"]),
+            [Field("note", t("leave.remind_note"))]))
+
+
+def leave_actions(screen: LeaveDetailScreen) -> set[str]:
+    """The engine's own action ids open to the user now (before ACTION_NAMES merges them)."""
+    from govdesk.services.engine import core as engine
+
+    return engine.action_ids(screen.actor, leave.KIND, screen.doc_id)
+
+
+registry.register(leave.KIND, lambda app, rid: app.push_screen(LeaveDetailScreen(rid)))

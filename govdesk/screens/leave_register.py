@@ -1,0 +1,134 @@
+"""请假登记簿 (SPEC §7; Part 3 §22): department heads' leave, newest first, where each is now;
+``n`` registers one (the head's written notice, or the head asking for themselves), Enter opens
+it. Reached from 秘书科 and the palette."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Label
+
+from govdesk.i18n import t, term
+from govdesk.screens import registry
+from govdesk.screens.base import DeskScreen
+from govdesk.screens.outgoing_modals import Field, FieldsModal
+from govdesk.services import inbox as inbox_service
+from govdesk.services import leave
+from govdesk.services.engine import core as engine
+from govdesk.widgets import badge
+from govdesk.widgets.paged_table import PagedTable
+
+
+def new_leave(app: App, done=None) -> None:
+    """The request form: who, from, to, where, why, how to reach them. A refusal names the
+    field and keeps what was typed; a saved request opens."""
+    actor = app.actor()
+    heads = leave.heads_for(actor)
+    if not heads:
+        app.notify(t("leave.no_heads"), severity="warning")
+        return
+    saved: list = []
+
+    def apply(values: dict) -> None:
+        saved.append(leave.register(app.actor(), values))
+
+    def closed(ok: bool | None) -> None:
+        if ok and saved:
+            row = saved[-1]
+            who = engine.holders_by_record(leave.KIND, [row.id]).get(row.id, "")
+            app.notify(t("leave.saved", who=who))
+            registry.open_record(app, leave.KIND, row.id)
+        if done is not None:
+            done(bool(ok))
+
+    choices = [(t("leave.head_choice", unit=h.unit.short, name=h.name, grade=term(h.post)),
+                h.login) for h in heads]
+    fields = [
+        Field("person", t("leave.f_person"), heads[0].login, choices=choices),
+        Field("starts_on", t("leave.f_starts_on")),
+        Field("ends_on", t("leave.f_ends_on")),
+        Field("destination", t("leave.f_destination")),
+        Field("reason", t("leave.f_reason")),
+        Field("contact", t("leave.f_contact")),
+    ]
+    app.push_screen(LeaveFormModal(t("leave.new_title"), apply, fields,
+                                   note=t("leave.new_note")), closed)
+
+
+class LeaveFormModal(FieldsModal):
+    """The request form: six fields, one line each, so it fits an 80×24 terminal."""
+
+    DEFAULT_CSS = """
+    LeaveFormModal Input, LeaveFormModal Select { margin-bottom: 0; }
+    """
+
+
+PAGE = 100  # rows per page of the register
+
+
+class LeaveRegisterScreen(DeskScreen):
+    COMMAND_IDS = ("leave_register.back", "leave_register.new", "leave_register.open")
+    DEFAULT_CSS = """
+    LeaveRegisterScreen #leave-register { height: 1fr; }
+    LeaveRegisterScreen .panel-title { background: $boost; text-style: bold; width: 100%;
+                                       padding: 0 1; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical():
+            yield Label(id="leave-title", classes="panel-title")
+            yield PagedTable(self._load_page, id="leave-register", page_size=PAGE,
+                             threaded=True)
+
+    def setup(self) -> None:
+        super().setup()
+        self.sub_title = t("leave.registers")
+        table = self.query_one("#leave-register", PagedTable)
+        # The place last: on an 80-column terminal it is what may be cut.
+        for key in ("title", "grade", "period", "state", "due", "holders", "destination"):
+            table.add_column(t(f"leave.col_{key}"), key=key)
+        table.focus()
+
+    def load_data(self, actor, query) -> list:
+        return self._rows(actor, None, PAGE)
+
+    def _load_page(self, after_id, limit: int):
+        """The pages after the first, in the table's worker."""
+        return self._rows(self.actor, after_id, limit)
+
+    @staticmethod
+    def _rows(actor, after_id, limit: int):
+        today = actor.today
+        rows = leave.register_page(actor, before_id=after_id, limit=limit)
+
+        def label(due) -> str:
+            if due is None or due > today:
+                return ""
+            return inbox_service.OVERDUE if due < today else inbox_service.TODAY
+
+        return [(r.id, [f"{r.unit} {r.person}", term(r.grade),
+                        f"{r.starts_on:%m-%d}—{r.ends_on:%m-%d}", term(r.state),
+                        badge.deadline(label(r.due), r.due) if r.due else "", r.holders,
+                        r.destination]) for r in rows]
+
+    def show_data(self, rows: list) -> None:
+        table = self.query_one("#leave-register", PagedTable)
+        table.show_first_page(rows)
+        more = "+" if table.row_count >= table.page_size else ""
+        self.query_one("#leave-title", Label).update(
+            t("leave.register_title", n=table.row_count, more=more))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_selected()
+
+    def action_open_selected(self) -> None:
+        key = self.query_one("#leave-register", PagedTable).selected_key()
+        if key is not None:
+            registry.open_record(self.app, leave.KIND, int(key))
+
+    def action_new_leave(self) -> None:
+        new_leave(self.app, lambda _ok: self.refresh_data())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

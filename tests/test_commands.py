@@ -16,7 +16,7 @@ from govdesk import commands
 from govdesk.app import GovDesk
 from govdesk.commands import REGISTRY, commands_of
 from govdesk.i18n import set_language, t
-from govdesk.models import IncomingDocument, OutgoingDocument, Person
+from govdesk.models import IncomingDocument, LeaveRequest, OutgoingDocument, Person
 from govdesk.models import incoming as states
 from govdesk.screens.audit_log import AuditLogScreen
 from govdesk.screens.error_register import ErrorRegisterScreen
@@ -24,6 +24,8 @@ from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.incoming_detail import IncomingDetailScreen
 from govdesk.screens.incoming_form import IncomingFormScreen
 from govdesk.screens.incoming_modals import ActionModal
+from govdesk.screens.leave_detail import LeaveDetailScreen
+from govdesk.screens.leave_register import LeaveRegisterScreen
 from govdesk.screens.outgoing_detail import OutgoingDetailScreen
 from govdesk.screens.outgoing_form import OutgoingFormScreen
 from govdesk.screens.outgoing_modals import CompareScreen, DispatchModal, FieldsModal
@@ -140,6 +142,7 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: DispatchModal(outgoing_doc, lambda rows: None),
             lambda: CompareScreen(revised.id, outgoing.revisions(revised)),
             lambda: AuditLogScreen(),  # lixm is an administrator
+            lambda: LeaveRegisterScreen(),
         ]
         for make in screens:
             app.push_screen(make())
@@ -148,8 +151,10 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             app.pop_screen()
             await pilot.pause()
 
+        leave_request = LeaveRequest.select().order_by(LeaveRequest.id).first()
         for screen in (IncomingDetailScreen(incoming_doc.id),
-                       OutgoingDetailScreen(outgoing_doc.id)):
+                       OutgoingDetailScreen(outgoing_doc.id),
+                       LeaveDetailScreen(leave_request.id)):
             app.push_screen(screen)
             await pilot.pause(0.2)
             everything_allowed(screen)

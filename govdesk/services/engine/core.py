@@ -114,8 +114,8 @@ def check_all() -> None:
                 # A due rule counting from a date the record does not have (``due.from``).
                 text = (workflows_dir() / spec.source).read_text(encoding="utf-8")
                 raise SpecError(t("engine.spec_error", file=spec.source,
-                                  key=f"steps.{step.name}.due.from",
-                                  line=line_of(text, ["steps", step.name], "from"),
+                                  name=f"steps.{step.name}.due.from",
+                                  line=line_of(text, ["steps", step.name, "due"], "from"),
                                   problem=t("engine.spec_no_field", field=step.due.start)))
 
 

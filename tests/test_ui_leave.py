@@ -46,6 +46,7 @@ def rows(table: DataTable) -> list[str]:
 
 
 async def open_from_home(pilot, needle: str) -> None:
+    await pilot.pause()  # Home reads in a worker (screens/base.py): let it show
     table = pilot.app.screen.query_one("#inbox", DataTable)
     index = next(i for i, row in enumerate(rows(table)) if needle in row)
     table.focus()

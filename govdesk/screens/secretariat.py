@@ -154,8 +154,8 @@ class SecretariatScreen(SectionScreen):
                 pass
 
     def _register_rows(self, actor, query: RegisterQuery, after_id, limit: int):
-        """A page of the register showing, as (key, cells); in a worker or, for the pages
-        after the first (scrolling down), on the UI thread."""
+        """A page of the register showing, as (key, cells); always in a worker thread (the
+        screen's load for the first page, the table's for the pages after it)."""
         if query.outgoing:
             rows = outgoing.register_page(actor, state=query.state, text=query.text,
                                           before_id=after_id, limit=limit)

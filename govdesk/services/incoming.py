@@ -13,7 +13,7 @@ from typing import Any
 
 from peewee import fn
 
-from govdesk.i18n import catalog, t, term
+from govdesk.i18n import t, t_record, term
 from govdesk.models import (
     IncomingDocument,
     Loan,
@@ -51,9 +51,6 @@ ADDRESSEES = ("区政府", "区政府办公室", "领导个人")
 READER_ACTIONS = ("阅签", "阅办", "传阅")
 INTAKE_DECISIONS = ("受理", "转办", "退文")
 EXCEPTIONS = ("情况紧急", "部门把握不准", "领导已有批示", "领导要求直报")
-# What is written into the office's records (intake warnings kept with the decision) is in
-# Simplified whatever the user reads; what is raised or shown goes through t() at that moment.
-RECORD_LANGUAGE = "zh-Hans"
 
 
 # ---------------------------------------------------------------------------- validation
@@ -128,12 +125,6 @@ def _refused(key: str, **values: object) -> str:
     return t(f"incoming.refuse.{key}", **values)
 
 
-def _for_record(key: str, **values: object) -> str:
-    """Catalog text ``key`` as the office's records keep it (RECORD_LANGUAGE)."""
-    text = catalog(RECORD_LANGUAGE)[key]
-    return text.format(**values) if values else text
-
-
 # ---------------------------------------------------------------------------- deadlines
 
 
@@ -164,7 +155,7 @@ class IntakeWarning:
     @property
     def record(self) -> str:
         """The warning as kept with the intake decision (the office's Simplified)."""
-        return _for_record(f"incoming.intake.{self.key}", unit=self.unit, word=self.word)
+        return t_record(f"incoming.intake.{self.key}", unit=self.unit, word=self.word)
 
 
 def intake_warnings(doc: IncomingDocument) -> list[IntakeWarning]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from govdesk.i18n import catalog, t
+from govdesk.i18n import t, t_record
 from govdesk.models import LeaveRequest, Person, Task, database
 from govdesk.models import leave as states
 from govdesk.services import audit, flow, org, validate
@@ -25,18 +25,11 @@ from govdesk.services.policy import can_act, is_director, is_secretariat
 
 KIND = "leave"
 PORTFOLIO_STEP = "分管审批"
-RECORD_LANGUAGE = "zh-Hans"  # the stored title, whatever the user reads
 
 
 def _label(name: str) -> str:
     """The form's label of field ``name``, in the user's language (a refusal names it)."""
     return t(f"leave.f_{name}")
-
-
-def _for_record(key: str, **values: object) -> str:
-    """Catalog text as the office's records keep it (RECORD_LANGUAGE), whatever the user reads."""
-    text = catalog(RECORD_LANGUAGE)[key]
-    return text.format(**values) if values else text
 
 
 def is_head(person: Person) -> bool:
@@ -105,13 +98,13 @@ def register(actor: Actor, fields: dict) -> LeaveRequest:
             raise ValidationError(_label("starts_on"), t(
                 "leave.refuse.overlap", start=f"{clash.starts_on:%m-%d}",
                 end=f"{clash.ends_on:%m-%d}"), name="starts_on")
-        title = _for_record("leave.record_title", unit=person.unit.short, name=person.name,
+        title = t_record("leave.record_title", unit=person.unit.short, name=person.name,
                             start=f"{clean['starts_on']:%m-%d}", end=f"{clean['ends_on']:%m-%d}")
         row = LeaveRequest.create(
             **clean, unit=person.unit, grade=person.post, title=title,
             state=states.PORTFOLIO, registered_by=actor.person,
             created_at=actor.now, updated_at=actor.now)
-        note = _for_record("leave.record_note", start=f"{clean['starts_on']:%Y-%m-%d}",
+        note = t_record("leave.record_note", start=f"{clean['starts_on']:%Y-%m-%d}",
                            end=f"{clean['ends_on']:%Y-%m-%d}", place=clean["destination"],
                            reason=clean["reason"])
         engine.start(actor, KIND, row, registered=("请假申请", note))
@@ -141,7 +134,7 @@ def approve(actor: Actor, task_id: Any, opinion: str = "") -> LeaveRequest:
     row = engine.record(KIND, task.flow.record_id)
     turn = engine.turn(actor, KIND, task_id, approval_of(task, row))
     opinion = validate.text({"opinion": opinion}, "opinion", _label("opinion"))
-    return engine.advance(actor, turn, opinion or _for_record("engine.action.approve"))
+    return engine.advance(actor, turn, opinion or t_record("engine.action.approve"))
 
 
 def refuse(actor: Actor, task_id: Any, reason: str) -> LeaveRequest:
@@ -167,7 +160,7 @@ def cancel_leave(actor: Actor, task_id: Any, returned_on: Any = None) -> LeaveRe
                               name="returned_on")
     late = turn.task.due is not None and actor.today > turn.task.due
     state = states.RESUMED_LATE if late else states.RESUMED
-    return engine.advance(actor, turn, _for_record("leave.resumed_opinion",
+    return engine.advance(actor, turn, t_record("leave.resumed_opinion",
                                                    day=f"{back:%Y-%m-%d}"),
                           state=state, values={"returned_on": back})
 

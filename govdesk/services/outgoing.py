@@ -458,22 +458,30 @@ def assign_number(actor: Actor, task_id: int) -> OutgoingDocument:
             "prefix": prefix, "year": year, "seq": seq, "number": number})
 
 
-def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocument:
-    """成文日期 may be set by the drafting unit when printing waits > 20 days (Supp. §3(一)6)."""
-    doc = _doc_for(actor, doc_id)
+def _written_date_refusal(actor: Actor, doc: OutgoingDocument) -> Exception | None:
+    """Why this user may not set the 成文日期 now, or None: the drafting unit may, once printing
+    has waited more than the grace period after signing (Supp. §3(一)6)."""
     if doc.signed_at is None:
-        raise _refuse("written", "outgoing.refuse.not_signed", name="written")
+        return _refuse("written", "outgoing.refuse.not_signed", name="written")
     if doc.state in (states.PRINTED, states.PROOFREAD, states.DISPATCHED):
-        raise _refuse("written", "outgoing.refuse.already_printed", name="written")
+        return _refuse("written", "outgoing.refuse.already_printed", name="written")
     grace = office_rules().outgoing.written_date_grace_days
     waited = (actor.today - doc.signed_at.date()).days
     if waited <= grace:
-        raise _refuse("written", "outgoing.refuse.grace", name="written", grace=grace,
-                      waited=waited)
-    same_unit = (doc.drafter_id == actor.person.id
-                 or (doc.drafting_section_id and doc.drafting_section_id == actor.person.section_id))
-    if not same_unit:
-        raise PermissionDenied(t("outgoing.refuse.drafting_unit_only"))
+        return _refuse("written", "outgoing.refuse.grace", name="written", grace=grace,
+                       waited=waited)
+    if not (doc.drafter_id == actor.person.id
+            or (doc.drafting_section_id and doc.drafting_section_id == actor.person.section_id)):
+        return PermissionDenied(t("outgoing.refuse.drafting_unit_only"))
+    return None
+
+
+def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocument:
+    """成文日期 may be set by the drafting unit when printing waits > 20 days (Supp. §3(一)6)."""
+    doc = _doc_for(actor, doc_id)
+    refusal = _written_date_refusal(actor, doc)
+    if refusal is not None:
+        raise refusal
     written = validate.day({"written": written}, "written", _label("written"), None)
     if written is None:
         raise _refuse("written", "errors.required", name="written")
@@ -485,15 +493,7 @@ def set_written_date(actor: Actor, doc_id: int, written: date) -> OutgoingDocume
 
 def may_set_written_date(actor: Actor, doc: OutgoingDocument) -> bool:
     """Whether set_written_date would accept this user now (the screen hides the key if not)."""
-    if doc.signed_at is None or doc.state in (states.PRINTED, states.PROOFREAD,
-                                              states.DISPATCHED):
-        return False
-    grace = office_rules().outgoing.written_date_grace_days
-    if (actor.today - doc.signed_at.date()).days <= grace:
-        return False
-    return bool(doc.drafter_id == actor.person.id
-                or (doc.drafting_section_id
-                    and doc.drafting_section_id == actor.person.section_id))
+    return _written_date_refusal(actor, doc) is None
 
 
 def print_document(actor: Actor, task_id: int, *, print_org: str, print_date: date | None,

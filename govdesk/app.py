@@ -17,14 +17,12 @@ from govdesk.commands import SECTION_MODES
 from govdesk.i18n import language, set_language, t
 from govdesk.messages import DataChanged, LanguageChanged
 from govdesk.models import Person, data_version
-from govdesk.screens import (
-    incoming_detail,  # noqa: F401  (registers the 收文 opener)
-    leave_detail,  # noqa: F401  (registers the 请假 opener)
-    outgoing_detail,  # noqa: F401  (registers the 发文 opener)
-)
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.home import HomeScreen
-from govdesk.screens.leave_register import LeaveRegisterScreen, new_leave
+from govdesk.screens.incoming import detail as incoming_detail  # noqa: F401  (收文 opener)
+from govdesk.screens.leave import detail as leave_detail  # noqa: F401  (请假 opener)
+from govdesk.screens.leave.register import LeaveRegisterScreen, new_leave
+from govdesk.screens.outgoing import detail as outgoing_detail  # noqa: F401  (发文 opener)
 from govdesk.screens.palette import DeskPalette, system_commands
 from govdesk.screens.retranslate import retranslate
 from govdesk.screens.secretariat import SecretariatScreen
@@ -259,7 +257,7 @@ class GovDesk(commands.HasCommands, App):
         self.push_screen(LeaveRegisterScreen())
 
     def action_error_register(self) -> None:
-        from govdesk.screens.error_register import ErrorRegisterScreen
+        from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
 
         self.push_screen(ErrorRegisterScreen())
 

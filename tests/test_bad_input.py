@@ -26,7 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from govdesk.models import SECRECY_LEVELS, IncomingDocument, Loan, Reminder, Section, Task
-from govdesk.screens.incoming_form import FIELD_WIDGETS
+from govdesk.screens.incoming.form import FIELD_WIDGETS
 from govdesk.services import flow, incoming, org
 from govdesk.services.errors import ValidationError
 from govdesk.services.incoming import Reader

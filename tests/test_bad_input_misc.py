@@ -23,7 +23,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from govdesk.models import Absence, Person, ScheduleEntry
-from govdesk.services import error_register, maintenance, org, schedule
+from govdesk.services import maintenance, org, schedule
+from govdesk.services.outgoing import error_register
 from tests.conftest import actor
 
 START = datetime(2026, 11, 30, 9, 0)

@@ -31,10 +31,10 @@ from govdesk.models import (
     OutgoingDocument,
     Task,
 )
-from govdesk.screens.outgoing_form import FIELD_WIDGETS
+from govdesk.screens.outgoing.form import FIELD_WIDGETS
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ValidationError
-from govdesk.services.outgoing_rules import ERROR_CATEGORIES, ISSUERS
+from govdesk.services.outgoing.rules import ERROR_CATEGORIES, ISSUERS
 from tests.conftest import actor
 
 D1 = datetime(2026, 11, 26, 9, 30)

@@ -9,7 +9,7 @@ from textual.widgets import Input, Label, TextArea
 
 from govdesk.app import GovDesk
 from govdesk.models import AuditEntry, IncomingDocument
-from govdesk.screens.incoming_form import IncomingFormScreen
+from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.services import org
 from tests.conftest import NOW
 

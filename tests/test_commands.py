@@ -19,16 +19,16 @@ from govdesk.i18n import set_language, t
 from govdesk.models import IncomingDocument, LeaveRequest, OutgoingDocument, Person
 from govdesk.models import incoming as states
 from govdesk.screens.audit_log import AuditLogScreen
-from govdesk.screens.error_register import ErrorRegisterScreen
 from govdesk.screens.help import HelpScreen, key_label
-from govdesk.screens.incoming_detail import IncomingDetailScreen
-from govdesk.screens.incoming_form import IncomingFormScreen
-from govdesk.screens.incoming_modals import ActionModal
-from govdesk.screens.leave_detail import LeaveDetailScreen
-from govdesk.screens.leave_register import LeaveRegisterScreen
-from govdesk.screens.outgoing_detail import OutgoingDetailScreen
-from govdesk.screens.outgoing_form import OutgoingFormScreen
-from govdesk.screens.outgoing_modals import CompareScreen, DispatchModal, FieldsModal
+from govdesk.screens.incoming.detail import IncomingDetailScreen
+from govdesk.screens.incoming.form import IncomingFormScreen
+from govdesk.screens.incoming.modals import ActionModal
+from govdesk.screens.leave.detail import LeaveDetailScreen
+from govdesk.screens.leave.register import LeaveRegisterScreen
+from govdesk.screens.outgoing.detail import OutgoingDetailScreen
+from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
+from govdesk.screens.outgoing.form import OutgoingFormScreen
+from govdesk.screens.outgoing.modals import CompareScreen, DispatchModal, FieldsModal
 from govdesk.screens.palette import DeskPalette
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen

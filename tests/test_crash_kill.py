@@ -23,7 +23,7 @@ from pathlib import Path
 
 from govdesk.models import close_database, open_database
 from govdesk.services import maintenance
-from govdesk.stress import check_invariants
+from govdesk.tools.stress import check_invariants
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS = int(os.environ.get("GOVDESK_KILLS", "110"))

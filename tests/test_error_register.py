@@ -9,9 +9,9 @@ import pytest
 from helpers.outgoing_worker import new_draft
 
 from govdesk.models import AuditEntry, ErrorRecord
-from govdesk.services import error_register as er
 from govdesk.services import org, outgoing
 from govdesk.services.errors import NotFound, ValidationError
+from govdesk.services.outgoing import error_register as er
 
 
 def _name(login: str) -> str:

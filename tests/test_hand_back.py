@@ -14,8 +14,8 @@ from textual.widgets import Label
 from govdesk.app import GovDesk
 from govdesk.models import AuditEntry, Task
 from govdesk.models.flow import CANCELLED, WAITING
-from govdesk.screens.incoming_detail import IncomingDetailScreen
-from govdesk.screens.outgoing_modals import FieldsModal
+from govdesk.screens.fields_modal import FieldsModal
+from govdesk.screens.incoming.detail import IncomingDetailScreen
 from govdesk.services import flow, inbox, incoming, org, outgoing, schedule
 from govdesk.services.errors import PermissionDenied, ValidationError
 from tests.conftest import NOW, actor

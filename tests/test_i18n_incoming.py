@@ -1,6 +1,6 @@
 """The 收文 service speaks the user's language: its refusals and display texts come from the
 catalog at the moment they are raised or shown, while what it writes into the office's records
-stays Simplified (govdesk/services/incoming.py, govdesk/i18n/*/incoming.toml)."""
+stays Simplified (govdesk/services/incoming/workflow.py, govdesk/i18n/*/incoming.toml)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from govdesk.models import IncomingDocument
 from govdesk.services import incoming
 from govdesk.services.errors import ConflictError, PermissionDenied, ValidationError
 
-SOURCE = Path(incoming.__file__).read_text(encoding="utf-8")
+SOURCE = Path(incoming.workflow.__file__).read_text(encoding="utf-8")
 BASE = {"from_unit": "cz", "title": "关于某事项的报告", "doc_kind": "报告"}
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

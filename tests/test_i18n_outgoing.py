@@ -17,11 +17,11 @@ from helpers.outgoing_worker import BASE_FIELDS, drive_to, new_draft, waiting
 import govdesk.i18n
 from govdesk.i18n import set_language, t
 from govdesk.models import OutgoingDocument
-from govdesk.screens.outgoing_form import FIELD_WIDGETS
-from govdesk.services import error_register as er
+from govdesk.screens.outgoing.form import FIELD_WIDGETS
 from govdesk.services import outgoing
 from govdesk.services.errors import ConflictError, PermissionDenied, ValidationError
-from govdesk.services.outgoing_rules import format_report, signer_rule
+from govdesk.services.outgoing import error_register as er
+from govdesk.services.outgoing.rules import format_report, signer_rule
 
 CATALOGS = Path(govdesk.i18n.__file__).parent
 SERVICES = CATALOGS.parent / "services"
@@ -298,7 +298,8 @@ def shown_literals(source: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-@pytest.mark.parametrize("module", ["outgoing.py", "outgoing_rules.py", "error_register.py"])
+@pytest.mark.parametrize("module", ["outgoing/workflow.py", "outgoing/rules.py",
+                                    "outgoing/error_register.py"])
 def test_no_simplified_literal_in_what_the_services_show(module):
     assert shown_literals((SERVICES / module).read_text(encoding="utf-8")) == []
 
@@ -326,7 +327,7 @@ def test_the_literal_check_finds_what_it_looks_for():
 def test_error_register_has_no_chinese_outside_docstrings():
     """Nothing in it is office data: every text is a header or a refusal, so all of it is in
     the catalog (categories, sections and names come from the database)."""
-    tree = ast.parse((SERVICES / "error_register.py").read_text(encoding="utf-8"))
+    tree = ast.parse((SERVICES / "outgoing" / "error_register.py").read_text(encoding="utf-8"))
     docstrings = {id(node.body[0].value) for node in ast.walk(tree)
                   if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
                   and node.body and isinstance(node.body[0], ast.Expr)}

@@ -26,8 +26,8 @@ from govdesk.services import (  # noqa: F401 (registers 发文, 请假)
     incoming,
     leave,
     outgoing,
-    outgoing_rules,
 )
+from govdesk.services.outgoing import rules as outgoing_rules
 from govdesk.services.engine import core as engine
 from govdesk.services.rules import rule
 
@@ -35,9 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Where steps are named: the services that hand work out, and the screens that map a step to
 # the keys it allows.
-STEP_SOURCES = ["services/incoming.py", "services/outgoing.py", "services/outgoing_rules.py",
-                "screens/incoming_detail.py", "screens/outgoing_detail.py",
-                "services/leave.py", "screens/leave_detail.py"]
+STEP_SOURCES = ["services/incoming/workflow.py", "services/outgoing/workflow.py",
+                "services/outgoing/rules.py", "screens/incoming/detail.py",
+                "screens/outgoing/detail.py", "services/leave/workflow.py",
+                "screens/leave/detail.py"]
 
 
 def _strings(node: ast.AST) -> list[str]:

@@ -1,4 +1,4 @@
-"""Bugs the load test (python -m govdesk.stress) found, pinned down one by one."""
+"""Bugs the load test (python -m govdesk.tools.stress) found, pinned down one by one."""
 
 from __future__ import annotations
 

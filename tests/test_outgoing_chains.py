@@ -12,7 +12,7 @@ from govdesk.models import Person, Section, Task
 from govdesk.models.flow import WAITING
 from govdesk.services import org, outgoing, schedule
 from govdesk.services.errors import PermissionDenied
-from govdesk.services.outgoing_rules import review_chain, signer_rule
+from govdesk.services.outgoing.rules import review_chain, signer_rule
 
 NOW = datetime(2026, 11, 26, 9, 30)  # Thursday
 

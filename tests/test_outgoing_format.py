@@ -13,7 +13,7 @@ from govdesk.models import outgoing as states
 from govdesk.models.flow import WAITING
 from govdesk.services import outgoing
 from govdesk.services.errors import ValidationError
-from govdesk.services.outgoing_rules import format_report, marking
+from govdesk.services.outgoing.rules import format_report, marking
 
 GOOD_CC = "区委办、区人大常委会、区政协、区人武部、区总工会"
 

@@ -19,7 +19,7 @@ from govdesk.models import OutgoingDocument
 from govdesk.services import incoming, outgoing, rules  # noqa: F401 (register their workflows)
 from govdesk.services.engine import core as engine
 from govdesk.services.engine.spec import DueRule
-from govdesk.services.outgoing_rules import format_report
+from govdesk.services.outgoing.rules import format_report
 from govdesk.services.rules import Rules, RulesError, Term, office_rules
 
 ROOT = Path(__file__).resolve().parent.parent

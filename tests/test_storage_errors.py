@@ -17,7 +17,7 @@ from govdesk.app import GovDesk
 from govdesk.errors import StorageError
 from govdesk.models import AuditEntry, IncomingDocument, database
 from govdesk.models.writelock import QUEUE_SUFFIX
-from govdesk.screens.incoming_form import IncomingFormScreen
+from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.services import incoming, org
 from govdesk.services.errors import ServiceError
 from tests.conftest import NOW

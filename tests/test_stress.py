@@ -1,6 +1,6 @@
 """Load (issue 4 item 2) and backups under load (item 7), at CI size.
 
-``python -m govdesk.stress`` runs several processes doing mixed work on one database and then
+``python -m govdesk.tools.stress`` runs several processes doing mixed work on one database and then
 checks its invariants; here it runs small (4 processes × 5 s). The larger run's figures are in
 docs/reliability.md.
 """
@@ -16,13 +16,13 @@ from pathlib import Path
 
 from govdesk.models import close_database, open_database
 from govdesk.services import maintenance
-from govdesk.stress import check_invariants
+from govdesk.tools.stress import check_invariants
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _stress(db: Path, out: Path, procs: int = 4, seconds: float = 5) -> list[str]:
-    return [sys.executable, "-m", "govdesk.stress", "--procs", str(procs), "--seconds",
+    return [sys.executable, "-m", "govdesk.tools.stress", "--procs", str(procs), "--seconds",
             str(seconds), "--db", str(db), "--json", str(out)]
 
 

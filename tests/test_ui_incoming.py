@@ -8,9 +8,9 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from govdesk.app import GovDesk
 from govdesk.models import IncomingDocument, Task
 from govdesk.models import incoming as states
-from govdesk.screens.incoming_detail import IncomingDetailScreen
-from govdesk.screens.incoming_form import FIELD_WIDGETS, IncomingFormScreen
-from govdesk.screens.incoming_modals import ActionModal
+from govdesk.screens.incoming.detail import IncomingDetailScreen
+from govdesk.screens.incoming.form import FIELD_WIDGETS, IncomingFormScreen
+from govdesk.screens.incoming.modals import ActionModal
 from govdesk.services import flow, incoming, org, section_work
 from govdesk.widgets.paged_table import PagedTable
 from govdesk.widgets.picker import Picker

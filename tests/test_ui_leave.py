@@ -11,9 +11,9 @@ from textual.widgets import DataTable, Label
 from govdesk.app import GovDesk
 from govdesk.models import LeaveRequest, Task
 from govdesk.models import leave as states
-from govdesk.screens.leave_detail import LeaveDetailScreen
-from govdesk.screens.leave_register import LeaveRegisterScreen
-from govdesk.screens.outgoing_modals import FieldsModal
+from govdesk.screens.fields_modal import FieldsModal
+from govdesk.screens.leave.detail import LeaveDetailScreen
+from govdesk.screens.leave.register import LeaveRegisterScreen
 from govdesk.services import leave, org
 from govdesk.services.context import Actor
 from govdesk.widgets.paged_table import PagedTable

@@ -10,10 +10,10 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from govdesk.app import GovDesk
 from govdesk.models import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument, Task
 from govdesk.models import outgoing as states
-from govdesk.screens.error_register import ErrorRegisterScreen
-from govdesk.screens.outgoing_detail import OutgoingDetailScreen
-from govdesk.screens.outgoing_form import OutgoingFormScreen
-from govdesk.screens.outgoing_modals import CompareScreen, DispatchModal, ErrorModal, FieldsModal
+from govdesk.screens.outgoing.detail import OutgoingDetailScreen
+from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
+from govdesk.screens.outgoing.form import OutgoingFormScreen
+from govdesk.screens.outgoing.modals import CompareScreen, DispatchModal, ErrorModal, FieldsModal
 from govdesk.services import flow, org, outgoing
 from govdesk.widgets.paged_table import PagedTable
 from tests.conftest import NOW

@@ -14,7 +14,7 @@ from govdesk.i18n import catalog
 from govdesk.models import IncomingDocument, OutgoingDocument, Task
 from govdesk.models import incoming as states
 from govdesk.screens.home import HomeScreen
-from govdesk.screens.incoming_detail import IncomingDetailScreen
+from govdesk.screens.incoming.detail import IncomingDetailScreen
 from govdesk.screens.secretariat import OUT_STATES, STATES, SecretariatScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import org

@@ -20,7 +20,7 @@ from textual.widgets import Input, Label, Select
 
 from govdesk.app import GovDesk
 from govdesk.models import IncomingDocument, close_database, database
-from govdesk.screens.incoming_form import IncomingFormScreen
+from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.services import org
 from tests.conftest import NOW

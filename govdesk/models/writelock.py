@@ -3,7 +3,7 @@
 SQLite's busy handler sleeps and polls (1, 2, 5 … then 100 ms at a time), so under load a
 writer that has waited a while polls rarely and newcomers keep taking the lock before it: with
 32 processes writing, some waits passed the 10 s busy timeout and the user saw "database is
-locked" (measured with ``python -m govdesk.stress``, see docs/reliability.md).
+locked" (measured with ``python -m govdesk.tools.stress``, see docs/reliability.md).
 
 Here every write transaction first takes an exclusive ``flock`` on a small queue file beside
 the database (``<db>-queue``), blocking in the kernel, which wakes a waiter the moment the lock

@@ -145,7 +145,7 @@ class FlowDetailScreen(DeskScreen):
     def action_hand_back(self) -> None:
         """代 ends: the highlighted task held for a leader now back (else the first such task)
         goes to that leader."""
-        from govdesk.screens.outgoing_modals import FieldsModal
+        from govdesk.screens.fields_modal import FieldsModal
 
         if not self.hand_backs:
             return

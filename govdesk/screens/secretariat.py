@@ -11,7 +11,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
-from govdesk.screens.incoming_form import IncomingFormScreen
+from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.screens.section import SectionScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import incoming, outgoing
@@ -213,12 +213,12 @@ class SecretariatScreen(SectionScreen):
         select.value = Select.NULL if nxt is None else nxt
 
     def action_error_register(self) -> None:
-        from govdesk.screens.error_register import ErrorRegisterScreen
+        from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
 
         self.app.push_screen(ErrorRegisterScreen())
 
     def action_leave_register(self) -> None:
-        from govdesk.screens.leave_register import LeaveRegisterScreen
+        from govdesk.screens.leave.register import LeaveRegisterScreen
 
         self.app.push_screen(LeaveRegisterScreen())
 

@@ -146,7 +146,7 @@ class SectionScreen(DeskScreen):
     def action_new_draft(self) -> None:
         """拟稿: anyone may draft; the drafter's section is the default 起草科室. Once saved the
         draft opens, so the drafter can check it and 送审 (s) from there."""
-        from govdesk.screens.outgoing_form import OutgoingFormScreen
+        from govdesk.screens.outgoing.form import OutgoingFormScreen
 
         def saved(doc_id: int | None) -> None:
             self.refresh_data()

@@ -20,9 +20,10 @@ from govdesk.models import (
     open_database,
 )
 from govdesk.models.flow import WAITING
-from govdesk.services import incoming, leave, org, outgoing, outgoing_rules, schedule
+from govdesk.services import incoming, leave, org, outgoing, schedule
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
+from govdesk.services.outgoing import rules as outgoing_rules
 from govdesk.services.schema import ensure_schema, set_meta
 
 # (from unit code, 文种, title, urgency, secrecy, is_request, extra register fields)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from govdesk.services import incoming, outgoing  # noqa: F401  (each registers its Workflow)
 from govdesk.services.engine import core as engine
-from govdesk.services.outgoing_rules import outgoing_data
+from govdesk.services.outgoing.rules import outgoing_data
 
 
 def check() -> None:

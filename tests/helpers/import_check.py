@@ -1,4 +1,5 @@
-"""Import every module of govdesk.models and govdesk.services; print what got loaded."""
+"""Import every module of govdesk.models and govdesk.services (sub-packages too); print what
+got loaded."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import govdesk.services
 
 names = ["govdesk.services", "govdesk.models"]
 for package in (govdesk.services, govdesk.models):
-    for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         importlib.import_module(info.name)
         names.append(info.name)
 

@@ -31,8 +31,7 @@ from govdesk.services import audit, flow, org, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ConflictError, PermissionDenied, ValidationError
-from govdesk.services.incoming import DOC_KINDS
-from govdesk.services.outgoing_rules import (
+from govdesk.services.outgoing.rules import (
     ERROR_CATEGORIES,
     ISSUERS,
     FormatReport,
@@ -56,6 +55,7 @@ from govdesk.services.policy import (
 from govdesk.services.rules import office_rules
 from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
+from govdesk.services.vocab import DOC_KINDS
 
 KIND = "outgoing"
 URGENCIES = ("特急", "加急", "普通")

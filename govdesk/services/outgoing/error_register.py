@@ -12,7 +12,7 @@ from peewee import JOIN
 from govdesk.i18n import t
 from govdesk.models import ErrorRecord, OutgoingDocument, Person, Section
 from govdesk.services.errors import ValidationError
-from govdesk.services.outgoing_rules import ERROR_CATEGORIES
+from govdesk.services.outgoing.rules import ERROR_CATEGORIES
 from govdesk.services.textwidth import pad
 
 

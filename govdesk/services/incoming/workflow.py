@@ -40,12 +40,9 @@ from govdesk.services.policy import (
 from govdesk.services.rules import office_rules
 from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
+from govdesk.services.vocab import DOC_KINDS
 
 KIND = "incoming"
-DOC_KINDS = (
-    "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告",
-    "请示", "批复", "议案", "函", "纪要",
-)
 URGENCIES = ("特急", "加急", "普通")
 ADDRESSEES = ("区政府", "区政府办公室", "领导个人")
 READER_ACTIONS = ("阅签", "阅办", "传阅")

@@ -1,14 +1,14 @@
 """The small forms of the 发文 detail screen: one action each, keyboard only.
 
-``FieldsModal`` serves every action that takes a few values (opinion, comments, 印制, 成文日期);
-``DispatchModal`` edits the 分发 list; ``ErrorModal`` records a 差错; ``CompareScreen`` shows
+Actions that take a few values (opinion, comments, 印制, 成文日期) use the shared
+``FieldsModal`` (screens/fields_modal.py); ``DispatchModal`` edits the 分发 list; ``ErrorModal`` records a 差错; ``CompareScreen`` shows
 the diff of two kept revisions. A ServiceError keeps the modal open with its message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,90 +20,11 @@ from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.models import Person
 from govdesk.screens.base import SaveInWorker
+from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.services import outgoing
 from govdesk.services.errors import ServiceError
-from govdesk.services.outgoing_rules import ERROR_CATEGORIES, split_names
+from govdesk.services.outgoing.rules import ERROR_CATEGORIES, split_names
 from govdesk.widgets.picker import UNITS, Picker
-
-
-@dataclass(frozen=True)
-class Field:
-    key: str
-    label: str
-    value: str = ""
-    choices: list[tuple[str, object]] | None = None  # a Select instead of an Input
-
-
-class FieldsModal(SaveInWorker, HasCommands, ModalScreen[bool]):
-    """A title, an optional note, a few fields; ``apply(values)`` calls the service in a
-    worker (SaveInWorker), so ``apply`` must not touch widgets."""
-
-    SAVE_STATUS = "#error"
-
-    COMMAND_IDS = ("fields.submit", "fields.cancel")
-    DEFAULT_CSS = """
-    FieldsModal { align: center middle; }
-    FieldsModal > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
-                             border: thick $primary; background: $surface; padding: 0 1; }
-    FieldsModal .note { color: $warning; height: auto; }
-    FieldsModal #error { color: $error; text-style: bold; height: auto; }
-    FieldsModal .hint { color: $text-muted; height: auto; }
-    FieldsModal Input, FieldsModal Select { margin-bottom: 1; }
-    """
-
-    def __init__(self, title: str, apply: Callable[[dict], object], fields: list[Field], *,
-                 note: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.apply = apply
-        self.fields = fields
-        self.note = note
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.title_text, classes="panel-title")
-            if self.note:
-                yield Label(Text(self.note), classes="note")
-            for f in self.fields:
-                yield Label(f.label)
-                if f.choices is not None:
-                    yield Select(f.choices, value=f.value or f.choices[0][1], allow_blank=False,
-                                 id=f"f-{f.key}", compact=True)
-                else:
-                    yield Input(f.value, id=f"f-{f.key}", compact=True)
-            yield Label("", id="error")
-            yield Label(t("outgoing.modal_hint"), classes="hint")
-
-    def on_mount(self) -> None:
-        # The first field still to fill (a print's 份数), else the first.
-        empty = [f for f in self.fields if f.choices is None and not f.value]
-        first = (empty or self.fields)[:1]
-        if first:
-            self.query_one(f"#f-{first[0].key}").focus()
-
-    def values(self) -> dict:
-        out = {}
-        for f in self.fields:
-            widget = self.query_one(f"#f-{f.key}")
-            out[f.key] = widget.value
-        return out
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == f"f-{self.fields[-1].key}":
-            self.action_submit()
-        else:
-            self.focus_next()
-
-    def action_submit(self) -> None:
-        self.save_in_worker(self.apply, self.values(), done=lambda _: self.dismiss(True),
-                            refused=lambda exc: self.query_one("#error", Label).update(
-                                Text(str(exc))))
-
-    def action_cancel(self) -> None:
-        if self.saving:  # the answer is on its way; the modal closes or speaks then
-            return
-        self.dismiss(False)
 
 
 class ErrorModal(FieldsModal):
@@ -112,7 +33,7 @@ class ErrorModal(FieldsModal):
     def __init__(self, title: str, apply: Callable[[dict], object], doc) -> None:
         section = doc.drafting_section or doc.review_section
         people = Person.select().where(Person.active).order_by(Person.section, Person.id)
-        from govdesk.screens.outgoing_form import drafting_sections
+        from govdesk.screens.outgoing.form import drafting_sections
 
         fields = [
             Field("category", t("outgoing.err_category"),

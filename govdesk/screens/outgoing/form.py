@@ -19,9 +19,8 @@ from govdesk.models import Section, Unit
 from govdesk.screens.base import SaveInWorker
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
-from govdesk.services.incoming import DOC_KINDS
-from govdesk.services.outgoing_rules import ISSUERS
-from govdesk.services.vocab import SECRECY_LEVELS
+from govdesk.services.outgoing.rules import ISSUERS
+from govdesk.services.vocab import DOC_KINDS, SECRECY_LEVELS
 from govdesk.widgets.picker import UNITS, Picker
 
 INPUTS = ("title", "main_to", "cc", "secrecy_years", "recipients", "signature")

@@ -13,9 +13,9 @@ from textual.widgets import DataTable, Input, Label, Select
 
 from govdesk.i18n import t, term
 from govdesk.screens.base import DeskScreen, run_service
-from govdesk.services import error_register
 from govdesk.services.errors import ServiceError
-from govdesk.services.outgoing_rules import ERROR_CATEGORIES
+from govdesk.services.outgoing import error_register
+from govdesk.services.outgoing.rules import ERROR_CATEGORIES
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from govdesk.i18n import t, term
-from govdesk.screens import outgoing_view as view
 from govdesk.screens import registry
 from govdesk.screens.flow_detail import FlowDetailScreen
-from govdesk.screens.outgoing_modals import (
+from govdesk.screens.outgoing import view
+from govdesk.screens.outgoing.modals import (
     CompareScreen,
     DispatchModal,
     ErrorModal,
@@ -26,7 +26,7 @@ from govdesk.screens.outgoing_modals import (
 )
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ValidationError
-from govdesk.services.outgoing_rules import marking, signer_rule
+from govdesk.services.outgoing.rules import marking, signer_rule
 from govdesk.widgets.timeline import TimelineTable
 
 DRAFT_STEPS = ("起草", "修改")
@@ -90,7 +90,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
         return next((task for task in self.my_tasks if task.step in reviews), None)
 
     def action_edit(self) -> None:
-        from govdesk.screens.outgoing_form import OutgoingFormScreen
+        from govdesk.screens.outgoing.form import OutgoingFormScreen
 
         self.app.push_screen(OutgoingFormScreen(self.doc_id), lambda _: self.refresh_data())
 
@@ -195,7 +195,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
                 self.actor, task.id, rows)), t("outgoing.dispatched"))
 
     def action_change(self) -> None:
-        from govdesk.screens.outgoing_form import OutgoingFormScreen
+        from govdesk.screens.outgoing.form import OutgoingFormScreen
 
         self.app.push_screen(OutgoingFormScreen(self.doc_id, change_mode=True),
                              lambda _: self.refresh_data())

@@ -9,7 +9,7 @@ from rich.text import Text
 from govdesk.i18n import t, term
 from govdesk.models import ErrorRecord, Person, Section
 from govdesk.services import outgoing
-from govdesk.services.outgoing_rules import signer_rule
+from govdesk.services.outgoing.rules import signer_rule
 from govdesk.services.vocab import SECRECY_LEVELS
 from govdesk.widgets.timeline import TimelineTable
 

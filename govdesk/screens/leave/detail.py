@@ -10,8 +10,8 @@ from textual.widgets import Static
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
+from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.screens.flow_detail import FlowDetailScreen
-from govdesk.screens.outgoing_modals import Field, FieldsModal
 from govdesk.services import inbox as inbox_service
 from govdesk.services import leave
 from govdesk.services.calendar import office_calendar

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.flow_detail import FlowDetailScreen
-from govdesk.screens.incoming_modals import ActionModal
+from govdesk.screens.incoming.modals import ActionModal
 from govdesk.services import incoming
 from govdesk.services.errors import ServiceError
 from govdesk.services.rules import rule
@@ -244,7 +244,7 @@ class IncomingDetailScreen(FlowDetailScreen):
             choices=choices, choice=loans[0].id))
 
     def action_edit(self) -> None:
-        from govdesk.screens.incoming_form import IncomingFormScreen
+        from govdesk.screens.incoming.form import IncomingFormScreen
 
         self.app.push_screen(IncomingFormScreen(self.doc_id), lambda _: self.refresh_data())
 

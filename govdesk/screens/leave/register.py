@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Label
 from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
-from govdesk.screens.outgoing_modals import Field, FieldsModal
+from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.services import inbox as inbox_service
 from govdesk.services import leave
 from govdesk.services.engine import core as engine

@@ -1,6 +1,6 @@
 """Load test: N processes doing an office's mixed work on one database, then invariant checks.
 
-    python -m govdesk.stress [--procs 32] [--seconds 20] [--db PATH] [--json OUT] [--seed N]
+    python -m govdesk.tools.stress [--procs 32] [--seconds 20] [--db PATH] [--json OUT] [--seed N]
 
 Each worker process works for a fixed time through the services only, as the people who hold
 each step: registers 收文 and drives them through 初审/签批/阅签/分送/办结/归档, drafts 发文 and
@@ -682,7 +682,7 @@ def run(db: Path, procs: int, seconds: float, seed: int = 1) -> dict:
     go = work / "go"
     children = []
     for wid in range(procs):
-        cmd = [sys.executable, "-m", "govdesk.stress", "--worker", str(wid), "--db", str(db),
+        cmd = [sys.executable, "-m", "govdesk.tools.stress", "--worker", str(wid), "--db", str(db),
                "--seconds", str(seconds), "--seed", str(seed), "--ready",
                str(work / f"ready-{wid}"), "--go", str(go), "--out", str(work / f"out-{wid}")]
         children.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL))
@@ -783,7 +783,7 @@ def print_report(report: dict, out=sys.stdout) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m govdesk.stress",
+    parser = argparse.ArgumentParser(prog="python -m govdesk.tools.stress",
                                      description="多进程压力测试与不变量检查")
     parser.add_argument("--procs", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=20)

@@ -27,8 +27,8 @@ from govdesk.services import (  # noqa: F401 (registers 发文, 请假)
     leave,
     outgoing,
 )
-from govdesk.services.outgoing import rules as outgoing_rules
 from govdesk.services.engine import core as engine
+from govdesk.services.outgoing import rules as outgoing_rules
 from govdesk.services.rules import rule
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,7 +36,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Footer, Label
 from textual.worker import get_current_worker
 
 from govdesk.commands import HasCommands
@@ -44,6 +44,7 @@ from govdesk.i18n import t
 from govdesk.messages import DataChanged, LanguageChanged, SaveWaiting
 from govdesk.services.errors import ServiceError
 from govdesk.services.session import in_worker
+from govdesk.widgets.office_header import OfficeHeader
 
 REFRESH_GROUP = "refresh"  # loads: one at a time per screen (exclusive)
 SAVE_GROUP = "save"  # a form's or modal's save
@@ -62,7 +63,7 @@ class DeskScreen(HasCommands, Screen):
         self.shown_generation = 0  # the newest refresh shown (tests wait on it)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield OfficeHeader()
         yield from self.compose_body()
         yield Footer()
 

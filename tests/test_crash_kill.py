@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from govdesk.models import close_database, open_database
-from govdesk.services import maintenance
+from govdesk.services import maintenance, schema
 from govdesk.tools.stress import check_invariants
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,7 +179,7 @@ MIGRATOR = textwrap.dedent("""
 
     db, mode = sys.argv[1], sys.argv[2]
 
-    def migrate_to_2():
+    def migrate_to_next():
         database.execute_sql("ALTER TABLE incoming_document ADD COLUMN stress_note TEXT")
         database.execute_sql("UPDATE incoming_document SET stress_note = 'migrated'")
         database.execute_sql("CREATE TABLE stress_new (id INTEGER PRIMARY KEY, v TEXT)")
@@ -188,8 +188,9 @@ MIGRATOR = textwrap.dedent("""
             print("MIGRATING", flush=True)
             time.sleep(60)  # killed here, in the middle of the migration's transaction
 
-    schema.SCHEMA_VERSION = 2
-    schema.MIGRATIONS[2] = migrate_to_2
+    # One version past the current schema: the test's own migration, whatever the version now.
+    schema.SCHEMA_VERSION += 1
+    schema.MIGRATIONS[schema.SCHEMA_VERSION] = migrate_to_next
     open_database(db, create=False)
     print(schema.ensure_schema(), flush=True)
 """)
@@ -212,8 +213,9 @@ def _state(db: Path) -> dict:
 
 
 def test_kill_during_schema_migration(demo_path, tmp_path):
+    current = schema.SCHEMA_VERSION
     before = _state(demo_path)
-    assert before["version"] == "1" and before["docs"] > 0
+    assert before["version"] == str(current) and before["docs"] > 0
     proc = subprocess.Popen([sys.executable, "-c", MIGRATOR, str(demo_path), "sleep"],
                             stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:
@@ -224,7 +226,7 @@ def test_kill_during_schema_migration(demo_path, tmp_path):
     assert proc.returncode == -signal.SIGKILL
 
     # The pre-migration backup was taken first and is whole.
-    backups = sorted(demo_path.parent.glob(demo_path.name + ".v1-*.bak"))
+    backups = sorted(demo_path.parent.glob(demo_path.name + f".v{current}-*.bak"))
     assert len(backups) == 1
     assert maintenance.verify(backups[0]) == "ok"
     # The database itself is untouched: the migration's transaction never committed.
@@ -246,9 +248,9 @@ def test_kill_during_schema_migration(demo_path, tmp_path):
     done = subprocess.run([sys.executable, "-c", MIGRATOR, str(demo_path), "run"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[2]"
+    assert done.stdout.strip() == f"[{current + 1}]"
     migrated = _state(demo_path)
-    assert migrated["version"] == "2" and migrated["integrity"] == "ok"
+    assert migrated["version"] == str(current + 1) and migrated["integrity"] == "ok"
     assert "stress_note" in migrated["columns"] and "stress_new" in migrated["tables"]
     assert migrated["docs"] == before["docs"]
     conn = sqlite3.connect(demo_path)

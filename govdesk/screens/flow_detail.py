@@ -3,9 +3,9 @@ timeline, who holds it, my waiting tasks, the actions they allow, and the hop li
 
 It loads like every desk screen (screens/base.py, DESIGN "The UI thread never waits"): the
 worker's ``load_data`` reads the record through its module's service (``load``), the engine's
-``available_actions`` and ``timeline``, and the module's plain view of the record (``view``,
-a frozen dataclass of its services' ``views`` module, every name resolved); on the first load
-it also marks my waiting tasks read. ``show_data`` fills the timeline and the info panel
+``available_actions`` and ``timeline``, and the module's plain view of the record
+(``plain_view``: a frozen dataclass of its services' ``views`` module, every name resolved);
+on the first load it also marks my waiting tasks read. ``show_data`` fills the timeline and the info panel
 (``show``) from that plain data only, and the actions open their modals with it.
 
 Which actions are open now comes from the engine (``engine.available_actions``: what the
@@ -78,7 +78,7 @@ class FlowDetailScreen(DeskScreen):
         audited when ``record_open``)."""
         raise NotImplementedError
 
-    def view(self, actor, record, hops: list) -> Any:
+    def plain_view(self, actor, record, hops: list) -> Any:
         """Worker: the module's plain view of ``record`` (its services' ``views``)."""
         raise NotImplementedError
 
@@ -122,7 +122,7 @@ class FlowDetailScreen(DeskScreen):
             except ServiceError:
                 pass  # only the 已阅 mark is lost (e.g. the database is busy)
         hops = engine.timeline(self.KIND, record.id)
-        return DetailData(self.view(actor, record, hops), tuple(hops), tuple(offered))
+        return DetailData(self.plain_view(actor, record, hops), tuple(hops), tuple(offered))
 
     def load_failed(self, error: ServiceError) -> None:
         """No clearance, the record gone, the database busy: say so and go back."""

@@ -50,7 +50,7 @@ class IncomingDetailScreen(FlowDetailScreen):
     def load(self, actor, record_open: bool):
         return incoming.get(actor, self.doc_id, record_open=record_open)
 
-    def view(self, actor, record, hops: list) -> views.IncomingDetail:
+    def plain_view(self, actor, record, hops: list) -> views.IncomingDetail:
         return views.detail_view(actor, record, hops)
 
     def show(self, doc: views.IncomingDetail, tasks: list) -> None:

@@ -35,7 +35,7 @@ class LeaveDetailScreen(FlowDetailScreen):
     def load(self, actor, record_open: bool):
         return leave.get(actor, self.doc_id, record_open=record_open)
 
-    def view(self, actor, record, hops: list) -> views.LeaveDetail:
+    def plain_view(self, actor, record, hops: list) -> views.LeaveDetail:
         return views.detail_view(actor, record)
 
     def show(self, doc: views.LeaveDetail, tasks: list) -> None:

@@ -55,7 +55,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
     def load(self, actor, record_open: bool):
         return outgoing.get(actor, self.doc_id, record_open=record_open)
 
-    def view(self, actor, record, hops: list) -> views.OutgoingDetail:
+    def plain_view(self, actor, record, hops: list) -> views.OutgoingDetail:
         return views.detail_view(actor, record)
 
     def show(self, doc: views.OutgoingDetail, tasks: list) -> None:

@@ -315,3 +315,22 @@ async def test_secret_document_audited_once_and_refused_without_clearance(db):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, SecretariatScreen)
+
+
+async def test_transfer_goes_to_the_remit_unit_shown(db):
+    """转办 proposes the unit the check names (the plain view's unit, no row) and the service
+    takes it back by its code."""
+    doc = incoming.register(actor("lixm"), {"from_name": "区财政局", "title": "应转部门办理的来文",
+                                            "remit_unit": "zjj"})
+    async with app_as("lixm").run_test(size=(80, 24)) as pilot:
+        detail = await open_from_register(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        modal = pilot.app.screen
+        assert modal.choice == "转办"
+        assert modal.unit is not None and modal.unit.code == "zjj"
+        modal.query_one("#opinion", Input).focus()
+        await submit_modal(pilot, "shuyubumen")
+        assert pilot.app.screen is detail
+    doc = IncomingDocument.get_by_id(doc.id)
+    assert doc.state == states.TRANSFERRED and doc.transfer_unit.code == "zjj"

@@ -72,3 +72,51 @@ async def test_every_section_screen_gets_plain_data(demo_db, monkeypatch, login)
             "ErrorRegisterScreen"} <= screens
     problems = [f"{name} {where}" for name, data in shown for where in rows_in(data)]
     assert problems == []
+
+
+async def test_every_detail_screen_gets_plain_data(demo_db, monkeypatch):
+    """The three detail screens (收文, 发文 with revisions, dispatches and 差错, 请假): the
+    worker hands show_data the record's plain view, its hops and the actions open — no row."""
+    from govdesk.models import (
+        DispatchRecord,
+        ErrorRecord,
+        IncomingDocument,
+        LeaveRequest,
+        OutgoingDocument,
+    )
+    from govdesk.screens.flow_detail import DetailData, FlowDetailScreen
+    from govdesk.screens.registry import open_record
+
+    incoming_id = IncomingDocument.select().where(IncomingDocument.secrecy == 0).first().id
+    dispatched = OutgoingDocument.select().join(DispatchRecord).where(
+        OutgoingDocument.secrecy == 0).first()
+    erred = OutgoingDocument.select().join(ErrorRecord).where(
+        OutgoingDocument.secrecy == 0).first()
+    leave_id = LeaveRequest.select().first().id
+    shown: list[tuple[str, object]] = []
+    deliver = DeskScreen._deliver
+
+    def record(self, generation, data, error):
+        shown.append((type(self).__name__, data))
+        return deliver(self, generation, data, error)
+
+    monkeypatch.setattr(DeskScreen, "_deliver", record)
+    app = GovDesk(person=org.person_by_login("lixm"), poll=False, now=NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        for kind, rid in (("incoming", incoming_id), ("outgoing", dispatched.id),
+                          ("outgoing", erred.id), ("leave", leave_id)):
+            open_record(app, kind, rid)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, FlowDetailScreen) and screen.doc is not None, kind
+            assert screen.doc.id == rid
+            await pilot.press("escape")
+            await pilot.pause()
+    details = [(name, data) for name, data in shown if isinstance(data, DetailData)]
+    assert {"IncomingDetailScreen", "OutgoingDetailScreen", "LeaveDetailScreen"} <= {
+        name for name, _ in details}
+    assert any(data.view.dispatches for _, data in details if hasattr(data.view, "dispatches"))
+    assert any(data.view.errors for _, data in details if hasattr(data.view, "errors"))
+    problems = [f"{name} {where}" for name, data in details for where in rows_in(data)]
+    assert problems == []

@@ -315,3 +315,50 @@ async def test_secret_document_audited_once_and_refused_without_clearance(db):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, SecretariatScreen)
+
+
+async def test_transfer_goes_to_the_remit_unit_shown(db):
+    """转办 proposes the unit the check names (the plain view's unit, no row) and the service
+    takes it back by its code."""
+    doc = incoming.register(actor("lixm"), {"from_name": "区财政局", "title": "应转部门办理的来文",
+                                            "remit_unit": "zjj"})
+    async with app_as("lixm").run_test(size=(80, 24)) as pilot:
+        detail = await open_from_register(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        modal = pilot.app.screen
+        assert modal.choice == "转办"
+        assert modal.unit is not None and modal.unit.code == "zjj"
+        modal.query_one("#opinion", Input).focus()
+        await submit_modal(pilot, "shuyubumen")
+        assert pilot.app.screen is detail
+    doc = IncomingDocument.get_by_id(doc.id)
+    assert doc.state == states.TRANSFERRED and doc.transfer_unit.code == "zjj"
+
+
+async def test_loans_shown_with_the_borrower_and_returned_by_key(demo_db):
+    """借阅 of an archived 收文: the status names the borrower (read in the worker), and 归还
+    (b) offers that loan by the borrower's name and returns it."""
+    from govdesk.models import Loan
+    from govdesk.screens.registry import open_record
+
+    doc = IncomingDocument.select().where(
+        (IncomingDocument.state == states.ARCHIVED) & (IncomingDocument.secrecy == 0)).first()
+    loan = incoming.lend(actor("lixm"), doc.id, org.person_by_login("yej"))
+    async with app_as("lixm").run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        open_record(pilot.app, incoming.KIND, doc.id)
+        await pilot.pause()
+        detail = pilot.app.screen
+        assert isinstance(detail, IncomingDetailScreen)
+        assert "借阅：叶俊" in static_text(pilot.app, "#status")
+        await pilot.press("b")
+        await pilot.pause()
+        modal = pilot.app.screen
+        assert isinstance(modal, ActionModal) and modal.choice == loan.id
+        assert modal.choices[0][0].startswith("叶俊 ")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is detail
+        assert "已归还" in static_text(pilot.app, "#status")
+    assert Loan.get_by_id(loan.id).returned_at == NOW

@@ -205,3 +205,64 @@ async def test_the_register_pages_on_in_a_worker(db, as_user):
         assert table._exhausted
         keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(130)]
         assert len(set(keys)) == 130  # no page twice
+
+
+async def test_a_detail_screen_opened_while_the_database_is_locked_fills_once_it_is_free(db):
+    """Another process holds SQLite's exclusive lock (no reads either) as the user opens a
+    收文 from Home: the detail screen comes up at once and waits for its data in a worker —
+    the keys still work (back to Home and in again) — and fills when the lock is let go; the
+    first screen's late answer goes nowhere."""
+    from helpers.workers import finished_within
+
+    from govdesk.screens.home import HomeScreen
+    from govdesk.screens.incoming.detail import IncomingDetailScreen
+    from govdesk.services import incoming
+    from govdesk.widgets.timeline import TimelineTable
+    from tests.conftest import actor
+
+    doc = incoming.register(actor("lixm"), {"from_name": "区财政局", "title": "锁住时打开的来文",
+                                            "doc_kind": "报告"})
+    app = desk()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        close_database()  # no connection of ours may stand in the lock's way
+        holder = subprocess.Popen([sys.executable, "-c", EXCLUSIVE, str(db)],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            ticks: list[int] = []
+            app.set_interval(0.05, lambda: ticks.append(1))
+            home.query_one("#inbox").focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            first = app.screen
+            assert isinstance(first, IncomingDetailScreen) and first.doc_id == doc.id
+            loads = [w for w in app.workers if w.node is first and w.is_running]
+            assert loads  # its load waits for the database …
+            before = len(ticks)
+            await wait_for(pilot, lambda: len(ticks) >= before + 5, "the timer ticks")
+            assert first.doc is None and first.shown_generation == 0
+            # … while the keys work: back to Home, and the same record opened again.
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is home
+            home.query_one("#inbox").focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            second = app.screen
+            assert isinstance(second, IncomingDetailScreen) and second is not first
+            assert second.doc is None
+            assert [w for w in app.workers if w.node is second and w.is_running]  # waiting
+        finally:
+            holder.kill()
+            holder.wait()
+        # The lock is gone: the screen fills.
+        assert await finished_within(list(app.workers), 15)
+        await settle(pilot)
+        assert app.screen is second
+        assert second.doc is not None and second.doc.title == "锁住时打开的来文"
+        assert second.query_one("#timeline", TimelineTable).row_count == len(second._tasks) >= 2
+        assert [task.step for task in second.my_tasks] == ["初审"]
+        assert first.doc is None  # the closed screen's answer was dropped

@@ -1,13 +1,23 @@
 """What every record's detail screen shares: load it (with its clearance check), its flow's
 timeline, who holds it, my waiting tasks, the actions they allow, and the hop line.
 
-A module's detail screen says how to load its record (``load``) and what to show (``show``);
-which actions are open now comes from the engine (``engine.available_actions``: what the
-service would accept from this user now), and each is one key whose modal calls a service. Keys the user may not use now are hidden (check_action), so the footer and
-F1 list exactly the current choices.
+It loads like every desk screen (screens/base.py, DESIGN "The UI thread never waits"): the
+worker's ``load_data`` reads the record through its module's service (``load``), the engine's
+``available_actions`` and ``timeline``, and the module's plain view of the record
+(``plain_view``: a frozen dataclass of its services' ``views`` module, every name resolved);
+on the first load it also marks my waiting tasks read. ``show_data`` fills the timeline and the info panel
+(``show``) from that plain data only, and the actions open their modals with it.
+
+Which actions are open now comes from the engine (``engine.available_actions``: what the
+service would accept from this user now), and each is one key whose modal calls a service.
+Keys the user may not use now are hidden (check_action), so the footer and F1 list exactly
+the current choices.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,6 +30,15 @@ from govdesk.screens.base import DeskScreen
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ServiceError
 from govdesk.widgets.timeline import TimelineTable
+
+
+@dataclass(frozen=True)
+class DetailData:
+    """What one load of a detail screen hands to ``show_data``."""
+
+    view: Any  # the module's plain view of the record (a frozen dataclass)
+    hops: tuple[engine.Hop, ...]  # its flow's timeline
+    offered: tuple[engine.Available, ...]  # what this user may do now
 
 
 class FlowDetailScreen(DeskScreen):
@@ -39,7 +58,9 @@ class FlowDetailScreen(DeskScreen):
     def __init__(self, doc_id: int) -> None:
         super().__init__()
         self.doc_id = doc_id
-        self.doc = None
+        self.doc = None  # the module's plain view of the record, once shown
+        self.offered: set[str] = set()  # the engine's own action ids open now
+        self._opened = False  # the first load (audited opening, 已阅) has been asked for
         self.my_tasks: list = []
         self.waiting: list = []
         self.available: set[str] = set()
@@ -52,12 +73,18 @@ class FlowDetailScreen(DeskScreen):
         """The Static widgets inside the scrolling info panel."""
         yield from ()
 
-    def load(self, record_open: bool):
-        """The record through its service (clearance checked, a secret opening audited)."""
+    def load(self, actor, record_open: bool):
+        """Worker: the record through its service (clearance checked, a secret opening
+        audited when ``record_open``)."""
+        raise NotImplementedError
+
+    def plain_view(self, actor, record, hops: list) -> Any:
+        """Worker: the module's plain view of ``record`` (its services' ``views``)."""
         raise NotImplementedError
 
     def show(self, doc, tasks: list) -> None:
-        """Fill the info panel once the tasks and my tasks are known."""
+        """UI thread: fill the info panel from the plain view once the tasks and my tasks are
+        known."""
 
     # ------------------------------------------------------------------ shared
 
@@ -71,43 +98,53 @@ class FlowDetailScreen(DeskScreen):
 
     def setup(self) -> None:
         super().setup()
-        self.refresh_data()  # loads the record; on_mount refreshes again after marking read
-        if self.doc is None:
-            return
-        try:
-            engine.mark_read(self.actor, self.KIND, [hop.id for hop in self.my_tasks])
-        except ServiceError:
-            pass  # only the 已阅 mark is lost (e.g. the database is busy): the record is shown
         self.query_one("#timeline", TimelineTable).focus()
 
     # Engine action ids whose screen action (key) has another name: several actions of one
     # step may share a key and its modal (受理/转办/退文 → the intake modal).
     ACTION_NAMES: dict[str, str] = {}
 
-    def refresh_data(self) -> None:
-        actor = self.actor
-        try:
-            # A refresh is not a new opening: auditing it again would make two users with the
-            # same secret record open wake each other's refresh forever.
-            doc = self.load(record_open=self.doc is None)
-            hops = engine.timeline(self.KIND, doc.id)
-            offered = engine.available_actions(actor, self.KIND, doc.id)
-        except ServiceError as exc:
-            self.app.notify(str(exc), severity="error")
-            self.doc = None
-            if self.is_current:
-                self.app.pop_screen()
-            return
-        self.doc = doc
+    def data_query(self) -> bool:
+        """Whether this is the first load: only that one is an opening (audited, 已阅). A
+        refresh is not a new opening: auditing it again would make two users with the same
+        secret record open wake each other's refresh forever."""
+        first, self._opened = not self._opened, True
+        return first
+
+    def load_data(self, actor, first: bool) -> DetailData:
+        record = self.load(actor, record_open=first)
+        offered = engine.available_actions(actor, self.KIND, record.id)
+        if first:
+            mine = sorted({a.task_id for a in offered
+                           if a.task_id is not None and a.action != "hand_back"})
+            try:
+                engine.mark_read(actor, self.KIND, mine)
+            except ServiceError:
+                pass  # only the 已阅 mark is lost (e.g. the database is busy)
+        hops = engine.timeline(self.KIND, record.id)
+        return DetailData(self.plain_view(actor, record, hops), tuple(hops), tuple(offered))
+
+    def load_failed(self, error: ServiceError) -> None:
+        """No clearance, the record gone, the database busy: say so and go back."""
+        self.app.notify(str(error), severity="error")
+        self.doc = None
+        if self.is_current:
+            self.app.pop_screen()
+
+    def show_data(self, data: DetailData) -> None:
+        hops = list(data.hops)
+        self.doc = data.view
         self._tasks = hops
         self.waiting = [hop for hop in hops if hop.state == "waiting"]
+        offered = data.offered
         mine = {a.task_id for a in offered if a.task_id is not None and a.action != "hand_back"}
         backs = {a.task_id for a in offered if a.action == "hand_back"}
         self.my_tasks = [hop for hop in self.waiting if hop.id in mine]
         self.hand_backs = [hop for hop in self.waiting if hop.id in backs]
-        self.available = {self.ACTION_NAMES.get(a.action, a.action) for a in offered}
+        self.offered = {a.action for a in offered}
+        self.available = {self.ACTION_NAMES.get(a, a) for a in self.offered}
         self.query_one("#timeline", TimelineTable).show(hops)
-        self.show(doc, hops)
+        self.show(data.view, hops)
         self.refresh_bindings()
 
     def available_commands(self) -> set[str]:

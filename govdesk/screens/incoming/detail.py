@@ -14,10 +14,12 @@ from textual.widgets import Static
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
+from govdesk.screens.base import run_service
 from govdesk.screens.flow_detail import FlowDetailScreen
 from govdesk.screens.incoming.modals import ActionModal
 from govdesk.services import incoming
 from govdesk.services.errors import ServiceError
+from govdesk.services.incoming import views
 from govdesk.services.rules import rule
 from govdesk.services.vocab import SECRECY_LEVELS
 from govdesk.widgets.picker import PEOPLE, Picker
@@ -45,16 +47,19 @@ class IncomingDetailScreen(FlowDetailScreen):
         yield Static(id="warnings")
         yield Static(id="fields")
 
-    def load(self, record_open: bool):
-        return incoming.get(self.actor, self.doc_id, record_open=record_open)
+    def load(self, actor, record_open: bool):
+        return incoming.get(actor, self.doc_id, record_open=record_open)
 
-    def show(self, doc, tasks: list) -> None:
+    def plain_view(self, actor, record, hops: list) -> views.IncomingDetail:
+        return views.detail_view(actor, record, hops)
+
+    def show(self, doc: views.IncomingDetail, tasks: list) -> None:
         self.sub_title = f"{doc.number} {doc.title}"
         self.query_one("#fields", Static).update(self._fields(doc))
         self.query_one("#warnings", Static).update(self._warnings(doc))
         self.query_one("#status", Static).update(self._status(doc, tasks))
 
-    def _fields(self, doc) -> Table:
+    def _fields(self, doc: views.IncomingDetail) -> Table:
         grid = Table.grid(expand=True, padding=(0, 1))
         for _ in range(2):
             grid.add_column(style="bold", no_wrap=True)
@@ -62,7 +67,7 @@ class IncomingDetailScreen(FlowDetailScreen):
         secrecy = term(SECRECY_LEVELS[doc.secrecy])
         if doc.secrecy and doc.secrecy_years:
             secrecy += t("incoming.years", n=doc.secrecy_years)
-        leader = doc.addressed_leader.name if doc.addressed_leader_id else ""
+        leader = doc.addressed_leader
         yes, no = t("common.yes"), t("common.no")
         pairs = [
             ("number", doc.number), ("state", term(doc.state)),
@@ -75,13 +80,13 @@ class IncomingDetailScreen(FlowDetailScreen):
             ("addressed_to", f"{term(doc.addressed_to)} {leader}".strip()),
             ("is_request", yes if doc.is_request else no),
             ("attachments", doc.attachments), ("files", doc.files),
-            ("urging_person", doc.urging_person.name if doc.urging_person_id else ""),
-            ("intake", f"{term(doc.intake or '')} {doc.intake_reason}".strip()),
+            ("urging_person", doc.urging_person),
+            ("intake", f"{term(doc.intake)} {doc.intake_reason}".strip()),
         ]
-        if doc.transfer_unit_id:
-            pairs.append(("transfer_unit", doc.transfer_unit.short))
+        if doc.transfer_unit:
+            pairs.append(("transfer_unit", doc.transfer_unit))
         if doc.archive_no:
-            pairs += [("retention", term(doc.retention or "")), ("archive_no", doc.archive_no)]
+            pairs += [("retention", term(doc.retention)), ("archive_no", doc.archive_no)]
         for i in range(0, len(pairs), 2):
             row: list = []
             for key, value in pairs[i:i + 2]:
@@ -91,8 +96,8 @@ class IncomingDetailScreen(FlowDetailScreen):
             grid.add_row(t("incoming.f_summary"), Text(doc.summary), "", "")
         return grid
 
-    def _warnings(self, doc) -> Text:
-        warnings = incoming.intake_warnings(doc)
+    def _warnings(self, doc: views.IncomingDetail) -> Text:
+        warnings = doc.warnings
         if not warnings:
             return Text(t("incoming.no_warnings"), style="dim")
         text = Text(t("incoming.warnings_title") + "\n", style="bold")
@@ -105,13 +110,13 @@ class IncomingDetailScreen(FlowDetailScreen):
             text.append(t("incoming.special_reason_line", text=doc.special_reason) + "\n")
         return text
 
-    def _status(self, doc, tasks) -> Text:
+    def _status(self, doc: views.IncomingDetail, tasks) -> Text:
         timeline = self.query_one("#timeline", TimelineTable)
         holders = t("incoming.sep").join(timeline.who(task) for task in self.waiting[:20])
         if len(self.waiting) > 20:
             holders += t("incoming.and_more", n=len(self.waiting))
         text = Text(t("incoming.holders_now", names=holders or t("common.none")), style="bold")
-        status = incoming.reading_status(doc)
+        status = doc.reading
         if status.total:
             still = t("incoming.sep").join(timeline.who(task) for task in status.waiting[:30])
             if len(status.waiting) > 30:
@@ -119,11 +124,10 @@ class IncomingDetailScreen(FlowDetailScreen):
             text.append("\n" + t("incoming.reading_status", total=status.total,
                                  read=status.read, done=status.done,
                                  names=still or t("common.none")))
-        loans = list(doc.loans)
-        for loan in loans:
+        for loan in doc.loans:
             back = (t("incoming.loan_returned", at=f"{loan.returned_at:%m-%d}")
                     if loan.returned_at else t("incoming.loan_due", due=f"{loan.due_back:%m-%d}"))
-            text.append("\n" + t("incoming.loan_line", name=loan.borrower.name,
+            text.append("\n" + t("incoming.loan_line", name=loan.borrower,
                                  at=f"{loan.lent_at:%m-%d}", back=back))
         if self.my_tasks:
             steps = t("incoming.sep").join(term(task.step) for task in self.my_tasks)
@@ -134,15 +138,17 @@ class IncomingDetailScreen(FlowDetailScreen):
 
     def action_intake(self) -> None:
         task = self.my_task("初审")
-        if task is None:
+        if task is None or self.doc is None:
             return
-        warnings = incoming.intake_warnings(self.doc)
+        warnings = self.doc.warnings
         suggestion = warnings[0].suggestion if warnings else incoming.INTAKE_DECISIONS[0]
         note = "\n".join(f"({w.code}) {w.message}" for w in warnings)
+        actor = self.actor
+        # The unit as shown (views.UnitRef) or as picked (a directory row): both have a code.
         self.open_modal(ActionModal(
             t("incoming.act_intake"),
-            lambda m: incoming.decide_intake(self.actor, task.id, m.choice, m.opinion,
-                                             transfer_unit=m.unit),
+            lambda m: incoming.decide_intake(actor, task.id, m.choice, m.opinion,
+                                             transfer_unit=getattr(m.unit, "code", m.unit)),
             note=escape(note), choices=[(term(d), d) for d in incoming.INTAKE_DECISIONS],
             choice=suggestion, opinion=t("incoming.reason"), unit=self.doc.remit_unit,
             with_unit=True))
@@ -151,10 +157,20 @@ class IncomingDetailScreen(FlowDetailScreen):
         task = self.my_task("签批")
         if task is None:
             return
-        self.open_modal(ActionModal(
-            t("incoming.act_sign"),
-            lambda m: incoming.sign(self.actor, task.id, m.opinion, m.readers),
-            opinion=t("incoming.sign_opinion"), readers=incoming.suggest_readers(self.doc)))
+        actor = self.actor
+
+        def suggested(readers: list) -> None:  # the proposed readers, read in a worker
+            if self.is_current:
+                self.open_modal(ActionModal(
+                    t("incoming.act_sign"),
+                    lambda m: incoming.sign(actor, task.id, m.opinion, m.readers),
+                    opinion=t("incoming.sign_opinion"), readers=readers))
+
+        run_service(self, views.suggested_readers, actor, self.doc_id, done=suggested,
+                    refused=self._refused)
+
+    def _refused(self, error: ServiceError) -> None:
+        self.app.notify(str(error), severity="error")
 
     def action_read_return(self) -> None:
         task = self.my_task(*READER_STEPS)
@@ -196,13 +212,13 @@ class IncomingDetailScreen(FlowDetailScreen):
         def chosen(people: list | None) -> None:
             if not people:
                 return
-            try:
-                n = incoming.circulate(self.actor, self.doc_id, people)
-            except ServiceError as exc:
-                self.app.notify(str(exc), severity="error")
-                return
-            self.app.notify(t("incoming.circulated", n=n))
-            self.refresh_data()
+
+            def circulated(n: int) -> None:
+                self.app.notify(t("incoming.circulated", n=n))
+                self.refresh_data()
+
+            run_service(self, incoming.circulate, self.actor, self.doc_id, people,
+                        done=circulated, refused=self._refused)
 
         self.app.push_screen(Picker(PEOPLE, multi=True, with_sections=True,
                                     title=t("incoming.act_circulate")), chosen)
@@ -223,21 +239,22 @@ class IncomingDetailScreen(FlowDetailScreen):
         def chosen(items: list | None) -> None:
             if not items:
                 return
-            try:
-                loan = incoming.lend(self.actor, self.doc_id, items[0])
-            except ServiceError as exc:
-                self.app.notify(str(exc), severity="error")
-                return
-            self.app.notify(t("incoming.lent", name=items[0].name, due=f"{loan.due_back:%m-%d}"))
-            self.refresh_data()
+            name = items[0].name
+
+            def lent(loan) -> None:
+                self.app.notify(t("incoming.lent", name=name, due=f"{loan.due_back:%m-%d}"))
+                self.refresh_data()
+
+            run_service(self, incoming.lend, self.actor, self.doc_id, items[0], done=lent,
+                        refused=self._refused)
 
         self.app.push_screen(Picker(PEOPLE, title=t("incoming.act_lend")), chosen)
 
     def action_return_loan(self) -> None:
-        loans = [loan for loan in self.doc.loans if loan.returned_at is None]
+        loans = [loan for loan in (self.doc.loans if self.doc else ()) if loan.returned_at is None]
         if not loans:
             return
-        choices = [(f"{loan.borrower.name} {loan.lent_at:%m-%d}", loan.id) for loan in loans]
+        choices = [(f"{loan.borrower} {loan.lent_at:%m-%d}", loan.id) for loan in loans]
         self.open_modal(ActionModal(
             t("incoming.act_return_loan"),
             lambda m: incoming.return_loan(self.actor, int(m.choice)),

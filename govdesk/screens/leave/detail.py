@@ -14,7 +14,7 @@ from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.screens.flow_detail import FlowDetailScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import leave
-from govdesk.services.calendar import office_calendar
+from govdesk.services.leave import views
 from govdesk.services.vocab import leave_states as states
 from govdesk.widgets import badge
 from govdesk.widgets.timeline import TimelineTable
@@ -32,28 +32,29 @@ class LeaveDetailScreen(FlowDetailScreen):
     def compose_info(self) -> ComposeResult:
         yield Static(id="fields")
 
-    def load(self, record_open: bool):
-        return leave.get(self.actor, self.doc_id, record_open=record_open)
+    def load(self, actor, record_open: bool):
+        return leave.get(actor, self.doc_id, record_open=record_open)
 
-    def show(self, doc, tasks: list) -> None:
+    def plain_view(self, actor, record, hops: list) -> views.LeaveDetail:
+        return views.detail_view(actor, record)
+
+    def show(self, doc: views.LeaveDetail, tasks: list) -> None:
         self.sub_title = t("leave.detail_title", title=doc.title)
-        days = office_calendar().working_days_between(doc.starts_on, doc.ends_on) + (
-            1 if office_calendar().is_workday(doc.starts_on) else 0)
         path = " → ".join(term(s) for s in (
             ("分管审批", "区长审批", "销假") if doc.grade == states.HEAD else ("分管审批", "销假")))
         lines = [
             t("leave.shown_state", state=term(doc.state)),
-            t("leave.shown_person", name=doc.person.name, unit=doc.unit.short,
+            t("leave.shown_person", name=doc.person, unit=doc.unit,
               grade=term(doc.grade)),
             t("leave.shown_period", start=f"{doc.starts_on:%Y-%m-%d}",
-              end=f"{doc.ends_on:%Y-%m-%d}", days=days),
+              end=f"{doc.ends_on:%Y-%m-%d}", days=doc.days),
             t("leave.shown_destination", place=doc.destination),
             t("leave.shown_reason", reason=doc.reason),
         ]
         if doc.contact:
             lines.append(t("leave.shown_contact", contact=doc.contact))
         lines.append(t("leave.shown_path", path=path))
-        lines.append(t("leave.shown_registered", who=doc.registered_by.name,
+        lines.append(t("leave.shown_registered", who=doc.registered_by,
                        at=f"{doc.created_at:%Y-%m-%d %H:%M}"))
         if doc.returned_on:
             lines.append(t("leave.shown_returned", day=f"{doc.returned_on:%Y-%m-%d}"))
@@ -73,9 +74,9 @@ class LeaveDetailScreen(FlowDetailScreen):
 
     def action_approve(self) -> None:
         task = self._mine()
-        if task is None:
+        if task is None or self.doc is None:
             return
-        key = "leave.forward_title" if "forward" in leave_actions(self) else "leave.approve_title"
+        key = "leave.forward_title" if "forward" in self.offered else "leave.approve_title"
         self.open_modal(FieldsModal(
             t(key, title=self.doc.title),
             lambda v: leave.approve(self.actor, task.id, v["opinion"]),
@@ -83,7 +84,7 @@ class LeaveDetailScreen(FlowDetailScreen):
 
     def action_refuse(self) -> None:
         task = self._mine()
-        if task is None:
+        if task is None or self.doc is None:
             return
         self.open_modal(FieldsModal(
             t("leave.refuse_title", title=self.doc.title),
@@ -92,7 +93,7 @@ class LeaveDetailScreen(FlowDetailScreen):
 
     def action_cancel_leave(self) -> None:
         task = self.my_task("销假")
-        if task is None:
+        if task is None or self.doc is None:
             return
         self.open_modal(FieldsModal(
             t("leave.cancel_title", title=self.doc.title),
@@ -111,13 +112,6 @@ class LeaveDetailScreen(FlowDetailScreen):
             t("leave.remind_title", who=timeline.who(task), step=term(task.step)),
             lambda v: leave.remind(self.actor, task.id, v["note"]),
             [Field("note", t("leave.remind_note"))]))
-
-
-def leave_actions(screen: LeaveDetailScreen) -> set[str]:
-    """The engine's own action ids open to the user now (before ACTION_NAMES merges them)."""
-    from govdesk.services.engine import core as engine
-
-    return engine.action_ids(screen.actor, leave.KIND, screen.doc_id)
 
 
 registry.register(leave.KIND, lambda app, rid: app.push_screen(LeaveDetailScreen(rid)))

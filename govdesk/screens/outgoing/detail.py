@@ -24,9 +24,9 @@ from govdesk.screens.outgoing.modals import (
     Field,
     FieldsModal,
 )
-from govdesk.services import org, outgoing
+from govdesk.services import outgoing
 from govdesk.services.errors import ValidationError
-from govdesk.services.outgoing.rules import marking, signer_rule
+from govdesk.services.outgoing import views
 from govdesk.widgets.timeline import TimelineTable
 
 DRAFT_STEPS = ("起草", "修改")
@@ -52,28 +52,28 @@ class OutgoingDetailScreen(FlowDetailScreen):
         for name in ("status", "chain", "fields", "body", "records"):
             yield Static(id=name)
 
-    def load(self, record_open: bool):
-        doc = outgoing.get(self.actor, self.doc_id, record_open=record_open)
-        self.revisions = outgoing.revisions(doc)
-        return doc
+    def load(self, actor, record_open: bool):
+        return outgoing.get(actor, self.doc_id, record_open=record_open)
 
-    def show(self, doc, tasks: list) -> None:
+    def plain_view(self, actor, record, hops: list) -> views.OutgoingDetail:
+        return views.detail_view(actor, record)
+
+    def show(self, doc: views.OutgoingDetail, tasks: list) -> None:
         self.sub_title = f"{doc.number or t('outgoing.no_number')} {doc.title}"
         timeline = self.query_one("#timeline", TimelineTable)
         self.query_one("#status", Static).update(self._status(doc, timeline))
         self.query_one("#chain", Static).update(view.chain_text(doc, tasks, timeline))
         self.query_one("#fields", Static).update(view.fields_table(doc))
         self.query_one("#body", Static).update(view.body_text(doc))
-        self.query_one("#records", Static).update(view.records_text(doc, self.revisions))
+        self.query_one("#records", Static).update(view.records_text(doc))
 
-    def _status(self, doc, timeline: TimelineTable) -> Text:
+    def _status(self, doc: views.OutgoingDetail, timeline: TimelineTable) -> Text:
         text = Text()
         text.append(f"{term(doc.state)}  ", style="bold")
         text.append(t("outgoing.number_line", number=doc.number or t("outgoing.no_number")),
                     style="bold cyan" if doc.number else "dim")
-        mark = marking(doc)
-        if mark:
-            text.append("  " + t("outgoing.marking", text=mark), style="bold red")
+        if doc.marking:
+            text.append("  " + t("outgoing.marking", text=doc.marking), style="bold red")
         if doc.backflow:
             text.append("  " + t("outgoing.backflow_flag"), style="bold yellow")
         holders = t("outgoing.sep").join(timeline.who(task) for task in self.waiting)
@@ -86,7 +86,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
     # ------------------------------------------------------------------ actions
 
     def _review_task(self):
-        reviews = {s.name for s in outgoing.chain_of(self.doc)} | {RESIGN}
+        reviews = {s.name for s in (self.doc.chain if self.doc else ())} | {RESIGN}
         return next((task for task in self.my_tasks if task.step in reviews), None)
 
     def action_edit(self) -> None:
@@ -96,9 +96,9 @@ class OutgoingDetailScreen(FlowDetailScreen):
 
     def action_submit(self) -> None:
         task = self.my_task(*DRAFT_STEPS)
-        if task is None:
+        if task is None or self.doc is None:
             return
-        rule = signer_rule(self.doc)
+        rule = self.doc.signer
         self.open_modal(FieldsModal(
             t("outgoing.act_submit"), lambda v: outgoing.submit(self.actor, task.id), [],
             note=t("outgoing.submit_note", rank=rule.rank, reason=rule.reason)),
@@ -124,7 +124,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
 
     def action_record_error(self) -> None:
         task = self._review_task() or self.my_task("复核登记")
-        if task is None:
+        if task is None or self.doc is None:
             return
 
         def apply(v: dict) -> object:
@@ -132,6 +132,8 @@ class OutgoingDetailScreen(FlowDetailScreen):
                                          section=v["section"], person=v["person"],
                                          note=v["note"], step=task.step)
 
+        # The modals read of the document only what the plain view holds under the same
+        # names (the sections' codes, the drafter's login, 主送/抄送 and secrecy).
         self.open_modal(ErrorModal(t("outgoing.act_record_error"), apply, self.doc),
                    t("outgoing.error_recorded"))
 
@@ -145,7 +147,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
 
     def action_number(self) -> None:
         task = self.my_task("编号")
-        if task is None:
+        if task is None or self.doc is None:
             return
 
         def apply(v: dict) -> object:
@@ -158,7 +160,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
 
     def action_print_doc(self) -> None:
         task = self.my_task("印制")
-        if task is None:
+        if task is None or self.doc is None:
             return
         today = self.actor.today
 
@@ -173,9 +175,8 @@ class OutgoingDetailScreen(FlowDetailScreen):
                                            print_date=when,
                                            copies=int(copies) if copies.isdigit() else copies)
 
-        default_org = org.district("office", "")
         self.open_modal(FieldsModal(t("outgoing.act_print"), apply, [
-            Field("print_org", t("outgoing.p_org"), self.doc.print_org or default_org),
+            Field("print_org", t("outgoing.p_org"), self.doc.default_print_org),
             Field("print_date", t("outgoing.p_date"), today.isoformat()),
             Field("copies", t("outgoing.p_copies"), str(self.doc.copies or "")),
         ]))
@@ -190,7 +191,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
 
     def action_dispatch(self) -> None:
         task = self.my_task("分发")
-        if task is not None:
+        if task is not None and self.doc is not None:
             self.open_modal(DispatchModal(self.doc, lambda rows: outgoing.dispatch(
                 self.actor, task.id, rows)), t("outgoing.dispatched"))
 
@@ -220,8 +221,8 @@ class OutgoingDetailScreen(FlowDetailScreen):
             t("outgoing.backflow_recorded"))
 
     def action_compare(self) -> None:
-        if self.revisions:
-            self.app.push_screen(CompareScreen(self.doc_id, self.revisions))
+        if self.doc is not None and self.doc.revisions:
+            self.app.push_screen(CompareScreen(self.doc_id, list(self.doc.revisions)))
 
 
 registry.register("outgoing", lambda app, rid: app.push_screen(OutgoingDetailScreen(rid)))

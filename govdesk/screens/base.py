@@ -20,10 +20,9 @@ save waits for another user's write, and the answer comes back to ``done`` or ``
 A one-off service call without a form (催办 from a list, an export) goes through
 ``run_service``.
 
-Detail screens (flow_detail.FlowDetailScreen) still override ``refresh_data`` and read on the
-UI thread; to move one onto the pattern, drop that override and split its reading into
-``load_data`` (the record, its tasks, the available actions — all plain data) and
-``show_data``. The names differ from FlowDetailScreen's own ``load``/``show`` on purpose.
+Record detail screens (flow_detail.FlowDetailScreen) follow the same three steps: their
+worker reads the record, its timeline, the actions open now and the module's plain view
+(services/<module>/views.py).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ ticked; a section's entry ticks all its people at once (传阅 to a whole sectio
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
@@ -15,28 +16,40 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t
-from govdesk.models import Person, Section
-from govdesk.services import org, section_work
-from govdesk.services.pinyin import matches, pinyin_keys
+from govdesk.services import org
+from govdesk.services.errors import ServiceError
+from govdesk.services.session import in_worker
 
 PEOPLE, UNITS, SECTIONS = "people", "units", "sections"
+SEARCH_GROUP = "picker-search"
+LIMIT = 50
 
 
-def _sections(query: str) -> list[Section]:
-    rows = list(Section.select().order_by(Section.order))
-    out = []
-    for s in rows:
-        full, initials = pinyin_keys(s.name)
-        if matches(query, s.name, full, initials):
-            out.append(s)
+def search(kind: str, query: str, with_sections: bool) -> list[tuple[str, Any]]:
+    """Worker thread: the entries ``query`` matches, as (key, plain choice) pairs; a section's
+    entry in the people picker carries the section with its members (ticked all at once)."""
+    out: list[tuple[str, Any]] = []
+    if kind == SECTIONS or (with_sections and kind == PEOPLE):
+        out += [(f"s{s.id}", s) for s in org.pick_sections(query, with_members=True)]
+    if kind == PEOPLE:
+        out += [(f"p{p.id}", p) for p in org.pick_people(query, limit=LIMIT)]
+    elif kind == UNITS:
+        out += [(f"u{u.id}", u) for u in org.pick_units(query, limit=LIMIT)]
     return out
 
 
 class Picker(HasCommands, ModalScreen[list | None]):
-    """Dismisses with a list of the chosen Person/Unit/Section objects, or None on Esc."""
+    """Dismisses with a list of the chosen entries — org.PersonChoice, UnitChoice or
+    SectionChoice, plain data — or None on Esc.
+
+    The search runs in a worker thread (exclusive: the newest text wins, an older answer is
+    dropped). Enter, Up/Down and Ctrl+S pressed while an answer is on its way wait for it and
+    then act on the list for the text as typed, so a fast typist's burst chooses what they see.
+    """
 
     COMMAND_IDS = ("picker.cancel", "picker.done")
     # Moving the highlight while the filter has the focus: keys, not commands.
@@ -59,6 +72,10 @@ class Picker(HasCommands, ModalScreen[list | None]):
         self.initial_query = query
         self.chosen: dict[str, Any] = {}
         self._shown: dict[str, Any] = {}
+        self._generation = 0  # the newest search asked for
+        self.shown_generation = 0  # the newest search shown (tests wait on it)
+        self.shown_query: str | None = None  # the text the list shows the answer for
+        self._waiting: list[Any] = []  # keys pressed while an answer was on its way
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -71,65 +88,117 @@ class Picker(HasCommands, ModalScreen[list | None]):
             yield Label(t(hint), classes="hint")
 
     def on_mount(self) -> None:
-        self._fill(self.initial_query)
         self.query_one("#picker-input", Input).focus()
+        self._search(self.initial_query)
+        self._show_chosen()
 
-    def _candidates(self, query: str) -> list[tuple[str, str, Any]]:
-        out: list[tuple[str, str, Any]] = []
-        if self.kind == SECTIONS or self.with_sections:
-            for s in _sections(query):
-                members = section_work.members((s.code,))
-                label = t("incoming.picker_section_entry", name=s.name, n=len(members))
-                out.append((f"s{s.id}", label, s if self.kind == SECTIONS else members))
-        if self.kind == PEOPLE:
-            for p in org.pick_people(query, limit=50):
-                out.append((f"p{p.id}", f"{p.name}  {p.section.name} {p.post}", p))
-        elif self.kind == UNITS:
-            for u in org.pick_units(query, limit=50):
-                out.append((f"u{u.id}", f"{u.short}  {u.name}", u))
-        return out
+    # ------------------------------------------------------------------ searching
 
-    def _fill(self, query: str) -> None:
+    @property
+    def searching(self) -> bool:
+        """An answer is on its way for text newer than what the list shows."""
+        return self.shown_generation != self._generation
+
+    def _search(self, query: str) -> None:
+        self._generation += 1
+        work = partial(self._search_in_thread, self._generation, query)
+        self.run_worker(work, name="Picker.search", group=SEARCH_GROUP, exclusive=True,
+                        thread=True)
+
+    def _search_in_thread(self, generation: int, query: str) -> None:
+        try:
+            items, error = in_worker(search, self.kind, query, self.with_sections), None
+        except ServiceError as exc:
+            items, error = [], exc
+        if get_current_worker().is_cancelled:  # newer text is being searched
+            return
+        try:
+            self.app.call_from_thread(self._deliver, generation, query, items, error)
+        except RuntimeError:  # the app stopped meanwhile
+            pass
+
+    def _deliver(self, generation: int, query: str, items: list[tuple[str, Any]],
+                 error: ServiceError | None) -> None:
+        if generation != self._generation or not self.is_attached:
+            return  # an older answer, or the picker has gone
+        self.shown_generation = generation
+        self.shown_query = query
+        if error is not None:
+            self.notify(str(error), severity="error")
+        self._shown = dict(items)
+        self._fill()
+        waiting, self._waiting = self._waiting, []
+        for step in waiting:
+            if not self.is_attached:
+                break
+            step()
+
+    def _when_shown(self, step) -> None:
+        """Run ``step`` now, or once the list shows the answer for the text as typed."""
+        if self.searching:
+            self._waiting.append(step)
+        else:
+            step()
+
+    # ------------------------------------------------------------------ showing
+
+    def _label(self, value: Any) -> str:
+        if isinstance(value, org.SectionChoice):
+            return t("incoming.picker_section_entry", name=value.name, n=len(value.members))
+        if isinstance(value, org.PersonChoice):
+            return f"{value.name}  {value.section_name} {value.post}"
+        return f"{value.short}  {value.name}"
+
+    def _fill(self, keep: int = 0) -> None:
         options = self.query_one("#picker-options", OptionList)
         options.clear_options()
-        self._shown = {}
-        for key, label, value in self._candidates(query):
-            self._shown[key] = value
+        for key, value in self._shown.items():
             mark = "[x] " if key in self.chosen else ("[ ] " if self.multi else "")
-            options.add_option(Option(mark + label, id=key))
+            options.add_option(Option(mark + self._label(value), id=key))
         if self._shown:
-            options.highlighted = 0
+            options.highlighted = min(keep, options.option_count - 1)
         self._show_chosen()
 
     def _show_chosen(self) -> None:
         if not self.multi:
             return
-        names = [p.name if isinstance(p, Person) else p.name for p in self._chosen_values()]
+        names = [value.name for value in self._chosen_values()]
         self.query_one("#picker-chosen", Label).update(
             t("incoming.picker_chosen", n=len(names), names=t("incoming.sep").join(names[:30])))
 
+    def _expand(self, value: Any) -> list[Any]:
+        """What choosing an entry hands back: a section's people in the people picker."""
+        if isinstance(value, org.SectionChoice) and self.kind == PEOPLE:
+            return list(value.members)
+        return [value]
+
     def _chosen_values(self) -> list[Any]:
         out: list[Any] = []
-        seen: set[int] = set()
+        seen: set[tuple[type, int]] = set()
         for value in self.chosen.values():
-            for item in value if isinstance(value, list) else [value]:
-                if item.id not in seen:
-                    seen.add(item.id)
+            for item in self._expand(value):
+                if (type(item), item.id) not in seen:
+                    seen.add((type(item), item.id))
                     out.append(item)
         return out
 
+    # ------------------------------------------------------------------ keys
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._fill(event.value)
+        self._search(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._choose()
+        self._when_shown(self._choose)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self._choose()
+        self._when_shown(self._choose)
 
     def action_move(self, delta: int) -> None:
+        self._when_shown(partial(self._move, delta))
+
+    def _move(self, delta: int) -> None:
         options = self.query_one("#picker-options", OptionList)
         if not options.option_count:
             return
@@ -143,21 +212,23 @@ class Picker(HasCommands, ModalScreen[list | None]):
         key = options.get_option_at_index(options.highlighted).id
         value = self._shown[key]
         if not self.multi:
-            self.dismiss(value if isinstance(value, list) else [value])
+            self.dismiss(self._expand(value))
             return
         if key in self.chosen:
             del self.chosen[key]
         else:
             self.chosen[key] = value
-        keep = options.highlighted
-        self._fill(self.query_one("#picker-input", Input).value)
-        options.highlighted = min(keep, options.option_count - 1)
+        self._fill(keep=options.highlighted)
 
     def action_done(self) -> None:
+        self._when_shown(self._done)
+
+    def _done(self) -> None:
         if self.multi:
             self.dismiss(self._chosen_values())
         else:
             self._choose()
 
     def action_cancel(self) -> None:
+        self._waiting = []
         self.dismiss(None)

@@ -42,6 +42,14 @@ def search(kind: str, query: str, with_sections: bool) -> list[tuple[str, Any]]:
     return out
 
 
+class SearchInput(Input):
+    """The picker's search box; it marks the keys it has seen, so the picker can tell them
+    from keys that reached the picker before the box had the focus."""
+
+    def on_key(self, event) -> None:
+        event.picker_seen = True  # Input's own handler runs after this one
+
+
 class Picker(HasCommands, ModalScreen[list | None]):
     """Dismisses with a list of the chosen entries — org.PersonChoice, UnitChoice or
     SectionChoice, plain data — or None on Esc.
@@ -80,7 +88,7 @@ class Picker(HasCommands, ModalScreen[list | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="panel-title")
-            yield Input(self.initial_query, placeholder=t("incoming.picker_placeholder"),
+            yield SearchInput(self.initial_query, placeholder=t("incoming.picker_placeholder"),
                         id="picker-input", compact=True)
             yield OptionList(id="picker-options")
             yield Label("", id="picker-chosen")
@@ -88,7 +96,9 @@ class Picker(HasCommands, ModalScreen[list | None]):
             yield Label(t(hint), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#picker-input", Input).focus()
+        box = self.query_one("#picker-input", Input)
+        box.focus()
+        box.cursor_position = len(box.value)
         self._search(self.initial_query)
         self._show_chosen()
 
@@ -183,6 +193,24 @@ class Picker(HasCommands, ModalScreen[list | None]):
         return out
 
     # ------------------------------------------------------------------ keys
+
+    def on_key(self, event) -> None:
+        """Keys typed right after the key that opened the picker (a priority binding) reach
+        the picker before its search box has the focus: they belong in the search."""
+        if getattr(event, "picker_seen", False):
+            return
+        box = self.query_one("#picker-input", Input)
+        if event.key == "enter":
+            event.stop()
+            self._when_shown(self._choose)
+        elif event.key == "backspace":
+            event.stop()
+            box.value = box.value[:-1]
+            box.cursor_position = len(box.value)
+        elif event.is_printable and event.character:
+            event.stop()
+            box.value += event.character
+            box.cursor_position = len(box.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._search(event.value)

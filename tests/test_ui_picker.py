@@ -261,3 +261,29 @@ def test_readers_and_borrowers_as_choices(db):
     with pytest.raises(ValidationError) as refused:
         incoming.lend(clerk, doc.id, ghost)
     assert refused.value.field
+
+
+@pytest.mark.db_blocked  # Pilot waits for no worker: the keys come as fast as a typist's
+async def test_a_burst_through_three_pickers_lands_where_meant(db):
+    """Ctrl+G, the search, Enter, the next field's text, Ctrl+T, a search, Enter, Ctrl+R, a
+    search, Enter — typed in one burst: each search reaches its picker, what follows an Enter
+    reaches the form, in order."""
+    async with app_as("lixm").run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "n")
+        for _ in range(100):
+            if isinstance(pilot.app.screen, IncomingFormScreen) and pilot.app.screen.loaded:
+                break
+            await pilot.pause(0.05)
+        form = pilot.app.screen
+        assert isinstance(form, IncomingFormScreen)
+        await pilot.press("ctrl+g", *"caiz", "enter", *"X-1", "ctrl+t", *"jiaoyu", "enter",
+                          "ctrl+r", *"zgl", "enter")
+        for _ in range(200):
+            if pilot.app.screen is form and form.urging is not None:
+                break
+            await pilot.pause(0.05)
+        assert form.from_unit is not None and form.from_unit.code == "cz"
+        assert form.query_one("#from_name", Input).value == "黄岩区财政局"
+        assert form.query_one("#doc_number", Input).value == "X-1"
+        assert form.remit_unit is not None and form.remit_unit.code == "jyj"
+        assert form.urging is not None and form.urging.login == "zhaogl"

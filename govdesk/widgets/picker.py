@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -48,6 +49,15 @@ class SearchInput(Input):
 
     def on_key(self, event) -> None:
         event.picker_seen = True  # Input's own handler runs after this one
+        screen = self.screen
+        if not isinstance(screen, Picker):
+            return
+        if screen.hold_key(event):
+            event.prevent_default()  # not into the search: it is for the screen below
+        elif event.key == "enter" and not screen.multi:
+            # This Enter chooses; the keys queued behind it here are for the form. (The
+            # picker hears of the Enter later, when the box's Submitted message comes round.)
+            screen.closing = True
 
 
 class Picker(HasCommands, ModalScreen[list | None]):
@@ -84,6 +94,12 @@ class Picker(HasCommands, ModalScreen[list | None]):
         self.shown_generation = 0  # the newest search shown (tests wait on it)
         self.shown_query: str | None = None  # the text the list shows the answer for
         self._waiting: list[Any] = []  # keys pressed while an answer was on its way
+        self.closing = False  # an Enter waits to choose: what is typed next is held
+        self._asked_query: str | None = None
+        self._mounted = False
+        self.gone = False  # dismissed (it may stay on the screen a moment longer)
+        self._early: list = []  # keys that reached the picker before it was mounted
+        self._held: list[tuple[str, str | None]] = []
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -99,7 +115,17 @@ class Picker(HasCommands, ModalScreen[list | None]):
         box = self.query_one("#picker-input", Input)
         box.focus()
         box.cursor_position = len(box.value)
-        self._search(self.initial_query)
+        self._mounted = True
+        early, self._early = self._early, []
+        searched = False
+        for event in early:  # keys that came before the picker was on the screen
+            if event.key == "enter" and not searched:
+                self._search(box.value)
+                searched = True
+            if not self.hold_key(event):
+                self._early_key(event, box)
+        if not searched and self._asked_query != box.value:
+            self._search(box.value)
         self._show_chosen()
 
     # ------------------------------------------------------------------ searching
@@ -107,9 +133,10 @@ class Picker(HasCommands, ModalScreen[list | None]):
     @property
     def searching(self) -> bool:
         """An answer is on its way for text newer than what the list shows."""
-        return self.shown_generation != self._generation
+        return not self._mounted or self.shown_generation != self._generation
 
     def _search(self, query: str) -> None:
+        self._asked_query = query
         self._generation += 1
         work = partial(self._search_in_thread, self._generation, query)
         self.run_worker(work, name="Picker.search", group=SEARCH_GROUP, exclusive=True,
@@ -194,29 +221,59 @@ class Picker(HasCommands, ModalScreen[list | None]):
 
     # ------------------------------------------------------------------ keys
 
+    def hold_key(self, event) -> bool:
+        """After an Enter that chooses (in the single picker) and waits for the search, what
+        is typed next is meant for the form: held, and typed there once the picker closes."""
+        if not self.closing:
+            return False
+        event.stop()
+        self._held.append((event.key, event.character))
+        return True
+
     def on_key(self, event) -> None:
         """Keys typed right after the key that opened the picker (a priority binding) reach
         the picker before its search box has the focus: they belong in the search."""
-        if getattr(event, "picker_seen", False):
+        if getattr(event, "picker_seen", False) or self.hold_key(event):
             return
-        box = self.query_one("#picker-input", Input)
+        box = next(self.query("#picker-input").results(Input), None)
+        if box is None or not self._mounted:  # not on the screen yet: typed once it is
+            if event.key == "enter" or event.key == "backspace" or event.is_printable:
+                event.stop()
+                self._early.append(event)
+            return
+        self._early_key(event, box)
+
+    def _early_key(self, event, box: Input) -> None:
         if event.key == "enter":
             event.stop()
-            self._when_shown(self._choose)
+            self._enter()
         elif event.key == "backspace":
             event.stop()
-            box.value = box.value[:-1]
-            box.cursor_position = len(box.value)
+            self._type(box.value[:-1])
         elif event.is_printable and event.character:
             event.stop()
-            box.value += event.character
-            box.cursor_position = len(box.value)
+            self._type(box.value + event.character)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._search(event.value)
+        if self._mounted and event.value != self._asked_query:
+            self._search(event.value)
+
+    def _type(self, value: str) -> None:
+        """Put ``value`` in the search box and search for it at once (not when the box's
+        Changed message comes round), so a following Enter waits for this answer."""
+        box = self.query_one("#picker-input", Input)
+        box.value = value
+        box.cursor_position = len(value)
+        if self._mounted:
+            self._search(value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._enter()
+
+    def _enter(self) -> None:
+        if self.searching and not self.multi:
+            self.closing = True  # the keys after this Enter wait for the form
         self._when_shown(self._choose)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -236,11 +293,12 @@ class Picker(HasCommands, ModalScreen[list | None]):
     def _choose(self) -> None:
         options = self.query_one("#picker-options", OptionList)
         if options.highlighted is None or not options.option_count:
+            self._release_held()
             return
         key = options.get_option_at_index(options.highlighted).id
         value = self._shown[key]
         if not self.multi:
-            self.dismiss(self._expand(value))
+            self._dismiss_and_replay(self._expand(value))
             return
         if key in self.chosen:
             del self.chosen[key]
@@ -259,4 +317,58 @@ class Picker(HasCommands, ModalScreen[list | None]):
 
     def action_cancel(self) -> None:
         self._waiting = []
-        self.dismiss(None)
+        self._dismiss_and_replay(None)
+
+    def _release_held(self) -> None:
+        """Nothing to choose after all: what was held goes on into the search."""
+        held, self._held, self.closing = self._held, [], False
+        box = self.query_one("#picker-input", Input)
+        text = "".join(c for _, c in held if c and c.isprintable())
+        if text:
+            self._type(box.value + text)
+
+    def _dismiss_and_replay(self, result: list | None) -> None:
+        """Close, then type what was held (``hold_key``) into whatever has the focus then."""
+        # Keys still on their way here are held too (``closing`` stays set); all of them are
+        # typed into the screen below once this picker has left (on_unmount).
+        self.closing = True
+        self.gone = True
+        leaving(self.app).add(self)
+        self.dismiss(result)
+
+    def on_unmount(self) -> None:
+        app = self.app
+        leaving(app).discard(self)
+        held, self._held = self._held, []
+        if held or app.__dict__.get("_picker_replay"):
+            replay_keys(app, held)
+
+
+def leaving(app) -> set:
+    """The pickers dismissed but not yet off the screen."""
+    return app.__dict__.setdefault("_pickers_leaving", set())
+
+
+def replay_keys(app, keys: list[tuple[str, str | None]]) -> None:
+    """Type ``keys`` into the app one per refresh (a key may open the next picker, which must
+    be on the screen before the keys meant for it). One queue per app: keys a picker held
+    while an earlier replay ran were typed before that replay's remaining keys, so they go
+    first."""
+    queue: list = app.__dict__.setdefault("_picker_replay", [])
+    queue[:0] = keys
+    if app.__dict__.get("_picker_replaying"):
+        return
+    app.__dict__["_picker_replaying"] = True
+
+    def step() -> None:
+        if not queue:
+            app.__dict__["_picker_replaying"] = False
+            return
+        if leaving(app):  # a picker still leaving holds keys that come first
+            app.__dict__["_picker_replaying"] = False  # its on_unmount starts again
+            return
+        key, character = queue.pop(0)
+        app.post_message(events.Key(key, character))
+        app.call_after_refresh(step)
+
+    app.call_after_refresh(step)

@@ -3,6 +3,16 @@
 Type to filter (``zsq`` or ``zhang`` finds 张三强), Up/Down to move, Enter to choose. In
 multi mode Enter ticks or unticks the highlighted entry and Ctrl+S hands back everything
 ticked; a section's entry ticks all its people at once (传阅 to a whole section).
+
+Plain data only: the search (``search``: org.pick_people / pick_units / pick_sections) runs
+in a thread worker, exclusive, the newest text winning; the picker shows and hands back
+org.PersonChoice / UnitChoice / SectionChoice, which the services take back by id.
+
+A fast typist loses nothing. The keys that open a picker are priority bindings
+(commands.py), so what is typed after them reaches the picker, even before its search box
+has the focus (``on_key``); Enter, Up/Down and Ctrl+S wait for the answer to the text as
+typed (``_when_shown``); and what is typed after an Enter that chooses is held and typed into
+the screen below once the picker has gone (``replay_keys``).
 """
 
 from __future__ import annotations

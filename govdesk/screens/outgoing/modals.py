@@ -257,12 +257,23 @@ class CompareScreen(HasCommands, ModalScreen[None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         self._show()
 
+    _asked = 0  # the newest comparison asked for: an older answer is dropped
+
     def _show(self) -> None:
+        """The diff of the two chosen revisions, computed in a worker."""
         old, new = self.query_one("#old", Select).value, self.query_one("#new", Select).value
-        try:
-            lines = outgoing.compare(self.doc_id, int(old), int(new))
-        except ServiceError as exc:
+        self._asked += 1
+        asked = self._asked
+        run_service(self, outgoing.compare, self.doc_id, int(old), int(new),
+                    done=lambda lines: self._show_lines(asked, lines),
+                    refused=lambda exc: self._show_refused(asked, exc))
+
+    def _show_refused(self, asked: int, exc: ServiceError) -> None:
+        if asked == self._asked and self.is_attached:
             self.query_one("#diff", Static).update(Text(str(exc), style="red"))
+
+    def _show_lines(self, asked: int, lines: list[str]) -> None:
+        if asked != self._asked or not self.is_attached:
             return
         if not lines:
             self.query_one("#diff", Static).update(Text(t("outgoing.compare_same"),

@@ -189,9 +189,11 @@ command("leave_register.open", "enter", "leave.open", "open_selected", show=Fals
 # 收文 registration form and its modals
 command("incoming_form.save", "ctrl+s", "incoming.form_save", "save")
 command("incoming_form.cancel", "escape", "incoming.form_cancel", "cancel")
-command("incoming_form.pick_from", "ctrl+g", "incoming.form_pick_from", "pick_from")
-command("incoming_form.pick_remit", "ctrl+t", "incoming.form_pick_remit", "pick_remit")
-command("incoming_form.pick_urging", "ctrl+r", "incoming.form_pick_urging", "pick_urging")
+# The keys that open a picker are priority bindings: the App runs them before it hands on the
+# keys typed after them, so a fast typist's search lands in the picker, not in the form.
+command("incoming_form.pick_from", "ctrl+g", "incoming.form_pick_from", "pick_from", priority=True)
+command("incoming_form.pick_remit", "ctrl+t", "incoming.form_pick_remit", "pick_remit", priority=True)
+command("incoming_form.pick_urging", "ctrl+r", "incoming.form_pick_urging", "pick_urging", priority=True)
 command("incoming_action.submit", "ctrl+s", "incoming.modal_submit", "submit")
 command("incoming_action.cancel", "escape", "incoming.form_cancel", "cancel")
 command("incoming_action.add_people", "a", "incoming.readers_add_people", "add_people",
@@ -207,12 +209,12 @@ command("incoming_action.remove_reader", "x,delete", "incoming.readers_remove", 
 command("outgoing_form.save", "ctrl+s", "outgoing.form_save", "save")
 command("outgoing_form.cancel", "escape", "outgoing.form_cancel", "cancel")
 command("outgoing_form.check", "ctrl+r,f5", "outgoing.form_check", "check")
-command("outgoing_form.pick_unit", "ctrl+g", "outgoing.form_pick_unit", "pick_unit")
+command("outgoing_form.pick_unit", "ctrl+g", "outgoing.form_pick_unit", "pick_unit", priority=True)
 command("fields.submit", "ctrl+s,enter", "outgoing.modal_submit", "submit")
 command("fields.cancel", "escape", "outgoing.modal_cancel", "cancel")
 command("dispatch.submit", "ctrl+s", "outgoing.dispatch_submit", "submit")
 command("dispatch.cancel", "escape", "outgoing.modal_cancel", "cancel")
-command("dispatch.pick_units", "ctrl+g", "outgoing.dispatch_pick", "pick_units")
+command("dispatch.pick_units", "ctrl+g", "outgoing.dispatch_pick", "pick_units", priority=True)
 command("dispatch.remove", "delete,ctrl+d", "outgoing.dispatch_remove", "remove")
 command("compare.close", "escape", "outgoing.modal_close", "close")
 

@@ -22,7 +22,7 @@ from helpers.bad_input import (
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from govdesk.models import Absence, Person, ScheduleEntry
+from govdesk.models import Absence, ScheduleEntry
 from govdesk.services import maintenance, org, schedule
 from govdesk.services.outgoing import error_register
 from tests.conftest import actor
@@ -134,7 +134,7 @@ def test_statistics(clerk, start, end):
        limit=st.one_of(st.integers(-5, 100), st.sampled_from([10**12, 2**63]), anything()))
 def test_pick_people(clerk, query, limit):
     def stored(rows):
-        assert all(isinstance(p, Person) for p in rows)
+        assert all(isinstance(p, org.PersonChoice) for p in rows)  # plain, never a row
 
     check("org.pick_people", lambda: org.pick_people(query, limit), labels={"查找", "条数"},
           stored=stored)

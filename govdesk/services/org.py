@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,55 @@ DESK_SECTIONS = ("mishu", "diaoyan", "line", "xinxi", "ducha", "jiedai")
 LINE_SECTIONS = ("ban1", "ban2")
 VICE_RANKS = ("常务副区长", "副区长")
 LEADER_RANKS = ("区长", "常务副区长", "副区长")
+# Sections that draft 发文 (the leaders' "sections" do not).
+NOT_DRAFTING = ("lingdao", "zhuren")
+
+
+# ---------------------------------------------------------------------- plain choices
+# What pickers and forms hold: frozen, names resolved, no database behind them. The services
+# take them back wherever they take a unit, a person or a section (validate.unit/person/section).
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    id: int
+    login: str
+    name: str
+    section_code: str
+    section_name: str
+    post: str
+    rank: str | None = None
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    id: int
+    code: str
+    name: str
+    short: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class SectionChoice:
+    id: int
+    code: str
+    name: str
+    members: tuple[PersonChoice, ...] = ()  # filled only where asked (传阅 to a section)
+
+
+def person_choice(person: Person) -> PersonChoice:
+    return PersonChoice(person.id, person.login, person.name, person.section.code,
+                        person.section.name, person.post, person.rank)
+
+
+def unit_choice(unit: Unit) -> UnitChoice:
+    return UnitChoice(unit.id, unit.code, unit.name, unit.short, unit.kind)
+
+
+def section_choice(section: Section,
+                   members: tuple[PersonChoice, ...] = ()) -> SectionChoice:
+    return SectionChoice(section.id, section.code, section.name, members)
 
 
 def organisation_table() -> dict[str, Any]:
@@ -101,6 +151,24 @@ def section(code: str) -> Section:
     return Section.get(Section.code == code)
 
 
+def leader_choices() -> list[PersonChoice]:
+    """``leaders()`` as plain choices, for a form's 领导 list."""
+    return [person_choice(p) for p in leaders()]
+
+
+def drafting_section_choices() -> list[SectionChoice]:
+    """The sections that draft 发文, in the office's order."""
+    rows = Section.select().where(~Section.code.in_(NOT_DRAFTING)).order_by(Section.order)
+    return [section_choice(s) for s in rows]
+
+
+def active_people() -> list[PersonChoice]:
+    """Everyone active, section by section (a 差错's responsible person)."""
+    rows = (Person.select(Person, Section).join(Section).where(Person.active)
+            .order_by(Section.order, Person.id))
+    return [person_choice(p) for p in rows]
+
+
 def leaders() -> list[Person]:
     """区长, 常务副区长, then the 副区长 — the order of the weekly schedule sheet."""
     order = {rank: i for i, rank in enumerate(LEADER_RANKS)}
@@ -169,18 +237,39 @@ def _pick_args(query: Any, limit: Any) -> None:
         raise ValidationError(t("work.f_count"), t("errors.integer"))
 
 
-def pick_people(query: str, limit: int = 20) -> list[Person]:
+def pick_people(query: str, limit: int = 20) -> list[PersonChoice]:
+    """Active people matching ``query`` (name, pinyin or initials), as plain choices."""
     _pick_args(query, limit)
-    rows = Person.select().where(Person.active).order_by(Person.id)
-    return [p for p in rows if matches(query, p.name, p.pinyin, p.initials)][:limit]
+    rows = Person.select(Person, Section).join(Section).where(Person.active).order_by(Person.id)
+    return [person_choice(p) for p in rows
+            if matches(query, p.name, p.pinyin, p.initials)][:limit]
 
 
-def pick_units(query: str, limit: int = 20) -> list[Unit]:
+def pick_units(query: str, limit: int = 20) -> list[UnitChoice]:
+    """Units matching ``query`` (short or full name, pinyin or initials), as plain choices."""
     _pick_args(query, limit)
     rows = Unit.select().order_by(Unit.id)
     return [
-        u for u in rows if matches(query, u.short + u.name, u.pinyin, u.initials)
+        unit_choice(u) for u in rows if matches(query, u.short + u.name, u.pinyin, u.initials)
     ][:limit]
+
+
+def pick_sections(query: str, *, with_members: bool = False) -> list[SectionChoice]:
+    """Sections matching ``query`` (name or its pinyin); ``with_members``: each with its
+    active people (传阅 to a whole section)."""
+    _pick_args(query, 0)
+    out = []
+    for s in Section.select().order_by(Section.order):
+        full, initials = pinyin_keys(s.name)
+        if not matches(query, s.name, full, initials):
+            continue
+        members: tuple[PersonChoice, ...] = ()
+        if with_members:
+            rows = (Person.select(Person, Section).join(Section)
+                    .where((Person.section == s.id) & Person.active).order_by(Person.id))
+            members = tuple(person_choice(p) for p in rows)
+        out.append(section_choice(s, members))
+    return out
 
 
 def people_lines() -> list[str]:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from govdesk.i18n import t, term
-from govdesk.models import SECRECY_LEVELS, Person, Unit
+from govdesk.models import SECRECY_LEVELS, Person, Section, Unit
 from govdesk.services.errors import ValidationError
 from govdesk.services.rules import office_rules
 
@@ -132,12 +132,24 @@ def _named(value: str, label: str, name: str | None, limit: int) -> str:
         raise ValidationError(label, exc.message, name=name) from None
 
 
-def _lookup(value: Any, label: str, name: str | None, model, what: str, limit: int, where):
-    """The directory entry ``value`` names, None for nothing chosen; refusals name the field."""
+def _lookup(value: Any, label: str, name: str | None, model, what: str, limit: int, where,
+            choice: type | None = None):
+    """The directory entry ``value`` names, None for nothing chosen; refusals name the field.
+
+    ``value`` is a row, a plain choice (``choice``: org.UnitChoice …, found again by its id,
+    so an entry gone since it was picked is refused), a record id, or text ``where`` finds."""
     if value in (None, ""):
         return None
     if isinstance(value, model):
         return value
+    if choice is not None and isinstance(value, choice):
+        value = value.id
+    if isinstance(value, int) and not isinstance(value, bool):
+        key = record_id(value)
+        found = model.get_or_none(model.id == key) if key is not None else None
+        if found is None:
+            raise ValidationError(label, t(f"errors.unknown_{what}", value=value), name=name)
+        return found
     if not isinstance(value, str):
         raise ValidationError(label, t(f"errors.pick_{what}"), name=name)
     value = _named(value, label, name, limit)
@@ -150,15 +162,27 @@ def _lookup(value: Any, label: str, name: str | None, model, what: str, limit: i
 
 
 def unit(value: Any, label: str, *, name: str | None = None) -> Unit | None:
-    """A unit of the directory, by code, short name or full name."""
+    """A unit of the directory: a UnitChoice, an id, or a code, short name or full name."""
+    from govdesk.services.org import UnitChoice
+
     return _lookup(value, label, name, Unit, "unit", 200,
-                   lambda v: (Unit.code == v) | (Unit.short == v) | (Unit.name == v))
+                   lambda v: (Unit.code == v) | (Unit.short == v) | (Unit.name == v), UnitChoice)
 
 
 def person(value: Any, label: str, *, name: str | None = None) -> Person | None:
-    """A person of the directory, by login or name."""
+    """A person of the directory: a PersonChoice, an id, or a login or name."""
+    from govdesk.services.org import PersonChoice
+
     return _lookup(value, label, name, Person, "person", 100,
-                   lambda v: (Person.login == v) | (Person.name == v))
+                   lambda v: (Person.login == v) | (Person.name == v), PersonChoice)
+
+
+def section(value: Any, label: str, *, name: str | None = None) -> Section | None:
+    """A section: a SectionChoice, an id, or its code or name."""
+    from govdesk.services.org import SectionChoice
+
+    return _lookup(value, label, name, Section, "section", 100,
+                   lambda v: (Section.code == v) | (Section.name == v), SectionChoice)
 
 
 def page_args(search: Any, state: Any, **numbers: Any) -> bool:

@@ -2,9 +2,17 @@
 
 A refused save (ValidationError, ConflictError) keeps the form open with everything typed;
 the message names the field and the cursor goes to it.
+
+The form holds plain data only: the leaders' list and, for an edit, the entry's values are read
+in a worker when the form opens (``form_data``; an edit's fields wait disabled until they
+come); units and people picked are org.UnitChoice / PersonChoice, handed to the service as
+they are.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,8 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
-from govdesk.models import Person, Unit
-from govdesk.screens.base import SaveInWorker
+from govdesk.screens.base import EDITABLE, SaveInWorker, run_service
 from govdesk.services import incoming, org
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.vocab import SECRECY_LEVELS
@@ -32,6 +39,51 @@ FIELD_WIDGETS = {
     **{key: key for key in (*TEXTS, *SELECTS, "summary")},
     "from_unit": "from_name", "remit_unit": "pick-remit", "urging_person": "pick-urging",
 }
+
+
+@dataclass(frozen=True)
+class FormData:
+    """What the form shows when it opens, read in a worker: plain values, names resolved."""
+
+    leaders: list[org.PersonChoice]
+    version: int | None = None
+    inputs: dict[str, str] = field(default_factory=dict)
+    selects: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, bool] = field(default_factory=dict)
+    summary: str = ""
+    from_unit: org.UnitChoice | None = None
+    remit_unit: org.UnitChoice | None = None
+    urging: org.PersonChoice | None = None
+
+
+def form_data(actor, doc_id: int | None) -> FormData:
+    """Worker thread: the leaders, and the entry ``doc_id`` (None: a new one) as plain data."""
+    leaders = org.leader_choices()
+    if doc_id is None:
+        return FormData(leaders)
+    doc = incoming.get(actor, doc_id)
+    return FormData(
+        leaders,
+        version=doc.version,
+        inputs={
+            "from_name": doc.from_name, "doc_number": doc.doc_number, "title": doc.title,
+            "secrecy_years": str(doc.secrecy_years or ""), "copy_no": doc.copy_no,
+            "received_on": doc.received_on.isoformat(), "pages": str(doc.pages),
+            "attachments": doc.attachments, "files": doc.files,
+            "special_reason": doc.special_reason,
+        },
+        selects={
+            "doc_kind": doc.doc_kind, "secrecy": SECRECY_LEVELS[doc.secrecy],
+            "urgency": doc.urgency, "addressed_to": doc.addressed_to,
+            "addressed_leader": doc.addressed_leader.login if doc.addressed_leader_id else None,
+            "exception": doc.exception or None,
+        },
+        facts={key: bool(getattr(doc, key)) for key in FACTS},
+        summary=doc.summary,
+        from_unit=org.unit_choice(doc.from_unit) if doc.from_unit_id else None,
+        remit_unit=org.unit_choice(doc.remit_unit) if doc.remit_unit_id else None,
+        urging=org.person_choice(doc.urging_person) if doc.urging_person_id else None,
+    )
 
 
 class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
@@ -62,9 +114,11 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         super().__init__()
         self.doc_id = doc_id
         self.version: int | None = None
-        self.from_unit: Unit | None = None
-        self.remit_unit: Unit | None = None
-        self.urging: Person | None = None
+        self.from_unit: org.UnitChoice | None = None
+        self.remit_unit: org.UnitChoice | None = None
+        self.urging: org.PersonChoice | None = None
+        self.loaded = False  # form_data has answered (tests wait on it)
+        self._load_disabled: list[Widget] = []
 
     # ------------------------------------------------------------------ layout
 
@@ -73,7 +127,6 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         title = "incoming.form_title_edit" if self.doc_id else "incoming.form_title_new"
-        leaders = [(f"{p.rank} {p.name}", p.login) for p in org.leaders()]
         with Vertical():
             yield Label(t(title), classes="panel-title", id="form-title")
             yield Label("", id="form-error")
@@ -106,7 +159,7 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
                                        allow_blank=False, id="addressed_to", compact=True,
                                        classes="half"),
                                 Label(t("incoming.f_addressed_leader"), classes="lbl"),
-                                Select(leaders, prompt=t("common.none"), id="addressed_leader",
+                                Select([], prompt=t("common.none"), id="addressed_leader",
                                        compact=True, classes="half"))
                 yield self._row("is_request", Checkbox(t("incoming.f_is_request_box"),
                                                        id="is_request", compact=True))
@@ -128,41 +181,60 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
     def on_mount(self) -> None:
         actor = self.app.actor()
         self.query_one("#received_on", Input).value = actor.today.isoformat()
-        if self.doc_id is not None:
-            try:
-                self._load(incoming.get(actor, self.doc_id))
-            except ServiceError as exc:
-                self.app.notify(str(exc), severity="error")
-                self.dismiss(None)
-                return
+        if self.doc_id is not None:  # the entry's values overwrite the fields: wait for them
+            self._load_disabled = [w for w in self.query(EDITABLE) if not w.disabled]
+            for widget in self._load_disabled:
+                widget.disabled = True
+            self.query_one("#form-error", Label).update(t("common.loading"))
         self._show_picked()
         self.query_one("#from_name", Input).focus()
+        run_service(self, form_data, actor, self.doc_id, done=self._loaded,
+                    refused=self._load_refused)
 
-    def _load(self, doc) -> None:
-        self.version = doc.version
-        self.from_unit = doc.from_unit
-        self.remit_unit = doc.remit_unit
-        self.urging = doc.urging_person
-        values = {
-            "from_name": doc.from_name, "doc_number": doc.doc_number, "title": doc.title,
-            "secrecy_years": str(doc.secrecy_years or ""), "copy_no": doc.copy_no,
-            "received_on": doc.received_on.isoformat(), "pages": str(doc.pages),
-            "attachments": doc.attachments, "files": doc.files,
-            "special_reason": doc.special_reason,
-        }
-        for key, value in values.items():
+    def _enable(self) -> None:
+        for widget in self._load_disabled:
+            if widget.is_attached:
+                widget.disabled = False
+        self._load_disabled = []
+
+    def _load_refused(self, exc: ServiceError) -> None:
+        self._enable()
+        self.loaded = True
+        if self.doc_id is not None:
+            self.app.notify(str(exc), severity="error")
+            self.dismiss(None)
+        else:  # only the leaders' list is missing; the form is usable without it
+            self._error(str(exc))
+
+    def _loaded(self, data: FormData) -> None:
+        if not self.is_attached:
+            return
+        leader = self.query_one("#addressed_leader", Select)
+        chosen = leader.value
+        leader.set_options([(f"{p.rank} {p.name}", p.login) for p in data.leaders])
+        if chosen is not Select.NULL:
+            leader.value = chosen
+        if self.doc_id is not None:
+            self._load(data)
+            self.query_one("#form-error", Label).update("")
+        self._enable()
+        self.loaded = True
+        self._show_picked()
+        if self.doc_id is not None:
+            self.query_one("#from_name", Input).focus()
+
+    def _load(self, data: FormData) -> None:
+        self.version = data.version
+        self.from_unit = data.from_unit
+        self.remit_unit = data.remit_unit
+        self.urging = data.urging
+        for key, value in data.inputs.items():
             self.query_one(f"#{key}", Input).value = value
-        selects = {
-            "doc_kind": doc.doc_kind, "secrecy": SECRECY_LEVELS[doc.secrecy],
-            "urgency": doc.urgency, "addressed_to": doc.addressed_to,
-            "addressed_leader": doc.addressed_leader.login if doc.addressed_leader_id else None,
-            "exception": doc.exception or None,
-        }
-        for key, value in selects.items():
+        for key, value in data.selects.items():
             self.query_one(f"#{key}", Select).value = Select.NULL if value is None else value
-        for key in FACTS:
-            self.query_one(f"#{key}", Checkbox).value = bool(getattr(doc, key))
-        self.query_one("#summary", TextArea).text = doc.summary
+        for key, value in data.facts.items():
+            self.query_one(f"#{key}", Checkbox).value = value
+        self.query_one("#summary", TextArea).text = data.summary
 
     def _show_picked(self) -> None:
         none = t("common.none")

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
-from govdesk.screens.base import DeskScreen
+from govdesk.screens.base import DeskScreen, run_service
 from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.services import inbox as inbox_service
 from govdesk.services import leave
@@ -19,32 +19,41 @@ from govdesk.widgets import badge
 from govdesk.widgets.paged_table import PagedTable
 
 
+def head_choices(actor) -> list[tuple[str, str]]:
+    """Worker thread: the heads the user may register leave for, as (label, login)."""
+    return [(t("leave.head_choice", unit=h.unit.short, name=h.name, grade=term(h.post)),
+             h.login) for h in leave.heads_for(actor)]
+
+
 def new_leave(app: App, done=None) -> None:
     """The request form: who, from, to, where, why, how to reach them. A refusal names the
-    field and keeps what was typed; a saved request opens."""
-    actor = app.actor()
-    heads = leave.heads_for(actor)
-    if not heads:
+    field and keeps what was typed; a saved request opens. The heads' list is read in a
+    worker; the form opens when it comes."""
+    run_service(app.screen, head_choices, app.actor(),
+                done=lambda choices: _leave_form(app, choices, done),
+                refused=lambda exc: app.notify(str(exc), severity="error"))
+
+
+def _leave_form(app: App, choices: list[tuple[str, str]], done) -> None:
+    if not choices:
         app.notify(t("leave.no_heads"), severity="warning")
         return
     saved: list = []
 
-    def apply(values: dict) -> None:
-        saved.append(leave.register(app.actor(), values))
+    def apply(values: dict) -> None:  # in a worker, with the holders named for the notice
+        row = leave.register(app.actor(), values)
+        saved.append((row.id, engine.holders_by_record(leave.KIND, [row.id]).get(row.id, "")))
 
     def closed(ok: bool | None) -> None:
         if ok and saved:
-            row = saved[-1]
-            who = engine.holders_by_record(leave.KIND, [row.id]).get(row.id, "")
+            row_id, who = saved[-1]
             app.notify(t("leave.saved", who=who))
-            registry.open_record(app, leave.KIND, row.id)
+            registry.open_record(app, leave.KIND, row_id)
         if done is not None:
             done(bool(ok))
 
-    choices = [(t("leave.head_choice", unit=h.unit.short, name=h.name, grade=term(h.post)),
-                h.login) for h in heads]
     fields = [
-        Field("person", t("leave.f_person"), heads[0].login, choices=choices),
+        Field("person", t("leave.f_person"), choices[0][1], choices=choices),
         Field("starts_on", t("leave.f_starts_on")),
         Field("ends_on", t("leave.f_ends_on")),
         Field("destination", t("leave.f_destination")),

@@ -1,10 +1,18 @@
 """拟稿单 (SPEC §4): a new draft, the drafter's edit, or 秘书科's 签发后修改 (change_mode).
 
 A refused save keeps everything typed; the message names the field and the cursor goes to
-it. Ctrl+R runs the format check on the unsaved values and lists every problem at once.
+it. Ctrl+R runs the format check on the unsaved values (in a worker) and lists every problem
+at once when it answers.
+
+The form holds plain data only: the sections' and leaders' lists and, for an edit, the draft's
+values are read in a worker when the form opens (``form_data``; an edit's fields wait
+disabled until they come); the unit picked is an org.UnitChoice.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,8 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
-from govdesk.models import Section, Unit
-from govdesk.screens.base import SaveInWorker
+from govdesk.screens.base import EDITABLE, SaveInWorker, run_service
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.outgoing.rules import ISSUERS
@@ -39,11 +46,47 @@ FIELD_WIDGETS = {
     "signature": "signature", "sealed": "sealed", "change_note": "change-note",
 }
 # Sections that draft (the leaders' "sections" do not).
-NOT_DRAFTING = ("lingdao", "zhuren")
+NOT_DRAFTING = org.NOT_DRAFTING
 
 
-def drafting_sections() -> list[Section]:
-    return list(Section.select().where(~Section.code.in_(NOT_DRAFTING)).order_by(Section.order))
+@dataclass(frozen=True)
+class FormData:
+    """What the form shows when it opens, read in a worker: plain values, names resolved."""
+
+    sections: list[org.SectionChoice]
+    leaders: list[org.PersonChoice]
+    own_section: str  # the user's section code: a new draft's 起草科室
+    version: int | None = None
+    inputs: dict[str, str] = field(default_factory=dict)
+    areas: dict[str, str] = field(default_factory=dict)
+    checks: dict[str, bool] = field(default_factory=dict)
+    selects: dict[str, Any] = field(default_factory=dict)
+    unit: org.UnitChoice | None = None
+
+
+def form_data(actor, doc_id: int | None) -> FormData:
+    """Worker thread: the lists, and the draft ``doc_id`` (None: a new one) as plain data."""
+    sections, leaders = org.drafting_section_choices(), org.leader_choices()
+    own = actor.person.section.code
+    if doc_id is None:
+        return FormData(sections, leaders, own)
+    doc = outgoing.get(actor, doc_id)
+    return FormData(
+        sections, leaders, own, version=doc.version,
+        inputs={key: "" if getattr(doc, key) is None else str(getattr(doc, key))
+                for key in INPUTS},
+        areas={key: getattr(doc, key) for key in AREAS},
+        checks={key: bool(getattr(doc, key)) for key in CHECKS},
+        selects={
+            "issuer": doc.issuer, "doc_kind": doc.doc_kind,
+            "secrecy": SECRECY_LEVELS[doc.secrecy], "urgency": doc.urgency,
+            "origin": doc.origin,
+            "drafting_section": doc.drafting_section.code if doc.drafting_section_id else None,
+            "review_section": doc.review_section.code if doc.review_section_id else None,
+            "lead_leader": doc.lead_leader.login if doc.lead_leader_id else None,
+        },
+        unit=org.unit_choice(doc.drafting_unit) if doc.drafting_unit_id else None,
+    )
 
 
 class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
@@ -76,7 +119,11 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         self.doc_id = doc_id
         self.change_mode = change_mode
         self.version: int | None = None
-        self.unit: Unit | None = None
+        self.unit: org.UnitChoice | None = None
+        self.loaded = False  # form_data has answered (tests wait on it)
+        self.checking = False  # a format check is on its way (tests wait on it)
+        self._checks = 0  # the newest format check asked for
+        self._load_disabled: list[Widget] = []
 
     # ------------------------------------------------------------------ layout
 
@@ -86,8 +133,6 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         title = ("outgoing.form_title_change" if self.change_mode else
                  "outgoing.form_title_edit" if self.doc_id else "outgoing.form_title_new")
-        sections = [(s.name, s.code) for s in drafting_sections()]
-        leaders = [(f"{p.rank} {p.name}", p.login) for p in org.leaders()]
         with Vertical():
             yield Label(t(title), classes="panel-title")
             yield Label("", id="form-error")
@@ -126,13 +171,13 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
                            value="office", allow_blank=False, id="origin", compact=True,
                            classes="half"),
                     Label(t("outgoing.f_drafting_section"), classes="lbl"),
-                    Select(sections, prompt=t("common.none"), id="drafting_section",
+                    Select([], prompt=t("common.none"), id="drafting_section",
                            compact=True, classes="half"))
                 yield self._row("drafting_unit", Label("", id="unit-label", classes="picked"),
                                 Button(t("outgoing.form_pick"), id="pick-unit", compact=True))
-                yield self._row("review_section", Select(sections, prompt=t("common.none"),
+                yield self._row("review_section", Select([], prompt=t("common.none"),
                                                          id="review_section", compact=True))
-                yield self._row("lead_leader", Select(leaders, prompt=t("common.none"),
+                yield self._row("lead_leader", Select([], prompt=t("common.none"),
                                                       id="lead_leader", compact=True))
                 yield self._row("body", TextArea(id="body", compact=True))
                 yield self._row("restricted", Checkbox(t("outgoing.f_restricted_box"),
@@ -146,40 +191,65 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             yield Label(t("outgoing.form_hint"), classes="hint")
 
     def on_mount(self) -> None:
-        actor = self.app.actor()
-        if self.doc_id is not None:
-            try:
-                self._load(outgoing.get(actor, self.doc_id))
-            except ServiceError as exc:
-                self.app.notify(str(exc), severity="error")
-                self.dismiss(None)
-                return
-        else:
-            section = actor.person.section
-            if section.code not in NOT_DRAFTING:
-                self.query_one("#drafting_section", Select).value = section.code
+        if self.doc_id is not None:  # the draft's values overwrite the fields: wait for them
+            self._load_disabled = [w for w in self.query(EDITABLE) if not w.disabled]
+            for widget in self._load_disabled:
+                widget.disabled = True
+            self._error(t("common.loading"), notify=False)
         self._show_unit()
         self.query_one("#change-note" if self.change_mode else "#title").focus()
+        run_service(self, form_data, self.app.actor(), self.doc_id, done=self._loaded,
+                    refused=self._load_refused)
 
-    def _load(self, doc) -> None:
-        self.version = doc.version
-        self.unit = doc.drafting_unit
-        for key in INPUTS:
-            value = getattr(doc, key)
-            self.query_one(f"#{key}", Input).value = "" if value is None else str(value)
-        for key in AREAS:
-            self.query_one(f"#{key}", TextArea).text = getattr(doc, key)
-        for key in CHECKS:
-            self.query_one(f"#{key}", Checkbox).value = bool(getattr(doc, key))
-        selects = {
-            "issuer": doc.issuer, "doc_kind": doc.doc_kind,
-            "secrecy": SECRECY_LEVELS[doc.secrecy], "urgency": doc.urgency,
-            "origin": doc.origin,
-            "drafting_section": doc.drafting_section.code if doc.drafting_section_id else None,
-            "review_section": doc.review_section.code if doc.review_section_id else None,
-            "lead_leader": doc.lead_leader.login if doc.lead_leader_id else None,
-        }
-        for key, value in selects.items():
+    def _enable(self) -> None:
+        for widget in self._load_disabled:
+            if widget.is_attached:
+                widget.disabled = False
+        self._load_disabled = []
+
+    def _load_refused(self, exc: ServiceError) -> None:
+        self._enable()
+        self.loaded = True
+        if self.doc_id is not None:
+            self.app.notify(str(exc), severity="error")
+            self.dismiss(None)
+        else:  # only the lists are missing; the user sees why
+            self._error(str(exc))
+
+    def _loaded(self, data: FormData) -> None:
+        if not self.is_attached:
+            return
+        sections = [(s.name, s.code) for s in data.sections]
+        lists = {"drafting_section": sections, "review_section": sections,
+                 "lead_leader": [(f"{p.rank} {p.name}", p.login) for p in data.leaders]}
+        for key, options in lists.items():
+            select = self.query_one(f"#{key}", Select)
+            chosen = select.value
+            select.set_options(options)
+            if chosen is not Select.NULL:
+                select.value = chosen
+        self._enable()
+        if self.doc_id is not None:
+            self._error("")
+            self._load(data)
+            self.query_one("#change-note" if self.change_mode else "#title").focus()
+        else:
+            drafting = self.query_one("#drafting_section", Select)
+            if drafting.value is Select.NULL and data.own_section not in NOT_DRAFTING:
+                drafting.value = data.own_section
+        self.loaded = True
+        self._show_unit()
+
+    def _load(self, data: FormData) -> None:
+        self.version = data.version
+        self.unit = data.unit
+        for key, value in data.inputs.items():
+            self.query_one(f"#{key}", Input).value = value
+        for key, value in data.areas.items():
+            self.query_one(f"#{key}", TextArea).text = value
+        for key, value in data.checks.items():
+            self.query_one(f"#{key}", Checkbox).value = value
+        for key, value in data.selects.items():
             self.query_one(f"#{key}", Select).value = Select.NULL if value is None else value
         if self.change_mode:  # 起草单位 is not changed after signing
             for key in ("origin", "drafting_section", "review_section", "lead_leader"):
@@ -231,11 +301,11 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             fields["review_section"] = None
         return fields
 
-    def _error(self, text: str) -> None:
+    def _error(self, text: str, *, notify: bool = True) -> None:
         label = self.query_one("#form-error", Label)
         label.update(text)
         label.display = bool(text)
-        if text:
+        if text and notify:
             self.app.notify(text, severity="error")
 
     def _focus_field(self, name: str | None) -> None:
@@ -249,9 +319,31 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             widget.scroll_visible()
 
     def action_check(self) -> None:
-        report = outgoing.check_format(self.app.actor(), self.values())
+        """The format check in a worker; the newest check's answer is shown when it comes."""
+        self._checks += 1
+        number, self.checking = self._checks, True
         problems = self.query_one("#problems", Static)
         problems.display = True
+        problems.update(Text(t("common.checking"), style="dim"))
+        run_service(self, outgoing.check_format, self.app.actor(), self.values(),
+                    done=lambda report: self._checked(number, report),
+                    refused=lambda exc: self._check_refused(number, exc))
+
+    def _check_refused(self, number: int, exc: ServiceError) -> None:
+        if number != self._checks or not self.is_attached:
+            return
+        self.checking = False
+        self.query_one("#problems", Static).update("")
+        self.query_one("#problems", Static).display = False
+        self._error(str(exc))
+        if isinstance(exc, ValidationError):
+            self._focus_field(exc.name)
+
+    def _checked(self, number: int, report) -> None:
+        if number != self._checks or not self.is_attached:
+            return  # a newer check is on its way, or the form has gone
+        self.checking = False
+        problems = self.query_one("#problems", Static)
         if report.ok:
             self._error("")
             problems.update(Text(t("outgoing.check_ok"), style="green"))

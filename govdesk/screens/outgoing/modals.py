@@ -18,33 +18,62 @@ from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
-from govdesk.models import Person
-from govdesk.screens.base import SaveInWorker
+from govdesk.screens.base import SaveInWorker, run_service
 from govdesk.screens.fields_modal import Field, FieldsModal
-from govdesk.services import outgoing
+from govdesk.services import org, outgoing
 from govdesk.services.errors import ServiceError
 from govdesk.services.outgoing.rules import ERROR_CATEGORIES, split_names
 from govdesk.widgets.picker import UNITS, Picker
 
 
 class ErrorModal(FieldsModal):
-    """差错: category, responsible section and person (defaults: the drafter), note."""
+    """差错: category, responsible section and person (defaults: the draft's section and its
+    drafter), note. The sections' and people's lists come as plain choices from a worker; until
+    they do, those two fields say so."""
 
     def __init__(self, title: str, apply: Callable[[dict], object], doc) -> None:
-        section = doc.drafting_section or doc.review_section
-        people = Person.select().where(Person.active).order_by(Person.section, Person.id)
-        from govdesk.screens.outgoing.form import drafting_sections
-
+        # Ids only (no reading through the row here): the names come with the lists.
+        self.default_section = (getattr(doc, "drafting_section_id", None)
+                                or getattr(doc, "review_section_id", None))
+        self.default_person = getattr(doc, "drafter_id", None)
+        self.loaded = False  # the lists have come (tests wait on it)
+        waiting = [(t("common.loading"), "")]
         fields = [
             Field("category", t("outgoing.err_category"),
                   choices=[(term(c), c) for c in ERROR_CATEGORIES]),
-            Field("section", t("outgoing.err_section"), section.code if section else "",
-                  choices=[(s.name, s.code) for s in drafting_sections()]),
-            Field("person", t("outgoing.err_person"), doc.drafter.login,
-                  choices=[(f"{p.name}（{p.section.name}）", p.login) for p in people]),
+            Field("section", t("outgoing.err_section"), choices=waiting),
+            Field("person", t("outgoing.err_person"), choices=waiting),
             Field("note", t("outgoing.err_note")),
         ]
         super().__init__(title, apply, fields)
+
+    def on_mount(self) -> None:
+        run_service(self, error_choices, done=self._show_choices, refused=self._not_loaded)
+
+    def _not_loaded(self, exc: ServiceError) -> None:
+        self.loaded = True
+        self.query_one("#error", Label).update(Text(str(exc)))
+
+    def _show_choices(self, lists: tuple[list, list]) -> None:
+        if not self.is_attached:
+            return
+        sections, people = lists
+        section = self.query_one("#f-section", Select)
+        section.set_options([(s.name, s.code) for s in sections])
+        code = next((s.code for s in sections if s.id == self.default_section), None)
+        if code is not None:
+            section.value = code
+        person = self.query_one("#f-person", Select)
+        person.set_options([(f"{p.name}（{p.section_name}）", p.login) for p in people])
+        login = next((p.login for p in people if p.id == self.default_person), None)
+        if login is not None:
+            person.value = login
+        self.loaded = True
+
+
+def error_choices() -> tuple[list, list]:
+    """Worker thread: the sections that draft and the active people, as plain choices."""
+    return org.drafting_section_choices(), org.active_people()
 
 
 class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
@@ -228,12 +257,23 @@ class CompareScreen(HasCommands, ModalScreen[None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         self._show()
 
+    _asked = 0  # the newest comparison asked for: an older answer is dropped
+
     def _show(self) -> None:
+        """The diff of the two chosen revisions, computed in a worker."""
         old, new = self.query_one("#old", Select).value, self.query_one("#new", Select).value
-        try:
-            lines = outgoing.compare(self.doc_id, int(old), int(new))
-        except ServiceError as exc:
+        self._asked += 1
+        asked = self._asked
+        run_service(self, outgoing.compare, self.doc_id, int(old), int(new),
+                    done=lambda lines: self._show_lines(asked, lines),
+                    refused=lambda exc: self._show_refused(asked, exc))
+
+    def _show_refused(self, asked: int, exc: ServiceError) -> None:
+        if asked == self._asked and self.is_attached:
             self.query_one("#diff", Static).update(Text(str(exc), style="red"))
+
+    def _show_lines(self, asked: int, lines: list[str]) -> None:
+        if asked != self._asked or not self.is_attached:
             return
         if not lines:
             self.query_one("#diff", Static).update(Text(t("outgoing.compare_same"),

@@ -7,7 +7,7 @@ The document's path is a Flow of the engine:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -336,10 +336,16 @@ def _hands(actor: Actor, readers: list[Reader], doc: IncomingDocument) -> list[f
     seen: set[tuple[str, int]] = set()
     for reader in readers:
         if not isinstance(reader, Reader) or not (
-                isinstance(reader.person, Person)
-                or (reader.person is None and isinstance(reader.section, Section))):
+                isinstance(reader.person, (Person, org.PersonChoice))
+                or (reader.person is None
+                    and isinstance(reader.section, (Section, org.SectionChoice)))):
             raise ValidationError(_refused("f_readers"), _refused("pick_reader"),
                                   name="readers")
+        # A plain choice from a picker: the directory entry again, by its id.
+        reader = replace(
+            reader,
+            person=validate.person(reader.person, _refused("f_readers"), name="readers"),
+            section=validate.section(reader.section, _refused("f_readers"), name="readers"))
         if reader.action not in READER_ACTIONS:
             raise ValidationError(_refused("f_reader_action"),
                                   t("errors.one_of", choices=validate.joined(READER_ACTIONS)),
@@ -395,8 +401,10 @@ def circulate(actor: Actor, doc_id: int, people: list[Person], note: str = "") -
     f = engine.flow_of(KIND, doc.id)
     if f.state != "open":
         raise ValidationError(_refused("f_circulate"), _refused("already_closed"))
-    if not isinstance(people, (list, tuple)) or not all(isinstance(p, Person) for p in people):
+    if not isinstance(people, (list, tuple)) or not all(
+            isinstance(p, (Person, org.PersonChoice)) for p in people):
         raise ValidationError(_refused("f_readers"), t("errors.pick_person"), name="people")
+    people = [validate.person(p, _refused("f_readers"), name="people") for p in people]
     hands = _hands(actor, [Reader("传阅", person=p) for p in people], doc)
     note = validate.text({"note": note}, "note", _refused("f_circulate_note"))
     hands = [flow.Hand(person=h.person, acting_for=h.acting_for, step="传阅", note=note)
@@ -443,8 +451,9 @@ def lend(actor: Actor, doc_id: int, borrower: Person, days: int | None = None) -
     doc = engine.record(KIND, doc_id)
     if doc.state != states.ARCHIVED:
         raise ValidationError(_refused("f_lend"), _refused("lend_archived_only"))
-    if not isinstance(borrower, Person):
+    if not isinstance(borrower, (Person, org.PersonChoice)):
         raise ValidationError(_refused("f_borrower"), t("errors.pick_person"), name="borrower")
+    borrower = validate.person(borrower, _refused("f_borrower"), name="borrower")
     if not can_view(borrower, doc.secrecy):
         raise ValidationError(_refused("f_borrower"),
                               _refused("borrower_clearance", name=borrower.name),

@@ -132,10 +132,13 @@ class OutgoingDetailScreen(FlowDetailScreen):
                                          section=v["section"], person=v["person"],
                                          note=v["note"], step=task.step)
 
-        # The modals read of the document only what the plain view holds under the same
-        # names (the sections' codes, the drafter's login, 主送/抄送 and secrecy).
-        self.open_modal(ErrorModal(t("outgoing.act_record_error"), apply, self.doc),
-                   t("outgoing.error_recorded"))
+        # By default the draft's own section (or the one that reviews a department's draft)
+        # and its drafter.
+        section = self.doc.drafting_section or self.doc.review_section
+        self.open_modal(ErrorModal(t("outgoing.act_record_error"), apply,
+                                   section=section.code if section else None,
+                                   person=self.doc.drafter.login),
+                        t("outgoing.error_recorded"))
 
     def action_register_signed(self) -> None:
         task = self.my_task("复核登记")

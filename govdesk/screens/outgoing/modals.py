@@ -31,11 +31,12 @@ class ErrorModal(FieldsModal):
     drafter), note. The sections' and people's lists come as plain choices from a worker; until
     they do, those two fields say so."""
 
-    def __init__(self, title: str, apply: Callable[[dict], object], doc) -> None:
-        # Ids only (no reading through the row here): the names come with the lists.
-        self.default_section = (getattr(doc, "drafting_section_id", None)
-                                or getattr(doc, "review_section_id", None))
-        self.default_person = getattr(doc, "drafter_id", None)
+    def __init__(self, title: str, apply: Callable[[dict], object], *,
+                 section: str | None = None, person: str | None = None) -> None:
+        # The defaults by code and login (from the 发文's plain view): the names come with the
+        # lists.
+        self.default_section = section
+        self.default_person = person
         self.loaded = False  # the lists have come (tests wait on it)
         waiting = [(t("common.loading"), "")]
         fields = [
@@ -60,12 +61,12 @@ class ErrorModal(FieldsModal):
         sections, people = lists
         section = self.query_one("#f-section", Select)
         section.set_options([(s.name, s.code) for s in sections])
-        code = next((s.code for s in sections if s.id == self.default_section), None)
+        code = next((s.code for s in sections if s.code == self.default_section), None)
         if code is not None:
             section.value = code
         person = self.query_one("#f-person", Select)
         person.set_options([(f"{p.name}（{p.section_name}）", p.login) for p in people])
-        login = next((p.login for p in people if p.id == self.default_person), None)
+        login = next((p.login for p in people if p.login == self.default_person), None)
         if login is not None:
             person.value = login
         self.loaded = True

@@ -126,8 +126,11 @@ class DeskScreen(HasCommands, Screen):
             pass
 
     def _deliver(self, generation: int, data: Any, error: ServiceError | None) -> None:
-        if generation != self._generation or not self.is_attached:
-            return  # an older answer, or the screen has gone
+        if (generation != self._generation or not self.is_attached
+                or self._closing or self._closed or self._pruning):
+            # An older answer, or the screen has gone or is being taken down (popped, or the
+            # app quitting while a load was on its way): its widgets may be gone already.
+            return
         self.shown_generation = generation
         if error is not None:
             self.load_failed(error)

@@ -41,7 +41,7 @@ from textual.worker import get_current_worker
 from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.messages import DataChanged, LanguageChanged, SaveWaiting
-from govdesk.services.errors import ServiceError
+from govdesk.services.errors import ConflictError, ServiceError
 from govdesk.services.session import in_worker
 from govdesk.widgets.office_header import OfficeHeader
 
@@ -140,6 +140,20 @@ class DeskScreen(HasCommands, Screen):
     @property
     def actor(self):
         return self.app.actor()
+
+
+def noting_current_version(save: Callable[[], Any],
+                           current_version: Callable[[], int | None]) -> Callable[[], Any]:
+    """A form's save (for a worker) that, refused because someone saved the record since it
+    was read, notes the record's version now on the refusal (``current_version``): the form
+    tells the user, and the next Ctrl+S, after they have checked, saves over the newer one."""
+    def call() -> Any:
+        try:
+            return save()
+        except ConflictError as exc:
+            exc.current_version = current_version()
+            raise
+    return call
 
 
 def run_service(node: Widget | Screen, call: Callable[..., Any], *args: Any,

@@ -22,7 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
-from govdesk.screens.base import EDITABLE, SaveInWorker, run_service
+from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
 from govdesk.services import incoming, org
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.vocab import SECRECY_LEVELS
@@ -308,16 +308,15 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         doc_id, version = self.doc_id, self.version or 0
 
         def save():  # in a worker: the form waits, the desk does not
-            try:
-                if doc_id is None:
-                    return incoming.register(actor, values)
-                return incoming.update(actor, doc_id, version, values)
-            except ConflictError as exc:
-                # The next Ctrl+S, after the user has checked, saves over the newer version.
-                exc.current_version = incoming.get(actor, doc_id).version if doc_id else None
-                raise
+            if doc_id is None:
+                return incoming.register(actor, values)
+            return incoming.update(actor, doc_id, version, values)
 
-        self.save_in_worker(save, done=self._saved, refused=self._refused)
+        def current_version():
+            return incoming.get(actor, doc_id).version if doc_id else None
+
+        self.save_in_worker(noting_current_version(save, current_version), done=self._saved,
+                            refused=self._refused)
 
     def _saved(self, doc) -> None:
         self.app.notify(t("incoming.saved", number=doc.number))

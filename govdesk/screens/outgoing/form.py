@@ -23,7 +23,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
-from govdesk.screens.base import EDITABLE, SaveInWorker, run_service
+from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.outgoing.rules import ISSUERS
@@ -360,18 +360,17 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         note = self.query_one("#change-note", Input).value if change_mode else ""
 
         def save():  # in a worker: the form waits, the desk does not
-            try:
-                if change_mode:
-                    return outgoing.change_after_signing(actor, doc_id or 0, values, note)
-                if doc_id is None:
-                    return outgoing.create_draft(actor, values)
-                return outgoing.update_draft(actor, doc_id, version, values)
-            except ConflictError as exc:
-                # The next Ctrl+S, after the user has checked, saves over the newer version.
-                exc.current_version = outgoing.get(actor, doc_id).version if doc_id else None
-                raise
+            if change_mode:
+                return outgoing.change_after_signing(actor, doc_id or 0, values, note)
+            if doc_id is None:
+                return outgoing.create_draft(actor, values)
+            return outgoing.update_draft(actor, doc_id, version, values)
 
-        self.save_in_worker(save, done=self._saved, refused=self._refused)
+        def current_version():
+            return outgoing.get(actor, doc_id).version if doc_id else None
+
+        self.save_in_worker(noting_current_version(save, current_version), done=self._saved,
+                            refused=self._refused)
 
     def _saved(self, doc) -> None:
         self.app.notify(t("outgoing.saved", title=doc.title))

@@ -1,4 +1,9 @@
-"""The Textual application: modes (Home + six sections), global keys, palette, live refresh."""
+"""The Textual application: modes (Home + six sections), global keys, palette, live refresh.
+
+A failure nobody foresaw never puts a traceback (Textual's shows every frame's local variables)
+on the user's screen: the report goes to a file only the user can read (services/crashlog.py)
+and the desk ends with one sentence saying where it is, exit code 1.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
@@ -34,14 +40,18 @@ from govdesk.screens.sections import (
     SupervisionScreen,
 )
 from govdesk.screens.settings import SettingsScreen
-from govdesk.services import audit
+from govdesk.services import audit, crashlog, watch
 from govdesk.services import inbox as inbox_service
 from govdesk.services.clock import office_now
 from govdesk.services.context import Actor
 from govdesk.services.errors import ServiceError
 from govdesk.services.session import in_worker, release_thread
+from govdesk.services.visible import visible
 
 POLL_SECONDS = 0.5
+# A notice that must stay until the user acts on it (they may click it away; the header keeps
+# saying it where it applies).
+STANDING_NOTICE_SECONDS = 7 * 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,9 @@ class PollResult:
     change_id: int  # the newest change seen
     tables: frozenset[str]  # what changed since the last poll (empty: nothing, or baseline)
     inbox_count: int | None  # the subtitle's count, read when something changed
+    replaced: str | None = None  # the database file was replaced or removed: the message
+    notice_read: bool = False  # the maintenance note was read in this poll …
+    notice: watch.MaintenanceNotice | None = None  # … and this is what stands (None: none)
 
 
 class DeskCommands(Provider):
@@ -119,6 +132,10 @@ class GovDesk(commands.HasCommands, App):
         self._unreadable = False  # the last poll could not read the database
         self._polling = False  # a poll is running; the timer does not start another
         self._section_name = ""  # the header's section, read with the first count
+        self._inbox_count: int | None = None  # the header's count, as last read
+        self._writing_stopped: str | None = None  # the database file was replaced: why
+        self._maintenance: watch.MaintenanceNotice | None = None  # the note last shown
+        self._crashed = False
         self._poll_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govdesk-poll")
         # Bindings were worded when their modules were imported, maybe in another language.
         commands.relabel([self])
@@ -162,8 +179,10 @@ class GovDesk(commands.HasCommands, App):
             self.run_worker(partial(self._count_inbox, self.actor()), name="subtitle",
                             group="subtitle", exclusive=True, thread=True)
             return
+        self._inbox_count = count
         self.sub_title = t("app.subtitle", name=self.person.name,
-                           section=self._section_name, post=self.person.post, n=count)
+                           section=self._section_name, post=self.person.post, n=count) + (
+            t("app.writing_stopped") if self._writing_stopped else "")
 
     def _count_inbox(self, actor: Actor) -> None:
         def read() -> int:
@@ -213,26 +232,81 @@ class GovDesk(commands.HasCommands, App):
     @staticmethod
     def _read_changes(known: tuple[int, int] | None, change_id: int,
                       actor: Actor) -> PollResult:
-        """In the poll thread: PRAGMA data_version (µs), and only when it moved the changes."""
+        """In the poll thread: whether the database file is still the one opened (two stat
+        calls) and PRAGMA data_version (µs); only when that moved, the changes and the
+        administrator's maintenance note."""
+        replaced = watch.storage_replaced()
         version = data_version()
         if known is None:
-            return PollResult(version, audit.latest_id(), frozenset(), None)
+            return PollResult(version, audit.latest_id(), frozenset(), None, replaced,
+                              True, watch.maintenance_notice())
         if version == known:
-            return PollResult(version, change_id, frozenset(), None)
+            return PollResult(version, change_id, frozenset(), None, replaced)
+        notice = watch.maintenance_notice()
         changes = audit.changes_since(change_id)
         if not changes:
-            return PollResult(version, change_id, frozenset(), None)
+            return PollResult(version, change_id, frozenset(), None, replaced, True, notice)
         return PollResult(version, changes[-1][0], frozenset(table for _, table, _ in changes),
-                          inbox_service.inbox_count(actor))
+                          inbox_service.inbox_count(actor), replaced, True, notice)
 
     def notify_changes(self, result: PollResult) -> None:
         """UI thread: take in what the poll read; tell the screen when something changed."""
         self._data_version = result.version
         self._change_id = result.change_id
+        if result.replaced and not self._writing_stopped:
+            self.stop_writing(result.replaced)
+        if result.notice_read:
+            self.show_maintenance(result.notice)
         if not result.tables:
             return
         self.update_subtitle(result.inbox_count)
         self.screen.post_message(DataChanged(result.tables))
+
+    def stop_writing(self, message: str) -> None:
+        """The database file was replaced or removed: nothing more is saved (the database
+        refuses every write); say so until the desk is closed."""
+        self._writing_stopped = message
+        self.notify(message, title=t("app.writing_stopped_title"), severity="error",
+                    timeout=STANDING_NOTICE_SECONDS, markup=False)
+        self.update_subtitle(self._inbox_count)
+
+    def show_maintenance(self, notice: watch.MaintenanceNotice | None) -> None:
+        """An administrator is about to restore (or otherwise maintain) the database: ask
+        everyone to save and quit. Shown once per note; a note taken back may come again."""
+        if notice == self._maintenance:
+            return
+        self._maintenance = notice
+        if notice is None:
+            return
+        by = notice.by or t("app.maintenance_admin")
+        when = t("app.maintenance_when", at=notice.at) if notice.at else ""
+        if notice.what == "restore":
+            message = t("app.maintenance_restore", by=by, when=when)
+        else:
+            message = t("app.maintenance_other", by=by, when=when, what=notice.what)
+        self.notify(visible(message), title=t("app.maintenance_title"), severity="warning",
+                    timeout=STANDING_NOTICE_SECONDS, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's handler of an exception nothing caught, which would print a traceback with
+        every frame's local variables: the report goes to a private file instead, and the user
+        is told where it is (the app still ends, exit code 1)."""
+        self._return_code = 1
+        if self._exception is None:  # Pilot tests re-raise the first one
+            self._exception = error
+            self._exception_event.set()
+        original = getattr(error, "error", None)  # WorkerFailed: the worker's own exception
+        cause = original if isinstance(original, BaseException) else error
+        try:
+            path = crashlog.write_report(cause, self.db_target)
+        except Exception:  # noqa: BLE001 - the user must be told even so
+            path = None
+        if not self._crashed:
+            self._crashed = True
+            message = (t("errors.crashed", path=path) if path else
+                       t("errors.crashed_no_report", error=type(cause).__name__))
+            self._exit_renderables.append(Text(visible(message)))
+        self._close_messages_no_wait()
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not DeskPalette.is_open(self):

@@ -4,26 +4,107 @@ Every failure a user can cause ends in a clear message and a non-zero exit code,
 traceback: 1 = the database or the office's data files (data/rules.toml, data/holidays.toml, the
 time zone of the settings) cannot be used, 2 = who you are / bad arguments. Everything is
 said in the language of the user's settings (catalog ``cli.*``), as on the desk.
+
+One handler in ``main`` stands behind every command: a damaged or unusable database file, a
+storage failure, a file that cannot be read or written, and — last — anything unforeseen (its
+report goes to a private file, services/crashlog.py). Arguments and the GOVDESK_* variables are
+checked before anything else (bytes that are not UTF-8, lengths), and everything printed, to
+stdout and stderr alike, passes one writer that makes control characters visible
+(services/visible.py): a path or a login given by someone else cannot drive the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from peewee import DatabaseError as PeeweeDatabaseError
+
 from govdesk import config
-from govdesk.errors import ServiceError
+from govdesk.errors import ServiceError, StorageError
 from govdesk.i18n import set_language, t
 from govdesk.models.writelock import QUEUE_SUFFIX
+from govdesk.services.visible import has_undecodable, visible
 
 SIDE_FILES = ("-wal", "-shm", QUEUE_SUFFIX)
 
 EXIT_DB = 1
 EXIT_USER = 2
+
+# No argument of ours needs more; a path has its own limit in bytes (PATH_MAX).
+MAX_ARGUMENT = 4096
+ENV_VARIABLES = ("GOVDESK_CONFIG", "GOVDESK_LOGIN", "GOVDESK_DB")
+# Options followed by their value (an argument is named by the option it belongs to).
+VALUE_OPTIONS = ("--db", "--as", "--since", "--group", "--org", "--from", "--to")
+
+
+def _path_max() -> int:
+    try:
+        return os.pathconf("/", "PC_PATH_MAX")
+    except (OSError, ValueError):
+        return 4096
+
+
+class _VisibleStream(io.TextIOBase):
+    """The one writer of everything the command line prints: control characters, bidi
+    overrides and undecodable bytes made visible; characters the stream's encoding lacks
+    written as escapes instead of failing."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        shown = visible(str(text))
+        try:
+            self._stream.write(shown)
+        except UnicodeEncodeError:
+            encoding = getattr(self._stream, "encoding", None) or "ascii"
+            self._stream.write(shown.encode(encoding, "backslashreplace").decode(encoding))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self):  # type: ignore[override]
+        return getattr(self._stream, "encoding", "utf-8")
+
+    # No fileno(): input() then writes its prompt through write() too.
+
+
+@contextmanager
+def _visible_output() -> Iterator[None]:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _VisibleStream(out), _VisibleStream(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+@contextmanager
+def _raw_output() -> Iterator[None]:
+    """The desk draws on the terminal itself (and makes its own texts visible)."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = getattr(out, "_stream", out)
+    sys.stderr = getattr(err, "_stream", err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 class _Parser(argparse.ArgumentParser):
@@ -314,20 +395,102 @@ def cmd_tui(target: str, as_login: str | None, *, demo_if_missing: bool) -> int:
     from govdesk.app import GovDesk
 
     # A language change (F2) re-words the running desk in place: it never needs a new start.
-    GovDesk(person=person, db_target=target).run()
-    return 0
+    app = GovDesk(person=person, db_target=target)
+    with _raw_output():
+        app.run()
+    # 1: it ended on a failure, whose report it wrote and named (GovDesk._handle_exception).
+    return EXIT_DB if app.return_code else 0
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    return visible(value if len(value) <= limit else value[:limit] + "…")
+
+
+def _argument_name(argv: list[str], index: int) -> str:
+    arg = argv[index]
+    if arg.startswith("--") and "=" in arg:
+        return t("cli.arg_option", option=_shown(arg.split("=", 1)[0], 40))
+    previous = argv[index - 1] if index > 0 else ""
+    if not arg.startswith("-") and previous.startswith("--") and "=" not in previous:
+        return t("cli.arg_option", option=_shown(previous, 40))
+    return t("cli.arg_nth", n=index + 1)
+
+
+def _value_problem(name: str, value: str) -> str | None:
+    if has_undecodable(value):
+        return t("cli.not_utf8", name=name, shown=_shown(value))
+    if len(value) > MAX_ARGUMENT:
+        return t("cli.too_long", name=name, n=len(value), limit=MAX_ARGUMENT)
+    return None
+
+
+def _environment_problem(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = os.environ.get(name)
+        if value is not None and (problem := _value_problem(t("cli.env_name", name=name), value)):
+            return problem
+    return None
+
+
+def _argument_problem(argv: list[str]) -> str | None:
+    for index, arg in enumerate(argv):
+        if problem := _value_problem(_argument_name(argv, index), arg):
+            return problem
+    return None
+
+
+def _path_problem(args: argparse.Namespace, target: str) -> str | None:
+    """Paths longer than the system takes (PATH_MAX counts bytes: 1,366 Chinese characters)."""
+    from govdesk.models.db import is_url
+
+    limit = _path_max()
+    if args.db:
+        db_name = t("cli.arg_option", option="--db")
+    else:
+        db_name = t("cli.env_name", name="GOVDESK_DB")
+    paths = [(db_name, target if not is_url(target) else "")]
+    for attr, option in (("out", "out"), ("source", "source"), ("org", "--org")):
+        value = getattr(args, attr, None)
+        if isinstance(value, str) and not (attr == "source" and is_url(value)):
+            paths.append((t("cli.arg_option", option=option), value))
+    for name, value in paths:
+        size = len(os.fsencode(value))
+        if size >= limit:
+            return t("cli.too_long", name=name, n=size, limit=limit - 1)
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Speak the language of the user's settings (F2) from the first word, --help included.
-    settings = config.load()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    with _visible_output():
+        try:
+            return _main(argv)
+        except SystemExit as exc:  # argparse: --help (0) and its own refusals (2)
+            code = exc.code
+            return code if isinstance(code, int) else (0 if code is None else EXIT_USER)
+
+
+def _main(argv: list[str]) -> int:
+    # Speak the language of the user's settings (F2) from the first word, --help included;
+    # a settings path that cannot be used is refused in the default language.
+    problem = _environment_problem(("GOVDESK_CONFIG",))
+    settings = {} if problem else config.load()
     if settings.get("language"):
         set_language(str(settings["language"]))
-    args = _parser().parse_args(argv)
-    target = config.database_target(args.db)
-    # The documented default database is a demo one, created on first run (README quick start).
-    default_db = not (args.db or os.environ.get("GOVDESK_DB") or settings.get("db"))
+    problem = problem or _environment_problem(ENV_VARIABLES) or _argument_problem(argv)
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_USER
+    target = ""
     try:
+        args = _parser().parse_args(argv)
+        target = config.database_target(args.db)
+        if problem := _path_problem(args, target):
+            print(problem, file=sys.stderr)
+            return EXIT_USER
+        # The documented default database is a demo one, created on first run (README quick
+        # start).
+        default_db = not (args.db or os.environ.get("GOVDESK_DB") or settings.get("db"))
         _check_office_data()
         if args.command == "demo":
             return cmd_demo(target, args.force)
@@ -342,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "audit":
             return cmd_audit(target, args.since)
         if args.command == "migrate-db":
+            target = args.source
             return cmd_migrate_db(args.source, args.dest)
         if args.command == "init":
             return cmd_init(target, args.group, args.demo, args.org)
@@ -351,8 +515,22 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(t("cli.failed", message=exc), file=sys.stderr)
         return exc.code
-    except ServiceError as exc:  # e.g. the database busy or full while auditing an --as
+    except StorageError as exc:  # busy, full, read-only, damaged, replaced …
+        print(t("cli.database_failed", target=_where(target), message=exc), file=sys.stderr)
+        return EXIT_DB
+    except ServiceError as exc:  # e.g. a refusal while auditing an --as
         print(t("cli.failed", message=exc), file=sys.stderr)
+        return EXIT_DB
+    except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
+        # Met while reading rows (a damaged page), where no StorageError stands in for it.
+        from govdesk.models.failures import as_storage_error
+
+        storage = as_storage_error(exc)
+        if storage is not None:
+            message = t("cli.database_failed", target=_where(target), message=storage)
+        else:
+            message = t("cli.database_error", target=_where(target), error=exc)
+        print(message, file=sys.stderr)
         return EXIT_DB
     except PermissionError as exc:  # e.g. a user outside the database's group
         where = f" {exc.filename}" if exc.filename else ""
@@ -361,5 +539,37 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `govdesk people | head`
-        sys.stderr.close()
+        _silence_stdout()
         return 0
+    except OSError as exc:  # a path too long for a folder, a disk that fails …
+        where = f" {exc.filename}" if exc.filename else ""
+        print(t("cli.os_error", where=where, error=exc.strerror or exc), file=sys.stderr)
+        return EXIT_DB
+    except Exception as exc:  # noqa: BLE001 - unforeseen: a report for the administrator
+        from govdesk.services import crashlog
+
+        try:
+            path = crashlog.write_report(exc, target)
+        except Exception:  # noqa: BLE001 - the user must be told even so
+            path = None
+        if path:
+            print(t("errors.crashed", path=path), file=sys.stderr)
+        else:
+            print(t("errors.crashed_no_report", error=type(exc).__name__), file=sys.stderr)
+        return EXIT_DB
+
+
+def _silence_stdout() -> None:
+    """The reader went away: what is still buffered must not fail again at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _where(target: str) -> str:
+    from govdesk.models.db import safe_target
+
+    return safe_target(target) if target else "?"

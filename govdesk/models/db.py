@@ -9,10 +9,20 @@ PostgreSQL (``postgresql://user:pass@host/db``) keeps the same contract: every w
 queue one after another exactly as with BEGIN IMMEDIATE, while readers never wait (MVCC). Waits are
 bounded by ``lock_timeout`` (the busy timeout's twin) and a session idle inside a transaction is cut
 off so it cannot hold the write lock forever.
+
+A database file replaced or removed under an open desk (a restore, a copy put in place, a stray
+``rm``) is noticed: the (device, inode) of the file and of its ``-wal`` are noted when it is
+opened and compared again before every write and by the desk's poll (``storage_replaced``). From
+then on this process writes nothing more (StorageError "replaced"): its connections still hold
+the old file, and what they wrote there would be lost, or mixed into a file it does not belong
+to. Reads go on. PostgreSQL has no files of ours to watch.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,8 +30,9 @@ from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.db_url import register_database
 
+from govdesk.errors import StorageError
 from govdesk.i18n import t
-from govdesk.models.failures import StorageErrors
+from govdesk.models.failures import StorageErrors, as_storage_error, storage_error
 from govdesk.models.writelock import QueuedSqliteDatabase, announce_wait
 
 database = DatabaseProxy()
@@ -71,6 +82,112 @@ class GovdeskPostgresqlDatabase(StorageErrors, PostgresqlDatabase):
 register_database(GovdeskPostgresqlDatabase, "postgres", "postgresql")
 
 
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|VACUUM|REINDEX)\b",
+                     re.IGNORECASE)
+WAL_SUFFIX = "-wal"
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+class WatchedSqliteDatabase(QueuedSqliteDatabase):
+    """SQLite that stops writing once its file or ``-wal`` is not the one it opened.
+
+    SQLite keeps the ``-wal`` in place while any connection is open (only the last one to close
+    removes it), so while this process holds one the ``-wal`` must stay the same file too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._watch = threading.Lock()
+        self._files: dict[str, tuple[int, int] | None] = {}
+        self._replaced: str | None = None  # the message, once noticed; it never clears
+        self._open_connections = 0
+
+    def remember_files(self) -> None:
+        """Note the file and its ``-wal`` as they are now (right after opening)."""
+        name = str(self.database)
+        if name == ":memory:" or name.startswith("file:"):
+            return
+        with self._watch:
+            self._files = {name: _identity(name), name + WAL_SUFFIX: _identity(name + WAL_SUFFIX)}
+
+    def files_replaced(self) -> str | None:
+        """The refusal's message once the file or its ``-wal`` was replaced or removed, else
+        None. Two stat calls; once noticed, remembered."""
+        if self._replaced is not None or not self._files:
+            return self._replaced
+        with self._watch:
+            for path, known in self._files.items():
+                now = _identity(path)
+                if known is None:
+                    # Not there when we looked (no reader had opened the WAL yet): the first
+                    # one seen is ours.
+                    self._files[path] = now
+                    continue
+                if now == known:
+                    continue
+                what = "errors.storage_removed_file" if now is None else "errors.storage_replaced_file"
+                self._replaced = str(storage_error("replaced", t(what, path=path)))
+                break
+        return self._replaced
+
+    def _refuse_if_replaced(self) -> None:
+        message = self.files_replaced()
+        if message is not None:
+            raise StorageError("replaced", message)
+
+    def begin(self, lock_type=None):
+        self._refuse_if_replaced()
+        super().begin(lock_type)
+
+    def commit(self):
+        # Checked again at the end: a file replaced while the transaction ran loses it.
+        self._refuse_if_replaced()
+        super().commit()
+
+    def execute_sql(self, sql, *args, **kwargs):
+        if isinstance(sql, str) and _WRITES.match(sql):
+            if self._replaced is not None:
+                self._refuse_if_replaced()
+            if not self.is_closed() and not self.connection().in_transaction:
+                self._refuse_if_replaced()  # a write outside atomic(): its own transaction
+        return super().execute_sql(sql, *args, **kwargs)
+
+    def _connect(self):
+        conn = super()._connect()
+        with self._watch:
+            self._open_connections += 1
+        return conn
+
+    def _close(self, conn):
+        try:
+            super()._close(conn)
+        finally:
+            with self._watch:
+                self._open_connections -= 1
+                if self._open_connections <= 0:
+                    # The last connection of this process gone: SQLite may remove the -wal now
+                    # (or another process, the last one, may); whichever comes next is ours.
+                    self._open_connections = 0
+                    wal = str(self.database) + WAL_SUFFIX
+                    if wal in self._files:
+                        self._files[wal] = None
+
+
+def storage_replaced() -> str | None:
+    """Whether the open database's file or ``-wal`` was replaced or removed since it was opened
+    (the message to show), else None. Microseconds; always None for PostgreSQL."""
+    db = database.obj
+    if isinstance(db, WatchedSqliteDatabase):
+        return db.files_replaced()
+    return None
+
+
 class DatabaseOpenError(Exception):
     """The database cannot be opened; the message is for the user."""
 
@@ -106,7 +223,7 @@ def open_database(target: str | Path, *, create: bool = True):
             raise DatabaseOpenError(t("errors.open_missing", path=path))
         if not path.parent.exists():
             raise DatabaseOpenError(t("errors.open_no_dir", path=path.parent))
-        db = QueuedSqliteDatabase(  # writers queue fairly: see models/writelock.py
+        db = WatchedSqliteDatabase(  # writers queue fairly: see models/writelock.py
             str(path),
             pragmas=SQLITE_PRAGMAS,
             timeout=BUSY_TIMEOUT_SECONDS,
@@ -117,7 +234,11 @@ def open_database(target: str | Path, *, create: bool = True):
     try:
         db.connect(reuse_if_open=True)
     except Exception as exc:  # sqlite3.OperationalError, psycopg2.OperationalError and friends
-        raise DatabaseOpenError(t("errors.open_failed", target=safe_target(target), reason=exc)) from exc
+        damaged = as_storage_error(exc)
+        reason = damaged if damaged is not None and damaged.kind == "corrupt" else exc
+        raise DatabaseOpenError(t("errors.open_failed", target=safe_target(target), reason=reason)) from exc
+    if isinstance(db, WatchedSqliteDatabase):
+        db.remember_files()
     return db
 
 

@@ -1,7 +1,7 @@
 """Which database failures are the storage's, not the program's, and what the user is told.
 
 A write refused because another writer held the database too long, a full or read-only disk, an
-I/O error or a broken connection is not a bug: the transaction rolled back, nothing was saved,
+I/O error, a damaged file or a broken connection is not a bug: the transaction rolled back, nothing was saved,
 and the same action will work once the cause is gone. Those become StorageError, a refusal every
 screen already shows in place of a traceback, with the form kept. Anything else (a missing
 table, a constraint, SQLITE_LOCKED from a clash inside one connection) stays a plain database
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from peewee import InterfaceError, OperationalError
+from peewee import DatabaseError, InterfaceError, OperationalError
 
 from govdesk.errors import StorageError
 from govdesk.i18n import t
@@ -29,6 +29,8 @@ _SQLITE_CODES = {
     sqlite3.SQLITE_READONLY: "readonly",
     sqlite3.SQLITE_IOERR: "io",
     sqlite3.SQLITE_CANTOPEN: "io",
+    sqlite3.SQLITE_CORRUPT: "corrupt",  # "database disk image is malformed"
+    sqlite3.SQLITE_NOTADB: "corrupt",  # "file is not a database" (a damaged first page)
 }
 # PostgreSQL SQLSTATE → kind; a class ("08") stands for all its codes.
 _PG_CODES = {
@@ -50,7 +52,7 @@ _TEXTS = (
     ("database is locked", "busy"),
 )
 # Kinds a user can do nothing about but tell the administrator: the detail goes with them.
-_FOR_ADMIN = {"full", "readonly", "io", "connection"}
+_FOR_ADMIN = {"full", "readonly", "io", "corrupt", "connection", "replaced"}
 
 
 def _origin(exc: BaseException) -> BaseException:
@@ -97,7 +99,9 @@ class StorageErrors:
             return call(*args, **kwargs)
         except StorageError:
             raise
-        except (OperationalError, InterfaceError, sqlite3.OperationalError) as exc:
+        except (DatabaseError, InterfaceError, sqlite3.DatabaseError) as exc:
+            # DatabaseError: a damaged file is SQLITE_CORRUPT, not an OperationalError; the
+            # other DatabaseErrors (a constraint, a bug) have no kind and go on unchanged.
             replacement = as_storage_error(exc)
             if replacement is None:
                 raise

@@ -194,6 +194,9 @@ def _load_org_table(org_file: Path | None) -> dict:
             return tomllib.load(fh)
     except OSError as exc:
         raise DeployError(t("cli.deploy.cannot_read_org", path=org_file, error=exc)) from exc
+    except UnicodeDecodeError as exc:  # tomllib decodes first; this is no TOMLDecodeError
+        raise DeployError(t("cli.deploy.org_not_utf8", path=org_file,
+                            position=exc.start + 1)) from None
     except tomllib.TOMLDecodeError as exc:
         raise DeployError(t("cli.deploy.bad_org_toml", path=org_file, error=exc)) from exc
 

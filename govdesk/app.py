@@ -8,12 +8,12 @@ and the desk ends with one sentence saying where it is, exit code 1.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
-from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
@@ -135,7 +135,7 @@ class GovDesk(commands.HasCommands, App):
         self._inbox_count: int | None = None  # the header's count, as last read
         self._writing_stopped: str | None = None  # the database file was replaced: why
         self._maintenance: watch.MaintenanceNotice | None = None  # the note last shown
-        self._crashed = False
+        self._crash_message: str | None = None  # what the user is told on exit
         self._poll_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govdesk-poll")
         # Bindings were worded when their modules were imported, maybe in another language.
         commands.relabel([self])
@@ -301,12 +301,22 @@ class GovDesk(commands.HasCommands, App):
             path = crashlog.write_report(cause, self.db_target)
         except Exception:  # noqa: BLE001 - the user must be told even so
             path = None
-        if not self._crashed:
-            self._crashed = True
-            message = (t("errors.crashed", path=path) if path else
-                       t("errors.crashed_no_report", error=type(cause).__name__))
-            self._exit_renderables.append(Text(visible(message)))
+        if self._crash_message is None:
+            self._crash_message = visible(
+                t("errors.crashed", path=path) if path else
+                t("errors.crashed_no_report", error=type(cause).__name__))
         self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """On exit: the one sentence of a crash as plain text, on one line (Rich would wrap
+        or crop the path the user has to copy)."""
+        if self._crash_message is not None:
+            try:
+                sys.stderr.write(self._crash_message + "\n")
+                sys.stderr.flush()
+            except (OSError, ValueError):
+                pass
+        super()._print_error_renderables()
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not DeskPalette.is_open(self):

@@ -159,6 +159,10 @@ class WatchedSqliteDatabase(QueuedSqliteDatabase):
         return super().execute_sql(sql, *args, **kwargs)
 
     def _connect(self):
+        # Not even a reader opens the new file: this process's connections to the old one hold
+        # the locks, so SQLite would take a new connection for the only one and, closing it,
+        # checkpoint the old -wal into the new file or remove it.
+        self._refuse_if_replaced()
         conn = super()._connect()
         with self._watch:
             self._open_connections += 1

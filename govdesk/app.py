@@ -268,7 +268,10 @@ class GovDesk(commands.HasCommands, App):
         self._writing_stopped = message
         self.notify(message, title=t("app.writing_stopped_title"), severity="error",
                     timeout=STANDING_NOTICE_SECONDS, markup=False)
-        self.update_subtitle(self._inbox_count)
+        if self._inbox_count is not None:
+            self.update_subtitle(self._inbox_count)
+        else:  # no count yet, and none will come: a new reader would open the new file
+            self.sub_title = (self.sub_title or self.person.name) + t("app.writing_stopped")
 
     def show_maintenance(self, notice: watch.MaintenanceNotice | None) -> None:
         """An administrator is about to restore (or otherwise maintain) the database: ask

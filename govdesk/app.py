@@ -18,7 +18,7 @@ from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from govdesk import commands, config
+from govdesk import commands
 from govdesk.commands import SECTION_MODES
 from govdesk.i18n import language, set_language, t
 from govdesk.messages import DataChanged, LanguageChanged
@@ -42,6 +42,7 @@ from govdesk.screens.sections import (
 from govdesk.screens.settings import SettingsScreen
 from govdesk.services import audit, crashlog, watch
 from govdesk.services import inbox as inbox_service
+from govdesk.services import settings as personal_settings
 from govdesk.services.clock import office_now
 from govdesk.services.context import Actor
 from govdesk.services.errors import ServiceError
@@ -116,8 +117,9 @@ class GovDesk(commands.HasCommands, App):
                    "app.leave_register", "app.audit_log",
                    "app.quit", "app.palette")
 
-    def __init__(self, person: Person, db_target: str = "", *, now=None, poll: bool = True):
-        settings = config.load()
+    def __init__(self, person: Person, db_target: str = "", *, now=None, poll: bool = True,
+                 settings: dict | None = None):
+        settings = personal_settings.load(person.login) if settings is None else settings
         if settings.get("language"):
             set_language(str(settings["language"]))
         super().__init__()

@@ -28,6 +28,7 @@ from pathlib import Path
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from govdesk import config
+from govdesk import server as server_config
 from govdesk.errors import ServiceError, StorageError
 from govdesk.i18n import set_language, t
 from govdesk.models.writelock import QUEUE_SUFFIX
@@ -140,6 +141,10 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--since", required=True, help=t("cli.help.since"))
     init = sub.add_parser("init", parents=[sub_common], help=t("cli.help.init"))
     init.add_argument("--group", required=True, help=t("cli.help.group"))
+    init.add_argument("--service-user", default="govdesk-svc", metavar="ACCOUNT",
+                      help=t("cli.help.service_user"))
+    init.add_argument("--i-know-this-is-a-demo", dest="demo_confirmed", action="store_true",
+                      help=t("cli.help.demo_confirmed"))
     init_what = init.add_mutually_exclusive_group()
     init_what.add_argument("--demo", action="store_true", help=t("cli.help.demo_data"))
     init_what.add_argument("--org", metavar="TOML", help=t("cli.help.org"))
@@ -208,13 +213,18 @@ def _check_office_data() -> None:
 
 
 def _whoami(as_login: str | None):
-    from govdesk.services import identity
+    from govdesk.services import identity, settings
     from govdesk.services.errors import PermissionDenied
 
     try:
-        return identity.resolve(as_login)
+        person = identity.resolve(as_login)
     except (identity.UnknownUser, PermissionDenied) as exc:
         raise CliError(str(exc), EXIT_USER) from exc
+    if config.server_mode():  # speak the person's own language, kept in the database
+        language = settings.load(person.login).get("language")
+        if language:
+            set_language(str(language))
+    return person
 
 
 def cmd_demo(target: str, force: bool) -> int:
@@ -327,7 +337,8 @@ def cmd_audit(target: str, since: str) -> int:
     return 0
 
 
-def cmd_init(target: str, group: str, demo: bool, org_file: str | None) -> int:
+def cmd_init(target: str, group: str, demo: bool, org_file: str | None, *,
+             service_user: str, demo_confirmed: bool) -> int:
     from peewee import DatabaseError as PeeweeDatabaseError
 
     from govdesk.models.db import DatabaseOpenError, is_url
@@ -337,7 +348,8 @@ def cmd_init(target: str, group: str, demo: bool, org_file: str | None) -> int:
     if is_url(target):
         raise CliError(t("cli.init_sqlite_only"), EXIT_USER)
     try:
-        report = deploy.init(target, group, demo=demo, org_file=org_file)
+        report = deploy.init(target, group, demo=demo, demo_confirmed=demo_confirmed,
+                             org_file=org_file, service_user=service_user)
     except (deploy.DeployError, ServiceError) as exc:
         raise CliError(str(exc), EXIT_DB) from exc
     except (sqlite3.DatabaseError, PeeweeDatabaseError, DatabaseOpenError, OSError) as exc:
@@ -354,6 +366,9 @@ def cmd_doctor(target: str, group: str | None) -> int:
         problems = deploy.check(target, group)
     except deploy.DeployError as exc:
         raise CliError(str(exc), EXIT_DB) from exc
+    for line in deploy.warnings(target):
+        print(line)
+        print(line, file=sys.stderr)
     for line in problems:
         print(t("cli.doctor_problem", problem=line))
     if problems:
@@ -395,7 +410,9 @@ def cmd_tui(target: str, as_login: str | None, *, demo_if_missing: bool) -> int:
     from govdesk.app import GovDesk
 
     # A language change (F2) re-words the running desk in place: it never needs a new start.
-    app = GovDesk(person=person, db_target=target)
+    from govdesk.services import settings
+
+    app = GovDesk(person=person, db_target=target, settings=settings.load(person.login))
     with _raw_output():
         app.run()
     # 1: it ended on a failure, whose report it wrote and named (GovDesk._handle_exception).
@@ -460,6 +477,29 @@ def _path_problem(args: argparse.Namespace, target: str) -> str | None:
     return None
 
 
+def _serve_or_hop(server: server_config.ServerConfig | None, target: str,
+                  argv: list[str]) -> None:
+    """On the shared server: a person's command on the server's database runs again as the
+    service account through the one sudo rule (never returns); the service account itself
+    serves that database only. Elsewhere (a single PC, another file) govdesk runs as you."""
+    if server is None:
+        return
+    if not server_config.same_database(target, server):
+        if config.server_mode():
+            raise CliError(t("cli.server_db_only", db=server.db), EXIT_USER)
+        return
+    if config.server_mode() or os.geteuid() == 0:
+        return
+    if not server_config.in_group(server):
+        raise CliError(t("cli.not_in_group", group=server.group), EXIT_DB)
+    command = server_config.hop_argv(server, argv)
+    try:
+        sys.stdout.flush()
+        os.execv(command[0], command)
+    except OSError as exc:
+        raise CliError(t("cli.cannot_hop", error=exc.strerror or exc), EXIT_DB) from exc
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     with _visible_output():
@@ -471,6 +511,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    server = server_config.current()
+    if server is not None and server_config.as_service(server):
+        config.use_server(server)  # no home of the user's here: settings are the server's
     # Speak the language of the user's settings (F2) from the first word, --help included;
     # a settings path that cannot be used is refused in the default language.
     problem = _environment_problem(("GOVDESK_CONFIG",))
@@ -490,7 +533,11 @@ def _main(argv: list[str]) -> int:
             return EXIT_USER
         # The documented default database is a demo one, created on first run (README quick
         # start).
-        default_db = not (args.db or os.environ.get("GOVDESK_DB") or settings.get("db"))
+        default_db = server is None and not (args.db or os.environ.get("GOVDESK_DB")
+                                             or settings.get("db"))
+        _serve_or_hop(server, target, argv)
+        if config.server_mode() and args.command in ("demo", "init"):
+            raise CliError(t("cli.not_on_server_db", command=args.command), EXIT_USER)
         _check_office_data()
         if args.command == "demo":
             return cmd_demo(target, args.force)
@@ -508,7 +555,8 @@ def _main(argv: list[str]) -> int:
             target = args.source
             return cmd_migrate_db(args.source, args.dest)
         if args.command == "init":
-            return cmd_init(target, args.group, args.demo, args.org)
+            return cmd_init(target, args.group, args.demo, args.org,
+                            service_user=args.service_user, demo_confirmed=args.demo_confirmed)
         if args.command == "doctor":
             return cmd_doctor(target, args.group)
         return cmd_tui(target, args.as_login, demo_if_missing=default_db)

@@ -2,7 +2,9 @@
 with tomli-w.
 
 Location: $GOVDESK_CONFIG, else $XDG_CONFIG_HOME/govdesk/config.toml, else
-~/.config/govdesk/config.toml.
+~/.config/govdesk/config.toml. On the shared server, where govdesk runs as the service account
+(govdesk/server.py), no such file is read: the machine's settings are /etc/govdesk/server.toml's
+and each person's own (language, keys) are kept in the database (services/settings.py).
 
 Keys:
   language = "zh-Hans" | "zh-Hant"   UI language (default zh-Hans)
@@ -32,6 +34,20 @@ class ConfigError(ValueError):
     """A setting of the config file that cannot be used (the message names file and key)."""
 
 
+_server = None  # the shared server's configuration, once use_server() was called
+
+
+def use_server(server) -> None:
+    """This process serves the shared server's database as its service account: the settings
+    come from ``server`` (a govdesk.server.ServerConfig), never from a file in a home."""
+    global _server
+    _server = server
+
+
+def server_mode() -> bool:
+    return _server is not None
+
+
 def config_path() -> Path:
     if os.environ.get("GOVDESK_CONFIG"):
         return Path(os.environ["GOVDESK_CONFIG"])
@@ -40,6 +56,9 @@ def config_path() -> Path:
 
 
 def load() -> dict[str, Any]:
+    if _server is not None:
+        values = {"db": _server.db, "timezone": _server.timezone, "language": _server.language}
+        return {k: v for k, v in values.items() if v}
     path = config_path()
     try:
         with open(path, "rb") as fh:
@@ -51,6 +70,8 @@ def load() -> dict[str, Any]:
 
 
 def save(values: dict[str, Any]) -> Path:
+    if _server is not None:
+        raise ConfigError("the shared server keeps personal settings in the database")
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     current = load()
@@ -71,6 +92,11 @@ def database_target(cli_value: str | None) -> str:
     configured = load().get("db")
     if configured:
         return str(configured)
+    from govdesk import server
+
+    on_server = server.current()
+    if on_server is not None:  # a person on the shared server: its database is the default
+        return on_server.db
     return str(DEFAULT_DB.expanduser())
 
 

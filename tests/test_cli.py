@@ -15,15 +15,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(args: list[str], home: Path, login: str = "lixm", **env_extra: str):
+def run(args: list[str], home: Path, login: str = "lixm", *, account: str | None = None,
+        **env_extra: str):
+    """``govdesk args`` as a user runs it; ``login`` is GOVDESK_LOGIN (honoured on a demo
+    database only), ``account`` the OS account the process is taken to be (pinned in-process:
+    tests/helpers/as_account.py)."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("GOVDESK_DB", "GOVDESK_CONFIG", "GOVDESK_LOGIN")}
     home.mkdir(parents=True, exist_ok=True)
     env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), GOVDESK_LOGIN=login,
                PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
     env.update(env_extra)
-    proc = subprocess.run([sys.executable, "-m", "govdesk", *args], capture_output=True,
-                          text=True, env=env, cwd=home, timeout=120)
+    entry = ["govdesk"] if account is None else ["tests.helpers.as_account", account]
+    proc = subprocess.run([sys.executable, "-m", *entry, *args], capture_output=True,
+                          text=True, env=env, cwd=ROOT if account else home, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stdout
     return proc
@@ -116,21 +121,44 @@ def office_db(db_path) -> Path:
 
 def test_as_on_a_real_database_is_for_admins_only(office_db, tmp_path):
     proc = run(["today", "--db", str(office_db), "--as", "linzh"], tmp_path / "home",
-               login="chenhl")
+               account="chenhl")
     assert proc.returncode == 2
     assert "--as" in proc.stderr and "管理员" in proc.stderr
-    # An admin may, and it is audited.
-    proc = run(["today", "--db", str(office_db), "--as", "linzh"], tmp_path / "home",
-               login="lixm")
+    # An admin may, for a person of no higher clearance (李晓梅 机密 → 陈海林 机密), audited.
+    proc = run(["today", "--db", str(office_db), "--as", "chenhl"], tmp_path / "home",
+               account="lixm")
     assert proc.returncode == 0, proc.stderr
-    assert "林振华" in proc.stdout
+    assert "陈海林" in proc.stdout
     raw = sqlite3.connect(str(office_db))
     try:
         rows = raw.execute(
             "SELECT actor, after FROM audit_entry WHERE action = 'identity.as'").fetchall()
     finally:
         raw.close()
-    assert len(rows) == 1 and rows[0][0] == "lixm" and "linzh" in rows[0][1]
+    assert len(rows) == 1 and rows[0][0] == "lixm" and "chenhl" in rows[0][1]
+    # Not the 主任 (绝密): an admin's --as never reaches above the admin's own clearance.
+    proc = run(["today", "--db", str(office_db), "--as", "linzh"], tmp_path / "home",
+               account="lixm")
+    assert proc.returncode == 2 and "密级" in proc.stderr and "林振华" not in proc.stdout
+
+
+def test_no_environment_variable_changes_who_you_are_on_a_real_database(office_db, tmp_path):
+    """GOVDESK_LOGIN, LOGNAME and USER name the 主任; the kernel says this process is the
+    test's own account, which is nobody in the organisation."""
+    import pwd
+
+    me = pwd.getpwuid(os.getuid()).pw_name
+    for extra in ({}, {"LOGNAME": "linzh", "USER": "linzh", "USERNAME": "linzh"}):
+        proc = run(["today", "--db", str(office_db)], tmp_path / "home", login="linzh", **extra)
+        assert proc.returncode == 2, proc.stdout
+        assert "林振华" not in proc.stdout and me in proc.stderr
+    # On a demo database GOVDESK_LOGIN still picks the person (README quick start, tests).
+    raw = sqlite3.connect(str(office_db))
+    raw.execute("UPDATE meta SET value = '1' WHERE key = 'demo'")
+    raw.commit()
+    raw.close()
+    proc = run(["today", "--db", str(office_db)], tmp_path / "home", login="linzh")
+    assert proc.returncode == 0 and "林振华" in proc.stdout, proc.stderr
 
 
 def test_missing_database(tmp_path):

@@ -49,12 +49,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUP = "govdesk"
-MEMBERS = ("lixm", "linzh")
+MEMBERS = ("lixm", "linzh", "zhangyt")  # 秘书科 clerk (admin), 主任, 秘书科 科员 (clearance 无)
 OUTSIDER = "gdguest"
 MARKER = "govdesk ssh test"  # GECOS of the users this test makes (and may remove again)
 TITLE = "关于共享服务器联调SSH4821的请示"
 TOKEN = "SSH4821"
 SSHD = "/usr/sbin/sshd"
+SERVICE = "govdesk-svc"
+SERVICE_MARKER = "govdesk service account"  # the GECOS `govdesk init` gives the account it makes
+SERVER_FILES = (Path("/etc/govdesk/server.toml"), Path("/usr/local/libexec/govdesk/govdesk-desk"),
+                Path("/etc/sudoers.d/govdesk"))
 
 
 def _missing() -> str | None:
@@ -62,7 +66,8 @@ def _missing() -> str | None:
         return "needs root (creates OS users and runs sshd)"
     if not os.path.exists(SSHD):
         return "needs openssh-server (/usr/sbin/sshd): run .ci/setup-ssh.sh"
-    for tool in ("ssh", "ssh-keygen", "tmux", "useradd", "userdel", "groupadd", "groupdel"):
+    for tool in ("ssh", "ssh-keygen", "tmux", "useradd", "userdel", "groupadd", "groupdel",
+                 "sudo", "visudo"):
         if shutil.which(tool) is None:
             return f"needs {tool}: run .ci/setup-ssh.sh"
     return None
@@ -157,6 +162,9 @@ def build_runtime(dest: Path) -> Path:
     shutil.copytree(ROOT / "govdesk", app / "govdesk",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "data", app / "data")
+    # On site-packages' own path, as an installed package is: the desk wrapper starts Python
+    # isolated (-I), which ignores PYTHONPATH.
+    (site / "govdesk-app.pth").write_text(f"{app}\n")
     for d, dirs, _files in os.walk(dest):
         for name in dirs:
             os.chmod(os.path.join(d, name), 0o755)
@@ -167,7 +175,7 @@ def build_runtime(dest: Path) -> Path:
         "#!/bin/sh\n"
         "# govdesk for every user of this server: the project's Python, packages and source.\n"
         f"export LD_LIBRARY_PATH={py / 'lib'}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}\n"
-        f"export PYTHONPATH={app} PYTHONNOUSERSITE=1 PYTHONUTF8=1 LANG=C.UTF-8\n"
+        "export PYTHONNOUSERSITE=1 PYTHONUTF8=1 LANG=C.UTF-8\n"
         "export PYTHONDONTWRITEBYTECODE=1\n"
         f"exec {py / 'bin' / ver} -m govdesk \"$@\"\n")
     wrapper.chmod(0o755)
@@ -209,6 +217,7 @@ class Server:
         self.sshd: subprocess.Popen | None = None
         self.made_group = False
         self.tmux_sock = tmp / "tmux.sock"
+        self.server_files_ours = False
 
     # users -------------------------------------------------------------
     def add_users(self) -> None:
@@ -249,6 +258,23 @@ class Server:
             _remove_user(name)
         if self.made_group:
             sh("groupdel", GROUP, check=False)
+        entry = _user_exists(SERVICE)
+        if entry is not None and entry.pw_gecos == SERVICE_MARKER and self.server_files_ours:
+            sh("userdel", SERVICE, check=False)
+        if self.server_files_ours:
+            for path in SERVER_FILES:
+                path.unlink(missing_ok=True)
+            for folder in (SERVER_FILES[0].parent, SERVER_FILES[1].parent):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    pass
+
+    def claim_server_files(self) -> None:
+        """`govdesk init` writes /etc/govdesk and a sudo rule: only on a machine that has none."""
+        if any(p.exists() for p in SERVER_FILES) or _user_exists(SERVICE) is not None:
+            pytest.skip("this machine is a govdesk server already (/etc/govdesk, govdesk-svc)")
+        self.server_files_ours = True
 
     # sshd --------------------------------------------------------------
     def start_sshd(self) -> None:
@@ -372,6 +398,7 @@ def server(tmp_path, one_at_a_time):
     os.chmod(shared, 0o755)  # tmp_path's parents are 0700: the users could not pass through
     srv = Server(tmp_path, shared)
     try:
+        srv.claim_server_files()
         srv.add_users()
         srv.start_sshd()
         yield srv
@@ -384,39 +411,81 @@ def server(tmp_path, one_at_a_time):
 
 # ---------------------------------------------------------------------- the scenario
 
+def denied(proc: subprocess.CompletedProcess) -> bool:
+    return proc.returncode != 0 and "Permission denied" in (proc.stderr + proc.stdout)
+
+
 def test_two_users_share_one_database_over_ssh(server):
     started = time.monotonic()
     govdesk = build_runtime(server.shared / "runtime")
+    python = next((server.shared / "runtime" / "python" / "bin").glob("python3*"))
     office = server.shared / "srv" / "govdesk"
     db = office / "govdesk.db"
+    side_files = [Path(f"{db}{s}") for s in ("-wal", "-shm", "-queue")]
 
     # The admin's one step (README): as root, for the group.
     proc = sh(str(govdesk), "init", "--db", str(db), "--group", GROUP, "--org",
               str(ROOT / "data" / "organisation.toml"))
     assert "已创建数据库" in proc.stdout, proc.stdout + proc.stderr
-    gid = grp.getgrnam(GROUP).gr_gid
-    assert stat.S_IMODE(office.stat().st_mode) == 0o2770 and office.stat().st_gid == gid
-    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-        assert stat.S_IMODE(p.stat().st_mode) == 0o660 and p.stat().st_gid == gid, p
+    svc = pwd.getpwnam(SERVICE)
+    assert svc.pw_gecos == SERVICE_MARKER and SERVICE not in grp.getgrnam(GROUP).gr_mem
+    assert stat.S_IMODE(office.stat().st_mode) == 0o700 and office.stat().st_uid == svc.pw_uid
+    for p in (db, *side_files):
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600 and p.stat().st_uid == svc.pw_uid, p
     again = sh(str(govdesk), "init", "--db", str(db), "--group", GROUP)
     assert "数据未改动" in again.stdout, again.stdout + again.stderr
 
-    # Each member logs in with their key; who they are is their OS login.
-    for user, name in (("lixm", "李晓梅"), ("linzh", "林振华")):
-        out = server.ssh(user, f"id -Gn; {govdesk} today --db {db}")
+    # Each member logs in with their key; who they are is their OS login, and the server's
+    # database is every member's default.
+    for user, name in (("lixm", "李晓梅"), ("linzh", "林振华"), ("zhangyt", "张雨婷")):
+        out = server.ssh(user, f"id -Gn; {govdesk} today; {govdesk} today --db {db}")
         assert GROUP in out.stdout.split("\n")[0].split(), out.stdout
-        assert name in out.stdout, out.stdout + out.stderr
+        assert out.stdout.count(name) >= 2, out.stdout + out.stderr
 
-    # The outsider cannot read the database file at all.
-    denied = server.ssh(OUTSIDER, f"head -c 16 {db}", check=False)
-    assert denied.returncode != 0 and "Permission denied" in denied.stderr, denied
-    denied = server.ssh(
-        OUTSIDER, f"{govdesk.parent.parent / 'python/bin'}/python3* -c "
-        f"\"open('{db}', 'rb')\"", check=False)
-    assert "PermissionError" in denied.stderr, denied
-    refused = server.ssh(OUTSIDER, f"{govdesk} today --db {db}", check=False)
-    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused
-    assert "没有权限" in refused.stderr, refused.stderr
+    # What an ordinary member (张雨婷, clearance 无) must NOT be able to do.
+    member = "zhangyt"
+    for command in (f"cat {db}", f"head -c 16 {db}-wal", f"cp {db} /tmp/stolen.db",
+                    f"mv {db} {db}.moved", f"rm -f {db}-wal", f"ls {office}",
+                    f"{python} -c \"import sqlite3; sqlite3.connect('{db}')"
+                    f".execute('select title from incoming_document').fetchall()\"",
+                    f"ln {db} /tmp/linked.db"):
+        proc = server.ssh(member, command, check=False)
+        assert proc.returncode != 0 and ("Permission denied" in proc.stderr
+                                         or "unable to open" in proc.stderr), (command, proc)
+    assert db.exists() and not Path(f"{db}.moved").exists()  # (-wal/-shm go when the last desk closes)
+    forged = ("GOVDESK_LOGIN=linzh", "LOGNAME=linzh USER=linzh", "SUDO_UID=0 SUDO_USER=root",
+              f"SUDO_UID={pwd.getpwnam('linzh').pw_uid} HOME=/tmp")
+    for env in forged:
+        out = server.ssh(member, f"{env} {govdesk} today")
+        assert "张雨婷" in out.stdout and "林振华" not in out.stdout, (env, out.stdout)
+    proc = server.ssh(member, f"{govdesk} today --as linzh", check=False)
+    assert proc.returncode == 2 and "林振华" not in proc.stdout, proc
+    for command in (f"backup {office}/backups/mine.db", "restore /dev/null --yes",
+                    "audit --since 2000-01-01", "audit --verify"):
+        proc = server.ssh(member, f"{govdesk} {command}", check=False)
+        assert proc.returncode == 2 and "管理员" in proc.stderr, (command, proc)
+        assert "Traceback" not in proc.stderr + proc.stdout
+    # The privilege step is that one command, with sudo's clean environment.
+    for command in (f"sudo -n -u {SERVICE} /bin/sh -c id",
+                    f"sudo -n -u {SERVICE} GOVDESK_LOGIN=linzh /usr/local/libexec/govdesk/"
+                    "govdesk-desk today",
+                    "sudo -n -u root /usr/local/libexec/govdesk/govdesk-desk today"):
+        proc = server.ssh(member, command, check=False)
+        assert proc.returncode != 0 and "林振华" not in proc.stdout, (command, proc)
+    proc = server.ssh(member, f"{govdesk} --db /tmp/other.db today", check=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc
+
+    # The outsider cannot read the database file at all, nor run the desk.
+    assert denied(server.ssh(OUTSIDER, f"head -c 16 {db}", check=False))
+    refused = server.ssh(OUTSIDER, f"{python} -c \"open('{db}', 'rb')\"", check=False)
+    assert "PermissionError" in refused.stderr, refused
+    for command in (f"{govdesk} today --db {db}", f"{govdesk} today"):
+        refused = server.ssh(OUTSIDER, command, check=False)
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused
+        assert "没有权限" in refused.stderr, refused.stderr
+    refused = server.ssh(OUTSIDER, f"sudo -n -u {SERVICE} /usr/local/libexec/govdesk/"
+                         "govdesk-desk today", check=False)
+    assert refused.returncode != 0 and "张雨婷" not in refused.stdout, refused
     ready = time.monotonic()
 
     # Both at the same time: linzh waits on Home, lixm works under a strict umask.
@@ -466,15 +535,15 @@ def test_two_users_share_one_database_over_ssh(server):
     assert "待办 1 件" in screen, screen
     server.wait_for("lixm", "现在在：林振华")  # lixm's detail shows it with the 主任
 
-    # The files SQLite made or used while both worked are still the group's.
-    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+    # The files SQLite made or used while both worked are still the service account's alone.
+    for p in (db, *side_files):
         if p.exists():
-            assert stat.S_IMODE(p.stat().st_mode) == 0o660 and p.stat().st_gid == gid, p
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600 and p.stat().st_uid == svc.pw_uid, p
     for user in ("lixm", "linzh"):
         server.keys_to(user, "C-q")
     ok = server.ssh("linzh", f"{govdesk} today --db {db}")
     assert TOKEN in ok.stdout, ok.stdout
-    doctor = sh(str(govdesk), "doctor", "--db", str(db), "--group", GROUP)
+    doctor = sh(str(govdesk), "doctor", "--db", str(db), "--group", GROUP, check=False)
     assert "正常" in doctor.stdout, doctor.stdout
     print(f"setup {ready - started:.1f}s, register {registered - ready:.1f}s, "
           f"route {routed - registered:.1f}s, seen by linzh {seen - routed:.1f}s")

@@ -1,4 +1,4 @@
-"""Settings: the UI language, saved to the user's TOML config."""
+"""Settings: the UI language, kept where the person's settings live (services/settings.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select
 
-from govdesk import config
 from govdesk.commands import HasCommands
 from govdesk.i18n import LANGUAGES, language, t
+from govdesk.screens.base import run_service
+from govdesk.services import settings
 
 
 class SettingsScreen(HasCommands, ModalScreen[str | None]):
@@ -36,9 +37,17 @@ class SettingsScreen(HasCommands, ModalScreen[str | None]):
         value = self.query_one("#language", Select).value
         if value is Select.NULL:
             return
-        path = config.save({"language": value})
-        self.app.notify(t("settings.saved_to", path=str(path)))
-        self.dismiss(str(value))
+        choice = str(value)
+
+        def done(where: str) -> None:
+            self.app.notify(t("settings.saved_to", path=where))
+            self.dismiss(choice)
+
+        def refused(error) -> None:
+            self.app.notify(str(error), severity="error")
+
+        run_service(self, settings.save, self.app.person.login, {"language": choice},
+                    done=done, refused=refused)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,25 +1,28 @@
-"""`govdesk init`: set up a shared SQLite database on the office server (SPEC §14).
+"""`govdesk init` / `govdesk doctor`: the office server's database, reachable only through
+govdesk (SPEC §14, docs/trust-boundary.md).
 
-Many people run govdesk over SSH on one server, each as their own OS user, on one database
-file. For that to work every member of the office's group must be able to write the database
-*and* the ``-wal``/``-shm`` files SQLite makes beside it:
+Many people run govdesk over SSH on one server, each logged in as their own OS user, on one
+database. None of them can open the database themselves: it belongs to a service account, in
+a folder only that account can enter, and everyone's ``govdesk`` runs itself as that account
+through one sudo rule (services/privilege.py). The layout:
 
-* the folder is the database's own, mode 2770 (setgid) and group GROUP, so every file made in
-  it later (by any member) belongs to GROUP and nobody outside the group can even list it;
-* the database file is made 0660 group GROUP *before* SQLite touches it: SQLite creates
-  ``-wal``/``-shm`` with the database file's own mode, ignoring the user's umask, so a file made
-  by the first user under umask 077 (0600) would lock everyone else out;
-* existing ``-wal``/``-shm`` files are put right (group GROUP, 0660), missing ones pre-made.
+* the folder is the service account's, mode 0700; its files (the database, ``-wal``, ``-shm``,
+  the write queue, the users' lock), ``backups/`` and ``logs/`` are the account's alone (0600,
+  0700): no office user can read, copy, move, remove or replace any of them;
+* the database is made 0600 before SQLite touches it, because SQLite gives ``-wal``/``-shm``
+  the database file's own mode;
+* a server set up by an older govdesk (a group-writable folder and files) is put right.
 
 WAL needs shared memory on one host, so the folder must be on a local disk: a network file
-system (NFS, SMB/CIFS, sshfs, …) is refused. Running ``govdesk init`` again only fixes
-permissions: it never deletes or overwrites data.
+system (NFS, SMB/CIFS, sshfs, …) is refused. Running ``govdesk init`` again only puts things
+right: it never deletes or overwrites data.
 """
 
 from __future__ import annotations
 
 import grp
 import os
+import pwd
 import sqlite3
 import stat
 import subprocess
@@ -30,9 +33,12 @@ from pathlib import Path
 
 from govdesk.i18n import t
 from govdesk.models.writelock import QUEUE_SUFFIX
+from govdesk.services import privilege
+from govdesk.services.privilege import SYSTEM, Layout
 
-DIR_MODE = 0o2770
-FILE_MODE = 0o660
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+KEPT_DIRS = ("backups", "logs")  # the service account's own, beside the database
 SIDE_SUFFIXES = ("-wal", "-shm", QUEUE_SUFFIX)  # every file SQLite and the write queue use
 
 # File systems on which SQLite's WAL (shared memory + POSIX locks on one host) is unsafe.
@@ -120,36 +126,43 @@ def _group_id(group: str) -> int:
         raise DeployError(t("cli.deploy.no_group", group=group)) from None
 
 
-def _own(path: Path, gid: int, mode: int, *, uid: int = -1) -> bool:
-    """Give ``path`` to group ``gid`` (and owner ``uid``) with ``mode``; True when changed."""
+def _own(path: Path, uid: int, gid: int, mode: int) -> bool:
+    """Give ``path`` to ``uid``:``gid`` with ``mode``, never through a link; True when changed."""
     st = path.lstat()
     if stat.S_ISLNK(st.st_mode):
         raise DeployError(t("cli.deploy.symlink", path=path))
     changed = False
-    if st.st_gid != gid or uid not in (-1, st.st_uid):
-        try:
-            os.chown(path, uid, gid)
-        except PermissionError:
-            raise DeployError(t("cli.deploy.cannot_chown", path=path, gid=gid)) from None
+    if (st.st_uid, st.st_gid) != (uid, gid):
+        os.chown(path, uid, gid, follow_symlinks=False)
         changed = True
-    if stat.S_IMODE(path.stat().st_mode) != mode:
-        try:
-            os.chmod(path, mode)
-        except PermissionError:
-            raise DeployError(t("cli.deploy.cannot_chmod", path=path)) from None
+    if stat.S_IMODE(st.st_mode) != mode:
+        os.chmod(path, mode)
         changed = True
     return changed
 
 
-def _precreate(path: Path, gid: int) -> None:
-    """Make an empty file 0660 group ``gid`` whatever the umask (O_EXCL: never truncates)."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0),
-                 FILE_MODE)
+def _precreate(path: Path, uid: int, gid: int) -> None:
+    """An empty file 0600 of ``uid`` whatever the umask (O_EXCL: never truncates)."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, FILE_MODE)
     try:
-        os.fchown(fd, -1, gid)
+        os.fchown(fd, uid, gid)
         os.fchmod(fd, FILE_MODE)
     finally:
         os.close(fd)
+
+
+def _own_folder(folder: Path, uid: int, gid: int) -> int:
+    """Everything in the database folder becomes the service account's alone (an older
+    layout left it group-writable); returns how many entries changed."""
+    changed = 0
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        changed += _own(here, uid, gid, DIR_MODE)
+        for name in filenames:
+            if not (here / name).is_symlink():
+                changed += _own(here / name, uid, gid, FILE_MODE)
+        dirnames[:] = [d for d in dirnames if not (here / d).is_symlink()]
+    return changed
 
 
 def _check_folder_is_own(folder: Path, db_name: str) -> None:
@@ -157,7 +170,8 @@ def _check_folder_is_own(folder: Path, db_name: str) -> None:
         raise DeployError(t("cli.deploy.system_dir", folder=folder,
                             example=folder / "govdesk" / db_name))
     others = sorted(p.name for p in folder.iterdir()
-                    if not p.name.startswith(db_name) and p.name not in ("backups", "lost+found"))
+                    if not p.name.startswith(db_name)
+                    and p.name not in (*KEPT_DIRS, "lost+found", ".pgpass"))
     if others:
         shown = t("errors.sep").join(others[:5]) + (t("cli.deploy.more") if len(others) > 5 else "")
         raise DeployError(t("cli.deploy.folder_not_empty", folder=folder, shown=shown))
@@ -203,7 +217,7 @@ def _load_org_table(org_file: Path | None) -> dict:
 
 def _fill(path: Path, *, demo: bool, org_file: Path | None, today: date,
           report: InitReport) -> None:
-    """Schema and organisation (and demo work) in an open-able, 0660 database file."""
+    """Schema and organisation (and demo work) in a fresh 0600 database file."""
     from govdesk.models import Person, close_database, database, open_database
     from govdesk.services import org
     from govdesk.services.schema import ensure_schema
@@ -233,16 +247,21 @@ def _fill(path: Path, *, demo: bool, org_file: Path | None, today: date,
 
 # ---------------------------------------------------------------------- init
 
-def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path | None = None,
-         today: date | None = None, mounts: str | None = None) -> InitReport:
-    """Create (or repair) the shared database at ``db`` for the members of ``group``."""
+def init(db: str | Path, group: str, *, service_user: str = privilege.DEFAULT_SERVICE_USER,
+         demo: bool = False, demo_confirmed: bool = False,
+         org_file: str | Path | None = None, today: date | None = None,
+         mounts: str | None = None, layout: Layout = SYSTEM) -> InitReport:
+    """Create (or repair) the office server's database at ``db`` for the members of
+    ``group``: the service account, the folder and files, the sudo rule. Root only."""
     from govdesk.services.clock import office_today
 
     path = Path(os.path.abspath(Path(db).expanduser()))
     report = InitReport(path)
-    gid = _group_id(group)
-    if os.geteuid() != 0 and gid not in os.getgroups() and os.getegid() != gid:
-        raise DeployError(t("cli.deploy.not_member", group=group))
+    if os.geteuid() != 0:
+        raise DeployError(t("cli.deploy.not_root"))
+    if demo and not demo_confirmed:
+        raise DeployError(t("cli.deploy.demo_needs_confirm"))
+    _group_id(group)
     folder = path.parent
     existing = folder
     while not existing.exists():
@@ -253,24 +272,27 @@ def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path
         if not folder.is_dir():
             raise DeployError(t("cli.deploy.not_dir", path=folder))
         _check_folder_is_own(folder, path.name)
-    else:
+    if path.exists() and not path.is_file():
+        raise DeployError(t("cli.deploy.not_file", path=path))
+    try:
+        service, made = privilege.ensure_service_account(service_user, folder, group)
+    except privilege.PrivilegeError as exc:
+        raise DeployError(str(exc)) from None
+    if made:
+        report.say(t("cli.deploy.service_created", user=service_user))
+    uid, gid = service.pw_uid, service.pw_gid
+    if not folder.exists():
         try:
-            # Folders made on the way are 0755 whatever the umask: members must pass through.
+            # Folders made on the way are 0755 whatever the umask: the account must pass through.
             for up in [*reversed(folder.parents), folder]:
                 if not up.exists():
                     up.mkdir()
-                    if up != folder:
-                        os.chmod(up, 0o755)
+                    os.chmod(up, 0o755 if up != folder else DIR_MODE)
         except OSError as exc:
             raise DeployError(t("cli.deploy.cannot_mkdir", path=folder, error=exc)) from exc
         report.say(t("cli.deploy.dir_created", path=folder))
-    # The folder is root's (or the caller's) and the group's: no member can loosen it.
-    if _own(folder, gid, DIR_MODE, uid=0 if os.geteuid() == 0 else -1):
-        owner = "root" if os.geteuid() == 0 else t("cli.deploy.owner_you")
-        report.say(t("cli.deploy.dir_owned", path=folder, owner=owner, group=group))
+    _own(folder, uid, gid, DIR_MODE)
 
-    if path.exists() and not path.is_file():
-        raise DeployError(t("cli.deploy.not_file", path=path))
     fresh = not path.exists() or _is_empty_file(path)
     if not fresh:
         try:
@@ -283,11 +305,11 @@ def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path
 
     if fresh:
         # Built aside in the same folder and renamed into place: a failure never leaves a
-        # half-made database, and rename keeps the 0660 group file made here.
+        # half-made database.
         building = path.with_name(path.name + ".building")
         for suffix in ("", *SIDE_SUFFIXES):
             Path(str(building) + suffix).unlink(missing_ok=True)
-        _precreate(building, gid)
+        _precreate(building, uid, gid)
         try:
             _fill(building, demo=demo, org_file=Path(org_file) if org_file else None,
                   today=today or office_today(), report=report)
@@ -304,60 +326,103 @@ def init(db: str | Path, group: str, *, demo: bool = False, org_file: str | Path
         _fill(path, demo=False, org_file=None, today=today or office_today(), report=report)
         report.say(t("cli.deploy.db_kept", path=path))
 
-    if _own(path, gid, FILE_MODE):
-        report.say(t("cli.deploy.file_owned", group=group))
     for suffix in SIDE_SUFFIXES:
         side = Path(str(path) + suffix)
-        if side.exists():
-            if _own(side, gid, FILE_MODE):
-                report.say(t("cli.deploy.side_owned", name=side.name, group=group))
-        else:
-            _precreate(side, gid)
-    problems = check(path, group, mounts=mounts)
+        if not side.exists():
+            _precreate(side, uid, gid)
+    for name in KEPT_DIRS:
+        (folder / name).mkdir(mode=DIR_MODE, exist_ok=True)
+    if _own_folder(folder, uid, gid):
+        report.say(t("cli.deploy.files_owned", path=folder, user=service_user))
+    try:
+        for line in privilege.install(layout, path, service, group):
+            report.say(line)
+    except privilege.PrivilegeError as exc:
+        raise DeployError(str(exc)) from None
+    problems = check(path, group, mounts=mounts, layout=layout)
     if problems:
         raise DeployError(t("cli.deploy.check_failed",
                             problems=t("cli.deploy.problem_sep").join(problems)))
     report.say(t("cli.deploy.ready", kind=kind or t("cli.deploy.fs_unknown"), group=group,
-                 path=path))
+                 user=service_user, path=path))
     return report
 
 
-def check(db: str | Path, group: str | None = None, *, mounts: str | None = None) -> list[str]:
-    """What stops the members of the group from sharing ``db``; empty when all is well."""
+# ---------------------------------------------------------------------- doctor
+
+def check(db: str | Path, group: str | None = None, *, mounts: str | None = None,
+          layout: Layout = SYSTEM) -> list[str]:
+    """What breaks the server's trust boundary or the database itself; empty when all is
+    well. Root only (it reads the sudo rule and the service account's files)."""
     path = Path(os.path.abspath(Path(db).expanduser()))
-    problems: list[str] = []
+    if os.geteuid() != 0:
+        raise DeployError(t("cli.deploy.doctor_not_root"))
     if not path.exists():
         return [t("cli.deploy.missing", path=path)]
+    problems = privilege.problems(layout, path, group)
+    cfg = _server_config(layout)
+    try:
+        service = pwd.getpwnam(cfg.service_user) if cfg else None
+    except KeyError:
+        service = None
     folder = path.parent
     try:
         check_local_disk(folder, mounts)
     except DeployError as exc:
         problems.append(str(exc))
-    st_dir = folder.stat()
-    gid = _group_id(group) if group else st_dir.st_gid
-    name = group or str(gid)
-    if st_dir.st_gid != gid:
-        problems.append(t("cli.deploy.dir_group", path=folder, group=name))
     for up in folder.parents:
         st_up = up.stat()
-        if not (st_up.st_mode & stat.S_IXOTH or (st_up.st_mode & stat.S_IXGRP
-                                                 and st_up.st_gid == gid)):
+        if not st_up.st_mode & stat.S_IXOTH:
             problems.append(t("cli.deploy.parent_closed", path=up,
                               mode=f"{stat.S_IMODE(st_up.st_mode):04o}"))
-    mode = stat.S_IMODE(st_dir.st_mode)
-    if mode & 0o2070 != 0o2070:
-        problems.append(t("cli.deploy.dir_mode", path=folder, mode=f"{mode:04o}"))
-    if mode & 0o007:
-        problems.append(t("cli.deploy.dir_open", path=folder, mode=f"{mode:04o}"))
-    for p in (path, *(Path(str(path) + s) for s in SIDE_SUFFIXES)):
-        if not p.exists():
-            continue
-        st = p.stat()
-        fmode = stat.S_IMODE(st.st_mode)
-        if st.st_gid != gid:
-            problems.append(t("cli.deploy.file_group", name=p.name, group=name))
-        if fmode & 0o060 != 0o060:
-            problems.append(t("cli.deploy.file_not_writable", name=p.name, mode=f"{fmode:04o}"))
-        if fmode & 0o007:
-            problems.append(t("cli.deploy.file_open", name=p.name, mode=f"{fmode:04o}"))
+    if service is not None:
+        for dirpath, _dirs, filenames in os.walk(folder):
+            here = Path(dirpath)
+            for p in (here, *(here / n for n in filenames)):
+                st = p.lstat()
+                want = DIR_MODE if p == here else FILE_MODE
+                mode = stat.S_IMODE(st.st_mode)
+                if st.st_uid != service.pw_uid:
+                    problems.append(t("cli.deploy.not_service_owned", path=p,
+                                      user=service.pw_name))
+                if mode & 0o077 or mode & want != want:
+                    problems.append(t("cli.deploy.bad_mode", path=p, mode=f"{mode:04o}",
+                                      want=f"{want:04o}"))
+    problems += _database_problems(path)
     return problems
+
+
+def _server_config(layout: Layout):
+    from govdesk import server as server_config
+
+    return server_config.load(layout.server_config)
+
+
+def _database_problems(path: Path) -> list[str]:
+    """PRAGMA quick_check: the pages SQLite can read at all (a damaged page says so)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return [t("cli.deploy.db_damaged", path=path, result=exc)]
+    if rows != ["ok"]:
+        return [t("cli.deploy.db_damaged", path=path, result="; ".join(rows[:3]))]
+    return []
+
+
+def warnings(db: str | Path) -> list[str]:
+    """What doctor says out loud without failing: a demo database on a shared server, where
+    anyone may take anyone's identity with --as."""
+    path = Path(os.path.abspath(Path(db).expanduser()))
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key='demo'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+    return [t("cli.deploy.demo_on_server", path=path)] if row and row[0] == "1" else []

@@ -132,3 +132,8 @@ def test_a_logs_folder_of_someone_else_is_not_used(tmp_path, monkeypatch):
     os.chown(tmp_path / "logs", 65534, 65534)
     path = crashlog.write_report(_boom(), str(tmp_path / "x.db"))
     assert path.parent == tmp_path / "state" / "govdesk"
+
+
+def test_without_a_target_the_report_goes_beside_the_open_database(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert crashlog.write_report(_boom()).parent == db.parent / "logs"

@@ -78,8 +78,22 @@ def report_text(error: BaseException, db_target: str = "") -> str:
     return "\n".join(lines) + "".join(traceback.format_exception(error))
 
 
+def _open_database_file() -> str:
+    """The file of the database this process has open ("" for none, or PostgreSQL)."""
+    from peewee import SqliteDatabase
+
+    from govdesk.models.db import database
+
+    if not isinstance(database.obj, SqliteDatabase):
+        return ""
+    name = str(database.obj.database or "")
+    return "" if name == ":memory:" or name.startswith("file:") else name
+
+
 def write_report(error: BaseException, db_target: str = "") -> Path | None:
-    """Write the report of ``error``; its path, or None when no folder would take it."""
+    """Write the report of ``error``; its path, or None when no folder would take it.
+    ``db_target`` says beside which database; by default the one this process has open."""
+    db_target = db_target or _open_database_file()
     text = report_text(error, db_target).encode("utf-8", "backslashreplace")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = f"govdesk-crash-{stamp}-{os.getpid()}"

@@ -7,6 +7,7 @@ clear message and an exit code, never a traceback, and nothing printed drives th
 from __future__ import annotations
 
 import grp
+import json
 import os
 import shutil
 import sqlite3
@@ -217,4 +218,8 @@ def test_an_organisation_file_that_is_not_utf8_toml(open_base, tmp_path, content
 
 def test_visible_keeps_text_and_layout():
     assert visible("李晓梅\t秘书科\n") == "李晓梅\t秘书科\n"
-    assert visible("a\x1bb\rc\x7fd\x9be\u2066f\udcffg") == "a\\x1bb\\x0dc\\x7fd\\x9be\\u2066f\\xffg"
+    assert visible("a\x1bb\rc\x7fd\x9be\u2066f\udcffg") == (
+        "a\\x1bb\\x0dc\\u007fd\\u009be\\u2066f\\xffg")
+    # A JSON line (the audit export) stays JSON: what json.dumps leaves raw becomes \u escapes.
+    line = json.dumps({"title": "x\x7f\x9b\u202e\x1b"}, ensure_ascii=False)
+    assert json.loads(visible(line)) == {"title": "x\x7f\x9b\u202e\x1b"}

@@ -3,7 +3,7 @@
 A terminal obeys what it is sent: ESC starts a control sequence that can recolour, move the
 cursor, retitle the window or rewrite what is already on screen; a carriage return overwrites
 the line; bidi overrides (U+202E …) show ``gpj.exe`` as ``exe.jpg``. ``visible`` writes every such
-character as a short escape (``\\x1b``, ``\\u202e``) so that the user sees it and the terminal
+character as a short escape (``\\x1b``, ``\\u009b``, ``\\u202e``) so that the user sees it and the terminal
 does not act on it. Line breaks and tabs stay: they are the layout of what is printed.
 
 Bytes that were not UTF-8 reach Python as lone surrogates (``surrogateescape``); a stream
@@ -26,8 +26,10 @@ def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
         return f"\\x{code - 0xDC00:02x}"
-    if code <= 0xFF:
+    if code < 0x20:
         return f"\\x{code:02x}"
+    # DEL, C1 and the rest as \u escapes: a JSON line printed (audit export) stays valid JSON,
+    # json.dumps having written C0 as \u00XX already.
     return f"\\u{code:04x}"
 
 

@@ -46,7 +46,7 @@ from govdesk.services import settings as personal_settings
 from govdesk.services.clock import office_now
 from govdesk.services.context import Actor
 from govdesk.services.errors import ServiceError
-from govdesk.services.session import in_worker, release_thread
+from govdesk.services.session import in_worker, reading, release_thread
 from govdesk.services.visible import visible
 
 POLL_SECONDS = 0.5
@@ -217,8 +217,8 @@ class GovDesk(commands.HasCommands, App):
         try:
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(
-                self._poll_thread, self._read_changes, self._data_version, self._change_id,
-                self.actor())
+                self._poll_thread, reading, self._read_changes, self._data_version,
+                self._change_id, self.actor())
         except ServiceError as exc:
             if not self._unreadable:
                 self._unreadable = True

@@ -223,3 +223,49 @@ def test_visible_keeps_text_and_layout():
     # A JSON line (the audit export) stays JSON: what json.dumps leaves raw becomes \u escapes.
     line = json.dumps({"title": "x\x7f\x9b\u202e\x1b"}, ensure_ascii=False)
     assert json.loads(visible(line)) == {"title": "x\x7f\x9b\u202e\x1b"}
+
+
+def last_leaf(db: Path, table: str) -> int:
+    raw = sqlite3.connect(db)
+    try:
+        return raw.execute("SELECT max(pageno) FROM dbstat WHERE name = ? AND pagetype = 'leaf'",
+                           (table,)).fetchone()[0]
+    finally:
+        raw.close()
+
+
+def test_a_damaged_page_met_while_reading_rows_is_a_storage_error(demo_path):
+    """The query runs, the first rows come, then a damaged page: the driver raises its bare
+    sqlite3.DatabaseError from the loop that fetches rows, past execute_sql."""
+    from govdesk.errors import StorageError
+    from govdesk.models import close_database, open_database
+    from govdesk.services import audit
+    from govdesk.services.session import in_worker, reading
+
+    damage(demo_path, last_leaf(demo_path, "audit_entry"))
+    open_database(demo_path)
+    try:
+        for call in (in_worker, reading):
+            with pytest.raises(StorageError) as caught:
+                call(audit.changes_since, 0)
+            assert caught.value.kind == "corrupt" and DAMAGED in str(caught.value)
+    finally:
+        close_database()
+
+
+async def test_the_desk_stays_up_on_a_damaged_page_and_says_so(demo_path):
+    from govdesk.app import POLL_SECONDS, GovDesk
+    from govdesk.models import close_database, open_database
+    from govdesk.services import org
+    from tests.conftest import NOW
+
+    open_database(demo_path)
+    try:
+        app = GovDesk(person=org.person_by_login("lixm"), db_target=str(demo_path), now=NOW)
+        damage(demo_path, last_leaf(demo_path, "audit_entry"))  # the poll's first read
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause(4 * POLL_SECONDS)
+            assert app.is_running
+            assert any(DAMAGED in str(n.message) for n in app._notifications)
+    finally:
+        close_database()

@@ -16,6 +16,8 @@ driver found closed).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from peewee import DatabaseError, InterfaceError, OperationalError
 
@@ -134,3 +136,19 @@ class StorageErrors:
             if storage_kind(exc) != "connection":
                 raise
             self._forget_connection()
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Inside the block, a storage failure met outside execute_sql leaves as StorageError too:
+    rows are fetched after the query ran, and a damaged page further on raises the driver's
+    bare sqlite3.DatabaseError from the loop that reads them."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except (DatabaseError, InterfaceError, sqlite3.DatabaseError) as exc:
+        replacement = as_storage_error(exc)
+        if replacement is None:
+            raise
+        raise replacement from exc

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from govdesk.models import close_database
+from govdesk.models.failures import storage_errors
 from govdesk.models.writelock import on_wait
 
 T = TypeVar("T")
@@ -26,11 +27,18 @@ def in_worker(call: Callable[..., T], *args: object,
     ``on_wait_for_lock`` is called from this thread whenever a write transaction inside
     ``call`` finds another writer holding the database and starts to wait its turn."""
     try:
-        with on_wait(on_wait_for_lock):
+        with on_wait(on_wait_for_lock), storage_errors():
             return call(*args)
     finally:
         if threading.current_thread() is not threading.main_thread():
             close_database()
+
+
+def reading(call: Callable[..., T], *args: object) -> T:
+    """``call(*args)`` on a thread that keeps its connection (the desk's poll): a damaged
+    page met while reading rows is a StorageError, as everywhere else."""
+    with storage_errors():
+        return call(*args)
 
 
 def release_thread() -> None:

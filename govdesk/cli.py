@@ -42,8 +42,6 @@ EXIT_USER = 2
 # No argument of ours needs more; a path has its own limit in bytes (PATH_MAX).
 MAX_ARGUMENT = 4096
 ENV_VARIABLES = ("GOVDESK_CONFIG", "GOVDESK_LOGIN", "GOVDESK_DB")
-# Options followed by their value (an argument is named by the option it belongs to).
-VALUE_OPTIONS = ("--db", "--as", "--since", "--group", "--org", "--from", "--to")
 
 
 def _path_max() -> int:

@@ -323,6 +323,25 @@ class GovDesk(commands.HasCommands, App):
                 pass
         super()._print_error_renderables()
 
+    # On the shared server the desk runs as the service account: nothing in it may write a
+    # file the user names, start a program (a browser) or hand data to the terminal's own
+    # clipboard or downloads. Textual offers these as actions any markup could name
+    # (``[@click=app.screenshot(…)]``), so they are refused here, once, for every screen.
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify(t("app.not_offered"), severity="warning", markup=False)
+
+    def deliver_screenshot(self, *args, **kwargs) -> None:  # type: ignore[override]
+        self.action_screenshot()
+
+    def deliver_text(self, *args, **kwargs) -> None:  # type: ignore[override]
+        self.action_screenshot()
+
+    def deliver_binary(self, *args, **kwargs) -> None:  # type: ignore[override]
+        self.action_screenshot()
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        self.action_screenshot()
+
     def action_command_palette(self) -> None:
         if self.use_command_palette and not DeskPalette.is_open(self):
             self.push_screen(DeskPalette())

@@ -114,3 +114,29 @@ def test_the_pinned_login_is_only_a_call_inside_the_process():
         assert not identity.is_operator()
     finally:
         identity.pin_login(None)
+
+
+def test_the_desk_writes_no_file_and_starts_no_program_a_user_names(demo_db, tmp_path):
+    """As the service account the desk must not be a way to files or programs: Textual's
+    screenshot, download and open-URL actions (reachable from any markup) do nothing."""
+    out = tmp_path / "out"
+    out.mkdir()
+    import asyncio
+    import io
+
+    from govdesk.app import GovDesk
+    from govdesk.services import org
+
+    async def run() -> list[str]:
+        app = GovDesk(person=org.person_by_login("lixm"), poll=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.run_action(f"screenshot('shot.svg', '{out}')")
+            app.deliver_text(io.StringIO("x"), save_directory=out, save_filename="t.txt")
+            app.open_url(f"file://{out}/x")
+            await pilot.pause()
+            return [n.message for n in app._notifications]
+
+    messages = asyncio.run(run())
+    assert list(out.iterdir()) == []
+    assert sum("不提供" in m for m in messages) == 3

@@ -188,10 +188,10 @@ def test_restore_keeps_the_shared_mode(base, strict_umask):
     (base / "backups").mkdir()
     open_database(db)
     try:
-        copy = maintenance.backup(base / "backups" / "copy.db")
+        copy = maintenance.backup(None, base / "backups" / "copy.db")
     finally:
         close_database()
     assert mode(copy) == 0o600
-    maintenance.restore(copy, db)
+    maintenance.restore(None, copy, db)
     assert mode(db) == 0o660 and db.stat().st_gid == GID
     assert deploy.check(db, GROUP) == []

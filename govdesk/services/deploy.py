@@ -29,11 +29,13 @@ from datetime import date
 from pathlib import Path
 
 from govdesk.i18n import t
+from govdesk.models.userlock import USERS_SUFFIX
 from govdesk.models.writelock import QUEUE_SUFFIX
 
 DIR_MODE = 0o2770
 FILE_MODE = 0o660
-SIDE_SUFFIXES = ("-wal", "-shm", QUEUE_SUFFIX)  # every file SQLite and the write queue use
+# every file SQLite, the write queue and the users' lock use
+SIDE_SUFFIXES = ("-wal", "-shm", QUEUE_SUFFIX, USERS_SUFFIX)
 
 # File systems on which SQLite's WAL (shared memory + POSIX locks on one host) is unsafe.
 NETWORK_FS = {

@@ -90,22 +90,32 @@ def _check_writable(target: str) -> None:
         raise CliError(t("cli.folder_not_writable", path=path.parent), EXIT_DB)
 
 
-_opened: list[str] = []  # the target this process has open (once is enough)
+def _already_open(target: str) -> bool:
+    """This process has the SQLite file ``target`` open already (a maintenance command looked
+    its user up in it)."""
+    from peewee import SqliteDatabase
+
+    from govdesk.models import database
+    from govdesk.models.db import is_url
+
+    db = database.obj
+    if is_url(target) or not isinstance(db, SqliteDatabase) or db.is_closed():
+        return False
+    return os.path.realpath(db.database) == os.path.realpath(Path(target).expanduser())
 
 
 def _open(target: str, *, create: bool = False) -> None:
     from peewee import DatabaseError as PeeweeDatabaseError
 
-    from govdesk.models import database, open_database
+    from govdesk.models import open_database
     from govdesk.models.db import DatabaseOpenError, is_url
     from govdesk.services.errors import SchemaError
     from govdesk.services.schema import ensure_schema, schema_version
 
-    if _opened == [target] and database.obj is not None and not database.is_closed():
+    if _already_open(target):
         return
     if not is_url(target) and not create and not Path(target).expanduser().exists():
         raise CliError(t("cli.no_database", target=target), EXIT_DB)
-    _opened[:] = [target]
     try:
         open_database(target)
         if schema_version() == 0:
@@ -340,7 +350,6 @@ def cmd_migrate_db(source: str, dest: str) -> int:
     if not is_url(source) or source.startswith("sqlite:///"):
         _maintainer(source.removeprefix("sqlite:///"), "migrate-db")
         close_database()
-        _opened.clear()
     try:
         report = migrate.migrate(source, dest)
     except ValidationError as exc:

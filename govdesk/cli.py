@@ -206,7 +206,8 @@ def cmd_demo(target: str, force: bool) -> int:
                 pass
         raise CliError(t("cli.cannot_write", path=path, error=exc), EXIT_DB) from exc
     building.replace(path)
-    Path(str(building) + QUEUE_SUFFIX).unlink(missing_ok=True)
+    for suffix in (QUEUE_SUFFIX, USERS_SUFFIX):
+        Path(str(building) + suffix).unlink(missing_ok=True)
     print(t("cli.demo_created", path=path))
     return 0
 

@@ -202,10 +202,16 @@ def test_restore_refuses_what_is_not_a_govdesk_database(admin, tmp_path, db_path
     assert not list(tmp_path.glob("target.db.before-restore-*"))
 
 
+# A desk: the database open, a worker thread's job done (it closes its own connection only).
 HOLDER = """
-import sys
+import sys, threading
 from govdesk.models import open_database
+from govdesk.services import audit
+from govdesk.services.session import in_worker
 open_database(sys.argv[1])
+job = threading.Thread(target=in_worker, args=(audit.latest_id,))
+job.start()
+job.join()
 print("OPEN", flush=True)
 sys.stdin.read()
 """

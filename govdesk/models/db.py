@@ -13,6 +13,7 @@ off so it cannot hold the write lock forever.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -138,7 +139,10 @@ def safe_target(target: str) -> str:
 def close_database() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()
-    if isinstance(database.obj, SqliteDatabase) and database.obj.database != ":memory:":
+    # A worker thread closes only its own connection (services/session.py); the process still
+    # has the database open until the main thread closes it.
+    if (isinstance(database.obj, SqliteDatabase) and database.obj.database != ":memory:"
+            and threading.current_thread() is threading.main_thread()):
         userlock.unshare(database.obj.database)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -74,14 +75,17 @@ def record(
     # write queue, PostgreSQL the advisory lock taken in begin), so the head read here is the
     # head this entry is appended to; the id is given, not left to a sequence, so that a
     # rolled-back transaction never leaves a gap in the chain.
-    with database.atomic():
-        head = (AuditEntry.select(AuditEntry.id, AuditEntry.hash)
-                .order_by(AuditEntry.id.desc()).first())
-        entry_id = head.id + 1 if head else 1
-        prev = (head.hash or GENESIS) if head else GENESIS
+    # Already inside one (every service writes in its own atomic()), no savepoint is needed.
+    with nullcontext() if database.in_transaction() else database.atomic():
+        head = database.execute_sql(_HEAD_SQL).fetchone()
+        entry_id = head[0] + 1 if head else 1
+        prev = (head[1] or GENESIS) if head else GENESIS
         digest = entry_hash(entry_id, values["at"], values["actor"], action, table, record_id,
                             values["before"], values["after"], prev)
         return AuditEntry.create(id=entry_id, prev_hash=prev, hash=digest, **values)
+
+
+_HEAD_SQL = 'SELECT "id", "hash" FROM "audit_entry" ORDER BY "id" DESC LIMIT 1'
 
 
 _CHAIN_FIELDS = (AuditEntry.id, AuditEntry.at, AuditEntry.actor, AuditEntry.action,

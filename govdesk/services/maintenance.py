@@ -81,7 +81,7 @@ def _private_file(folder: Path, name: str) -> Path:
     """A new empty file only the owner can read (O_CREAT|O_EXCL, 0600), under a name nobody
     else has taken."""
     while True:
-        tmp = folder / f".{name}.{os.getpid()}-{secrets.token_hex(4)}.part"
+        tmp = folder / f".{name[:200]}.{os.getpid()}-{secrets.token_hex(4)}.part"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         except FileExistsError:
@@ -142,8 +142,9 @@ def backup(actor: Actor | None, out: Path) -> Path:
         backup_to(out)  # raises the SchemaError that says: use pg_dump
     try:
         _copy_into(database.obj.connection(), out, label)
-    except sqlite3.Error as exc:
-        raise ValidationError(label, t("cli.maintenance.copy_failed", error=exc)) from None
+    except (sqlite3.Error, OSError) as exc:  # a full disk, a folder gone meanwhile …
+        raise ValidationError(label, t("cli.maintenance.copy_failed",
+                                       error=getattr(exc, "strerror", None) or exc)) from None
     with database.atomic():
         audit.record(actor, "maintenance.backup", "meta", None,
                      after={"path": str(out.resolve()), "size": out.stat().st_size})
@@ -275,7 +276,12 @@ def restore(actor: Actor | None, source: Path, target: Path) -> Path:
         with userlock.sole_user(target):
             if was_open:
                 close_database()
-            _replace(source, target)
+            try:
+                _replace(source, target)
+            except BaseException:
+                if was_open:  # as it was: the old file is still in place
+                    open_database(target, create=False)
+                raise
             open_database(target, create=False)
             try:
                 from govdesk.services.schema import ensure_schema
@@ -306,8 +312,21 @@ def _replace(source: Path, target: Path) -> None:
     (0600 for a new one): a backup made under umask 077 must not lock the office's group out."""
     old = target.stat() if target.exists() else None
     if old is not None:
-        _keep_old(target)
+        try:
+            _keep_old(target)
+        except OSError as exc:
+            raise ValidationError(t("cli.maintenance.f_database"), t(
+                "cli.maintenance.copy_failed", error=exc.strerror or exc)) from None
     label = t("cli.maintenance.f_backup")
+    try:
+        _replace_with_copy(source, target, old, label)
+    except (sqlite3.Error, OSError) as exc:
+        raise ValidationError(label, t("cli.maintenance.copy_failed",
+                                       error=getattr(exc, "strerror", None) or exc)) from None
+
+
+def _replace_with_copy(source: Path, target: Path, old: os.stat_result | None,
+                       label: str) -> None:
     tmp = None
     try:
         tmp = _private_file(target.parent, target.name)

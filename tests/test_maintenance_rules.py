@@ -366,3 +366,12 @@ def test_cli_maintenance_refuses_a_non_admin_who_is_not_root(_org_template):
         assert proc.returncode == 0 and "链条完整" in proc.stdout, proc.stdout + proc.stderr
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_odd_file_names_back_up_and_restore(admin, tmp_path, db_path):
+    odd = maintenance.backup(admin, tmp_path / "copy ?#%20.db")
+    assert maintenance.verify(odd) == "ok"
+    target = tmp_path / "办公 #1?.db"
+    shutil.copy(db_path, target)
+    maintenance.restore(admin, odd, target)
+    assert maintenance.verify(target) == "ok"

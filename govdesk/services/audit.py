@@ -138,25 +138,25 @@ class ChainReport:
 
 def verify_chain() -> ChainReport:
     """Walk the trail in id order and recompute each hash; stop at the first entry that does
-    not match. Reads in one transaction, so a writer appending meanwhile is not half seen."""
+    not match. One SELECT, itself a consistent snapshot on SQLite (WAL) and PostgreSQL: a writer
+    appending meanwhile is not half seen, and no write lock is taken (a read-only copy verifies)."""
     report = ChainReport()
-    with database.atomic():
-        rows = AuditEntry.select(*_CHAIN_FIELDS).order_by(AuditEntry.id).tuples().iterator()
-        for entry_id, at, who, action, table, record_id, before, after, prev, digest in rows:
-            if entry_id != report.head_id + 1:
-                report.bad_id, report.problem = entry_id, "gap"
-                report.missing_from = report.head_id + 1
-                break
-            expected = entry_hash(entry_id, at, who, action, table, record_id, before, after,
-                                  prev or "")
-            if digest != expected:
-                report.bad_id, report.problem = entry_id, "hash"
-                break
-            if prev != report.head_hash:
-                report.bad_id, report.problem = entry_id, "link"
-                break
-            report.checked += 1
-            report.head_id, report.head_hash = entry_id, digest
+    rows = AuditEntry.select(*_CHAIN_FIELDS).order_by(AuditEntry.id).tuples().iterator()
+    for entry_id, at, who, action, table, record_id, before, after, prev, digest in rows:
+        if entry_id != report.head_id + 1:
+            report.bad_id, report.problem = entry_id, "gap"
+            report.missing_from = report.head_id + 1
+            break
+        expected = entry_hash(entry_id, at, who, action, table, record_id, before, after,
+                              prev or "")
+        if digest != expected:
+            report.bad_id, report.problem = entry_id, "hash"
+            break
+        if prev != report.head_hash:
+            report.bad_id, report.problem = entry_id, "link"
+            break
+        report.checked += 1
+        report.head_id, report.head_hash = entry_id, digest
     return report
 
 

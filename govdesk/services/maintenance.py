@@ -93,6 +93,11 @@ def _private_file(folder: Path, name: str) -> Path:
         return tmp
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """Opened for reading only (a file name with ``?`` or ``#`` in it, too)."""
+    return sqlite3.connect(Path(os.path.abspath(path)).as_uri() + "?mode=ro", uri=True)
+
+
 def _integrity(path: Path) -> str:
     check = sqlite3.connect(str(path))
     try:
@@ -152,7 +157,7 @@ def backup(actor: Actor | None, out: Path) -> Path:
 
 
 def verify(path: Path) -> str:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = _read_only(path)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
@@ -170,7 +175,7 @@ def _inspect(source: Path, label: str) -> tuple[int, dict | None]:
     if not stat.S_ISREG(mode):
         raise ValidationError(label, t("cli.maintenance.not_file", path=source))
     try:
-        conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        conn = _read_only(source)
     except sqlite3.Error as exc:
         raise ValidationError(label, t("cli.maintenance.not_database", path=source,
                                        error=exc)) from None
@@ -240,7 +245,7 @@ def _keep_old(target: Path) -> Path:
         kept, n = target.with_name(f"{target.name}.before-restore-{stamp}-{n}"), n + 1
     label = t("cli.maintenance.f_database")
     try:
-        conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+        conn = _read_only(target)
         try:
             _copy_into(conn, kept, label)
         finally:
@@ -330,7 +335,7 @@ def _replace_with_copy(source: Path, target: Path, old: os.stat_result | None,
     tmp = None
     try:
         tmp = _private_file(target.parent, target.name)
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = _read_only(source)
         try:
             dest = sqlite3.connect(str(tmp))
             try:

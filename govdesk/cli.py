@@ -31,10 +31,11 @@ from govdesk import config
 from govdesk import server as server_config
 from govdesk.errors import ServiceError, StorageError
 from govdesk.i18n import set_language, t
+from govdesk.models.userlock import USERS_SUFFIX
 from govdesk.models.writelock import QUEUE_SUFFIX
 from govdesk.services.visible import has_undecodable, visible
 
-SIDE_FILES = ("-wal", "-shm", QUEUE_SUFFIX)
+SIDE_FILES = ("-wal", "-shm", QUEUE_SUFFIX, USERS_SUFFIX)
 
 EXIT_DB = 1
 EXIT_USER = 2
@@ -136,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("source", help=t("cli.help.restore_source"))
     restore.add_argument("--yes", action="store_true", help=t("cli.help.yes"))
     audit = sub.add_parser("audit", parents=[sub_common], help=t("cli.help.audit"))
-    audit.add_argument("--since", required=True, help=t("cli.help.since"))
+    audit.add_argument("--since", help=t("cli.help.since"))
+    audit.add_argument("--verify", action="store_true", help=t("cli.help.verify"))
     init = sub.add_parser("init", parents=[sub_common], help=t("cli.help.init"))
     init.add_argument("--group", required=True, help=t("cli.help.group"))
     init.add_argument("--service-user", default="govdesk-svc", metavar="ACCOUNT",
@@ -172,6 +174,20 @@ def _check_writable(target: str) -> None:
         raise CliError(t("cli.folder_not_writable", path=path.parent), EXIT_DB)
 
 
+def _already_open(target: str) -> bool:
+    """This process has the SQLite file ``target`` open already (a maintenance command looked
+    its user up in it)."""
+    from peewee import SqliteDatabase
+
+    from govdesk.models import database
+    from govdesk.models.db import is_url
+
+    db = database.obj
+    if is_url(target) or not isinstance(db, SqliteDatabase) or db.is_closed():
+        return False
+    return os.path.realpath(db.database) == os.path.realpath(Path(target).expanduser())
+
+
 def _open(target: str, *, create: bool = False) -> None:
     from peewee import DatabaseError as PeeweeDatabaseError
 
@@ -180,6 +196,8 @@ def _open(target: str, *, create: bool = False) -> None:
     from govdesk.services.errors import SchemaError
     from govdesk.services.schema import ensure_schema, schema_version
 
+    if _already_open(target):
+        return
     if not is_url(target) and not create and not Path(target).expanduser().exists():
         raise CliError(t("cli.no_database", target=target), EXIT_DB)
     try:
@@ -225,6 +243,25 @@ def _whoami(as_login: str | None):
     return person
 
 
+def _maintainer(target: str, command: str):
+    """Who runs a maintenance command (backup, restore, audit, migrate-db): None for the system
+    operator (root, directly or through the server's sudo rule, or the service account's own
+    cron job), else the person at the keyboard, who must be an admin (exit 2 naming whom to
+    ask)."""
+    from govdesk.services import identity, maintenance
+    from govdesk.services.clock import office_now
+    from govdesk.services.context import Actor
+
+    if identity.is_operator():  # the kernel says so: a pinned login (tests) never is
+        return None
+    _open(target)
+    person = _whoami(None)
+    if not person.admin:
+        raise CliError(t("cli.maintainer_only", command=command,
+                         admins=maintenance.admin_names()), EXIT_USER)
+    return Actor(person, office_now())
+
+
 def cmd_demo(target: str, force: bool) -> int:
     from peewee import DatabaseError as PeeweeDatabaseError
 
@@ -259,7 +296,8 @@ def cmd_demo(target: str, force: bool) -> int:
                 pass
         raise CliError(t("cli.cannot_write", path=path, error=exc), EXIT_DB) from exc
     building.replace(path)
-    Path(str(building) + QUEUE_SUFFIX).unlink(missing_ok=True)
+    for suffix in (QUEUE_SUFFIX, USERS_SUFFIX):
+        Path(str(building) + suffix).unlink(missing_ok=True)
     print(t("cli.demo_created", path=path))
     return 0
 
@@ -291,9 +329,10 @@ def cmd_backup(target: str, out: str) -> int:
 
     if is_url(target):
         raise CliError(t("cli.backup_sqlite_only"), EXIT_USER)
+    actor = _maintainer(target, "backup")
     _open(target)
     try:
-        path = maintenance.backup(Path(out).expanduser())
+        path = maintenance.backup(actor, Path(out).expanduser())
     except ValidationError as exc:
         raise CliError(str(exc), EXIT_DB) from exc
     print(t("cli.backup_done", path=path))
@@ -307,6 +346,8 @@ def cmd_restore(target: str, source: str, yes: bool) -> int:
 
     if is_url(target):
         raise CliError(t("cli.restore_sqlite_only"), EXIT_USER)
+    # root restores even a database too damaged to open; anyone else is looked up in it
+    actor = _maintainer(target, "restore")
     if not yes:
         if not sys.stdin.isatty():
             raise CliError(t("cli.restore_needs_yes"), EXIT_USER)
@@ -315,22 +356,40 @@ def cmd_restore(target: str, source: str, yes: bool) -> int:
             print(t("cli.cancelled"))
             return 0
     try:
-        path = maintenance.restore(Path(source).expanduser(), Path(target).expanduser())
+        path = maintenance.restore(actor, Path(source).expanduser(),
+                                   Path(target).expanduser())
     except (ValidationError, sqlite3.DatabaseError) as exc:
         raise CliError(str(exc), EXIT_DB) from exc
     print(t("cli.restore_done", source=source, path=path))
     return 0
 
 
-def cmd_audit(target: str, since: str) -> int:
+def cmd_audit(target: str, since: str | None, verify: bool) -> int:
     from govdesk.services import maintenance
 
-    try:
-        start = datetime.fromisoformat(since)
-    except ValueError:
-        raise CliError(t("cli.since_format", since=since), EXIT_USER) from None
+    if not verify and since is None:
+        raise CliError(t("cli.audit_needs_since"), EXIT_USER)
+    start = None
+    if since is not None:
+        try:
+            start = datetime.fromisoformat(since)
+        except ValueError:
+            raise CliError(t("cli.since_format", since=since), EXIT_USER) from None
+    actor = _maintainer(target, "audit")
     _open(target)
-    for line in maintenance.audit_lines(start):
+    if verify:
+        report = maintenance.verify_chain(actor)
+        if not report.intact:
+            print(t("cli.audit_broken", n=report.checked, reason=report.reason()))
+            return EXIT_DB
+        if report.checked == 0:
+            print(t("cli.audit_empty"))
+        else:
+            print(t("cli.audit_intact", n=report.checked, id=report.head_id,
+                    hash=report.head_hash[:12]))
+        if start is None:
+            return 0
+    for line in maintenance.audit_lines(actor, start):
         print(line)
     return 0
 
@@ -379,10 +438,14 @@ def cmd_doctor(target: str, group: str | None) -> int:
 def cmd_migrate_db(source: str, dest: str) -> int:
     from peewee import DatabaseError as PeeweeDatabaseError
 
-    from govdesk.models.db import safe_target
+    from govdesk.models import close_database
+    from govdesk.models.db import is_url, safe_target
     from govdesk.services import migrate
     from govdesk.services.errors import ValidationError
 
+    if not is_url(source) or source.startswith("sqlite:///"):
+        _maintainer(source.removeprefix("sqlite:///"), "migrate-db")
+        close_database()
     try:
         report = migrate.migrate(source, dest)
     except ValidationError as exc:
@@ -548,7 +611,7 @@ def _main(argv: list[str]) -> int:
         if args.command == "restore":
             return cmd_restore(target, args.source, args.yes)
         if args.command == "audit":
-            return cmd_audit(target, args.since)
+            return cmd_audit(target, args.since, args.verify)
         if args.command == "migrate-db":
             target = args.source
             return cmd_migrate_db(args.source, args.dest)

@@ -175,7 +175,7 @@ def test_backup(clerk, tmp_path, data):
     def stored(path):
         assert Path(path).exists() and maintenance.verify(Path(path)) == "ok"
 
-    check("maintenance.backup", lambda: maintenance.backup(out),
+    check("maintenance.backup", lambda: maintenance.backup(clerk, out),
           labels={"备份文件"}, stored=stored, transaction=False)
 
 
@@ -184,7 +184,7 @@ def test_backup(clerk, tmp_path, data):
 def test_restore(clerk, tmp_path, data):
     good = tmp_path / "good.db"
     if not good.exists():
-        maintenance.backup(good)
+        maintenance.backup(clerk, good)
         (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
     source = data.draw(st.one_of(st.sampled_from([good, tmp_path / "junk.db"]),
                                  paths(tmp_path)), "source")
@@ -194,12 +194,12 @@ def test_restore(clerk, tmp_path, data):
     def stored(path):
         assert maintenance.verify(Path(path)) == "ok"
 
-    check("maintenance.restore", lambda: maintenance.restore(source, target),
+    check("maintenance.restore", lambda: maintenance.restore(clerk, source, target),
           labels={"备份文件", "数据库文件"}, stored=stored)
 
 
 @FAST
 @given(since=datetimes())
 def test_audit_lines(clerk, since):
-    check("maintenance.audit_lines", lambda: maintenance.audit_lines(since),
+    check("maintenance.audit_lines", lambda: maintenance.audit_lines(clerk, since),
           labels={"起始时间"}, stored=lambda lines: isinstance(lines, list))

@@ -277,3 +277,21 @@ def test_cli_init_and_doctor(base, office_group, system_layout):
     demo = run("init", "--db", str(base / "d" / "demo.db"), "--group", office_group, *svc,
                "--demo")
     assert demo.returncode == 1 and "--i-know-this-is-a-demo" in demo.stderr
+
+
+def test_restore_keeps_the_service_accounts_file(base, layout, office_group, strict_umask):
+    """A backup is 0600; the restored database stays the service account's alone, 0600."""
+    from govdesk.models import close_database, open_database
+    from govdesk.services import maintenance
+
+    db = base / "office" / "govdesk.db"
+    init(db, layout, office_group)
+    open_database(db)
+    try:
+        copy = maintenance.backup(None, db.parent / "backups" / "copy.db")
+    finally:
+        close_database()
+    assert mode(copy) == 0o600
+    maintenance.restore(None, copy, db)
+    assert mode(db) == 0o600 and db.stat().st_uid == pwd.getpwnam(SERVICE).pw_uid
+    assert deploy.check(db, office_group, layout=layout) == []

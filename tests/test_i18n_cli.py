@@ -205,7 +205,7 @@ def test_backup_schema_and_migrate_in_traditional(db, tmp_path, hant):
     out = tmp_path / "copy.db"
     out.write_bytes(b"")
     with pytest.raises(ValidationError) as exc:
-        maintenance.backup(out)
+        maintenance.backup(None, out)
     assert str(exc.value) == f"備份文件：{out} 已存在，不覆蓋"
     with pytest.raises(ValidationError, match="^--from：只支持從 SQLite 文件遷出"):
         migrate.migrate("postgresql://u:p@localhost/x", "postgresql://u:p@localhost/y")

@@ -37,7 +37,7 @@ from govdesk.models import (  # noqa: E402
     database,
     open_database,
 )
-from govdesk.services import inbox, incoming, schema  # noqa: E402
+from govdesk.services import audit, inbox, incoming, schema  # noqa: E402
 from govdesk.services.context import Actor  # noqa: E402
 from govdesk.services.org import person_by_login  # noqa: E402
 
@@ -149,6 +149,40 @@ def test_schema_is_version_1_and_idempotent(db):
 
 
 @ON_PG
+def test_version_2_trail_is_chained_by_the_migration(db, as_user):
+    """Schema v3 on PostgreSQL: the columns added, the old entries chained in id order with
+    the UPDATE trigger lifted and put back in the one transaction."""
+    incoming.register(as_user("lixm"), FORM)
+    incoming.register(as_user("lixm"), {**FORM, "title": "第二份"})
+    n = AuditEntry.select().count()
+    with database.atomic():  # back to version 2's table
+        database.execute_sql("ALTER TABLE audit_entry DROP COLUMN hash, DROP COLUMN prev_hash")
+        schema.set_meta("schema_version", "2")
+    assert schema.ensure_schema() == [3]
+    report = audit.verify_chain()
+    assert report.intact and report.checked == n
+    with pytest.raises(peewee.IntegrityError, match="append-only"), database.atomic():
+        AuditEntry.update(actor="x").where(AuditEntry.id == 1).execute()
+    incoming.register(as_user("lixm"), {**FORM, "title": "第三份"})
+    assert audit.verify_chain().checked > n
+
+
+@ON_PG
+def test_a_tampered_entry_is_named_on_postgresql(db, as_user):
+    incoming.register(as_user("lixm"), FORM)
+    raw = psycopg2.connect(db)
+    try:
+        with raw, raw.cursor() as cur:  # the database owner, round govdesk
+            cur.execute("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_update")
+            cur.execute("UPDATE audit_entry SET actor = 'someone' WHERE id = 1")
+            cur.execute("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_no_update")
+    finally:
+        raw.close()
+    report = audit.verify_chain()
+    assert (report.bad_id, report.problem) == (1, "hash")
+
+
+@ON_PG
 def test_search_is_case_insensitive_and_finds_chinese(db, as_user):
     clerk = as_user("lixm")
     incoming.register(clerk, {**FORM, "title": "关于 WiFi 覆盖工程的报告"})
@@ -201,7 +235,9 @@ def test_migrate_db_copies_the_demo(demo_path, empty_pg, capsys):
     source_counts = _counts()
     source_inbox = {login: _inbox_view(login) for login in ("lixm", "linzh", "wangjm")}
     next_seq = Counter.get(Counter.prefix == "incoming").value + 1
+    source_chain = audit.verify_chain()
     close_database()
+    assert source_chain.intact and source_chain.checked == source_counts["audit_entry"]
 
     code = cli.main(["migrate-db", "--from", f"sqlite:///{demo_path}", "--to", empty_pg])
     out = capsys.readouterr().out
@@ -213,6 +249,8 @@ def test_migrate_db_copies_the_demo(demo_path, empty_pg, capsys):
     assert _counts() == source_counts
     assert {login: _inbox_view(login) for login in source_inbox} == source_inbox
     assert any(source_inbox.values())
+    # The audit chain came along unchanged and still verifies there.
+    assert audit.verify_chain() == source_chain
     # Ids and numbers continue after the copied ones; the audit log is append-only there too.
     doc = incoming.register(Actor(person_by_login("lixm"), datetime(2026, 11, 27, 9)), FORM)
     assert doc.seq == next_seq

@@ -32,6 +32,7 @@ from playhouse.db_url import register_database
 
 from govdesk.errors import StorageError
 from govdesk.i18n import t
+from govdesk.models import userlock
 from govdesk.models.failures import StorageErrors, as_storage_error, storage_error
 from govdesk.models.writelock import QueuedSqliteDatabase, announce_wait
 
@@ -227,6 +228,11 @@ def open_database(target: str | Path, *, create: bool = True):
             raise DatabaseOpenError(t("errors.open_missing", path=path))
         if not path.parent.exists():
             raise DatabaseOpenError(t("errors.open_no_dir", path=path.parent))
+        if str(path) != ":memory:":  # say "I have it open" for as long as it is (models/userlock.py)
+            try:
+                userlock.share(path)
+            except userlock.BeingRestored:
+                raise DatabaseOpenError(t("errors.open_restoring", path=path)) from None
         db = WatchedSqliteDatabase(  # writers queue fairly: see models/writelock.py
             str(path),
             pragmas=SQLITE_PRAGMAS,
@@ -257,6 +263,11 @@ def safe_target(target: str) -> str:
 def close_database() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()
+    # A worker thread closes only its own connection (services/session.py); the process still
+    # has the database open until the main thread closes it.
+    if (isinstance(database.obj, SqliteDatabase) and database.obj.database != ":memory:"
+            and threading.current_thread() is threading.main_thread()):
+        userlock.unshare(database.obj.database)
 
 
 def data_version() -> tuple[int, int]:

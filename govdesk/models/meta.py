@@ -24,7 +24,11 @@ class Counter(BaseModel):
 
 
 class AuditEntry(BaseModel):
-    """Append-only; its id doubles as the change sequence screens refresh from."""
+    """Append-only; its id doubles as the change sequence screens refresh from.
+
+    Tamper-evident: ``hash`` is the sha256 of the entry's content and ``prev_hash`` (the hash of
+    the entry before it), so changing, removing or replacing an entry breaks the chain
+    (services.audit.verify_chain)."""
 
     id = AutoField()
     at = DateTimeField(index=True)
@@ -34,3 +38,5 @@ class AuditEntry(BaseModel):
     record_id = IntegerField(null=True)
     before = TextField(null=True)
     after = TextField(null=True)
+    prev_hash = CharField(null=True)
+    hash = CharField(null=True)

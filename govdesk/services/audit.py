@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from peewee import Model
 
 from govdesk.i18n import t
-from govdesk.models import AuditEntry
+from govdesk.models import AuditEntry, database
 from govdesk.services.clock import office_now
 from govdesk.services.context import Actor
 
@@ -29,6 +32,28 @@ def _dump(value: dict | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
 
+# The link the first entry points back to.
+GENESIS = "0" * 64
+
+
+def _canonical_at(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return datetime.combine(value, datetime.min.time()).isoformat(sep=" ")
+    return str(value)
+
+
+def entry_hash(entry_id: int, at: object, actor: str, action: str, table: str,
+               record_id: int | None, before: str | None, after: str | None,
+               prev_hash: str) -> str:
+    """sha256 over one canonical JSON array of the entry's content and the previous hash: the
+    same bytes on SQLite and PostgreSQL (``at`` as ISO text, before/after as stored)."""
+    payload = json.dumps([entry_id, _canonical_at(at), actor, action, table, record_id,
+                          before, after, prev_hash], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def record(
     actor: Actor | None,
     action: str,
@@ -37,15 +62,102 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:
-    return AuditEntry.create(
-        at=actor.now if actor else office_now(),
-        actor=actor.person.login if actor else "system",
-        action=action,
-        table=table,
-        record_id=record_id,
-        before=_dump(before),
-        after=_dump(after),
-    )
+    values = {
+        "at": actor.now if actor else office_now(),
+        "actor": actor.person.login if actor else "system",
+        "action": action,
+        "table": table,
+        "record_id": record_id,
+        "before": _dump(before),
+        "after": _dump(after),
+    }
+    # Inside the write transaction: writers are serialised (SQLite BEGIN IMMEDIATE behind the
+    # write queue, PostgreSQL the advisory lock taken in begin), so the head read here is the
+    # head this entry is appended to; the id is given, not left to a sequence, so that a
+    # rolled-back transaction never leaves a gap in the chain.
+    # Already inside one (every service writes in its own atomic()), no savepoint is needed.
+    with nullcontext() if database.in_transaction() else database.atomic():
+        head = database.execute_sql(_HEAD_SQL).fetchone()
+        entry_id = head[0] + 1 if head else 1
+        prev = (head[1] or GENESIS) if head else GENESIS
+        digest = entry_hash(entry_id, values["at"], values["actor"], action, table, record_id,
+                            values["before"], values["after"], prev)
+        return AuditEntry.create(id=entry_id, prev_hash=prev, hash=digest, **values)
+
+
+_HEAD_SQL = 'SELECT "id", "hash" FROM "audit_entry" ORDER BY "id" DESC LIMIT 1'
+
+
+_CHAIN_FIELDS = (AuditEntry.id, AuditEntry.at, AuditEntry.actor, AuditEntry.action,
+                 AuditEntry.table, AuditEntry.record_id, AuditEntry.before, AuditEntry.after,
+                 AuditEntry.prev_hash, AuditEntry.hash)
+
+
+def fill_chain() -> int:
+    """Compute every entry's link and hash in id order (schema v3, over a trail written before
+    the chain existed); the caller has lifted the append-only UPDATE trigger. Returns the count."""
+    prev, n = GENESIS, 0
+    rows = list(AuditEntry.select(*_CHAIN_FIELDS).order_by(AuditEntry.id).tuples())
+    for entry_id, at, who, action, table, record_id, before, after, _p, _h in rows:
+        digest = entry_hash(entry_id, at, who, action, table, record_id, before, after, prev)
+        (AuditEntry.update(prev_hash=prev, hash=digest)
+         .where(AuditEntry.id == entry_id).execute())
+        prev, n = digest, n + 1
+    return n
+
+
+@dataclass
+class ChainReport:
+    """What verify_chain found: ``bad_id`` is None when the chain is intact; otherwise
+    ``problem`` is "gap" (entries before it are missing: ``missing_from``..bad_id-1), "hash"
+    (its content no longer matches its hash) or "link" (it does not point at the hash of the
+    entry before it: that one was replaced or the chain re-computed from there).
+    ``head_id``/``head_hash``: the last entry that checked out."""
+
+    checked: int = 0
+    bad_id: int | None = None
+    problem: str | None = None
+    missing_from: int | None = None
+    head_id: int = 0
+    head_hash: str = GENESIS
+
+    @property
+    def intact(self) -> bool:
+        return self.bad_id is None
+
+    def reason(self) -> str:
+        if self.problem == "gap":
+            return t("audit.chain.gap", id=self.bad_id, first=self.missing_from,
+                     last=(self.bad_id or 1) - 1)
+        if self.problem == "link":
+            return t("audit.chain.link", id=self.bad_id, prev=self.head_id)
+        if self.problem == "hash":
+            return t("audit.chain.hash", id=self.bad_id)
+        return ""
+
+
+def verify_chain() -> ChainReport:
+    """Walk the trail in id order and recompute each hash; stop at the first entry that does
+    not match. One SELECT, itself a consistent snapshot on SQLite (WAL) and PostgreSQL: a writer
+    appending meanwhile is not half seen, and no write lock is taken (a read-only copy verifies)."""
+    report = ChainReport()
+    rows = AuditEntry.select(*_CHAIN_FIELDS).order_by(AuditEntry.id).tuples().iterator()
+    for entry_id, at, who, action, table, record_id, before, after, prev, digest in rows:
+        if entry_id != report.head_id + 1:
+            report.bad_id, report.problem = entry_id, "gap"
+            report.missing_from = report.head_id + 1
+            break
+        expected = entry_hash(entry_id, at, who, action, table, record_id, before, after,
+                              prev or "")
+        if digest != expected:
+            report.bad_id, report.problem = entry_id, "hash"
+            break
+        if prev != report.head_hash:
+            report.bad_id, report.problem = entry_id, "link"
+            break
+        report.checked += 1
+        report.head_id, report.head_hash = entry_id, digest
+    return report
 
 
 def latest_id() -> int:

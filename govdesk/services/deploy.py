@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 
 from govdesk.i18n import t
+from govdesk.models.userlock import USERS_SUFFIX
 from govdesk.models.writelock import QUEUE_SUFFIX
 from govdesk.services import privilege
 from govdesk.services.privilege import SYSTEM, Layout
@@ -39,7 +40,8 @@ from govdesk.services.privilege import SYSTEM, Layout
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 KEPT_DIRS = ("backups", "logs")  # the service account's own, beside the database
-SIDE_SUFFIXES = ("-wal", "-shm", QUEUE_SUFFIX)  # every file SQLite and the write queue use
+# every file SQLite, the write queue and the users' lock use
+SIDE_SUFFIXES = ("-wal", "-shm", QUEUE_SUFFIX, USERS_SUFFIX)
 
 # File systems on which SQLite's WAL (shared memory + POSIX locks on one host) is unsafe.
 NETWORK_FS = {
@@ -376,13 +378,17 @@ def check(db: str | Path, group: str | None = None, *, mounts: str | None = None
             problems.append(t("cli.deploy.parent_closed", path=up,
                               mode=f"{stat.S_IMODE(st_up.st_mode):04o}"))
     if service is not None:
+        # SQLite's files must be the service account's (it writes them); a backup or a kept
+        # copy root made may stay root's. Nothing may be open to anyone else.
+        live = {path, *(Path(str(path) + s) for s in SIDE_SUFFIXES), folder}
         for dirpath, _dirs, filenames in os.walk(folder):
             here = Path(dirpath)
             for p in (here, *(here / n for n in filenames)):
                 st = p.lstat()
                 want = DIR_MODE if p == here else FILE_MODE
                 mode = stat.S_IMODE(st.st_mode)
-                if st.st_uid != service.pw_uid:
+                owners = {service.pw_uid} if p in live else {service.pw_uid, 0}
+                if st.st_uid not in owners:
                     problems.append(t("cli.deploy.not_service_owned", path=p,
                                       user=service.pw_name))
                 if mode & 0o077 or mode & want != want:

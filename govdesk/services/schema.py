@@ -14,7 +14,7 @@ from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v2_leave() -> None:
@@ -31,9 +31,33 @@ def _v2_leave() -> None:
     create_tables([LeaveRequest])
 
 
+def _v3_audit_chain() -> None:
+    """v3: the audit trail becomes a hash chain (AuditEntry.prev_hash/hash, services.audit).
+    The entries already written are chained in id order; the append-only UPDATE trigger is
+    lifted for that fill and put back, all in this migration's one transaction."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from govdesk.models import AuditEntry
+    from govdesk.services import audit
+
+    have = {c.name for c in database.get_columns("audit_entry")}
+    migrator = SchemaMigrator.from_database(database.obj)
+    ops = [migrator.add_column("audit_entry", name, field)
+           for name, field in (("prev_hash", AuditEntry.prev_hash), ("hash", AuditEntry.hash))
+           if name not in have]
+    if ops:
+        migrate(*ops)
+    if isinstance(database.obj, PostgresqlDatabase):
+        database.execute_sql("DROP TRIGGER IF EXISTS audit_entry_no_update ON audit_entry")
+    else:
+        database.execute_sql("DROP TRIGGER IF EXISTS audit_entry_no_update")
+    audit.fill_chain()
+    create_audit_triggers()
+
+
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
-MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave}
+MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave, 3: _v3_audit_chain}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry

@@ -210,10 +210,24 @@ def test_an_organisation_file_that_is_not_utf8_toml(open_base, tmp_path, content
     org_file = open_base / "org.toml"
     org_file.write_bytes(content)
     db = open_base / "srv" / "office.db"
+    had_account = _account_exists("govdesk-svc")
     proc = run(["init", "--db", str(db), "--group", GROUP, "--org", str(org_file)],
                tmp_path / "h")
     assert proc.returncode == 1, (proc.stdout, proc.stderr)
     assert str(org_file) in proc.stderr and expected in proc.stderr
+    # Refused before anything was made: no folder, no service account.
+    assert not db.parent.exists()
+    assert _account_exists("govdesk-svc") == had_account
+
+
+def _account_exists(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
 
 
 def test_visible_keeps_text_and_layout():

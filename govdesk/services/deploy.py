@@ -276,6 +276,8 @@ def init(db: str | Path, group: str, *, service_user: str = privilege.DEFAULT_SE
         _check_folder_is_own(folder, path.name)
     if path.exists() and not path.is_file():
         raise DeployError(t("cli.deploy.not_file", path=path))
+    if org_file is not None:  # a file that cannot be used stops init before anything is made
+        _load_org_table(Path(org_file))
     try:
         service, made = privilege.ensure_service_account(service_user, folder, group)
     except privilege.PrivilegeError as exc:

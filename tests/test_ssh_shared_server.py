@@ -487,6 +487,7 @@ def test_two_users_share_one_database_over_ssh(server):
                          "govdesk-desk today", check=False)
     assert refused.returncode != 0 and "张雨婷" not in refused.stdout, refused
     ready = time.monotonic()
+    hop = _launch_times(server, member, python, govdesk)
 
     # Both at the same time: linzh waits on Home, lixm works under a strict umask.
     # As the README says: `tmux -u new -A -s govdesk govdesk --db …` on the server, in an SSH
@@ -546,4 +547,30 @@ def test_two_users_share_one_database_over_ssh(server):
     doctor = sh(str(govdesk), "doctor", "--db", str(db), "--group", GROUP, check=False)
     assert "正常" in doctor.stdout, doctor.stdout
     print(f"setup {ready - started:.1f}s, register {registered - ready:.1f}s, "
-          f"route {routed - registered:.1f}s, seen by linzh {seen - routed:.1f}s")
+          f"route {routed - registered:.1f}s, seen by linzh {seen - routed:.1f}s; {hop}")
+
+
+TIMING = """
+import statistics, subprocess, sys, time
+def median(command):
+    runs = []
+    for _ in range(5):
+        start = time.monotonic()
+        subprocess.run(command, shell=True, capture_output=True, check=True)
+        runs.append(time.monotonic() - start)
+    return statistics.median(runs) * 1000
+print(f"{median(sys.argv[1]):.0f} {median(sys.argv[2]):.0f}")
+"""
+
+
+def _launch_times(server: Server, member: str, python: Path, govdesk: Path) -> str:
+    """What the privilege step costs a person: `govdesk today` (their own Python, then sudo,
+    then the service account's) beside the service process alone (sudo, then the wrapper).
+    Printed, never asserted: the machines are shared."""
+    script = server.shared / "timing.py"
+    script.write_text(TIMING)
+    script.chmod(0o644)
+    wrapper = "/usr/local/libexec/govdesk/govdesk-desk"
+    out = server.ssh(member, f"{python} {script} '{govdesk} today' "
+                     f"'sudo -n -u {SERVICE} {wrapper} today'").stdout.split()
+    return f"govdesk today {out[0]} ms, of which sudo + service process {out[1]} ms (median of 5)"

@@ -51,21 +51,11 @@ def run(args: list, home: Path, *, login: bytes | str = b"lixm", env_extra: dict
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    from govdesk.services import demo
-    from tests.conftest import TODAY
-
-    path = tmp_path_factory.mktemp("untrusted") / "demo.db"
-    demo.build(path, TODAY)
-    return path
-
-
 @pytest.fixture
-def demo_copy(demo_template, tmp_path) -> Path:
+def demo_copy(_demo_template, tmp_path) -> Path:
     path = tmp_path / "office" / "demo.db"
     path.parent.mkdir()
-    shutil.copy(demo_template, path)
+    shutil.copy(_demo_template, path)
     return path
 
 

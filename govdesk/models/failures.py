@@ -98,18 +98,12 @@ class StorageErrors:
 
     def _translated(self, call, *args, **kwargs):
         try:
-            return call(*args, **kwargs)
-        except StorageError:
-            raise
-        except (DatabaseError, InterfaceError, sqlite3.DatabaseError) as exc:
-            # DatabaseError: a damaged file is SQLITE_CORRUPT, not an OperationalError; the
-            # other DatabaseErrors (a constraint, a bug) have no kind and go on unchanged.
-            replacement = as_storage_error(exc)
-            if replacement is None:
-                raise
-            if replacement.kind == "connection":
+            with storage_errors():
+                return call(*args, **kwargs)
+        except StorageError as exc:
+            if exc.kind == "connection":
                 self._forget_connection()
-            raise replacement from exc
+            raise
 
     def _forget_connection(self) -> None:
         try:

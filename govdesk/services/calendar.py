@@ -15,6 +15,7 @@ Three sources, the most authoritative first:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -75,9 +76,32 @@ def library_knows(year: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class _Year:
+    """One year's working days as a table: ``workday[i]`` for the year's i-th day (0 = 1 January)
+    and ``upto[i]``, how many working days the year has from 1 January through day i. Built once
+    per year (a few ms: the library checks its whole table on every question), then every
+    question about the year is a lookup."""
+
+    first: date
+    workday: bytes
+    upto: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return self.upto[-1]
+
+    def index(self, day: date) -> int:
+        return (day - self.first).days
+
+
 class WorkCalendar:
+    """Working-day arithmetic in O(1) per question (per year spanned): a table per year of
+    working-day counts, so a deadline label ten years overdue costs what one due today costs."""
+
     def __init__(self, overrides: dict[int, OverrideYear] | None = None):
         self.overrides = overrides or {}
+        self._years: dict[int, _Year] = {}
 
     @classmethod
     def from_table(cls, table: dict, source: Source | None = None) -> WorkCalendar:
@@ -105,7 +129,24 @@ class WorkCalendar:
         """Whether the 调休 schedule of ``year`` is known (holidays.toml or the library)."""
         return year in self.overrides or library_knows(year)
 
+    def _year(self, year: int) -> _Year:
+        table = self._years.get(year)
+        if table is None:
+            first = date(year, 1, 1)
+            days = (date(year + 1, 1, 1) - first).days
+            flags = bytes(self._decide(first + timedelta(days=i)) for i in range(days))
+            running, upto = 0, []
+            for flag in flags:
+                running += flag
+                upto.append(running)
+            table = self._years[year] = _Year(first, flags, tuple(upto))
+        return table
+
     def is_workday(self, day: date) -> bool:
+        year = self._year(day.year)
+        return bool(year.workday[year.index(day)])
+
+    def _decide(self, day: date) -> bool:
         override = self.overrides.get(day.year)
         if override is not None:
             if day in override.workdays:
@@ -119,13 +160,14 @@ class WorkCalendar:
 
     def add_working_days(self, start: date, days: int) -> date:
         """The day ``days`` working days after ``start`` (start itself not counted)."""
-        day = start
-        counted = 0
-        while counted < days:
-            day += timedelta(days=1)
-            if self.is_workday(day):
-                counted += 1
-        return day
+        if days <= 0:
+            return start
+        year = self._year(start.year)
+        want = year.upto[year.index(start)] + days  # counted from 1 January of start's year
+        while want > year.total:
+            want -= year.total
+            year = self._year(year.first.year + 1)
+        return year.first + timedelta(days=bisect_left(year.upto, want))
 
     def next_workday(self, day: date) -> date:
         while not self.is_workday(day):
@@ -147,12 +189,10 @@ class WorkCalendar:
         """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
         if end < start:
             return -self.working_days_between(end, start)
-        count = 0
-        day = start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
+        first, last = self._year(start.year), self._year(end.year)
+        count = last.upto[last.index(end)] - first.upto[first.index(start)]
+        for year in range(start.year, end.year):
+            count += self._year(year).total
         return count
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
-from opencc import OpenCC
-
 
 @cache
-def _to_simplified() -> OpenCC:
+def _to_simplified():
+    from opencc import OpenCC  # loaded when a check first needs it, not at start-up
+
     return OpenCC("t2s")
 
 

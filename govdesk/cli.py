@@ -129,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", parents=[sub_common], help=t("cli.help.demo"))
     demo.add_argument("--force", action="store_true", help=t("cli.help.force"))
+    demo.add_argument("--scale", choices=("demo", "year", "decade"), default="demo",
+                      help=t("cli.help.scale"))
     sub.add_parser("today", parents=[sub_common, sub_who], help=t("cli.help.today"))
     sub.add_parser("people", parents=[sub_common], help=t("cli.help.people"))
     backup = sub.add_parser("backup", parents=[sub_common], help=t("cli.help.backup"))
@@ -262,7 +264,9 @@ def _maintainer(target: str, command: str):
     return Actor(person, office_now())
 
 
-def cmd_demo(target: str, force: bool) -> int:
+def cmd_demo(target: str, force: bool, scale: str = "demo") -> int:
+    import time
+
     from peewee import DatabaseError as PeeweeDatabaseError
 
     from govdesk.models.db import DatabaseOpenError, is_url
@@ -286,8 +290,14 @@ def cmd_demo(target: str, force: bool) -> int:
     for p in (path, building):
         for suffix in ("", *SIDE_FILES):
             Path(str(p) + suffix).unlink(missing_ok=True)
+    started = time.monotonic()
     try:
-        demo.build(building, office_today())
+        if scale == "demo":
+            demo.build(building, office_today())
+        else:
+            from govdesk.services import demo_scale
+
+            made = demo_scale.build(building, office_today(), scale, say=print)
     except (sqlite3.DatabaseError, PeeweeDatabaseError, DatabaseOpenError, OSError) as exc:
         for suffix in ("", *SIDE_FILES):
             try:
@@ -298,7 +308,11 @@ def cmd_demo(target: str, force: bool) -> int:
     building.replace(path)
     for suffix in (QUEUE_SUFFIX, USERS_SUFFIX):
         Path(str(building) + suffix).unlink(missing_ok=True)
-    print(t("cli.demo_created", path=path))
+    if scale == "demo":
+        print(t("cli.demo_created", path=path))
+    else:
+        print(t("cli.demo_scale_created", path=path, scale=scale,
+                seconds=f"{time.monotonic() - started:.0f}", **made))
     return 0
 
 
@@ -601,7 +615,7 @@ def _main(argv: list[str]) -> int:
             raise CliError(t("cli.not_on_server_db", command=args.command), EXIT_USER)
         _check_office_data()
         if args.command == "demo":
-            return cmd_demo(target, args.force)
+            return cmd_demo(target, args.force, args.scale)
         if args.command == "today":
             return cmd_today(target, args.as_login)
         if args.command == "people":

@@ -131,6 +131,14 @@ class _Progress:
             self.say(t("cli.demo_scale.progress", what=t(f"cli.demo_scale.{what}"), done=done,
                        total=total))
 
+    def records(self, incoming: int, incoming_total: int, outgoing: int, outgoing_total: int,
+                *, force: bool = False) -> None:
+        now = _time.monotonic()
+        if self.say and (force or now - self.last >= self.every):
+            self.last = now
+            self.say(t("cli.demo_scale.records", incoming=incoming, incoming_total=incoming_total,
+                       outgoing=outgoing, outgoing_total=outgoing_total))
+
 
 def build(path: Path, today: date, scale: str = "decade", *, seed: int = 2026,
           say: Callable[[str], None] | None = None) -> dict[str, int]:
@@ -347,11 +355,9 @@ class _Builder:
                 self.outgoing(days[out[j]], len(days) - 1 - out[j])
                 j += 1
             self.flush()
-            self.progress("incoming", i, len(inc)) if i < len(inc) else self.progress(
-                "outgoing", j, len(out))
+            self.progress.records(i, len(inc), j, len(out))
         self.flush(force=True)
-        self.progress("incoming", len(inc), len(inc), force=True)
-        self.progress("outgoing", len(out), len(out), force=True)
+        self.progress.records(len(inc), len(inc), len(out), len(out), force=True)
         self._counters()
         self.made["incoming"], self.made["outgoing"] = len(inc), len(out)
         self.made["tasks"], self.made["audit"] = self.task_id, self.audit_id

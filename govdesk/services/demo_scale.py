@@ -18,7 +18,7 @@ import json
 import random
 import time as _time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -759,7 +759,3 @@ def _s(when: datetime | None) -> str | None:
 
 def _d(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
-
-
-def iter_scales() -> Iterator[str]:
-    yield from SCALES

@@ -180,6 +180,7 @@ class _Builder:
         self.audit_id, self.audit_prev = self._audit_head()
         self.flow_id = self.task_id = self.doc_id = self.out_id = 0
         self.counters: dict[tuple[str, int], int] = defaultdict(int)
+        self.budget = 0.0
 
     @staticmethod
     def _audit_head() -> tuple[int, str]:
@@ -275,8 +276,13 @@ class _Builder:
         self.audit_prev = digest
 
     def later(self, when: datetime, rng: random.Random, *, lo: int = 20, hi: int = 300) -> datetime:
-        """A step some minutes to hours on, within working hours on working days."""
-        when += timedelta(minutes=rng.randint(lo, hi))
+        """A step some minutes to hours on, within working hours on working days; for a record
+        still under way, its steps spread over the time since it came in (``self.budget``
+        minutes a step), so the step it waits at began lately, as on a real desk."""
+        if self.budget:
+            when += timedelta(minutes=rng.uniform(0.5, 1.0) * self.budget)
+        else:
+            when += timedelta(minutes=rng.randint(lo, hi))
         if when.hour >= 18 or not self.cal.is_workday(when.date()):
             day = self.cal.add_working_days(when.date(), 1)
             when = datetime.combine(day, time(8, 30)) + timedelta(minutes=rng.randint(0, 120))
@@ -407,6 +413,7 @@ class _Builder:
         stage = self._stage(back, INCOMING_STAGES)
         if stage == "done" and rng.random() < STUCK:
             stage = rng.choice(("signing", "reading", "sorting", "closed"))
+        self.budget = _budget(back, INCOMING_STEPS_BEFORE.get(stage))
         unit = rng.choices(self.units, weights=self.unit_weights)[0]
         kind, actions, _w, is_request = _pick(rng, KINDS)
         x = rng.choice(TOPICS)
@@ -542,6 +549,7 @@ class _Builder:
 
     def _remind(self, rng: random.Random) -> None:
         """A long-overdue task was urged once or twice by 秘书科 (the last task made waits)."""
+        self.budget = 0.0
         waiting = [r for r in self.rows["task"][-4:] if r[9] == "waiting"]
         if not waiting:
             return
@@ -620,6 +628,8 @@ class _Builder:
         steps = [("起草", drafter.id, None, None)] + [
             (n, p, s, 2 if n.endswith("签发") else 1) for n, p, s in chain] + [
             (n, None, self.mishu, 1) for n in ("复核登记", "编号", "印制", "第一读者", "分发")]
+        names = [step[0] for step in steps]
+        self.budget = _budget(back, names.index(stop) if stop in names else None)
         for name, holder, section, days in steps:
             due = None if days is None else self.step_due(
                 created, days, None, urgent, None if name.endswith("签发") else 0)
@@ -693,6 +703,15 @@ OUTGOING_STAGES = (
 )
 # Of the older records, the share left unfinished: the long-overdue work on Home.
 STUCK = 0.0012
+INCOMING_STEPS_BEFORE = {"signing": 1, "reading": 2, "sorting": 3, "closed": 4}
+
+
+def _budget(back: int, steps_before: int | None) -> float:
+    """Minutes a step of a record under way takes: its age (working days, about 2,016 calendar
+    minutes each) over the steps it has passed; 0 for a finished one or one of today."""
+    if not steps_before or back < 1 or back > 15:
+        return 0.0
+    return back * 2016 / (steps_before + 1)
 
 _INSERTS = {
     "flow": 'INSERT INTO "flow" ("id", "kind", "record_id", "title", "secrecy", "urgency", "due",'

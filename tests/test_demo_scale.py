@@ -3,6 +3,7 @@ the register show on it equals a count over the tables."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -149,3 +150,22 @@ def test_register_last_page_shows_the_last_rows(year):
     assert [r.id for r in last] == sorted(oldest, reverse=True)
     first = incoming.register_page(actor, limit=200)
     assert first[0].number == IncomingDocument.get_by_id(20_000).number
+
+
+def test_bench_measures_every_figure_with_its_baseline(year_db):
+    """The benchmark runs end to end (one run a figure); what it measures is not asserted."""
+    from govdesk import bench
+
+    path, _made, _lines = year_db
+    try:
+        result = bench.measure(str(path), runs=1, say=lambda line: None)
+    finally:
+        close_database()
+    whats = [f["what"] for f in result["figures"]]
+    assert whats[0] == "govdesk today --as lixm"
+    assert {"inbox.deadlines lixm", "inbox.inbox linzh", "section_items ducha",
+            "line_desks"} <= set(whats)
+    assert all(f["ms"] > 0 and f["baseline_ms"] > 0 and f["baseline"] for f in result["figures"])
+    assert result["rss"]["launch_peak_rss_mb"] > 0 and result["machine"]["nproc"]
+    assert "| govdesk today --as lixm |" in bench.table(result)
+    json.dumps(result)

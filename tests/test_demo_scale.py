@@ -169,3 +169,16 @@ def test_bench_measures_every_figure_with_its_baseline(year_db):
     assert result["rss"]["launch_peak_rss_mb"] > 0 and result["machine"]["nproc"]
     assert "| govdesk today --as lixm |" in bench.table(result)
     json.dumps(result)
+
+
+def test_everyones_deadlines_search_only_waiting_tasks(year):
+    """The plan of the deadlines everyone sees walks the waiting tasks by due date (index
+    task_state_due, schema v4), never every task of the years behind it."""
+    from govdesk.models import database
+
+    actor = _actor("linzh")
+    assert sees_all_deadlines(actor.person)
+    horizon = office_calendar().add_working_days(TODAY, office_rules().home.soon_working_days)
+    sql, params = inbox._query(actor.person, mine=False).where(Task.due <= horizon).sql()
+    plan = " | ".join(r[3] for r in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+    assert "task_state_due (state=? AND due<?)" in plan, plan

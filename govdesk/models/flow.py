@@ -59,6 +59,7 @@ class Task(BaseModel):
         indexes = (
             (("state", "holder", "due"), False),
             (("state", "holder_section", "due"), False),
+            (("state", "due"), False),  # everyone's deadlines (schema v4)
         )
 
 

@@ -240,9 +240,16 @@ def _pick_args(query: Any, limit: Any) -> None:
 def pick_people(query: str, limit: int = 20) -> list[PersonChoice]:
     """Active people matching ``query`` (name, pinyin or initials), as plain choices."""
     _pick_args(query, limit)
-    rows = Person.select(Person, Section).join(Section).where(Person.active).order_by(Person.id)
-    return [person_choice(p) for p in rows
-            if matches(query, p.name, p.pinyin, p.initials)][:limit]
+    rows = (Person.select(Person.id, Person.login, Person.name, Section.code, Section.name,
+                          Person.post, Person.rank, Person.pinyin, Person.initials)
+            .join(Section).where(Person.active).order_by(Person.id).tuples())
+    out: list[PersonChoice] = []
+    for pid, login, name, code, section, post, rank, full, initials in rows.iterator():
+        if len(out) >= limit:
+            break  # what the picker shows is found: the rest of the office is not read
+        if matches(query, name, full, initials):
+            out.append(PersonChoice(pid, login, name, code, section, post, rank))
+    return out
 
 
 def pick_units(query: str, limit: int = 20) -> list[UnitChoice]:

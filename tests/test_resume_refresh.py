@@ -18,12 +18,13 @@ from textual.widgets import DataTable
 
 from govdesk.app import GovDesk, PollResult
 from govdesk.models import Task
-from govdesk.screens.base import DeskScreen
+from govdesk.screens.base import DeskScreen, run_service
 from govdesk.screens.home import HomeScreen
 from govdesk.screens.incoming.detail import IncomingDetailScreen
 from govdesk.screens.incoming.modals import ActionModal
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.services import incoming, org
+from govdesk.services.errors import ServiceError
 from tests.conftest import NOW, actor
 
 SIZE = (160, 48)
@@ -112,6 +113,7 @@ import sys
 from datetime import datetime
 from govdesk.models import close_database, open_database
 from govdesk.services import incoming, org
+from govdesk.services.errors import ServiceError
 from govdesk.services.context import Actor
 
 open_database(sys.argv[1])
@@ -218,3 +220,25 @@ async def test_a_new_office_day_loads_again_when_shown(db, loads):
         assert loads == Counter(HomeScreen=2, SecretariatScreen=2)
         await show(pilot, "0")
         assert loads["HomeScreen"] == 2
+
+
+async def test_a_service_call_moves_the_change_mark_unless_it_only_reads_or_is_refused(db):
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        answers: list = []
+        mark = app.change_mark
+        run_service(app.screen, lambda: "read", done=answers.append, refused=answers.append,
+                    writes=False)
+        await settle(pilot)
+        assert answers == ["read"] and app.change_mark == mark
+
+        def refuse() -> None:
+            raise ServiceError("数据库正忙")
+
+        run_service(app.screen, refuse, done=answers.append, refused=answers.append)
+        await settle(pilot)
+        assert isinstance(answers[-1], ServiceError) and app.change_mark == mark
+        run_service(app.screen, lambda: "written", done=answers.append, refused=answers.append)
+        await settle(pilot)
+        assert answers[-1] == "written" and app.change_mark != mark

@@ -8,6 +8,7 @@ and the desk ends with one sentence saying where it is, exit code 1.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sys
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -131,6 +132,11 @@ class GovDesk(commands.HasCommands, App):
         # connection, so every poll runs on the same thread (peewee: a connection per thread).
         self._data_version: tuple[int, int] | None = None  # None: the first poll sets it
         self._change_id = 0
+        # Moves (to a value never used before) whenever data may have changed: the poll saw a
+        # commit, or this desk wrote (screens/base.py). A screen remembers the mark of its last
+        # load and, hidden meanwhile, loads again on its return only if the mark has moved.
+        self._marks = itertools.count(1)
+        self.change_mark = 0
         self._unreadable = False  # the last poll could not read the database
         self._polling = False  # a poll is running; the timer does not start another
         self._section_name = ""  # the header's section, read with the first count
@@ -200,6 +206,12 @@ class GovDesk(commands.HasCommands, App):
         except RuntimeError:  # stopped meanwhile
             pass
 
+    def note_change(self) -> None:
+        """Data may have changed (a commit the poll saw, a write of this desk): screens shown
+        again later load again. Safe from any thread: each value is drawn once, so a screen's
+        remembered mark never comes back once a later write has moved it."""
+        self.change_mark = next(self._marks)
+
     def poll_changes(self) -> None:
         """Something was committed (by another process or by this one): read what changed.
 
@@ -252,7 +264,8 @@ class GovDesk(commands.HasCommands, App):
                           inbox_service.inbox_count(actor), replaced, True, notice)
 
     def notify_changes(self, result: PollResult) -> None:
-        """UI thread: take in what the poll read; tell the screen when something changed."""
+        """UI thread: take in what the poll read; tell the screen when something changed (only
+        the screen shown: the others see the change mark moved when they come back)."""
         self._data_version = result.version
         self._change_id = result.change_id
         if result.replaced and not self._writing_stopped:
@@ -261,6 +274,7 @@ class GovDesk(commands.HasCommands, App):
             self.show_maintenance(result.notice)
         if not result.tables:
             return
+        self.note_change()  # for the screens hidden now, when they come back
         self.update_subtitle(result.inbox_count)
         self.screen.post_message(DataChanged(result.tables))
 

@@ -14,6 +14,16 @@ asked for while one runs starts at once (the running one is cancelled), and an o
 that arrives after a newer one is dropped, so the newest data always wins and none is lost.
 A ServiceError from ``load_data`` becomes the same notice as before (``load_failed``).
 
+A screen loads once when it is first shown, and again when ``DataChanged`` reaches it (the
+screen shown), when the language changes, or when it is asked to (a filter, a form closed).
+Shown again later (``0``, Esc, a modal closed) it loads again only if what it shows may have
+changed since its last load: the app's change mark (``GovDesk.note_change``) moved — the
+poll saw a commit while the screen was hidden, or this desk wrote (a save through
+``SaveInWorker`` or ``run_service``, a load that writes such as the first opening of an unread
+record) — or the office day is another one (deadline labels count from today). Textual says
+``ScreenResume`` twice when a mode is first shown and once each time a screen is shown
+again; with ten years of records a needless load is a long one.
+
 Forms and modals save through ``SaveInWorker.save_in_worker``: the service runs in a worker,
 the form's fields are disabled (their values stay) with a status line that says when the
 save waits for another user's write, and the answer comes back to ``done`` or ``refused``.
@@ -28,6 +38,7 @@ worker reads the record, its timeline, the actions open now and the module's pla
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -60,6 +71,9 @@ class DeskScreen(HasCommands, Screen):
         super().__init__(*args, **kwargs)
         self._generation = 0  # the newest refresh asked for
         self.shown_generation = 0  # the newest refresh shown (tests wait on it)
+        self._set_up = False  # setup() has run: loads may start
+        # (change mark, office day) as the last load started; None: load when next shown.
+        self._loaded_as_of: tuple[int | None, date] | None = None
 
     def compose(self) -> ComposeResult:
         yield OfficeHeader()
@@ -72,13 +86,25 @@ class DeskScreen(HasCommands, Screen):
     def on_mount(self) -> None:
         # Textual runs the on_mount of every class in the MRO, so subclasses extend setup().
         self.setup()
+        self._set_up = True
         self.refresh_data()
 
     def setup(self) -> None:
         """Columns, first focus: whatever must exist before the first refresh_data()."""
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        """Shown again: load only if what the screen shows may have changed meanwhile."""
+        if self._set_up and self.data_may_have_changed():
+            self.refresh_data()
+
+    def data_may_have_changed(self) -> bool:
+        """Whether something may have changed since the last load started (module docstring)."""
+        mark = self._as_of()
+        return mark[0] is None or self._loaded_as_of != mark
+
+    def _as_of(self) -> tuple[int | None, date]:
+        # None: an app without a change mark (no GovDesk) — every resume loads, as it always did.
+        return getattr(self.app, "change_mark", None), self.actor.today
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.refresh_data()
@@ -93,6 +119,8 @@ class DeskScreen(HasCommands, Screen):
     def refresh_data(self) -> None:
         """Reload what the screen shows: ``load_data`` in a worker, then ``show_data``."""
         self._generation += 1
+        # Noted before the load starts: a change committed while it runs moves the mark past it.
+        self._loaded_as_of = self._as_of()
         work = partial(self._load_in_thread, self._generation, self.actor, self.data_query())
         self.run_worker(work, name=f"{type(self).__name__}.load", group=REFRESH_GROUP,
                         exclusive=True, thread=True)
@@ -133,6 +161,7 @@ class DeskScreen(HasCommands, Screen):
             return
         self.shown_generation = generation
         if error is not None:
+            self._loaded_as_of = None  # nothing was read: try again when shown again
             self.load_failed(error)
         else:
             self.show_data(data)
@@ -140,6 +169,14 @@ class DeskScreen(HasCommands, Screen):
     @property
     def actor(self):
         return self.app.actor()
+
+
+def note_change(node: Widget | Screen) -> None:
+    """This desk wrote (or may have): every screen loads again when it is next shown. Safe
+    from a worker thread (GovDesk.note_change)."""
+    note = getattr(node.app, "note_change", None)
+    if note is not None:
+        note()
 
 
 def noting_current_version(save: Callable[[], Any],
@@ -158,16 +195,19 @@ def noting_current_version(save: Callable[[], Any],
 
 def run_service(node: Widget | Screen, call: Callable[..., Any], *args: Any,
                 done: Callable[[Any], None],
-                refused: Callable[[ServiceError], None]) -> None:
+                refused: Callable[[ServiceError], None], writes: bool = True) -> None:
     """One service call without a form (催办 from a list): ``call(*args)`` in a worker thread,
     then ``done(result)`` or ``refused(error)`` on the UI thread. ``args`` are plain values
-    gathered on the UI thread."""
+    gathered on the UI thread. ``writes=False`` for a call that only reads (a form's choices):
+    otherwise, once it succeeds, every screen loads again when next shown (``note_change``)."""
 
     def work() -> None:
         try:
             result, error = in_worker(call, *args), None
         except ServiceError as exc:
             result, error = None, exc
+        if error is None and writes:
+            note_change(node)  # before done(): a screen it shows again must see the mark moved
         try:
             node.app.call_from_thread(done if error is None else refused,
                                       result if error is None else error)
@@ -228,6 +268,8 @@ class SaveInWorker:
             result, error = in_worker(call, *args, on_wait_for_lock=waiting), None
         except ServiceError as exc:
             result, error = None, exc
+        if error is None:
+            note_change(screen)  # saved: the lists behind the form load again when shown
         try:
             screen.app.call_from_thread(self._save_finished, result, error, done, refused)
         except RuntimeError:  # the app stopped meanwhile

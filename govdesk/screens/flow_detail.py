@@ -26,7 +26,7 @@ from textual.widgets import Label, Static
 
 from govdesk.commands import REGISTRY, commands_of
 from govdesk.i18n import t, term
-from govdesk.screens.base import DeskScreen
+from govdesk.screens.base import DeskScreen, note_change
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ServiceError
 from govdesk.widgets.timeline import TimelineTable
@@ -118,7 +118,8 @@ class FlowDetailScreen(DeskScreen):
             mine = sorted({a.task_id for a in offered
                            if a.task_id is not None and a.action != "hand_back"})
             try:
-                engine.mark_read(actor, self.KIND, mine)
+                if engine.mark_read(actor, self.KIND, mine):
+                    note_change(self)  # 已阅 now: the lists behind load again when shown
             except ServiceError:
                 pass  # only the 已阅 mark is lost (e.g. the database is busy)
         hops = engine.timeline(self.KIND, record.id)

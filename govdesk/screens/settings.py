@@ -47,7 +47,7 @@ class SettingsScreen(HasCommands, ModalScreen[str | None]):
             self.app.notify(str(error), severity="error")
 
         run_service(self, settings.save, self.app.person.login, {"language": choice},
-                    done=done, refused=refused)
+                    done=done, refused=refused, writes=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

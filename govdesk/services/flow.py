@@ -165,14 +165,17 @@ def close(actor: Actor, flow: Flow, state: str = "closed") -> None:
     audit.record(actor, "flow.close", "flow", flow.id, before, {"state": state})
 
 
-def mark_read(actor: Actor, task: Task) -> None:
-    """First opening by the holder: the sender sees who has read it and when."""
+def mark_read(actor: Actor, task: Task) -> bool:
+    """First opening by the holder: the sender sees who has read it and when. True when it
+    was marked now (the desk's lists then load again)."""
     if task.read_at is None and task.holder_id == actor.person.id:
         with database.atomic():
-            Task.update(read_at=actor.now).where(
+            marked = Task.update(read_at=actor.now).where(
                 (Task.id == task.id) & Task.read_at.is_null()
             ).execute()
             audit.record(actor, "task.read", "task", task.id)
+        return bool(marked)
+    return False
 
 
 def remind(actor: Actor, task: Task, note: str = "") -> Reminder:

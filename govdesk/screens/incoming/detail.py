@@ -167,7 +167,7 @@ class IncomingDetailScreen(FlowDetailScreen):
                     opinion=t("incoming.sign_opinion"), readers=readers))
 
         run_service(self, views.suggested_readers, actor, self.doc_id, done=suggested,
-                    refused=self._refused)
+                    refused=self._refused, writes=False)
 
     def _refused(self, error: ServiceError) -> None:
         self.app.notify(str(error), severity="error")

@@ -189,7 +189,7 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         self._show_picked()
         self.query_one("#from_name", Input).focus()
         run_service(self, form_data, actor, self.doc_id, done=self._loaded,
-                    refused=self._load_refused)
+                    refused=self._load_refused, writes=False)
 
     def _enable(self) -> None:
         for widget in self._load_disabled:

@@ -31,7 +31,7 @@ def new_leave(app: App, done=None) -> None:
     worker; the form opens when it comes."""
     run_service(app.screen, head_choices, app.actor(),
                 done=lambda choices: _leave_form(app, choices, done),
-                refused=lambda exc: app.notify(str(exc), severity="error"))
+                refused=lambda exc: app.notify(str(exc), severity="error"), writes=False)
 
 
 def _leave_form(app: App, choices: list[tuple[str, str]], done) -> None:

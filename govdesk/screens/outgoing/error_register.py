@@ -147,7 +147,8 @@ class ErrorRegisterScreen(DeskScreen):
         year, _, _, label = self._period()
         run_service(self, _export, self._stats, label, year,
                     done=lambda path: self.notify(t("outgoing.exported", path=str(path))),
-                    refused=lambda exc: self.notify(str(exc), severity="error"))
+                    refused=lambda exc: self.notify(str(exc), severity="error"),
+                    writes=False)
 
 
 def _export(stats: error_register.ErrorStats, label: str, year: int) -> Path:

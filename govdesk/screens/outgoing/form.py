@@ -199,7 +199,7 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         self._show_unit()
         self.query_one("#change-note" if self.change_mode else "#title").focus()
         run_service(self, form_data, self.app.actor(), self.doc_id, done=self._loaded,
-                    refused=self._load_refused)
+                    refused=self._load_refused, writes=False)
 
     def _enable(self) -> None:
         for widget in self._load_disabled:
@@ -327,7 +327,7 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         problems.update(Text(t("common.checking"), style="dim"))
         run_service(self, outgoing.check_format, self.app.actor(), self.values(),
                     done=lambda report: self._checked(number, report),
-                    refused=lambda exc: self._check_refused(number, exc))
+                    refused=lambda exc: self._check_refused(number, exc), writes=False)
 
     def _check_refused(self, number: int, exc: ServiceError) -> None:
         if number != self._checks or not self.is_attached:

@@ -49,7 +49,8 @@ class ErrorModal(FieldsModal):
         super().__init__(title, apply, fields)
 
     def on_mount(self) -> None:
-        run_service(self, error_choices, done=self._show_choices, refused=self._not_loaded)
+        run_service(self, error_choices, done=self._show_choices, refused=self._not_loaded,
+                    writes=False)
 
     def _not_loaded(self, exc: ServiceError) -> None:
         self.loaded = True
@@ -267,7 +268,7 @@ class CompareScreen(HasCommands, ModalScreen[None]):
         asked = self._asked
         run_service(self, outgoing.compare, self.doc_id, int(old), int(new),
                     done=lambda lines: self._show_lines(asked, lines),
-                    refused=lambda exc: self._show_refused(asked, exc))
+                    refused=lambda exc: self._show_refused(asked, exc), writes=False)
 
     def _show_refused(self, asked: int, exc: ServiceError) -> None:
         if asked == self._asked and self.is_attached:

@@ -421,10 +421,10 @@ def hand_back(actor: Actor, kind: str, task_id: Any) -> Task:
     return new
 
 
-def mark_read(actor: Actor, kind: str, task_ids: Sequence[int]) -> None:
-    """The holder opened the record: the sender sees who has read it and when."""
-    for task_id in task_ids:
-        flow.mark_read(actor, task_of(kind, task_id))
+def mark_read(actor: Actor, kind: str, task_ids: Sequence[int]) -> int:
+    """The holder opened the record: the sender sees who has read it and when. How many
+    tasks were marked read now."""
+    return sum(flow.mark_read(actor, task_of(kind, task_id)) for task_id in task_ids)
 
 
 def action_ids(actor: Actor, kind: str, record_id: int) -> set[str]:

@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from helpers.workers import settle
+from helpers.workers import settle, wait_for
 from textual.widgets import DataTable
 
 from govdesk.app import GovDesk, PollResult
@@ -64,13 +64,6 @@ def inbox_titles(screen: HomeScreen) -> list[str]:
     table = screen.query_one("#inbox", DataTable)
     return [str(table.get_row_at(i)[3]) for i in range(table.row_count)]
 
-
-async def wait_for(pilot, condition, what: str, rounds: int = 200) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never: {what}")
 
 
 async def test_each_section_loads_once_when_first_shown_and_not_again_unchanged(

@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers.workers import settle
+from helpers.workers import settle, wait_for
 from helpers.write_queue import queue_free, writer_inside_transaction
 from textual.widgets import Input, Label, Select
 
@@ -65,14 +65,6 @@ def typed(form) -> dict:
     values["doc_kind"] = form.query_one("#doc_kind", Select).value
     return values
 
-
-async def wait_for(pilot, condition, what: str, rounds: int = 200) -> None:
-    """Pause (0.05 s at a time) until condition() holds; generous, so it never flakes."""
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never: {what}")
 
 
 async def test_a_save_waiting_for_another_writer_leaves_the_desk_moving(db):

@@ -38,3 +38,12 @@ async def settle(pilot: Pilot, rounds: int = 50) -> None:
             return
         await finished(busy)
     raise AssertionError("the workers never settled")
+
+
+async def wait_for(pilot: Pilot, condition, what: str, rounds: int = 200) -> None:
+    """Pause (0.05 s at a time) until condition() holds; generous, so it never flakes."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never: {what}")

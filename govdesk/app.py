@@ -341,20 +341,16 @@ class GovDesk(commands.HasCommands, App):
     # file the user names, start a program (a browser) or hand data to the terminal's own
     # clipboard or downloads. Textual offers these as actions any markup could name
     # (``[@click=app.screenshot(…)]``), so they are refused here, once, for every screen.
-    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+    def _not_offered(self, *args, **kwargs) -> None:
         self.notify(t("app.not_offered"), severity="warning", markup=False)
 
-    def deliver_screenshot(self, *args, **kwargs) -> None:  # type: ignore[override]
-        self.action_screenshot()
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self._not_offered()
 
-    def deliver_text(self, *args, **kwargs) -> None:  # type: ignore[override]
-        self.action_screenshot()
-
-    def deliver_binary(self, *args, **kwargs) -> None:  # type: ignore[override]
-        self.action_screenshot()
+    deliver_screenshot = deliver_text = deliver_binary = _not_offered  # type: ignore[assignment]
 
     def open_url(self, url: str, *, new_tab: bool = True) -> None:
-        self.action_screenshot()
+        self._not_offered()
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not DeskPalette.is_open(self):

@@ -231,18 +231,24 @@ def _check_office_data() -> None:
 
 
 def _whoami(as_login: str | None):
-    from govdesk.services import identity, settings
+    from govdesk.services import identity
     from govdesk.services.errors import PermissionDenied
 
     try:
-        person = identity.resolve(as_login)
+        return identity.resolve(as_login)
     except (identity.UnknownUser, PermissionDenied) as exc:
         raise CliError(str(exc), EXIT_USER) from exc
-    if config.server_mode():  # speak the person's own language, kept in the database
-        language = settings.load(person.login).get("language")
-        if language:
-            set_language(str(language))
-    return person
+
+
+def _personal(person) -> dict:
+    """The person's own settings, read once; on the server their language is spoken from here
+    on (elsewhere main() spoke the config file's from the first word)."""
+    from govdesk.services import settings
+
+    values = settings.load(person.login)
+    if config.server_mode() and values.get("language"):
+        set_language(str(values["language"]))
+    return values
 
 
 def _maintainer(target: str, command: str):
@@ -323,6 +329,7 @@ def cmd_today(target: str, as_login: str | None) -> int:
 
     _open(target)
     person = _whoami(as_login)
+    _personal(person)
     sys.stdout.write(today.summary(Actor(person, office_now())))
     return 0
 
@@ -485,9 +492,7 @@ def cmd_tui(target: str, as_login: str | None, *, demo_if_missing: bool) -> int:
     from govdesk.app import GovDesk
 
     # A language change (F2) re-words the running desk in place: it never needs a new start.
-    from govdesk.services import settings
-
-    app = GovDesk(person=person, db_target=target, settings=settings.load(person.login))
+    app = GovDesk(person=person, db_target=target, settings=_personal(person))
     with _raw_output():
         app.run()
     # 1: it ended on a failure, whose report it wrote and named (GovDesk._handle_exception).

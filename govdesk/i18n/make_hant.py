@@ -16,7 +16,8 @@ HERE = Path(__file__).parent
 
 # Where OpenCC's Taiwan table differs from the office's own Traditional usage (the seed's).
 OFFICE_USAGE = {"籤批": "簽批", "籤發": "簽發", "會籤": "會簽", "籤收": "簽收", "閱籤": "閱簽",
-                "審籤": "審簽", "籤字": "簽字", "籤到": "簽到", "籤署": "簽署"}
+                "審籤": "審簽", "籤字": "簽字", "籤到": "簽到", "籤署": "簽署",
+                "隻有": "只有"}
 
 
 def to_office_hant(cc: OpenCC, text: str) -> str:

@@ -363,12 +363,7 @@ def check(db: str | Path, group: str | None = None, *, mounts: str | None = None
         raise DeployError(t("cli.deploy.doctor_not_root"))
     if not path.exists():
         return [t("cli.deploy.missing", path=path)]
-    problems = privilege.problems(layout, path, group)
-    cfg = _server_config(layout)
-    try:
-        service = pwd.getpwnam(cfg.service_user) if cfg else None
-    except KeyError:
-        service = None
+    problems, service = privilege.problems(layout, path, group)
     folder = path.parent
     try:
         check_local_disk(folder, mounts)
@@ -380,30 +375,30 @@ def check(db: str | Path, group: str | None = None, *, mounts: str | None = None
             problems.append(t("cli.deploy.parent_closed", path=up,
                               mode=f"{stat.S_IMODE(st_up.st_mode):04o}"))
     if service is not None:
-        # SQLite's files must be the service account's (it writes them); a backup or a kept
-        # copy root made may stay root's. Nothing may be open to anyone else.
-        live = {path, *(Path(str(path) + s) for s in SIDE_SUFFIXES), folder}
-        for dirpath, _dirs, filenames in os.walk(folder):
-            here = Path(dirpath)
-            for p in (here, *(here / n for n in filenames)):
-                st = p.lstat()
-                want = DIR_MODE if p == here else FILE_MODE
-                mode = stat.S_IMODE(st.st_mode)
-                owners = {service.pw_uid} if p in live else {service.pw_uid, 0}
-                if st.st_uid not in owners:
-                    problems.append(t("cli.deploy.not_service_owned", path=p,
-                                      user=service.pw_name))
-                if mode & 0o077 or mode & want != want:
-                    problems.append(t("cli.deploy.bad_mode", path=p, mode=f"{mode:04o}",
-                                      want=f"{want:04o}"))
+        problems += _folder_problems(path, service)
     problems += _database_problems(path)
     return problems
 
 
-def _server_config(layout: Layout):
-    from govdesk import server as server_config
-
-    return server_config.load(layout.server_config)
+def _folder_problems(path: Path, service: pwd.struct_passwd) -> list[str]:
+    """SQLite's files must be the service account's (it writes them); a backup or a kept copy
+    root made may stay root's. Nothing in the folder may be open to anyone else."""
+    folder = path.parent
+    live = {path, *(Path(str(path) + s) for s in SIDE_SUFFIXES), folder}
+    problems = []
+    for dirpath, _dirs, filenames in os.walk(folder):
+        here = Path(dirpath)
+        for p in (here, *(here / n for n in filenames)):
+            st = p.lstat()
+            want = DIR_MODE if p == here else FILE_MODE
+            mode = stat.S_IMODE(st.st_mode)
+            owners = {service.pw_uid} if p in live else {service.pw_uid, 0}
+            if st.st_uid not in owners:
+                problems.append(t("cli.deploy.not_service_owned", path=p, user=service.pw_name))
+            if mode & 0o077 or mode & want != want:
+                problems.append(t("cli.deploy.bad_mode", path=p, mode=f"{mode:04o}",
+                                  want=f"{want:04o}"))
+    return problems
 
 
 def _database_problems(path: Path) -> list[str]:

@@ -202,11 +202,13 @@ def install(layout: Layout, db: Path, service: pwd.struct_passwd, group: str) ->
     return said
 
 
-def problems(layout: Layout, db: Path, group: str | None) -> list[str]:
-    """What is wrong with the privilege step for ``db``; empty when all is well."""
+def problems(layout: Layout, db: Path,
+             group: str | None) -> tuple[list[str], pwd.struct_passwd | None]:
+    """What is wrong with the privilege step for ``db`` (empty when all is well), and the
+    service account server.toml names (None when there is none to check the files against)."""
     cfg = server_config.load(layout.server_config)
     if cfg is None:
-        return [t("cli.deploy.no_server_config", path=layout.server_config)]
+        return [t("cli.deploy.no_server_config", path=layout.server_config)], None
     out: list[str] = []
     if not server_config.same_database(str(db), cfg):
         out.append(t("cli.deploy.server_other_db", path=layout.server_config, db=cfg.db))
@@ -214,7 +216,7 @@ def problems(layout: Layout, db: Path, group: str | None) -> list[str]:
     try:
         service = pwd.getpwnam(cfg.service_user)
     except KeyError:
-        return [*out, t("cli.deploy.no_service_user", user=cfg.service_user)]
+        return [*out, t("cli.deploy.no_service_user", user=cfg.service_user)], None
     out += account_problems(service, group)
     wrapper = Path(cfg.wrapper)
     try:
@@ -233,4 +235,4 @@ def problems(layout: Layout, db: Path, group: str | None) -> list[str]:
         out.append(t("cli.deploy.sudoers_missing", path=layout.sudoers))
     except PrivilegeError as exc:
         out.append(str(exc))
-    return out
+    return out, service

@@ -110,6 +110,29 @@ def _demo_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def year_db(tmp_path_factory):
+    """A year of history (`govdesk demo --scale year`), built once per session (about 10 s
+    on 2 cores) for every module that needs one; tests reopen it and only read."""
+    from govdesk.services import demo_scale
+
+    path = tmp_path_factory.mktemp("demo-scale") / "year.db"
+    lines: list[str] = []
+    made = demo_scale.build(path, TODAY, "year", say=lines.append)
+    return path, made, lines
+
+
+@pytest.fixture
+def year(year_db):
+    """The year database opened (read only by convention): (what was made, progress lines)."""
+    path, made, lines = year_db
+    open_database(path, create=False)
+    try:
+        yield made, lines
+    finally:
+        close_database()
+
+
 @pytest.fixture
 def db_path(tmp_path, _org_template) -> Path:
     """Path of a fresh copy of the organisation-only database (not opened)."""

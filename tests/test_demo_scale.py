@@ -18,34 +18,14 @@ from govdesk.models import (
     Task,
     close_database,
     database,
-    open_database,
 )
-from govdesk.services import demo_scale, inbox, incoming
+from govdesk.services import inbox, incoming
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.policy import sees_all_deadlines
 from govdesk.services.rules import office_rules
 
 NOW = datetime.combine(TODAY, time(10, 30))
-
-
-@pytest.fixture(scope="session")
-def year_db(tmp_path_factory):
-    """Built once per session (about 10 s on 2 cores); tests reopen it and only read."""
-    path = tmp_path_factory.mktemp("demo-scale") / "year.db"
-    lines: list[str] = []
-    made = demo_scale.build(path, TODAY, "year", say=lines.append)
-    return path, made, lines
-
-
-@pytest.fixture
-def year(year_db):
-    path, made, lines = year_db
-    open_database(path, create=False)
-    try:
-        yield made, lines
-    finally:
-        close_database()
 
 
 def _actor(login: str) -> Actor:

@@ -115,7 +115,7 @@ class GovDesk(commands.HasCommands, App):
     }
     COMMAND_IDS = ("app.home", *(f"app.section.{code}" for code, _ in SECTION_MODES),
                    "app.help", "app.settings", "app.error_register", "app.new_leave",
-                   "app.leave_register", "app.audit_log",
+                   "app.leave_register", "app.audit_log", "app.search",
                    "app.quit", "app.palette")
 
     def __init__(self, person: Person, db_target: str = "", *, now=None, poll: bool = True,
@@ -378,6 +378,14 @@ class GovDesk(commands.HasCommands, App):
         from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
 
         self.push_screen(ErrorRegisterScreen())
+
+    def action_search(self) -> None:
+        from govdesk.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.action_focus_text()
+            return
+        self.push_screen(SearchScreen())
 
     def action_audit_log(self) -> None:
         from govdesk.screens.audit_log import AuditLogScreen

@@ -207,6 +207,9 @@ def _open(target: str, *, create: bool = False) -> None:
         if schema_version() == 0:
             raise CliError(t("cli.not_govdesk", target=target), EXIT_DB)
         ensure_schema()
+        from govdesk.services import search
+
+        search.complete_pending()
     except DatabaseOpenError as exc:
         raise CliError(str(exc), EXIT_DB) from exc
     except SchemaError as exc:

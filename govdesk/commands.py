@@ -124,6 +124,8 @@ command("app.error_register", "", "outgoing.palette_errors")
 command("app.new_leave", "", "leave.palette_new")
 command("app.leave_register", "", "leave.palette_register")
 command("app.audit_log", "", "audit.palette")
+command("app.search", "slash", "search.label", "search", help="search.help",
+        palette_label="search.palette")
 command("app.quit", "ctrl+q", "app.quit", help="app.quit_help")
 # Declared so the footer names it in the user's language (Textual adds an English one otherwise).
 command("app.palette", "ctrl+p", "app.palette", "command_palette", show=False, priority=True,
@@ -226,6 +228,9 @@ command("errors.previous", "left_square_bracket", "outgoing.err_prev", "step_per
 command("errors.next", "right_square_bracket", "outgoing.err_next", "step_period(1)")
 command("audit.back", "escape", "audit.back", "back")
 command("audit.focus_filter", "ctrl+f", "audit.focus_filter", "focus_filter")
+command("search.back", "escape", "search.back", "back")
+command("search.open", "enter", "search.open", "open", show=False)
+command("search.focus_text", "slash,ctrl+f", "search.focus_text", "focus_text")
 command("settings.cancel", "escape", "common.cancel", "cancel")
 command("picker.cancel", "escape", "incoming.picker_cancel", "cancel")
 command("picker.done", "ctrl+s", "incoming.picker_done", "done")

@@ -117,11 +117,11 @@ def test_version_1_gains_unit_heads_and_leave(tmp_path):
         Person._meta.add_field("unit", unit)
     try:
         assert "unit_id" not in {c.name for c in database.get_columns("person")}
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2, 3, 4]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2, 3, 4, 6]
         assert "unit_id" in {c.name for c in database.get_columns("person")}
         assert any(i.columns == ["unit_id"] for i in database.get_indexes("person"))
         assert database.table_exists("leave_request")
-        assert schema.schema_version() == schema.SCHEMA_VERSION == 4
+        assert schema.schema_version() == schema.SCHEMA_VERSION == 6
         assert any(i.columns == ["state", "due"] for i in database.get_indexes("task"))
         assert Person.get(Person.login == "a").unit is None
         assert len(list(tmp_path.glob("v1.db.v1-*.bak"))) == 1

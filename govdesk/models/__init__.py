@@ -16,6 +16,7 @@ from govdesk.models.org import (
     Unit,
 )
 from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
+from govdesk.models.search import SearchEntry
 
 ALL_MODELS = [
     Meta,
@@ -38,6 +39,7 @@ ALL_MODELS = [
     DispatchRecord,
     ErrorRecord,
     LeaveRequest,
+    SearchEntry,
 ]
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "Oversight",
     "Person",
     "Portfolio",
+    "SearchEntry",
     "Reminder",
     "ScheduleEntry",
     "Section",

@@ -34,7 +34,7 @@ from govdesk.models import (
     database,
     open_database,
 )
-from govdesk.services import org
+from govdesk.services import org, search
 from govdesk.services.audit import GENESIS, entry_hash
 from govdesk.services.calendar import office_calendar
 from govdesk.services.pinyin import pinyin_keys
@@ -162,6 +162,8 @@ def build(path: Path, today: date, scale: str = "decade", *, seed: int = 2026,
         with database.atomic():
             builder.organisation()
         builder.history()
+        # The one search's index, as the services keep it record by record.
+        builder.made["indexed"] = sum(search.rebuild(say=say).values())
         conn.execute("PRAGMA synchronous=FULL")
         database.execute_sql("ANALYZE")
         return builder.made

@@ -14,7 +14,7 @@ from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 
 def _v2_leave() -> None:
@@ -63,10 +63,24 @@ def _v4_open_task_index() -> None:
         'CREATE INDEX IF NOT EXISTS "task_state_due" ON "task" ("state", "due")')
 
 
+FULLTEXT_PENDING = "fulltext.pending"  # meta: the index exists but is still to be filled
+
+
+def _v6_fulltext() -> None:
+    """v6: the one search's full-text index (search_entry and, on SQLite, its FTS5 table
+    search_fts). Filling it needs every workflow's fields, which live above this layer: the
+    migration marks it pending and services.search.complete_pending fills it when govdesk
+    next opens the database (cli), in one transaction, the mark removed in the same one."""
+    from govdesk.models import SearchEntry
+
+    create_tables([SearchEntry])
+    set_meta(FULLTEXT_PENDING, "1")
+
+
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave, 3: _v3_audit_chain,
-                                              4: _v4_open_task_index}
+                                              4: _v4_open_task_index, 6: _v6_fulltext}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry
@@ -129,8 +143,13 @@ def create_tables(models: list | None = None) -> None:
     become unbounded ``text``: peewee declares CharField as VARCHAR(255), which SQLite never
     enforces; the services set their own limits (e.g. 2000 characters for a title), so
     PostgreSQL must not refuse what SQLite keeps."""
+    from govdesk.models import SearchEntry
+    from govdesk.services import fulltext
+
     models = ALL_MODELS if models is None else models
     database.create_tables(models)
+    if SearchEntry in models:
+        fulltext.create_index()
     if isinstance(database.obj, PostgresqlDatabase):
         columns = database.execute_sql(
             "SELECT table_name, column_name FROM information_schema.columns"

@@ -21,7 +21,7 @@ from peewee import JOIN, Model, fn
 from govdesk.i18n import t, term
 from govdesk.models import Flow, Person, Section, Task, database
 from govdesk.models.flow import DONE, RETURNED, WAITING
-from govdesk.services import audit, flow, org, validate
+from govdesk.services import audit, flow, fulltext, org, validate
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.engine.spec import (
@@ -79,6 +79,13 @@ class Workflow:
     not_found: str = "engine.no_record"
     task_not_found: str = "engine.no_task"
     no_clearance: str = "engine.no_clearance"
+    # The one search (services.search): the kind's code in the full-text index (fixed once
+    # records are indexed, never reused), the record's searchable fields, and what a result
+    # line shows beside the title: (number, from whom, date).
+    search_code: int | None = None
+    search_texts: Callable[[Model], Sequence[str]] = lambda record: (record.title,)
+    search_line: Callable[[Model], tuple[str, str, date | None]] = (
+        lambda record: ("", "", None))
 
     @property
     def spec(self) -> WorkflowSpec:
@@ -89,6 +96,10 @@ _workflows: dict[str, Workflow] = {}
 
 
 def register(workflow: Workflow) -> Workflow:
+    code = workflow.search_code
+    if code is not None and any(other.search_code == code and other.kind != workflow.kind
+                                for other in _workflows.values()):
+        raise ValueError(f"search code {code} of {workflow.kind} is taken")
     _workflows[workflow.kind] = workflow
     return workflow
 
@@ -171,11 +182,26 @@ def set_state(actor: Actor, kind: str, row: Model, state: str = "", **values: An
 
 
 def sync_flow(kind: str, row: Model) -> None:
-    """The Flow's denormalised fields (Home reads them in one query) follow the record."""
+    """The Flow's denormalised fields (Home reads them in one query) and the record's entry in
+    the full-text index follow the record."""
     wf = workflow(kind)
     Flow.update(title=wf.title(row), secrecy=wf.secrecy(row), urgency=wf.urgency(row),
                 due=wf.record_due(row)).where(
         (Flow.kind == kind) & (Flow.record_id == row.id)).execute()
+    index(kind, row)
+
+
+def index(kind: str, row: Model) -> None:
+    """The record's entry in the full-text index, in the caller's transaction."""
+    wf = workflow(kind)
+    if wf.search_code is not None:
+        fulltext.put(wf.search_code, row.id, wf.secrecy(row), wf.search_texts(row))
+
+
+def searchable() -> list[Workflow]:
+    """The workflows whose records the one search finds, by their code (收文, 发文, …)."""
+    return sorted((wf for wf in _workflows.values() if wf.search_code is not None),
+                  key=lambda wf: wf.search_code)
 
 
 def start(actor: Actor, kind: str, row: Model, *, registered: tuple[str, str] | None = None,
@@ -188,6 +214,7 @@ def start(actor: Actor, kind: str, row: Model, *, registered: tuple[str, str] | 
     if registered:
         flow.record_done(actor, f, *registered)
     hand_out(actor, kind, f, wf.spec.first, row, hands=hands, note=note)
+    index(kind, row)
     return f
 
 

@@ -27,7 +27,7 @@ from govdesk.models import (
 )
 from govdesk.models import outgoing as states
 from govdesk.models.flow import CANCELLED, DONE, WAITING
-from govdesk.services import audit, flow, org, validate
+from govdesk.services import audit, flow, fulltext, org, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ConflictError, PermissionDenied, ValidationError
@@ -53,11 +53,11 @@ from govdesk.services.policy import (
     visible_title,
 )
 from govdesk.services.rules import office_rules
-from govdesk.services.script import matching
 from govdesk.services.sequence import next_number
 from govdesk.services.vocab import DOC_KINDS
 
 KIND = "outgoing"
+SEARCH_CODE = 2  # the 发文's entries in the full-text index (services.fulltext)
 URGENCIES = ("特急", "加急", "普通")
 POST_SIGN_STEPS = ("复核登记", "编号", "印制", "第一读者", "分发")
 CONTENT_FIELDS = ("issuer", "doc_kind", "title", "main_to", "cc", "secrecy", "secrecy_years",
@@ -722,7 +722,8 @@ class OutgoingRow:
 
 def register_page(actor: Actor, *, state: str | None = None, text: str = "",
                   before_id: int | None = None, limit: int = 200) -> list[OutgoingRow]:
-    """One page of the 发文 register, newest first, keyset-paged by id; titles redacted."""
+    """One page of the 发文 register, newest first, keyset-paged by id; titles redacted; the
+    search text through the one search's index (services.fulltext, clearance inside it)."""
     if not validate.page_args(text, state, before_id=before_id, limit=limit):
         return []  # a text no stored row can contain: nothing to look for
     D = OutgoingDocument
@@ -730,10 +731,12 @@ def register_page(actor: Actor, *, state: str | None = None, text: str = "",
     if state:
         q = q.where(D.state == state)
     if text:
-        q = q.where(matching(text, [D.number], secret_fields=[D.title], secrecy=D.secrecy,
-                             clearance=actor.person.clearance))
+        q = fulltext.restrict(q, SEARCH_CODE, D.id, text, actor.person.clearance, before=before_id)
+        if q is None:
+            return []
     out = []
-    for d in engine.keyset(q, D.id, before_id, limit):
+    page = list(q.limit(limit)) if text else engine.keyset(q, D.id, before_id, limit)
+    for d in page:
         title = visible_title(actor.person, d.title, d.secrecy)
         out.append(OutgoingRow(d.id, d.number or "", title, d.issuer, d.doc_kind, d.urgency,
                                d.state, getattr(d.drafter, "drafter_name", ""),
@@ -826,4 +829,8 @@ engine.register(engine.Workflow(
     wrong_step=lambda action, step: _refuse("step", WRONG_STEP.get(action, WRONG_STEP[""]),
                                             step=term(step)),
     not_found="outgoing.refuse.not_found", task_not_found="outgoing.refuse.task_not_found",
-    no_clearance="outgoing.refuse.above_clearance"))
+    no_clearance="outgoing.refuse.above_clearance",
+    search_code=SEARCH_CODE,
+    search_texts=lambda doc: (doc.number or "", doc.issuer, doc.title, doc.body),
+    search_line=lambda doc: (doc.number or "", doc.issuer,
+                             doc.written_date or doc.created_at.date())))

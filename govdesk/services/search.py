@@ -1,0 +1,98 @@
+"""The one search: every kind of record the user may see, by its words, newest first, grouped
+by kind. Each workflow declares what of its records is searched (engine.Workflow.search_*);
+the index itself is services.fulltext. Clearance applies inside the index's query, so a record
+above the viewer's 密级 is never matched, on any field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from govdesk.i18n import t
+from govdesk.models import Meta, database
+from govdesk.services import fulltext, schema, validate
+from govdesk.services.context import Actor
+from govdesk.services.engine import core as engine
+from govdesk.services.policy import visible_title
+
+PER_KIND = 30  # lines per kind; more means the words should say more
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    id: int
+    number: str
+    title: str
+    source: str  # 来文单位 / 发文机关
+    on: date | None
+    state: str
+
+
+@dataclass(frozen=True)
+class Group:
+    kind: str
+    label: str  # the kind's name in the user's language
+    hits: list[Hit]
+    more: bool  # there are more than shown
+
+
+def search(actor: Actor, text: str, *, per_kind: int = PER_KIND) -> list[Group]:
+    """Every kind that has a record holding every word of ``text`` (words are separated by
+    spaces; two characters are enough), in the kinds' order; the rest are left out."""
+    if not validate.page_args(text, None, limit=per_kind) or not fulltext.terms(text):
+        return []
+    clearance = actor.person.clearance
+    out = []
+    for wf in engine.searchable():
+        ids = fulltext.record_ids(wf.search_code, text, clearance, limit=per_kind + 1)
+        if not ids:
+            continue
+        model = wf.model
+        rows = {row.id: row for row in model.select().where(model.id.in_(ids[:per_kind]))}
+        hits = []
+        for record_id in ids[:per_kind]:
+            row = rows.get(record_id)
+            if row is None:  # the record went and its entry with it, between the two reads
+                continue
+            number, source, on = wf.search_line(row)
+            hits.append(Hit(wf.kind, row.id, number,
+                            visible_title(actor.person, wf.title(row), wf.secrecy(row)),
+                            source, on, getattr(row, "state", "")))
+        if hits:
+            out.append(Group(wf.kind, t(f"search.kind.{wf.kind}"), hits,
+                             more=len(ids) > per_kind))
+    return out
+
+
+def rebuild(*, say: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Index every record of every searchable kind afresh (a migration, a generated database,
+    `govdesk search --rebuild` after a restore from elsewhere); in the caller's transaction
+    if there is one. Returns the count per kind."""
+    from govdesk.services import workflows  # noqa: F401  (every kind registered)
+
+    made: dict[str, int] = {}
+    with database.atomic():
+        for wf in engine.searchable():
+            fulltext.clear(wf.search_code)
+            model = wf.model
+            rows = ((row.id, wf.secrecy(row), wf.search_texts(row))
+                    for row in model.select().order_by(model.id).iterator())
+            made[wf.kind] = fulltext.fill(wf.search_code, rows)
+            if say is not None:
+                say(t("search.rebuilt", kind=t(f"search.kind.{wf.kind}"), n=made[wf.kind]))
+    return made
+
+
+def complete_pending(*, say: Callable[[str], None] | None = None) -> bool:
+    """Fill the index if a migration left it to be filled (schema.FULLTEXT_PENDING); True if
+    it did. Two desks opening at once: the second finds the mark gone once it may write."""
+    if schema.get_meta(schema.FULLTEXT_PENDING) is None:
+        return False
+    with database.atomic():
+        if schema.get_meta(schema.FULLTEXT_PENDING) is None:
+            return False
+        rebuild(say=say)
+        Meta.delete().where(Meta.key == schema.FULLTEXT_PENDING).execute()
+    return True

@@ -31,6 +31,7 @@ from govdesk.screens.outgoing.form import OutgoingFormScreen
 from govdesk.screens.outgoing.modals import CompareScreen, DispatchModal, FieldsModal
 from govdesk.screens.palette import DeskPalette
 from govdesk.screens.secretariat import SecretariatScreen
+from govdesk.screens.search import SearchScreen
 from govdesk.screens.settings import SettingsScreen
 from govdesk.services import org, outgoing
 from govdesk.widgets.picker import PEOPLE, Picker
@@ -143,6 +144,7 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: CompareScreen(revised.id, outgoing.revisions(revised)),
             lambda: AuditLogScreen(),  # lixm is an administrator
             lambda: LeaveRegisterScreen(),
+            lambda: SearchScreen(),
         ]
         for make in screens:
             app.push_screen(make())

@@ -20,7 +20,7 @@ PAUSE = 0.15  # seconds of no typing before a search starts
 class SearchScreen(DeskScreen):
     COMMAND_IDS = ("search.back", "search.open", "search.focus_text")
     DEFAULT_CSS = """
-    SearchScreen #search-text { margin: 0 1; }
+    SearchScreen #search-text { margin: 0 1; background: $boost; }
     SearchScreen #search-hint, SearchScreen #search-status { padding: 0 1; width: 100%; }
     SearchScreen #search-hint { color: $text-muted; }
     SearchScreen #search-status { background: $boost; text-style: bold; }
@@ -37,7 +37,7 @@ class SearchScreen(DeskScreen):
         with Vertical():
             yield Label(t("search.hint"), id="search-hint")
             yield Input(value=self._initial, placeholder=t("search.placeholder"),
-                        id="search-text")
+                        id="search-text", compact=True)
             yield Label(t("search.empty"), id="search-status")
             yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
 

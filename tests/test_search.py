@@ -15,7 +15,18 @@ from test_outgoing_life import GOV
 from govdesk.models import IncomingDocument, OutgoingDocument, Person, SearchEntry, database
 from govdesk.services import fulltext, incoming, outgoing, schema, search
 from govdesk.services.context import Actor
-from govdesk.services.script import variants
+
+
+def variants(text: str) -> list[str]:
+    """The text as typed, in Traditional (OpenCC's s2t and s2tw) and back in Simplified."""
+    from opencc import OpenCC
+
+    out = [text]
+    for config in ("s2t", "s2tw", "t2s"):
+        converted = OpenCC(config).convert(text)
+        if converted not in out:
+            out.append(converted)
+    return out
 
 
 def _actor(login: str) -> Actor:

@@ -67,9 +67,9 @@ def search(actor: Actor, text: str, *, per_kind: int = PER_KIND) -> list[Group]:
 
 
 def rebuild(*, say: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Index every record of every searchable kind afresh (a migration, a generated database,
-    `govdesk search --rebuild` after a restore from elsewhere); in the caller's transaction
-    if there is one. Returns the count per kind."""
+    """Index every record of every searchable kind afresh (after the migration that made the
+    index, a generated database); in the caller's transaction if there is one. Returns the
+    count per kind."""
     from govdesk.services import workflows  # noqa: F401  (every kind registered)
 
     made: dict[str, int] = {}

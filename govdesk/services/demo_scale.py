@@ -386,6 +386,9 @@ class _Builder:
         self.progress.records(len(inc), len(inc), len(out), len(out), force=True)
         self._counters()
         self.made["incoming"], self.made["outgoing"] = len(inc), len(out)
+        for kind in ("returned", "transferred", "circulated", "circulation_readers", "leave",
+                     "leave_refused", "schedule", "absences"):
+            self.made[kind] += 0  # named in the summary line even when none was made
         self.made["tasks"], self.made["audit"] = self.task_id, self.audit_id
 
     def _people(self) -> None:
@@ -512,9 +515,7 @@ class _Builder:
             when = self.later(created, rng)
             self.task(flow, rnd, "初审", urgency, created, due, section=self.mishu,
                       done=(when, clerk.id, clerk.login, "受理：符合受文规定"))
-            warned = {"intake_warnings": intake[2]} if intake[2] else {}
-            change(when, clerk.login, "待签批", intake="受理", intake_reason="符合受文规定",
-                   **warned)
+            change(when, clerk.login, "待签批", intake="受理", intake_reason="符合受文规定")
             rnd, created = rnd + 1, when
             due = self.step_due(created, 1, doc_due)
             if stage == "signing":

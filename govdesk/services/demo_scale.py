@@ -987,11 +987,15 @@ class _Builder:
                 self.made["schedule"] += 1
 
     def absence(self, leader: Person, secretary: Person, day: date, rng: random.Random) -> None:
+        """A 副区长 away from ``day`` for one to three working days, reported by the line
+        secretary the working day before (services.schedule.add_absence; no acting leader)."""
         last = self.cal.add_working_days(day, rng.choice((0, 1, 1, 2)))
         start, end = datetime.combine(day, time(8)), datetime.combine(last, time(18))
         place, reason = rng.choice(ABSENCE_TRIPS)
-        told = datetime.combine(day - timedelta(days=1), time(17)) - timedelta(
-            minutes=rng.randint(0, 120))
+        before = day - timedelta(days=1)
+        while not self.cal.is_workday(before):
+            before -= timedelta(days=1)
+        told = datetime.combine(before, time(17)) - timedelta(minutes=rng.randint(0, 120))
         self.away_until[leader.id] = last
         self.absence_id += 1
         row = (self.absence_id, leader.id, _s(start), _s(end), place, reason, leader.phone,

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from conftest import TODAY
+from peewee import fn
 
 from govdesk.models import (
     AuditEntry,
@@ -40,13 +41,14 @@ def test_counts_in_range(year):
     assert 450 <= made["units"] <= 550
     assert Person.get(Person.login == "lixm").name == "李晓梅"
     assert Person.get(Person.login == "linzh").name == "林振华"
-    # 3–8 routing tasks per 收文, except those still at 初审 (登记 and 初审 only).
+    # 3–8 routing tasks per 收文 besides its 传阅 readers, except those still at 初审 or sent
+    # back there (退文): 登记 and 初审 only.
     per_flow = dict(database.execute_sql(
         "SELECT f.id, COUNT(t.id) FROM flow f JOIN task t ON t.flow_id = f.id"
-        " WHERE f.kind = 'incoming' GROUP BY f.id").fetchall())
+        " WHERE f.kind = 'incoming' AND t.step != '传阅' GROUP BY f.id").fetchall())
     intake = {f for f, in database.execute_sql(
         "SELECT f.id FROM flow f JOIN incoming_document d ON d.id = f.record_id"
-        " WHERE f.kind = 'incoming' AND d.state = '已登记'").fetchall()}
+        " WHERE f.kind = 'incoming' AND d.state IN ('已登记', '已退文')").fetchall()}
     assert all(3 <= n <= 8 for f, n in per_flow.items() if f not in intake)
     assert {n for f, n in per_flow.items() if f in intake} <= {2}
     secrecy = dict(database.execute_sql(
@@ -162,3 +164,218 @@ def test_everyones_deadlines_search_only_waiting_tasks(year):
     sql, params = inbox._query(actor.person, mine=False).where(Task.due <= horizon).sql()
     plan = " | ".join(r[3] for r in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
     assert "task_state_due (state=? AND due<?)" in plan, plan
+
+
+# ---------------------------------------------------------------------------- 退文, 转办, 传阅
+
+
+def _waiting_steps() -> dict[int, list[str]]:
+    steps: dict[int, list[str]] = {}
+    for flow_id, step in Task.select(Task.flow, Task.step).where(Task.state == "waiting").tuples():
+        steps.setdefault(flow_id, []).append(step)
+    return steps
+
+
+def _all_pages(fetch) -> list:
+    rows, before = [], None
+    while page := fetch(before):
+        rows += page
+        before = page[-1].id
+    return rows
+
+
+def test_intake_returns_and_transfers_in_proportion(year):
+    """About 5% of 收文 go back at 初审 (退文, most of them a village's 越级 请示) and about 2%
+    on to a department (转办), each with its reason and the checks' warnings recorded."""
+    made, _ = year
+    D = IncomingDocument
+    assert D.select().where(D.state == "已退文").count() == made["returned"]
+    assert D.select().where(D.intake == "转办").count() == made["transferred"]
+    assert 0.03 * 20_000 <= made["returned"] <= 0.07 * 20_000
+    assert 0.01 * 20_000 <= made["transferred"] <= 0.04 * 20_000
+    flows = {f.record_id: f for f in Flow.select().where(Flow.kind == "incoming")}
+    tasks: dict[int, list[Task]] = {}
+    for task in Task.select().join(Flow).where(Flow.kind == "incoming").order_by(Task.id):
+        tasks.setdefault(task.flow_id, []).append(task)
+    returned = list(D.select().where(D.intake == "退文"))
+    villages = 0
+    for doc in returned:
+        f = flows[doc.id]
+        assert doc.state == "已退文" and doc.intake_reason and doc.intake_warnings
+        assert f.state == "returned" and f.closed_at == doc.closed_at
+        assert [t.step for t in tasks[f.id]] == ["登记", "初审"]
+        assert tasks[f.id][1].opinion == f"退文：{doc.intake_reason}"
+        if doc.from_unit.kind == "村居":
+            villages += 1
+            assert doc.intake_warnings.startswith("(a)")
+    assert villages > 0.6 * len(returned)
+    from govdesk.services import org
+
+    for doc in D.select().where(D.intake == "转办"):
+        f = flows[doc.id]
+        assert doc.state == "已转办" and doc.transfer_unit_id == doc.remit_unit_id
+        assert "(b)" in doc.intake_warnings and doc.transfer_unit.kind == "委局"
+        steps = tasks[f.id]
+        assert [t.step for t in steps] == ["登记", "初审", "告知来文单位", "阅知"]
+        assert steps[3].holder_id == org.portfolio_leader(doc.transfer_unit).id
+        assert (f.state == "open") == (steps[3].state == "waiting")
+        assert f.state in ("open", "transferred")
+    # The register filtered by state shows as many as the table holds.
+    actor = _actor("lixm")
+    for state in ("已退文", "已转办"):
+        rows = _all_pages(lambda before, state=state: incoming.register_page(
+            actor, state=state, before_id=before, limit=200))
+        assert len(rows) == D.select().where(D.state == state).count()
+
+
+def test_circulation_rounds(year):
+    """传阅 on about 4% of the signed 收文, 3–12 of the office each, one round; the old ones all
+    returned, a few recent ones still waiting on some readers."""
+    made, _ = year
+    rounds = database.execute_sql(
+        "SELECT f.record_id, COUNT(*), SUM(t.state = 'waiting'), MIN(t.round), MAX(t.round)"
+        " FROM task t JOIN flow f ON f.id = t.flow_id"
+        " WHERE f.kind = 'incoming' AND t.step = '传阅' GROUP BY f.id").fetchall()
+    assert len(rounds) == made["circulated"]
+    assert 0.02 * 20_000 <= len(rounds) <= 0.06 * 20_000
+    assert all(3 <= n <= 12 and low == high for _, n, _, low, high in rounds)
+    readers = sum(n for _, n, *_ in rounds)
+    waiting = sum(w for _, _, w, *_ in rounds)
+    assert readers == made["circulation_readers"] and 0 < waiting < 0.05 * readers
+    open_docs = [doc for doc, _, w, *_ in rounds if w]
+    D = IncomingDocument
+    recent = TODAY - timedelta(days=30)
+    docs = list(D.select().where(D.id.in_(open_docs)))
+    assert all(d.state == "传阅中" for d in docs)
+    assert sum(d.received_on >= recent for d in docs) >= 0.8 * len(docs)
+    # What the reading status shows equals a count over its reader tasks.
+    doc = max(docs, key=lambda d: d.id)
+    status = incoming.reading_status(doc)
+    q = Task.select().join(Flow).where(
+        (Flow.kind == "incoming") & (Flow.record_id == doc.id)
+        & Task.step.in_(["阅签", "阅办", "传阅"]))
+    assert status.total == q.count()
+    assert status.done == q.where(Task.state == "done").count()
+    assert status.read == q.where(Task.read_at.is_null(False)).count()
+    assert len(status.waiting) == q.where(Task.state == "waiting").count() > 0
+    # A reader's inbox holds their waiting 传阅.
+    task = q.where((Task.state == "waiting") & (Task.step == "传阅")).first()
+    reader = Actor(task.holder, NOW)
+    assert task.id in {r.task_id for r in inbox.inbox(reader)}
+
+
+# ---------------------------------------------------------------------------- 请假
+
+
+# A request's state → its flow's state and what waits (data/workflows/leave.toml).
+LEAVE_FLOW = {"待分管审批": ("open", ["分管审批"]), "待区长审批": ("open", ["区长审批"]),
+              "已准假": ("open", ["销假"]), "已销假": ("closed", []),
+              "逾期销假": ("closed", []), "不予准假": ("returned", [])}
+
+
+def test_leave_through_its_own_flow(year):
+    """2–3 requests a year a head of an overseen unit; nearly all approved and 销假 on return,
+    a few late, a few refused; the latest still waiting on an approver or on the 销假."""
+    from govdesk.models import LeaveRequest
+    from govdesk.services import org
+
+    made, _ = year
+    L = LeaveRequest
+    total = L.select().count()
+    assert total == made["leave"]
+    heads = L.select(L.person).distinct().count()
+    assert 1.5 <= total / heads <= 4
+    states = dict(L.select(L.state, fn.COUNT(L.id)).group_by(L.state).tuples())
+    assert states.get("已销假", 0) + states.get("逾期销假", 0) >= 0.85 * total
+    assert 0.01 * total <= states.get("逾期销假", 0) <= 0.12 * total
+    assert 0 < states.get("不予准假", 0) <= 0.06 * total
+    assert states.get("已准假", 0) > 0
+    assert states.get("待分管审批", 0) + states.get("待区长审批", 0) > 0
+    waiting = _waiting_steps()
+    flows = {f.record_id: f for f in Flow.select().where(Flow.kind == "leave")}
+    steps: dict[int, list[Task]] = {}
+    for task in Task.select().join(Flow).where(Flow.kind == "leave").order_by(Task.id):
+        steps.setdefault(task.flow_id, []).append(task)
+    versions = dict(database.execute_sql(
+        "SELECT record_id, COUNT(*) FROM audit_entry WHERE \"table\" = 'leave_request'"
+        " GROUP BY record_id").fetchall())
+    cal = office_calendar()
+    for row in L.select():
+        f = flows[row.id]
+        assert (f.state, sorted(waiting.get(f.id, []))) == LEAVE_FLOW[row.state]
+        assert f.title == row.title and versions[row.id] == row.version
+        names = [t.step for t in steps[f.id]]
+        chain = ["请假申请", "分管审批"] + (["区长审批"] if row.grade == "正职" else [])
+        assert names[:len(chain)] == chain[:len(names)]
+        assert steps[f.id][1].holder_id == org.portfolio_leader(row.unit).id
+        if names[-1] == "销假":
+            end = steps[f.id][-1]
+            assert end.due == cal.add_working_days(row.ends_on, 1)
+            if row.state in ("已销假", "逾期销假"):
+                assert (row.state == "逾期销假") == (end.acted_at.date() > end.due)
+                assert row.returned_on == end.due
+    # The register shows as many as the table holds, each state's as many as it counts, and
+    # each waiting request's holder.
+    actor = _actor("lixm")
+    from govdesk.services import leave
+
+    rows = _all_pages(lambda before: leave.register_page(actor, before_id=before))
+    assert len(rows) == total
+    for state, n in states.items():
+        assert len(_all_pages(lambda before, state=state: leave.register_page(
+            actor, state=state, before_id=before))) == n
+    assert all(r.holders for r in rows if LEAVE_FLOW[r.state][0] == "open")
+    assert AuditEntry.select().where(AuditEntry.action == "leave.register").count() == total
+
+
+# ---------------------------------------------------------------------------- leaders' weeks
+
+
+def test_leaders_schedules(year):
+    """A few items a working day a leader (none while away), each recorded once in the trail
+    by the leader's line secretary; what Home and the line desk show is a count of them."""
+    from govdesk.models import Absence, ScheduleEntry
+    from govdesk.services import org, schedule, section_work
+
+    made, _ = year
+    E = ScheduleEntry
+    assert E.select().count() == made["schedule"]
+    leaders = org.leaders()
+    cal = office_calendar()
+    day, workdays = TODAY - timedelta(days=364), []
+    while day <= TODAY:
+        if cal.is_workday(day):
+            workdays.append(day)
+        day += timedelta(days=1)
+    per_day: dict[tuple[int, str], int] = {}
+    for person, start in E.select(E.person, E.start).tuples():
+        key = (person, str(start)[:10])
+        per_day[key] = per_day.get(key, 0) + 1
+    away = {(a.person_id, d) for a in Absence.select() for d in workdays
+            if a.start.date() <= d <= a.end.date()}
+    assert made["absences"] == Absence.select().count() > 0
+    assert {a.person.rank for a in Absence.select()} <= {"常务副区长", "副区长"}
+    assert AuditEntry.select().where(AuditEntry.action == "absence.add").count() == made[
+        "absences"]
+    for leader in leaders:
+        for d in workdays:
+            n = per_day.get((leader.id, d.isoformat()), 0)
+            assert (n == 0) if (leader.id, d) in away else (1 <= n <= 4)
+    assert 1.8 <= made["schedule"] / (len(workdays) * len(leaders)) <= 3.2
+    audited = dict(database.execute_sql(
+        "SELECT record_id, actor FROM audit_entry WHERE action = 'schedule.add'").fetchall())
+    assert len(audited) == made["schedule"]
+    secretary = {p.follows_id: p.login for p in Person.select().where(
+        Person.follows.is_null(False))}
+    for entry_id, person in E.select(E.id, E.person).tuples():
+        assert audited[entry_id] == secretary[person]
+    # This week on Home, and each line desk's day, equal a count over the table.
+    monday, sunday = schedule.week_of(TODAY)
+    for week in schedule.leader_week_views(TODAY, NOW):
+        assert len(week.entries) == E.select().where(
+            (E.person == week.leader.id) & (E.start >= datetime.combine(monday, time.min))
+            & (E.start <= datetime.combine(sunday, time.max))).count()
+    for desk in section_work.line_desks(_actor("lixm")):
+        assert len(desk.today_entries) == E.select().where(
+            (E.person == desk.leader.id) & (E.start >= datetime.combine(TODAY, time.min))
+            & (E.start <= datetime.combine(TODAY, time.max))).count()

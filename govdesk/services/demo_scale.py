@@ -8,8 +8,15 @@ entry, a done task audited once (task.done), gap-free 收文编号 / 发文字�
 Counter table, and the audit trail's sha256 chain computed as it is written
 (services.audit.entry_hash), so `govdesk audit --verify` and tools.stress.check_invariants hold.
 
-What is not written: the flow.hand_out entries (one per step, they carry no record state) and
-the 传阅 rounds; 退文 and 转办 happen in the small demo only.
+Besides the two registers: 初审 sends a share of 收文 back (退文, with the reason and the
+intake checks' warnings, the flow closed as returned) or on to a department (转办: the sender
+told, the 分管领导's copy to 阅知); a share of the signed 收文 is circulated (传阅) to several
+of the office; the heads of the overseen units ask leave (请假) through its own flow, mostly
+approved and 销假 on return; and each leader's week carries a few items a working day, with
+now and then a 副区长 away.
+
+What is not written: the flow.hand_out entries (one per step, they carry no record state), and
+any absence of the 区长 (it would hand his work to the acting head for those days).
 """
 
 from __future__ import annotations
@@ -23,8 +30,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from govdesk.i18n import t
+from govdesk.i18n import t, t_record
 from govdesk.models import (
+    IncomingDocument,
     Oversight,
     Person,
     Portfolio,
@@ -37,6 +45,7 @@ from govdesk.models import (
 from govdesk.services import org, search
 from govdesk.services.audit import GENESIS, entry_hash
 from govdesk.services.calendar import office_calendar
+from govdesk.services.incoming import intake_warnings
 from govdesk.services.pinyin import pinyin_keys
 from govdesk.services.rules import office_rules
 from govdesk.services.schema import ensure_schema, set_meta
@@ -299,24 +308,31 @@ class _Builder:
 
     def task(self, flow: int, rnd: int, step: str, urgency: str, created: datetime,
              due: date | None, *, holder: int | None = None, section: int | None = None,
-             done: tuple[datetime, int, str, str] | None = None) -> int:
-        """A task row; ``done`` = (when, by whom, their login, opinion) when acted on."""
+             done: tuple[datetime, int, str, str] | None = None, note: str = "",
+             read: tuple[datetime, str] | None = None, state: str = "done") -> int:
+        """A task row; ``done`` = (when, by whom, their login, opinion) when acted on, ``state``
+        then "done" or "returned" (不予准假); a waiting one opened by its holder has ``read`` =
+        (when, their login), audited task.read as the engine's mark_read does."""
         self.task_id += 1
         c = _s(created)
         if done is None:
-            read = None
+            r = None if read is None else _s(read[0])
             self.rows["task"].append((self.task_id, flow, rnd, step, holder, section, None,
-                                      _d(due), urgency, "waiting", "", "", c, read, None, None,
+                                      _d(due), urgency, "waiting", "", note, c, r, None, None,
                                       0, None))
+            if read is not None:
+                self.audit(r, read[1], "task.read", "task", self.task_id, None)
             return self.task_id
         at, by, login, opinion = done
         a = _s(at)
         self.rows["task"].append((self.task_id, flow, rnd, step, holder, section, None, _d(due),
-                                  urgency, "done", opinion, "", c, a, a, by, 0, None))
-        self.audit(a, login, "task.done", "task", self.task_id,
-                   {"id": self.task_id, "flow": flow, "round": rnd, "step": step,
-                    "holder": holder, "holder_section": section, "due": _d(due),
-                    "state": "done", "opinion": opinion, "acted_at": a, "acted_by": by})
+                                  urgency, state, opinion, note, c, a, a, by, 0, None))
+        after = {"id": self.task_id, "flow": flow, "round": rnd, "step": step,
+                 "holder": holder, "holder_section": section, "due": _d(due),
+                 "state": state, "opinion": opinion, "acted_at": a, "acted_by": by}
+        if note:
+            after["note"] = note
+        self.audit(a, login, f"task.{state}", "task", self.task_id, after)
         return self.task_id
 
     def flow(self, kind: str, record_id: int, title: str, secrecy: int, urgency: str,
@@ -357,17 +373,24 @@ class _Builder:
         i = j = 0
         while i < len(inc) or j < len(out):
             if j >= len(out) or (i < len(inc) and inc[i] <= out[j]):
+                self.office_until(inc[i])
                 self.incoming(days[inc[i]], len(days) - 1 - inc[i])
                 i += 1
             else:
+                self.office_until(out[j])
                 self.outgoing(days[out[j]], len(days) - 1 - out[j])
                 j += 1
             self.flush()
             self.progress.records(i, len(inc), j, len(out))
+        self.office_until(len(days) - 1)
+        self.rest_of_week()
         self.flush(force=True)
         self.progress.records(len(inc), len(inc), len(out), len(out), force=True)
         self._counters()
         self.made["incoming"], self.made["outgoing"] = len(inc), len(out)
+        for kind in ("returned", "transferred", "circulated", "circulation_readers", "leave",
+                     "leave_refused", "schedule", "absences"):
+            self.made[kind] += 0  # named in the summary line even when none was made
         self.made["tasks"], self.made["audit"] = self.task_id, self.audit_id
 
     def _people(self) -> None:
@@ -397,6 +420,26 @@ class _Builder:
         self.person_login = {p.id: p.login for p in by.values()}
         for p in Person.select(Person.id, Person.login).tuples():
             self.person_login[p[0]] = p[1]
+        # 转办 goes to a department with a 分管领导 to copy it to.
+        self.remit_units = [u for u in self.units if u.kind == "委局" and self.portfolio[u.id]]
+        readers = list(Person.select().where(
+            Person.active & (Person.section.in_([org.section(c).id for c in CIRCULATE_SECTIONS])
+                             | (Person.rank == "副主任"))).order_by(Person.id))
+        self.circulation_pool = {s: [p for p in readers if p.clearance >= s] for s in (0, 1, 2)}
+        self.office_day = 0
+        # 请假 is for the heads of the units a 副区长 oversees (Part 3 §22).
+        self.leave_heads = list(Person.select().where(
+            Person.active & Person.unit.in_([u for u in self.portfolio if self.portfolio[u]])
+            & Person.post.in_(["正职", "副职"])).order_by(Person.id))
+        self.unit_short = {u.id: u.short for u in self.units}
+        self.leave_busy: dict[int, date] = {}
+        self.leave_id = self.entry_id = self.absence_id = 0
+        self.leaders = org.leaders()
+        self.secretary = {p.follows_id: p for p in Person.select().where(
+            Person.follows.is_null(False) & Person.active).order_by(Person.id)}
+        self.away_until: dict[int, date] = {}
+        self.towns = [u.short for u in self.units if u.kind in ("乡镇", "街道")]
+        self.departments = [u.short for u in self.units if u.kind == "委局"]
 
     def _stage(self, back: int, table: tuple) -> str:
         """How far a record received ``back`` working days ago has got: recent ones are under
@@ -446,6 +489,8 @@ class _Builder:
             "retention": None, "archive_no": None,
             "urging_person": self.first_reader.id if urgency != "普通" else None,
         }
+        intake = ("受理", "符合受文规定", "", None) if stage == "intake" else self._intake(
+            unit, kind, is_request, doc, rng)
         flow = self.flow("incoming", doc_id, title, secrecy, urgency, doc_due, at, clerk.login)
         self.task(flow, 1, "登记", urgency, at, None, holder=clerk.id, section=self.mishu,
                   done=(at, clerk.id, clerk.login, f"登记为 {number}"))
@@ -465,6 +510,9 @@ class _Builder:
         due = self.step_due(created, 1, doc_due)
         if stage == "intake":
             self.task(flow, rnd, "初审", urgency, created, due, section=self.mishu)
+        elif intake[0] != "受理":
+            flow_state, closed_at = self._returned_or_transferred(
+                flow, doc, intake, stage, clerk, created, due, change, rng)
         else:
             when = self.later(created, rng)
             self.task(flow, rnd, "初审", urgency, created, due, section=self.mishu,
@@ -489,7 +537,7 @@ class _Builder:
                           done=(when, self.director.id, self.director.login, opinion))
                 change(when, self.director.login, "传阅中")
                 rnd, created = rnd + 1, when
-                last = created
+                last, last_login = created, self.director.login
                 waiting_reader = stage == "reading"
                 for k, (step, holder, section) in enumerate(readers):
                     days = 3 if step == "阅办" else 2
@@ -504,9 +552,15 @@ class _Builder:
                     self.task(flow, rnd, step, urgency, created, rdue, holder=holder,
                               section=section,
                               done=(when, by, self.person_login[by], text))
-                    last = max(last, when)
+                    if when >= last:
+                        last, last_login = when, self.person_login[by]
+                if self._circulates(unit, kind, rng):
+                    rnd += 1
+                    last, last_login = self.circulation(flow, rnd, urgency, secrecy, created,
+                                                        doc_due, waiting_reader, last,
+                                                        last_login, rng)
                 if not waiting_reader:
-                    change(last, self.person_login[by], "待分送")
+                    change(last, last_login, "待分送")
                     rnd, created = rnd + 1, last
                     due = self.step_due(created, 1, doc_due)
                     if stage == "sorting":
@@ -539,9 +593,113 @@ class _Builder:
                                   _d(doc_due), _s(at), flow_state, closed_at))
         self.rows["incoming"].append(_row(INCOMING_COLUMNS, {
             **doc, "from_unit_id": unit.id, "created_by_id": clerk.id,
-            "urging_person_id": doc["urging_person"]}))
-        if secrecy == 0 and back > 30 and stage != "done":
+            "urging_person_id": doc["urging_person"], "remit_unit_id": doc.get("remit_unit"),
+            "transfer_unit_id": doc.get("transfer_unit")}))
+        if secrecy == 0 and back > 30 and stage != "done" and flow_state == "open":
             self._remind(rng)
+
+    def _intake(self, unit: Unit, kind: str, is_request: bool, doc: dict,
+                rng: random.Random) -> tuple[str, str, str, Unit | None]:
+        """初审 (Supp. §1(二)): (decision, reason, the checks' warnings as recorded, 转办 unit).
+        A village's 请示 straight to the 区政府 is mostly 退文 as 越级 (a); a few requests of
+        the district's own units go back for (c)–(e); a town's or a higher body's matter within
+        a department's remit is 转办 to it (b). The facts that call for it are set on ``doc``
+        before it is registered, and the warnings are the service's own checks of them."""
+        request = is_request or kind == "请示"
+        r = rng.random()
+        decision, reason, transfer = "受理", "符合受文规定", None
+        if request and unit.kind == "村居":
+            if r < RETURN_CROSS_LEVEL:
+                decision, reason = "退文", RETURNED_REASONS["a"]
+        elif unit.kind in TRANSFER_FROM and r < TRANSFER:
+            transfer = rng.choice(self.remit_units)
+            doc["remit_unit"] = transfer.id
+            decision, reason = "转办", TRANSFER_REASON
+        elif request and unit.kind in ("委局", "乡镇", "街道"):
+            for code, field, value, share in RETURN_OTHER:
+                r -= share
+                if r < 0:
+                    doc[field] = value
+                    decision, reason = "退文", RETURNED_REASONS[code]
+                    break
+        if decision == "受理":
+            return decision, reason, "", None
+        shown = IncomingDocument(
+            from_unit=unit, doc_kind=kind, is_request=is_request, title=doc["title"],
+            summary=doc["summary"], remit_unit=transfer,
+            involves_units=doc.get("involves_units", False), consulted=False,
+            states_differing_views=False, addressed_to=doc.get("addressed_to", "区政府"),
+            special_reason="", party_matter=doc.get("party_matter", False),
+            touches_party_dept=False, party_dept_reviewed=False)
+        warnings = "；".join(f"({w.code}) {w.record}" for w in intake_warnings(shown))
+        return decision, reason, warnings, transfer
+
+    def _returned_or_transferred(self, flow: int, doc: dict, intake: tuple, stage: str,
+                                 clerk: Person, created: datetime, due: date,
+                                 change: Callable, rng: random.Random) -> tuple[str, str | None]:
+        """初审 decided 退文 (the flow closes, returned) or 转办 (the sender is told at once, the
+        receiving unit's 分管领导 gets a copy to 阅知, and the flow closes when it is read), as
+        services.incoming.decide_intake writes them. Returns the flow's state and closing time."""
+        decision, reason, warnings, unit = intake
+        urgency, doc_due = doc["urgency"], _date(doc["due"])
+        when = self.later(created, rng)
+        self.task(flow, 2, "初审", urgency, created, due, section=self.mishu,
+                  done=(when, clerk.id, clerk.login, f"{decision}：{reason}"))
+        values = {"intake": decision, "intake_reason": reason, "intake_warnings": warnings}
+        if decision == "退文":
+            change(when, clerk.login, "已退文", **values, closed_at=_s(when))
+            self.audit(_s(when), clerk.login, "flow.close", "flow", flow, {"state": "returned"})
+            self.made["returned"] += 1
+            return "returned", _s(when)
+        self.made["transferred"] += 1
+        self.task(flow, 3, "告知来文单位", urgency, when, None, holder=clerk.id,
+                  section=self.mishu, done=(when, clerk.id, clerk.login,
+                                            f"已转{unit.short}办理，告知{doc['from_name']}与承办部门联系"))
+        change(when, clerk.login, "已转办", **values, transfer_unit=unit.id)
+        leader = self.portfolio[unit.id][0]
+        note = f"转办抄件：已转{unit.short}办理"
+        rdue = self.step_due(when, 2, doc_due)
+        if stage in ("signing", "reading"):
+            self.task(flow, 4, "阅知", urgency, when, rdue, holder=leader.id, note=note)
+            return "open", None
+        read = self.later(when, rng, hi=1400)
+        self.task(flow, 4, "阅知", urgency, when, rdue, holder=leader.id, note=note,
+                  done=(read, leader.id, leader.login, "已阅"))
+        self.audit(_s(read), leader.login, "flow.close", "flow", flow, {"state": "transferred"})
+        return "transferred", _s(read)
+
+    def _circulates(self, unit: Unit, kind: str, rng: random.Random) -> bool:
+        """传阅 is for what many in the office should know: most often a higher body's notice."""
+        share = CIRCULATE_HIGHER if unit.kind in ("国家级", "省级", "市级") and kind in (
+            "通知", "意见") else CIRCULATE
+        return rng.random() < share
+
+    def circulation(self, flow: int, rnd: int, urgency: str, secrecy: int, signed: datetime,
+                    doc_due: date | None, waiting: bool, last: datetime, last_login: str,
+                    rng: random.Random) -> tuple[datetime, str]:
+        """A 传阅 round (services.incoming.circulate): after the 签批, 秘书科 hands the document
+        to several of the office at once, beside the leaders' reading; on a record past its
+        reading every reader has returned it, on one still being read most have not and some
+        of those have opened it. Returns when the last reader returned it, and who."""
+        at = self.later(signed, rng, hi=600)
+        pool = self.circulation_pool[secrecy]
+        readers = rng.sample(pool, min(len(pool), rng.randint(3, 12)))
+        note = rng.choice(CIRCULATE_NOTES)
+        due = self.step_due(at, 2, doc_due)
+        for p in readers:
+            if waiting and rng.random() < 0.7:
+                read = (self.later(at, rng, lo=10, hi=240), p.login) if rng.random() < 0.4 \
+                    else None
+                self.task(flow, rnd, "传阅", urgency, at, due, holder=p.id, note=note, read=read)
+                continue
+            when = self.later(at, rng, hi=1400)
+            self.task(flow, rnd, "传阅", urgency, at, due, holder=p.id, note=note,
+                      done=(when, p.id, p.login, "已阅"))
+            if when >= last:
+                last, last_login = when, p.login
+        self.made["circulated"] += 1
+        self.made["circulation_readers"] += len(readers)
+        return last, last_login
 
     def _section_head(self, section: int) -> int:
         if not hasattr(self, "_heads"):
@@ -684,6 +842,172 @@ class _Builder:
         if secrecy == 0 and back > 30 and stop != "done":
             self._remind(rng)
 
+    # ------------------------------------------------------------ 请假, leaders' weeks
+
+    def office_until(self, last: int) -> None:
+        """The office's own record of each working day up to ``self.days[last]``: the heads'
+        leave asked that day, the leaders' schedule and absences."""
+        while self.office_day <= last:
+            day = self.days[self.office_day]
+            back = len(self.days) - 1 - self.office_day
+            self.budget = 0.0
+            for _ in range(self.rng.choices(range(5), weights=LEAVE_PER_DAY)[0]):
+                self.leave_request(day, back)
+            self.leaders_day(day)
+            self.office_day += 1
+
+    def rest_of_week(self) -> None:
+        """This week's schedule is written up to its end (the sheet goes out the Friday before)."""
+        day = self.today + timedelta(days=1)
+        while day.weekday() != 0:
+            if self.cal.is_workday(day):
+                self.leaders_day(day)
+            day += timedelta(days=1)
+
+    def leave_request(self, day: date, back: int) -> None:
+        """A head's leave asked on ``day``, as services.leave writes it: registered by the head
+        or by 秘书科, 分管审批 by the unit's 分管副区长 (a 正职's reported on to the 区长),
+        then 销假 on return, a few late, a few refused; today's may still wait."""
+        rng, cal = self.rng, self.cal
+        head = rng.choice(self.leave_heads)
+        starts = cal.add_working_days(day, rng.choice((1, 1, 1, 2, 2, 3, 5)))
+        if self.leave_busy.get(head.id, date.min) >= starts:
+            return
+        ends = starts + timedelta(days=rng.choices((0, 1, 2, 3, 4, 6),
+                                                   weights=(30, 25, 18, 12, 8, 7))[0])
+        self.leave_busy[head.id] = ends
+        own = rng.random() < 0.25
+        clerk = self.clerks[0] if rng.random() < 0.7 else rng.choice(self.clerks)
+        asker = head if own else clerk
+        at = datetime.combine(day, time(8, 40)) + timedelta(minutes=rng.randint(0, 420))
+        at = min(at, self.now - timedelta(minutes=rng.randint(10, 100)))
+        place, reason = rng.choice(LEAVE_TRIPS)
+        unit = self.unit_short[head.unit_id]
+        title = t_record("leave.record_title", unit=unit, name=head.name,
+                         start=f"{starts:%m-%d}", end=f"{ends:%m-%d}")
+        self.leave_id += 1
+        row = {"id": self.leave_id, "person": head.id, "unit": head.unit_id, "grade": head.post,
+               "title": title, "starts_on": starts.isoformat(), "ends_on": ends.isoformat(),
+               "destination": place, "reason": reason, "contact": head.phone,
+               "state": "待分管审批", "returned_on": None, "registered_by": asker.id,
+               "created_at": _s(at), "updated_at": _s(at), "version": 1}
+        flow = self.flow("leave", row["id"], title, 0, "普通", None, at, asker.login)
+        self.task(flow, 1, "请假申请", "普通", at, None, holder=asker.id,
+                  section=asker.section_id, done=(at, asker.id, asker.login, t_record(
+                      "leave.record_note", start=f"{starts:%Y-%m-%d}", end=f"{ends:%Y-%m-%d}",
+                      place=place, reason=reason)))
+        self.audit(_s(at), asker.login, "leave.register", "leave_request", row["id"], dict(row))
+
+        def change(when: datetime, login: str, state: str, **values) -> None:
+            row.update(values, state=state, version=row["version"] + 1, updated_at=_s(when))
+            self.audit(_s(when), login, f"leave.{state}", "leave_request", row["id"],
+                       {"id": row["id"], "version": row["version"], "state": state, **values})
+
+        flow_state, closed_at = "open", None
+        approvers = [("分管审批", self.portfolio[head.unit_id][0])]
+        if head.post == "正职":
+            approvers.append(("区长审批", self.head))
+        rnd, created = 2, at
+        for step, leader in approvers:
+            due = cal.add_working_days(created.date(), 1)
+            when = self.later(created, rng, lo=20, hi=300)
+            if when >= self.now or rng.random() < LEAVE_WAITING.get(back, 0.0):
+                self.task(flow, rnd, step, "普通", created, due, holder=leader.id)
+                break
+            if rng.random() < (LEAVE_REFUSED if step == "分管审批" else LEAVE_REFUSED / 2):
+                why = rng.choice(LEAVE_REFUSALS)
+                self.task(flow, rnd, step, "普通", created, due, holder=leader.id,
+                          done=(when, leader.id, leader.login, why), state="returned")
+                change(when, leader.login, "不予准假")
+                self.audit(_s(when), leader.login, "flow.close", "flow", flow,
+                           {"state": "returned"})
+                flow_state, closed_at = "returned", _s(when)
+                self.made["leave_refused"] += 1
+                break
+            forward = step == "分管审批" and head.post == "正职"
+            self.task(flow, rnd, step, "普通", created, due, holder=leader.id,
+                      done=(when, leader.id, leader.login, "同意，报区长" if forward else "同意"))
+            change(when, leader.login, "待区长审批" if forward else "已准假")
+            rnd, created = rnd + 1, when
+        else:
+            # 销假: back to whoever asked, due the working day after the leave's last day.
+            due = cal.add_working_days(ends, 1)
+            holder, section = (head.id, None) if own else (None, clerk.section_id)
+            late = rng.random() < LEAVE_LATE
+            acted_on = cal.add_working_days(due, rng.randint(1, 3)) if late else due
+            acted = datetime.combine(acted_on, time(8, 45)) + timedelta(
+                minutes=rng.randint(0, 150))
+            if acted >= self.now or (back < 40 and rng.random() < 0.03):
+                self.task(flow, rnd, "销假", "普通", created, due, holder=holder, section=section)
+            else:
+                by = head if own else clerk
+                self.task(flow, rnd, "销假", "普通", created, due, holder=holder,
+                          section=section, done=(acted, by.id, by.login, t_record(
+                              "leave.resumed_opinion", day=f"{due:%Y-%m-%d}")))
+                change(acted, by.login, "逾期销假" if acted_on > due else "已销假",
+                       returned_on=due.isoformat())
+                self.audit(_s(acted), by.login, "flow.close", "flow", flow, {"state": "closed"})
+                flow_state, closed_at = "closed", _s(acted)
+        self.rows["flow"].append((flow, "leave", row["id"], title, 0, "普通", None, _s(at),
+                                  flow_state, closed_at))
+        self.rows["leave"].append(tuple(row[c] for c in LEAVE_COLUMNS))
+        self.made["leave"] += 1
+
+    def leaders_day(self, day: date) -> None:
+        """Each leader's items of the day, written into the week's sheet by their line
+        secretary the Friday before (services.schedule.add_entry); now and then a 副区长 is away
+        for a day or three (add_absence), with no items meanwhile. The 区长 is never away here:
+        his absence would hand his work to the acting head, which the 收文 and 发文 above do not
+        follow."""
+        rng = self.rng
+        sheet = datetime.combine(day - timedelta(days=day.weekday() + 3), time(16, 0))
+        for leader in self.leaders:
+            secretary = self.secretary.get(leader.id) or self.clerks[0]
+            if (leader.id != self.head.id and day <= self.today
+                    and self.away_until.get(leader.id, date.min) < day
+                    and rng.random() < ABSENCE_PER_DAY):
+                self.absence(leader, secretary, day, rng)
+            if self.away_until.get(leader.id, date.min) >= day:
+                continue
+            slots = sorted(rng.sample(SCHEDULE_SLOTS, rng.choices((1, 2, 3, 4),
+                                                                  weights=(2, 4, 3, 1))[0]))
+            for hour, minute in slots:
+                start = datetime.combine(day, time(hour, minute))
+                end = start + timedelta(minutes=rng.choice((60, 90)))
+                what, where = rng.choice(SCHEDULE_ITEMS)
+                x, town, dept = rng.choice(TOPICS), rng.choice(self.towns), rng.choice(
+                    self.departments)
+                title = what.format(x=x, town=town, dept=dept)
+                place = where.format(town=town, dept=dept)
+                self.entry_id += 1
+                self.rows["schedule"].append((self.entry_id, leader.id, _s(start), _s(end),
+                                              title, place, ""))
+                self.audit(_s(sheet + timedelta(minutes=self.entry_id % 90)), secretary.login,
+                           "schedule.add", "schedule_entry", self.entry_id,
+                           {"id": self.entry_id, "person": leader.id, "start": _s(start),
+                            "end": _s(end), "title": title, "place": place, "note": ""})
+                self.made["schedule"] += 1
+
+    def absence(self, leader: Person, secretary: Person, day: date, rng: random.Random) -> None:
+        """A 副区长 away from ``day`` for one to three working days, reported by the line
+        secretary the working day before (services.schedule.add_absence; no acting leader)."""
+        last = self.cal.add_working_days(day, rng.choice((0, 1, 1, 2)))
+        start, end = datetime.combine(day, time(8)), datetime.combine(last, time(18))
+        place, reason = rng.choice(ABSENCE_TRIPS)
+        before = day - timedelta(days=1)
+        while not self.cal.is_workday(before):
+            before -= timedelta(days=1)
+        told = datetime.combine(before, time(17)) - timedelta(minutes=rng.randint(0, 120))
+        self.away_until[leader.id] = last
+        self.absence_id += 1
+        row = (self.absence_id, leader.id, _s(start), _s(end), place, reason, leader.phone,
+               "由跟线秘书送阅", None)
+        self.rows["absence"].append(row)
+        self.audit(_s(told), secretary.login, "absence.add", "absence", self.absence_id,
+                   dict(zip(("id", "person", "start", "end", "destination", "reason", "contact",
+                             "documents_via", "acting"), row, strict=True)))
+        self.made["absences"] += 1
+
     def _counters(self) -> None:
         with database.atomic():
             database.connection().executemany(
@@ -705,6 +1029,49 @@ OUTGOING_STAGES = (
 )
 # Of the older records, the share left unfinished: the long-overdue work on Home.
 STUCK = 0.0012
+
+# 初审 (Supp. §1(二)): the share of a village's 请示 sent back as 越级; of the district units'
+# requests, the shares sent back for (c) 未经协商, (d) 报送领导个人, (e) 党委职权 (the fact set
+# on the document, and its value); the share of a town's or higher body's documents 转办.
+RETURN_CROSS_LEVEL = 0.5
+RETURN_OTHER = (("c", "involves_units", True, 0.03), ("d", "addressed_to", "领导个人", 0.006),
+                ("e", "party_matter", True, 0.004))
+RETURNED_REASONS = {"a": "越级请示：请先向主管单位请示",
+                    "c": "涉及其他单位职权，未经协商一致：请会商有关单位后再报",
+                    "d": "直接报送领导个人：请按规定报送区政府",
+                    "e": "属党委职权范围：请报区委办理"}
+TRANSFER_FROM = ("乡镇", "街道", "市级", "省级")
+TRANSFER = 0.08
+TRANSFER_REASON = "属部门职权范围，转部门办理"
+# 传阅: the share of signed documents also circulated (a higher body's 通知/意见; any other).
+CIRCULATE_HIGHER, CIRCULATE = 0.3, 0.04
+CIRCULATE_SECTIONS = ("diaoyan", "ban1", "ban2", "xinxi", "ducha")
+CIRCULATE_NOTES = ("请传阅", "请各位传阅并抓好落实", "请传阅，涉及本科室工作的请对照落实")
+
+# 请假: requests asked a working day (weights of 0–4, about 1.5 a day, 2–3 a year a head).
+LEAVE_PER_DAY = (22, 33, 25, 13, 7)
+LEAVE_REFUSED, LEAVE_LATE = 0.03, 0.06
+LEAVE_WAITING = {0: 0.7, 1: 0.25}  # asked today or yesterday: the share not yet approved
+LEAVE_TRIPS = (("杭州", "参加省级部门年度工作会议"), ("北京", "参加部委组织的业务培训"),
+               ("上海", "赴上海对接招商引资项目"), ("宁波", "带队赴宁波考察学习"),
+               ("温州", "处理家庭事务"), ("椒江", "参加市级部门专题会议"),
+               ("南京", "参加长三角区域合作交流活动"), ("深圳", "赴深圳开展产业链招商"),
+               ("四川", "赴对口支援地区考察"), ("台州", "陪同家人就医"),
+               ("嘉兴", "参加省委党校专题研修班"), ("江西", "回老家探亲"))
+LEAVE_REFUSALS = ("近期重点项目集中申报，请安排在申报结束后",
+                  "防汛防台关键期，主要负责人不宜离区", "近期迎检任务重，请另行安排时间")
+# Leaders' weeks: the items' slots (never overlapping), what and where, and why away.
+SCHEDULE_SLOTS = ((8, 30), (10, 30), (14, 30), (16, 0))
+SCHEDULE_ITEMS = (
+    ("参加区政府常务会议", "区行政中心三楼会议室"), ("主持召开{x}专题会议", "区行政中心五楼会议室"),
+    ("调研{town}{x}工作", "{town}"), ("督查{x}工作", "{town}"),
+    ("听取{dept}工作汇报", "{dept}"), ("出席全区{x}工作会议", "区会议中心"),
+    ("接待群众来访", "区信访接待中心"), ("参加市政府{x}工作会议", "台州市行政中心"),
+    ("陪同市领导调研{x}", "{town}"), ("研究{dept}{x}有关事项", "区行政中心二楼会议室"))
+ABSENCE_PER_DAY = 1 / 60
+ABSENCE_TRIPS = (("杭州", "参加省政府专题会议"), ("杭州", "参加省委党校专题培训"),
+                 ("北京", "赴国家部委汇报重点项目"), ("上海", "带队招商引资"),
+                 ("椒江", "参加市政府全体会议"))
 INCOMING_STEPS_BEFORE = {"signing": 1, "reading": 2, "sorting": 3, "closed": 4}
 
 
@@ -729,6 +1096,11 @@ _INSERTS = {
     "dispatch": 'INSERT INTO "dispatch_record" ("document_id", "recipient", "copies",'
                 ' "electronic", "paper", "copy_numbers", "at", "by_id") VALUES (?,?,?,?,?,?,?,?)',
     "reminder": 'INSERT INTO "reminder" ("task_id", "by_id", "at", "note") VALUES (?,?,?,?)',
+    "leave": None,
+    "schedule": 'INSERT INTO "schedule_entry" ("id", "person_id", "start", "end", "title",'
+                ' "place", "note") VALUES (?,?,?,?,?,?,?)',
+    "absence": 'INSERT INTO "absence" ("id", "person_id", "start", "end", "destination",'
+               ' "reason", "contact", "documents_via", "acting_id") VALUES (?,?,?,?,?,?,?,?,?)',
     "audit": 'INSERT INTO "audit_entry" ("id", "at", "actor", "action", "table", "record_id",'
              ' "before", "after", "prev_hash", "hash") VALUES (?,?,?,?,?,?,?,?,?,?)',
 }
@@ -743,7 +1115,8 @@ INCOMING_COLUMNS = {
     "files": "", "involves_units": False, "consulted": False, "states_differing_views": False,
     "special_reason": "", "party_matter": False, "touches_party_dept": False,
     "party_dept_reviewed": False, "major": False, "exception": "", "intake": None,
-    "intake_reason": "", "intake_warnings": "", "state": None, "due": None,
+    "intake_reason": "", "intake_warnings": "", "remit_unit_id": None, "transfer_unit_id": None,
+    "state": None, "due": None,
     "urging_person_id": None, "retention": None, "archive_no": None, "version": 1,
     "created_by_id": None, "created_at": None, "updated_at": None, "closed_at": None,
 }
@@ -768,6 +1141,12 @@ def _insert_sql(table: str, columns: dict) -> str:
 
 _INSERTS["incoming"] = _insert_sql("incoming_document", INCOMING_COLUMNS)
 _INSERTS["outgoing"] = _insert_sql("outgoing_document", OUTGOING_COLUMNS)
+# LeaveRequest's columns, in the order the builder's row dict names them.
+LEAVE_COLUMNS = ("id", "person", "unit", "grade", "title", "starts_on", "ends_on", "destination",
+                 "reason", "contact", "state", "returned_on", "registered_by", "created_at",
+                 "updated_at", "version")
+_INSERTS["leave"] = _insert_sql("leave_request", {
+    c + "_id" if c in ("person", "unit", "registered_by") else c: None for c in LEAVE_COLUMNS})
 
 
 def _row(columns: dict, values: dict) -> tuple:
@@ -780,3 +1159,7 @@ def _s(when: datetime | None) -> str | None:
 
 def _d(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+def _date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)

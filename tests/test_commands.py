@@ -30,8 +30,8 @@ from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
 from govdesk.screens.outgoing.form import OutgoingFormScreen
 from govdesk.screens.outgoing.modals import CompareScreen, DispatchModal, FieldsModal
 from govdesk.screens.palette import DeskPalette
-from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.search import SearchScreen
+from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen
 from govdesk.services import org, outgoing
 from govdesk.widgets.picker import PEOPLE, Picker

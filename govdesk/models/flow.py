@@ -68,5 +68,5 @@ class Reminder(BaseModel):
 
     task = ForeignKeyField(Task, backref="reminder_log", on_delete="CASCADE")
     by = ForeignKeyField(Person, on_delete="CASCADE")
-    at = DateTimeField()
+    at = DateTimeField(index=True)  # the 催办 log, newest first (schema v5)
     note = TextField(default="")

@@ -14,7 +14,7 @@ from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v2_leave() -> None:
@@ -63,10 +63,17 @@ def _v4_open_task_index() -> None:
         'CREATE INDEX IF NOT EXISTS "task_state_due" ON "task" ("state", "due")')
 
 
+def _v5_reminder_index() -> None:
+    """v5: the 催办 log, newest first (index reminder_at): its page of 200 was sorted out of
+    every reminder ever sent."""
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "reminder_at" ON "reminder" ("at")')
+
+
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave, 3: _v3_audit_chain,
-                                              4: _v4_open_task_index}
+                                              4: _v4_open_task_index,
+                                              5: _v5_reminder_index}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry

@@ -136,24 +136,26 @@ def _indexes() -> set[tuple[str, str]]:
     ).fetchall())
 
 
-def test_version_4_gains_the_reminder_index_a_fresh_schema_has(tmp_path):
-    """v5: the 催办 log's index (reminder_at); a migrated schema has the indexes a fresh one
-    has, under the same names."""
+def test_version_4_gains_the_list_indexes_a_fresh_schema_has(tmp_path):
+    """v5: the 催办 log's index (reminder_at) and the unheld section turns' index; a migrated
+    schema has the indexes a fresh one has, under the same names."""
     open_database(tmp_path / "fresh.db")
     try:
         schema.ensure_schema()
         fresh = _indexes()
     finally:
         close_database()
-    assert any(name == "reminder_at" for name, _sql in fresh)
+    assert {"reminder_at", "task_state_holder_section_id_holder_id_due"} <= {
+        name for name, _sql in fresh}
     open_database(tmp_path / "v4.db")
     try:
         schema.ensure_schema()
         database.execute_sql('DROP INDEX "reminder_at"')
+        database.execute_sql('DROP INDEX "task_state_holder_section_id_holder_id_due"')
         schema.set_meta("schema_version", "4")
         assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [5]
         assert _indexes() == fresh
-        schema._v5_reminder_index()  # idempotent
+        schema._v5_list_indexes()  # idempotent
         assert _indexes() == fresh
     finally:
         close_database()

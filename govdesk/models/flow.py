@@ -60,6 +60,8 @@ class Task(BaseModel):
             (("state", "holder", "due"), False),
             (("state", "holder_section", "due"), False),
             (("state", "due"), False),  # everyone's deadlines (schema v4)
+            # A section's own turns, no person holding them: Home's section branch (schema v5).
+            (("state", "holder_section", "holder", "due"), False),
         )
 
 

@@ -102,11 +102,10 @@ def held_by(person_id: int) -> Branch:
 
 
 def held_by_section(section_id: int, *, unheld: bool = False) -> Branch:
-    """Waiting on a section (``unheld``: on the section as such, no person holding it): index
-    (state, holder_section, due). COALESCE keeps the planner from going through every
-    section-held task by ``holder IS NULL`` instead."""
+    """Waiting on a section: index (state, holder_section, due); ``unheld``, on the section as
+    such with no person holding it: index (state, holder_section, holder, due)."""
     where = "t.holder_section_id = {p}"
-    return Branch(("COALESCE(t.holder_id, 0) = 0 AND " if unheld else "") + where, (section_id,))
+    return Branch(("t.holder_id IS NULL AND " if unheld else "") + where, (section_id,))
 
 
 def held_by_any(person_ids: list[int]) -> Branch:

@@ -218,13 +218,15 @@ def holder_loads(actor: Actor) -> list[HolderLoad]:
     counts: dict[str, list[int]] = {}
     for branch in _deadline_branches(actor):
         where, params = _and(branch, _deadline_span(actor, None))
+        # Grouped on the task table alone; names are looked up once per holder, not per task.
         cursor = _sql(
-            "SELECT h.name, s.name, SUM(CASE WHEN t.due < {p} THEN 1 ELSE 0 END), COUNT(*),"
-            " SUM(t.reminders) FROM task t"
-            " LEFT JOIN person h ON h.id = t.holder_id"
-            " LEFT JOIN section s ON s.id = t.holder_section_id"
-            f" WHERE t.state = {{p}}{where}"
-            " GROUP BY t.holder_id, t.holder_section_id, h.name, s.name",
+            "SELECT h.name, s.name, g.overdue, g.n, g.reminders FROM ("
+            " SELECT t.holder_id, t.holder_section_id,"
+            " SUM(CASE WHEN t.due < {p} THEN 1 ELSE 0 END) AS overdue, COUNT(*) AS n,"
+            " SUM(t.reminders) AS reminders FROM task t"
+            f" WHERE t.state = {{p}}{where} GROUP BY t.holder_id, t.holder_section_id) g"
+            " LEFT JOIN person h ON h.id = g.holder_id"
+            " LEFT JOIN section s ON s.id = g.holder_section_id",
             [actor.today, WAITING, *params])
         for holder, section, overdue, n, reminders in cursor.fetchall():
             # Named as the lists name a holder: the person, else the section.

@@ -85,6 +85,8 @@ def _calls():
     for codes in SCREENS:
         calls += [lambda c=codes, f=f: section_work.section_items(clerk, c, f)
                   for f in ("all", "mine", "overdue")]
+        calls += [lambda c=codes, f=f: section_work.section_count(clerk, c, f)
+                  for f in ("all", "mine", "overdue")]
     calls += [
         lambda: section_work.line_desks(clerk),
         lambda: section_work.reminder_log(supervisor),

@@ -75,3 +75,7 @@ def test_counts_and_loads_equal_the_lists_they_count(demo_db, as_user):
     everything = section_work.section_items(as_user("lixm"), ("ducha",))
     overdue = section_work.section_items(as_user("lixm"), ("ducha",), "overdue")
     assert overdue == [i for i in everything if i.label == inbox.OVERDUE]
+    for codes in (("ducha",), ("ban1", "ban2"), ("mishu",)):
+        for f in ("all", "mine", "overdue"):
+            assert section_work.section_count(as_user("lixm"), codes, f) == len(
+                section_work.section_items(as_user("lixm"), codes, f))

@@ -73,9 +73,26 @@ def section_items(actor: Actor, codes: tuple[str, ...], filter: str = "all",
                   limit: int = 500, offset: int = 0) -> list[InboxItem]:
     """Tasks the section or its people hold (``mine``: mine; ``overdue``: overdue ones), one
     page of them, most urgent first."""
-    span = Branch("t.due < {p}", (actor.today,)) if filter == "overdue" else None
-    rows = _page(_section_branches(actor, codes, filter), limit, offset, span)
+    rows = _page(_section_branches(actor, codes, filter), limit, offset,
+                 _section_span(actor, filter))
     return _items(actor.person, rows, actor.now)
+
+
+def _section_span(actor: Actor, filter: str) -> Branch | None:
+    return Branch("t.due < {p}", (actor.today,)) if filter == "overdue" else None
+
+
+def section_count(actor: Actor, codes: tuple[str, ...], filter: str = "all") -> int:
+    """How many tasks ``section_items`` pages through: one count, the branches OR-ed (a task the
+    section holds through one of its people is one task), each through its index."""
+    branches = _section_branches(actor, codes, filter)
+    if not branches:
+        return 0
+    where, params = _and(Branch(" OR ".join(f"({b.where})" for b in branches),
+                                tuple(v for b in branches for v in b.params)),
+                         _section_span(actor, filter) or Branch(""))
+    return _sql(f"SELECT COUNT(*) FROM task t WHERE t.state = {{p}}{where}",
+                [WAITING, *params]).fetchone()[0]
 
 
 def members(codes: tuple[str, ...]) -> list[Person]:

@@ -116,6 +116,15 @@ def test_home_deadlines_equal_a_count(year, login):
         assert sum(r.label == inbox.TODAY for r in rows) == today
     # some of it months overdue
     assert q.where(Task.due < TODAY - timedelta(days=60)).count() > 0
+    # Home's and `govdesk today`'s 已超期 n / 今日到期 n / 即将到期 n, counted in SQL: all of
+    # them, not only the rows on the page; each label's page holds its own.
+    counts = inbox.deadline_counts(actor)
+    assert (counts.overdue, counts.today, counts.total) == (overdue, today, total)
+    assert counts.soon == q.where(Task.due > TODAY).count()
+    for label, n in ((inbox.OVERDUE, counts.overdue), (inbox.TODAY, counts.today),
+                     (inbox.SOON, counts.soon)):
+        page = inbox.deadlines(actor, limit=50, label=label)
+        assert len(page) == min(n, 50) and {r.label for r in page} <= {label}
 
 
 def test_register_last_page_shows_the_last_rows(year):

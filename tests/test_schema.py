@@ -117,13 +117,45 @@ def test_version_1_gains_unit_heads_and_leave(tmp_path):
         Person._meta.add_field("unit", unit)
     try:
         assert "unit_id" not in {c.name for c in database.get_columns("person")}
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2, 3, 4, 6]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2, 3, 4, 5, 6]
         assert "unit_id" in {c.name for c in database.get_columns("person")}
         assert any(i.columns == ["unit_id"] for i in database.get_indexes("person"))
         assert database.table_exists("leave_request")
         assert schema.schema_version() == schema.SCHEMA_VERSION == 6
         assert any(i.columns == ["state", "due"] for i in database.get_indexes("task"))
+        assert any(i.columns == ["at"] for i in database.get_indexes("reminder"))
         assert Person.get(Person.login == "a").unit is None
         assert len(list(tmp_path.glob("v1.db.v1-*.bak"))) == 1
+    finally:
+        close_database()
+
+
+def _indexes() -> set[tuple[str, str]]:
+    return set(database.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    ).fetchall())
+
+
+def test_version_4_gains_the_list_indexes_a_fresh_schema_has(tmp_path):
+    """v5: the 催办 log's index (reminder_at) and the unheld section turns' index; a migrated
+    schema has the indexes a fresh one has, under the same names."""
+    open_database(tmp_path / "fresh.db")
+    try:
+        schema.ensure_schema()
+        fresh = _indexes()
+    finally:
+        close_database()
+    assert {"reminder_at", "task_state_holder_section_id_holder_id_due"} <= {
+        name for name, _sql in fresh}
+    open_database(tmp_path / "v4.db")
+    try:
+        schema.ensure_schema()
+        database.execute_sql('DROP INDEX "reminder_at"')
+        database.execute_sql('DROP INDEX "task_state_holder_section_id_holder_id_due"')
+        schema.set_meta("schema_version", "4")
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [5, 6]
+        assert _indexes() == fresh
+        schema._v5_list_indexes()  # idempotent
+        assert _indexes() == fresh
     finally:
         close_database()

@@ -53,3 +53,29 @@ def test_portfolios_and_oversight(demo_db):
     assert len(rows["赵国梁"].units) == 24 and rows["赵国梁"].secretaries == ["潘立军"]
     assert [p.name for p in section_work.overseers(("ducha",))] == ["何建峰"]
     assert [p.name for p in section_work.overseers(("ban1", "ban2"))] == ["徐卫文"]
+
+
+def test_counts_and_loads_equal_the_lists_they_count(demo_db, as_user):
+    """督查室's and Home's counts come from aggregate queries; on the small demo, where a page
+    holds everything, they equal the lists counted here."""
+    from govdesk.services import inbox
+
+    for login in ("guojw", "lixm", "zhangyt"):
+        actor = as_user(login)
+        items = inbox.deadlines(actor)
+        counts = inbox.deadline_counts(actor)
+        assert [counts.overdue, counts.today, counts.soon] == [
+            sum(i.label == label for i in items)
+            for label in (inbox.OVERDUE, inbox.TODAY, inbox.SOON)]
+        assert counts.total == len(items)
+        assert section_work.holder_loads(actor) == section_work.load_by_holder(
+            [i for i in items if i.label])
+        assert inbox.inbox_count(actor) == len(inbox.inbox(actor))
+    assert inbox.deadline_counts(as_user("guojw")).overdue > 0
+    everything = section_work.section_items(as_user("lixm"), ("ducha",))
+    overdue = section_work.section_items(as_user("lixm"), ("ducha",), "overdue")
+    assert overdue == [i for i in everything if i.label == inbox.OVERDUE]
+    for codes in (("ducha",), ("ban1", "ban2"), ("mishu",)):
+        for f in ("all", "mine", "overdue"):
+            assert section_work.section_count(as_user("lixm"), codes, f) == len(
+                section_work.section_items(as_user("lixm"), codes, f))

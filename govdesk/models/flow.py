@@ -60,6 +60,8 @@ class Task(BaseModel):
             (("state", "holder", "due"), False),
             (("state", "holder_section", "due"), False),
             (("state", "due"), False),  # everyone's deadlines (schema v4)
+            # A section's own turns, no person holding them: Home's section branch (schema v5).
+            (("state", "holder_section", "holder", "due"), False),
         )
 
 
@@ -68,5 +70,5 @@ class Reminder(BaseModel):
 
     task = ForeignKeyField(Task, backref="reminder_log", on_delete="CASCADE")
     by = ForeignKeyField(Person, on_delete="CASCADE")
-    at = DateTimeField()
+    at = DateTimeField(index=True)  # the 催办 log, newest first (schema v5)
     note = TextField(default="")

@@ -57,7 +57,9 @@ def add_task_columns(table: DataTable, last: str) -> None:
 @dataclass(frozen=True)
 class HomeData:
     inbox: list[inbox_service.InboxItem]
+    inbox_count: int  # all that waits on me, not only the rows shown
     deadlines: list[inbox_service.InboxItem]
+    counts: inbox_service.DeadlineCounts  # 已超期 n, 今日到期 n, 即将到期 n, counted in SQL
     sees_all: bool  # 主任 and 督查室 see everyone's deadlines
     today: date
     weeks: list[WeekView]
@@ -89,8 +91,10 @@ class HomeScreen(DeskScreen):
         self.query_one("#inbox", DataTable).focus()
 
     def load_data(self, actor, query) -> HomeData:
-        items = inbox_service.deadlines(actor)
-        return HomeData(inbox=inbox_service.inbox(actor), deadlines=items,
+        return HomeData(inbox=inbox_service.inbox(actor),
+                        inbox_count=inbox_service.inbox_count(actor),
+                        deadlines=inbox_service.deadlines(actor),
+                        counts=inbox_service.deadline_counts(actor),
                         sees_all=sees_all_deadlines(actor.person), today=actor.today,
                         weeks=leader_week_views(actor.today, actor.now),
                         notice=schedule_notice(actor.person, actor.today, with_path=False))
@@ -115,15 +119,14 @@ class HomeScreen(DeskScreen):
 
     def _fill_inbox(self, data: HomeData) -> None:
         items = data.inbox
-        self.query_one("#inbox-title", Label).update(t("home.inbox_title", n=len(items)))
+        self.query_one("#inbox-title", Label).update(t("home.inbox_title", n=data.inbox_count))
         self._fill(self.query_one("#inbox", DataTable), items, with_holder=False)
 
     def _fill_deadlines(self, data: HomeData) -> None:
         items = data.deadlines
-        count = {label: sum(1 for i in items if i.label == label)
-                 for label in (inbox_service.OVERDUE, inbox_service.TODAY, inbox_service.SOON)}
-        title = t("home.deadlines_title", overdue=count[inbox_service.OVERDUE],
-                  today=count[inbox_service.TODAY], soon=count[inbox_service.SOON])
+        counts = data.counts
+        title = t("home.deadlines_title", overdue=counts.overdue, today=counts.today,
+                  soon=counts.soon)
         if data.sees_all:
             title += t("home.deadlines_all")
         self.query_one("#deadlines-title", Label).update(title)

@@ -29,6 +29,7 @@ class SectionData:
     """What a section screen shows, read in one worker (DeskScreen.load_data)."""
 
     items: list[section_work.SectionItem]
+    count: int  # all the filter finds, not only the rows shown
     heading: section_work.SectionHeading
     members: list[section_work.MemberRow]
     extra: Any  # the section's own panels (load_extra → show_extra)
@@ -84,6 +85,7 @@ class SectionScreen(DeskScreen):
         filter, extra = query
         return SectionData(
             items=section_work.section_items(actor, self.SECTION_CODES, filter),
+            count=section_work.section_count(actor, self.SECTION_CODES, filter),
             heading=section_work.section_heading(self.SECTION_CODES),
             members=section_work.member_rows(self.SECTION_CODES),
             extra=self.load_extra(actor, extra))
@@ -101,7 +103,7 @@ class SectionScreen(DeskScreen):
             table.move_cursor(row=min(keep, len(items) - 1))
         label = t(f"section.filter_{self.filter}")
         self.query_one("#work-title", Label).update(
-            t("section.work_title", name=self.section_name, n=len(items))
+            t("section.work_title", name=self.section_name, n=data.count)
             + f"  [{t('section.filter_label')}：{label}]")
         self._fill_members(data.members)
         self.show_extra(data.extra)

@@ -25,6 +25,7 @@ from govdesk.widgets.desk_table import DeskTable, columns
 class SupervisionData:
     items: list[inbox_service.InboxItem]  # overdue and soon-due tasks the viewer may see
     sees_all: bool
+    counts: inbox_service.DeadlineCounts  # of all of them, not only the rows shown
     reminders: list[section_work.ReminderRow]
     load: list[section_work.HolderLoad]
 
@@ -53,15 +54,17 @@ class SupervisionScreen(TabbedSectionScreen):
     def load_panes(self, actor, query) -> SupervisionData:
         items = [i for i in inbox_service.deadlines(actor) if i.label]
         return SupervisionData(items, sees_all_deadlines(actor.person),
+                               inbox_service.deadline_counts(actor),
                                section_work.reminder_log(actor),
-                               section_work.load_by_holder(items))
+                               section_work.holder_loads(actor))
 
     def show_panes(self, data: SupervisionData) -> None:
         items = data.items
-        overdue = sum(1 for i in items if i.label == inbox_service.OVERDUE)
+        counts = data.counts
         scope = t("section.scope_all") if data.sees_all else t("section.scope_own")
         self.query_one("#due-title", Label).update(
-            t("section.due_title", scope=scope, overdue=overdue, soon=len(items) - overdue))
+            t("section.due_title", scope=scope, overdue=counts.overdue,
+              soon=counts.today + counts.soon))
         self.fill_tasks(self.query_one("#due", DataTable), items)
 
         log = data.reminders

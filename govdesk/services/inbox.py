@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from peewee import JOIN, Case
 
-from govdesk.models import Flow, Person, Section, Task
+from govdesk.models import Flow, Person, Section, Task, database
 from govdesk.models.flow import WAITING
 from govdesk.services import org
 from govdesk.services.calendar import office_calendar
@@ -49,15 +49,19 @@ def _label(due: date | None, today: date, soon: int) -> tuple[str, int | None]:
     return (SOON if left <= soon else ""), left
 
 
-def _query(person: Person, *, mine: bool):
+URGENCY_RANK = Case(Flow.urgency, [("特急", 0), ("加急", 1)], 2)
+
+
+def _select():
+    """Waiting tasks with what a list row shows, names resolved; no order, no limit."""
     Acting = Person.alias()
-    urgency_rank = Case(Flow.urgency, [("特急", 0), ("加急", 1)], 2)
-    q = (
+    return (
         Task.select(
             Task.id, Task.flow, Task.step, Task.due, Task.reminders, Task.urgency,
             Flow.kind, Flow.record_id, Flow.title, Flow.secrecy,
             Person.name.alias("holder_name"), Section.name.alias("section_name"),
             Acting.name.alias("acting_name"), Task.acting_for.alias("acting_id"),
+            URGENCY_RANK.alias("urank"),
         )
         .join(Flow)
         .switch(Task).join(Person, JOIN.LEFT_OUTER, on=(Task.holder == Person.id))
@@ -65,20 +69,124 @@ def _query(person: Person, *, mine: bool):
         .switch(Task).join(Acting, JOIN.LEFT_OUTER, on=(Task.acting_for == Acting.id))
         .where(Task.state == WAITING)
     )
+
+
+def _query(person: Person, *, mine: bool):
+    """The whole list as one statement, ordered by the list's order. The services page the
+    branches of ``_mine`` instead (``_page``); this one is the benchmark's baseline."""
+    q = _select()
     if mine:
         q = q.where(
             (Task.holder == person.id)
             | (Task.holder.is_null() & (Task.holder_section == person.section_id))
         )
-    return q.order_by(Task.due.is_null(), Task.due, urgency_rank, Task.id)
+    return q.order_by(Task.due.is_null(), Task.due, URGENCY_RANK, Task.id)
 
 
-def _items(person: Person, query, now: datetime) -> list[InboxItem]:
+@dataclass(frozen=True)
+class Branch:
+    """A condition on waiting tasks (``t``) that one index answers in due order: a WHERE
+    fragment, ``{p}`` for each parameter. The lists' branches are disjoint or deduplicated;
+    each is read on its own, so an OR never makes the database give up the index."""
+
+    where: str
+    params: tuple = ()
+
+
+EVERYONE = Branch("")
+
+
+def held_by(person_id: int) -> Branch:
+    """Waiting on one person: index (state, holder, due)."""
+    return Branch("t.holder_id = {p}", (person_id,))
+
+
+def held_by_section(section_id: int, *, unheld: bool = False) -> Branch:
+    """Waiting on a section: index (state, holder_section, due); ``unheld``, on the section as
+    such with no person holding it: index (state, holder_section, holder, due)."""
+    where = "t.holder_section_id = {p}"
+    return Branch(("t.holder_id IS NULL AND " if unheld else "") + where, (section_id,))
+
+
+def held_by_any(person_ids: list[int]) -> Branch:
+    """Waiting on any of many people (one IN list: sorted by the database, not by an index)."""
+    marks = ", ".join("{p}" for _ in person_ids) or "NULL"
+    return Branch(f"t.holder_id IN ({marks})", tuple(person_ids))
+
+
+def _mine(person: Person) -> list[Branch]:
+    """What waits on me, or on my section with no one holding it: two disjoint branches."""
+    return [held_by(person.id), held_by_section(person.section_id, unheld=True)]
+
+
+_DATED, _UNDATED = Branch("t.due IS NOT NULL"), Branch("t.due IS NULL")
+_URANK = "CASE f.urgency WHEN '特急' THEN 0 WHEN '加急' THEN 1 ELSE 2 END"  # = URGENCY_RANK
+
+
+def _sql(text: str, params: list):
+    """Run SQL written with ``{p}`` for parameters (``?`` on SQLite, ``%s`` on PostgreSQL).
+    Dates go as ISO text, which both compare with a date column."""
+    values = [v.isoformat() if isinstance(v, date) else v for v in params]
+    return database.execute_sql(text.replace("{p}", database.param), values)
+
+
+def _and(*branches: Branch) -> tuple[str, list]:
+    where = "".join(f" AND ({b.where})" for b in branches if b.where)
+    return where, [v for b in branches for v in b.params]
+
+
+def _keys(branches: list[Branch], span: Branch, limit: int) -> dict[int, tuple]:
+    """The first ``limit`` waiting tasks of each branch within ``span``, as id → sort key.
+    Each query walks its index in due order and sorts only the ties of one due date."""
+    keys: dict[int, tuple] = {}
+    for branch in branches:
+        where, params = _and(branch, span)
+        cursor = _sql(
+            f"SELECT t.id, t.due, {_URANK} FROM task t JOIN flow f ON f.id = t.flow_id"
+            f" WHERE t.state = {{p}}{where} ORDER BY t.due, {_URANK}, t.id LIMIT {{p}}",
+            [WAITING, *params, limit])
+        for task_id, due, urank in cursor.fetchall():
+            keys[task_id] = (due is None, due or "", urank, task_id)
+    return keys
+
+
+def _page(branches: list[Branch], limit: int, offset: int = 0,
+          span: Branch | None = None) -> list[dict]:
+    """Rows ``offset`` … ``offset + limit`` of the union of ``branches`` in the lists' order:
+    by due (undated last), urgency, id; ``span`` (a condition on t.due) leaves the undated out.
+
+    Each branch gives its first ``offset + limit`` ids in that order, merged here; then one
+    query reads the page's rows by primary key. No query reads past the page or sorts more
+    than one day's ties, whatever the years of finished tasks behind them."""
+    want = offset + limit
+    keys = _keys(branches, span or _DATED, want)
+    order = sorted(keys, key=keys.__getitem__)[:want]
+    if span is None and len(order) < want:
+        undated = _keys(branches, _UNDATED, want - len(order))
+        order += sorted(undated, key=undated.__getitem__)
+    ids = order[offset:want]
+    if not ids:
+        return []
+    rows = {row["id"]: row for row in _select().where(Task.id.in_(ids)).dicts()}
+    return [rows[i] for i in ids if i in rows]  # one done since the first read: left out
+
+
+def _count(branches: list[Branch], span: Branch | None = None) -> int:
+    """Waiting tasks in the union of disjoint ``branches``: one count per branch."""
+    total = 0
+    for branch in branches:
+        where, params = _and(branch, span or EVERYONE)
+        total += _sql(f"SELECT COUNT(*) FROM task t WHERE t.state = {{p}}{where}",
+                      [WAITING, *params]).fetchone()[0]
+    return total
+
+
+def _items(person: Person, rows, now: datetime) -> list[InboxItem]:
     today = now.date()
     soon = office_rules().home.soon_working_days
     away: dict[int, bool] = {}  # per leader held for, looked up once
     out = []
-    for row in query.dicts():
+    for row in rows:
         acting_id = row["acting_id"]
         if acting_id is not None and acting_id not in away:
             away[acting_id] = org.away_on(acting_id, now) is not None
@@ -96,19 +204,71 @@ def _items(person: Person, query, now: datetime) -> list[InboxItem]:
     return out
 
 
-def inbox(actor: Actor, limit: int = 500) -> list[InboxItem]:
-    """Everything waiting on me or my section, most urgent first (earliest due, then urgency)."""
-    return _items(actor.person, _query(actor.person, mine=True).limit(limit), actor.now)
+def inbox(actor: Actor, limit: int = 500, offset: int = 0) -> list[InboxItem]:
+    """Everything waiting on me or my section, most urgent first (earliest due, then urgency);
+    one page of it (``inbox_count`` says how many there are)."""
+    rows = _page(_mine(actor.person), limit, offset)
+    return _items(actor.person, rows, actor.now)
 
 
 def inbox_count(actor: Actor) -> int:
-    return _query(actor.person, mine=True).order_by().count()
+    return _count(_mine(actor.person))
 
 
-def deadlines(actor: Actor, limit: int = 500) -> list[InboxItem]:
-    """Overdue, due today, due within N working days; 主任 and 督查室 see everyone's."""
-    soon = office_rules().home.soon_working_days
-    horizon = office_calendar().add_working_days(actor.today, soon)
-    everyone = sees_all_deadlines(actor.person)
-    q = _query(actor.person, mine=not everyone).where(Task.due <= horizon).limit(limit)
-    return _items(actor.person, q, actor.now)
+@dataclass(frozen=True)
+class DeadlineCounts:
+    """Home's 已超期 n / 今日到期 n / 即将到期 n, counted in the database."""
+
+    overdue: int
+    today: int
+    soon: int
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.today + self.soon
+
+
+def _horizon(actor: Actor) -> date:
+    return office_calendar().add_working_days(actor.today, office_rules().home.soon_working_days)
+
+
+def _deadline_branches(actor: Actor) -> list[Branch]:
+    return [EVERYONE] if sees_all_deadlines(actor.person) else _mine(actor.person)
+
+
+def _deadline_span(actor: Actor, label: str | None) -> Branch:
+    today = actor.today
+    if label == OVERDUE:
+        return Branch("t.due < {p}", (today,))
+    if label == TODAY:
+        return Branch("t.due = {p}", (today,))
+    if label == SOON:
+        return Branch("t.due > {p} AND t.due <= {p}", (today, _horizon(actor)))
+    return Branch("t.due <= {p}", (_horizon(actor),))
+
+
+def deadlines(actor: Actor, limit: int = 500, offset: int = 0, *,
+              label: str | None = None) -> list[InboxItem]:
+    """Overdue, due today, due within N working days; 主任 and 督查室 see everyone's.
+    One page of them, or of those with one ``label`` (OVERDUE, TODAY, SOON)."""
+    rows = _page(_deadline_branches(actor), limit, offset, _deadline_span(actor, label))
+    return _items(actor.person, rows, actor.now)
+
+
+def deadline_counts(actor: Actor) -> DeadlineCounts:
+    """How many of ``deadlines`` are overdue, due today and due soon: one aggregate query per
+    branch over the waiting tasks' (state, …, due) index, whatever the page shows. Every due
+    date up to the horizon is at most N working days away, so all that is not overdue or due
+    today is 即将到期."""
+    today = actor.today
+    overdue = due_today = total = 0
+    for branch in _deadline_branches(actor):
+        where, params = _and(branch, _deadline_span(actor, None))
+        row = _sql("SELECT SUM(CASE WHEN t.due < {p} THEN 1 ELSE 0 END),"
+                   " SUM(CASE WHEN t.due = {p} THEN 1 ELSE 0 END), COUNT(*)"
+                   f" FROM task t WHERE t.state = {{p}}{where}",
+                   [today, today, WAITING, *params]).fetchone()
+        overdue += int(row[0] or 0)
+        due_today += int(row[1] or 0)
+        total += int(row[2] or 0)
+    return DeadlineCounts(overdue, due_today, total - overdue - due_today)

@@ -63,6 +63,17 @@ def _v4_open_task_index() -> None:
         'CREATE INDEX IF NOT EXISTS "task_state_due" ON "task" ("state", "due")')
 
 
+def _v5_list_indexes() -> None:
+    """v5: the 催办 log, newest first (index reminder_at): its page of 200 was sorted out of
+    every reminder ever sent. What waits on a section with no one holding it, by due date
+    (task_state_holder_section_id_holder_id_due): that branch of Home's inbox went through
+    every waiting task of the section, held or not, to find those with no holder."""
+    database.execute_sql('CREATE INDEX IF NOT EXISTS "reminder_at" ON "reminder" ("at")')
+    database.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "task_state_holder_section_id_holder_id_due"'
+        ' ON "task" ("state", "holder_section_id", "holder_id", "due")')
+
+
 FULLTEXT_PENDING = "fulltext.pending"  # meta: the index exists but is still to be filled
 
 
@@ -80,7 +91,8 @@ def _v6_fulltext() -> None:
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave, 3: _v3_audit_chain,
-                                              4: _v4_open_task_index, 6: _v6_fulltext}
+                                              4: _v4_open_task_index,
+                                              5: _v5_list_indexes, 6: _v6_fulltext}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry

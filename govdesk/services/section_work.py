@@ -23,7 +23,21 @@ from govdesk.models import (
 from govdesk.models.flow import WAITING
 from govdesk.services import flow, org
 from govdesk.services.context import Actor
-from govdesk.services.inbox import OVERDUE, InboxItem, _items, _query
+from govdesk.services.inbox import (
+    OVERDUE,
+    Branch,
+    InboxItem,
+    _and,
+    _deadline_branches,
+    _deadline_span,
+    _items,
+    _mine,
+    _page,
+    _sql,
+    held_by,
+    held_by_any,
+    held_by_section,
+)
 from govdesk.services.pinyin import matches
 from govdesk.services.policy import visible_title
 from govdesk.services.schedule import (
@@ -39,23 +53,46 @@ from govdesk.services.schedule import (
 SectionItem = InboxItem
 
 
-def section_items(actor: Actor, codes: tuple[str, ...], filter: str = "all",
-                  limit: int = 500) -> list[InboxItem]:
-    sections = list(Section.select().where(Section.code.in_(codes)))
-    ids = [s.id for s in sections]
-    q = _query(actor.person, mine=False)
+# A section with more people than this is read as one branch (holder IN …), sorted by the
+# database, rather than one indexed branch per person.
+_BRANCH_PER_PERSON = 64
+
+
+def _section_branches(actor: Actor, codes: tuple[str, ...], filter: str) -> list:
     if filter == "mine":
-        q = q.where(
-            (Task.holder == actor.person.id)
-            | (Task.holder.is_null() & (Task.holder_section == actor.person.section_id))
-        )
-    else:
-        members = Person.select(Person.id).where(Person.section.in_(ids))
-        q = q.where(Task.holder_section.in_(ids) | Task.holder.in_(members))
-    items = _items(actor.person, q.limit(limit), actor.now)
-    if filter == "overdue":
-        items = [i for i in items if i.label == OVERDUE]
-    return items
+        return _mine(actor.person)
+    ids = [s.id for s in Section.select(Section.id).where(Section.code.in_(codes))]
+    people = [p for p, in Person.select(Person.id).where(Person.section.in_(ids)).tuples()]
+    branches = [held_by_section(i) for i in ids]
+    if len(people) > _BRANCH_PER_PERSON:
+        return [*branches, held_by_any(people)]
+    return branches + [held_by(p) for p in people]
+
+
+def section_items(actor: Actor, codes: tuple[str, ...], filter: str = "all",
+                  limit: int = 500, offset: int = 0) -> list[InboxItem]:
+    """Tasks the section or its people hold (``mine``: mine; ``overdue``: overdue ones), one
+    page of them, most urgent first."""
+    rows = _page(_section_branches(actor, codes, filter), limit, offset,
+                 _section_span(actor, filter))
+    return _items(actor.person, rows, actor.now)
+
+
+def _section_span(actor: Actor, filter: str) -> Branch | None:
+    return Branch("t.due < {p}", (actor.today,)) if filter == "overdue" else None
+
+
+def section_count(actor: Actor, codes: tuple[str, ...], filter: str = "all") -> int:
+    """How many tasks ``section_items`` pages through: one count, the branches OR-ed (a task the
+    section holds through one of its people is one task), each through its index."""
+    branches = _section_branches(actor, codes, filter)
+    if not branches:
+        return 0
+    where, params = _and(Branch(" OR ".join(f"({b.where})" for b in branches),
+                                tuple(v for b in branches for v in b.params)),
+                         _section_span(actor, filter) or Branch(""))
+    return _sql(f"SELECT COUNT(*) FROM task t WHERE t.state = {{p}}{where}",
+                [WAITING, *params]).fetchone()[0]
 
 
 def members(codes: tuple[str, ...]) -> list[Person]:
@@ -105,8 +142,7 @@ class LineDesk:
 
 def leader_waiting(actor: Actor, leader: Person, limit: int = 200) -> list[InboxItem]:
     """Tasks waiting on one leader in person, most urgent first; titles redacted for the viewer."""
-    q = _query(leader, mine=False).where(Task.holder == leader.id).limit(limit)
-    return _items(actor.person, q, actor.now)
+    return _items(actor.person, _page([held_by(leader.id)], limit), actor.now)
 
 
 def line_desks(actor: Actor) -> list[LineDesk]:
@@ -176,7 +212,7 @@ class HolderLoad:
 
 
 def load_by_holder(items: list[InboxItem]) -> list[HolderLoad]:
-    """Overdue / soon-due counts per holder, worst first (督查室's 超期统计)."""
+    """Overdue / soon-due counts per holder of these items, worst first."""
     counts: dict[str, list[int]] = {}
     for i in items:
         row = counts.setdefault(i.holder, [0, 0, 0])
@@ -185,8 +221,37 @@ def load_by_holder(items: list[InboxItem]) -> list[HolderLoad]:
         elif i.label:
             row[1] += 1
         row[2] += i.reminders
+    return _worst_first(counts)
+
+
+def _worst_first(counts: dict[str, list[int]]) -> list[HolderLoad]:
     rows = [HolderLoad(h, *c) for h, c in counts.items()]
     return sorted(rows, key=lambda r: (-r.overdue, -r.soon, r.holder))
+
+
+def holder_loads(actor: Actor) -> list[HolderLoad]:
+    """督查室's 超期统计: overdue / soon-due tasks and 催办 per holder over every deadline the
+    viewer may see (inbox.deadlines), counted and grouped in the database."""
+    counts: dict[str, list[int]] = {}
+    for branch in _deadline_branches(actor):
+        where, params = _and(branch, _deadline_span(actor, None))
+        # Grouped on the task table alone; names are looked up once per holder, not per task.
+        cursor = _sql(
+            "SELECT h.name, s.name, g.overdue, g.n, g.reminders FROM ("
+            " SELECT t.holder_id, t.holder_section_id,"
+            " SUM(CASE WHEN t.due < {p} THEN 1 ELSE 0 END) AS overdue, COUNT(*) AS n,"
+            " SUM(t.reminders) AS reminders FROM task t"
+            f" WHERE t.state = {{p}}{where} GROUP BY t.holder_id, t.holder_section_id) g"
+            " LEFT JOIN person h ON h.id = g.holder_id"
+            " LEFT JOIN section s ON s.id = g.holder_section_id",
+            [actor.today, WAITING, *params])
+        for holder, section, overdue, n, reminders in cursor.fetchall():
+            # Named as the lists name a holder: the person, else the section.
+            row = counts.setdefault(holder or section or "", [0, 0, 0])
+            row[0] += int(overdue or 0)
+            row[1] += int(n) - int(overdue or 0)
+            row[2] += int(reminders or 0)
+    return _worst_first(counts)
 
 
 # ---- 接待办: who is away, where, how to reach them, who acts ----

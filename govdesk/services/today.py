@@ -32,25 +32,27 @@ def _due(item: inbox_service.InboxItem) -> str:
 
 def summary(actor: Actor) -> str:
     person = actor.person
-    items = inbox_service.inbox(actor)
+    shown = 20
+    items = inbox_service.inbox(actor, limit=shown)
+    total = inbox_service.inbox_count(actor)
     lines = [
         t("today.header", name=person.name, section=person.section.name, post=person.post,
           day=f"{actor.today:%Y-%m-%d}"),
         "",
-        t("today.inbox", n=len(items)),
+        t("today.inbox", n=total),
     ]
-    for item in items[:20]:
+    for item in items:
         lines.append(f"  {pad(_due(item), 18)} {pad(term(item.step), 6)} {item.title}")
-    if len(items) > 20:
-        lines.append("  " + t("today.more", n=len(items) - 20))
+    if total > shown:
+        lines.append("  " + t("today.more", n=total - shown))
     lines.append("")
-    due = inbox_service.deadlines(actor)
-    lines.append(t("today.deadlines", n=len(due)))
-    for label in (inbox_service.OVERDUE, inbox_service.TODAY, inbox_service.SOON):
-        group = [i for i in due if i.label == label]
-        if group:
-            lines.append("  " + t("today.group", label=_label(label), n=len(group)))
-            for item in group[:10]:
+    counts = inbox_service.deadline_counts(actor)
+    lines.append(t("today.deadlines", n=counts.total))
+    for label, n in ((inbox_service.OVERDUE, counts.overdue), (inbox_service.TODAY, counts.today),
+                     (inbox_service.SOON, counts.soon)):
+        if n:
+            lines.append("  " + t("today.group", label=_label(label), n=n))
+            for item in inbox_service.deadlines(actor, limit=10, label=label):
                 holder = item.holder + (t("today.acting_for", name=item.acting_for)
                                         if item.acting_for else "")
                 lines.append(f"    {item.due:%m-%d} {pad(holder, 8)} {pad(term(item.step), 6)} "

@@ -1,0 +1,134 @@
+"""Every list and count Home, `govdesk today`, the section screens, the line desks and 督查室 show
+is answered through an index: EXPLAIN QUERY PLAN of each statement the services run finds no
+scan of the task table and no sort of a whole result (only of one due date's ties, "RIGHT PART").
+Pages join up; 督查室's counts per holder add up to Home's counts (which test_demo_scale counts
+over the tables)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+
+import pytest
+from conftest import TODAY
+
+from govdesk.models import Person, Section, database
+from govdesk.services import inbox, section_work, today
+from govdesk.services.context import Actor
+
+NOW = datetime.combine(TODAY, time(10, 30))
+SCREENS = (("mishu",), ("ban1", "ban2"), ("diaoyan",), ("xinxi",), ("ducha",), ("jiedai",))
+
+# "FROM task t", 'JOIN "person" AS "t3"': which table each alias of a statement names.
+_ALIAS = re.compile(r'(?:FROM|JOIN)\s+"?(\w+)"?\s+(?:AS\s+)?"?(\w+)"?', re.IGNORECASE)
+
+
+def _actor(login: str) -> Actor:
+    return Actor(Person.get(Person.login == login), NOW)
+
+
+def _supervisor() -> Actor:
+    person = (Person.select().join(Section)
+              .where((Section.code == "ducha") & Person.active).order_by(Person.id).first())
+    return Actor(person, NOW)
+
+
+def _captured(monkeypatch, calls) -> list[tuple[str, tuple]]:
+    """The SELECT statements (with their parameters) the calls run."""
+    seen: list[tuple[str, tuple]] = []
+    db = database.obj
+    run = db.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        if sql.lstrip().upper().startswith("SELECT"):
+            seen.append((sql, tuple(params or ())))
+        return run(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute_sql", spy)
+    try:
+        for call in calls:
+            call()
+    finally:
+        monkeypatch.setattr(db, "execute_sql", run)
+    return seen
+
+
+def _problems(sql: str, params: tuple) -> list[str]:
+    tables = {alias.lower(): table.lower() for table, alias in _ALIAS.findall(sql)}
+    if not {"task", "reminder"} & set(tables.values()):
+        return []
+    plan = [row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    out = []
+    for line in plan:
+        scan = re.match(r"SCAN (\w+)", line)
+        if scan:
+            table = tables.get(scan.group(1).lower(), scan.group(1).lower())
+            # The 催办 log walks reminder_at newest first and stops at its page.
+            if table == "task" or (table == "reminder" and "INDEX reminder_at" not in line):
+                out.append(line)
+        if "USE TEMP B-TREE FOR ORDER BY" in line:
+            out.append(line)
+    return [f"{p}\n    in {sql}\n    plan {plan}" for p in out]
+
+
+def _calls():
+    clerk, head, supervisor = _actor("lixm"), _actor("linzh"), _supervisor()
+    calls = []
+    for actor in (clerk, head, supervisor):
+        calls += [
+            lambda a=actor: inbox.inbox(a), lambda a=actor: inbox.inbox(a, limit=20, offset=40),
+            lambda a=actor: inbox.inbox_count(a), lambda a=actor: inbox.deadlines(a),
+            lambda a=actor: inbox.deadline_counts(a), lambda a=actor: today.summary(a),
+        ]
+        calls += [lambda a=actor, label=label: inbox.deadlines(a, limit=10, label=label)
+                  for label in (inbox.OVERDUE, inbox.TODAY, inbox.SOON)]
+    for codes in SCREENS:
+        calls += [lambda c=codes, f=f: section_work.section_items(clerk, c, f)
+                  for f in ("all", "mine", "overdue")]
+        calls += [lambda c=codes, f=f: section_work.section_count(clerk, c, f)
+                  for f in ("all", "mine", "overdue")]
+    calls += [
+        lambda: section_work.line_desks(clerk),
+        lambda: section_work.reminder_log(supervisor),
+        lambda: section_work.holder_loads(supervisor),
+        lambda: section_work.holder_loads(clerk),
+    ]
+    return calls
+
+
+def test_no_list_scans_the_task_table(year, monkeypatch):
+    statements = _captured(monkeypatch, _calls())
+    assert len(statements) > 50
+    problems = [p for sql, params in dict.fromkeys(statements) for p in _problems(sql, params)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_no_list_scans_the_task_table_without_statistics(demo_db, monkeypatch):
+    """The small demo has no sqlite_stat1: the planner must find the same indexes unaided."""
+    database.execute_sql("DROP TABLE IF EXISTS sqlite_stat1")
+    statements = _captured(monkeypatch, _calls())
+    problems = [p for sql, params in dict.fromkeys(statements) for p in _problems(sql, params)]
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("login", ["lixm", "linzh"])
+def test_pages_follow_each_other(year, login):
+    """Pages of the inbox and of the deadlines join into the list read at once."""
+    actor = _actor(login)
+    whole = [i.task_id for i in inbox.inbox(actor, limit=300)]
+    pages = [i.task_id for n in range(0, 300, 70) for i in inbox.inbox(actor, limit=70, offset=n)]
+    assert pages[:300] == whole
+    whole = [i.task_id for i in inbox.deadlines(actor, limit=120)]
+    pages = [i.task_id for n in range(0, 120, 50)
+             for i in inbox.deadlines(actor, limit=50, offset=n)]
+    assert pages[:120] == whole
+
+
+def test_holder_loads_equal_the_deadlines_counted_by_holder(year):
+    supervisor = _supervisor()
+    counts = inbox.deadline_counts(supervisor)
+    loads = section_work.holder_loads(supervisor)
+    assert sum(r.overdue for r in loads) == counts.overdue
+    assert sum(r.soon for r in loads) == counts.today + counts.soon
+    items = [i for i in inbox.deadlines(supervisor, limit=counts.total) if i.label]
+    assert loads == section_work.load_by_holder(items)

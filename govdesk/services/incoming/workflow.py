@@ -503,12 +503,13 @@ class RegisterRow:
 
 def register_page(actor: Actor, *, year: int | None = None, state: str | None = None,
                   text: str = "", before_id: int | None = None,
-                  limit: int = 200) -> list[RegisterRow]:
+                  after_id: int | None = None, limit: int = 200) -> list[RegisterRow]:
     """One page of the 收文 register, newest first, keyset-paged by id; titles redacted, and
     no field the viewer may not see is searched (a secret document's 来文字号 and 来文单位
     would otherwise confirm that it exists)."""
     person = actor.person
-    if not validate.page_args(text, state, year=year, before_id=before_id, limit=limit):
+    if not validate.page_args(text, state, year=year, before_id=before_id, after_id=after_id,
+                               limit=limit):
         return []  # a text no stored row can contain: nothing to look for
     D = IncomingDocument
     q = D.select(D.id, D.number, D.title, D.from_name, D.urgency, D.secrecy, D.state,
@@ -521,7 +522,7 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
         q = q.where(matching(text, [D.number],
                              secret_fields=[D.title, D.from_name, D.doc_number],
                              secrecy=D.secrecy, clearance=person.clearance))
-    rows = engine.keyset(q, D.id, before_id, limit)
+    rows = engine.keyset(q, D.id, before_id, limit, after_id)
     holders = engine.holders_by_record(KIND, [r.id for r in rows], "incoming.shown.holders")
     out = []
     for r in rows:

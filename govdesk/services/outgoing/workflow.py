@@ -721,9 +721,11 @@ class OutgoingRow:
 
 
 def register_page(actor: Actor, *, state: str | None = None, text: str = "",
-                  before_id: int | None = None, limit: int = 200) -> list[OutgoingRow]:
+                  before_id: int | None = None, after_id: int | None = None,
+                  limit: int = 200) -> list[OutgoingRow]:
     """One page of the 发文 register, newest first, keyset-paged by id; titles redacted."""
-    if not validate.page_args(text, state, before_id=before_id, limit=limit):
+    if not validate.page_args(text, state, before_id=before_id, after_id=after_id,
+                               limit=limit):
         return []  # a text no stored row can contain: nothing to look for
     D = OutgoingDocument
     q = D.select(D, Person.name.alias("drafter_name")).join(Person, on=(D.drafter == Person.id))
@@ -733,7 +735,7 @@ def register_page(actor: Actor, *, state: str | None = None, text: str = "",
         q = q.where(matching(text, [D.number], secret_fields=[D.title], secrecy=D.secrecy,
                              clearance=actor.person.clearance))
     out = []
-    for d in engine.keyset(q, D.id, before_id, limit):
+    for d in engine.keyset(q, D.id, before_id, limit, after_id):
         title = visible_title(actor.person, d.title, d.secrecy)
         out.append(OutgoingRow(d.id, d.number or "", title, d.issuer, d.doc_kind, d.urgency,
                                d.state, getattr(d.drafter, "drafter_name", ""),

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from textual._two_way_dict import TwoWayDict  # as DataTable.sort orders rows (8.2.8 pinned)
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 from govdesk.commands import HasCommands
 from govdesk.services.errors import ServiceError
@@ -260,9 +262,12 @@ class PagedTable(HasCommands, DataTable):
         x, y = self.scroll_x, self.scroll_y
         self._filling = True  # clear() and add_row() move the cursor, whose watcher would load
         try:
-            self.clear()
-            for key, cells in rows:
-                self.add_row(*cells, key=str(key))
+            if shift is None:
+                self.clear()
+                for key, cells in rows:
+                    self.add_row(*cells, key=str(key))
+            else:
+                self._reshape(rows)
             self._rows = rows
             if rows:
                 self.move_cursor(row=max(0, min(cursor, len(rows) - 1)), animate=False,
@@ -271,6 +276,28 @@ class PagedTable(HasCommands, DataTable):
             self._filling = False
         if shift is not None and rows:
             self.call_after_refresh(self._scroll_back, x, max(0, y + shift))
+
+    def _reshape(self, rows: list[Row]) -> None:
+        """A page added at one end of the window and one dropped at the other: the rows kept
+        stay as they are — DataTable measures only the rows added, not the whole window again
+        — and the order is set in one step, as ``DataTable.sort`` does."""
+        wanted = [str(key) for key, _ in rows]
+        keep = set(wanted)
+        kept = [str(key) for key, _ in self._rows if str(key) in keep]
+        for key, _ in self._rows:
+            if str(key) not in keep:
+                del self.rows[RowKey(str(key))]
+                del self._data[RowKey(str(key))]
+        self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(kept)})
+        known = set(kept)
+        for key, cells in rows:
+            if str(key) not in known:
+                self.add_row(*cells, key=str(key))
+        self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(wanted)})
+        self._clear_caches()
+        self._update_count += 1
+        self._require_update_dimensions = True
+        self.refresh(layout=True)
 
     def _scroll_back(self, x: float, y: float) -> None:
         self.scroll_to(x=x, y=y, animate=False, immediate=True)

@@ -248,6 +248,20 @@ async def test_the_cursor_keeps_its_record_away_and_back(year):
         await burst(pilot, "up", 150)
         await quiet(pilot, table, "up from the kept record")
         assert table.selected_key() == str(ids[here - 150])
+        # Another filter (t: the next state): the record stays under the cursor if it is in
+        # the new list, and the list starts at its top if it is not.
+        kept = table.selected_key()
+        await pilot.press("t")
+        await settle(pilot)
+        await quiet(pilot, table, "the filtered register")
+        state = app.screen.state_filter
+        assert state is not None
+        if IncomingDocument.get_by_id(int(kept)).state == state:
+            assert table.selected_key() == kept
+        else:
+            newest = IncomingDocument.select().where(IncomingDocument.state == state) \
+                .order_by(IncomingDocument.id.desc()).first()
+            assert table.at_top and table.selected_key() == str(newest.id)
 
 
 # ---------------------------------------------------------------- the widget alone
@@ -259,6 +273,7 @@ class OneTable(App):
     def __init__(self, n: int, *, threaded: bool, page_size: int = 50):
         super().__init__()
         self.n = n
+        self.gone: set[int] = set()  # rows that have left the list (another filter)
         self.reads: list[Page] = []
         self.table = PagedTable(self.load, page_size=page_size, threaded=threaded)
 
@@ -267,11 +282,12 @@ class OneTable(App):
         args = page.keyset_args()
         keys = range(self.n, 0, -1)
         if args["after_id"] is not None:
-            above = [k for k in range(args["after_id"] + 1, self.n + 1)][:page.limit]
+            above = [k for k in range(args["after_id"] + 1, self.n + 1)
+                     if k not in self.gone][:page.limit]
             return [(k, [f"第{k}条"]) for k in reversed(above)]
         if args["before_id"] is not None:
             keys = range(args["before_id"] - 1, 0, -1)
-        return [(k, [f"第{k}条"]) for k in list(keys)[:page.limit]]
+        return [(k, [f"第{k}条"]) for k in keys if k not in self.gone][:page.limit]
 
     def compose(self) -> ComposeResult:
         yield self.table
@@ -291,6 +307,7 @@ async def test_a_window_of_pages_on_a_made_up_register(threaded):
         await quiet(pilot, table, "down")
         step = table._view_rows()
         assert table.selected_key() == str(5_000 - 60 * step)
+        assert table.scroll_y <= table.cursor_row < table.scroll_y + step  # still in view
         keys = table.keys_shown()
         assert keys == list(range(keys[0], keys[0] - len(keys), -1))
         assert len(keys) <= table.max_rows
@@ -313,3 +330,8 @@ async def test_a_window_of_pages_on_a_made_up_register(threaded):
         assert table.selected_key() == kept
         keys = table.keys_shown()
         assert keys == list(range(keys[0], keys[0] - len(keys), -1))
+        # The record has left the list (another filter): the list starts at its first page.
+        app.gone.add(int(kept))
+        table.show_first_page(app.load(Page(table.page_size)))
+        await quiet(pilot, table, "the first page of the new list")
+        assert table.at_top and table.cursor_row == 0 and table.selected_key() == "5000"

@@ -65,7 +65,6 @@ class _Read:
     rows: list[Row]
     at_top: bool | None  # None: this read does not tell
     at_bottom: bool | None
-    anchor: int = 0  # AROUND: where the record is (or would be) in rows
 
 
 def read_pages(loader: Loader, what: str, key: Any, limit: int) -> _Read:
@@ -82,11 +81,14 @@ def read_pages(loader: Loader, what: str, key: Any, limit: int) -> _Read:
     if what == LAST:
         rows = list(loader(Page(limit, oldest=True)))
         return _Read(rows, len(rows) < limit, True)
-    # AROUND: the page right above the record, then the page from the record down (it starts
-    # at the record, or where it was if it has left the list).
+    # AROUND: the page right above the record, then the page from the record down. A record
+    # no longer in the list (another filter, or gone) gives the first page, as a new list.
     above = list(loader(Page(limit, after=key)))
     below = list(loader(Page(limit, before=above[-1][0]) if above else Page(limit)))
-    return _Read(above + below, len(above) < limit, len(below) < limit, anchor=len(above))
+    if not any(str(k) == str(key) for k, _ in below):
+        rows = below if not above else list(loader(Page(limit)))
+        return _Read(rows, True, len(rows) < limit)
+    return _Read(above + below, len(above) < limit, len(below) < limit)
 
 
 class PagedTable(HasCommands, DataTable):
@@ -151,8 +153,9 @@ class PagedTable(HasCommands, DataTable):
     def show_first_page(self, rows: Sequence[Row], keep: Any = None) -> None:
         """Like ``reload``, with the first page already read (by a screen's worker). The
         cursor goes to ``keep`` (a key), or stays on the record it is on; when that record is
-        below the first page, the window around it is read (the first page meanwhile is not
-        shown, so the cursor does not jump to the top and back)."""
+        below the first page, the window around it is read by its key (the first page is not
+        shown meanwhile, so the cursor does not jump to the top and back), and if it has left
+        the list (another filter) the list starts at its first page."""
         if keep is None:
             keep = self._current_key()
         self._start_again()
@@ -214,7 +217,7 @@ class PagedTable(HasCommands, DataTable):
                 cursor = len(got.rows) - 1
             elif what == AROUND:
                 cursor = next((i for i, (k, _) in enumerate(got.rows) if str(k) == str(key)),
-                              got.anchor)
+                              0)
             else:
                 cursor = 0
             self._fill(got.rows, cursor)

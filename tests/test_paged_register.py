@@ -335,3 +335,31 @@ async def test_a_window_of_pages_on_a_made_up_register(threaded):
         table.show_first_page(app.load(Page(table.page_size)))
         await quiet(pilot, table, "the first page of the new list")
         assert table.at_top and table.cursor_row == 0 and table.selected_key() == "5000"
+
+
+async def test_a_page_read_while_the_cursor_went_the_other_way_keeps_its_row():
+    """The page below was asked for near the window's end; before it came the user went back
+    up to the window's first row: the cursor's row stays, and so does its record."""
+    from govdesk.widgets import paged_table
+
+    app = OneTable(5_000, threaded=False)
+    async with app.run_test(size=(40, 20)) as pilot:
+        table = app.table
+        await burst(pilot, "pagedown", 40)
+        await quiet(pilot, table, "a full window")
+        assert table.row_count == table.max_rows and not table.at_top
+        table.move_cursor(row=table.page_size // 2)  # no read: not near either end
+        await pilot.pause()
+        below = paged_table.read_pages(app.load, paged_table.BELOW, table.keys_shown()[-1],
+                                       table.page_size)
+        table._filling = True  # the cursor reaches row 0 without reading the page above
+        table.move_cursor(row=0)
+        table._filling = False
+        table._loading = True  # …while the page below was on its way
+        kept = table.selected_key()
+        table._arrived(table._epoch, paged_table.BELOW, None, below, None)
+        await pilot.pause()
+        assert table.selected_key() == kept
+        assert table.row_count <= table.max_rows + table.page_size
+        keys = table.keys_shown()
+        assert keys == list(range(keys[0], keys[0] - len(keys), -1))

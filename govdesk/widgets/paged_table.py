@@ -4,11 +4,12 @@ A register grows without bound, and the built-in DataTable lays out every row it
 whenever rows are added (about 0.3 s a page past 100,000 rows). So this one holds at most
 ``window_pages`` pages: moving down past the window's end reads the page below (older rows)
 and drops the top page; moving up past its start reads the page above and drops the bottom
-one. The cursor stays on its record as pages come and go, and every step costs one page read
-and one window drawn, however long the register. ``Home`` and ``End`` go to the register's
-first (newest) and last (oldest) row with one page read. A cursor move that runs past the
-window while a page is on its way is carried out when it comes, so keys typed in a burst all
-count.
+one (a page read while the cursor went the other way never drops the cursor's own row: the
+window holds a page more until the next read). The cursor stays on its record as pages come
+and go, and every step costs one page read and one window drawn, however long the register.
+``Home`` and ``End`` go to the register's first (newest) and last (oldest) row with one page
+read. A cursor move that runs past the window while a page is on its way is carried out when
+it comes, so keys typed in a burst all count.
 
 The loader is given a ``Page`` (the newest, the rows below or above a key, or the oldest) and
 returns its rows, newest first, as ``(key, cells)``. With ``threaded=True`` it runs in a
@@ -225,7 +226,7 @@ class PagedTable(HasCommands, DataTable):
 
     def _add_below(self, got: _Read) -> None:
         self._at_bottom = bool(got.at_bottom)
-        drop = max(0, len(self._rows) + len(got.rows) - self.max_rows)
+        drop = max(0, min(len(self._rows) + len(got.rows) - self.max_rows, self.cursor_row))
         if drop:
             self._at_top = False
         if got.rows:
@@ -234,7 +235,8 @@ class PagedTable(HasCommands, DataTable):
 
     def _add_above(self, got: _Read) -> None:
         self._at_top = bool(got.at_top)
-        cut = max(0, len(self._rows) + len(got.rows) - self.max_rows)
+        cut = max(0, min(len(self._rows) + len(got.rows) - self.max_rows,
+                         len(self._rows) - 1 - self.cursor_row))
         if cut:
             self._at_bottom = False
         if got.rows:

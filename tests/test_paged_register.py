@@ -363,3 +363,35 @@ async def test_a_page_read_while_the_cursor_went_the_other_way_keeps_its_row():
         assert table.row_count <= table.max_rows + table.page_size
         keys = table.keys_shown()
         assert keys == list(range(keys[0], keys[0] - len(keys), -1))
+
+
+async def test_the_audit_log_goes_to_its_oldest_entry_and_back(year):
+    """审计日志 on a year of entries: End shows the oldest, with its details below; Home the
+    newest; the details kept stay bounded while paging."""
+    from textual.widgets import Static
+
+    from govdesk.screens.audit_log import DETAILS_KEPT, AuditLogScreen
+
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_audit_log()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AuditLogScreen)
+        table = screen.query_one("#audit-table", PagedTable)
+        assert app.focused is table
+        await pilot.press("end")
+        await quiet(pilot, table, "the oldest entries")
+        oldest = [str(i) for i, in database.execute_sql(
+            f"SELECT id FROM audit_entry ORDER BY id LIMIT {table.row_count}")]
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == oldest[::-1]
+        assert table.selected_key() == oldest[0]
+        assert str(screen.query_one("#audit-detail", Static).render()).strip()
+        await burst(pilot, "pageup", 120)
+        await quiet(pilot, table, "pages above the oldest")
+        assert table.row_count <= table.max_rows
+        assert len(screen._rows) <= DETAILS_KEPT
+        await pilot.press("home")
+        await quiet(pilot, table, "the newest entries")
+        newest, = database.execute_sql("SELECT MAX(id) FROM audit_entry").fetchone()
+        assert table.selected_key() == str(newest)

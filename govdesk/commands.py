@@ -152,6 +152,10 @@ command("secretariat.toggle_register", "o", "outgoing.toggle_register")
 command("secretariat.error_register", "x", "outgoing.error_register")
 command("secretariat.leave_register", "v", "leave.registers")
 
+# Every register (widgets/paged_table.py): its first and last row, however long it is
+command("register.first", "home,ctrl+home", "common.register_first", "first", show=False)
+command("register.last", "end,ctrl+end", "common.register_last", "last", show=False)
+
 # Any record's detail screen
 command("flow.hand_back", "h", "common.hand_back")
 

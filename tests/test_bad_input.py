@@ -334,14 +334,16 @@ def test_return_loan(world, data):
        year=st.one_of(st.none(), st.integers(-10, 10000), st.sampled_from([2026, 10**12, 2**63])),
        state=st.one_of(st.none(), texts()),
        before_id=st.one_of(st.none(), ids()),
+       after_id=st.one_of(st.none(), ids()),
        limit=st.one_of(st.integers(-5, 500), st.sampled_from([10**12, 2**63]), anything()))
-def test_register_page(world, text, year, state, before_id, limit):
+def test_register_page(world, text, year, state, before_id, after_id, limit):
     def stored(rows):
         assert isinstance(rows, list)
 
     check("incoming.register_page",
           lambda: incoming.register_page(world.clerk, year=year, state=state, text=text,
-                                         before_id=before_id, limit=limit),
+                                         before_id=before_id, after_id=after_id,
+                                         limit=limit),
           labels={"搜索", "年度", "状态", "每页条数", "起始编号"}, stored=stored)
 
 

@@ -109,8 +109,9 @@ def test_remind(world, data, note):
 
 
 @FAST
-@given(state=anything(), before_id=st.one_of(st.none(), ids()), limit=st.one_of(ids(), anything()))
-def test_register_page(world, state, before_id, limit):
+@given(state=anything(), before_id=st.one_of(st.none(), ids()),
+       after_id=st.one_of(st.none(), ids()), limit=st.one_of(ids(), anything()))
+def test_register_page(world, state, before_id, after_id, limit):
     check("leave.register_page", lambda: leave.register_page(
-        world.clerk, state=state, before_id=before_id, limit=limit),
+        world.clerk, state=state, before_id=before_id, after_id=after_id, limit=limit),
         labels={"状态", "起始编号", "每页条数", "搜索"})

@@ -357,11 +357,13 @@ def test_compare(world, data, old, new):
 @FAST
 @given(text=st.one_of(texts(), anything()), state=st.one_of(st.none(), texts()),
        before_id=st.one_of(st.none(), ids()),
+       after_id=st.one_of(st.none(), ids()),
        limit=st.one_of(st.integers(-5, 500), st.sampled_from([10**12, 2**63]), anything()))
-def test_register_page(world, text, state, before_id, limit):
+def test_register_page(world, text, state, before_id, after_id, limit):
     check("outgoing.register_page",
           lambda: outgoing.register_page(world.clerk, state=state, text=text,
-                                         before_id=before_id, limit=limit),
+                                         before_id=before_id, after_id=after_id,
+                                         limit=limit),
           labels={"搜索", "状态", "每页条数", "起始编号"},
           stored=lambda rows: isinstance(rows, list))
 

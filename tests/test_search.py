@@ -158,6 +158,13 @@ def test_a_register_search_pages_through_every_match(demo_db):
         pages += [r.id for r in page]
         before = page[-1].id
     assert pages == everything  # newest first, no gap, no repeat
+    oldest = incoming.register_page(clerk, text="关于", after_id=0, limit=4)  # End
+    assert [r.id for r in oldest] == everything[-4:]
+    above = incoming.register_page(clerk, text="关于", after_id=oldest[0].id, limit=4)
+    assert [r.id for r in above] == everything[-8:-4]  # the page right above it
+    drafts = [r.id for r in outgoing.register_page(clerk, text="关于", limit=1000)]
+    assert [r.id for r in outgoing.register_page(clerk, text="关于", after_id=0, limit=2)] \
+        == drafts[-2:]
 
 
 def test_a_database_from_before_the_index_gains_it(demo_path):

@@ -194,7 +194,7 @@ async def test_the_register_pages_on_in_a_worker(db, as_user):
         table.move_cursor(row=95)
         await settle(pilot)
         assert table.row_count == 130
-        assert table._exhausted
+        assert table.at_bottom
         keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(130)]
         assert len(set(keys)) == 130  # no page twice
 

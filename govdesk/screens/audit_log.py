@@ -12,7 +12,10 @@ from govdesk.i18n import t
 from govdesk.screens.base import DeskScreen
 from govdesk.services import audit
 from govdesk.services.errors import ServiceError
-from govdesk.widgets.paged_table import PagedTable
+from govdesk.widgets.paged_table import Page, PagedTable
+
+# Before/after of the rows read last: more than the table's window of pages (3 × 200) holds.
+DETAILS_KEPT = 2000
 
 
 class AuditLogScreen(DeskScreen):
@@ -58,34 +61,39 @@ class AuditLogScreen(DeskScreen):
                 "limit": self.query_one("#audit-table", PagedTable).page_size}
 
     def load_data(self, actor, query: dict) -> tuple[dict, list[dict]]:
-        return query, self._browse(actor, query, None)
+        return query, self._browse(actor, query, Page(query["limit"]))
 
     @staticmethod
-    def _browse(actor, query: dict, after_id) -> list[dict]:
+    def _browse(actor, query: dict, page: Page) -> list[dict]:
         return audit.browse(actor, who=query["who"], action=query["action"],
-                            table=query["table"], since=query["since"], before_id=after_id,
-                            limit=query["limit"])
+                            table=query["table"], since=query["since"], **page.keyset_args())
 
     def _cells(self, rows: list[dict]):
-        # Also from the table's worker (later pages): one dict item at a time, atomic.
+        # Also from the table's worker (later pages): one dict item at a time, atomic. The
+        # details of rows read long ago go, as the table's own window drops their pages.
         for row in rows:
-            self._rows[str(row["id"])] = row
+            key = str(row["id"])
+            self._rows.pop(key, None)
+            self._rows[key] = row
+        while len(self._rows) > DETAILS_KEPT:
+            del self._rows[next(iter(self._rows))]
         return [(row["id"], [str(row["id"]), f"{row['at']:%Y-%m-%d %H:%M:%S}", row["actor"],
                              row["action"], row["table"], str(row["record_id"] or "")])
                 for row in rows]
 
-    def _load(self, after_id, limit: int):
+    def _load(self, page: Page):
         """The pages after the first, in the table's worker: the filters as last shown."""
         if self._query is None:
             return []
-        return self._cells(self._browse(self.actor, dict(self._query, limit=limit), after_id))
+        return self._cells(self._browse(self.actor, self._query, page))
 
     def show_data(self, data: tuple[dict, list[dict]]) -> None:
         self._query, rows = data
         table = self.query_one("#audit-table", PagedTable)
         self._rows = {}
-        table.show_first_page(self._cells(rows))
-        self.query_one("#audit-title", Label).update(t("audit.count", n=table.row_count))
+        cells = self._cells(rows)
+        table.show_first_page(cells)
+        self.query_one("#audit-title", Label).update(t("audit.count", n=len(cells)))
 
     def load_failed(self, error: ServiceError) -> None:
         self.app.notify(str(error), severity="error")

@@ -18,7 +18,7 @@ from govdesk.services import incoming, outgoing
 from govdesk.services.vocab import incoming_states as states
 from govdesk.services.vocab import outgoing_states as out_states
 from govdesk.widgets import badge
-from govdesk.widgets.paged_table import PagedTable
+from govdesk.widgets.paged_table import Page, PagedTable
 
 STATES = (states.REGISTERED, states.SIGNING, states.READING, states.SORTING, states.CLOSED,
           states.ARCHIVED, states.RETURNED, states.TRANSFERRED)
@@ -130,7 +130,7 @@ class SecretariatScreen(SectionScreen):
 
     def load_extra(self, actor, query: RegisterQuery):
         # Only the register showing is read; the other is reloaded when toggled to.
-        return query, self._register_rows(actor, query, None, query.page_size)
+        return query, self._register_rows(actor, query, Page(query.page_size))
 
     def show_extra(self, extra) -> None:
         query, rows = extra
@@ -138,33 +138,32 @@ class SecretariatScreen(SectionScreen):
             return  # toggled meanwhile: the refresh that toggle asked for brings the other
         table = self.query_one("#out-registry" if query.outgoing else "#register", PagedTable)
         self._query_shown = query  # what the later pages continue
-        table.show_first_page(rows)
-        more = "+" if table.row_count >= table.page_size else ""
-        if query.outgoing:
-            self.query_one("#out-register-title", Label).update(
-                t("outgoing.register_title", n=table.row_count, more=more))
-        else:
-            self.query_one("#register-title", Label).update(
-                t("incoming.register_title", n=table.row_count, more=more))
+        keep = None  # the record the cursor is on stays under it (PagedTable)
         if self._select_after is not None and not query.outgoing:
             doc_id, self._select_after = self._select_after, None
-            try:
-                table.move_cursor(row=table.get_row_index(str(doc_id)))
-            except Exception:  # filtered out of the current view
-                pass
+            if any(key == doc_id for key, _ in rows):  # not when filtered out of the view
+                keep = doc_id
+        table.show_first_page(rows, keep=keep)
+        more = "+" if len(rows) >= table.page_size else ""
+        if query.outgoing:
+            self.query_one("#out-register-title", Label).update(
+                t("outgoing.register_title", n=len(rows), more=more))
+        else:
+            self.query_one("#register-title", Label).update(
+                t("incoming.register_title", n=len(rows), more=more))
 
-    def _register_rows(self, actor, query: RegisterQuery, after_id, limit: int):
+    def _register_rows(self, actor, query: RegisterQuery, page: Page):
         """A page of the register showing, as (key, cells); always in a worker thread (the
         screen's load for the first page, the table's for the pages after it)."""
         if query.outgoing:
             rows = outgoing.register_page(actor, state=query.state, text=query.text,
-                                          before_id=after_id, limit=limit)
+                                          **page.keyset_args())
             return [(r.id, [r.number, r.title, term(r.issuer), term(r.doc_kind),
                             badge.urgency(r.urgency), term(r.state), r.drafter,
                             f"{r.updated_at:%m-%d %H:%M}"]) for r in rows]
         today = actor.today
         rows = incoming.register_page(actor, state=query.state, text=query.text,
-                                      before_id=after_id, limit=limit)
+                                      **page.keyset_args())
         return [
             (r.id, [r.number, r.title, r.from_name, badge.urgency(r.urgency), term(r.state),
                     f"{r.received_on:%m-%d}", badge.deadline(self._due_label(r, today), r.due),
@@ -172,11 +171,11 @@ class SecretariatScreen(SectionScreen):
             for r in rows
         ]
 
-    def _load_page(self, after_id, limit: int):
+    def _load_page(self, page: Page):
         """The pages after the first, in the table's worker: the register as last shown."""
         if self._query_shown is None:
             return []
-        return self._register_rows(self.actor, self._query_shown, after_id, limit)
+        return self._register_rows(self.actor, self._query_shown, page)
 
     @staticmethod
     def _due_label(row: incoming.RegisterRow, today) -> str:

@@ -202,8 +202,10 @@ def can_browse(person) -> bool:
 
 def browse(actor: Actor, *, who: str = "", action: str = "", table: str = "",
            since: datetime | None = None, before_id: int | None = None,
-           limit: int = 200) -> list[dict[str, Any]]:
-    """One page of the audit trail, newest first, for an admin; secret words redacted."""
+           after_id: int | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """One page of the audit trail, newest first, for an admin; secret words redacted; keyset
+    paged like the registers (``engine.keyset``: ``after_id`` for the page above)."""
+    from govdesk.services.engine.core import keyset  # the engine writes through this module
     from govdesk.services.errors import PermissionDenied
 
     if not can_browse(actor.person):
@@ -217,12 +219,10 @@ def browse(actor: Actor, *, who: str = "", action: str = "", table: str = "",
         q = q.where(AuditEntry.table == table)
     if since is not None:
         q = q.where(AuditEntry.at >= since)
-    if before_id is not None:
-        q = q.where(AuditEntry.id < before_id)
     clearance = actor.person.clearance
     return [
         {"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "table": r.table,
          "record_id": r.record_id, "before": _redact(r.before, clearance),
          "after": _redact(r.after, clearance)}
-        for r in q.order_by(AuditEntry.id.desc()).limit(limit)
+        for r in keyset(q, AuditEntry.id, before_id, limit, after_id)
     ]

@@ -209,22 +209,36 @@ def record_ids(code: int, query: str, clearance: int, *, before: int | None = No
     return [row[0] for row in database.execute_sql(sql, params)]
 
 
-def restrict(query, code: int, id_field, text: str, clearance: int, *,
-             before: int | None = None):
-    """A register's page query (``query`` over the records, with its own filters) narrowed to
-    the records holding every word of ``text``, below ``before``, newest first: on SQLite
+def keyset(query, code: int, id_field, text: str, clearance: int, *, before: int | None,
+           after: int | None, limit: int) -> list:
+    """A register's page (``query`` over the records, with its own filters) of the records
+    holding every word of ``text``, newest first, keyset-paged like engine.keyset: below
+    ``before``, or the page right above ``after`` (``after=0``: the oldest page). On SQLite
     the index drives the query in its own order, so a page costs what its rows cost however
-    many records match. None when the text has no word to look for (nothing matches).
-    The caller adds the LIMIT."""
+    many records match. Nothing when the text has no word to look for."""
     words = terms(text)
     if not words:
-        return None
+        return []
     lo, hi = _range(code)
     if before is not None:
         hi = min(hi, entry_id(code, before) - 1)
+    if after is not None:
+        lo = max(lo, entry_id(code, after) + 1)
+    base = _range(code)[0]
+    rows = list(_restrict(query, base, lo, hi, words, id_field, clearance,
+                          ascending=after is not None).limit(limit))
+    if after is not None:
+        rows.reverse()
+    return rows
+
+
+def _restrict(query, base: int, lo: int, hi: int, words: list[str], id_field, clearance: int,
+              *, ascending: bool):
+    """``query`` joined to the index: the entries between ``lo`` and ``hi`` holding every
+    word, within the clearance, in id order (newest first unless ``ascending``)."""
     entry = Table("search_entry", alias="search_entry")  # named so in the SQL below
     if _postgres():
-        query = query.join(entry, on=(entry.c.id == id_field + lo))
+        query = query.join(entry, on=(entry.c.id == id_field + base))
         for word in words:
             if len(word) == 1:
                 query = query.where(SQL("search_entry.grams LIKE %s", [f"%{word}%"]))
@@ -234,10 +248,10 @@ def restrict(query, code: int, id_field, text: str, clearance: int, *,
                     "string_to_array(search_entry.grams, ' ') @> %s::text[]"
                     " AND search_entry.grams LIKE %s", [pairs, "%" + " ".join(pairs) + "%"]))
         return (query.where(entry.c.id.between(lo, hi) & (entry.c.secrecy <= clearance))
-                .order_by(id_field.desc()))
+                .order_by(id_field.asc() if ascending else id_field.desc()))
     fts = Table("search_fts", alias="search_fts")
-    return (query.join(fts, on=(id_field == fts.c.rowid - lo))
+    return (query.join(fts, on=(id_field == fts.c.rowid - base))
             .join(entry, on=(entry.c.id == fts.c.rowid))
             .where(SQL("search_fts MATCH ?", [_sqlite_match(words)])
                    & fts.c.rowid.between(lo, hi) & (entry.c.secrecy <= clearance))
-            .order_by(fts.c.rowid.desc()))
+            .order_by(fts.c.rowid.asc() if ascending else fts.c.rowid.desc()))

@@ -16,7 +16,7 @@ from govdesk.services import inbox as inbox_service
 from govdesk.services import leave
 from govdesk.services.engine import core as engine
 from govdesk.widgets import badge
-from govdesk.widgets.paged_table import PagedTable
+from govdesk.widgets.paged_table import Page, PagedTable
 
 
 def head_choices(actor) -> list[tuple[str, str]]:
@@ -99,16 +99,16 @@ class LeaveRegisterScreen(DeskScreen):
         table.focus()
 
     def load_data(self, actor, query) -> list:
-        return self._rows(actor, None, PAGE)
+        return self._rows(actor, Page(PAGE))
 
-    def _load_page(self, after_id, limit: int):
+    def _load_page(self, page: Page):
         """The pages after the first, in the table's worker."""
-        return self._rows(self.actor, after_id, limit)
+        return self._rows(self.actor, page)
 
     @staticmethod
-    def _rows(actor, after_id, limit: int):
+    def _rows(actor, page: Page):
         today = actor.today
-        rows = leave.register_page(actor, before_id=after_id, limit=limit)
+        rows = leave.register_page(actor, **page.keyset_args())
 
         def label(due) -> str:
             if due is None or due > today:
@@ -123,9 +123,9 @@ class LeaveRegisterScreen(DeskScreen):
     def show_data(self, rows: list) -> None:
         table = self.query_one("#leave-register", PagedTable)
         table.show_first_page(rows)
-        more = "+" if table.row_count >= table.page_size else ""
+        more = "+" if len(rows) >= table.page_size else ""
         self.query_one("#leave-title", Label).update(
-            t("leave.register_title", n=table.row_count, more=more))
+            t("leave.register_title", n=len(rows), more=more))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -498,11 +498,26 @@ def due_by_record(kind: str, ids: list[int]) -> dict[int, date]:
             for rid, due in q}
 
 
-def keyset(query: Any, id_field: Any, before_id: int | None, limit: int) -> list[Any]:
-    """One page, newest first, keyset-paged by id (cost bounded by the page, not the years)."""
+def keyset(query: Any, id_field: Any, before_id: int | None, limit: int,
+           after_id: int | None = None) -> list[Any]:
+    """One page, newest first, keyset-paged by id (cost bounded by the page, not the years).
+
+    ``before_id``: the rows older than it (the page below); ``after_id``: the rows newer than
+    it (the page above), read oldest first from there and turned round, so the page is the
+    one right above ``after_id`` and not the newest of the register. ``after_id=0`` is the
+    oldest page (End: ids start at 1). Neither: the newest page."""
     if before_id is not None:
         query = query.where(id_field < before_id)
-    return list(query.order_by(id_field.desc()).limit(limit))
+    if after_id is None:
+        return list(query.order_by(id_field.desc()).limit(limit))
+    return keyset_above(query, id_field, after_id, limit)
+
+
+def keyset_above(query: Any, id_field: Any, after_id: int, limit: int) -> list[Any]:
+    """The ``limit`` rows right above ``after_id`` (id > after_id), newest first."""
+    rows = list(query.where(id_field > after_id).order_by(id_field.asc()).limit(limit))
+    rows.reverse()
+    return rows
 
 
 @dataclass(frozen=True)

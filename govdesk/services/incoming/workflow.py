@@ -503,13 +503,14 @@ class RegisterRow:
 
 def register_page(actor: Actor, *, year: int | None = None, state: str | None = None,
                   text: str = "", before_id: int | None = None,
-                  limit: int = 200) -> list[RegisterRow]:
+                  after_id: int | None = None, limit: int = 200) -> list[RegisterRow]:
     """One page of the 收文 register, newest first, keyset-paged by id; titles redacted. The
     search text goes through the one search's index (services.fulltext), which matches no
     record above the viewer's clearance on any field (a secret document's 来文字号 and 来文单位
     would otherwise confirm that it exists)."""
     person = actor.person
-    if not validate.page_args(text, state, year=year, before_id=before_id, limit=limit):
+    if not validate.page_args(text, state, year=year, before_id=before_id, after_id=after_id,
+                               limit=limit):
         return []  # a text no stored row can contain: nothing to look for
     D = IncomingDocument
     q = D.select(D.id, D.number, D.title, D.from_name, D.urgency, D.secrecy, D.state,
@@ -519,10 +520,10 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
     if state:
         q = q.where(D.state == state)
     if text:
-        q = fulltext.restrict(q, SEARCH_CODE, D.id, text, person.clearance, before=before_id)
-        if q is None:
-            return []
-    rows = list(q.limit(limit)) if text else engine.keyset(q, D.id, before_id, limit)
+        rows = fulltext.keyset(q, SEARCH_CODE, D.id, text, person.clearance,
+                               before=before_id, after=after_id, limit=limit)
+    else:
+        rows = engine.keyset(q, D.id, before_id, limit, after_id)
     holders = engine.holders_by_record(KIND, [r.id for r in rows], "incoming.shown.holders")
     out = []
     for r in rows:

@@ -188,15 +188,16 @@ class RegisterRow:
 
 
 def register_page(actor: Actor, *, state: str | None = None, before_id: int | None = None,
-                  limit: int = 200) -> list[RegisterRow]:
+                  after_id: int | None = None, limit: int = 200) -> list[RegisterRow]:
     """One page of the leave register, newest first (keyset-paged by id)."""
-    if not validate.page_args(None, state, before_id=before_id, limit=limit):
+    if not validate.page_args(None, state, before_id=before_id, after_id=after_id,
+                               limit=limit):
         return []
     L = LeaveRequest
     q = L.select(L, Person).join(Person, on=(L.person == Person.id))
     if state:
         q = q.where(L.state == state)
-    rows = engine.keyset(q, L.id, before_id, limit)
+    rows = engine.keyset(q, L.id, before_id, limit, after_id)
     ids = [r.id for r in rows]
     holders, dues = engine.holders_by_record(KIND, ids), engine.due_by_record(KIND, ids)
     return [RegisterRow(r.id, r.title, r.person.name, r.unit.short, r.grade, r.starts_on,

@@ -721,21 +721,25 @@ class OutgoingRow:
 
 
 def register_page(actor: Actor, *, state: str | None = None, text: str = "",
-                  before_id: int | None = None, limit: int = 200) -> list[OutgoingRow]:
+                  before_id: int | None = None, after_id: int | None = None,
+                  limit: int = 200) -> list[OutgoingRow]:
     """One page of the 发文 register, newest first, keyset-paged by id; titles redacted; the
     search text through the one search's index (services.fulltext, clearance inside it)."""
-    if not validate.page_args(text, state, before_id=before_id, limit=limit):
+    if not validate.page_args(text, state, before_id=before_id, after_id=after_id,
+                               limit=limit):
         return []  # a text no stored row can contain: nothing to look for
     D = OutgoingDocument
-    q = D.select(D, Person.name.alias("drafter_name")).join(Person, on=(D.drafter == Person.id))
+    q = (D.select(D.id, D.number, D.title, D.secrecy, D.issuer, D.doc_kind, D.urgency, D.state,
+                  D.updated_at, Person.name.alias("drafter_name"))
+         .join(Person, on=(D.drafter == Person.id)))
     if state:
         q = q.where(D.state == state)
     if text:
-        q = fulltext.restrict(q, SEARCH_CODE, D.id, text, actor.person.clearance, before=before_id)
-        if q is None:
-            return []
+        page = fulltext.keyset(q, SEARCH_CODE, D.id, text, actor.person.clearance,
+                               before=before_id, after=after_id, limit=limit)
+    else:
+        page = engine.keyset(q, D.id, before_id, limit, after_id)
     out = []
-    page = list(q.limit(limit)) if text else engine.keyset(q, D.id, before_id, limit)
     for d in page:
         title = visible_title(actor.person, d.title, d.secrecy)
         out.append(OutgoingRow(d.id, d.number or "", title, d.issuer, d.doc_kind, d.urgency,

@@ -44,6 +44,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Label
@@ -74,6 +75,7 @@ class DeskScreen(HasCommands, Screen):
         self._set_up = False  # setup() has run: loads may start
         # (change mark, office day) as the last load started; None: load when next shown.
         self._loaded_as_of: tuple[int | None, date] | None = None
+        self._styles_applied = False  # shown once: later showings keep their styles
 
     def compose(self) -> ComposeResult:
         yield OfficeHeader()
@@ -92,8 +94,17 @@ class DeskScreen(HasCommands, Screen):
     def setup(self) -> None:
         """Columns, first focus: whatever must exist before the first refresh_data()."""
 
-    def on_screen_resume(self) -> None:
-        """Shown again: load only if what the screen shows may have changed meanwhile."""
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        """Shown again: load only if what the screen shows may have changed meanwhile.
+
+        Textual also re-applies every widget's styles when a screen is shown again, for a
+        theme that changed meanwhile (a changed stylesheet it checks by itself); that clears
+        every table's rendered rows, so each switch between sections drew every cell anew.
+        Nothing of the kind happens to a desk screen while it is hidden: only its first
+        showing applies them. (This handler runs before Textual's own, which reads the flag.)"""
+        if self._styles_applied:
+            event.refresh_styles = False
+        self._styles_applied = True
         if self._set_up and self.data_may_have_changed():
             self.refresh_data()
 

@@ -149,8 +149,8 @@ def test_bench_measures_every_figure_with_its_baseline(year_db):
             "incoming.register_page last page (100 rows)",
             "outgoing.register_page last page (100 rows)",
             "incoming.circulate to 200 readers (rolled back)"} <= set(whats)
-    assert [w for w in whats if w.startswith("engine.timeline incoming #")][-1].endswith(
-        "after 传阅 (202 hops)")
+    circulated = [w for w in whats if w.startswith("engine.timeline incoming #")][-1]
+    assert "after 传阅 (" in circulated and int(circulated.split("(")[-1].split()[0]) > 200
     assert len([w for w in whats if w.startswith("picker keystroke")]) == 3
     assert all(f["ms"] > 0 and f["baseline_ms"] > 0 and f["baseline"] for f in result["figures"])
     assert result["rss"]["launch_peak_rss_mb"] > 0 and result["machine"]["nproc"]

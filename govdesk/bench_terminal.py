@@ -86,7 +86,7 @@ class Terminal:
 
 # A bare Textual app: a header, a DataTable of the rows it is given (focused), a footer; key 1
 # switches to a second screen of the same kind (the register's rows), 0 back.
-BARE_TABLES = r"""
+_BARE_APP = r"""
 import json, sys
 from textual.app import App
 from textual.screen import Screen
@@ -106,8 +106,8 @@ class Bare(App):
     MODES = {"home": lambda: Table(data["inbox"]), "reg": lambda: Table(data["register"])}
     def on_mount(self):
         self.switch_mode("home")
-Bare().run()
 """
+BARE_TABLES = _BARE_APP + "Bare().run()\n"
 
 
 MOVE_TARGET_BYTES = {(80, 24): 1.1 * 1024, (160, 48): 1.5 * 1024}  # per list move (KB = 1,024 B)
@@ -303,25 +303,7 @@ async def main():
 asyncio.run(main())
 """
 
-BARE_SWITCH_CHILD = _SWITCH_COMMON + r"""
-from textual.app import App
-from textual.screen import Screen
-from textual.widgets import Footer, Header
-data = json.load(open(sys.argv[1], encoding="utf-8"))
-class Table(Screen):
-    def __init__(self, rows):
-        super().__init__(); self.rows = rows
-    def compose(self):
-        yield Header(); yield DataTable(cursor_type="row", zebra_stripes=True); yield Footer()
-    def on_mount(self):
-        t = self.query_one(DataTable)
-        t.add_columns(*[f"c{i}" for i in range(len(self.rows[0]))])
-        t.add_rows(self.rows); t.focus()
-class Bare(App):
-    BINDINGS = [("1", "switch_mode('reg')", "register"), ("0", "switch_mode('home')", "home")]
-    MODES = {"home": lambda: Table(data["inbox"]), "reg": lambda: Table(data["register"])}
-    def on_mount(self):
-        self.switch_mode("home")
+BARE_SWITCH_CHILD = _SWITCH_COMMON + _BARE_APP + r"""
 def ready(screen):
     return bool(screen.query(DataTable)) and screen.query_one(DataTable).row_count > 0
 async def main():

@@ -26,10 +26,7 @@ from govdesk.messages import DataChanged, LanguageChanged
 from govdesk.models import Person, data_version
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.home import HomeScreen
-from govdesk.screens.incoming import detail as incoming_detail  # noqa: F401  (收文 opener)
-from govdesk.screens.leave import detail as leave_detail  # noqa: F401  (请假 opener)
 from govdesk.screens.leave.register import LeaveRegisterScreen, new_leave
-from govdesk.screens.outgoing import detail as outgoing_detail  # noqa: F401  (发文 opener)
 from govdesk.screens.palette import DeskPalette, system_commands
 from govdesk.screens.retranslate import retranslate
 from govdesk.screens.secretariat import SecretariatScreen

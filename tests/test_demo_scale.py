@@ -149,13 +149,20 @@ def test_bench_measures_every_figure_with_its_baseline(year_db):
 
     path, _made, _lines = year_db
     try:
-        result = bench.measure(str(path), runs=1, say=lambda line: None)
+        # The pty and section-switch figures (minutes) are left out: python -m govdesk.bench.
+        result = bench.measure(str(path), runs=1, terminal=False, say=lambda line: None)
     finally:
         close_database()
     whats = [f["what"] for f in result["figures"]]
     assert whats[0] == "govdesk today --as lixm"
     assert {"inbox.deadlines lixm", "inbox.inbox linzh", "section_items ducha",
-            "line_desks"} <= set(whats)
+            "line_desks", "incoming.register_page first page (100 rows)",
+            "incoming.register_page last page (100 rows)",
+            "outgoing.register_page last page (100 rows)",
+            "incoming.circulate to 200 readers (rolled back)"} <= set(whats)
+    circulated = [w for w in whats if w.startswith("engine.timeline incoming #")][-1]
+    assert "after 传阅 (" in circulated and int(circulated.split("(")[-1].split()[0]) > 200
+    assert len([w for w in whats if w.startswith("picker keystroke")]) == 3
     assert all(f["ms"] > 0 and f["baseline_ms"] > 0 and f["baseline"] for f in result["figures"])
     assert result["rss"]["launch_peak_rss_mb"] > 0 and result["machine"]["nproc"]
     assert "| govdesk today --as lixm |" in bench.table(result)

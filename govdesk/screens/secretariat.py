@@ -11,7 +11,6 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
-from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.screens.section import SectionScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import incoming, outgoing
@@ -239,6 +238,8 @@ class SecretariatScreen(SectionScreen):
                                  int(key))
 
     def action_new_incoming(self) -> None:
+        from govdesk.screens.incoming.form import IncomingFormScreen  # with its first use
+
         def saved(doc_id: int | None) -> None:
             self._select_after = doc_id  # the cursor goes to it once the register shows it
             self.refresh_data()

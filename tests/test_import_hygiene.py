@@ -50,10 +50,10 @@ def _run(code: str) -> subprocess.CompletedProcess:
                           env=env, cwd=ROOT, timeout=60)
 
 
-def test_starting_the_app_imports_no_driver_converter_nor_record_screen():
-    # What start-up does not need: PostgreSQL's driver (SQLite target), pinyin and OpenCC (the
-    # picker and the Traditional check load them), the record screens (opened on demand).
-    lazy = ["psycopg2", "pypinyin", "opencc", "govdesk.screens.flow_detail",
+def test_starting_the_app_imports_no_pinyin_converter_nor_record_screen():
+    # What start-up does not need: pinyin and OpenCC (the picker and the Traditional check
+    # load them), the record screens (opened on demand).
+    lazy = ["pypinyin", "opencc", "govdesk.screens.flow_detail",
             "govdesk.screens.incoming.detail", "govdesk.screens.outgoing.detail",
             "govdesk.screens.leave.detail", "govdesk.screens.incoming.form"]
     proc = _run("import json, sys; import govdesk.app\n"
@@ -69,48 +69,3 @@ def test_a_record_screen_is_imported_when_its_kind_is_first_opened():
                 "assert 'govdesk.screens.incoming.detail' in sys.modules\n"
                 "assert registry.opener_of('nothing') is None\n")
     assert proc.returncode == 0, proc.stderr
-
-
-_PEEWEE_STATE = """
-import re, sys
-if sys.argv[1:] == ["first"]:
-    import psycopg2  # noqa: F401  peewee finds it at import, as it would without us
-import peewee
-import govdesk.models  # noqa: F401
-from govdesk.drivers import load_postgres_driver
-load_postgres_driver()
-import psycopg2
-import playhouse.postgres_ext as ext
-a = peewee.Psycopg2Adapter
-state = [peewee.psycopg2 is psycopg2, peewee.pg_extensions is psycopg2.extensions,
-         peewee.Json_pg2 is psycopg2.extras.Json,
-         peewee.pg_register_uuid is psycopg2.extras.register_uuid,
-         (a.txn_idle, a.txn_inerror, a.txn_unknown),
-         ext.register_hstore is psycopg2.extras.register_hstore,
-         2950 in psycopg2.extensions.string_types,  # uuid registered
-         type(peewee.PostgresqlDatabase("x")._adapter).__name__]
-print(repr(state))
-"""
-
-
-def test_postgres_driver_loaded_late_leaves_peewee_as_loaded_early():
-    early = _run(_PEEWEE_STATE.replace("sys.argv[1:]", "['first']"))
-    late = _run(_PEEWEE_STATE)
-    assert early.returncode == 0 and late.returncode == 0, early.stderr + late.stderr
-    assert late.stdout == early.stdout
-    assert "Psycopg2Adapter" in late.stdout and "False" not in late.stdout
-
-
-def test_a_postgres_target_loads_the_driver_and_reaches_it():
-    # Nothing listens on port 1: psycopg2 itself must refuse, not "driver not found".
-    proc = _run("import sys\n"
-                "from govdesk.models import open_database\n"
-                "from govdesk.models.db import DatabaseOpenError\n"
-                "assert 'psycopg2' not in sys.modules\n"
-                "try:\n"
-                "    open_database('postgresql://nobody@127.0.0.1:1/none')\n"
-                "except DatabaseOpenError as exc:\n"
-                "    print(exc)\n"
-                "assert 'psycopg2' in sys.modules\n")
-    assert proc.returncode == 0, proc.stderr
-    assert "driver not found" not in proc.stdout and proc.stdout.strip()

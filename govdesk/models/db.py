@@ -30,7 +30,6 @@ from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.db_url import register_database
 
-from govdesk.drivers import load_postgres_driver
 from govdesk.errors import StorageError
 from govdesk.i18n import t
 from govdesk.models import userlock
@@ -208,7 +207,6 @@ def is_postgres(target: str) -> bool:
 
 def _connect_url(target: str):
     if is_postgres(target):
-        load_postgres_driver()  # not loaded until now (govdesk/drivers.py)
         query = urlparse(target).query
         defaults = {"options": PG_OPTIONS, "connect_timeout": 5, "application_name": "govdesk"}
         extra = {k: v for k, v in defaults.items() if f"{k}=" not in query}

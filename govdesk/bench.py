@@ -245,6 +245,7 @@ def measure(db: str, *, runs: int = 5, budget: float = 20.0, terminal: bool = Tr
     records.registers(add, clerk, raw)
     records.timelines(add, raw)
     records.pickers(add, raw)
+    records.searches(add, clerk, raw, target=50)
     circulated = records.circulation(add, clerk, target=200)
     if circulated:
         records.circulated_timeline(add, clerk, *circulated)

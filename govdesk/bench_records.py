@@ -190,3 +190,38 @@ def circulated_timeline(add: Add, clerk: Actor, doc_id: int, readers: list) -> N
         add(f"engine.timeline incoming #{doc_id} after 传阅 ({hops} hops)", call, base_name,
             base)
         txn.rollback()
+
+
+# The one search: words of 2, 3 and 4 characters, common and rare, in both scripts, and a
+# document number (whose digit pairs are the most common of all).
+SEARCH_TERMS = ("通知", "蜜橘", "防汛", "財政局", "营商环境", "關於", "收〔2016〕31号")
+
+
+def searches(add: Add, clerk: Actor, raw: sqlite3.Connection, *,
+             target: float | None = None) -> None:
+    """The one search (every kind, grouped, ``search.PER_KIND`` lines each) and the 收文
+    register's search box, per term, beside what search was before the index: ``LIKE`` over
+    the same fields, newest first, stopping at as many lines."""
+    from govdesk.services import search
+
+    if not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_fts'").fetchone():
+        return  # a database from before the index (schema v6): open it with govdesk once
+    like_in = ("SELECT id FROM incoming_document WHERE number LIKE ?1 OR from_name LIKE ?1 "
+               "OR doc_number LIKE ?1 OR title LIKE ?1 OR summary LIKE ?1 "
+               "ORDER BY id DESC LIMIT ?2")
+    like_out = ("SELECT id FROM outgoing_document WHERE number LIKE ?1 OR issuer LIKE ?1 "
+                "OR title LIKE ?1 OR body LIKE ?1 ORDER BY id DESC LIMIT ?2")
+    n = search.PER_KIND + 1
+    for term in SEARCH_TERMS:
+        pattern = f"%{term}%"
+        add(f"search {term!r} (every kind)", lambda q=term: search.search(clerk, q),
+            "LIKE over the same fields",
+            lambda p=pattern: (raw.execute(like_in, (p, n)).fetchall(),
+                               raw.execute(like_out, (p, n)).fetchall()), target=target)
+    for term in SEARCH_TERMS[:3]:
+        pattern = f"%{term}%"
+        add(f"incoming.register_page text={term!r} ({REGISTER_PAGE} rows)",
+            lambda q=term: incoming.register_page(clerk, text=q, limit=REGISTER_PAGE),
+            "LIKE over the same fields",
+            lambda p=pattern: raw.execute(like_in, (p, REGISTER_PAGE)).fetchall(),
+            target=target)

@@ -82,6 +82,27 @@ async def test_picker_hands_back_plain_choices(db):
         assert await pick(pilot, Picker(UNITS), ["escape"]) is None
 
 
+async def test_traditional_typed_in_the_unit_picker_finds_the_unit(db):
+    """財政 (繁體, as a Taiwan IME or the seed writes it) finds 区财政局."""
+    async with app_as("lixm").run_test(size=(80, 24)) as pilot:
+        box = Picker(UNITS)
+        got: list = []
+        pilot.app.push_screen(box, got.append)
+        await pilot.pause()
+        await pilot.press("財", "政")
+        for _ in range(100):
+            if not box.searching and box.shown_query == "財政":
+                break
+            await pilot.pause(0.05)
+        assert "区财政局" in [u.short for u in box._shown.values()]
+        await pilot.press("enter")
+        for _ in range(100):
+            if got:
+                break
+            await pilot.pause(0.05)
+        assert [u.short for u in got[0]] == ["区财政局"]
+
+
 @pytest.mark.db_blocked  # Pilot waits for no worker: the keys come as fast as a typist's
 async def test_a_burst_of_keys_searches_the_final_text(db, monkeypatch):
     """Each key starts a search; the earlier ones answer late (slowed here) and are dropped;

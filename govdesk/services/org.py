@@ -238,7 +238,8 @@ def _pick_args(query: Any, limit: Any) -> None:
 
 
 def pick_people(query: str, limit: int = 20) -> list[PersonChoice]:
-    """Active people matching ``query`` (name, pinyin or initials), as plain choices."""
+    """Active people matching ``query`` (name in either script, pinyin or initials), as plain
+    choices."""
     _pick_args(query, limit)
     rows = (Person.select(Person.id, Person.login, Person.name, Section.code, Section.name,
                           Person.post, Person.rank, Person.pinyin, Person.initials)
@@ -253,7 +254,8 @@ def pick_people(query: str, limit: int = 20) -> list[PersonChoice]:
 
 
 def pick_units(query: str, limit: int = 20) -> list[UnitChoice]:
-    """Units matching ``query`` (short or full name, pinyin or initials), as plain choices."""
+    """Units matching ``query`` (short or full name in either script, pinyin or initials), as
+    plain choices."""
     _pick_args(query, limit)
     rows = Unit.select().order_by(Unit.id)
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from govdesk.services import org, section_work
+from govdesk.services import incoming, org, section_work
 from govdesk.services.pinyin import matches
 
 
@@ -37,3 +37,44 @@ def test_a_stored_traditional_name_is_found_in_simplified_too():
     assert matches("財政", "黄岩区财政局", "", "")
     assert not matches("教育", "黄岩区财政局", "huangyanqucaizhengju", "hyqczj")
     assert matches("", "任何", "", "") and matches(" ·", "任何", "", "")
+
+
+# ---------------------------------------------------------------------------- 来文单位 typed freely
+
+
+def _closest(name: str) -> list[str]:
+    notice = incoming.from_unit_notice({"from_name": name})
+    assert notice is not None, name
+    return [u.short for u in notice.closest]
+
+
+def test_a_unit_typed_that_is_not_in_the_directory_gets_the_closest(db):
+    assert _closest("财政局")[0] == "区财政局"  # held in the directory's name
+    assert _closest("黄岩区财政局办公室")[0] == "区财政局"  # holds the directory's name
+    assert _closest("區財政局辦公室")[0] == "区财政局"  # the same in 繁體
+    assert _closest("区财正局")[0] == "区财政局"  # sounds the same: caizhengju
+    assert "区教育局" in _closest("区教肓局")  # one character mistyped: by similarity
+    assert len(_closest("财政")) <= 3
+    notice = incoming.from_unit_notice({"from_name": "区财正局"})
+    assert "区财政局" in notice.message and "区财正局" in notice.message
+    none = incoming.from_unit_notice({"from_name": "某某某协会"})
+    assert none is not None and none.closest == () and "某某某协会" in none.message
+
+
+def test_a_directory_unit_or_a_picked_one_has_no_notice(db):
+    unit = org.pick_units("财政局")[0]
+    assert incoming.from_unit_notice({"from_name": "区财政局"}) is None
+    assert incoming.from_unit_notice({"from_name": "黄岩区财政局"}) is None
+    assert incoming.from_unit_notice({"from_name": "區財政局"}) is None
+    assert incoming.from_unit_notice({"from_name": "随便写的", "from_unit": unit}) is None
+    assert incoming.from_unit_notice({"from_name": "  "}) is None
+
+
+def test_the_notice_is_no_refusal(db):
+    """A body outside the directory registers as before, the notice only advises."""
+    from govdesk.services.context import Actor
+    from tests.conftest import NOW
+
+    clerk = Actor(org.person_by_login("lixm"), NOW)
+    doc = incoming.register(clerk, {"from_name": "区财正局", "title": "甲"})
+    assert doc.from_name == "区财正局" and doc.from_unit_id is None

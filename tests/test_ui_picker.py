@@ -160,6 +160,35 @@ async def test_the_list_shows_the_final_text_after_a_burst(db, monkeypatch):
             p.login for p in org.pick_people("zgl", limit=50)]
 
 
+async def test_a_unit_typed_not_in_the_directory_gets_a_notice(db):
+    """Typed, not picked, and unknown to the directory: a notice with the closest units as the
+    field is left; a unit picked afterwards clears it."""
+    from textual.widgets import Label
+
+    async with app_as("lixm").run_test(size=(100, 40)) as pilot:
+        await pilot.press("1", "n")
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, IncomingFormScreen)
+        notice = form.query_one("#from-notice", Label)
+        await pilot.press(*"区财正局", "tab")
+        for _ in range(100):
+            if notice.display:
+                break
+            await pilot.pause(0.05)
+        assert notice.display and "区财政局" in str(notice.render())
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press(*["backspace"] * 4, *"caizheng", "enter")  # the typed name first
+        for _ in range(100):
+            if not isinstance(pilot.app.screen, Picker):
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert form.query_one("#from_name", Input).value == "黄岩区财政局"
+        assert not notice.display
+
+
 async def test_incoming_form_saves_the_picked_ids(db):
     async with app_as("lixm").run_test(size=(100, 40)) as pilot:
         await pilot.press("1", "n")

@@ -267,12 +267,13 @@ def _flow_keys(branches: list[Branch], span: Branch, want: int,
     """The first ``want`` documents of each branch within ``span``, as flow id → the sort key of
     its most urgent task there (due, urgency, task id). A branch is walked in due order in
     growing chunks until it has named ``want`` flows, so a 传阅 to 200 readers costs a chunk,
-    not the page. ``before`` (a condition on t.due, e.g. "t.due < {p}" with the span's start)
-    leaves out flows with a task due earlier in any branch: those belong to an earlier label."""
+    not the page. ``before`` (a condition on t.due before the span) leaves out flows with a
+    task due earlier in any branch: those are listed under an earlier label."""
     keys: dict[int, tuple] = {}
     for branch in branches:
         where, params = _and(branch, span)
         seen: dict[int, tuple] = {}
+        earlier: set[int] = set()  # left out by ``before``: asked about once
         chunk, offset = max(want, 64), 0
         while len(seen) < want:
             rows = _sql(
@@ -282,10 +283,11 @@ def _flow_keys(branches: list[Branch], span: Branch, want: int,
                 [WAITING, *params, chunk, offset]).fetchall()
             fresh: dict[int, tuple] = {}
             for task_id, flow_id, due, urank in rows:
-                if flow_id not in seen and flow_id not in fresh:
+                if flow_id not in seen and flow_id not in fresh and flow_id not in earlier:
                     fresh[flow_id] = (due, urank, task_id)
             for flow_id in _flows_with(branches, list(fresh), before) if before else ():
                 del fresh[flow_id]
+                earlier.add(flow_id)
             seen.update(fresh)
             if len(rows) < chunk:
                 break

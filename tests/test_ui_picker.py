@@ -187,6 +187,18 @@ async def test_a_unit_typed_not_in_the_directory_gets_a_notice(db):
         await pilot.pause()
         assert form.query_one("#from_name", Input).value == "黄岩区财政局"
         assert not notice.display
+        # Saved as typed, without leaving the field: registered, and the notice said again.
+        form.query_one("#from_name", Input).value = "区财正局"  # the picked unit overwritten
+        form.query_one("#title", Input).value = "来自名录外单位的函"
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            if pilot.app.screen is not form:
+                break
+            await pilot.pause(0.05)
+        doc = IncomingDocument.get(IncomingDocument.title == "来自名录外单位的函")
+        assert doc.from_name == "区财正局" and doc.from_unit_id is None
+        said = [n.message for n in pilot.app._notifications]
+        assert any("区财正局" in m and "区财政局" in m for m in said), said
 
 
 async def test_incoming_form_saves_the_picked_ids(db):

@@ -122,6 +122,7 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         self.urging: org.PersonChoice | None = None
         self.loaded = False  # form_data has answered (tests wait on it)
         self._load_disabled: list[Widget] = []
+        self._saved_notice: incoming.UnitNotice | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -339,8 +340,11 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
 
         def save():  # in a worker: the form waits, the desk does not
             if doc_id is None:
-                return incoming.register(actor, values)
-            return incoming.update(actor, doc_id, version, values)
+                doc = incoming.register(actor, values)
+            else:
+                doc = incoming.update(actor, doc_id, version, values)
+            self._saved_notice = incoming.from_unit_notice(values)  # said once more when saved
+            return doc
 
         def current_version():
             return incoming.get(actor, doc_id).version if doc_id else None
@@ -350,6 +354,8 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
 
     def _saved(self, doc) -> None:
         self.app.notify(t("incoming.saved", number=doc.number))
+        if self._saved_notice is not None:
+            self.app.notify(self._saved_notice.message, severity="warning")
         self.dismiss(doc.id)
 
     def _refused(self, exc: ServiceError) -> None:

@@ -17,6 +17,7 @@ from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 from textual.screen import Screen
 
 from govdesk import commands
@@ -44,6 +45,7 @@ from govdesk.services import settings as personal_settings
 from govdesk.services.clock import office_now
 from govdesk.services.context import Actor
 from govdesk.services.errors import ServiceError
+from govdesk.services.fulltext import simplified
 from govdesk.services.session import in_worker, reading, release_thread
 from govdesk.services.visible import visible
 
@@ -86,12 +88,22 @@ class DeskCommands(Provider):
         return out
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        # Both scripts match both: the query and each label are compared in Simplified, one
+        # character for one (fulltext.simplified), so the highlight falls on the label's own
+        # characters whichever script either is in.
+        matcher = self.matcher(simplified(query))
         for text, help_text, callback in self._commands():
-            score = matcher.match(text)
+            folded = simplified(text)
+            score, offsets = matcher.fuzzy_search.match(matcher.query, folded)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, text=text,
-                          help=help_text or None)
+                if folded == text:
+                    shown = matcher.highlight(text)
+                else:
+                    shown = Content(text)
+                    for offset in offsets:
+                        if not text[offset].isspace():
+                            shown = shown.stylize(matcher.match_style, offset, offset + 1)
+                yield Hit(score, shown, callback, text=text, help=help_text or None)
 
     async def discover(self) -> Hits:
         for text, help_text, callback in self._commands():

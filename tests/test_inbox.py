@@ -103,7 +103,9 @@ def test_who_sees_whose_deadlines(desk):
     assert len(everything) == 7
 
     def seen(login: str) -> set[int]:
-        return {i.task_id for i in inbox.deadlines(Actor(org.person_by_login(login), NOW))}
+        """The tasks behind the deadline rows one sees (a row per document)."""
+        actor = Actor(org.person_by_login(login), NOW)
+        return {i.task_id for i in inbox.deadline_tasks(actor)}
 
     assert seen("linzh") == everything  # 主任
     assert seen("guojw") == everything  # 督查室
@@ -113,8 +115,48 @@ def test_who_sees_whose_deadlines(desk):
     assert seen("zhoux") == mishu_tasks
     assert seen("huangxm") == set()  # a 副主任 is not the 主任
     # Every deadline item carries its label as text.
-    labels = {i.label for i in inbox.deadlines(Actor(org.person_by_login("linzh"), NOW))}
+    labels = {i.label for i in inbox.deadline_tasks(Actor(org.person_by_login("linzh"), NOW))}
     assert labels == {"已超期", "今日到期", "即将到期"}
+
+    # One row per document: 今天的报告 at its most urgent task (蒋's, overdue), held by three.
+    rows = inbox.deadlines(Actor(org.person_by_login("linzh"), NOW))
+    assert len(rows) == len({i.flow_id for i in rows}) == len(desk)
+    new = next(i for i in rows if i.title == "今天的报告")
+    assert (new.task_id, new.label, new.holder_count) == (jiang_personal, "已超期", 3)
+    assert new.holders[0] == org.person_by_login("jiangy").name
+    assert set(new.holders[1:]) == {"秘书科", org.section("diaoyan").name}
+    counts = inbox.deadline_counts(Actor(org.person_by_login("linzh"), NOW))
+    assert (counts.overdue, counts.today, counts.soon) == (2, 3, 0)
+    # A clerk sees the document at the one task of it that is theirs to see.
+    mine = inbox.deadlines(Actor(org.person_by_login("fengj"), NOW))
+    assert [(i.task_id, i.holder_count) for i in mine] == [(research_section, 1)]
+
+
+def test_a_circulated_document_is_one_deadline_row(desk):
+    """传阅 to several readers: one row naming how many have not returned it and who."""
+    from govdesk.services.today import holders_line
+
+    doc = desk["new"]
+    readers = ["huangxm", "hanl", "jiangy", "fengj", "qianhy"]
+    actor = Actor(org.person_by_login("lixm"), NOW)
+    hands = [flow.Hand(person=org.person_by_login(r)) for r in readers]
+    f = flow.flow_of(incoming.KIND, doc.id)
+    for task in flow.waiting_tasks(f):
+        flow.complete(actor, task, "")
+    flow.hand_out(actor, f, "传阅", hands, due=date(2026, 11, 30))
+    director = Actor(org.person_by_login("linzh"), NOW)
+    rows = [i for i in inbox.deadlines(director) if i.flow_id == f.id]
+    assert len(rows) == 1
+    row = rows[0]
+    names = [org.person_by_login(r).name for r in readers]
+    assert (row.holder_count, row.circulating, row.label) == (5, True, "即将到期")
+    assert list(row.holders) == names[:inbox.HOLDER_NAMES]
+    assert holders_line(row) == f"5 人未退：{'、'.join(names[:3])}、…"
+    # the document is counted once, under 即将到期; each reader's own inbox has their task
+    counts = inbox.deadline_counts(director)
+    assert counts.soon == 1 and counts.total == len(desk)
+    assert [i.title for i in inbox.inbox(Actor(org.person_by_login("hanl"), NOW))] == [
+        "今天的报告"]
 
 
 def test_done_tasks_leave_the_inbox(desk):

@@ -105,6 +105,23 @@ async def test_traditional_palette(demo_db, hant):
         assert "沒有匹配的命令" in options(palette)
 
 
+async def test_palette_matches_across_scripts(demo_db, hant):
+    """A Simplified query finds the Traditional label, and the other way round."""
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        palette = await open_palette(pilot)
+        await pilot.press(*"首页")
+        await pilot.pause(0.3)
+        assert "返回首頁" in options(palette)
+        await pilot.press("escape")
+        await pilot.pause()
+        set_language("zh-Hans")
+        palette = await open_palette(pilot)
+        await pilot.press(*"首頁")
+        await pilot.pause(0.3)
+        assert "返回首页" in options(palette)
+
+
 async def test_palette_enlarges_the_inbox_and_escape_restores_it(demo_db):
     app = desk()
     async with app.run_test(size=SIZE) as pilot:

@@ -82,6 +82,27 @@ async def test_picker_hands_back_plain_choices(db):
         assert await pick(pilot, Picker(UNITS), ["escape"]) is None
 
 
+async def test_traditional_typed_in_the_unit_picker_finds_the_unit(db):
+    """財政 (繁體, as a Taiwan IME or the seed writes it) finds 区财政局."""
+    async with app_as("lixm").run_test(size=(80, 24)) as pilot:
+        box = Picker(UNITS)
+        got: list = []
+        pilot.app.push_screen(box, got.append)
+        await pilot.pause()
+        await pilot.press("財", "政")
+        for _ in range(100):
+            if not box.searching and box.shown_query == "財政":
+                break
+            await pilot.pause(0.05)
+        assert "区财政局" in [u.short for u in box._shown.values()]
+        await pilot.press("enter")
+        for _ in range(100):
+            if got:
+                break
+            await pilot.pause(0.05)
+        assert [u.short for u in got[0]] == ["区财政局"]
+
+
 @pytest.mark.db_blocked  # Pilot waits for no worker: the keys come as fast as a typist's
 async def test_a_burst_of_keys_searches_the_final_text(db, monkeypatch):
     """Each key starts a search; the earlier ones answer late (slowed here) and are dropped;
@@ -137,6 +158,47 @@ async def test_the_list_shows_the_final_text_after_a_burst(db, monkeypatch):
         assert box.shown_query == "zgl"
         assert [p.login for p in box._shown.values()] == [
             p.login for p in org.pick_people("zgl", limit=50)]
+
+
+async def test_a_unit_typed_not_in_the_directory_gets_a_notice(db):
+    """Typed, not picked, and unknown to the directory: a notice with the closest units as the
+    field is left; a unit picked afterwards clears it."""
+    from textual.widgets import Label
+
+    async with app_as("lixm").run_test(size=(100, 40)) as pilot:
+        await pilot.press("1", "n")
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, IncomingFormScreen)
+        notice = form.query_one("#from-notice", Label)
+        await pilot.press(*"区财正局", "tab")
+        for _ in range(100):
+            if notice.display:
+                break
+            await pilot.pause(0.05)
+        assert notice.display and "区财政局" in str(notice.render())
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press(*["backspace"] * 4, *"caizheng", "enter")  # the typed name first
+        for _ in range(100):
+            if not isinstance(pilot.app.screen, Picker):
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
+        assert form.query_one("#from_name", Input).value == "黄岩区财政局"
+        assert not notice.display
+        # Saved as typed, without leaving the field: registered, and the notice said again.
+        form.query_one("#from_name", Input).value = "区财正局"  # the picked unit overwritten
+        form.query_one("#title", Input).value = "来自名录外单位的函"
+        await pilot.press("ctrl+s")
+        for _ in range(100):
+            if pilot.app.screen is not form:
+                break
+            await pilot.pause(0.05)
+        doc = IncomingDocument.get(IncomingDocument.title == "来自名录外单位的函")
+        assert doc.from_name == "区财正局" and doc.from_unit_id is None
+        said = [n.message for n in pilot.app._notifications]
+        assert any("区财正局" in m and "区财政局" in m for m in said), said
 
 
 async def test_incoming_form_saves_the_picked_ids(db):

@@ -427,3 +427,23 @@ async def test_every_task_table_shows_whole_step_names(demo_db):
                     assert cell_len(text) <= step.width, (key, table.id, text, step.width)
                     checked += 1
         assert checked > 20
+
+
+async def test_home_deadlines_show_a_circulated_document_once(demo_db):
+    """期限提醒 lists documents: a 传阅 to seven readers is one row naming how many have not
+    returned it and who, and the title's counts are the documents listed."""
+    from govdesk.services import inbox
+    from govdesk.services.context import Actor
+
+    app = desk("linzh")  # 主任: everyone's deadlines
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#deadlines", DataTable)
+        rows = cells(table)
+        circulated = [r for r in rows if r[3] == "关于做好冬春季传染病防控工作的通知"]
+        assert len(circulated) == 1
+        assert circulated[0][4].startswith("7 人未退：") and circulated[0][4].endswith("、…")
+        counts = inbox.deadline_counts(Actor(org.person_by_login("linzh"), NOW))
+        assert len(rows) == counts.total
+        title = label(app.screen, "#deadlines-title")
+        assert f"已超期 {counts.overdue}" in title and f"今日到期 {counts.today}" in title

@@ -17,6 +17,7 @@ from govdesk.services import inbox as inbox_service
 from govdesk.services.calendar import schedule_notice
 from govdesk.services.policy import sees_all_deadlines
 from govdesk.services.schedule import WeekView, leader_week_views, week_of
+from govdesk.services.today import holders_line
 from govdesk.widgets import badge
 from govdesk.widgets.desk_table import DeskTable, columns
 
@@ -38,7 +39,9 @@ def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
         step = f"{kind}·{step}"
     cells = [badge.deadline(item.label, item.due), badge.urgency(item.urgency), step,
              item.title]
-    if with_holder:
+    if with_holder and item.holder_count > 1:  # a document several hold: how many, who
+        last = holders_line(item)
+    elif with_holder:
         last = item.holder + (f"（{acting}）" if acting else "") + (f" {urged}" if urged else "")
     else:
         last = " ".join(x for x in (acting, urged) if x)

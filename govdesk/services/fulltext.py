@@ -84,8 +84,13 @@ def _traditional_to_simplified() -> dict[int, str]:
 
 def normalise(text: str) -> str:
     """The text as the index compares it: one script, one case, letters and digits only."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_traditional_to_simplified())
-    return _NOT_WORD.sub("", text)
+    return _NOT_WORD.sub("", simplified(unicodedata.normalize("NFKC", text).lower()))
+
+
+def simplified(text: str) -> str:
+    """``text`` with each Traditional character replaced by its Simplified one (normalise's
+    table): one character for one, so a position in it is the same position in ``text``."""
+    return text.translate(_traditional_to_simplified())
 
 
 def _pairs(word: str) -> list[str]:

@@ -1,8 +1,13 @@
-"""Home's questions, each one query over the task engine (SPEC §2)."""
+"""Home's questions, each one query over the task engine (SPEC §2).
+
+The inbox lists my tasks, one row each. The deadline lists (Home's 期限提醒, `govdesk today`,
+督查室) list documents: one row per flow with a waiting task in the viewer's view, at its most
+urgent deadline, naming its holders; their counts count documents too, each under the label of
+its most urgent deadline."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from peewee import JOIN, Case
@@ -35,6 +40,16 @@ class InboxItem:
     leader_back: bool
     label: str  # 已超期 / 今日到期 / 即将到期 / ""
     days_left: int | None
+    # A deadline row stands for its document: the fields above are its most urgent task's;
+    # these say how many hold it within the list (people, or sections no one holds it for),
+    # the first HOLDER_NAMES of them most urgent first, and whether all are 传阅 readers.
+    holder_count: int = 1
+    holders: tuple[str, ...] = ()
+    circulating: bool = False
+
+
+HOLDER_NAMES = 3  # names a document's deadline row spells out; the count says the rest
+CIRCULATE = "传阅"
 
 
 def _label(due: date | None, today: date, soon: int) -> tuple[str, int | None]:
@@ -217,7 +232,7 @@ def inbox_count(actor: Actor) -> int:
 
 @dataclass(frozen=True)
 class DeadlineCounts:
-    """Home's 已超期 n / 今日到期 n / 即将到期 n, counted in the database."""
+    """Home's 已超期 n / 今日到期 n / 即将到期 n documents, counted in the database."""
 
     overdue: int
     today: int
@@ -247,28 +262,151 @@ def _deadline_span(actor: Actor, label: str | None) -> Branch:
     return Branch("t.due <= {p}", (_horizon(actor),))
 
 
+def _flow_keys(branches: list[Branch], span: Branch, want: int,
+               before: Branch | None) -> dict[int, tuple]:
+    """The first ``want`` documents of each branch within ``span``, as flow id → the sort key of
+    its most urgent task there (due, urgency, task id). A branch is walked in due order in
+    growing chunks until it has named ``want`` flows, so a 传阅 to 200 readers costs a chunk,
+    not the page. ``before`` (a condition on t.due before the span) leaves out flows with a
+    task due earlier in any branch: those are listed under an earlier label."""
+    keys: dict[int, tuple] = {}
+    for branch in branches:
+        where, params = _and(branch, span)
+        seen: dict[int, tuple] = {}
+        earlier: set[int] = set()  # left out by ``before``: asked about once
+        chunk, offset = max(want, 64), 0
+        while len(seen) < want:
+            rows = _sql(
+                f"SELECT t.id, t.flow_id, t.due, {_URANK} FROM task t"
+                f" JOIN flow f ON f.id = t.flow_id WHERE t.state = {{p}}{where}"
+                f" ORDER BY t.due, {_URANK}, t.id LIMIT {{p}} OFFSET {{p}}",
+                [WAITING, *params, chunk, offset]).fetchall()
+            fresh: dict[int, tuple] = {}
+            for task_id, flow_id, due, urank in rows:
+                if flow_id not in seen and flow_id not in fresh and flow_id not in earlier:
+                    fresh[flow_id] = (due, urank, task_id)
+            for flow_id in _flows_with(branches, list(fresh), before) if before else ():
+                del fresh[flow_id]
+                earlier.add(flow_id)
+            seen.update(fresh)
+            if len(rows) < chunk:
+                break
+            offset, chunk = offset + chunk, chunk * 2
+        for flow_id, key in list(seen.items())[:want]:
+            if flow_id not in keys or key < keys[flow_id]:
+                keys[flow_id] = key
+    return keys
+
+
+def _flows_with(branches: list[Branch], flow_ids: list[int], span: Branch) -> set[int]:
+    """Which of these flows have a waiting task within ``span`` in any branch."""
+    found: set[int] = set()
+    if not flow_ids:
+        return found
+    marks = ", ".join("{p}" for _ in flow_ids)
+    for branch in branches:
+        where, params = _and(branch, span)
+        found |= {f for f, in _sql(
+            f"SELECT DISTINCT t.flow_id FROM task t WHERE t.flow_id IN ({marks})"
+            f" AND t.state = {{p}}{where}", [*flow_ids, WAITING, *params]).fetchall()}
+    return found
+
+
+@dataclass
+class _Holders:
+    count: int
+    names: tuple[str, ...]
+    circulating: bool
+
+
+def _holders(branches: list[Branch], span: Branch, flow_ids: list[int]) -> dict[int, _Holders]:
+    """Who holds each of these flows within the list: the page's flows' waiting tasks, read by
+    flow, names looked up once for the few shown."""
+    if not flow_ids:
+        return {}
+    marks = ", ".join("{p}" for _ in flow_ids)
+    tasks: dict[int, tuple] = {}
+    for branch in branches:
+        where, params = _and(branch, span)
+        for row in _sql(
+                "SELECT t.id, t.flow_id, t.due, t.step, t.holder_id, t.holder_section_id"
+                f" FROM task t WHERE t.flow_id IN ({marks}) AND t.state = {{p}}{where}",
+                [*flow_ids, WAITING, *params]).fetchall():
+            tasks[row[0]] = row
+    per_flow: dict[int, dict[tuple, None]] = {f: {} for f in flow_ids}
+    steps: dict[int, set[str]] = {f: set() for f in flow_ids}
+    for _task, flow_id, _due, step, holder, section in sorted(
+            tasks.values(), key=lambda r: (r[2], r[0])):
+        per_flow[flow_id][("p", holder) if holder is not None else ("s", section)] = None
+        steps[flow_id].add(step)
+    shown = {k for holders in per_flow.values() for k in list(holders)[:HOLDER_NAMES]}
+    people = [i for kind, i in shown if kind == "p"]
+    sections = [i for kind, i in shown if kind == "s" and i is not None]
+    names = {("p", i): n for i, n in
+             Person.select(Person.id, Person.name).where(Person.id.in_(people)).tuples()}
+    names |= {("s", i): n for i, n in
+              Section.select(Section.id, Section.name).where(Section.id.in_(sections)).tuples()}
+    return {f: _Holders(len(held), tuple(names.get(k, "") for k in list(held)[:HOLDER_NAMES]),
+                        steps[f] == {CIRCULATE})
+            for f, held in per_flow.items()}
+
+
+def _earlier(actor: Actor, label: str | None) -> Branch | None:
+    """Tasks due before a label's span: a document with one is listed under that earlier label."""
+    if label == TODAY:
+        return Branch("t.due < {p}", (actor.today,))
+    if label == SOON:
+        return Branch("t.due <= {p}", (actor.today,))
+    return None
+
+
 def deadlines(actor: Actor, limit: int = 500, offset: int = 0, *,
               label: str | None = None) -> list[InboxItem]:
     """Overdue, due today, due within N working days; 主任 and 督查室 see everyone's.
-    One page of them, or of those with one ``label`` (OVERDUE, TODAY, SOON)."""
-    rows = _page(_deadline_branches(actor), limit, offset, _deadline_span(actor, label))
+    One row per document, at its most urgent deadline, in the lists' order (due, urgency, that
+    task's id); one page of them, or of those whose most urgent deadline has ``label``
+    (OVERDUE, TODAY, SOON)."""
+    branches = _deadline_branches(actor)
+    want = offset + limit
+    keys = _flow_keys(branches, _deadline_span(actor, label), want, _earlier(actor, label))
+    flows = sorted(keys, key=keys.__getitem__)[offset:want]
+    if not flows:
+        return []
+    ids = [keys[f][2] for f in flows]
+    rows = {row["id"]: row for row in _select().where(Task.id.in_(ids)).dicts()}
+    holders = _holders(branches, _deadline_span(actor, None), flows)
+    out = []
+    for item in _items(actor.person, [rows[i] for i in ids if i in rows], actor.now):
+        held = holders.get(item.flow_id)
+        if held is not None and held.count:
+            item = replace(item, holder_count=held.count, holders=held.names,
+                           circulating=held.circulating)
+        out.append(item)
+    return out
+
+
+def deadline_tasks(actor: Actor, limit: int = 500, offset: int = 0) -> list[InboxItem]:
+    """The tasks behind ``deadlines``, one row each (督查室's load per holder counts these)."""
+    rows = _page(_deadline_branches(actor), limit, offset, _deadline_span(actor, None))
     return _items(actor.person, rows, actor.now)
 
 
 def deadline_counts(actor: Actor) -> DeadlineCounts:
-    """How many of ``deadlines`` are overdue, due today and due soon: one aggregate query per
-    branch over the waiting tasks' (state, …, due) index, whatever the page shows. Every due
-    date up to the horizon is at most N working days away, so all that is not overdue or due
-    today is 即将到期."""
+    """How many documents ``deadlines`` lists, each under its most urgent deadline's label:
+    one aggregate over the waiting tasks up to the horizon, read branch by branch through the
+    (state, …, due) indexes, grouped by flow. Every due date up to the horizon is at most N
+    working days away, so a document neither overdue nor due today is 即将到期. (Grouped on
+    ``flow_id + 0``: on the bare column SQLite would walk every task by the flow index to
+    spare itself the sort of the few waiting ones.)"""
     today = actor.today
-    overdue = due_today = total = 0
+    arms, params = [], []
     for branch in _deadline_branches(actor):
-        where, params = _and(branch, _deadline_span(actor, None))
-        row = _sql("SELECT SUM(CASE WHEN t.due < {p} THEN 1 ELSE 0 END),"
-                   " SUM(CASE WHEN t.due = {p} THEN 1 ELSE 0 END), COUNT(*)"
-                   f" FROM task t WHERE t.state = {{p}}{where}",
-                   [today, today, WAITING, *params]).fetchone()
-        overdue += int(row[0] or 0)
-        due_today += int(row[1] or 0)
-        total += int(row[2] or 0)
+        where, values = _and(branch, _deadline_span(actor, None))
+        arms.append(f"SELECT t.flow_id, t.due FROM task t WHERE t.state = {{p}}{where}")
+        params += [WAITING, *values]
+    row = _sql("SELECT SUM(CASE WHEN d.due < {p} THEN 1 ELSE 0 END),"
+               " SUM(CASE WHEN d.due = {p} THEN 1 ELSE 0 END), COUNT(*) FROM ("
+               " SELECT MIN(u.due) AS due FROM (" + " UNION ALL ".join(arms) + ")"
+               " AS u GROUP BY u.flow_id + 0) AS d", [today, today, *params]).fetchone()
+    overdue, due_today, total = (int(x or 0) for x in row)
     return DeadlineCounts(overdue, due_today, total - overdue - due_today)

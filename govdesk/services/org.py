@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from difflib import SequenceMatcher
 from typing import Any
 
 from govdesk.i18n import t
@@ -17,6 +18,7 @@ from govdesk.models import (
     Unit,
 )
 from govdesk.services.errors import NotFound, ValidationError
+from govdesk.services.fulltext import normalise
 from govdesk.services.pinyin import matches, pinyin_keys
 from govdesk.services.rules import load_toml
 from govdesk.services.schema import get_meta, set_meta
@@ -238,7 +240,8 @@ def _pick_args(query: Any, limit: Any) -> None:
 
 
 def pick_people(query: str, limit: int = 20) -> list[PersonChoice]:
-    """Active people matching ``query`` (name, pinyin or initials), as plain choices."""
+    """Active people matching ``query`` (name in either script, pinyin or initials), as plain
+    choices."""
     _pick_args(query, limit)
     rows = (Person.select(Person.id, Person.login, Person.name, Section.code, Section.name,
                           Person.post, Person.rank, Person.pinyin, Person.initials)
@@ -253,12 +256,53 @@ def pick_people(query: str, limit: int = 20) -> list[PersonChoice]:
 
 
 def pick_units(query: str, limit: int = 20) -> list[UnitChoice]:
-    """Units matching ``query`` (short or full name, pinyin or initials), as plain choices."""
+    """Units matching ``query`` (short or full name in either script, pinyin or initials), as
+    plain choices."""
     _pick_args(query, limit)
     rows = Unit.select().order_by(Unit.id)
     return [
         unit_choice(u) for u in rows if matches(query, u.short + u.name, u.pinyin, u.initials)
     ][:limit]
+
+
+def unit_named(name: str) -> UnitChoice | None:
+    """The directory's unit whose short or full name ``name`` is, in either script (compared
+    as the one search compares text: fulltext.normalise)."""
+    key = normalise(name)
+    if not key:
+        return None
+    for u in Unit.select().order_by(Unit.id):
+        if key in (normalise(u.short), normalise(u.name)):
+            return unit_choice(u)
+    return None
+
+
+CLOSE_ENOUGH = 0.5  # difflib's ratio below which a unit is not offered as "did you mean"
+
+
+def closest_units(name: str, limit: int = 3) -> list[UnitChoice]:
+    """The directory's units nearest a name typed freely, nearest first: one whose name holds
+    the typed text or is held in it (财政局, 黄岩区财政局办公室), then one that sounds the same
+    (财正局: caizhengju), then by difflib's similarity ratio of the normalised names."""
+    key = normalise(name)
+    if not key:
+        return []
+    full, _initials = pinyin_keys(key)
+    ranked = []
+    for u in Unit.select().order_by(Unit.id):
+        names = [n for n in (normalise(u.short), normalise(u.name)) if n]
+        ratio = max((SequenceMatcher(None, key, n).ratio() for n in names), default=0.0)
+        if any(key in n or n in key for n in names):
+            tier = 0
+        elif len(full) >= 4 and u.pinyin and (full in u.pinyin or u.pinyin in full):
+            tier = 1
+        elif ratio >= CLOSE_ENOUGH:
+            tier = 2
+        else:
+            continue
+        ranked.append((tier, -ratio, u.id, u))
+    ranked.sort(key=lambda r: r[:3])
+    return [unit_choice(r[3]) for r in ranked[:limit]]
 
 
 def pick_sections(query: str, *, with_members: bool = False) -> list[SectionChoice]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cache
 
 from peewee import JOIN
 
@@ -332,30 +331,17 @@ class UnitRow:
     secretary: str
 
 
-@cache
-def _t2s():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
-def _simplified(text: str) -> str:
-    """Search matches whichever script the user typed in (SPEC §0)."""
-    return _t2s().convert(text) if text and not text.isascii() else text
-
-
 def unit_kinds() -> list[str]:
     return [u.kind for u in Unit.select(Unit.kind).distinct().order_by(Unit.kind)]
 
 
 def unit_directory(query: str = "", kind: str = "") -> list[UnitRow]:
     """Units matching characters, full pinyin or initials (`fgj`, `fagai`), with their 分管领导."""
-    q = _simplified(query.strip().lower())
+    # Either script (SPEC §0), as pinyin.matches normalises; initials anywhere too: `fgj`
+    # finds 区发改局 (qfgj) despite the 区 in front.
     units = [
         u for u in Unit.select().order_by(Unit.id)
-        if (not kind or u.kind == kind)
-        # Initials anywhere too: `fgj` finds 区发改局 (qfgj) despite the 区 in front.
-        and (matches(q, u.short + u.name, u.pinyin, u.initials) or (q and q in u.initials))
+        if (not kind or u.kind == kind) and matches(query, u.short + u.name, u.pinyin, u.initials)
     ]
     lead: dict[int, Person] = {}
     for row in (Portfolio.select(Portfolio, Person).join(Person)

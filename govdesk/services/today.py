@@ -30,6 +30,25 @@ def _due(item: inbox_service.InboxItem) -> str:
     return f"{tag}{item.due:%m-%d}"
 
 
+def holders_line(item: inbox_service.InboxItem) -> str:
+    """Who holds a document of the deadline lists: its one holder, or how many and the first
+    few (``3 人未退：黄晓敏、韩磊、…``)."""
+    if item.holder_count <= 1:
+        return item.holder + (t("today.acting_for", name=item.acting_for)
+                              if item.acting_for else "")
+    names = "、".join(item.holders) + ("、…" if item.holder_count > len(item.holders) else "")
+    key = "common.holders_unreturned" if item.circulating else "common.holders_waiting"
+    return t(key, n=item.holder_count, names=names)
+
+
+def _holders_short(item: inbox_service.InboxItem) -> str:
+    """The holder column of a plain-text line, one word: ``黄晓敏等5人未退``."""
+    if item.holder_count <= 1:
+        return holders_line(item)
+    key = "today.holders_unreturned" if item.circulating else "today.holders_waiting"
+    return t(key, name=item.holders[0] if item.holders else "", n=item.holder_count)
+
+
 def summary(actor: Actor) -> str:
     person = actor.person
     shown = 20
@@ -53,10 +72,8 @@ def summary(actor: Actor) -> str:
         if n:
             lines.append("  " + t("today.group", label=_label(label), n=n))
             for item in inbox_service.deadlines(actor, limit=10, label=label):
-                holder = item.holder + (t("today.acting_for", name=item.acting_for)
-                                        if item.acting_for else "")
-                lines.append(f"    {item.due:%m-%d} {pad(holder, 8)} {pad(term(item.step), 6)} "
-                             f"{item.title}")
+                lines.append(f"    {item.due:%m-%d} {pad(_holders_short(item), 8)} "
+                             f"{pad(term(item.step), 6)} {item.title}")
     lines.append("")
     away = [w for w in leader_weeks(actor.today, actor.now) if w.away_now]
     lines.append(t("today.away") if away else t("today.away_none"))

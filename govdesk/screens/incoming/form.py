@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -108,6 +109,8 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
                                   padding: 0 1; }
     IncomingFormScreen .hint { color: $text-muted; padding: 0 1; width: 100%; height: auto; }
     IncomingFormScreen .section { text-style: bold; color: $accent; margin-bottom: 1; }
+    IncomingFormScreen #from-notice { color: $warning; height: auto; width: 100%;
+                                   padding: 0 1 0 15; display: none; }
     """
 
     def __init__(self, doc_id: int | None = None) -> None:
@@ -119,6 +122,7 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         self.urging: org.PersonChoice | None = None
         self.loaded = False  # form_data has answered (tests wait on it)
         self._load_disabled: list[Widget] = []
+        self._saved_notice: incoming.UnitNotice | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -133,6 +137,7 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             with VerticalScroll():
                 yield self._row("from_name", Input(id="from_name", compact=True),
                                 Button(t("incoming.form_pick"), id="pick-from", compact=True))
+                yield Label("", id="from-notice")  # a name the unit directory does not know
                 yield self._row("doc_number", Input(id="doc_number", compact=True))
                 yield self._row("title", Input(id="title", compact=True))
                 yield self._row("doc_kind", Select([(term(k), k) for k in incoming.DOC_KINDS],
@@ -242,6 +247,31 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             self.remit_unit.short if self.remit_unit else none)
         self.query_one("#urging-label", Label).update(self.urging.name if self.urging else none)
 
+    @on(Input.Blurred, "#from_name")
+    def check_from_name(self) -> None:
+        """A 来文单位 typed rather than picked is looked up in the directory (in a worker);
+        one it does not know gets a notice with the closest units, and may still be saved."""
+        fields = {"from_name": self.query_one("#from_name", Input).value}
+        unit = self.from_unit
+        fields["from_unit"] = unit if unit and fields["from_name"].strip() == unit.name else None
+
+        def check(fields: dict) -> tuple[str, incoming.UnitNotice | None]:
+            return fields["from_name"], incoming.from_unit_notice(fields)
+
+        run_service(self, check, fields, done=self._show_from_notice,
+                    refused=lambda exc: None, writes=False)
+
+    def _show_from_notice(self, answer: tuple[str, incoming.UnitNotice | None]) -> None:
+        name, notice = answer
+        if not self.is_attached or self.query_one("#from_name", Input).value != name:
+            return  # typed on since: the newer text's answer is on its way
+        self._from_notice(notice.message if notice else "")
+
+    def _from_notice(self, text: str) -> None:
+        label = self.query_one("#from-notice", Label)
+        label.update(text)
+        label.display = bool(text)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus_next()  # Enter moves on, as on a paper form; Ctrl+S saves
@@ -260,6 +290,7 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             if items:
                 self.from_unit = items[0]
                 self.query_one("#from_name", Input).value = items[0].name
+                self._from_notice("")
                 self.query_one("#doc_number", Input).focus()
 
         query = self.query_one("#from_name", Input).value
@@ -309,8 +340,11 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
 
         def save():  # in a worker: the form waits, the desk does not
             if doc_id is None:
-                return incoming.register(actor, values)
-            return incoming.update(actor, doc_id, version, values)
+                doc = incoming.register(actor, values)
+            else:
+                doc = incoming.update(actor, doc_id, version, values)
+            self._saved_notice = incoming.from_unit_notice(values)  # said once more when saved
+            return doc
 
         def current_version():
             return incoming.get(actor, doc_id).version if doc_id else None
@@ -320,6 +354,8 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
 
     def _saved(self, doc) -> None:
         self.app.notify(t("incoming.saved", number=doc.number))
+        if self._saved_notice is not None:
+            self.app.notify(self._saved_notice.message, severity="warning")
         self.dismiss(doc.id)
 
     def _refused(self, exc: ServiceError) -> None:

@@ -111,6 +111,34 @@ def clean_fields(fields: dict, today: date) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class UnitNotice:
+    """A 来文单位 typed freely that the unit directory does not know: a warning, not a refusal
+    (letters come from bodies outside the directory too), with the units it may have meant."""
+
+    name: str  # as typed
+    closest: tuple[org.UnitChoice, ...]
+
+    @property
+    def message(self) -> str:
+        if not self.closest:
+            return t("incoming.unknown_unit_none", name=self.name)
+        return t("incoming.unknown_unit", name=self.name,
+                 closest="、".join(u.short for u in self.closest))
+
+
+def from_unit_notice(fields: dict) -> UnitNotice | None:
+    """The 来文单位's warning for the register form, if it has one: a name typed rather than
+    picked that is no unit of the directory (in either script), with the closest units."""
+    if fields.get("from_unit") is not None:
+        return None
+    name = fields.get("from_name")
+    name = name.strip() if isinstance(name, str) else ""
+    if not name or org.unit_named(name) is not None:
+        return None
+    return UnitNotice(name, tuple(org.closest_units(name)))
+
+
 def _label(name: str) -> str:
     """The register form's label of field ``name`` (``incoming.f_<name>``), in the user's
     language: a refusal names the field as the form shows it."""

@@ -262,6 +262,7 @@ async def test_f2_keeps_a_form_left_open_in_another_section(demo_db, config_file
 
 async def test_home_inbox_row_and_enter_without_an_opener(demo_db, monkeypatch):
     monkeypatch.setattr(registry, "_openers", {})
+    monkeypatch.setattr(registry, "LAZY_SCREENS", {})  # nor one imported on demand
     app = desk()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

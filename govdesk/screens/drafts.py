@@ -43,6 +43,9 @@ from govdesk.services.errors import ServiceError
 
 SAVE, DISCARD, KEEP = "save", "discard", "keep"
 RESTORE = "restore"
+# Kept beside an edit form's fields: the record's version the typing started from. Restored,
+# a save over a record someone changed since is refused as a conflict, never written blind.
+VERSION_KEY = "__version"
 
 
 class _ChoiceModal(HasCommands, ModalScreen[str]):
@@ -178,6 +181,7 @@ class KeepsDraft:
     DRAFT_FORM: ClassVar[str] = ""
     DRAFT_DELAY: ClassVar[float] = 2.0  # seconds after the last change
     doc_id: int | None
+    version: int | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -247,6 +251,9 @@ class KeepsDraft:
             self.draft_kept = False
         else:
             self.apply_draft(draft.fields)
+            version = draft.fields.get(VERSION_KEY, "")
+            if version.isdigit() and getattr(self, "version", None) is not None:
+                self.version = int(version)
             self.app.notify(t("drafts.restored"))  # type: ignore[attr-defined]
         self._draft_go_live()
 
@@ -291,6 +298,8 @@ class KeepsDraft:
                 self._draft_write(drafts.discard)
                 self.draft_kept = False
             return
+        if getattr(self, "version", None) is not None:
+            fields = {**fields, VERSION_KEY: str(self.version)}
         self._draft_write(drafts.save, fields, done=self._draft_saved,
                           refused=self._draft_refused)
 

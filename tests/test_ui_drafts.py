@@ -313,3 +313,20 @@ async def test_an_edit_keeps_its_own_draft_and_never_saves_over_a_newer_record(d
         assert "他人修改" in str(form.query_one("#form-error", Label).render())
         assert drafts.get(actor("lixm"), "incoming", doc.id) is not None  # still kept
     assert IncomingDocument.get_by_id(doc.id).title == "别人改的标题"
+
+
+async def test_typing_not_kept_yet_is_kept_when_the_desk_closes(db, monkeypatch):
+    """Ctrl+Q (or the terminal gone) before the pause that keeps a draft: it is kept then."""
+    monkeypatch.setattr(OutgoingFormScreen, "DRAFT_DELAY", 3600)  # the pause never ends here
+    app = app_as("yej")
+    async with app.run_test(size=(110, 36)) as pilot:
+        await open_form(pilot, ("2", "w"), OutgoingFormScreen)
+        await type_text(pilot, TITLE)
+        await settle(pilot)
+        assert drafts.get(actor("yej"), "outgoing", None) is None
+    for _ in range(200):  # the closing desk's last write, on its own thread
+        draft = drafts.get(actor("yej"), "outgoing", None)
+        if draft is not None:
+            break
+        time.sleep(0.05)
+    assert draft is not None and draft.fields["title"] == TITLE

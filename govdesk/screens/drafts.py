@@ -26,7 +26,7 @@ import json
 import threading
 from collections.abc import Callable
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -40,7 +40,9 @@ from govdesk.i18n import t
 from govdesk.screens.base import run_service
 from govdesk.services import drafts
 from govdesk.services.errors import ServiceError
+from govdesk.services.session import in_worker
 
+W = TypeVar("W")
 SAVE, DISCARD, KEEP = "save", "discard", "keep"
 RESTORE = "restore"
 # Kept beside an edit form's fields: the record's version the typing started from. Restored,
@@ -191,6 +193,7 @@ class KeepsDraft:
         self._draft_gate = DraftGate()
         self._draft_problem = ""  # the last autosave refusal said (said once)
         self._draft_inflight = 0  # draft writes asked for and not answered yet
+        self._draft_nodes: dict[str, Any] = {}  # id → widget, kept for the closing desk
         self.draft_kept = False  # a draft of this form is in the database (tests read it)
         self.draft_offered = False  # the offer was shown (tests wait on it)
 
@@ -206,6 +209,15 @@ class KeepsDraft:
 
     def draft_key(self) -> tuple[str, int | None]:
         return self.DRAFT_FORM, self.doc_id
+
+    def draft_widget(self, widget_id: str, kind: type[W]) -> W:
+        """The form's widget ``#widget_id``, remembered: while the desk closes the widgets
+        leave the screen before it is unmounted, and what they hold is kept then."""
+        node = self._draft_nodes.get(widget_id)
+        if node is None:
+            node = self._draft_nodes[widget_id] = self.query_one(  # type: ignore[attr-defined]
+                f"#{widget_id}", kind)
+        return node
 
     @property
     def keeping_drafts(self) -> bool:
@@ -292,16 +304,44 @@ class KeepsDraft:
         if getattr(self, "saving", False):  # a refused save comes back to the form: then
             self.draft_touched()
             return
-        fields = self.draft_fields()
-        if fields == self._draft_baseline:  # typed and taken back: nothing to keep
+        if self.draft_fields() == self._draft_baseline:  # typed and taken back: nothing to keep
             if self.draft_kept:
                 self._draft_write(drafts.discard)
                 self.draft_kept = False
             return
+        self._draft_write(drafts.save, self._draft_fields_to_keep(), done=self._draft_saved,
+                          refused=self._draft_refused)
+
+    def _draft_fields_to_keep(self) -> dict[str, str]:
+        fields = self.draft_fields()
         if getattr(self, "version", None) is not None:
             fields = {**fields, VERSION_KEY: str(self.version)}
-        self._draft_write(drafts.save, fields, done=self._draft_saved,
-                          refused=self._draft_refused)
+        return fields
+
+    def on_unmount(self) -> None:
+        """The desk is closing (Ctrl+Q, the terminal gone) with typing not kept yet: keep it on
+        a thread of its own, which the process waits for before it ends (a worker would be
+        cancelled with the app)."""
+        if self._draft_timer is None or not self._draft_live:
+            return
+        self._draft_timer.stop()
+        self._draft_timer = None
+        try:
+            if self.draft_fields() == self._draft_baseline:
+                return
+            fields = self._draft_fields_to_keep()
+        except Exception:  # noqa: BLE001 - a widget gone already: the last kept draft stays
+            return
+        form, record = self.draft_key()
+
+        def keep() -> None:
+            try:
+                in_worker(self._draft_gate.write, drafts.save, actor, form, record, fields)
+            except ServiceError:
+                pass  # the last kept draft stays
+
+        actor = self.app.actor()  # type: ignore[attr-defined]
+        threading.Thread(target=keep, name="govdesk-draft", daemon=False).start()
 
     def _draft_write(self, call: Callable[..., Any], *args: Any,
                      done: Callable[[Any], None] = _ignore,

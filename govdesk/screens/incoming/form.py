@@ -312,13 +312,13 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
     def draft_fields(self) -> dict[str, str]:
         """The fields as text (a draft): checkboxes "1" or "", a picked unit or person as its
         choice written out."""
-        fields: dict[str, str] = {key: self.query_one(f"#{key}", Input).value for key in TEXTS}
+        fields: dict[str, str] = {key: self.draft_widget(key, Input).value for key in TEXTS}
         for key in SELECTS:
-            value = self.query_one(f"#{key}", Select).value
+            value = self.draft_widget(key, Select).value
             fields[key] = "" if value is Select.NULL else str(value)
         for key in FACTS:
-            fields[key] = "1" if self.query_one(f"#{key}", Checkbox).value else ""
-        fields["summary"] = self.query_one("#summary", TextArea).text
+            fields[key] = "1" if self.draft_widget(key, Checkbox).value else ""
+        fields["summary"] = self.draft_widget("summary", TextArea).text
         fields["from_unit"] = choice_text(self.from_unit)
         fields["remit_unit"] = choice_text(self.remit_unit)
         fields["urging_person"] = choice_text(self.urging)
@@ -327,15 +327,15 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
     def apply_draft(self, fields: dict[str, str]) -> None:
         for key in TEXTS:
             if key in fields:
-                self.query_one(f"#{key}", Input).value = fields[key]
+                self.draft_widget(key, Input).value = fields[key]
         for key in SELECTS:
             if key in fields:
-                draft_select(self.query_one(f"#{key}", Select), fields[key])
+                draft_select(self.draft_widget(key, Select), fields[key])
         for key in FACTS:
             if key in fields:
-                self.query_one(f"#{key}", Checkbox).value = fields[key] == "1"
+                self.draft_widget(key, Checkbox).value = fields[key] == "1"
         if "summary" in fields:
-            self.query_one("#summary", TextArea).text = fields["summary"]
+            self.draft_widget("summary", TextArea).text = fields["summary"]
         self.from_unit = choice_from_text(org.UnitChoice, fields.get("from_unit", ""))
         self.remit_unit = choice_from_text(org.UnitChoice, fields.get("remit_unit", ""))
         self.urging = choice_from_text(org.PersonChoice, fields.get("urging_person", ""))

@@ -315,37 +315,37 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
 
     def draft_fields(self) -> dict[str, str]:
         """The fields as text (a draft): checkboxes "1" or "", the unit picked written out."""
-        fields: dict[str, str] = {key: self.query_one(f"#{key}", Input).value
+        fields: dict[str, str] = {key: self.draft_widget(key, Input).value
                                   for key in INPUTS}
         for key in AREAS:
-            fields[key] = self.query_one(f"#{key}", TextArea).text
+            fields[key] = self.draft_widget(key, TextArea).text
         for key in CHECKS:
-            fields[key] = "1" if self.query_one(f"#{key}", Checkbox).value else ""
+            fields[key] = "1" if self.draft_widget(key, Checkbox).value else ""
         for key in SELECTS:
-            value = self.query_one(f"#{key}", Select).value
+            value = self.draft_widget(key, Select).value
             fields[key] = "" if value is Select.NULL else str(value)
         fields["drafting_unit"] = choice_text(self.unit)
         if self.change_mode:
-            fields["change_note"] = self.query_one("#change-note", Input).value
+            fields["change_note"] = self.draft_widget("change-note", Input).value
         return fields
 
     def apply_draft(self, fields: dict[str, str]) -> None:
         for key in INPUTS:
             if key in fields:
-                self.query_one(f"#{key}", Input).value = fields[key]
+                self.draft_widget(key, Input).value = fields[key]
         for key in AREAS:
             if key in fields:
-                self.query_one(f"#{key}", TextArea).text = fields[key]
+                self.draft_widget(key, TextArea).text = fields[key]
         for key in CHECKS:
             if key in fields:
-                self.query_one(f"#{key}", Checkbox).value = fields[key] == "1"
+                self.draft_widget(key, Checkbox).value = fields[key] == "1"
         for key in SELECTS:
-            select = self.query_one(f"#{key}", Select)
+            select = self.draft_widget(key, Select)
             if key in fields and not select.disabled:
                 draft_select(select, fields[key])
         if self.change_mode:
             if "change_note" in fields:
-                self.query_one("#change-note", Input).value = fields["change_note"]
+                self.draft_widget("change-note", Input).value = fields["change_note"]
         else:
             self.unit = choice_from_text(org.UnitChoice, fields.get("drafting_unit", ""))
         self._show_unit()

@@ -330,3 +330,15 @@ async def test_typing_not_kept_yet_is_kept_when_the_desk_closes(db, monkeypatch)
             break
         time.sleep(0.05)
     assert draft is not None and draft.fields["title"] == TITLE
+
+
+async def test_a_draft_too_large_to_keep_says_which_field(db):
+    app = app_as("yej")
+    async with app.run_test(size=(110, 36)) as pilot:
+        form = await open_form(pilot, ("2", "w"), OutgoingFormScreen)
+        body = form.query_one("#body", TextArea)
+        body.text = "甲" * (drafts.MAX_BYTES // 3 + 10)
+        await wait_for(pilot, lambda: any("正文：内容过长" in str(n.message)
+                                          for n in app._notifications), "the warning")
+        assert app.screen is form and len(body.text) == drafts.MAX_BYTES // 3 + 10
+    assert drafts.get(actor("yej"), "outgoing", None) is None

@@ -39,7 +39,7 @@ from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.screens.base import run_service
 from govdesk.services import drafts
-from govdesk.services.errors import ServiceError
+from govdesk.services.errors import ServiceError, ValidationError
 from govdesk.services.session import in_worker
 
 W = TypeVar("W")
@@ -210,6 +210,10 @@ class KeepsDraft:
     def draft_key(self) -> tuple[str, int | None]:
         return self.DRAFT_FORM, self.doc_id
 
+    def draft_label(self, name: str) -> str:
+        """The label the user reads for field ``name`` (a refusal of the draft names it)."""
+        return name
+
     def draft_widget(self, widget_id: str, kind: type[W]) -> W:
         """The form's widget ``#widget_id``, remembered: while the desk closes the widgets
         leave the screen before it is unmounted, and what they hold is kept then."""
@@ -364,7 +368,10 @@ class KeepsDraft:
             self._draft_problem = ""
 
     def _draft_refused(self, exc: ServiceError) -> None:
-        message = t("drafts.autosave_failed", message=str(exc))
+        text = str(exc)
+        if isinstance(exc, ValidationError) and exc.name:
+            text = f"{self.draft_label(exc.name)}：{exc.message}"
+        message = t("drafts.autosave_failed", message=text)
         if message != self._draft_problem and self.is_attached:  # type: ignore[attr-defined]
             self._draft_problem = message
             self.app.notify(message, severity="warning")  # type: ignore[attr-defined]

@@ -309,6 +309,9 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
         fields["urging_person"] = self.urging
         return fields
 
+    def draft_label(self, name: str) -> str:
+        return t(f"incoming.f_{name}")
+
     def draft_fields(self) -> dict[str, str]:
         """The fields as text (a draft): checkboxes "1" or "", a picked unit or person as its
         choice written out."""

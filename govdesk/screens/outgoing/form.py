@@ -313,6 +313,9 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
     def draft_key(self) -> tuple[str, int | None]:
         return ("outgoing.change" if self.change_mode else "outgoing"), self.doc_id
 
+    def draft_label(self, name: str) -> str:
+        return t(f"outgoing.f_{name}")
+
     def draft_fields(self) -> dict[str, str]:
         """The fields as text (a draft): checkboxes "1" or "", the unit picked written out."""
         fields: dict[str, str] = {key: self.draft_widget(key, Input).value

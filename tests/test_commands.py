@@ -19,7 +19,7 @@ from govdesk.i18n import set_language, t
 from govdesk.models import IncomingDocument, LeaveRequest, OutgoingDocument, Person
 from govdesk.models import incoming as states
 from govdesk.screens.audit_log import AuditLogScreen
-from govdesk.screens.drafts import CloseFormModal, DraftOfferModal
+from govdesk.screens.draft_modals import CloseFormModal, DraftOfferModal
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.incoming.detail import IncomingDetailScreen
 from govdesk.screens.incoming.form import IncomingFormScreen

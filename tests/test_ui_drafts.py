@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, TextArea
 
 from govdesk.app import GovDesk
 from govdesk.models import IncomingDocument, OutgoingDocument
-from govdesk.screens.drafts import CloseFormModal, DraftOfferModal
+from govdesk.screens.draft_modals import CloseFormModal, DraftOfferModal
 from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.screens.outgoing.form import OutgoingFormScreen
 from govdesk.services import drafts, incoming, org

@@ -11,8 +11,9 @@ closing a changed form asks first.
 - ``close_form()`` from its cancel command, and ``draft_saving(call)`` around its save.
 
 When the form is ready, a draft kept from before (a closed terminal, a killed process) is
-offered: 恢复 / 丢弃. From then on, ``DRAFT_DELAY`` seconds after the last change the fields
-are kept through services.drafts in a worker. A save that succeeds, or 放弃, drops the draft.
+offered (screens/draft_modals.py): 恢复 / 丢弃. From then on, ``DRAFT_DELAY`` seconds after the
+last change the fields are kept through services.drafts in a worker, and once more when the
+desk closes with typing not kept yet. A save that succeeds, or 放弃, drops the draft.
 A form is *changed* when its fields differ from what it showed once ready.
 
 Draft writes of one form pass through a ``DraftGate``: once the form is saved or discarded no
@@ -28,103 +29,21 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
+from textual.widgets import Checkbox, Input, Select, TextArea
 from textual.widgets._select import InvalidSelectValueError
 
-from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.screens.base import run_service
+from govdesk.screens.draft_modals import DISCARD, SAVE, CloseFormModal, DraftOfferModal
 from govdesk.services import drafts
 from govdesk.services.errors import ServiceError, ValidationError
 from govdesk.services.session import in_worker
 
 W = TypeVar("W")
-SAVE, DISCARD, KEEP = "save", "discard", "keep"
-RESTORE = "restore"
 # Kept beside an edit form's fields: the record's version the typing started from. Restored,
 # a save over a record someone changed since is refused as a conflict, never written blind.
 VERSION_KEY = "__version"
-
-
-class _ChoiceModal(HasCommands, ModalScreen[str]):
-    """A title, a line, three or two buttons; keys choose, and the first focus is the safe
-    choice (``SAFE``)."""
-
-    SAFE = ""
-    DEFAULT_CSS = """
-    _ChoiceModal { align: center middle; }
-    _ChoiceModal > Vertical { width: 60; max-width: 100%; height: auto; max-height: 100%;
-                              border: thick $warning; background: $surface; padding: 0 1; }
-    _ChoiceModal .note { height: auto; margin-bottom: 1; }
-    _ChoiceModal .hint { color: $text-muted; height: auto; }
-    _ChoiceModal Horizontal { height: auto; }
-    _ChoiceModal Button { margin-right: 2; }
-    """
-
-    def __init__(self, title: str, note: str, buttons: list[tuple[str, str]], hint: str):
-        super().__init__()
-        self.title_text, self.note, self.buttons, self.hint = title, note, buttons, hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.title_text, classes="panel-title", id="choice-title")
-            yield Label(self.note, classes="note")
-            with Horizontal():
-                for choice, label in self.buttons:
-                    yield Button(label, id=f"choice-{choice}", compact=True)
-            yield Label(self.hint, classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one(f"#choice-{self.SAFE}", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss((event.button.id or "").removeprefix("choice-") or self.SAFE)
-
-
-class CloseFormModal(_ChoiceModal):
-    """保存 / 放弃 / 继续编辑, when a changed form is closed. Esc and Enter keep editing: a
-    slip of the finger never throws typing away."""
-
-    SAFE = KEEP
-    COMMAND_IDS = ("close_form.save", "close_form.discard", "close_form.keep")
-
-    def __init__(self) -> None:
-        super().__init__(t("drafts.close_title"), t("drafts.close_note"),
-                         [(KEEP, t("drafts.close_keep")), (SAVE, t("drafts.close_save")),
-                          (DISCARD, t("drafts.close_discard"))], t("drafts.close_hint"))
-
-    def action_save(self) -> None:
-        self.dismiss(SAVE)
-
-    def action_discard(self) -> None:
-        self.dismiss(DISCARD)
-
-    def action_keep(self) -> None:
-        self.dismiss(KEEP)
-
-
-class DraftOfferModal(_ChoiceModal):
-    """上次未保存的内容（时间）：恢复 / 丢弃, when a form opens over a kept draft. Esc restores:
-    only 丢弃, asked for by name, drops it."""
-
-    SAFE = RESTORE
-    COMMAND_IDS = ("draft_offer.restore", "draft_offer.discard")
-
-    def __init__(self, saved_at: str) -> None:
-        super().__init__(t("drafts.offer_title", at=saved_at), t("drafts.offer_note"),
-                         [(RESTORE, t("drafts.offer_restore")),
-                          (DISCARD, t("drafts.offer_discard"))], t("drafts.offer_hint"))
-
-    def action_restore(self) -> None:
-        self.dismiss(RESTORE)
-
-    def action_discard(self) -> None:
-        self.dismiss(DISCARD)
 
 
 class DraftGate:

@@ -223,6 +223,13 @@ command("dispatch.cancel", "escape", "outgoing.modal_cancel", "cancel")
 command("dispatch.pick_units", "ctrl+g", "outgoing.dispatch_pick", "pick_units", priority=True)
 command("dispatch.remove", "delete,ctrl+d", "outgoing.dispatch_remove", "remove")
 command("compare.close", "escape", "outgoing.modal_close", "close")
+# A changed form closed, and a draft kept from before (screens/drafts.py). Esc and Enter pick
+# what loses nothing: keep editing; restore.
+command("close_form.save", "s", "drafts.close_save", "save")
+command("close_form.discard", "d", "drafts.close_discard", "discard")
+command("close_form.keep", "escape,enter", "drafts.close_keep", "keep")
+command("draft_offer.restore", "r,enter,escape", "drafts.offer_restore", "restore")
+command("draft_offer.discard", "d", "drafts.offer_discard", "discard")
 
 # 差错 register, audit log, settings, the picker
 command("errors.back", "escape", "outgoing.back", "back")

@@ -19,6 +19,7 @@ from govdesk.i18n import set_language, t
 from govdesk.models import IncomingDocument, LeaveRequest, OutgoingDocument, Person
 from govdesk.models import incoming as states
 from govdesk.screens.audit_log import AuditLogScreen
+from govdesk.screens.draft_modals import CloseFormModal, DraftOfferModal
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.incoming.detail import IncomingDetailScreen
 from govdesk.screens.incoming.form import IncomingFormScreen
@@ -145,6 +146,8 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: AuditLogScreen(),  # lixm is an administrator
             lambda: LeaveRegisterScreen(),
             lambda: SearchScreen(),
+            lambda: CloseFormModal(),
+            lambda: DraftOfferModal("11-26 09:30"),
         ]
         for make in screens:
             app.push_screen(make())

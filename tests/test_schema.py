@@ -31,11 +31,12 @@ def test_fresh_database_gets_the_current_version(tmp_path):
 
 
 def test_newer_database_is_refused(db):
-    schema.set_meta("schema_version", "7")
-    with pytest.raises(SchemaError, match="结构版本是 7") as err:
+    newer = str(schema.SCHEMA_VERSION + 1)
+    schema.set_meta("schema_version", newer)
+    with pytest.raises(SchemaError, match=f"结构版本是 {newer}") as err:
         schema.ensure_schema()
     assert "升级 govdesk" in str(err.value)
-    assert schema.get_meta("schema_version") == "7"
+    assert schema.get_meta("schema_version") == newer
 
 
 def test_migration_backs_up_first(db, monkeypatch):
@@ -117,11 +118,11 @@ def test_version_1_gains_unit_heads_and_leave(tmp_path):
         Person._meta.add_field("unit", unit)
     try:
         assert "unit_id" not in {c.name for c in database.get_columns("person")}
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2, 3, 4, 5, 6]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2, 3, 4, 5, 6, 7]
         assert "unit_id" in {c.name for c in database.get_columns("person")}
         assert any(i.columns == ["unit_id"] for i in database.get_indexes("person"))
         assert database.table_exists("leave_request")
-        assert schema.schema_version() == schema.SCHEMA_VERSION == 6
+        assert schema.schema_version() == schema.SCHEMA_VERSION == 7
         assert any(i.columns == ["state", "due"] for i in database.get_indexes("task"))
         assert any(i.columns == ["at"] for i in database.get_indexes("reminder"))
         assert Person.get(Person.login == "a").unit is None
@@ -153,9 +154,27 @@ def test_version_4_gains_the_list_indexes_a_fresh_schema_has(tmp_path):
         database.execute_sql('DROP INDEX "reminder_at"')
         database.execute_sql('DROP INDEX "task_state_holder_section_id_holder_id_due"')
         schema.set_meta("schema_version", "4")
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [5, 6]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [5, 6, 7]
         assert _indexes() == fresh
         schema._v5_list_indexes()  # idempotent
         assert _indexes() == fresh
+    finally:
+        close_database()
+
+
+def test_version_6_gains_the_form_drafts_table(tmp_path):
+    """v7 (issue 11): a version-6 database gets form_draft, with its one-per-form index, as a
+    fresh schema has it."""
+    open_database(tmp_path / "v6.db")
+    try:
+        schema.ensure_schema()
+        fresh = _indexes()
+        database.execute_sql('DROP TABLE "form_draft"')
+        schema.set_meta("schema_version", "6")
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [7]
+        assert database.table_exists("form_draft")
+        assert _indexes() == fresh
+        schema._v7_form_drafts()  # idempotent
+        assert schema.schema_version() == schema.SCHEMA_VERSION
     finally:
         close_database()

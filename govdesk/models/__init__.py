@@ -1,6 +1,7 @@
 """peewee models; importing this package never imports the UI."""
 
 from govdesk.models.db import close_database, data_version, database, open_database
+from govdesk.models.draft import FormDraft
 from govdesk.models.flow import Flow, Reminder, Task
 from govdesk.models.incoming import IncomingDocument, Loan
 from govdesk.models.leave import LeaveRequest
@@ -40,6 +41,7 @@ ALL_MODELS = [
     ErrorRecord,
     LeaveRequest,
     SearchEntry,
+    FormDraft,
 ]
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "ErrorRecord",
     "OutgoingDocument",
     "Flow",
+    "FormDraft",
     "IncomingDocument",
     "LeaveRequest",
     "Loan",

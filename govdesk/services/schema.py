@@ -14,7 +14,7 @@ from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _v2_leave() -> None:
@@ -88,11 +88,20 @@ def _v6_fulltext() -> None:
     set_meta(FULLTEXT_PENDING, "1")
 
 
+def _v7_form_drafts() -> None:
+    """v7: what people typed into a form and have not saved yet (form_draft, issue 11), one
+    row per person, form and record, so a dropped connection loses nothing."""
+    from govdesk.models import FormDraft
+
+    create_tables([FormDraft])
+
+
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave, 3: _v3_audit_chain,
                                               4: _v4_open_task_index,
-                                              5: _v5_list_indexes, 6: _v6_fulltext}
+                                              5: _v5_list_indexes, 6: _v6_fulltext,
+                                              7: _v7_form_drafts}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry

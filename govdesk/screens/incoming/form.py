@@ -1,7 +1,8 @@
 """收文登记 / 修改 (SPEC §3): every register field and the intake facts Supp. §1 checks.
 
 A refused save (ValidationError, ConflictError) keeps the form open with everything typed;
-the message names the field and the cursor goes to it.
+the message names the field and the cursor goes to it. What is typed is kept as the user's
+draft while the form is open, and closing a changed form asks first (screens/drafts.py).
 
 The form holds plain data only: the leaders' list and, for an edit, the entry's values are read
 in a worker when the form opens (``form_data``; an edit's fields wait disabled until they
@@ -24,6 +25,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
+from govdesk.screens.drafts import KeepsDraft, choice_from_text, choice_text, draft_select
 from govdesk.services import incoming, org
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.vocab import SECRECY_LEVELS
@@ -87,8 +89,10 @@ def form_data(actor, doc_id: int | None) -> FormData:
     )
 
 
-class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
+class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
     """New registration when ``doc_id`` is None, else an edit of that entry."""
+
+    DRAFT_FORM = "incoming"
 
     COMMAND_IDS = ("incoming_form.save", "incoming_form.cancel", "incoming_form.pick_from",
                    "incoming_form.pick_remit", "incoming_form.pick_urging")
@@ -193,6 +197,7 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             self.query_one("#form-error", Label).update(t("common.loading"))
         self._show_picked()
         self.query_one("#from_name", Input).focus()
+        self.draft_mount()
         run_service(self, form_data, actor, self.doc_id, done=self._loaded,
                     refused=self._load_refused, writes=False)
 
@@ -210,10 +215,12 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             self.dismiss(None)
         else:  # only the leaders' list is missing; the form is usable without it
             self._error(str(exc))
+            self.draft_ready(self.draft_fields())
 
     def _loaded(self, data: FormData) -> None:
         if not self.is_attached:
             return
+        before = self.draft_fields()
         leader = self.query_one("#addressed_leader", Select)
         chosen = leader.value
         leader.set_options([(f"{p.rank} {p.name}", p.login) for p in data.leaders])
@@ -227,6 +234,7 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         self._show_picked()
         if self.doc_id is not None:
             self.query_one("#from_name", Input).focus()
+        self.draft_ready(before)
 
     def _load(self, data: FormData) -> None:
         self.version = data.version
@@ -301,6 +309,7 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             if items is not None:
                 self.remit_unit = items[0] if items else None
                 self._show_picked()
+                self.draft_touched()
 
         self.app.push_screen(Picker(UNITS, title=t("incoming.f_remit_unit")), chosen)
 
@@ -309,6 +318,7 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             if items is not None:
                 self.urging = items[0] if items else None
                 self._show_picked()
+                self.draft_touched()
 
         self.app.push_screen(Picker(PEOPLE, title=t("incoming.f_urging_person")), chosen)
 
@@ -330,6 +340,41 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         fields["urging_person"] = self.urging
         return fields
 
+    def draft_label(self, name: str) -> str:
+        return t(f"incoming.f_{name}")
+
+    def draft_fields(self) -> dict[str, str]:
+        """The fields as text (a draft): checkboxes "1" or "", a picked unit or person as its
+        choice written out."""
+        fields: dict[str, str] = {key: self.draft_widget(key, Input).value for key in TEXTS}
+        for key in SELECTS:
+            value = self.draft_widget(key, Select).value
+            fields[key] = "" if value is Select.NULL else str(value)
+        for key in FACTS:
+            fields[key] = "1" if self.draft_widget(key, Checkbox).value else ""
+        fields["summary"] = self.draft_widget("summary", TextArea).text
+        fields["from_unit"] = choice_text(self.from_unit)
+        fields["remit_unit"] = choice_text(self.remit_unit)
+        fields["urging_person"] = choice_text(self.urging)
+        return fields
+
+    def apply_draft(self, fields: dict[str, str]) -> None:
+        for key in TEXTS:
+            if key in fields:
+                self.draft_widget(key, Input).value = fields[key]
+        for key in SELECTS:
+            if key in fields:
+                draft_select(self.draft_widget(key, Select), fields[key])
+        for key in FACTS:
+            if key in fields:
+                self.draft_widget(key, Checkbox).value = fields[key] == "1"
+        if "summary" in fields:
+            self.draft_widget("summary", TextArea).text = fields["summary"]
+        self.from_unit = choice_from_text(org.UnitChoice, fields.get("from_unit", ""))
+        self.remit_unit = choice_from_text(org.UnitChoice, fields.get("remit_unit", ""))
+        self.urging = choice_from_text(org.PersonChoice, fields.get("urging_person", ""))
+        self._show_picked()
+
     def _error(self, text: str) -> None:
         self.query_one("#form-error", Label).update(text)
         self.app.notify(text, severity="error")
@@ -349,8 +394,8 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         def current_version():
             return incoming.get(actor, doc_id).version if doc_id else None
 
-        self.save_in_worker(noting_current_version(save, current_version), done=self._saved,
-                            refused=self._refused)
+        self.save_in_worker(self.draft_saving(noting_current_version(save, current_version)),
+                            done=self._saved, refused=self._refused)
 
     def _saved(self, doc) -> None:
         self.app.notify(t("incoming.saved", number=doc.number))
@@ -371,6 +416,4 @@ class IncomingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             self._error(str(exc))
 
     def action_cancel(self) -> None:
-        if self.saving:  # the answer is on its way; the form closes or speaks then
-            return
-        self.dismiss(None)
+        self.close_form()  # asks first when something was typed; never while saving

@@ -1,7 +1,8 @@
 """拟稿单 (SPEC §4): a new draft, the drafter's edit, or 秘书科's 签发后修改 (change_mode).
 
 A refused save keeps everything typed; the message names the field and the cursor goes to
-it. Ctrl+R runs the format check on the unsaved values (in a worker) and lists every problem
+it. What is typed is kept as the user's draft while the form is open, and closing a changed
+form asks first (screens/drafts.py). Ctrl+R runs the format check on the unsaved values (in a worker) and lists every problem
 at once when it answers.
 
 The form holds plain data only: the sections' and leaders' lists and, for an edit, the draft's
@@ -24,6 +25,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
+from govdesk.screens.drafts import KeepsDraft, choice_from_text, choice_text, draft_select
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.outgoing.rules import ISSUERS
@@ -89,8 +91,10 @@ def form_data(actor, doc_id: int | None) -> FormData:
     )
 
 
-class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
+class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
     """New draft when ``doc_id`` is None; else the drafter's edit or (change_mode) 签发后修改."""
+
+    DRAFT_FORM = "outgoing"
 
     COMMAND_IDS = ("outgoing_form.save", "outgoing_form.cancel", "outgoing_form.check",
                    "outgoing_form.pick_unit")
@@ -198,6 +202,7 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             self._error(t("common.loading"), notify=False)
         self._show_unit()
         self.query_one("#change-note" if self.change_mode else "#title").focus()
+        self.draft_mount()
         run_service(self, form_data, self.app.actor(), self.doc_id, done=self._loaded,
                     refused=self._load_refused, writes=False)
 
@@ -215,10 +220,12 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             self.dismiss(None)
         else:  # only the lists are missing; the user sees why
             self._error(str(exc))
+            self.draft_ready(self.draft_fields())
 
     def _loaded(self, data: FormData) -> None:
         if not self.is_attached:
             return
+        before = self.draft_fields()
         sections = [(s.name, s.code) for s in data.sections]
         lists = {"drafting_section": sections, "review_section": sections,
                  "lead_leader": [(f"{p.rank} {p.name}", p.login) for p in data.leaders]}
@@ -239,6 +246,7 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
                 drafting.value = data.own_section
         self.loaded = True
         self._show_unit()
+        self.draft_ready(before)
 
     def _load(self, data: FormData) -> None:
         self.version = data.version
@@ -277,6 +285,7 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             if items is not None:
                 self.unit = items[0] if items else None
                 self._show_unit()
+                self.draft_touched()
                 if self.unit is not None:
                     self.query_one("#origin", Select).value = "department"
 
@@ -300,6 +309,49 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         else:
             fields["review_section"] = None
         return fields
+
+    def draft_key(self) -> tuple[str, int | None]:
+        return ("outgoing.change" if self.change_mode else "outgoing"), self.doc_id
+
+    def draft_label(self, name: str) -> str:
+        return t(f"outgoing.f_{name}")
+
+    def draft_fields(self) -> dict[str, str]:
+        """The fields as text (a draft): checkboxes "1" or "", the unit picked written out."""
+        fields: dict[str, str] = {key: self.draft_widget(key, Input).value
+                                  for key in INPUTS}
+        for key in AREAS:
+            fields[key] = self.draft_widget(key, TextArea).text
+        for key in CHECKS:
+            fields[key] = "1" if self.draft_widget(key, Checkbox).value else ""
+        for key in SELECTS:
+            value = self.draft_widget(key, Select).value
+            fields[key] = "" if value is Select.NULL else str(value)
+        fields["drafting_unit"] = choice_text(self.unit)
+        if self.change_mode:
+            fields["change_note"] = self.draft_widget("change-note", Input).value
+        return fields
+
+    def apply_draft(self, fields: dict[str, str]) -> None:
+        for key in INPUTS:
+            if key in fields:
+                self.draft_widget(key, Input).value = fields[key]
+        for key in AREAS:
+            if key in fields:
+                self.draft_widget(key, TextArea).text = fields[key]
+        for key in CHECKS:
+            if key in fields:
+                self.draft_widget(key, Checkbox).value = fields[key] == "1"
+        for key in SELECTS:
+            select = self.draft_widget(key, Select)
+            if key in fields and not select.disabled:
+                draft_select(select, fields[key])
+        if self.change_mode:
+            if "change_note" in fields:
+                self.draft_widget("change-note", Input).value = fields["change_note"]
+        else:
+            self.unit = choice_from_text(org.UnitChoice, fields.get("drafting_unit", ""))
+        self._show_unit()
 
     def _error(self, text: str, *, notify: bool = True) -> None:
         label = self.query_one("#form-error", Label)
@@ -369,8 +421,8 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
         def current_version():
             return outgoing.get(actor, doc_id).version if doc_id else None
 
-        self.save_in_worker(noting_current_version(save, current_version), done=self._saved,
-                            refused=self._refused)
+        self.save_in_worker(self.draft_saving(noting_current_version(save, current_version)),
+                            done=self._saved, refused=self._refused)
 
     def _saved(self, doc) -> None:
         self.app.notify(t("outgoing.saved", title=doc.title))
@@ -387,6 +439,4 @@ class OutgoingFormScreen(SaveInWorker, HasCommands, ModalScreen[int | None]):
             self._error(str(exc))
 
     def action_cancel(self) -> None:
-        if self.saving:  # the answer is on its way; the form closes or speaks then
-            return
-        self.dismiss(None)
+        self.close_form()  # asks first when something was typed; never while saving

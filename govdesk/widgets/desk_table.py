@@ -51,14 +51,16 @@ Narrow = Sequence[tuple[str, int]]
 
 
 def fit_widths(inner: int, natural: Mapping[K, int], title: K | None,
-               narrow: Sequence[tuple[K, int]], padding: int) -> dict[K, int]:
+               narrow: Sequence[tuple[K, int]], padding: int,
+               loose: Sequence[tuple[K, int]] = ()) -> dict[K, int]:
     """Column widths (content cells) for a table ``inner`` cells wide: each column's natural
     width while they all fit; else the title narrows to TITLE_COMFORT, then the ``narrow``
     columns, in order, to their narrow widths (a column may come twice: first narrower, then
     to 0, which leaves only its padding), then the title to TITLE_MIN, each only as far as
-    needed. ``padding``: the cells each column adds around its content."""
+    needed. ``padding``: the cells each column adds around its content. ``loose``: before
+    all that, columns wider than their content (a declared width) give up the blank part."""
     widths = dict(natural)
-    stages: list[tuple[K, int]] = []
+    stages: list[tuple[K, int]] = [(key, cells) for key, cells in loose if key in widths]
     if title is not None and title in widths:
         stages.append((title, TITLE_COMFORT))
     stages.extend((key, cells) for key, cells in narrow if key in widths)
@@ -112,7 +114,17 @@ def _cell_width(cell: Any) -> int:
     return cell_len(getattr(cell, "plain", str(cell)))
 
 
-class FitColumns:
+class EllipsisCells:
+    """Mixed into a DataTable (before it): a cell wider than its column ends with "…"."""
+
+    def _compute_row_renderables(self, row_index: int) -> Any:
+        # What is drawn, not what is held: get_row_at() still gives the cells as added.
+        row = super()._compute_row_renderables(row_index)  # type: ignore[misc]
+        return RowRenderables(row.label, [Cut(c) if isinstance(c, Text) else c
+                                          for c in row.cells])
+
+
+class FitColumns(EllipsisCells):
     """Mixed into a DataTable (before it): the columns fit the table's width (module
     docstring). ``fit_title`` names the column that takes the remaining room, ``fit_narrow``
     the columns that may narrow and to how many cells; ``fit_natural`` gives each column's
@@ -124,12 +136,6 @@ class FitColumns:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._fit_measured: set[ColumnKey] = set()  # added without a width: measured here
-
-    def _compute_row_renderables(self, row_index: int) -> Any:
-        # What is drawn, not what is held: get_row_at() still gives the cells as added.
-        row = super()._compute_row_renderables(row_index)  # type: ignore[misc]
-        return RowRenderables(row.label, [Cut(c) if isinstance(c, Text) else c
-                                          for c in row.cells])
 
     def _longest(self, key: ColumnKey) -> int:
         table: DataTable = self  # type: ignore[assignment]
@@ -161,7 +167,8 @@ class FitColumns:
         widths = fit_widths(inner, natural,
                             ColumnKey(self.fit_title) if self.fit_title else None,
                             [(ColumnKey(k), v) for k, v in self.fit_narrow],
-                            2 * table.cell_padding)
+                            2 * table.cell_padding,
+                            [(key, self._longest(key)) for key in managed])
         changed = False
         for key in managed:
             column = table.columns[key]

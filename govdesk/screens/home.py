@@ -40,7 +40,8 @@ def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
     cells = [badge.deadline(item.label, item.due), badge.urgency(item.urgency), step,
              item.title]
     if with_holder:
-        last = item.holder + (f"（{acting}）" if acting else "") + (f" {urged}" if urged else "")
+        last = term(item.holder) + (f"（{acting}）" if acting else "") + (
+            f" {urged}" if urged else "")
     else:
         last = " ".join(x for x in (acting, urged) if x)
     cells.append(last)

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
 from govdesk.services import section_work
 from govdesk.widgets.desk_table import DeskTable, columns
@@ -52,7 +52,8 @@ class LineSecretariesScreen(TabbedSectionScreen):
         keep = table.cursor_row
         table.clear()
         for d in desks:
-            leader = f"{d.leader.rank or d.leader.post} {d.leader.name}" if d.leader else ""
+            leader = (f"{term(d.leader.rank or d.leader.post)} {d.leader.name}" if d.leader
+                      else "")
             status = status_text(d.week) if d.week else Text("")
             status = Text(" ".join(status.plain.split("\n")), style=status.style)
             today = "；".join(f"{e.start:%H:%M} {e.title}" for e in d.today_entries)

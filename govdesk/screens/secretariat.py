@@ -169,9 +169,9 @@ class SecretariatScreen(SectionScreen):
         rows = incoming.register_page(actor, state=query.state, text=query.text,
                                       **page.keyset_args())
         return [
-            (r.id, [r.number, r.title, r.from_name, badge.urgency(r.urgency), term(r.state),
-                    f"{r.received_on:%m-%d}", badge.deadline(self._due_label(r, today), r.due),
-                    r.holders])
+            (r.id, [r.number, r.title, term(r.from_name), badge.urgency(r.urgency),
+                    term(r.state), f"{r.received_on:%m-%d}",
+                    badge.deadline(self._due_label(r, today), r.due), term(r.holders)])
             for r in rows
         ]
 

@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.services.schedule import WeekView, week_of
 from govdesk.widgets.desk_table import EllipsisCells
 
@@ -111,7 +111,7 @@ class HomeSchedule(EllipsisCells, DataTable):
         for d in show:
             self.add_column(f"{'▶' if d == today else ''}{day_label(d)}", width=26)
         for week in weeks:
-            leader = f"{week.leader.rank} {week.leader.name}"
+            leader = f"{term(week.leader.rank)} {week.leader.name}"
             if week.away_now:
                 a = week.away_now
                 status = Text(f"{t('home.away')} {a.start:%m-%d}–{a.end:%m-%d} {a.destination}",

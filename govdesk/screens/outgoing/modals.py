@@ -67,7 +67,7 @@ class ErrorModal(FieldsModal):
         if code is not None:
             section.value = code
         person = self.query_one("#f-person", Select)
-        person.set_options([(f"{p.name}（{p.section_name}）", p.login) for p in people])
+        person.set_options([(f"{p.name}（{term(p.section_name)}）", p.login) for p in people])
         login = next((p.login for p in people if p.login == self.default_person), None)
         if login is not None:
             person.value = login

@@ -31,14 +31,17 @@ class LineSecretariesScreen(TabbedSectionScreen):
         if pane != "line":
             return
         yield Label(id="line-title", classes="panel-title")
-        yield columns(DataTable(id="line-desks", classes="short"),
+        # At 80 columns the leader's status narrows, so today's entries keep room.
+        yield columns(DeskTable(id="line-desks", classes="short", stretch=("col_today",),
+                                narrow=(("col_leader_status", 16),)),
                       ("section.col_secretary", 8), ("section.col_leader", 18),
                       ("section.col_leader_status", 32), ("section.col_papers", 6),
                       ("section.col_today", 60))
         yield Label(id="line-papers-title", classes="panel-title")
         yield columns(DeskTable(id="line-papers"), *TASK_COLUMNS[:4], ("home.col_note", 16))
         yield Label(id="line-week-title", classes="panel-title")
-        yield columns(DataTable(id="line-week"),
+        yield columns(DeskTable(id="line-week", stretch=("col_item", "col_place"),
+                                narrow=(("col_place", 12),)),
                       ("section.col_date", 10), ("section.col_time", 11),
                       ("section.col_item", 36), ("section.col_place", 30))
 

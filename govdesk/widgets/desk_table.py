@@ -168,7 +168,8 @@ class FitColumns(EllipsisCells):
                             ColumnKey(self.fit_title) if self.fit_title else None,
                             [(ColumnKey(k), v) for k, v in self.fit_narrow],
                             2 * table.cell_padding,
-                            [(key, self._longest(key)) for key in managed])
+                            [(key, self._longest(key)) for key in managed
+                             if key.value != self.fit_title])
         changed = False
         for key in managed:
             column = table.columns[key]

@@ -90,6 +90,10 @@ def test_fit_widths_gives_way_in_order():
     got = fit_widths(16 + 12 + 10 + 6, natural, "title", [("name", 10)], 2)
     assert got == {"due": 16, "title": 12, "name": 10}
     assert fit_widths(30, natural, "title", [("name", 10), ("name", 0)], 2)["name"] == 0
+    # A declared width wider than anything in the column goes first, before the title.
+    got = fit_widths(16 + 40 + 4 + 6, {"due": 16, "title": 40, "name": 22}, "title",
+                     [("name", 10)], 2, loose=[("name", 4)])
+    assert got == {"due": 16, "title": 40, "name": 4}
 
 
 def test_cut_ends_with_an_ellipsis_at_a_character_boundary():

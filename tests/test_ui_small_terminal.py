@@ -81,6 +81,14 @@ async def test_home_on_a_large_terminal_shows_the_week(demo_db):
         await pilot.pause(0.2)
         text = "\n".join(screen_lines(app))
         assert "周一 11-23" not in text and "周四 11-26" in text
+        # resized while another section shows: Home follows when shown again
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause(0.2)
+        await pilot.press("0")
+        await settle(pilot)
+        assert "周一 11-23" in "\n".join(screen_lines(app))
 
 
 async def test_the_register_keeps_state_deadline_and_holder_at_80_columns(demo_db):
@@ -166,6 +174,7 @@ async def test_traditional_shows_section_and_post_names_in_traditional(demo_db, 
     app = desk()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
+        await wait_for(pilot, lambda: "15" in app.sub_title, "the header's count")
         assert "秘書科 文書" in app.sub_title
         assert "李晓梅" in app.sub_title  # a person's name as she writes it
         await pilot.press("1")

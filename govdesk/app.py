@@ -22,7 +22,7 @@ from textual.screen import Screen
 
 from govdesk import commands
 from govdesk.commands import SECTION_MODES
-from govdesk.i18n import language, set_language, t
+from govdesk.i18n import language, set_language, set_office_words, t, term
 from govdesk.messages import DataChanged, LanguageChanged
 from govdesk.models import Person, data_version
 from govdesk.screens.help import HelpScreen, key_label
@@ -39,7 +39,7 @@ from govdesk.screens.sections import (
     SupervisionScreen,
 )
 from govdesk.screens.settings import SettingsScreen
-from govdesk.services import audit, crashlog, watch
+from govdesk.services import audit, crashlog, org, watch
 from govdesk.services import inbox as inbox_service
 from govdesk.services import settings as personal_settings
 from govdesk.services.clock import office_now
@@ -132,6 +132,9 @@ class GovDesk(commands.HasCommands, App):
         settings = personal_settings.load(person.login) if settings is None else settings
         if settings.get("language"):
             set_language(str(settings["language"]))
+        # Section, post and unit names shown in the reader's language (i18n.term); read once,
+        # a few hundred names at most.
+        set_office_words(org.office_words())
         super().__init__()
         self.person = person
         self.db_target = db_target
@@ -198,7 +201,8 @@ class GovDesk(commands.HasCommands, App):
             return
         self._inbox_count = count
         self.sub_title = t("app.subtitle", name=self.person.name,
-                           section=self._section_name, post=self.person.post, n=count) + (
+                           section=term(self._section_name), post=term(self.person.post),
+                           n=count) + (
             t("app.writing_stopped") if self._writing_stopped else "")
 
     def _count_inbox(self, actor: Actor) -> None:

@@ -7,12 +7,18 @@ reviewed; a test checks both catalogs hold the same keys.
 
 ``term("归档")`` shows one of the office's fixed words that are stored as data (a step, a
 record's state, 紧急程度, 密级, 文种 …) in the current language (catalog ``terms``, keyed by the
-stored Simplified value); the stored value itself never changes.
+stored Simplified value); the stored value itself never changes. The organisation's own names —
+sections, posts, units — are office words too, kept in the database rather than the catalog:
+the desk registers them once (``set_office_words``, from ``org.office_words``) and ``term``
+writes them in Traditional with the catalog's own conversion (OpenCC s2tw and the office's
+usage, make_hant.py). People's names are never converted: a name is written as its bearer
+writes it.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +26,8 @@ LANGUAGES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文"}
 DEFAULT_LANGUAGE = "zh-Hans"
 _HERE = Path(__file__).parent
 _current = DEFAULT_LANGUAGE
+_office_words: frozenset[str] = frozenset()  # section, post and unit names (set_office_words)
+LIST_SEPARATOR = "、"  # "办一科、办二科": each name is looked up by itself
 
 
 def _flatten(table: dict, prefix: str, out: dict[str, str]) -> None:
@@ -67,11 +75,34 @@ def t_record(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def set_office_words(words: Iterable[str]) -> None:
+    """The organisation's section, post and unit names, as stored (Simplified)."""
+    global _office_words
+    _office_words = frozenset(w for w in words if w)
+
+
+@cache
+def _hant(word: str) -> str:
+    from govdesk.i18n.make_hant import office_hant
+
+    return office_hant(word)
+
+
 def term(value: str) -> str:
-    """A stored vocabulary value (``"签批"``, ``"已归档"``, ``"机密"`` …) as the current language
-    writes it; anything not in the ``terms`` catalog (free text, names) comes back unchanged.
+    """A stored vocabulary value (``"签批"``, ``"已归档"``, ``"机密"`` …) or an office name
+    (``"秘书科"``, ``"副科长"``, a unit; a "、" list of them) as the current language writes it;
+    anything else (free text, people's names) comes back unchanged.
 
     For display only: compare, filter and store the value, never what this returns."""
     if not value:
         return value
-    return catalog(_current).get(f"terms.{value}", value)
+    found = catalog(_current).get(f"terms.{value}")
+    if found is not None:
+        return found
+    if _current == DEFAULT_LANGUAGE:
+        return value
+    if value in _office_words:
+        return _hant(value)
+    if LIST_SEPARATOR in value:
+        return LIST_SEPARATOR.join(term(part) for part in value.split(LIST_SEPARATOR))
+    return value

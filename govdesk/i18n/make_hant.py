@@ -7,9 +7,9 @@ new keys are converted, so a new string never goes missing in Traditional.
 from __future__ import annotations
 
 import tomllib
+from functools import cache
 from pathlib import Path
 
-import tomli_w
 from opencc import OpenCC
 
 HERE = Path(__file__).parent
@@ -27,6 +27,16 @@ def to_office_hant(cc: OpenCC, text: str) -> str:
     return text
 
 
+@cache
+def _s2tw() -> OpenCC:
+    return OpenCC("s2tw")
+
+
+def office_hant(text: str) -> str:
+    """``text`` in the office's Traditional (the names the desk shows, govdesk.i18n.term)."""
+    return to_office_hant(_s2tw(), text)
+
+
 def convert_table(src: dict, old: dict, cc: OpenCC) -> dict:
     out: dict = {}
     for key, value in src.items():
@@ -40,6 +50,8 @@ def convert_table(src: dict, old: dict, cc: OpenCC) -> dict:
 
 
 def main() -> None:
+    import tomli_w
+
     cc = OpenCC("s2tw")
     for path in sorted((HERE / "zh-Hans").glob("*.toml")):
         target = HERE / "zh-Hant" / path.name

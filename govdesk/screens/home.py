@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,10 +16,11 @@ from govdesk.screens.base import DeskScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services.calendar import schedule_notice
 from govdesk.services.policy import sees_all_deadlines
-from govdesk.services.schedule import WeekView, leader_week_views, week_of
+from govdesk.services.schedule import WeekView, leader_week_views
 from govdesk.services.today import holders_line
 from govdesk.widgets import badge
 from govdesk.widgets.desk_table import DeskTable, columns
+from govdesk.widgets.home_schedule import HomeSchedule
 
 # 发文·分管副主任审核: the kind, a dot and the longest step names (7 characters), 19 cells.
 STEP_WIDTH = 19
@@ -42,7 +43,8 @@ def item_cells(item: inbox_service.InboxItem, *, with_holder: bool) -> list:
     if with_holder and item.holder_count > 1:  # a document several hold: how many, who
         last = holders_line(item)
     elif with_holder:
-        last = item.holder + (f"（{acting}）" if acting else "") + (f" {urged}" if urged else "")
+        last = term(item.holder) + (f"（{acting}）" if acting else "") + (
+            f" {urged}" if urged else "")
     else:
         last = " ".join(x for x in (acting, urged) if x)
     cells.append(last)
@@ -85,7 +87,7 @@ class HomeScreen(DeskScreen):
             yield Label(id="deadlines-title", classes="panel-title")
             yield DeskTable(id="deadlines", cursor_type="row", zebra_stripes=True)
             yield Label(id="schedule-title", classes="panel-title")
-            yield DataTable(id="schedule", cursor_type="row")
+            yield HomeSchedule(id="schedule")
 
     def setup(self) -> None:
         super().setup()
@@ -136,38 +138,15 @@ class HomeScreen(DeskScreen):
         self._fill(self.query_one("#deadlines", DataTable), items, with_holder=True)
 
     def _fill_schedule(self, data: HomeData) -> None:
-        table = self.query_one("#schedule", DataTable)
-        monday, sunday = week_of(data.today)
-        self.query_one("#schedule-title", Label).update(
-            t("home.schedule_title", start=f"{monday:%m-%d}", end=f"{sunday:%m-%d}"))
-        table.clear(columns=True)
-        days = [monday + timedelta(days=i) for i in range(7)]
-        weeks = data.weeks
-        show = [d for d in days if d.weekday() < 5 or any(
-            e.start.date() == d for w in weeks for e in w.entries)]
-        table.add_column(t("home.col_leader"), width=18)
-        table.add_column(t("home.col_status"), width=36)
-        for d in show:
-            table.add_column(f"{t(f'home.weekday_{d.weekday()}')} {d:%m-%d}", width=26)
-        for week in weeks:
-            leader = f"{week.leader.rank} {week.leader.name}"
-            if week.away_now:
-                a = week.away_now
-                status = Text(f"{t('home.away')} {a.start:%m-%d}–{a.end:%m-%d} {a.destination}",
-                              style="bold yellow")
-                if week.acting:
-                    status.append(f" {t('home.acting_by', name=week.acting.name)}")
-            else:
-                status = Text(t("home.present"))
-            cells = []
-            for day in show:
-                entries = [e for e in week.entries if e.start.date() == day]
-                away = any(a.start.date() <= day <= a.end.date() for a in week.absences)
-                text = "；".join(f"{e.start:%H:%M} {e.title}" for e in entries)
-                if away:
-                    text = f"[{t('home.away')}] {text}"
-                cells.append(text)
-            table.add_row(leader, status, *cells, key=str(week.leader.id))
+        table = self.query_one("#schedule", HomeSchedule)
+        table.show(data.weeks, data.today)
+        self.query_one("#schedule-title", Label).update(table.title())
+
+    def on_resize(self) -> None:
+        # The week on a large terminal, today only on a small one (widgets/home_schedule.py).
+        table = self.query_one("#schedule", HomeSchedule)
+        if table.fit():
+            self.query_one("#schedule-title", Label).update(table.title())
 
     def action_open_item(self) -> None:
         focused = self.focused

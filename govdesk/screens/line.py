@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
 from govdesk.services import section_work
 from govdesk.widgets.desk_table import DeskTable, columns
@@ -31,14 +31,17 @@ class LineSecretariesScreen(TabbedSectionScreen):
         if pane != "line":
             return
         yield Label(id="line-title", classes="panel-title")
-        yield columns(DataTable(id="line-desks", classes="short"),
+        # At 80 columns the leader's status narrows, so today's entries keep room.
+        yield columns(DeskTable(id="line-desks", classes="short", stretch=("col_today",),
+                                narrow=(("col_leader_status", 16),)),
                       ("section.col_secretary", 8), ("section.col_leader", 18),
                       ("section.col_leader_status", 32), ("section.col_papers", 6),
                       ("section.col_today", 60))
         yield Label(id="line-papers-title", classes="panel-title")
         yield columns(DeskTable(id="line-papers"), *TASK_COLUMNS[:4], ("home.col_note", 16))
         yield Label(id="line-week-title", classes="panel-title")
-        yield columns(DataTable(id="line-week"),
+        yield columns(DeskTable(id="line-week", stretch=("col_item", "col_place"),
+                                narrow=(("col_place", 12),)),
                       ("section.col_date", 10), ("section.col_time", 11),
                       ("section.col_item", 36), ("section.col_place", 30))
 
@@ -52,7 +55,8 @@ class LineSecretariesScreen(TabbedSectionScreen):
         keep = table.cursor_row
         table.clear()
         for d in desks:
-            leader = f"{d.leader.rank or d.leader.post} {d.leader.name}" if d.leader else ""
+            leader = (f"{term(d.leader.rank or d.leader.post)} {d.leader.name}" if d.leader
+                      else "")
             status = status_text(d.week) if d.week else Text("")
             status = Text(" ".join(status.plain.split("\n")), style=status.style)
             today = "；".join(f"{e.start:%H:%M} {e.title}" for e in d.today_entries)

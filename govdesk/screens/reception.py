@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.screens.section_panes import TabbedSectionScreen
 from govdesk.services import section_work
 from govdesk.services.schedule import WeekView, leader_week_views, week_of
@@ -64,7 +64,7 @@ class ReceptionScreen(TabbedSectionScreen):
         table.clear()
         for a in rows:
             state = Text(t(f"section.absence_{a.status}"), style=STATUS_STYLE[a.status])
-            table.add_row(state, f"{a.post} {a.person}",
+            table.add_row(state, f"{term(a.post)} {a.person}",
                           f"{a.start:%m-%d %H:%M}–{a.end:%m-%d %H:%M}", a.destination,
                           a.contact, a.documents_via, a.acting, a.reason, key=str(a.id))
         self.query_one("#absences-title", Label).update(

@@ -26,6 +26,11 @@ OUT_STATES = (out_states.DRAFTING, out_states.REVIEWING, out_states.RETURNED, ou
               out_states.NUMBERED, out_states.PRINTED, out_states.PROOFREAD,
               out_states.DISPATCHED)
 
+# On a narrow terminal these give way, in order, before the title is cut further (0: the
+# column is left out; the record shows it): 状态, 期限 and 在办 stay on screen.
+IN_NARROW = (("from_name", 12), ("holders", 8), ("received_on", 0), ("from_name", 0))
+OUT_NARROW = (("issuer", 6), ("drafter", 6), ("updated_at", 0), ("issuer", 0))
+
 FINISHED = (states.CLOSED, states.ARCHIVED, states.RETURNED, states.TRANSFERRED)
 
 
@@ -68,7 +73,7 @@ class SecretariatScreen(SectionScreen):
                     yield Select([(term(s), s) for s in STATES], prompt=t("incoming.all_states"),
                                  id="reg-state", compact=True)
                 yield PagedTable(self._load_page, id="register", page_size=100,
-                                 threaded=True)
+                                 threaded=True, title="title", narrow=IN_NARROW)
             with Vertical(id="out-register"):
                 yield Label(id="out-register-title", classes="panel-title")
                 with Horizontal(classes="reg-filters"):
@@ -78,7 +83,7 @@ class SecretariatScreen(SectionScreen):
                     yield Select([(term(s), s) for s in OUT_STATES], prompt=t("incoming.all_states"),
                                  id="out-state", compact=True)
                 yield PagedTable(self._load_page, id="out-registry", page_size=100,
-                                 threaded=True)
+                                 threaded=True, title="title", narrow=OUT_NARROW)
 
     _select_after: int | None = None  # a document just registered
     _query_shown: RegisterQuery | None = None
@@ -164,9 +169,9 @@ class SecretariatScreen(SectionScreen):
         rows = incoming.register_page(actor, state=query.state, text=query.text,
                                       **page.keyset_args())
         return [
-            (r.id, [r.number, r.title, r.from_name, badge.urgency(r.urgency), term(r.state),
-                    f"{r.received_on:%m-%d}", badge.deadline(self._due_label(r, today), r.due),
-                    r.holders])
+            (r.id, [r.number, r.title, term(r.from_name), badge.urgency(r.urgency),
+                    term(r.state), f"{r.received_on:%m-%d}",
+                    badge.deadline(self._due_label(r, today), r.due), term(r.holders)])
             for r in rows
         ]
 

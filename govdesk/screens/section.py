@@ -57,7 +57,7 @@ class SectionScreen(DeskScreen):
     def section_name(self) -> str:
         if self.NAME_KEY:
             return t(self.NAME_KEY)
-        return self._heading.name if self._heading else ""
+        return term(self._heading.name) if self._heading else ""
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
@@ -123,7 +123,7 @@ class SectionScreen(DeskScreen):
         table = self.query_one("#members", DataTable)
         table.clear()
         for person in people:
-            table.add_row(person.name, person.post, term(person.clearance),
+            table.add_row(person.name, term(person.post), term(person.clearance),
                           person.phone, person.follows, key=str(person.id))
         self.query_one("#members-title", Label).update(
             t("section.members_title", name=self.section_name, n=len(people)))

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Select
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.screens.line import LineSecretariesScreen
 from govdesk.screens.reception import ReceptionScreen
 from govdesk.screens.section_panes import TabbedSectionScreen
@@ -33,7 +33,7 @@ class PortfolioPane:
         table = self.query_one("#portfolio", DataTable)  # type: ignore[attr-defined]
         table.clear()
         for row in rows:
-            leader = Text(f"{row.leader.rank} ", style="dim")
+            leader = Text(f"{term(row.leader.rank)} ", style="dim")
             leader.append(row.leader.name, style="bold")
             units = "、".join(row.units) or t("common.none")
             table.add_row(leader, "、".join(row.secretaries), str(len(row.units)), units,
@@ -103,7 +103,7 @@ class InformationScreen(PortfolioPane, TabbedSectionScreen):
         table = self.query_one("#units", DataTable)
         table.clear()
         for u in rows:
-            table.add_row(u.short, u.kind, u.level, u.leader, u.secretary, u.name,
+            table.add_row(term(u.short), u.kind, u.level, u.leader, u.secretary, term(u.name),
                           key=str(u.id))
         self.query_one("#units-title", Label).update(t("section.units_title", n=len(rows)))
 

@@ -326,3 +326,15 @@ def pick_sections(query: str, *, with_members: bool = False) -> list[SectionChoi
 def people_lines() -> list[str]:
     rows = Person.select(Person, Section).join(Section).order_by(Section.order, Person.id)
     return [f"{p.login}\t{p.name}\t{p.section.name}\t{p.post}" for p in rows]
+
+
+def office_words() -> list[str]:
+    """The organisation's own names as stored — sections, posts, ranks, units (full and short)
+    — which the desk shows in the reader's language (govdesk.i18n.term); people's names are
+    not among them."""
+    words = [s.name for s in Section.select(Section.name)]
+    words += [p.post for p in Person.select(Person.post).distinct()]
+    words += [p.rank for p in Person.select(Person.rank).distinct()]
+    for unit in Unit.select(Unit.name, Unit.short):
+        words += [unit.name, unit.short]
+    return [w for w in words if w]

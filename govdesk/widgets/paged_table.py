@@ -32,6 +32,7 @@ from textual.widgets.data_table import RowKey
 from govdesk.commands import HasCommands
 from govdesk.services.errors import ServiceError
 from govdesk.services.session import in_worker
+from govdesk.widgets.desk_table import FitColumns, Narrow
 
 Row = tuple[Any, Sequence[Any]]
 
@@ -92,14 +93,21 @@ def read_pages(loader: Loader, what: str, key: Any, limit: int) -> _Read:
     return _Read(above + below, len(above) < limit, len(below) < limit)
 
 
-class PagedTable(HasCommands, DataTable):
+class PagedTable(HasCommands, FitColumns, DataTable):
+    """``title``: the column that takes the room the others leave, cut with "…" on a narrow
+    terminal; ``narrow``: the columns that may narrow there, and to how many cells
+    (widgets/desk_table.py)."""
+
     COMMAND_IDS = ("register.first", "register.last")
 
     def __init__(self, loader: Loader | None = None, *, page_size: int = 200,
-                 window_pages: int = 3, threaded: bool = False, **kwargs: Any):
+                 window_pages: int = 3, threaded: bool = False, title: str | None = None,
+                 narrow: Narrow = (), **kwargs: Any):
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
+        self.fit_title = title
+        self.fit_narrow = tuple(narrow)
         self.loader = loader
         self.page_size = page_size
         self.window_pages = max(2, window_pages)

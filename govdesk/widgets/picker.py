@@ -30,7 +30,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from govdesk.commands import HasCommands
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.services import org
 from govdesk.services.errors import ServiceError
 from govdesk.services.session import in_worker
@@ -191,10 +191,11 @@ class Picker(HasCommands, ModalScreen[list | None]):
 
     def _label(self, value: Any) -> str:
         if isinstance(value, org.SectionChoice):
-            return t("incoming.picker_section_entry", name=value.name, n=len(value.members))
+            return t("incoming.picker_section_entry", name=term(value.name),
+                     n=len(value.members))
         if isinstance(value, org.PersonChoice):
-            return f"{value.name}  {value.section_name} {value.post}"
-        return f"{value.short}  {value.name}"
+            return f"{value.name}  {term(value.section_name)} {term(value.post)}"
+        return f"{term(value.short)}  {term(value.name)}"
 
     def _fill(self, keep: int = 0) -> None:
         options = self.query_one("#picker-options", OptionList)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual.widgets import DataTable
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.services.schedule import WeekView, week_of
 
 LEADER_WIDTH = 10
@@ -88,7 +88,7 @@ class WeekGrid(DataTable):
                 label = f"▶{label}"
             self.add_column(label, width=self._day_width)
         for week in weeks:
-            leader = Text(week.leader.rank or week.leader.post, style="dim")
+            leader = Text(term(week.leader.rank or week.leader.post), style="dim")
             leader.append(f"\n{week.leader.name}", style="bold")
             self.add_row(leader, status_text(week), *(day_text(week, d) for d in days),
                          height=None, key=str(week.leader.id))

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
+from textual.widgets import Button, Input, Label, Select, TextArea
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
@@ -29,6 +29,7 @@ from govdesk.screens.drafts import KeepsDraft, choice_from_text, choice_text, dr
 from govdesk.services import incoming, org
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.vocab import SECRECY_LEVELS
+from govdesk.widgets.checkbox import Checkbox
 from govdesk.widgets.picker import PEOPLE, UNITS, Picker
 
 FACTS = ("involves_units", "consulted", "states_differing_views", "party_matter",

@@ -87,13 +87,14 @@ class LeaveRegisterScreen(DeskScreen):
         with Vertical():
             yield Label(id="leave-title", classes="panel-title")
             yield PagedTable(self._load_page, id="leave-register", page_size=PAGE,
-                             threaded=True)
+                             threaded=True, title="title",
+                             narrow=(("destination", 8), ("holders", 8)))
 
     def setup(self) -> None:
         super().setup()
         self.sub_title = t("leave.registers")
         table = self.query_one("#leave-register", PagedTable)
-        # The place last: on an 80-column terminal it is what may be cut.
+        # The place last: on an 80-column terminal it narrows first.
         for key in ("title", "grade", "period", "state", "due", "holders", "destination"):
             table.add_column(t(f"leave.col_{key}"), key=key)
         table.focus()
@@ -115,9 +116,9 @@ class LeaveRegisterScreen(DeskScreen):
                 return ""
             return inbox_service.OVERDUE if due < today else inbox_service.TODAY
 
-        return [(r.id, [f"{r.unit} {r.person}", term(r.grade),
+        return [(r.id, [f"{term(r.unit)} {r.person}", term(r.grade),
                         f"{r.starts_on:%m-%d}—{r.ends_on:%m-%d}", term(r.state),
-                        badge.deadline(label(r.due), r.due) if r.due else "", r.holders,
+                        badge.deadline(label(r.due), r.due) if r.due else "", term(r.holders),
                         r.destination]) for r in rows]
 
     def show_data(self, rows: list) -> None:

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
@@ -30,6 +30,7 @@ from govdesk.services import org, outgoing
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.outgoing.rules import ISSUERS
 from govdesk.services.vocab import DOC_KINDS, SECRECY_LEVELS
+from govdesk.widgets.checkbox import Checkbox
 from govdesk.widgets.picker import UNITS, Picker
 
 INPUTS = ("title", "main_to", "cc", "secrecy_years", "recipients", "signature")

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
@@ -23,6 +23,7 @@ from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ServiceError
 from govdesk.services.outgoing.rules import ERROR_CATEGORIES, split_names
+from govdesk.widgets.checkbox import Checkbox
 from govdesk.widgets.picker import UNITS, Picker
 
 
@@ -66,7 +67,7 @@ class ErrorModal(FieldsModal):
         if code is not None:
             section.value = code
         person = self.query_one("#f-person", Select)
-        person.set_options([(f"{p.name}（{p.section_name}）", p.login) for p in people])
+        person.set_options([(f"{p.name}（{term(p.section_name)}）", p.login) for p in people])
         login = next((p.login for p in people if p.login == self.default_person), None)
         if login is not None:
             person.value = login

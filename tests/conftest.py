@@ -223,6 +223,19 @@ def as_user():
 
 
 @pytest.fixture
+def config_file(tmp_path, monkeypatch):
+    """Never read or write the real user's settings (the config file is this test's own), and
+    leave the language as it was. Screen test modules use it for every test
+    (``pytestmark = pytest.mark.usefixtures("config_file")``)."""
+    from govdesk.i18n import set_language
+
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("GOVDESK_CONFIG", str(path))
+    yield path
+    set_language("zh-Hans")
+
+
+@pytest.fixture
 def hant():
     """The process speaks Traditional Chinese for the test, and Simplified again afterwards."""
     from govdesk.i18n import set_language

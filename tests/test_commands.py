@@ -41,12 +41,7 @@ from tests.conftest import NOW
 SIZE = (160, 48)
 
 
-@pytest.fixture(autouse=True)
-def config_file(tmp_path, monkeypatch):
-    path = tmp_path / "config.toml"
-    monkeypatch.setenv("GOVDESK_CONFIG", str(path))
-    yield path
-    set_language("zh-Hans")
+pytestmark = pytest.mark.usefixtures("config_file")
 
 
 def desk(login: str = "lixm") -> GovDesk:

@@ -22,11 +22,7 @@ MODE_KEYS = "1234560"
 KEY_NAMES = {"Esc", "Tab", "Ctrl", "Shift", "Enter"}
 
 
-@pytest.fixture(autouse=True)
-def config_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("GOVDESK_CONFIG", str(tmp_path / "config.toml"))
-    yield
-    set_language("zh-Hans")
+pytestmark = pytest.mark.usefixtures("config_file")
 
 
 def desk() -> GovDesk:

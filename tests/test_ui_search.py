@@ -8,7 +8,6 @@ from helpers.workers import settle, wait_for
 from textual.widgets import DataTable, Input, Label
 
 from govdesk.app import GovDesk
-from govdesk.i18n import set_language
 from govdesk.screens.home import HomeScreen
 from govdesk.screens.incoming.detail import IncomingDetailScreen
 from govdesk.screens.search import SearchScreen
@@ -18,12 +17,7 @@ from tests.conftest import NOW
 SIZE = (160, 48)
 
 
-@pytest.fixture(autouse=True)
-def config_file(tmp_path, monkeypatch):
-    path = tmp_path / "config.toml"
-    monkeypatch.setenv("GOVDESK_CONFIG", str(path))
-    yield path
-    set_language("zh-Hans")
+pytestmark = pytest.mark.usefixtures("config_file")
 
 
 def rows(table: DataTable) -> list[list[str]]:

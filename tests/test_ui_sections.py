@@ -39,13 +39,7 @@ MODES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def config_file(tmp_path, monkeypatch):
-    """Never read or write the real user's settings; leave the language as it was."""
-    path = tmp_path / "config.toml"
-    monkeypatch.setenv("GOVDESK_CONFIG", str(path))
-    yield path
-    set_language("zh-Hans")
+pytestmark = pytest.mark.usefixtures("config_file")
 
 
 def desk(login: str = "lixm") -> GovDesk:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from govdesk import commands
 from govdesk.commands import SECTION_MODES
 from govdesk.i18n import language, set_language, t
+from govdesk.key_order import KeysInOrder
 from govdesk.messages import DataChanged, LanguageChanged
 from govdesk.models import Person, data_version
 from govdesk.screens.help import HelpScreen, key_label
@@ -98,7 +99,7 @@ class DeskCommands(Provider):
             yield DiscoveryHit(text, callback, text=text, help=help_text or None)
 
 
-class GovDesk(commands.HasCommands, App):
+class GovDesk(KeysInOrder, commands.HasCommands, App):
     TITLE = "govdesk"
     COMMANDS = App.COMMANDS | {DeskCommands}
     MODES = {

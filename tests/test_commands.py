@@ -138,7 +138,7 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: ErrorRegisterScreen(),
             lambda: SettingsScreen(),
             lambda: Picker(PEOPLE, multi=True),
-            lambda: ActionModal("x", lambda modal: None, opinion="", readers=[]),
+            lambda: ActionModal("x", lambda modal: None, opinion="", readers=[], with_unit=True),
             lambda: FieldsModal("x", lambda values: None, []),
             lambda: DispatchModal(outgoing_doc, lambda rows: None),
             lambda: CompareScreen(revised.id, outgoing.revisions(revised)),

@@ -19,7 +19,7 @@ from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
-from govdesk import commands
+from govdesk import commands, paste_input
 from govdesk.commands import SECTION_MODES
 from govdesk.i18n import language, set_language, t
 from govdesk.key_order import KeysInOrder
@@ -148,6 +148,10 @@ class GovDesk(KeysInOrder, commands.HasCommands, App):
         keymap, self._keymap_problems = commands.keymap_from_config(settings.get("keys"))
         self._keymap_problems += commands.clashes(keymap, self.COMMAND_IDS)
         self.set_keymap(keymap)
+
+    def get_driver_class(self):
+        paste_input.install()  # a paste that holds an escape sequence stays one paste
+        return super().get_driver_class()
 
     def actor(self) -> Actor:
         return Actor(self.person, self._now() if callable(self._now) else (self._now or office_now()))

@@ -9,22 +9,24 @@ key arrives in one burst, so ``甲单位 Tab Tab 乙字号`` all landed in the f
 
 ``KeysInOrder`` holds each key from the terminal until the one before it has been handled:
 stopped by a widget, or bubbled up to the App and its binding run. A burst is then handled
-exactly as the same keys typed slowly. A key that sits unhandled (its widget was removed on
-the way) lets the next ones go after ``STUCK_SECONDS``. A paste (one event, the whole text)
-keeps its place among the keys the same way.
+exactly as the same keys typed slowly. After a key that opened or closed a form, the next
+waits for the new screen to focus its field. A key that sits unhandled (its widget was
+removed on the way) lets the next ones go after ``STUCK_SECONDS``. A paste (one event, the
+whole text) keeps its place among the keys the same way.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
-from weakref import WeakSet
+from weakref import WeakSet, ref
 
 from textual import events
 from textual.message import Message
 from textual.message_pump import MessagePump
 
 STUCK_SECONDS = 0.5
+FOCUS_WAITS = 2  # refreshes a screen just shown may take to focus its first field
 
 
 class KeyHandled(Message):
@@ -32,7 +34,7 @@ class KeyHandled(Message):
     that saw it last can tell. Posted to the App, so it comes round after anything that item
     put in the App's queue on its way (a key bubbling up to its binding)."""
 
-    def __init__(self, item: Message) -> None:
+    def __init__(self, item: Message | None) -> None:
         super().__init__()
         self.item = item
 
@@ -47,6 +49,8 @@ class KeysInOrder:
         self._key_followed: WeakSet[MessagePump] = WeakSet()
         self._key_generation = 0  # which key a stuck-key timer was set for
         self._key_since = 0.0  # when the key in flight was handed on
+        self._key_screen: ref | None = None  # the screen the last key was handed on in
+        self._screen_waits = 0  # refreshes waited for a new screen's focus
 
     @property
     def keys_waiting(self) -> bool:
@@ -77,6 +81,10 @@ class KeysInOrder:
     async def _deliver_key(self, event: events.Key | events.Paste) -> None:
         if not self._screen_stack or self._closing:
             return
+        if self._focus_on_its_way(self.screen):
+            self._keys_held.appendleft(event)
+            self.call_after_refresh(self.post_message, KeyHandled(None))
+            return
         self._follow(self.focused or self.screen)
         self._key_in_flight = event
         self._key_generation += 1
@@ -84,6 +92,21 @@ class KeysInOrder:
         await super().on_event(event)
         if not event.is_forwarded:  # a priority binding took it, or nothing had the focus
             self._finished(event)
+
+    def _focus_on_its_way(self, screen) -> bool:
+        """The screen changed since the last key: a form just opened (or one just closed,
+        back to the register) is still to focus its field — it asks in on_mount, Textual
+        gives it a little later, after focusing the first focusable container. Keys wait
+        for that (up to FOCUS_WAITS refreshes) so they land in the field."""
+        if self._key_screen is not None and self._key_screen() is screen:
+            return False
+        if not screen.is_mounted:
+            return True
+        if self._screen_waits < FOCUS_WAITS:
+            self._screen_waits += 1
+            return True
+        self._key_screen, self._screen_waits = ref(screen), 0
+        return False
 
     def key_continues_with(self, message: Message, sender: MessagePump) -> None:
         """The key in flight goes on as ``message``, posted by ``sender`` (a field's Enter as

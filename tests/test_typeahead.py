@@ -83,6 +83,17 @@ async def test_a_burst_with_tabs_fills_each_field_of_the_incoming_form(db):
         assert pilot.app.focused is form.query_one("#title", Input)
 
 
+async def test_a_burst_that_opens_the_form_types_into_its_first_field(db):
+    """The key that opens the form and the keys behind it in one burst: they are for the
+    form's fields, not for the register the form opened over."""
+    async with app_as("lixm").run_test(size=(120, 40)) as pilot:
+        await burst_and_settle(pilot, "1", "n", *chars("甲单位"), "tab", *chars("乙字号"))
+        form = pilot.app.screen
+        assert isinstance(form, IncomingFormScreen)
+        assert values(form, "from_name", "doc_number") == {
+            "from_name": "甲单位", "doc_number": "乙字号"}
+
+
 async def test_a_burst_keeps_backspace_enter_and_shift_tab_in_their_place(db):
     async with app_as("lixm").run_test(size=(120, 40)) as pilot:
         form = await open_incoming_form(pilot)

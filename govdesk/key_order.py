@@ -27,6 +27,7 @@ from textual.message_pump import MessagePump
 
 STUCK_SECONDS = 0.5
 FOCUS_WAITS = 2  # refreshes a screen just shown may take to focus its first field
+MOUNT_WAITS = 200  # a screen that never mounts does not hold the keys for ever
 
 
 class KeyHandled(Message):
@@ -51,6 +52,7 @@ class KeysInOrder:
         self._key_since = 0.0  # when the key in flight was handed on
         self._key_screen: ref | None = None  # the screen the last key was handed on in
         self._screen_waits = 0  # refreshes waited for a new screen's focus
+        self._mount_waits = 0  # and for it to be mounted
 
     @property
     def keys_waiting(self) -> bool:
@@ -100,12 +102,13 @@ class KeysInOrder:
         for that (up to FOCUS_WAITS refreshes) so they land in the field."""
         if self._key_screen is not None and self._key_screen() is screen:
             return False
-        if not screen.is_mounted:
+        if not screen.is_mounted and self._mount_waits < MOUNT_WAITS:
+            self._mount_waits += 1
             return True
         if self._screen_waits < FOCUS_WAITS:
             self._screen_waits += 1
             return True
-        self._key_screen, self._screen_waits = ref(screen), 0
+        self._key_screen, self._screen_waits, self._mount_waits = ref(screen), 0, 0
         return False
 
     def key_continues_with(self, message: Message, sender: MessagePump) -> None:

@@ -82,11 +82,9 @@ def test_a_burst_and_a_paste_over_a_pty_land_where_typed(demo_path, tmp_path, pa
     exports = " ".join(f"{k}='{v}'" for k, v in env.items())
     pane.start(f"env -i {exports} {sys.executable} -m govdesk --db '{demo_path}' --as lixm")
     pane.wait_for("收文")
-    pane.keys("1")
-    pane.keys("n")
+    # One write to the pty: the key that opens the form and the whole line typed after it.
+    pane.keys("1", "n", "甲单位", "Tab", "乙字号", "Tab")
     pane.wait_for("来文单位")
-    # One write to the pty: the whole line of keys at once.
-    pane.keys("甲单位", "Tab", "乙字号", "Tab")
     pane.paste("\x1b[31m关于\t做好\x0b冬季\u200b安全\x1b[0m的通知")
     pane.keys("C-s")
     pane.wait_for("已登记：")

@@ -20,9 +20,10 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
 
-from govdesk import commands
+from govdesk import commands, paste_input
 from govdesk.commands import SECTION_MODES
-from govdesk.i18n import language, set_language, set_office_words, t, term
+from govdesk.i18n import DEFAULT_LANGUAGE, language, set_language, set_office_words, t, term
+from govdesk.key_order import KeysInOrder
 from govdesk.messages import DataChanged, LanguageChanged
 from govdesk.models import Person, data_version
 from govdesk.screens.help import HelpScreen, key_label
@@ -110,7 +111,7 @@ class DeskCommands(Provider):
             yield DiscoveryHit(text, callback, text=text, help=help_text or None)
 
 
-class GovDesk(commands.HasCommands, App):
+class GovDesk(KeysInOrder, commands.HasCommands, App):
     TITLE = "govdesk"
     COMMANDS = App.COMMANDS | {DeskCommands}
     MODES = {
@@ -128,13 +129,16 @@ class GovDesk(commands.HasCommands, App):
                    "app.quit", "app.palette")
 
     def __init__(self, person: Person, db_target: str = "", *, now=None, poll: bool = True,
-                 settings: dict | None = None):
+                 settings: dict | None = None, office_words: Iterable[str] | None = None):
         settings = personal_settings.load(person.login) if settings is None else settings
         if settings.get("language"):
             set_language(str(settings["language"]))
-        # Section, post and unit names shown in the reader's language (i18n.term); read once,
-        # a few hundred names at most.
-        set_office_words(org.office_words())
+        # Section, post and unit names shown in the reader's language (i18n.term), a few
+        # hundred names: the command line reads them before the desk starts; otherwise a
+        # worker reads them once mounted (the UI thread never waits for the database).
+        self._office_words_read = office_words is not None
+        if office_words is not None:
+            set_office_words(office_words)
         super().__init__()
         self.person = person
         self.db_target = db_target
@@ -163,6 +167,10 @@ class GovDesk(commands.HasCommands, App):
         self._keymap_problems += commands.clashes(keymap, self.COMMAND_IDS)
         self.set_keymap(keymap)
 
+    def get_driver_class(self):
+        paste_input.install()  # a paste that holds an escape sequence stays one paste
+        return super().get_driver_class()
+
     def actor(self) -> Actor:
         return Actor(self.person, self._now() if callable(self._now) else (self._now or office_now()))
 
@@ -176,11 +184,29 @@ class GovDesk(commands.HasCommands, App):
         self.title = t("app.title")
         self.update_subtitle()
         self.switch_mode("home")
+        if not self._office_words_read:
+            self.run_worker(self._read_office_words, name="office-words", thread=True)
         if self._poll:
             self.poll_changes()  # the baseline: what "changed" is measured from
             self.set_interval(POLL_SECONDS, self.poll_changes)
         for problem in self._keymap_problems:
             self.notify(problem, severity="warning", timeout=10)
+
+    def _read_office_words(self) -> None:
+        """Worker: the organisation's names; in 繁體 the screens drawn meanwhile draw again."""
+        try:
+            words = in_worker(org.office_words)
+        except ServiceError:
+            return  # they stay as stored (Simplified) until the next start
+        self.call_from_thread(self._have_office_words, words)
+
+    def _have_office_words(self, words: list[str]) -> None:
+        set_office_words(words)
+        if language() != DEFAULT_LANGUAGE:
+            self.update_subtitle()
+            for stack in self._screen_stacks.values():
+                for screen in stack:
+                    screen.post_message(LanguageChanged(language(), language()))
 
     def available_commands(self) -> set[str]:
         out = super().available_commands()

@@ -495,7 +495,10 @@ def cmd_tui(target: str, as_login: str | None, *, demo_if_missing: bool) -> int:
     from govdesk.app import GovDesk
 
     # A language change (F2) re-words the running desk in place: it never needs a new start.
-    app = GovDesk(person=person, db_target=target, settings=_personal(person))
+    from govdesk.services import org
+
+    app = GovDesk(person=person, db_target=target, settings=_personal(person),
+                  office_words=org.office_words())
     with _raw_output():
         app.run()
     # 1: it ended on a failure, whose report it wrote and named (GovDesk._handle_exception).

@@ -202,6 +202,8 @@ command("incoming_form.pick_remit", "ctrl+t", "incoming.form_pick_remit", "pick_
 command("incoming_form.pick_urging", "ctrl+r", "incoming.form_pick_urging", "pick_urging", priority=True)
 command("incoming_action.submit", "ctrl+s", "incoming.modal_submit", "submit")
 command("incoming_action.cancel", "escape", "incoming.form_cancel", "cancel")
+command("incoming_action.pick_unit", "ctrl+g", "incoming.pick_transfer_unit", "pick_unit",
+        priority=True)
 command("incoming_action.add_people", "a", "incoming.readers_add_people", "add_people",
         show=False)
 command("incoming_action.add_sections", "k", "incoming.readers_add_sections", "add_sections",
@@ -340,6 +342,12 @@ def offered(screen: Any, *, past_modal: bool = False) -> list[Offered]:
         if node is screen and screen.is_modal and not past_modal:
             break
     return out
+
+
+def bound_keys(node: DOMNode, command_id: str) -> str:
+    """The keys ``command_id`` answers on ``node`` now, the user's keymap applied ("" if
+    none): for a hint that names the key."""
+    return _bound_keys(node, node.app._keymap).get(command_id, "")
 
 
 def _bound_keys(node: DOMNode, keymap: Mapping[str, str]) -> dict[str, str]:

@@ -248,7 +248,8 @@ def hant():
 @pytest.fixture(autouse=True)
 def _pilot_waits_for_workers(request, monkeypatch):
     """Screens load and save in thread workers (govdesk/screens/base.py). A Pilot pause (and
-    so every press) also waits for the workers running then (the change poll's aside), so a
+    so every press) also waits for the keys of a burst the desk still holds
+    (govdesk/key_order.py) and for the workers running then (the change poll's aside), so a
     test reads what the screen shows, as it did when all of it ran on the event loop. A test
     marked ``db_blocked`` blocks the database on purpose and waits by itself."""
     if request.node.get_closest_marker("db_blocked"):
@@ -260,6 +261,10 @@ def _pilot_waits_for_workers(request, monkeypatch):
 
     async def pause(self, delay=None):
         await original(self, delay)
+        for _ in range(5000):  # a burst's keys, handed on one at a time
+            if not getattr(self.app, "keys_waiting", False):
+                break
+            await original(self)
         for _ in range(20):  # a shown result may ask for another refresh
             busy = [w for w in self.app.workers if w.is_running and w.group != "poll"]
             if not busy:

@@ -355,3 +355,28 @@ def test_sql_in_the_title_is_kept_as_words(world):
     rows = incoming.register_page(world.clerk, text="DROP TABLE")
     assert [r.id for r in rows] == [doc.id]
     assert Section.select().count() > 0 and flow.flow_of(incoming.KIND, doc.id)
+
+
+# ------------------------------------------------------------ hidden characters (issue 11)
+
+HIDDEN = ["关于\t做好", "关于\x0b做好", "\x1b[31m红字", "零\u200b宽", "倒\u202e序", "\ufeff标题",
+          "行\u2028分"]
+MULTILINE = {"summary"}
+
+
+@pytest.mark.parametrize("key", TEXT_KEYS)
+@pytest.mark.parametrize("value", HIDDEN + ["第一行\n第二行"])
+def test_hidden_characters_are_refused_naming_the_field(db, key, value):
+    """A form has cleaned a paste already; what still holds a control, zero-width or bidi
+    character is refused, naming the field (a multi-line field keeps its line breaks)."""
+    fields = {**BASE, key: value}
+    if key in MULTILINE and value == "第一行\n第二行":
+        doc = incoming.register(actor("lixm"), fields)
+        assert getattr(IncomingDocument.get_by_id(doc.id), key) == value
+        return
+    before = IncomingDocument.select().count()
+    with pytest.raises(ValidationError) as caught:
+        named(lambda: incoming.register(actor("lixm"), fields))()
+    assert caught.value.name == key and caught.value.field in FORM_LABELS
+    assert "控制字符" in str(caught.value)
+    assert IncomingDocument.select().count() == before

@@ -377,3 +377,28 @@ def test_a_signed_document_keeps_its_date_when_refused(world):
         assert err.value.field == "成文日期"
     assert OutgoingDocument.get_by_id(world.signed.id).written_date == before
     assert org.person_by_login("qianhy")  # the database is still whole
+
+
+# ------------------------------------------------------------ hidden characters (issue 11)
+
+HIDDEN = ["关于\t做好", "关于\x0b做好", "\x1b[31m红字", "零\u200b宽", "倒\u202e序", "\ufeff标题",
+          "行\u2028分"]
+MULTILINE = {"attachments", "body"}
+
+
+@pytest.mark.parametrize("key", TEXT_KEYS)
+@pytest.mark.parametrize("value", HIDDEN + ["第一行\n第二行"])
+def test_hidden_characters_are_refused_naming_the_field(db, key, value):
+    """A form has cleaned a paste already; what still holds a control, zero-width or bidi
+    character is refused, naming the field (a multi-line field keeps its line breaks)."""
+    fields = {**BASE_FIELDS, key: value}
+    if key in MULTILINE and value == "第一行\n第二行":
+        doc = outgoing.create_draft(actor("qianhy", D1), fields)
+        assert getattr(OutgoingDocument.get_by_id(doc.id), key) == value
+        return
+    before = OutgoingDocument.select().count()
+    with pytest.raises(ValidationError) as caught:
+        outgoing.create_draft(actor("qianhy", D1), fields)
+    assert caught.value.name == key and caught.value.field in FORM_LABELS
+    assert "控制字符" in str(caught.value)
+    assert OutgoingDocument.select().count() == before

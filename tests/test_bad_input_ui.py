@@ -22,7 +22,7 @@ PASTED = {
     "special_reason": "𠀀𪚥 مرحبا Здравствуйте 🇨🇳 繁體 👨\u200d👩\u200d👧",
     "files": "%_\\ OR 1=1",
 }
-SUMMARY = "第一行😀\n第二行 'quoted' \"double\"\n\t缩进"
+SUMMARY = "第一行😀\n第二行 'quoted' \"double\"\n　　缩进"
 
 
 async def paste(pilot, widget, text: str) -> None:

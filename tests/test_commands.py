@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers.workers import settle, wait_for
 from textual.command import CommandList
 from textual.widgets import DataTable, Select
 
@@ -134,7 +135,7 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: ErrorRegisterScreen(),
             lambda: SettingsScreen(),
             lambda: Picker(PEOPLE, multi=True),
-            lambda: ActionModal("x", lambda modal: None, opinion="", readers=[]),
+            lambda: ActionModal("x", lambda modal: None, opinion="", readers=[], with_unit=True),
             lambda: FieldsModal("x", lambda values: None, []),
             lambda: DispatchModal(outgoing_doc, lambda rows: None),
             lambda: CompareScreen(revised.id, outgoing.revisions(revised)),
@@ -318,6 +319,8 @@ async def visit(pilot, doc_id: int) -> dict[str, list[str]]:
         out[key] = drawn(app)
     app.push_screen(IncomingDetailScreen(doc_id))
     await pilot.pause(0.3)
+    await settle(pilot)  # its record read and shown, and its footer drawn (the last line)
+    await wait_for(pilot, lambda: "^p" in "".join(drawn(app)[-1:]), "the detail's footer")
     out["detail"] = drawn(app)
     app.pop_screen()
     await pilot.pause()
@@ -345,7 +348,8 @@ async def test_switching_to_traditional_draws_what_a_fresh_start_in_it_draws(dem
         await pilot.pause(0.3)
         assert app.is_running and app.screen is detail
         app.clear_notifications()
-        await pilot.pause()
+        await settle(pilot)
+        await wait_for(pilot, lambda: "^p" in "".join(drawn(app)[-1:]), "the detail's footer")
         switched_detail = drawn(app)
         app.pop_screen()
         await pilot.pause()

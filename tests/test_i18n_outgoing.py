@@ -133,7 +133,7 @@ def test_print_stage_in_traditional(db, as_user, hant):
     ({"origin": "department", "drafting_unit": "cz"}, "review_section",
      "審核科室：部門起草的文稿要選擇區府辦有關科室審核"),
     ({"drafting_section": "不存在科"}, "drafting_section", "起草科室：找不到科室「不存在科」"),
-    ({"drafting_unit": "x\x07"}, "drafting_unit", "起草部門：含有不可見的控制字符"),
+    ({"drafting_unit": "x\x07"}, "drafting_unit", "起草部門：含有看不見的控制字符 U+0007（如製表符、換行、顏色代碼、零寬空格），請刪去後再保存"),
     ({"lead_leader": "nobody"}, "lead_leader", "分管領導：找不到人員「nobody」"),
     ({"secrecy": "绝密"}, "secrecy", "密級：不能起草高於本人密級權限的文稿"),
     ({"secrecy": "机密", "secrecy_years": 21}, "secrecy_years", "保密期限：應在 1 到 20 之間"),

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label, Select
 from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.screens.base import SaveInWorker
+from govdesk.widgets.fields import FieldInput
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class FieldsModal(SaveInWorker, HasCommands, ModalScreen[bool]):
                     yield Select(f.choices, value=f.value or f.choices[0][1], allow_blank=False,
                                  id=f"f-{f.key}", compact=True)
                 else:
-                    yield Input(f.value, id=f"f-{f.key}", compact=True)
+                    yield FieldInput(f.value, id=f"f-{f.key}", compact=True)
             yield Label("", id="error")
             yield Label(t("outgoing.modal_hint"), classes="hint")
 

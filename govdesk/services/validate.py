@@ -13,6 +13,7 @@ from typing import Any
 
 from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, Person, Section, Unit
+from govdesk.services import plain_text
 from govdesk.services.errors import ValidationError
 from govdesk.services.rules import office_rules
 
@@ -46,7 +47,11 @@ def storable(value: str) -> bool:
 
 
 def text(fields: dict, key: str, label: str, *, required: bool = False,
-         limit: int = MAX_TEXT) -> str:
+         limit: int = MAX_TEXT, multiline: bool = False) -> str:
+    """The field's text, stripped. Refused: the wrong type, empty when required, too long,
+    and any control, zero-width or bidi character (plain_text.unwanted; a ``multiline``
+    field keeps its line breaks) — a form has cleaned a paste already, so what still
+    carries one came from elsewhere and is not guessed at."""
     value = fields.get(key, "")
     if value is None:
         value = ""
@@ -57,8 +62,10 @@ def text(fields: dict, key: str, label: str, *, required: bool = False,
         raise ValidationError(label, t("errors.required"), name=key)
     if len(value) > limit:
         raise ValidationError(label, t("errors.too_long", limit=limit), name=key)
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in value):
-        raise ValidationError(label, t("errors.control_chars"), name=key)
+    bad = plain_text.unwanted(value, multiline=multiline)
+    if bad is not None:
+        raise ValidationError(label, t("errors.hidden_chars", code=f"U+{ord(bad):04X}"),
+                              name=key)
     if not storable(value):
         raise ValidationError(label, t("errors.unstorable"), name=key)
     return value

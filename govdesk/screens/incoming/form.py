@@ -22,14 +22,16 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, TextArea
 
-from govdesk.commands import HasCommands
+from govdesk.commands import HasCommands, bound_keys
 from govdesk.i18n import t, term
 from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
 from govdesk.screens.drafts import KeepsDraft, choice_from_text, choice_text, draft_select
+from govdesk.screens.help import key_label
 from govdesk.services import incoming, org
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.vocab import SECRECY_LEVELS
 from govdesk.widgets.checkbox import Checkbox
+from govdesk.widgets.fields import FieldArea, FieldInput, PickButton
 from govdesk.widgets.picker import PEOPLE, UNITS, Picker
 
 FACTS = ("involves_units", "consulted", "states_differing_views", "party_matter",
@@ -140,11 +142,14 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
             yield Label(t(title), classes="panel-title", id="form-title")
             yield Label("", id="form-error")
             with VerticalScroll():
-                yield self._row("from_name", Input(id="from_name", compact=True),
-                                Button(t("incoming.form_pick"), id="pick-from", compact=True))
+                pick = key_label(bound_keys(self, "incoming_form.pick_from"))
+                yield self._row("from_name",
+                                FieldInput(id="from_name", compact=True, placeholder=t(
+                                    "incoming.from_name_placeholder", key=pick)),
+                                PickButton(t("incoming.form_pick"), id="pick-from", compact=True))
                 yield Label("", id="from-notice")  # a name the unit directory does not know
-                yield self._row("doc_number", Input(id="doc_number", compact=True))
-                yield self._row("title", Input(id="title", compact=True))
+                yield self._row("doc_number", FieldInput(id="doc_number", compact=True))
+                yield self._row("title", FieldInput(id="title", compact=True))
                 yield self._row("doc_kind", Select([(term(k), k) for k in incoming.DOC_KINDS],
                                                    value="通知", allow_blank=False,
                                                    id="doc_kind", compact=True))
@@ -153,17 +158,17 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
                                        allow_blank=False, id="secrecy", compact=True,
                                        classes="half"),
                                 Label(t("incoming.f_secrecy_years"), classes="lbl"),
-                                Input(id="secrecy_years", compact=True, classes="half"))
+                                FieldInput(id="secrecy_years", compact=True, classes="half"))
                 yield self._row("urgency", Select([(term(u), u) for u in incoming.URGENCIES],
                                                   value=incoming.URGENCIES[-1], allow_blank=False,
                                                   id="urgency", compact=True))
                 yield self._row("copy_no",
-                                Input(id="copy_no", compact=True, classes="half"),
+                                FieldInput(id="copy_no", compact=True, classes="half"),
                                 Label(t("incoming.f_pages"), classes="lbl"),
-                                Input("1", id="pages", compact=True, classes="half"))
-                yield self._row("received_on", Input(id="received_on", compact=True))
-                yield self._row("attachments", Input(id="attachments", compact=True))
-                yield self._row("files", Input(id="files", compact=True))
+                                FieldInput("1", id="pages", compact=True, classes="half"))
+                yield self._row("received_on", FieldInput(id="received_on", compact=True))
+                yield self._row("attachments", FieldInput(id="attachments", compact=True))
+                yield self._row("files", FieldInput(id="files", compact=True))
                 yield self._row("addressed_to",
                                 Select([(term(a), a) for a in incoming.ADDRESSEES], value=incoming.ADDRESSEES[0],
                                        allow_blank=False, id="addressed_to", compact=True,
@@ -173,19 +178,19 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
                                        compact=True, classes="half"))
                 yield self._row("is_request", Checkbox(t("incoming.f_is_request_box"),
                                                        id="is_request", compact=True))
-                yield self._row("summary", TextArea(id="summary", compact=True))
+                yield self._row("summary", FieldArea(id="summary", compact=True))
                 yield Label(t("incoming.form_facts"), classes="section")
                 for key in FACTS[:-1]:
                     yield self._row(key, Checkbox(t(f"incoming.fact_{key}"), id=key,
                                                   compact=True))
-                yield self._row("special_reason", Input(id="special_reason", compact=True))
+                yield self._row("special_reason", FieldInput(id="special_reason", compact=True))
                 yield self._row("remit_unit", Label("", id="remit-label", classes="picked"),
-                                Button(t("incoming.form_pick"), id="pick-remit", compact=True))
+                                PickButton(t("incoming.form_pick"), id="pick-remit", compact=True))
                 yield self._row("exception", Select([(term(e), e) for e in incoming.EXCEPTIONS],
                                                     prompt=t("common.none"), id="exception",
                                                     compact=True))
                 yield self._row("urging_person", Label("", id="urging-label", classes="picked"),
-                                Button(t("incoming.form_pick"), id="pick-urging", compact=True))
+                                PickButton(t("incoming.form_pick"), id="pick-urging", compact=True))
             yield Label(t("incoming.form_hint"), classes="hint")
 
     def on_mount(self) -> None:

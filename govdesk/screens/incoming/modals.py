@@ -17,6 +17,7 @@ from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.screens.base import SaveInWorker
 from govdesk.services import incoming
+from govdesk.widgets.fields import FieldInput, PickButton
 from govdesk.widgets.picker import PEOPLE, SECTIONS, UNITS, Picker
 
 
@@ -41,8 +42,9 @@ class ActionModal(SaveInWorker, HasCommands, ModalScreen[bool]):
     SAVE_STATUS = "#error"
 
     COMMAND_IDS = ("incoming_action.submit", "incoming_action.cancel",
-                   "incoming_action.add_people", "incoming_action.add_sections",
-                   "incoming_action.cycle_action", "incoming_action.remove_reader")
+                   "incoming_action.pick_unit", "incoming_action.add_people",
+                   "incoming_action.add_sections", "incoming_action.cycle_action",
+                   "incoming_action.remove_reader")
     DEFAULT_CSS = """
     ActionModal { align: center middle; }
     ActionModal > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
@@ -81,10 +83,10 @@ class ActionModal(SaveInWorker, HasCommands, ModalScreen[bool]):
                              id="choice", compact=True)
             if self.opinion_label is not None:
                 yield Label(self.opinion_label)
-                yield Input(self.opinion_value, id="opinion", compact=True)
+                yield FieldInput(self.opinion_value, id="opinion", compact=True)
             if self.with_unit:
                 yield Label("", id="unit-label")
-                yield Button(t("incoming.pick_transfer_unit"), id="pick-unit", compact=True)
+                yield PickButton(t("incoming.pick_transfer_unit"), id="pick-unit", compact=True)
             if self.readers is not None:
                 yield Label(t("incoming.readers_title"))
                 yield OptionList(id="readers")
@@ -121,13 +123,15 @@ class ActionModal(SaveInWorker, HasCommands, ModalScreen[bool]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "pick-unit":
             event.stop()
+            self.action_pick_unit()
 
-            def chosen(items: list | None) -> None:
-                if items:
-                    self.unit = items[0]
-                    self._show()
+    def action_pick_unit(self) -> None:
+        def chosen(items: list | None) -> None:
+            if items:
+                self.unit = items[0]
+                self._show()
 
-            self.app.push_screen(Picker(UNITS, title=t("incoming.pick_transfer_unit")), chosen)
+        self.app.push_screen(Picker(UNITS, title=t("incoming.pick_transfer_unit")), chosen)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -152,8 +156,11 @@ class ActionModal(SaveInWorker, HasCommands, ModalScreen[bool]):
         self._show()
 
     def available_commands(self) -> set[str]:
-        """The reader-list keys only where there is a list of readers (分送, 传阅)."""
+        """The reader-list keys only where there is a list of readers (分送, 传阅); the unit
+        picker only where a unit is asked for (转办)."""
         out = super().available_commands()
+        if not self.with_unit:
+            out.discard("incoming_action.pick_unit")
         if self.readers is None:
             out -= {"incoming_action.add_people", "incoming_action.add_sections",
                     "incoming_action.cycle_action", "incoming_action.remove_reader"}

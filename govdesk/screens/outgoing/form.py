@@ -31,6 +31,7 @@ from govdesk.services.errors import ConflictError, ServiceError, ValidationError
 from govdesk.services.outgoing.rules import ISSUERS
 from govdesk.services.vocab import DOC_KINDS, SECRECY_LEVELS
 from govdesk.widgets.checkbox import Checkbox
+from govdesk.widgets.fields import FieldArea, FieldInput, PickButton
 from govdesk.widgets.picker import UNITS, Picker
 
 INPUTS = ("title", "main_to", "cc", "secrecy_years", "recipients", "signature")
@@ -144,7 +145,7 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
             yield Static("", id="problems")
             with VerticalScroll():
                 if self.change_mode:
-                    yield self._row("change_note", Input(id="change-note", compact=True))
+                    yield self._row("change_note", FieldInput(id="change-note", compact=True))
                 yield self._row(
                     "issuer",
                     Select([(term(i), i) for i in ISSUERS], value=ISSUERS[1], allow_blank=False,
@@ -152,23 +153,23 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
                     Label(t("outgoing.f_doc_kind"), classes="lbl"),
                     Select([(term(k), k) for k in DOC_KINDS], value="通知", allow_blank=False,
                            id="doc_kind", compact=True, classes="half"))
-                yield self._row("title", Input(id="title", compact=True))
-                yield self._row("main_to", Input(id="main_to", compact=True))
-                yield self._row("cc", Input(id="cc", compact=True,
-                                            placeholder=t("outgoing.cc_placeholder")))
+                yield self._row("title", FieldInput(id="title", compact=True))
+                yield self._row("main_to", FieldInput(id="main_to", compact=True))
+                yield self._row("cc", FieldInput(id="cc", compact=True,
+                                                 placeholder=t("outgoing.cc_placeholder")))
                 yield self._row(
                     "secrecy",
                     Select([(term(s), s) for s in SECRECY_LEVELS], value=SECRECY_LEVELS[0],
                            allow_blank=False, id="secrecy", compact=True, classes="half"),
                     Label(t("outgoing.f_secrecy_years"), classes="lbl"),
-                    Input(id="secrecy_years", compact=True, classes="half"))
+                    FieldInput(id="secrecy_years", compact=True, classes="half"))
                 yield self._row("urgency", Select([(term(u), u) for u in outgoing.URGENCIES],
                                                   value=outgoing.URGENCIES[-1],
                                                   allow_blank=False, id="urgency",
                                                   compact=True))
                 yield self._row("kinds", *[Checkbox(t(f"outgoing.f_{k}"), id=k, compact=True)
                                            for k in ("normative", "upward", "appointment")])
-                yield self._row("attachments", TextArea(id="attachments", compact=True))
+                yield self._row("attachments", FieldArea(id="attachments", compact=True))
                 yield self._row(
                     "origin",
                     Select([(t("outgoing.origin_office"), "office"),
@@ -179,18 +180,18 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
                     Select([], prompt=t("common.none"), id="drafting_section",
                            compact=True, classes="half"))
                 yield self._row("drafting_unit", Label("", id="unit-label", classes="picked"),
-                                Button(t("outgoing.form_pick"), id="pick-unit", compact=True))
+                                PickButton(t("outgoing.form_pick"), id="pick-unit", compact=True))
                 yield self._row("review_section", Select([], prompt=t("common.none"),
                                                          id="review_section", compact=True))
                 yield self._row("lead_leader", Select([], prompt=t("common.none"),
                                                       id="lead_leader", compact=True))
-                yield self._row("body", TextArea(id="body", compact=True))
+                yield self._row("body", FieldArea(id="body", compact=True))
                 yield self._row("restricted", Checkbox(t("outgoing.f_restricted_box"),
                                                        id="restricted", compact=True),
-                                Input(id="recipients", compact=True,
-                                      placeholder=t("outgoing.f_recipients")))
-                yield self._row("signature", Input(id="signature", compact=True,
-                                                   placeholder=t("outgoing.signature_hint")),
+                                FieldInput(id="recipients", compact=True,
+                                           placeholder=t("outgoing.f_recipients")))
+                yield self._row("signature", FieldInput(id="signature", compact=True,
+                                                        placeholder=t("outgoing.signature_hint")),
                                 Checkbox(t("outgoing.f_sealed"), id="sealed", value=True,
                                          compact=True))
             yield Label(t("outgoing.form_hint"), classes="hint")

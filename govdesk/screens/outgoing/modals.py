@@ -24,6 +24,7 @@ from govdesk.services import org, outgoing
 from govdesk.services.errors import ServiceError
 from govdesk.services.outgoing.rules import ERROR_CATEGORIES, split_names
 from govdesk.widgets.checkbox import Checkbox
+from govdesk.widgets.fields import FieldInput
 from govdesk.widgets.picker import UNITS, Picker
 
 
@@ -119,14 +120,14 @@ class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
             yield Label(t("outgoing.act_dispatch"), classes="panel-title")
             yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="entry"):
-                yield Input(id="d-recipient", compact=True,
-                            placeholder=t("outgoing.d_recipient"))
-                yield Input("1", id="d-copies", compact=True)
+                yield FieldInput(id="d-recipient", compact=True,
+                                 placeholder=t("outgoing.d_recipient"))
+                yield FieldInput("1", id="d-copies", compact=True)
                 yield Checkbox(t("outgoing.d_electronic"), True, id="d-electronic",
                                compact=True)
                 yield Checkbox(t("outgoing.d_paper"), self.secret, id="d-paper", compact=True)
-                yield Input(id="d-copy-numbers", compact=True,
-                            placeholder=t("outgoing.d_copy_numbers"))
+                yield FieldInput(id="d-copy-numbers", compact=True,
+                                 placeholder=t("outgoing.d_copy_numbers"))
             yield Label("", id="error")
             yield Label(t("outgoing.dispatch_hint"), classes="hint")
 

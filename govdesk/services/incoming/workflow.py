@@ -92,7 +92,7 @@ def clean_fields(fields: dict, today: date) -> dict:
         "addressed_leader": leader,
         "is_request": bool(fields.get("is_request", False)),
         "summary": validate.text(fields, "summary", _label("summary"),
-                                 limit=validate.MAX_SUMMARY),
+                                 limit=validate.MAX_SUMMARY, multiline=True),
         "files": validate.text(fields, "files", _label("files")),
         "involves_units": bool(fields.get("involves_units", False)),
         "consulted": bool(fields.get("consulted", False)),

@@ -53,7 +53,12 @@ def _outgoing_texts(doc):
 
 
 def _found(kind_code: int, word: str, clearance: int) -> list[int]:
-    return fulltext.record_ids(kind_code, word, clearance, limit=10**7)
+    """Every matching record's id, newest first, as a register's page asks the index."""
+    model = {incoming.SEARCH_CODE: IncomingDocument, outgoing.SEARCH_CODE: OutgoingDocument}[
+        kind_code]
+    return [row.id for row in fulltext.keyset(model.select(model.id), kind_code, model.id, word,
+                                              clearance, before=None, after=None,
+                                              limit=10**7)]
 
 
 # ---------------------------------------------------------------------------- the index

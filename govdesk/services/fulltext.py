@@ -176,44 +176,6 @@ def _sqlite_match(words: list[str]) -> str:
     return " AND ".join(parts)
 
 
-def _matching_sql(code: int, words: list[str], clearance: int, before: int | None,
-                  limit: int | None) -> tuple[str, list]:
-    """The SQL of the record ids (newest first) whose text holds every word, among the
-    records of 密级 ≤ clearance: nothing above it is matched on any field."""
-    lo, hi = _range(code)
-    if before is not None:
-        hi = min(hi, entry_id(code, before) - 1)
-    tail = f" LIMIT {int(limit)}" if limit is not None else ""
-    if _postgres():
-        where, params = [], []
-        for word in words:
-            if len(word) == 1:
-                where.append("e.grams LIKE %s")
-                params.append(f"%{word}%")
-            else:
-                pairs = _pairs(word)
-                where.append("string_to_array(e.grams, ' ') @> %s::text[] AND e.grams LIKE %s")
-                params += [pairs, "%" + " ".join(pairs) + "%"]
-        sql = ("SELECT e.id - %s AS record_id FROM search_entry e WHERE " + " AND ".join(where)
-               + " AND e.secrecy <= %s AND e.id BETWEEN %s AND %s ORDER BY e.id DESC" + tail)
-        return sql, [lo, *params, clearance, lo, hi]
-    sql = ("SELECT f.rowid - ? AS record_id FROM search_fts f JOIN search_entry e"
-           " ON e.id = f.rowid WHERE search_fts MATCH ? AND f.rowid BETWEEN ? AND ?"
-           " AND e.secrecy <= ? ORDER BY f.rowid DESC" + tail)
-    return sql, [lo, _sqlite_match(words), lo, hi, clearance]
-
-
-def record_ids(code: int, query: str, clearance: int, *, before: int | None = None,
-               limit: int = 50) -> list[int]:
-    """Ids of the records of this kind holding every word of ``query``, newest first, below
-    ``before`` if given; at most ``limit``."""
-    words = terms(query)
-    if not words:
-        return []
-    sql, params = _matching_sql(code, words, clearance, before, limit)
-    return [row[0] for row in database.execute_sql(sql, params)]
-
-
 def keyset(query, code: int, id_field, text: str, clearance: int, *, before: int | None,
            after: int | None, limit: int) -> list:
     """A register's page (``query`` over the records, with its own filters) of the records

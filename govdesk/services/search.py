@@ -11,7 +11,12 @@ from datetime import date
 
 from govdesk.i18n import t
 from govdesk.models import Meta, database
-from govdesk.services import fulltext, schema, validate
+from govdesk.services import (
+    fulltext,
+    schema,
+    validate,
+    workflows,  # noqa: F401  (every searchable kind registered)
+)
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.policy import visible_title
@@ -41,28 +46,23 @@ class Group:
 def search(actor: Actor, text: str, *, per_kind: int = PER_KIND) -> list[Group]:
     """Every kind that has a record holding every word of ``text`` (words are separated by
     spaces; two characters are enough), in the kinds' order; the rest are left out."""
-    if not validate.page_args(text, None, limit=per_kind) or not fulltext.terms(text):
+    if not validate.page_args(text, None, limit=per_kind):
         return []
     clearance = actor.person.clearance
     out = []
     for wf in engine.searchable():
-        ids = fulltext.record_ids(wf.search_code, text, clearance, limit=per_kind + 1)
-        if not ids:
-            continue
         model = wf.model
-        rows = {row.id: row for row in model.select().where(model.id.in_(ids[:per_kind]))}
+        rows = fulltext.keyset(model.select(), wf.search_code, model.id, text, clearance,
+                               before=None, after=None, limit=per_kind + 1)
         hits = []
-        for record_id in ids[:per_kind]:
-            row = rows.get(record_id)
-            if row is None:  # the record went and its entry with it, between the two reads
-                continue
+        for row in rows[:per_kind]:
             number, source, on = wf.search_line(row)
             hits.append(Hit(wf.kind, row.id, number,
                             visible_title(actor.person, wf.title(row), wf.secrecy(row)),
                             source, on, getattr(row, "state", "")))
         if hits:
             out.append(Group(wf.kind, t(f"search.kind.{wf.kind}"), hits,
-                             more=len(ids) > per_kind))
+                             more=len(rows) > per_kind))
     return out
 
 
@@ -70,8 +70,6 @@ def rebuild(*, say: Callable[[str], None] | None = None) -> dict[str, int]:
     """Index every record of every searchable kind afresh (after the migration that made the
     index, a generated database); in the caller's transaction if there is one. Returns the
     count per kind."""
-    from govdesk.services import workflows  # noqa: F401  (every kind registered)
-
     made: dict[str, int] = {}
     with database.atomic():
         for wf in engine.searchable():

@@ -26,7 +26,7 @@ from govdesk.i18n import DEFAULT_LANGUAGE, language, set_language, set_office_wo
 from govdesk.key_order import KeysInOrder
 from govdesk.messages import DataChanged, LanguageChanged
 from govdesk.models import Person, data_version
-from govdesk.screens.help import HelpScreen, key_label
+from govdesk.screens.help import HelpScreen, howto_text, key_label
 from govdesk.screens.home import HomeScreen
 from govdesk.screens.leave.register import LeaveRegisterScreen, new_leave
 from govdesk.screens.palette import DeskPalette, system_commands
@@ -124,7 +124,7 @@ class GovDesk(KeysInOrder, commands.HasCommands, App):
         "jiedai": ReceptionScreen,
     }
     COMMAND_IDS = ("app.home", *(f"app.section.{code}" for code, _ in SECTION_MODES),
-                   "app.help", "app.settings", "app.error_register", "app.new_leave",
+                   "app.help", "app.help_mark", "app.settings", "app.error_register", "app.new_leave",
                    "app.leave_register", "app.audit_log", "app.search",
                    "app.quit", "app.palette")
 
@@ -402,10 +402,14 @@ class GovDesk(KeysInOrder, commands.HasCommands, App):
         """The commands that work here now, as the footer and the palette offer them: the
         focused widget's, its containers', the screen's, then the app's (govdesk/commands.py)."""
         screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.dismiss()  # F1 again closes it
+            return
         rows = [(key_label(item.keys) if item.keys else t("help.palette_only"),
                  item.command.help_text) for item in commands.offered(screen)]
         title = screen.sub_title or self.mode_title(self.current_mode)
-        self.push_screen(HelpScreen(title, rows, t("help.sections")))
+        howto = howto_text(getattr(screen, "HOWTO", ""), self._keymap)
+        self.push_screen(HelpScreen(title, rows, t("help.sections"), howto))
 
     def action_new_leave(self) -> None:
         new_leave(self)

@@ -118,7 +118,11 @@ command("app.home", "0", "app.home", "switch_mode('home')", show=False,
 for _i, (_code, _name) in enumerate(SECTION_MODES, start=1):
     command(f"app.section.{_code}", str(_i), _name, f"switch_mode('{_code}')", show=False,
             palette_label="app.go_section")
-command("app.help", "f1,question_mark", "app.help")
+# F1 works in a form too (a priority key: a modal screen stops the app's other keys); ? only
+# outside a text field, where it types itself. F1's list shows them as one row.
+command("app.help", "f1", "app.help", priority=True)
+command("app.help_mark", "question_mark", "app.help", "help", help="app.help_mark", show=False,
+        palette=False)
 command("app.settings", "f2", "app.settings")
 command("app.error_register", "", "outgoing.palette_errors")
 command("app.new_leave", "", "leave.palette_new")

@@ -19,6 +19,7 @@ DETAILS_KEPT = 2000
 
 
 class AuditLogScreen(DeskScreen):
+    HOWTO = "howto.audit"  # F1's how-to (screens/help.py)
     COMMAND_IDS = ("audit.back", "audit.focus_filter")
     DEFAULT_CSS = """
     AuditLogScreen #filters { height: auto; }

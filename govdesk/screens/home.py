@@ -72,6 +72,7 @@ class HomeData:
 
 
 class HomeScreen(DeskScreen):
+    HOWTO = "howto.home"  # F1's how-to (screens/help.py)
     CSS_PATH = "home.tcss"
     COMMAND_IDS = ("home.open", "home.refresh")
 

@@ -19,6 +19,7 @@ PAUSE = 0.15  # seconds of no typing before a search starts
 
 
 class SearchScreen(DeskScreen):
+    HOWTO = "howto.search"  # F1's how-to (screens/help.py)
     COMMAND_IDS = ("search.back", "search.open", "search.focus_text")
     DEFAULT_CSS = """
     SearchScreen #search-text { margin: 0 1; background: $boost; }

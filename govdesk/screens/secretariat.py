@@ -45,6 +45,7 @@ class RegisterQuery:
 
 
 class SecretariatScreen(SectionScreen):
+    HOWTO = "howto.secretariat"  # F1's how-to (screens/help.py)
     SECTION_CODES = ("mishu",)
     COMMAND_IDS = ("secretariat.new_incoming", "secretariat.open_selected", "secretariat.search",
                    "secretariat.cycle_state", "secretariat.register_focus",

@@ -37,6 +37,7 @@ class SectionData:
 
 class SectionScreen(DeskScreen):
     """Shows one or more office sections (跟线秘书 spans 办一科 and 办二科)."""
+    HOWTO = "howto.section"  # F1's how-to (screens/help.py)
 
     SECTION_CODES: tuple[str, ...] = ()
     NAME_KEY = ""

@@ -29,6 +29,7 @@ READER_STEPS = (*incoming.READER_ACTIONS, "阅知")
 
 
 class IncomingDetailScreen(FlowDetailScreen):
+    HOWTO = "howto.incoming_detail"  # F1's how-to (screens/help.py)
     KIND = incoming.KIND
     TIMELINE_TITLE = "incoming.timeline_title"
     DONE_MESSAGE = "incoming.done"

@@ -94,6 +94,7 @@ def form_data(actor, doc_id: int | None) -> FormData:
 
 class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
     """New registration when ``doc_id`` is None, else an edit of that entry."""
+    HOWTO = "howto.incoming_form"  # F1's how-to (screens/help.py)
 
     DRAFT_FORM = "incoming"
 

@@ -21,6 +21,7 @@ from govdesk.widgets.timeline import TimelineTable
 
 
 class LeaveDetailScreen(FlowDetailScreen):
+    HOWTO = "howto.leave_detail"  # F1's how-to (screens/help.py)
     KIND = leave.KIND
     TIMELINE_TITLE = "leave.timeline"
     DONE_MESSAGE = "leave.done"

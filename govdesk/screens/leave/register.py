@@ -76,6 +76,7 @@ PAGE = 100  # rows per page of the register
 
 
 class LeaveRegisterScreen(DeskScreen):
+    HOWTO = "howto.leave_register"  # F1's how-to (screens/help.py)
     COMMAND_IDS = ("leave_register.back", "leave_register.new", "leave_register.open")
     DEFAULT_CSS = """
     LeaveRegisterScreen #leave-register { height: 1fr; }

@@ -34,6 +34,7 @@ RESIGN = "重新签发"
 
 
 class OutgoingDetailScreen(FlowDetailScreen):
+    HOWTO = "howto.outgoing_detail"  # F1's how-to (screens/help.py)
     KIND = outgoing.KIND
     TIMELINE_TITLE = "outgoing.timeline_title"
     DONE_MESSAGE = "outgoing.done"

@@ -39,6 +39,7 @@ def export_dir() -> Path:
 
 
 class ErrorRegisterScreen(DeskScreen):
+    HOWTO = "howto.errors"  # F1's how-to (screens/help.py)
     COMMAND_IDS = ("errors.back", "errors.export", "errors.previous", "errors.next")
     _stats: error_register.ErrorStats | None = None
     DEFAULT_CSS = """

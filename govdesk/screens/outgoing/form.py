@@ -95,6 +95,7 @@ def form_data(actor, doc_id: int | None) -> FormData:
 
 class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
     """New draft when ``doc_id`` is None; else the drafter's edit or (change_mode) 签发后修改."""
+    HOWTO = "howto.outgoing_form"  # F1's how-to (screens/help.py)
 
     DRAFT_FORM = "outgoing"
 

@@ -85,7 +85,7 @@ def test_bad_drafts_are_refused_naming_the_field(db, as_user):
         with pytest.raises(ValidationError):
             drafts.save(user, "incoming", None, bad)
     with pytest.raises(ValidationError):
-        drafts.save(user, "leave", None, FIELDS)  # a form that keeps no drafts
+        drafts.save(user, "petition", None, FIELDS)  # a form that keeps no drafts
     for record in (0, -1, "3", True, 2.5):
         with pytest.raises(ValidationError):
             drafts.save(user, "incoming", record, FIELDS)

@@ -342,3 +342,53 @@ async def test_a_draft_too_large_to_keep_says_which_field(db):
                                           for n in app._notifications), "the warning")
         assert app.screen is form and len(body.text) == drafts.MAX_BYTES // 3 + 10
     assert drafts.get(actor("yej"), "outgoing", None) is None
+
+
+async def test_a_leaders_opinion_typed_and_left_is_offered_back_on_the_same_turn(db):
+    """签批: the opinion typed is kept for that turn; the desk closing mid-sentence loses
+    nothing, the next 签批 on the same task offers it back, and the save forgets it."""
+    from govdesk.models import Task
+    from govdesk.screens.incoming.modals import ActionModal
+    from tests.test_ui_incoming import open_from_home
+
+    clerk = actor("lixm")
+    incoming.register(clerk, {
+        "from_unit": "区教育局", "doc_number": DOC_NUMBER, "title": TITLE, "urgency": "普通",
+        "secrecy": "无", "copies": "1", "pages": "2", "received_on": "2026-11-26"})
+    incoming.decide_intake(clerk, Task.get(Task.step == "初审").id, "受理", "")
+    task = Task.get(Task.step == "签批")
+    opinion = "请教育局抓紧落实并报结果"
+    async with app_as("linzh").run_test(size=(120, 40)) as pilot:
+        await open_from_home(pilot, TITLE)
+        await pilot.press("s")
+        await settle(pilot)
+        modal = pilot.app.screen
+        assert isinstance(modal, ActionModal)
+        await wait_for(pilot, lambda: modal.keeping_drafts, "the modal ready")
+        await type_text(pilot, opinion)
+        await pilot.press("escape")  # typed in: asks first
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CloseFormModal)
+        await pilot.press("enter")  # keep editing
+        await pilot.pause()
+        assert pilot.app.screen is modal
+        await wait_for(pilot, lambda: modal.draft_kept, "the opinion kept")
+    kept = drafts.get(actor("linzh"), "task", task.id)
+    assert kept is not None and kept.fields["opinion"] == opinion
+    assert drafts.get(actor("zhoudw"), "task", task.id) is None  # theirs alone
+
+    async with app_as("linzh").run_test(size=(120, 40)) as pilot:
+        await open_from_home(pilot, TITLE)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DraftOfferModal)
+        await pilot.press("enter")  # 恢复
+        await settle(pilot)
+        modal = pilot.app.screen
+        assert isinstance(modal, ActionModal)
+        assert modal.query_one("#opinion", Input).value == opinion
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ActionModal)
+    assert Task.get_by_id(task.id).opinion == opinion
+    assert drafts.get(actor("linzh"), "task", task.id) is None

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Label
 from govdesk.app import GovDesk
 from govdesk.models import LeaveRequest, Task
 from govdesk.models import leave as states
+from govdesk.screens.draft_modals import CloseFormModal
 from govdesk.screens.fields_modal import FieldsModal
 from govdesk.screens.leave.detail import LeaveDetailScreen
 from govdesk.screens.leave.register import LeaveRegisterScreen
@@ -135,7 +136,10 @@ async def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(db):
         await pilot.pause()
         assert "事由" in error_of(app)
         assert modal.query_one("#f-destination").value == "杭州"
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed in: closing asks (保存 / 放弃 / 继续编辑)
+        await pilot.pause()
+        assert isinstance(app.screen, CloseFormModal)
+        await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, LeaveRegisterScreen)
         assert app.screen.query_one("#leave-register", PagedTable).row_count == 0

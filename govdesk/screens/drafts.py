@@ -14,7 +14,9 @@ When the form is ready, a draft kept from before (a closed terminal, a killed pr
 offered (screens/draft_modals.py): 恢复 / 丢弃. From then on, ``DRAFT_DELAY`` seconds after the
 last change the fields are kept through services.drafts in a worker, and once more when the
 desk closes with typing not kept yet. A save that succeeds, or 放弃, drops the draft.
-A form is *changed* when its fields differ from what it showed once ready.
+A form is *changed* when its fields differ from what it showed once ready. A form whose
+``draft_key`` names no form (a small modal opened for nothing worth keeping) keeps nothing and
+closes at once.
 
 Draft writes of one form pass through a ``DraftGate``: once the form is saved or discarded no
 autosave still on its way can bring the draft back.
@@ -129,6 +131,11 @@ class KeepsDraft:
     def draft_key(self) -> tuple[str, int | None]:
         return self.DRAFT_FORM, self.doc_id
 
+    @property
+    def drafting(self) -> bool:
+        """The form keeps drafts (its key names a form)."""
+        return bool(self.draft_key()[0])
+
     def draft_label(self, name: str) -> str:
         """The label the user reads for field ``name`` (a refusal of the draft names it)."""
         return name
@@ -159,6 +166,8 @@ class KeepsDraft:
 
     def draft_ready(self, before: dict[str, str]) -> None:
         """What the form shows has been read: that is the form's own; then the offer."""
+        if not self.drafting:
+            return
         now = self.draft_fields()
         for key, value in now.items():
             if before.get(key) != value or key not in self._draft_baseline:
@@ -300,6 +309,8 @@ class KeepsDraft:
     def draft_saving(self, save: Callable[[], Any]) -> Callable[[], Any]:
         """The form's save (for its worker) that, once it succeeded, drops the draft."""
         actor, (form, record), gate = self.app.actor(), self.draft_key(), self._draft_gate  # type: ignore[attr-defined]
+        if not form:
+            return save
 
         def call() -> Any:
             result = save()
@@ -327,7 +338,7 @@ class KeepsDraft:
         """The cancel command: an unchanged form closes at once; a changed one asks."""
         if getattr(self, "saving", False):  # the answer is on its way
             return
-        if not self.changed:
+        if not self.drafting or not self.changed:
             self._draft_finish()
             self.dismiss(None)  # type: ignore[attr-defined]
             return

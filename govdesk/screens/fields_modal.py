@@ -1,11 +1,16 @@
 """A small form of a few values for one action on any record (an opinion, comments, a date,
 a count): a title, an optional note, the fields; the service is called in a worker and a
-refusal keeps the form open with its message. Every workflow's detail screen uses it."""
+refusal keeps the form open with its message. Every workflow's detail screen uses it.
+
+Given ``draft`` (a form name of services.drafts.FORMS and its record: ``("task", task_id)`` for
+an opinion typed on a turn), what is typed is kept as the user's draft like any form's
+(screens/drafts.py): offered back when the same modal opens again, asked about when closed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +21,7 @@ from textual.widgets import Input, Label, Select
 from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.screens.base import SaveInWorker
+from govdesk.screens.drafts import KeepsDraft, draft_select
 from govdesk.widgets.fields import FieldInput
 
 
@@ -27,7 +33,7 @@ class Field:
     choices: list[tuple[str, object]] | None = None  # a Select instead of an Input
 
 
-class FieldsModal(SaveInWorker, HasCommands, ModalScreen[bool]):
+class FieldsModal(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[bool]):
     """A title, an optional note, a few fields; ``apply(values)`` calls the service in a
     worker (SaveInWorker), so ``apply`` must not touch widgets."""
 
@@ -45,12 +51,32 @@ class FieldsModal(SaveInWorker, HasCommands, ModalScreen[bool]):
     """
 
     def __init__(self, title: str, apply: Callable[[dict], object], fields: list[Field], *,
-                 note: str = "") -> None:
+                 note: str = "", draft: tuple[str, int | None] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.apply = apply
         self.fields = fields
         self.note = note
+        self._draft = draft or ("", None)
+
+    def draft_key(self) -> tuple[str, int | None]:
+        return self._draft
+
+    def draft_label(self, name: str) -> str:
+        return next((f.label for f in self.fields if f.key == name), name)
+
+    def draft_fields(self) -> dict[str, str]:
+        return {key: "" if value is Select.NULL else str(value)
+                for key, value in self.values().items()}
+
+    def apply_draft(self, fields: dict[str, str]) -> None:
+        for f in self.fields:
+            if f.key not in fields:
+                continue
+            if f.choices is not None:
+                draft_select(self.draft_widget(f"f-{f.key}", Select), fields[f.key])
+            else:
+                self.draft_widget(f"f-{f.key}", Input).value = fields[f.key]
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -73,11 +99,13 @@ class FieldsModal(SaveInWorker, HasCommands, ModalScreen[bool]):
         first = (empty or self.fields)[:1]
         if first:
             self.query_one(f"#f-{first[0].key}").focus()
+        self.draft_mount()
+        self.draft_ready(self.draft_fields())
 
     def values(self) -> dict:
         out = {}
         for f in self.fields:
-            widget = self.query_one(f"#f-{f.key}")
+            widget = self.draft_widget(f"f-{f.key}", Input if f.choices is None else Select)
             out[f.key] = widget.value
         return out
 
@@ -89,11 +117,12 @@ class FieldsModal(SaveInWorker, HasCommands, ModalScreen[bool]):
             self.focus_next()
 
     def action_submit(self) -> None:
-        self.save_in_worker(self.apply, self.values(), done=lambda _: self.dismiss(True),
+        self.save_in_worker(self.draft_saving(partial(self.apply, self.values())),
+                            done=lambda _: self.dismiss(True),
                             refused=lambda exc: self.query_one("#error", Label).update(
                                 Text(str(exc))))
 
+    action_save = action_submit  # 保存 when a changed modal is closed (screens/drafts.py)
+
     def action_cancel(self) -> None:
-        if self.saving:  # the answer is on its way; the modal closes or speaks then
-            return
-        self.dismiss(False)
+        self.close_form()  # at once, or asks first when a kept modal was typed in

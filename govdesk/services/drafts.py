@@ -26,7 +26,9 @@ from govdesk.services.context import Actor
 from govdesk.services.errors import PermissionDenied, ServiceError, ValidationError
 
 # The forms that keep drafts (the key the form gives; one draft per person, form and record).
-FORMS = ("incoming", "outgoing", "outgoing.change")
+# "task": the opinion, note or reason typed for one turn (the record is the task's id);
+# "leave": a 请假 request being written.
+FORMS = ("incoming", "outgoing", "outgoing.change", "task", "leave")
 MAX_BYTES = 200 * 1024  # the whole draft, as UTF-8: a long 正文 fits many times over
 MAX_FIELDS = 200
 MAX_KEY = 64

@@ -152,7 +152,7 @@ class IncomingDetailScreen(FlowDetailScreen):
                                              transfer_unit=getattr(m.unit, "code", m.unit)),
             note=escape(note), choices=[(term(d), d) for d in incoming.INTAKE_DECISIONS],
             choice=suggestion, opinion=t("incoming.reason"), unit=self.doc.remit_unit,
-            with_unit=True))
+            with_unit=True, draft=("task", task.id)))
 
     def action_sign(self) -> None:
         task = self.my_task("签批")
@@ -165,7 +165,8 @@ class IncomingDetailScreen(FlowDetailScreen):
                 self.open_modal(ActionModal(
                     t("incoming.act_sign"),
                     lambda m: incoming.sign(actor, task.id, m.opinion, m.readers),
-                    opinion=t("incoming.sign_opinion"), readers=readers))
+                    opinion=t("incoming.sign_opinion"), readers=readers,
+                    draft=("task", task.id)))
 
         run_service(self, views.suggested_readers, actor, self.doc_id, done=suggested,
                     refused=self._refused, writes=False)
@@ -180,7 +181,8 @@ class IncomingDetailScreen(FlowDetailScreen):
         self.open_modal(ActionModal(
             t("incoming.act_read_return_step", step=term(task.step)),
             lambda m: incoming.reader_return(self.actor, task.id, m.opinion),
-            note=escape(task.note), opinion=t("incoming.read_opinion")))
+            note=escape(task.note), opinion=t("incoming.read_opinion"),
+            draft=("task", task.id)))
 
     def action_send_on(self) -> None:
         task = self.my_task("分送")
@@ -189,7 +191,7 @@ class IncomingDetailScreen(FlowDetailScreen):
         self.open_modal(ActionModal(
             t("incoming.act_send_on"),
             lambda m: incoming.send_on(self.actor, task.id, m.opinion, m.readers),
-            opinion=t("incoming.send_note"), readers=[]))
+            opinion=t("incoming.send_note"), readers=[], draft=("task", task.id)))
 
     def action_close_doc(self) -> None:
         task = self.my_task("分送")
@@ -197,7 +199,7 @@ class IncomingDetailScreen(FlowDetailScreen):
             return
         self.open_modal(ActionModal(
             t("incoming.act_close"), lambda m: incoming.close(self.actor, task.id, m.opinion),
-            opinion=t("incoming.close_note")))
+            opinion=t("incoming.close_note"), draft=("task", task.id)))
 
     def action_archive(self) -> None:
         task = self.my_task("归档")

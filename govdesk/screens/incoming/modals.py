@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -16,6 +17,7 @@ from textual.widgets.option_list import Option
 from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.screens.base import SaveInWorker
+from govdesk.screens.drafts import KeepsDraft, draft_select
 from govdesk.services import incoming
 from govdesk.widgets.fields import FieldInput, PickButton
 from govdesk.widgets.picker import PEOPLE, SECTIONS, UNITS, Picker
@@ -31,12 +33,13 @@ class ModalValues:
     readers: list[incoming.Reader] | None
 
 
-class ActionModal(SaveInWorker, HasCommands, ModalScreen[bool]):
+class ActionModal(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[bool]):
     """A small form for one action: optional choice, opinion, unit and reader list.
 
     ``apply(values)`` (a ModalValues: ``.choice``, ``.opinion``, ``.unit``, ``.readers``) calls
     the service in a worker (SaveInWorker); a ServiceError keeps the modal open with its
-    message.
+    message. Given ``draft`` (``("task", task_id)``), the choice and the opinion typed are kept
+    as the user's draft (screens/drafts.py; the readers and the unit are chosen again).
     """
 
     SAVE_STATUS = "#error"
@@ -60,8 +63,10 @@ class ActionModal(SaveInWorker, HasCommands, ModalScreen[bool]):
                  note: str = "", choices: list[tuple[str, object]] | None = None,
                  choice: object = None, opinion: str | None = None, opinion_value: str = "",
                  unit: object = None, with_unit: bool = False,
-                 readers: list[incoming.Reader] | None = None) -> None:
+                 readers: list[incoming.Reader] | None = None,
+                 draft: tuple[str, int | None] | None = None) -> None:
         super().__init__()
+        self._draft = draft or ("", None)
         self.title_text = title
         self.apply = apply
         self.note = note
@@ -98,6 +103,29 @@ class ActionModal(SaveInWorker, HasCommands, ModalScreen[bool]):
         self._show()
         first = self.query("#opinion, #choice, #readers").first()
         first.focus()
+        self.draft_mount()
+        self.draft_ready(self.draft_fields())
+
+    def draft_key(self) -> tuple[str, int | None]:
+        return self._draft
+
+    def draft_label(self, name: str) -> str:
+        return self.opinion_label or name
+
+    def draft_fields(self) -> dict[str, str]:
+        out = {}
+        if self.choices is not None:
+            value = self.draft_widget("choice", Select).value
+            out["choice"] = "" if value is Select.NULL else str(value)
+        if self.opinion_label is not None:
+            out["opinion"] = self.draft_widget("opinion", Input).value
+        return out
+
+    def apply_draft(self, fields: dict[str, str]) -> None:
+        if self.choices is not None and "choice" in fields:
+            draft_select(self.draft_widget("choice", Select), fields["choice"])
+        if self.opinion_label is not None and "opinion" in fields:
+            self.draft_widget("opinion", Input).value = fields["opinion"]
 
     def _show(self) -> None:
         if self.with_unit:
@@ -208,10 +236,11 @@ class ActionModal(SaveInWorker, HasCommands, ModalScreen[bool]):
             opinion=self.opinion if self.opinion_label is not None else "",
             unit=self.unit,
             readers=list(self.readers) if self.readers is not None else None)
-        self.save_in_worker(self.apply, values, done=lambda _: self.dismiss(True),
+        self.save_in_worker(self.draft_saving(partial(self.apply, values)),
+                            done=lambda _: self.dismiss(True),
                             refused=lambda exc: self.query_one("#error", Label).update(str(exc)))
 
+    action_save = action_submit  # 保存 when a changed modal is closed (screens/drafts.py)
+
     def action_cancel(self) -> None:
-        if self.saving:  # the answer is on its way; the modal closes or speaks then
-            return
-        self.dismiss(False)
+        self.close_form()  # at once, or asks first when a kept modal was typed in

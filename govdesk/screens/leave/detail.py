@@ -81,7 +81,8 @@ class LeaveDetailScreen(FlowDetailScreen):
         self.open_modal(FieldsModal(
             t(key, title=self.doc.title),
             lambda v: leave.approve(self.actor, task.id, v["opinion"]),
-            [Field("opinion", t("leave.f_opinion"), t("engine.action.approve"))]))
+            [Field("opinion", t("leave.f_opinion"), t("engine.action.approve"))],
+            draft=("task", task.id)))
 
     def action_refuse(self) -> None:
         task = self._mine()
@@ -90,7 +91,7 @@ class LeaveDetailScreen(FlowDetailScreen):
         self.open_modal(FieldsModal(
             t("leave.refuse_title", title=self.doc.title),
             lambda v: leave.refuse(self.actor, task.id, v["reason"]),
-            [Field("reason", t("leave.f_refuse_reason"))]))
+            [Field("reason", t("leave.f_refuse_reason"))], draft=("task", task.id)))
 
     def action_cancel_leave(self) -> None:
         task = self.my_task("销假")

@@ -61,7 +61,7 @@ def _leave_form(app: App, choices: list[tuple[str, str]], done) -> None:
         Field("contact", t("leave.f_contact")),
     ]
     app.push_screen(LeaveFormModal(t("leave.new_title"), apply, fields,
-                                   note=t("leave.new_note")), closed)
+                                   note=t("leave.new_note"), draft=("leave", None)), closed)
 
 
 class LeaveFormModal(FieldsModal):

@@ -112,7 +112,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
         self.open_modal(FieldsModal(
             t("outgoing.approve_title", step=term(task.step)),
             lambda v: outgoing.approve(self.actor, task.id, v["opinion"]),
-            [Field("opinion", t("outgoing.opinion"))], note=task.note))
+            [Field("opinion", t("outgoing.opinion"))], note=task.note, draft=("task", task.id)))
 
     def action_send_back(self) -> None:
         task = self._review_task()
@@ -121,7 +121,8 @@ class OutgoingDetailScreen(FlowDetailScreen):
         self.open_modal(FieldsModal(
             t("outgoing.send_back_title", step=term(task.step)),
             lambda v: outgoing.send_back(self.actor, task.id, v["comments"]),
-            [Field("comments", t("outgoing.comments"))]), t("outgoing.sent_back"))
+            [Field("comments", t("outgoing.comments"))], draft=("task", task.id)),
+            t("outgoing.sent_back"))
 
     def action_record_error(self) -> None:
         task = self._review_task() or self.my_task("复核登记")
@@ -191,7 +192,7 @@ class OutgoingDetailScreen(FlowDetailScreen):
             self.open_modal(FieldsModal(
                 t("outgoing.act_first_read"),
                 lambda v: outgoing.first_reader_signoff(self.actor, task.id, v["opinion"]),
-                [Field("opinion", t("outgoing.read_opinion"))]))
+                [Field("opinion", t("outgoing.read_opinion"))], draft=("task", task.id)))
 
     def action_dispatch(self) -> None:
         task = self.my_task("分发")

@@ -154,8 +154,9 @@ async def test_entering_a_filled_field_puts_the_cursor_after_it(db):
         assert received.selection.is_empty and received.cursor_position == len(today)
         await pilot.press("a", "b", "c")
         assert received.value == today + "abc"
-        # By Tab, too: from 页数 ("1") on to 收文日期.
+        # By Tab, too: from 页数 (holding "1") on to 收文日期.
         pages = form.query_one("#pages", Input)
+        pages.value = "1"
         pages.focus()
         await pilot.press("2", "tab")
         assert pages.value == "12"
@@ -353,3 +354,24 @@ def test_keys_outside_a_paste_are_parsed_as_before():
     assert [e.key for e in parsed(["a\x1b[Bz", "\r", "\t"])] == ["a", "down", "z", "enter",
                                                                  "tab"]
     assert [e.text for e in parsed(["\x1b[200~一\x1b]0;标题\x07二", "\x1b[201~"])] == ["一二"]
+
+
+async def test_a_new_entrys_pages_is_what_was_typed_and_one_when_left_empty(db):
+    """页数 shows its default as a placeholder: typed 4 is 4 pages (not 14), empty is 1."""
+    async with app_as("lixm").run_test(size=(120, 40)) as pilot:
+        form = await open_incoming_form(pilot)
+        pages = form.query_one("#pages", Input)
+        assert pages.value == "" and pages.placeholder == "1"
+        pages.focus()
+        await pilot.press("4")
+        assert form.values()["pages"] == "4"
+        pages.value = ""
+        assert form.values()["pages"] == "1"
+        pages.value = "4"
+        for key, text in (("from_name", "区财政局"), ("doc_number", "财2026-8"),
+                          ("title", "关于预算执行的报告")):
+            form.query_one(f"#{key}", Input).value = text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, type(form))
+    assert IncomingDocument.get().pages == 4

@@ -36,6 +36,7 @@ from govdesk.widgets.picker import PEOPLE, UNITS, Picker
 
 FACTS = ("involves_units", "consulted", "states_differing_views", "party_matter",
          "touches_party_dept", "party_dept_reviewed", "major", "is_request")
+PAGES_DEFAULT = "1"  # 页数 of a new entry left empty
 TEXTS = ("from_name", "doc_number", "title", "secrecy_years", "copy_no", "received_on", "pages",
          "attachments", "files", "special_reason")
 SELECTS = ("doc_kind", "secrecy", "urgency", "addressed_to", "addressed_leader", "exception")
@@ -166,7 +167,8 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
                 yield self._row("copy_no",
                                 FieldInput(id="copy_no", compact=True, classes="half"),
                                 Label(t("incoming.f_pages"), classes="lbl"),
-                                FieldInput("1", id="pages", compact=True, classes="half"))
+                                FieldInput(id="pages", compact=True, classes="half",
+                                           placeholder=PAGES_DEFAULT))
                 yield self._row("received_on", FieldInput(id="received_on", compact=True))
                 yield self._row("attachments", FieldInput(id="attachments", compact=True))
                 yield self._row("files", FieldInput(id="files", compact=True))
@@ -345,6 +347,8 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
         fields["from_unit"] = unit if unit and fields["from_name"].strip() == unit.name else None
         fields["remit_unit"] = self.remit_unit
         fields["urging_person"] = self.urging
+        if self.doc_id is None and not fields["pages"].strip():
+            fields["pages"] = PAGES_DEFAULT  # shown as the placeholder: a 4 typed is 4, not 14
         return fields
 
     def draft_label(self, name: str) -> str:

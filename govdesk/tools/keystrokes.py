@@ -78,12 +78,11 @@ ACCEPT = [
     "ctrl+s",      # submit
 ]
 
-# Now: Tab goes field to field (the 选择… buttons are out of the Tab order), and entering a
-# filled field puts the cursor after its text, so 页数 "1" is erased before the 4.
+# Now: Tab goes field to field (the 选择… buttons are out of the Tab order), and 页数 shows its
+# 1 as a placeholder (empty is 1), so the 4 typed is the 4 kept.
 NOW = {
-    "register": [*OPEN_FORM, *PICK_UNIT, *after_unit(["backspace", *typed(PAGES)])],
-    "register_typed": [*OPEN_FORM, *typed(TYPED_UNIT), "tab",
-                       *after_unit(["backspace", *typed(PAGES)])],
+    "register": [*OPEN_FORM, *PICK_UNIT, *after_unit(typed(PAGES))],
+    "register_typed": [*OPEN_FORM, *typed(TYPED_UNIT), "tab", *after_unit(typed(PAGES))],
     "accept": ACCEPT,
 }
 # Before (govdesk at 8775954, the parent of "Form drafts"): Tab stopped on the 来文单位's

@@ -20,7 +20,7 @@ comparison writes ``snapshot_report.html`` (old and new side by side) in the cur
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import DataTable, Input, TextArea
 
 from govdesk.app import GovDesk
 from govdesk.screens.home import HomeScreen
@@ -65,10 +65,18 @@ def reach(*keys: str, screen: type, ready=lambda app: True):
         await wait_for(pilot, lambda: isinstance(app.screen, screen) and ready(app),
                        f"{screen.__name__} shown")
         await settle(pilot)
+        await wait_for(pilot, lambda: tables_measured(app), "the tables measured")
         still_cursor(app)
         await pilot.pause()
 
     return run_before
+
+
+def tables_measured(app) -> bool:
+    """Every table has measured the rows it was given (a DataTable sizes its columns when
+    idle: a picture taken between a load's rows and that shows the headers' widths)."""
+    return not any(table._require_update_dimensions or table._new_rows
+                   for table in app.screen.query(DataTable))
 
 
 @SIZES
@@ -85,7 +93,8 @@ def test_secretariat_incoming_register(snap_compare, desk, size):
 def test_incoming_record(snap_compare, desk, size):
     """The newest 收文 in the register, opened with Enter."""
     assert snap_compare(desk, terminal_size=size, run_before=reach(
-        "1", "ctrl+l", "enter", screen=IncomingDetailScreen))
+        "1", "ctrl+l", "enter", screen=IncomingDetailScreen,
+        ready=lambda app: app.screen.doc is not None))
 
 
 @SIZES

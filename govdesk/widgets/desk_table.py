@@ -114,6 +114,22 @@ def _cell_width(cell: Any) -> int:
     return cell_len(getattr(cell, "plain", str(cell)))
 
 
+class Remeasures:
+    """Mixed into a DataTable (before it): cells drawn before the table measured its rows are
+    drawn again once it has. DataTable measures new rows when idle and keys its drawn cells on
+    a counter that measuring does not move, so a record opened at 80 columns could keep its
+    timeline cut to the headers' widths (收到 ``11-2``) until the cursor moved."""
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        table: DataTable = self  # type: ignore[assignment]
+        before = [column.get_render_width(table) for column in table.columns.values()]
+        super()._update_dimensions(new_rows)  # type: ignore[misc]
+        if [column.get_render_width(table) for column in table.columns.values()] != before:
+            table._update_count += 1  # the cell caches are keyed on it
+            table._clear_caches()
+            table.refresh()
+
+
 class EllipsisCells:
     """Mixed into a DataTable (before it): a cell wider than its column ends with "…"."""
 

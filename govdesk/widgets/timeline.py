@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 
 from govdesk.i18n import t, term
 from govdesk.services.engine.core import Hop
+from govdesk.widgets.desk_table import Remeasures
 
 STATE_STYLES = {"waiting": "bold yellow", "done": "green", "returned": "green",
                 "cancelled": "dim", "skipped": "dim"}
@@ -22,7 +23,7 @@ def _when(value: datetime | None) -> str:
     return f"{value:%m-%d %H:%M}" if value else ""
 
 
-class TimelineTable(DataTable):
+class TimelineTable(Remeasures, DataTable):
     """Read-only; ``show(hops)`` replaces the rows (the engine's plain timeline), keyed by task id."""
 
     def __init__(self, **kwargs) -> None:

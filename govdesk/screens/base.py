@@ -193,13 +193,14 @@ def note_change(node: Widget | Screen) -> None:
 def noting_current_version(save: Callable[[], Any],
                            current_version: Callable[[], int | None]) -> Callable[[], Any]:
     """A form's save (for a worker) that, refused because someone saved the record since it
-    was read, notes the record's version now on the refusal (``current_version``): the form
-    tells the user, and the next Ctrl+S, after they have checked, saves over the newer one."""
+    was read, makes sure the refusal says the record's version now (``current_version``, when
+    the service has not said it already): the form settles the conflict against it."""
     def call() -> Any:
         try:
             return save()
         except ConflictError as exc:
-            exc.current_version = current_version()
+            if getattr(exc, "current_version", None) is None:
+                exc.current_version = current_version()
             raise
     return call
 

@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 from govdesk.commands import HasCommands, bound_keys
 from govdesk.i18n import t, term
 from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
+from govdesk.screens.conflict import SettlesConflicts
 from govdesk.screens.drafts import KeepsDraft, choice_from_text, choice_text, draft_select
 from govdesk.screens.help import key_label
 from govdesk.services import incoming, org
@@ -92,10 +93,12 @@ def form_data(actor, doc_id: int | None) -> FormData:
     )
 
 
-class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
+class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
     """New registration when ``doc_id`` is None, else an edit of that entry."""
 
     DRAFT_FORM = "incoming"
+    CONFLICT_TEXTS = frozenset((*TEXTS, "summary"))
+    SAVE_COMMAND = "incoming_form.save"
 
     COMMAND_IDS = ("incoming_form.save", "incoming_form.cancel", "incoming_form.pick_from",
                    "incoming_form.pick_remit", "incoming_form.pick_urging")
@@ -234,6 +237,7 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
             leader.value = chosen
         if self.doc_id is not None:
             self._load(data)
+            self.conflict_start()
             self.query_one("#form-error", Label).update("")
         self._enable()
         self.loaded = True
@@ -415,6 +419,8 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
             target = FIELD_WIDGETS.get(exc.name)
             if target:
                 self.query_one(f"#{target}").focus()
+        elif isinstance(exc, ConflictError) and exc.theirs is not None:
+            self.settle_conflict(exc)  # field by field, never written over (screens/conflict.py)
         elif isinstance(exc, ConflictError):
             self._error(t("incoming.form_conflict", message=str(exc)))
             self.version = getattr(exc, "current_version", None)

@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
+from govdesk.screens.conflict import SettlesConflicts
 from govdesk.screens.drafts import KeepsDraft, choice_from_text, choice_text, draft_select
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
@@ -93,10 +94,12 @@ def form_data(actor, doc_id: int | None) -> FormData:
     )
 
 
-class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
+class OutgoingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
     """New draft when ``doc_id`` is None; else the drafter's edit or (change_mode) 签发后修改."""
 
     DRAFT_FORM = "outgoing"
+    CONFLICT_TEXTS = frozenset((*INPUTS, *AREAS))
+    SAVE_COMMAND = "outgoing_form.save"
 
     COMMAND_IDS = ("outgoing_form.save", "outgoing_form.cancel", "outgoing_form.check",
                    "outgoing_form.pick_unit")
@@ -241,6 +244,7 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
         if self.doc_id is not None:
             self._error("")
             self._load(data)
+            self.conflict_start()
             self.query_one("#change-note" if self.change_mode else "#title").focus()
         else:
             drafting = self.query_one("#drafting_section", Select)
@@ -434,6 +438,8 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
         if isinstance(exc, ValidationError):
             self._error(str(exc))
             self._focus_field(exc.name)
+        elif isinstance(exc, ConflictError) and exc.theirs is not None:
+            self.settle_conflict(exc)  # field by field, never written over (screens/conflict.py)
         elif isinstance(exc, ConflictError):
             self._error(t("outgoing.form_conflict", message=str(exc)))
             self.version = getattr(exc, "current_version", None)

@@ -24,7 +24,14 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 
 from govdesk.commands import HasCommands, bound_keys
 from govdesk.i18n import t, term
-from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
+from govdesk.screens.base import (
+    EDITABLE,
+    SaveInWorker,
+    clear_invalid,
+    mark_invalid,
+    noting_current_version,
+    run_service,
+)
 from govdesk.screens.conflict import SettlesConflicts
 from govdesk.screens.drafts import KeepsDraft, choice_from_text, choice_text, draft_select
 from govdesk.screens.help import key_label
@@ -119,6 +126,7 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
                                   padding: 0 1; }
     IncomingFormScreen .hint { color: $text-muted; padding: 0 1; width: 100%; height: auto; }
     IncomingFormScreen .section { text-style: bold; color: $accent; margin-bottom: 1; }
+    IncomingFormScreen .invalid { background: $error 30%; }
     IncomingFormScreen #from-notice { color: $warning; height: auto; width: 100%;
                                    padding: 0 1 0 15; display: none; }
     """
@@ -414,12 +422,11 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
         self.dismiss(doc.id)
 
     def _refused(self, exc: ServiceError) -> None:
-        if isinstance(exc, ValidationError):
-            self._error(str(exc))
-            target = FIELD_WIDGETS.get(exc.name)
-            if target:
-                self.query_one(f"#{target}").focus()
-        elif isinstance(exc, ConflictError) and exc.theirs is not None:
+        if isinstance(exc, ValidationError):  # every field it names marked, the first focused
+            self._error(mark_invalid(self, exc, FIELD_WIDGETS))
+            return
+        clear_invalid(self)
+        if isinstance(exc, ConflictError) and exc.theirs is not None:
             self.settle_conflict(exc)  # field by field, never written over (screens/conflict.py)
         elif isinstance(exc, ConflictError):
             self._error(t("incoming.form_conflict", message=str(exc)))

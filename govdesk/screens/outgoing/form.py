@@ -24,7 +24,14 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
-from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
+from govdesk.screens.base import (
+    EDITABLE,
+    SaveInWorker,
+    clear_invalid,
+    mark_invalid,
+    noting_current_version,
+    run_service,
+)
 from govdesk.screens.conflict import SettlesConflicts
 from govdesk.screens.drafts import KeepsDraft, choice_from_text, choice_text, draft_select
 from govdesk.services import org, outgoing
@@ -120,6 +127,7 @@ class OutgoingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
                                      width: 100%; padding: 0 1; display: none; }
     OutgoingFormScreen #problems { color: $warning; height: auto; max-height: 8;
                                    width: 100%; padding: 0 1; display: none; }
+    OutgoingFormScreen .invalid { background: $error 30%; }
     OutgoingFormScreen .hint { color: $text-muted; padding: 0 1; width: 100%; height: auto; }
     """
 
@@ -435,10 +443,11 @@ class OutgoingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
         self.dismiss(doc.id)
 
     def _refused(self, exc: ServiceError) -> None:
-        if isinstance(exc, ValidationError):
-            self._error(str(exc))
-            self._focus_field(exc.name)
-        elif isinstance(exc, ConflictError) and exc.theirs is not None:
+        if isinstance(exc, ValidationError):  # every field it names marked, the first focused
+            self._error(mark_invalid(self, exc, FIELD_WIDGETS))
+            return
+        clear_invalid(self)
+        if isinstance(exc, ConflictError) and exc.theirs is not None:
             self.settle_conflict(exc)  # field by field, never written over (screens/conflict.py)
         elif isinstance(exc, ConflictError):
             self._error(t("outgoing.form_conflict", message=str(exc)))

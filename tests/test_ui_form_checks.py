@@ -3,15 +3,21 @@ cursor on the first; a reason for changing a finished 收文; the 退改 comment
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from textual.widgets import Input, Label, Select
 
 from govdesk.app import GovDesk
-from govdesk.models import IncomingDocument, OutgoingDocument
+from govdesk.models import AuditEntry, IncomingDocument, OutgoingDocument
+from govdesk.models import incoming as incoming_states
 from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.screens.outgoing.form import OutgoingFormScreen
-from govdesk.services import org
-from tests.conftest import NOW
+from govdesk.services import incoming, org
+from govdesk.services.engine import core as engine
+from govdesk.services.errors import ValidationError
+from govdesk.services.incoming import Reader
+from tests.conftest import NOW, actor
 from tests.helpers.workers import settle, wait_for
 
 pytestmark = pytest.mark.usefixtures("config_file")
@@ -95,3 +101,99 @@ async def test_the_draft_form_marks_every_missing_field_at_once(db):
             assert field in message
         assert form.query_one("#main_to", Input).value == "gexiangzhen"
     assert OutgoingDocument.select().count() == 0
+
+
+# ---------------------------------------------------------------- a finished 收文 changed
+
+
+def archived_doc() -> IncomingDocument:
+    """A 收文 taken the whole way: 受理, 签批, 阅签, 办结, 归档."""
+    clerk, head, leader = actor("lixm"), actor("linzh"), actor("zhaogl")
+
+    def task(doc, who):
+        found = incoming.current_task_for(who, doc)
+        assert found is not None
+        return found.id
+
+    doc = incoming.register(clerk, {"from_unit": "cz", "title": "关于年度预算的报告"})
+    incoming.decide_intake(clerk, task(doc, clerk), "受理", "")
+    incoming.sign(head, task(doc, head), "请阅", [Reader("阅签", person=leader.person)])
+    incoming.reader_return(leader, task(doc, leader), "已阅")
+    incoming.close(clerk, task(doc, clerk), "办结")
+    doc = incoming.archive(clerk, task(doc, clerk), "永久")
+    assert doc.state == incoming_states.ARCHIVED
+    return doc
+
+
+def edit_fields(doc, **changes) -> dict:
+    return {"from_unit": "cz", "title": doc.title, **changes}
+
+
+def test_a_finished_entry_is_changed_only_with_a_reason(db):
+    doc = archived_doc()
+    clerk = actor("lixm")
+    with pytest.raises(ValidationError) as refused:
+        incoming.update(clerk, doc.id, doc.version, edit_fields(doc, title="改过的标题"))
+    assert "修改理由" in str(refused.value) and refused.value.name == "change_reason"
+    with pytest.raises(ValidationError, match="修改理由"):  # blank is no reason
+        incoming.update(clerk, doc.id, doc.version,
+                        edit_fields(doc, title="改过的标题", change_reason="   "))
+    stored = IncomingDocument.get_by_id(doc.id)
+    assert (stored.title, stored.version) == ("关于年度预算的报告", doc.version)
+
+    saved = incoming.update(clerk, doc.id, doc.version,
+                            edit_fields(doc, title="改过的标题", change_reason="来文单位更正标题"))
+    assert (saved.title, saved.state) == ("改过的标题", incoming_states.ARCHIVED)
+    entry = (AuditEntry.select().where((AuditEntry.action == "incoming.update")
+                                       & (AuditEntry.record_id == doc.id)).get())
+    assert json.loads(entry.after)["change_reason"] == "来文单位更正标题"
+    hop = engine.timeline(incoming.KIND, doc.id)[-1]
+    assert (hop.step, hop.acted_by) == ("修改", "李晓梅")
+    assert "已归档后修改" in hop.opinion and "来文单位更正标题" in hop.opinion
+
+
+def test_an_open_entry_needs_no_reason(db):
+    clerk = actor("lixm")
+    doc = incoming.register(clerk, {"from_unit": "cz", "title": "原标题"})
+    saved = incoming.update(clerk, doc.id, doc.version, edit_fields(doc, title="新标题"))
+    assert saved.title == "新标题"
+    assert all(h.step != "修改" for h in engine.timeline(incoming.KIND, doc.id))
+
+
+async def test_the_form_asks_for_the_reason_of_an_archived_entry(db):
+    doc = archived_doc()
+    app = app_as("lixm")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        form = await open_form(pilot, IncomingFormScreen(doc.id))
+        reason = form.query_one("#change_reason", Input)
+        assert reason.display and form.query_one("#change-reason-row").display
+        assert "已归档" in flat(screen_text(app)) and "修改理由" in flat(screen_text(app))
+        title = form.query_one("#title", Input)
+        title.focus()
+        await pilot.press("end")
+        await type_text(pilot, "buchong")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert marked(form) == {"change_reason"} and app.screen.focused is reason
+        assert "修改理由：不能为空" in str(form.query_one("#form-error", Label).render())
+        await type_text(pilot, "genggai biaoti")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    stored = IncomingDocument.get_by_id(doc.id)
+    assert stored.title == "关于年度预算的报告buchong"
+    assert "genggai biaoti" in engine.timeline(incoming.KIND, doc.id)[-1].opinion
+
+
+async def test_an_open_entry_shows_no_reason_field(db):
+    doc = incoming.register(actor("lixm"), {"from_unit": "cz", "title": "原标题"})
+    app = app_as("lixm")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        form = await open_form(pilot, IncomingFormScreen(doc.id))
+        assert not form.query_one("#change-reason-row").display
+        assert "修改理由" not in flat(screen_text(app))

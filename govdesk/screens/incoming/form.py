@@ -52,6 +52,7 @@ SELECTS = ("doc_kind", "secrecy", "urgency", "addressed_to", "addressed_leader",
 FIELD_WIDGETS = {
     **{key: key for key in (*TEXTS, *SELECTS, "summary")},
     "from_unit": "from_name", "remit_unit": "pick-remit", "urging_person": "pick-urging",
+    "change_reason": "change_reason",
 }
 
 
@@ -68,6 +69,8 @@ class FormData:
     from_unit: org.UnitChoice | None = None
     remit_unit: org.UnitChoice | None = None
     urging: org.PersonChoice | None = None
+    state: str = ""  # an edit's: the entry's state now
+    needs_reason: bool = False  # a finished entry: 修改理由 is asked for
 
 
 def form_data(actor, doc_id: int | None) -> FormData:
@@ -97,6 +100,7 @@ def form_data(actor, doc_id: int | None) -> FormData:
         from_unit=org.unit_choice(doc.from_unit) if doc.from_unit_id else None,
         remit_unit=org.unit_choice(doc.remit_unit) if doc.remit_unit_id else None,
         urging=org.person_choice(doc.urging_person) if doc.urging_person_id else None,
+        state=doc.state, needs_reason=incoming.needs_change_reason(doc),
     )
 
 
@@ -127,6 +131,11 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
     IncomingFormScreen .hint { color: $text-muted; padding: 0 1; width: 100%; height: auto; }
     IncomingFormScreen .section { text-style: bold; color: $accent; margin-bottom: 1; }
     IncomingFormScreen .invalid { background: $error 30%; }
+    IncomingFormScreen #change-reason-row, IncomingFormScreen #change-reason-note {
+        display: none; }
+    IncomingFormScreen.needs-reason #change-reason-row,
+    IncomingFormScreen.needs-reason #change-reason-note { display: block; }
+    IncomingFormScreen #change-reason-note { color: $warning; height: auto; width: 100%; }
     IncomingFormScreen #from-notice { color: $warning; height: auto; width: 100%;
                                    padding: 0 1 0 15; display: none; }
     """
@@ -144,8 +153,9 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
 
     # ------------------------------------------------------------------ layout
 
-    def _row(self, key: str, *widgets: Widget) -> Horizontal:
-        return Horizontal(Label(t(f"incoming.f_{key}"), classes="lbl"), *widgets, classes="row")
+    def _row(self, key: str, *widgets: Widget, id: str | None = None) -> Horizontal:
+        return Horizontal(Label(t(f"incoming.f_{key}"), classes="lbl"), *widgets, classes="row",
+                          id=id)
 
     def compose(self) -> ComposeResult:
         title = "incoming.form_title_edit" if self.doc_id else "incoming.form_title_new"
@@ -153,6 +163,10 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
             yield Label(t(title), classes="panel-title", id="form-title")
             yield Label("", id="form-error")
             with VerticalScroll():
+                # Shown only for a finished entry (办结, 归档): its change needs a reason.
+                yield Label("", id="change-reason-note")
+                yield self._row("change_reason", FieldInput(id="change_reason", compact=True),
+                                id="change-reason-row")
                 pick = key_label(bound_keys(self, "incoming_form.pick_from"))
                 yield self._row("from_name",
                                 FieldInput(id="from_name", compact=True, placeholder=t(
@@ -251,11 +265,16 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
         self.loaded = True
         self._show_picked()
         if self.doc_id is not None:
-            self.query_one("#from_name", Input).focus()
+            first = "#change_reason" if data.needs_reason else "#from_name"
+            self.query_one(first, Input).focus()
         self.draft_ready(before)
 
     def _load(self, data: FormData) -> None:
         self.version = data.version
+        self.set_class(data.needs_reason, "needs-reason")
+        if data.needs_reason:
+            self.query_one("#change-reason-note", Label).update(
+                t("incoming.change_reason_note", state=term(data.state)))
         self.from_unit = data.from_unit
         self.remit_unit = data.remit_unit
         self.urging = data.urging
@@ -356,6 +375,8 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
         fields["from_unit"] = unit if unit and fields["from_name"].strip() == unit.name else None
         fields["remit_unit"] = self.remit_unit
         fields["urging_person"] = self.urging
+        if self.has_class("needs-reason"):
+            fields["change_reason"] = self.query_one("#change_reason", Input).value
         return fields
 
     def draft_label(self, name: str) -> str:
@@ -374,6 +395,7 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
         fields["from_unit"] = choice_text(self.from_unit)
         fields["remit_unit"] = choice_text(self.remit_unit)
         fields["urging_person"] = choice_text(self.urging)
+        fields["change_reason"] = self.draft_widget("change_reason", Input).value
         return fields
 
     def apply_draft(self, fields: dict[str, str]) -> None:
@@ -388,6 +410,8 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
                 self.draft_widget(key, Checkbox).value = fields[key] == "1"
         if "summary" in fields:
             self.draft_widget("summary", TextArea).text = fields["summary"]
+        if "change_reason" in fields:
+            self.draft_widget("change_reason", Input).value = fields["change_reason"]
         self.from_unit = choice_from_text(org.UnitChoice, fields.get("from_unit", ""))
         self.remit_unit = choice_from_text(org.UnitChoice, fields.get("remit_unit", ""))
         self.urging = choice_from_text(org.PersonChoice, fields.get("urging_person", ""))

@@ -174,6 +174,13 @@ def conflict(kind: str, record_id: int, message: str,
                          theirs=form_values(row), saved_by=by, saved_at=at)
 
 
+def note_on_timeline(actor: Actor, kind: str, record_id: int, step: str, text: str) -> None:
+    """Something done to the record itself, at once, shown on its timeline as a hop done by
+    the actor (``step`` a stored word, ``text`` its opinion): e.g. a finished record changed,
+    with the reason. In the caller's transaction."""
+    flow.record_done(actor, flow_of(kind, record_id), step, text)
+
+
 def flow_of(kind: str, record_id: int) -> Flow:
     return flow.flow_of(kind, record_id)
 

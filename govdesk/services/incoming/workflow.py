@@ -290,10 +290,29 @@ def form_values(doc: IncomingDocument) -> dict[str, str]:
     return {key: "" if value is None else str(value) for key, value in out.items()}
 
 
+# A finished entry (办结, 归档) is changed only with a reason, kept in the audit trail and shown
+# on its timeline: the file others have read and filed is no longer what it was.
+FINISHED = (states.CLOSED, states.ARCHIVED)
+
+
+def needs_change_reason(doc: IncomingDocument) -> bool:
+    """Whether an edit of the entry must give 修改理由 (the form shows the field then)."""
+    return doc.state in FINISHED
+
+
 def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDocument:
-    """Edit the register entry; a stale ``version`` raises ConflictError and saves nothing."""
+    """Edit the register entry; a stale ``version`` raises ConflictError and saves nothing.
+
+    A finished entry (``needs_change_reason``) needs ``fields["change_reason"]``."""
     require_secretariat(actor.person)
-    clean = clean_fields(fields, actor.today)
+    doc = get(actor, doc_id, record_open=False)
+    check = validate.Checks()
+    clean = check.run(clean_fields, fields, actor.today)
+    reason = ""
+    if needs_change_reason(doc):
+        reason = check.run(validate.text, fields, "change_reason", _label("change_reason"),
+                           required=True, limit=1000, otherwise="")
+    check.done()
     if validate.record_id(version) is None or not 0 <= version < validate.SQLITE_INT // 2:
         raise ConflictError(_refused("conflict"))
     with database.atomic():
@@ -308,11 +327,16 @@ def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDoc
         )
         if not changed:
             raise engine.conflict(KIND, doc.id, _refused("conflict"), form_values)
-        doc = IncomingDocument.get_by_id(doc.id)
-        engine.sync_flow(KIND, doc)
-        audit.record(actor, "incoming.update", "incoming_document", doc.id, before,
-                     audit.snapshot(doc))
-    return doc
+        after = IncomingDocument.get_by_id(doc.id)
+        engine.sync_flow(KIND, after)
+        snapshot = audit.snapshot(after)
+        if reason:
+            snapshot = {**snapshot, "change_reason": reason}
+            engine.note_on_timeline(actor, KIND, doc.id, "修改",
+                                    t_record("incoming.shown.change_reason", reason=reason,
+                                             state=doc.state))
+        audit.record(actor, "incoming.update", "incoming_document", doc.id, before, snapshot)
+    return after
 
 
 # ---------------------------------------------------------------------------- intake

@@ -9,11 +9,11 @@ import pytest
 from textual.widgets import Input, Label, Select
 
 from govdesk.app import GovDesk
-from govdesk.models import AuditEntry, IncomingDocument, OutgoingDocument
+from govdesk.models import AuditEntry, IncomingDocument, OutgoingDocument, Person
 from govdesk.models import incoming as incoming_states
 from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.screens.outgoing.form import OutgoingFormScreen
-from govdesk.services import incoming, org
+from govdesk.services import flow, incoming, org, outgoing
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ValidationError
 from govdesk.services.incoming import Reader
@@ -197,3 +197,56 @@ async def test_an_open_entry_shows_no_reason_field(db):
         form = await open_form(pilot, IncomingFormScreen(doc.id))
         assert not form.query_one("#change-reason-row").display
         assert "修改理由" not in flat(screen_text(app))
+
+
+# ---------------------------------------------------------------- 退改: the comment on the form
+
+DRAFT = {"issuer": "区政府", "title": "关于做好冬季安全生产工作的通知",
+         "main_to": "各乡镇人民政府、各街道办事处，区政府各部门",
+         "body": "为切实做好冬季安全生产工作，现就有关事项通知如下。", "lead_leader": "wuzq"}
+COMMENT = ("请压缩篇幅，主送单位按规范写全称；第二部分的责任分工与区安委会文件不一致，"
+           "请与区应急管理局核对后再报，附件的联系人名单请更新到十一月。")
+
+
+def sent_back_draft():
+    drafter = actor("qianhy")
+    doc = outgoing.create_draft(drafter, DRAFT)
+    doc = outgoing.submit(drafter, outgoing.current_task_for(drafter, doc).id)
+    task = next(t for t in flow.waiting_tasks(flow.flow_of(outgoing.KIND, doc.id)))
+    reviewers = ([task.holder] if task.holder_id
+                 else list(Person.select().where(Person.section == task.holder_section)))
+    for person in reviewers:
+        reviewer = actor(person.login)
+        if outgoing.current_task_for(reviewer, doc) is not None:
+            return outgoing.send_back(reviewer, task.id, COMMENT), person.name
+    raise AssertionError("nobody may review it")
+
+
+def test_the_comment_a_draft_was_sent_back_with(db):
+    doc, reviewer = sent_back_draft()
+    back = outgoing.sent_back(doc)
+    assert (back.who, back.comments, back.at) == (reviewer, COMMENT, NOW)
+    assert outgoing.sent_back(outgoing.create_draft(actor("qianhy"), DRAFT)) is None
+
+
+async def test_the_edit_form_shows_the_send_back_comment_whole(db):
+    doc, reviewer = sent_back_draft()
+    app = app_as("qianhy")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        form = await open_form(pilot, OutgoingFormScreen(doc.id))
+        assert form.query_one("#sent-back").display
+        shown = flat(screen_text(app))
+        assert f"退改意见（秘书科核稿，{reviewer}，11-2609:30）：" in shown
+        assert COMMENT in shown  # wrapped, never cut
+        assert app.screen.focused is form.query_one("#title", Input)
+
+
+async def test_a_new_draft_shows_no_send_back_comment(db):
+    app = app_as("qianhy")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        form = await open_form(pilot, OutgoingFormScreen())
+        assert not form.query_one("#sent-back").display

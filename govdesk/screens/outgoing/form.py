@@ -74,6 +74,7 @@ class FormData:
     checks: dict[str, bool] = field(default_factory=dict)
     selects: dict[str, Any] = field(default_factory=dict)
     unit: org.UnitChoice | None = None
+    sent_back: outgoing.SentBack | None = None  # a draft sent back: the reviewer's comment
 
 
 def form_data(actor, doc_id: int | None) -> FormData:
@@ -98,6 +99,7 @@ def form_data(actor, doc_id: int | None) -> FormData:
             "lead_leader": doc.lead_leader.login if doc.lead_leader_id else None,
         },
         unit=org.unit_choice(doc.drafting_unit) if doc.drafting_unit_id else None,
+        sent_back=outgoing.sent_back(doc),
     )
 
 
@@ -128,6 +130,8 @@ class OutgoingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
     OutgoingFormScreen #problems { color: $warning; height: auto; max-height: 8;
                                    width: 100%; padding: 0 1; display: none; }
     OutgoingFormScreen .invalid { background: $error 30%; }
+    OutgoingFormScreen #sent-back { height: auto; width: 100%; display: none;
+                                    border-left: wide $warning; padding: 0 1; margin-bottom: 1; }
     OutgoingFormScreen .hint { color: $text-muted; padding: 0 1; width: 100%; height: auto; }
     """
 
@@ -155,6 +159,7 @@ class OutgoingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
             yield Label("", id="form-error")
             yield Static("", id="problems")
             with VerticalScroll():
+                yield Static("", id="sent-back")  # 退改: who sent it back, when, and why
                 if self.change_mode:
                     yield self._row("change_note", FieldInput(id="change-note", compact=True))
                 yield self._row(
@@ -264,6 +269,14 @@ class OutgoingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
 
     def _load(self, data: FormData) -> None:
         self.version = data.version
+        back = data.sent_back
+        if back is not None and not self.change_mode:
+            text = Text(t("outgoing.sent_back_comment", step=term(back.step), who=back.who,
+                          at=f"{back.at:%m-%d %H:%M}") + "\n", style="bold")
+            text.append(back.comments)
+            sent = self.query_one("#sent-back", Static)
+            sent.update(text)
+            sent.display = True
         self.unit = data.unit
         for key, value in data.inputs.items():
             self.query_one(f"#{key}", Input).value = value

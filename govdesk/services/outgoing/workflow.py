@@ -26,7 +26,7 @@ from govdesk.models import (
     database,
 )
 from govdesk.models import outgoing as states
-from govdesk.models.flow import CANCELLED, DONE, WAITING
+from govdesk.models.flow import CANCELLED, DONE, RETURNED, WAITING
 from govdesk.services import audit, drafts, flow, fulltext, org, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
@@ -451,6 +451,30 @@ def send_back(actor: Actor, task_id: int, comments: str) -> OutgoingDocument:
                              required=True)
     index = names.index(turn.task.step) if turn.task.step in names else doc.resume_step
     return engine.advance(actor, turn, comments, note=comments, values={"resume_step": index})
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """The 退改 a draft waits on: at which step, by whom, when, and the reviewer's comment."""
+
+    step: str
+    who: str
+    at: datetime
+    comments: str
+
+
+def sent_back(doc: OutgoingDocument) -> SentBack | None:
+    """The comment the draft was sent back with (``send_back``), while it waits on its drafter
+    to be revised (退改中); None otherwise."""
+    if doc.state != states.RETURNED:
+        return None
+    task = (Task.select().where((Task.flow == engine.flow_of(KIND, doc.id))
+                                & (Task.state == RETURNED))
+            .order_by(Task.acted_at.desc(), Task.id.desc()).first())
+    if task is None:
+        return None
+    who = task.acted_by.name if task.acted_by_id else ""
+    return SentBack(task.step, who, task.acted_at, task.opinion)
 
 
 def _drafter(actor: Actor, doc: OutgoingDocument) -> list[flow.Hand]:

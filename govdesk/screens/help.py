@@ -34,6 +34,7 @@ class HelpScreen(ModalScreen):
     HelpScreen > Vertical { width: 90%; max-width: 100; height: 90%; border: thick $primary;
                             background: $surface; padding: 0 1; }
     HelpScreen DataTable { height: 1fr; }
+    HelpScreen .help-note { width: 100%; height: auto; }
     """
 
     def __init__(self, screen_title: str, rows: list[tuple[str, str]], note: str):
@@ -52,8 +53,8 @@ class HelpScreen(ModalScreen):
             for key, description in self.rows:
                 table.add_row(key, description)
             yield table
-            yield Label(self.note)
-            yield Label(t("help.close_hint"))
+            yield Label(self.note, id="help-note", classes="help-note")  # wraps, never cut
+            yield Label(t("help.close_hint"), classes="help-note")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss()

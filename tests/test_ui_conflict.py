@@ -8,7 +8,7 @@ from textual.widgets import Input, Label, TextArea
 
 from govdesk.app import GovDesk
 from govdesk.models import IncomingDocument, OutgoingDocument
-from govdesk.screens.conflict import ConflictBlock, ConflictScreen
+from govdesk.screens.conflict import ConflictBlock, ConflictField, ConflictScreen
 from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.screens.outgoing.form import OutgoingFormScreen
 from govdesk.services import incoming, org, outgoing
@@ -81,7 +81,9 @@ async def test_a_real_conflict_settled_field_by_field(db):
         shown = flat(screen_text(app))
         assert "陈海林" in shown and "他人改的标题" in shown and "wodebiaoti" in shown
         assert app.screen.focused is blocks[0]
-        await pilot.press("t", "down", "m", "ctrl+s")  # 字号 theirs, 标题 mine; done
+        await pilot.press("t", "down")  # 字号: theirs; on to 标题
+        assert app.screen.focused is blocks[1] and blocks[0].choice == "theirs"
+        await pilot.press("t", "m", "ctrl+s")  # 标题: theirs, then mine after all; done
         await settle(pilot)
         assert app.screen is form
         assert form.query_one("#title", Input).value == "wode biaoti"
@@ -191,3 +193,24 @@ async def test_the_draft_form_settles_a_conflict_too(db):
     stored = OutgoingDocument.get_by_id(doc.id)
     assert (stored.title, stored.main_to, stored.version) == (
         "wode tongzhi", "各乡镇人民政府", 3)
+
+
+async def test_many_fields_scroll_with_the_cursor_and_the_keys_stay_in_view(db):
+    fields = [ConflictField(f"f{i}", f"栏目{i}", "他人的", "我的", "他人的", "我的", "原来的")
+              for i in range(1, 11)]
+    app = app_as("lixm")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        answers: list = []
+        app.push_screen(ConflictScreen("这份收文刚被他人修改过。", fields), answers.append)
+        await settle(pilot)
+        await pilot.press(*["down"] * 6)
+        await pilot.pause()
+        modal = app.screen
+        assert modal.focused is modal.query_one("#conflict-6", ConflictBlock)
+        shown = flat(screen_text(app))
+        assert "栏目7" in shown and "Esc返回表单，不采用" in shown
+        await pilot.press("t", "up", "up", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is not modal
+    assert answers == [{f"f{i}": "他人的" if i == 7 else "我的" for i in range(1, 11)}]

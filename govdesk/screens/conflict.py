@@ -138,6 +138,11 @@ class ConflictBlock(Widget, can_focus=True):
         self.focus()
 
 
+class ConflictFields(VerticalScroll, inherit_bindings=False):
+    """The blocks, scrolling; its own arrow keys left out, so that they go from field to field
+    (``conflict.next`` / ``previous``) and the view follows the cursor."""
+
+
 class ConflictScreen(HasCommands, ModalScreen[dict[str, str] | None]):
     """The fields a save met changed by someone else, settled one by one; dismissed with the
     chosen value of each (name → the form's text) or None (back to the form, nothing taken)."""
@@ -152,7 +157,9 @@ class ConflictScreen(HasCommands, ModalScreen[dict[str, str] | None]):
                                        margin-bottom: 1; }
     ConflictScreen #conflict-problem { height: auto; width: 100%; padding: 0 1;
                                        color: $error; display: none; }
-    ConflictScreen VerticalScroll { height: auto; max-height: 1fr; padding: 0 1; }
+    ConflictScreen .panel-title { padding: 0 1; width: 100%; }
+    /* The fields scroll; the message above and the keys below stay in view (80×24 too). */
+    ConflictScreen ConflictFields { height: auto; max-height: 55vh; padding: 0 1; }
     ConflictScreen .hint { color: $text-muted; height: auto; width: 100%; padding: 0 1; }
     """
 
@@ -166,7 +173,7 @@ class ConflictScreen(HasCommands, ModalScreen[dict[str, str] | None]):
             yield Label(t("conflict.title"), classes="panel-title")
             yield Static(self.message, id="conflict-message")
             yield Static("", id="conflict-problem")
-            with VerticalScroll(id="conflict-fields"):
+            with ConflictFields(id="conflict-fields"):
                 for n, field in enumerate(self.fields):
                     yield ConflictBlock(field, id=f"conflict-{n}")
             yield Static("", id="conflict-hint", classes="hint")

@@ -226,7 +226,7 @@ def mark_invalid(screen: Screen, error: ServiceError, widgets: dict[str, str]) -
             marked.append(widget)
     order = {id(w): n for n, w in enumerate(screen.query(EDITABLE))}
     marked.sort(key=lambda w: order.get(id(w), len(order)))
-    first = next((w for w in marked if not w.disabled), None)
+    first = next((w for w in marked if w.focusable), None)  # a pick button is no Tab stop
     if first is not None:
         first.focus()
         first.scroll_visible()

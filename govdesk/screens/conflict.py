@@ -266,8 +266,8 @@ class SettlesConflicts:
     """Mixed into a form that keeps drafts (screens/drafts.KeepsDraft: ``draft_fields``,
     ``apply_draft``, ``draft_label``), before it. The form calls ``conflict_start()`` once
     it shows the record's values, and ``settle_conflict(exc)`` when a save is refused by a
-    ConflictError that carries ``theirs``; it gives ``_error(text)`` for its message line and
-    ``action_save()``."""
+    ConflictError that carries ``theirs``; it gives ``_error(text, notify=...)`` for its
+    message line and ``action_save()``."""
 
     # The fields the user may write anew in the conflict (texts; choices and boxes are picked).
     CONFLICT_TEXTS: ClassVar[frozenset[str]] = frozenset()
@@ -347,12 +347,17 @@ class SettlesConflicts:
                           theirs: dict[str, str]) -> None:
         save = key_label(bound_keys(self, self.SAVE_COMMAND))  # type: ignore[arg-type]
         if chosen is None:  # nothing taken: the next save meets the conflict again
-            self._error(t("conflict.cancelled", save=save))  # type: ignore[attr-defined]
+            self._conflict_say(t("conflict.cancelled", save=save), "warning")
             return
         self.apply_draft({**self.draft_fields(), **chosen})  # type: ignore[attr-defined]
         self.version = new_version
         self._conflict_from = (new_version, theirs)
-        self._error(t("conflict.merged", save=save))  # type: ignore[attr-defined]
+        self._conflict_say(t("conflict.merged", save=save), "information")
         self.draft_touched()  # type: ignore[attr-defined]
+
+    def _conflict_say(self, text: str, severity: str) -> None:
+        """On the form's message line, and once as a notice (not as an error: nothing failed)."""
+        self._error(text, notify=False)  # type: ignore[attr-defined]
+        self.app.notify(text, severity=severity)  # type: ignore[attr-defined]
 
 

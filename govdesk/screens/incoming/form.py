@@ -417,9 +417,10 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
         self.urging = choice_from_text(org.PersonChoice, fields.get("urging_person", ""))
         self._show_picked()
 
-    def _error(self, text: str) -> None:
+    def _error(self, text: str, *, notify: bool = True) -> None:
         self.query_one("#form-error", Label).update(text)
-        self.app.notify(text, severity="error")
+        if text and notify:
+            self.app.notify(text, severity="error")
 
     def action_save(self) -> None:
         actor, values = self.app.actor(), self.values()

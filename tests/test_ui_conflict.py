@@ -214,3 +214,35 @@ async def test_many_fields_scroll_with_the_cursor_and_the_keys_stay_in_view(db):
         await pilot.pause()
         assert app.screen is not modal
     assert answers == [{f"f{i}": "他人的" if i == 7 else "我的" for i in range(1, 11)}]
+
+
+async def test_choices_and_boxes_are_shown_as_read_and_taken_as_they_are(db):
+    doc = incoming.register(actor("lixm"), FIELDS)
+    app = app_as("lixm")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        form = await open_edit(pilot, IncomingFormScreen(doc.id))
+        incoming.update(actor("chenhl"), doc.id, doc.version,
+                        {**FIELDS, "urgency": "加急", "is_request": True})
+        await retype(pilot, form, "title", "wode")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ConflictScreen)
+        rows = {b.field.name: b for b in modal.query(ConflictBlock)}
+        assert set(rows) == {"urgency", "is_request"}  # 标题: only mine changed it
+        urgency, box = rows["urgency"].field, rows["is_request"].field
+        assert (urgency.theirs, urgency.mine, urgency.start) == ("加急", "普通", "普通")
+        assert (box.theirs, box.mine) == ("是", "否")
+        assert all(b.choice == "theirs" for b in rows.values())  # I had changed neither
+        await pilot.press("e")  # a choice is picked, not written
+        assert "请选保留您的或采用他人的" in str(modal.query_one("#conflict-problem").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not form
+    stored = IncomingDocument.get_by_id(doc.id)
+    assert (stored.title, stored.urgency, stored.is_request) == ("wode", "加急", True)

@@ -49,12 +49,13 @@ async def test_refused_save_keeps_every_hostile_value(db):
         await paste(pilot, form.query_one("#summary", TextArea), SUMMARY)
         received = form.query_one("#received_on", Input).value
 
-        await pilot.press("ctrl+s")  # 标题 left empty: refused
+        await pilot.press("ctrl+s")  # 标题 left empty (and 附件 too long): refused
         await pilot.pause()
 
         assert app.screen is form  # still open
         error = str(form.query_one("#form-error", Label).render())
-        assert error.startswith("标题"), error
+        # Every refused field at once, the cursor on the first of them in the form.
+        assert error.startswith("有 2 栏需要改正：标题：不能为空；附件：过长"), error
         assert app.focused is form.query_one("#title", Input)
         assert form.query_one("#from_name", Input).value == TYPED + EMOJI
         for key, text in PASTED.items():
@@ -70,7 +71,7 @@ async def test_refused_save_keeps_every_hostile_value(db):
         await pilot.pause()
         assert app.screen is form
         error = str(form.query_one("#form-error", Label).render())
-        assert error.startswith("收文日期"), error
+        assert "收文日期：" in error and "附件：过长" in error, error
         assert app.focused is form.query_one("#received_on", Input)
         for key, text in PASTED.items():
             assert form.query_one(f"#{key}", Input).value == text, key

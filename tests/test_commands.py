@@ -20,6 +20,7 @@ from govdesk.i18n import set_language, t
 from govdesk.models import IncomingDocument, LeaveRequest, OutgoingDocument, Person
 from govdesk.models import incoming as states
 from govdesk.screens.audit_log import AuditLogScreen
+from govdesk.screens.conflict import ConflictField, ConflictScreen
 from govdesk.screens.draft_modals import CloseFormModal, DraftOfferModal
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.incoming.detail import IncomingDetailScreen
@@ -144,6 +145,8 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: SearchScreen(),
             lambda: CloseFormModal(),
             lambda: DraftOfferModal("11-26 09:30"),
+            lambda: ConflictScreen("x", [ConflictField("title", "标题", "甲", "乙", "甲", "乙",
+                                                       None)]),
         ]
         for make in screens:
             app.push_screen(make())

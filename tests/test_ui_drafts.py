@@ -12,10 +12,11 @@ import textwrap
 import time
 from pathlib import Path
 
-from textual.widgets import Input, Label, TextArea
+from textual.widgets import Input, Label, Static, TextArea
 
 from govdesk.app import GovDesk
 from govdesk.models import IncomingDocument, OutgoingDocument
+from govdesk.screens.conflict import ConflictScreen
 from govdesk.screens.draft_modals import CloseFormModal, DraftOfferModal
 from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.screens.outgoing.form import OutgoingFormScreen
@@ -309,8 +310,9 @@ async def test_an_edit_keeps_its_own_draft_and_never_saves_over_a_newer_record(d
         assert form.query_one("#title", Input).value == "原来的标题补充"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is form  # refused: someone saved it since
-        assert "他人修改" in str(form.query_one("#form-error", Label).render())
+        # Refused: someone saved it since. Nothing is written over; it is settled field by field.
+        assert isinstance(app.screen, ConflictScreen)
+        assert "他人修改" in str(app.screen.query_one("#conflict-message", Static).render())
         assert drafts.get(actor("lixm"), "incoming", doc.id) is not None  # still kept
     assert IncomingDocument.get_by_id(doc.id).title == "别人改的标题"
 

@@ -247,10 +247,16 @@ async def test_refused_save_in_traditional_keeps_the_form(db, hant, tmp_path, mo
         await pilot.pause()
         assert pilot.app.screen is form
         error = str(form.query_one("#form-error", Label).render())
-        assert error == "起草部門：部門起草的文稿要寫明起草部門"
+        # Every refused field named at once (a department's draft needs its unit and the
+        # section that reviews it), each marked.
+        assert error.startswith("有 2 欄需要改正：")
+        assert "起草部門：部門起草的文稿要寫明起草部門" in error
+        assert "審核科室：部門起草的文稿要選擇區府辦有關科室審核" in error
         # The unit is picked with Ctrl+G from anywhere in the form (its button is for the
-        # mouse, not a Tab stop), so the cursor stays where it was.
+        # mouse, not a Tab stop), so the cursor goes to the next field named instead.
         assert pilot.app.focused is not form.query_one("#pick-unit", Button)
+        assert pilot.app.focused is form.query_one("#review_section", Select)
+        assert form.query_one("#pick-unit", Button).has_class("invalid")
         assert form.query_one("#title", Input).value == TITLE
         assert form.query_one("#main_to", Input).value == "各乡镇人民政府、各街道办事处"
         assert form.query_one("#body", TextArea).text == BODY

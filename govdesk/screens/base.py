@@ -193,15 +193,52 @@ def note_change(node: Widget | Screen) -> None:
 def noting_current_version(save: Callable[[], Any],
                            current_version: Callable[[], int | None]) -> Callable[[], Any]:
     """A form's save (for a worker) that, refused because someone saved the record since it
-    was read, notes the record's version now on the refusal (``current_version``): the form
-    tells the user, and the next Ctrl+S, after they have checked, saves over the newer one."""
+    was read, makes sure the refusal says the record's version now (``current_version``, when
+    the service has not said it already): the form settles the conflict against it."""
     def call() -> Any:
         try:
             return save()
         except ConflictError as exc:
-            exc.current_version = current_version()
+            if getattr(exc, "current_version", None) is None:
+                exc.current_version = current_version()
             raise
     return call
+
+
+INVALID = "invalid"  # the CSS class of a field a save refused
+
+
+def mark_invalid(screen: Screen, error: ServiceError, widgets: dict[str, str]) -> str:
+    """A refused save's fields marked on the form, all at once: each field the refusal names
+    (a ValidationErrors names several; ``widgets``: the form's name → its widget's id) gets
+    the ``invalid`` class, the marks of an earlier refusal go, and the cursor goes to the
+    first of them in the form's order. Returns the message that names them all."""
+    for widget in screen.query(f".{INVALID}"):
+        widget.remove_class(INVALID)
+    errors = list(getattr(error, "errors", [error]))
+    marked: list[Widget] = []
+    for item in errors:
+        target = widgets.get(getattr(item, "name", None) or "")
+        if not target:
+            continue
+        for widget in screen.query(f"#{target}"):
+            widget.add_class(INVALID)
+            marked.append(widget)
+    order = {id(w): n for n, w in enumerate(screen.query(EDITABLE))}
+    marked.sort(key=lambda w: order.get(id(w), len(order)))
+    first = next((w for w in marked if w.focusable), None)  # a pick button is no Tab stop
+    if first is not None:
+        first.focus()
+        first.scroll_visible()
+    if len(errors) == 1:
+        return str(errors[0])
+    return t("common.fields_refused", n=len(errors),
+             fields=t("common.fields_refused_sep").join(str(e) for e in errors))
+
+
+def clear_invalid(screen: Screen) -> None:
+    for widget in screen.query(f".{INVALID}"):
+        widget.remove_class(INVALID)
 
 
 def run_service(node: Widget | Screen, call: Callable[..., Any], *args: Any,

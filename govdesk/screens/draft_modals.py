@@ -25,8 +25,8 @@ class _ChoiceModal(HasCommands, ModalScreen[str]):
     _ChoiceModal { align: center middle; }
     _ChoiceModal > Vertical { width: 60; max-width: 100%; height: auto; max-height: 100%;
                               border: thick $warning; background: $surface; padding: 0 1; }
-    _ChoiceModal .note { height: auto; margin-bottom: 1; }
-    _ChoiceModal .hint { color: $text-muted; height: auto; }
+    _ChoiceModal .note { height: auto; width: 100%; margin-bottom: 1; }
+    _ChoiceModal .hint { color: $text-muted; height: auto; width: 100%; }
     _ChoiceModal Horizontal { height: auto; }
     _ChoiceModal Button { margin-right: 2; }
     """

@@ -24,8 +24,6 @@ autosave still on its way can bring the draft back.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -39,6 +37,7 @@ from govdesk.i18n import t
 from govdesk.screens.base import run_service
 from govdesk.screens.draft_modals import DISCARD, SAVE, CloseFormModal, DraftOfferModal
 from govdesk.services import drafts
+from govdesk.services.drafts import choice_from_text, choice_text  # noqa: F401 - the forms'
 from govdesk.services.errors import ServiceError, ValidationError
 from govdesk.services.session import in_worker
 
@@ -70,24 +69,6 @@ class DraftGate:
 
 def _ignore(_result: Any) -> None:
     pass
-
-
-def choice_text(choice: Any) -> str:
-    """A picked unit or person (org.UnitChoice, PersonChoice) as a draft keeps it; "" none."""
-    if choice is None:
-        return ""
-    return json.dumps(dataclasses.asdict(choice), ensure_ascii=False, sort_keys=True)
-
-
-def choice_from_text(kind: type, text: str) -> Any:
-    """``choice_text`` read back; None when empty or no longer of that shape (the save then
-    checks the unit or person as it does any other)."""
-    if not text:
-        return None
-    try:
-        return kind(**json.loads(text))
-    except (TypeError, ValueError):
-        return None
 
 
 def draft_select(select: Select, value: str) -> None:

@@ -44,9 +44,9 @@ class FieldsModal(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[bool]):
     FieldsModal { align: center middle; }
     FieldsModal > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
                              border: thick $primary; background: $surface; padding: 0 1; }
-    FieldsModal .note { color: $warning; height: auto; }
-    FieldsModal #error { color: $error; text-style: bold; height: auto; }
-    FieldsModal .hint { color: $text-muted; height: auto; }
+    FieldsModal .note { color: $warning; height: auto; width: 100%; }
+    FieldsModal #error { color: $error; text-style: bold; height: auto; width: 100%; }
+    FieldsModal .hint { color: $text-muted; height: auto; width: 100%; }
     FieldsModal Input, FieldsModal Select { margin-bottom: 1; }
     """
 

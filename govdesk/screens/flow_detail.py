@@ -50,7 +50,7 @@ class FlowDetailScreen(DeskScreen):
     FlowDetailScreen #info { height: 1fr; padding: 0 1; }
     FlowDetailScreen #info > Static { height: auto; }
     FlowDetailScreen #timeline { height: 1fr; min-height: 5; }
-    FlowDetailScreen #hop { height: auto; max-height: 4; background: $boost; padding: 0 1; }
+    FlowDetailScreen #hop { height: auto; width: 100%; background: $boost; padding: 0 1; }
     FlowDetailScreen .panel-title { background: $boost; text-style: bold; width: 100%;
                                     padding: 0 1; }
     """
@@ -160,7 +160,8 @@ class FlowDetailScreen(DeskScreen):
         return out
 
     def on_data_table_row_highlighted(self, event) -> None:
-        """The highlighted hop's whole opinion (the table cuts long ones at 80 columns)."""
+        """The highlighted hop's whole opinion, wrapping (the table cuts long ones at 80
+        columns)."""
         timeline = self.query_one("#timeline", TimelineTable)
         task = next((x for x in self._tasks if x.id == timeline.selected_task_id()), None)
         if task is not None:

@@ -61,6 +61,7 @@ class HelpScreen(ModalScreen):
     HelpScreen DataTable { height: 1fr; }
     HelpScreen #help-howto { height: auto; max-height: 50%; margin-bottom: 1; }
     HelpScreen Label { width: 100%; }
+    HelpScreen .help-note { width: 100%; height: auto; }
     """
 
     def __init__(self, screen_title: str, rows: list[tuple[str, str]], note: str,
@@ -85,8 +86,8 @@ class HelpScreen(ModalScreen):
             for key, description in self.rows:
                 table.add_row(key, description)
             yield table
-            yield Label(self.note)
-            yield Label(t("help.close_hint"))
+            yield Label(self.note, id="help-note", classes="help-note")  # wraps, never cut
+            yield Label(t("help.close_hint"), classes="help-note")
 
     def on_mount(self) -> None:
         self.query_one("#help-keys", DataTable).focus()

@@ -166,6 +166,16 @@ def latest_id() -> int:
     return row.id if row else 0
 
 
+def last_change(table: str, record_id: int) -> tuple[str, datetime] | None:
+    """Who (login) last wrote the record, and when (an entry with what it became: opening a
+    secret record writes nothing); None if nobody has."""
+    row = (AuditEntry.select(AuditEntry.actor, AuditEntry.at)
+           .where((AuditEntry.table == table) & (AuditEntry.record_id == record_id)
+                  & AuditEntry.after.is_null(False))
+           .order_by(AuditEntry.id.desc()).first())
+    return (row.actor, row.at) if row else None
+
+
 def changes_since(last_id: int) -> list[tuple[int, str, int | None]]:
     rows = (
         AuditEntry.select(AuditEntry.id, AuditEntry.table, AuditEntry.record_id)

@@ -14,6 +14,7 @@ fits the form (a field renamed since, a value that is not text) is left out, nev
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,25 @@ FORMS = ("incoming", "outgoing", "outgoing.change", "task", "leave")
 MAX_BYTES = 200 * 1024  # the whole draft, as UTF-8: a long 正文 fits many times over
 MAX_FIELDS = 200
 MAX_KEY = 64
+
+
+def choice_text(choice: Any) -> str:
+    """A picked unit or person (org.UnitChoice, PersonChoice) as a form's fields write it (a
+    draft, a conflict's values); "" none."""
+    if choice is None:
+        return ""
+    return json.dumps(dataclasses.asdict(choice), ensure_ascii=False, sort_keys=True)
+
+
+def choice_from_text(kind: type, text: str) -> Any:
+    """``choice_text`` read back; None when empty or no longer of that shape (the save then
+    checks the unit or person as it does any other)."""
+    if not text:
+        return None
+    try:
+        return kind(**json.loads(text))
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,41 @@ from typing import Any
 from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, Person, Section, Unit
 from govdesk.services import plain_text
-from govdesk.services.errors import ValidationError
+from govdesk.services.errors import ValidationError, ValidationErrors
 from govdesk.services.rules import office_rules
 
 MAX_TEXT = 2000
 MAX_SUMMARY = 20000
 SQLITE_INT = 2**63  # an id or number outside ±2**63 cannot reach SQLite at all
+
+
+class Checks:
+    """Every field of a form checked before the answer: ``run`` calls one check and, refused,
+    notes the refusal and gives ``otherwise``; ``done()`` then raises them all at once
+    (ValidationErrors, read as the first by a caller that knows one field at a time)."""
+
+    def __init__(self) -> None:
+        self.errors: list[ValidationError] = []
+
+    def run(self, check, *args: Any, otherwise: Any = None, **kwargs: Any) -> Any:
+        try:
+            return check(*args, **kwargs)
+        except ValidationErrors as exc:
+            self.errors.extend(exc.errors)
+        except ValidationError as exc:
+            self.errors.append(exc)
+        return otherwise
+
+    def refuse(self, error: ValidationError) -> None:
+        self.errors.append(error)
+
+    def failed(self, *names: str) -> bool:
+        """Whether a field of these form names has been refused already."""
+        return any(e.name in names for e in self.errors)
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationErrors(self.errors)
 
 
 def joined(choices: tuple[str, ...] | list[str]) -> str:

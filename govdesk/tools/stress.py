@@ -204,6 +204,7 @@ class Worker:
         self.n += 1
         marker = f"w{self.wid}-e{self.n}"
         form["summary"] = f"修改 {marker}"
+        form["change_reason"] = f"核对更正 {marker}"  # asked for once it is 办结 or 归档
         time.sleep(self.rng.random() * 0.01)  # the clerk types
         saved = incoming.update(self.actor(self.rng.choice(SECTION_PEOPLE["mishu"])),
                                 doc.id, doc.version, form)

@@ -24,7 +24,15 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 
 from govdesk.commands import HasCommands, bound_keys
 from govdesk.i18n import t, term
-from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
+from govdesk.screens.base import (
+    EDITABLE,
+    SaveInWorker,
+    clear_invalid,
+    mark_invalid,
+    noting_current_version,
+    run_service,
+)
+from govdesk.screens.conflict import SettlesConflicts
 from govdesk.screens.drafts import KeepsDraft, choice_from_text, choice_text, draft_select
 from govdesk.screens.help import key_label
 from govdesk.services import incoming, org
@@ -45,6 +53,7 @@ SELECTS = ("doc_kind", "secrecy", "urgency", "addressed_to", "addressed_leader",
 FIELD_WIDGETS = {
     **{key: key for key in (*TEXTS, *SELECTS, "summary")},
     "from_unit": "from_name", "remit_unit": "pick-remit", "urging_person": "pick-urging",
+    "change_reason": "change_reason",
 }
 
 
@@ -61,6 +70,8 @@ class FormData:
     from_unit: org.UnitChoice | None = None
     remit_unit: org.UnitChoice | None = None
     urging: org.PersonChoice | None = None
+    state: str = ""  # an edit's: the entry's state now
+    needs_reason: bool = False  # a finished entry: 修改理由 is asked for
 
 
 def form_data(actor, doc_id: int | None) -> FormData:
@@ -90,14 +101,17 @@ def form_data(actor, doc_id: int | None) -> FormData:
         from_unit=org.unit_choice(doc.from_unit) if doc.from_unit_id else None,
         remit_unit=org.unit_choice(doc.remit_unit) if doc.remit_unit_id else None,
         urging=org.person_choice(doc.urging_person) if doc.urging_person_id else None,
+        state=doc.state, needs_reason=incoming.needs_change_reason(doc),
     )
 
 
-class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
+class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
     """New registration when ``doc_id`` is None, else an edit of that entry."""
-    HOWTO = "howto.incoming_form"  # F1's how-to (screens/help.py)
 
+    HOWTO = "howto.incoming_form"  # F1's how-to (screens/help.py)
     DRAFT_FORM = "incoming"
+    CONFLICT_TEXTS = frozenset((*TEXTS, "summary"))
+    SAVE_COMMAND = "incoming_form.save"
 
     COMMAND_IDS = ("incoming_form.save", "incoming_form.cancel", "incoming_form.pick_from",
                    "incoming_form.pick_remit", "incoming_form.pick_urging")
@@ -118,6 +132,12 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
                                   padding: 0 1; }
     IncomingFormScreen .hint { color: $text-muted; padding: 0 1; width: 100%; height: auto; }
     IncomingFormScreen .section { text-style: bold; color: $accent; margin-bottom: 1; }
+    IncomingFormScreen .invalid { background: $error 30%; }
+    IncomingFormScreen #change-reason-row, IncomingFormScreen #change-reason-note {
+        display: none; }
+    IncomingFormScreen.needs-reason #change-reason-row,
+    IncomingFormScreen.needs-reason #change-reason-note { display: block; }
+    IncomingFormScreen #change-reason-note { color: $warning; height: auto; width: 100%; }
     IncomingFormScreen #from-notice { color: $warning; height: auto; width: 100%;
                                    padding: 0 1 0 15; display: none; }
     """
@@ -135,8 +155,9 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
 
     # ------------------------------------------------------------------ layout
 
-    def _row(self, key: str, *widgets: Widget) -> Horizontal:
-        return Horizontal(Label(t(f"incoming.f_{key}"), classes="lbl"), *widgets, classes="row")
+    def _row(self, key: str, *widgets: Widget, id: str | None = None) -> Horizontal:
+        return Horizontal(Label(t(f"incoming.f_{key}"), classes="lbl"), *widgets, classes="row",
+                          id=id)
 
     def compose(self) -> ComposeResult:
         title = "incoming.form_title_edit" if self.doc_id else "incoming.form_title_new"
@@ -144,6 +165,10 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
             yield Label(t(title), classes="panel-title", id="form-title")
             yield Label("", id="form-error")
             with VerticalScroll():
+                # Shown only for a finished entry (办结, 归档): its change needs a reason.
+                yield Label("", id="change-reason-note")
+                yield self._row("change_reason", FieldInput(id="change_reason", compact=True),
+                                id="change-reason-row")
                 pick = key_label(bound_keys(self, "incoming_form.pick_from"))
                 yield self._row("from_name",
                                 FieldInput(id="from_name", compact=True, placeholder=t(
@@ -237,16 +262,22 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
             leader.value = chosen
         if self.doc_id is not None:
             self._load(data)
+            self.conflict_start()
             self.query_one("#form-error", Label).update("")
         self._enable()
         self.loaded = True
         self._show_picked()
         if self.doc_id is not None:
-            self.query_one("#from_name", Input).focus()
+            first = "#change_reason" if data.needs_reason else "#from_name"
+            self.query_one(first, Input).focus()
         self.draft_ready(before)
 
     def _load(self, data: FormData) -> None:
         self.version = data.version
+        self.set_class(data.needs_reason, "needs-reason")
+        if data.needs_reason:
+            self.query_one("#change-reason-note", Label).update(
+                t("incoming.change_reason_note", state=term(data.state)))
         self.from_unit = data.from_unit
         self.remit_unit = data.remit_unit
         self.urging = data.urging
@@ -349,6 +380,8 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
         fields["urging_person"] = self.urging
         if self.doc_id is None and not fields["pages"].strip():
             fields["pages"] = PAGES_DEFAULT  # shown as the placeholder: a 4 typed is 4, not 14
+        if self.has_class("needs-reason"):
+            fields["change_reason"] = self.query_one("#change_reason", Input).value
         return fields
 
     def draft_label(self, name: str) -> str:
@@ -367,6 +400,7 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
         fields["from_unit"] = choice_text(self.from_unit)
         fields["remit_unit"] = choice_text(self.remit_unit)
         fields["urging_person"] = choice_text(self.urging)
+        fields["change_reason"] = self.draft_widget("change_reason", Input).value
         return fields
 
     def apply_draft(self, fields: dict[str, str]) -> None:
@@ -381,14 +415,17 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
                 self.draft_widget(key, Checkbox).value = fields[key] == "1"
         if "summary" in fields:
             self.draft_widget("summary", TextArea).text = fields["summary"]
+        if "change_reason" in fields:
+            self.draft_widget("change_reason", Input).value = fields["change_reason"]
         self.from_unit = choice_from_text(org.UnitChoice, fields.get("from_unit", ""))
         self.remit_unit = choice_from_text(org.UnitChoice, fields.get("remit_unit", ""))
         self.urging = choice_from_text(org.PersonChoice, fields.get("urging_person", ""))
         self._show_picked()
 
-    def _error(self, text: str) -> None:
+    def _error(self, text: str, *, notify: bool = True) -> None:
         self.query_one("#form-error", Label).update(text)
-        self.app.notify(text, severity="error")
+        if text and notify:
+            self.app.notify(text, severity="error")
 
     def action_save(self) -> None:
         actor, values = self.app.actor(), self.values()
@@ -415,11 +452,12 @@ class IncomingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
         self.dismiss(doc.id)
 
     def _refused(self, exc: ServiceError) -> None:
-        if isinstance(exc, ValidationError):
-            self._error(str(exc))
-            target = FIELD_WIDGETS.get(exc.name)
-            if target:
-                self.query_one(f"#{target}").focus()
+        if isinstance(exc, ValidationError):  # every field it names marked, the first focused
+            self._error(mark_invalid(self, exc, FIELD_WIDGETS))
+            return
+        clear_invalid(self)
+        if isinstance(exc, ConflictError) and exc.theirs is not None:
+            self.settle_conflict(exc)  # field by field, never written over (screens/conflict.py)
         elif isinstance(exc, ConflictError):
             self._error(t("incoming.form_conflict", message=str(exc)))
             self.version = getattr(exc, "current_version", None)

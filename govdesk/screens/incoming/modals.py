@@ -52,9 +52,9 @@ class ActionModal(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[bool]):
     ActionModal { align: center middle; }
     ActionModal > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
                              border: thick $primary; background: $surface; padding: 0 1; }
-    ActionModal .note { color: $warning; height: auto; }
-    ActionModal #error { color: $error; text-style: bold; height: auto; }
-    ActionModal .hint { color: $text-muted; height: auto; }
+    ActionModal .note { color: $warning; height: auto; width: 100%; }
+    ActionModal #error { color: $error; text-style: bold; height: auto; width: 100%; }
+    ActionModal .hint { color: $text-muted; height: auto; width: 100%; }
     ActionModal #readers { height: auto; max-height: 10; }
     ActionModal Input, ActionModal Select { margin-bottom: 1; }
     """

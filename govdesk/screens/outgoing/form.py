@@ -24,7 +24,15 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
-from govdesk.screens.base import EDITABLE, SaveInWorker, noting_current_version, run_service
+from govdesk.screens.base import (
+    EDITABLE,
+    SaveInWorker,
+    clear_invalid,
+    mark_invalid,
+    noting_current_version,
+    run_service,
+)
+from govdesk.screens.conflict import SettlesConflicts
 from govdesk.screens.drafts import KeepsDraft, choice_from_text, choice_text, draft_select
 from govdesk.services import org, outgoing
 from govdesk.services.errors import ConflictError, ServiceError, ValidationError
@@ -66,6 +74,7 @@ class FormData:
     checks: dict[str, bool] = field(default_factory=dict)
     selects: dict[str, Any] = field(default_factory=dict)
     unit: org.UnitChoice | None = None
+    sent_back: outgoing.SentBack | None = None  # a draft sent back: the reviewer's comment
 
 
 def form_data(actor, doc_id: int | None) -> FormData:
@@ -90,14 +99,17 @@ def form_data(actor, doc_id: int | None) -> FormData:
             "lead_leader": doc.lead_leader.login if doc.lead_leader_id else None,
         },
         unit=org.unit_choice(doc.drafting_unit) if doc.drafting_unit_id else None,
+        sent_back=outgoing.sent_back(doc),
     )
 
 
-class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
+class OutgoingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int | None]):
     """New draft when ``doc_id`` is None; else the drafter's edit or (change_mode) 签发后修改."""
     HOWTO = "howto.outgoing_form"  # F1's how-to (screens/help.py)
 
     DRAFT_FORM = "outgoing"
+    CONFLICT_TEXTS = frozenset((*INPUTS, *AREAS))
+    SAVE_COMMAND = "outgoing_form.save"
 
     COMMAND_IDS = ("outgoing_form.save", "outgoing_form.cancel", "outgoing_form.check",
                    "outgoing_form.pick_unit")
@@ -118,6 +130,9 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
                                      width: 100%; padding: 0 1; display: none; }
     OutgoingFormScreen #problems { color: $warning; height: auto; max-height: 8;
                                    width: 100%; padding: 0 1; display: none; }
+    OutgoingFormScreen .invalid { background: $error 30%; }
+    OutgoingFormScreen #sent-back { height: auto; width: 100%; display: none;
+                                    border-left: wide $warning; padding: 0 1; margin-bottom: 1; }
     OutgoingFormScreen .hint { color: $text-muted; padding: 0 1; width: 100%; height: auto; }
     """
 
@@ -145,6 +160,7 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
             yield Label("", id="form-error")
             yield Static("", id="problems")
             with VerticalScroll():
+                yield Static("", id="sent-back")  # 退改: who sent it back, when, and why
                 if self.change_mode:
                     yield self._row("change_note", FieldInput(id="change-note", compact=True))
                 yield self._row(
@@ -242,6 +258,7 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
         if self.doc_id is not None:
             self._error("")
             self._load(data)
+            self.conflict_start()
             self.query_one("#change-note" if self.change_mode else "#title").focus()
         else:
             drafting = self.query_one("#drafting_section", Select)
@@ -253,6 +270,14 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
 
     def _load(self, data: FormData) -> None:
         self.version = data.version
+        back = data.sent_back
+        if back is not None and not self.change_mode:
+            text = Text(t("outgoing.sent_back_comment", step=term(back.step), who=back.who,
+                          at=f"{back.at:%m-%d %H:%M}") + "\n", style="bold")
+            text.append(back.comments)
+            sent = self.query_one("#sent-back", Static)
+            sent.update(text)
+            sent.display = True
         self.unit = data.unit
         for key, value in data.inputs.items():
             self.query_one(f"#{key}", Input).value = value
@@ -432,9 +457,12 @@ class OutgoingFormScreen(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[int 
         self.dismiss(doc.id)
 
     def _refused(self, exc: ServiceError) -> None:
-        if isinstance(exc, ValidationError):
-            self._error(str(exc))
-            self._focus_field(exc.name)
+        if isinstance(exc, ValidationError):  # every field it names marked, the first focused
+            self._error(mark_invalid(self, exc, FIELD_WIDGETS))
+            return
+        clear_invalid(self)
+        if isinstance(exc, ConflictError) and exc.theirs is not None:
+            self.settle_conflict(exc)  # field by field, never written over (screens/conflict.py)
         elif isinstance(exc, ConflictError):
             self._error(t("outgoing.form_conflict", message=str(exc)))
             self.version = getattr(exc, "current_version", None)

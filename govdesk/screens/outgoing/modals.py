@@ -92,8 +92,8 @@ class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
     COMMAND_IDS = ("dispatch.submit", "dispatch.cancel", "dispatch.pick_units", "dispatch.remove")
     DEFAULT_CSS = """
     DispatchModal { align: center middle; }
-    DispatchModal #error { color: $error; text-style: bold; height: auto; }
-    DispatchModal .hint { color: $text-muted; height: auto; }
+    DispatchModal #error { color: $error; text-style: bold; height: auto; width: 100%; }
+    DispatchModal .hint { color: $text-muted; height: auto; width: 100%; }
     DispatchModal > Vertical { width: 96; max-width: 100%; height: auto; max-height: 100%;
                                border: thick $primary; background: $surface; padding: 0 1; }
     DispatchModal #entry { height: auto; }
@@ -226,7 +226,7 @@ class CompareScreen(HasCommands, ModalScreen[None]):
     COMMAND_IDS = ("compare.close",)
     DEFAULT_CSS = """
     CompareScreen { align: center middle; }
-    CompareScreen .hint { color: $text-muted; height: auto; }
+    CompareScreen .hint { color: $text-muted; height: auto; width: 100%; }
     CompareScreen > Vertical { width: 120; max-width: 100%; height: 100%;
                                border: thick $primary; background: $surface; padding: 0 1; }
     CompareScreen #pick { height: auto; }

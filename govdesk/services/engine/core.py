@@ -36,7 +36,7 @@ from govdesk.services.engine.spec import (
     workflows_dir,
 )
 from govdesk.services.engine.spec import _line_of as line_of
-from govdesk.services.errors import NotFound, PermissionDenied, ValidationError
+from govdesk.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from govdesk.services.policy import can_act, can_view, require_act
 
 URGENT = ("特急", "加急")
@@ -156,6 +156,29 @@ def open_record(actor: Actor, kind: str, record_id: Any, *, record_open: bool = 
         with database.atomic():
             audit.record(actor, f"{kind}.open_secret", wf.spec.table, row.id)
     return row
+
+
+def conflict(kind: str, record_id: int, message: str,
+             form_values: Callable[[Model], dict[str, str]]) -> ConflictError:
+    """The refusal of a save over a stale version (raise it; the transaction then rolls back),
+    with what a form needs to settle it field by field: the record's version and its values
+    of the form's fields now (``form_values``, the module's), and who saved it last and when
+    (by the audit trail)."""
+    row = record(kind, record_id)
+    last = audit.last_change(workflow(kind).spec.table, row.id)
+    by, at = "", None
+    if last is not None:
+        person = Person.get_or_none(Person.login == last[0])
+        by, at = (person.name if person else last[0]), last[1]
+    return ConflictError(message, current_version=getattr(row, "version", None),
+                         theirs=form_values(row), saved_by=by, saved_at=at)
+
+
+def note_on_timeline(actor: Actor, kind: str, record_id: int, step: str, text: str) -> None:
+    """Something done to the record itself, at once, shown on its timeline as a hop done by
+    the actor (``step`` a stored word, ``text`` its opinion): e.g. a finished record changed,
+    with the reason. In the caller's transaction."""
+    flow.record_done(actor, flow_of(kind, record_id), step, text)
 
 
 def flow_of(kind: str, record_id: int) -> Flow:

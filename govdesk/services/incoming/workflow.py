@@ -24,7 +24,7 @@ from govdesk.models import (
 )
 from govdesk.models import incoming as states
 from govdesk.models.flow import DONE, RETURNED, WAITING
-from govdesk.services import audit, flow, fulltext, org, validate, wording
+from govdesk.services import audit, drafts, flow, fulltext, org, validate, wording
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
@@ -39,7 +39,7 @@ from govdesk.services.policy import (
 )
 from govdesk.services.rules import office_rules
 from govdesk.services.sequence import next_number
-from govdesk.services.vocab import DOC_KINDS
+from govdesk.services.vocab import DOC_KINDS, SECRECY_LEVELS
 
 KIND = "incoming"
 SEARCH_CODE = 1  # the 收文's entries in the full-text index (services.fulltext)
@@ -48,67 +48,82 @@ ADDRESSEES = ("区政府", "区政府办公室", "领导个人")
 READER_ACTIONS = ("阅签", "阅办", "传阅")
 INTAKE_DECISIONS = ("受理", "转办", "退文")
 EXCEPTIONS = ("情况紧急", "部门把握不准", "领导已有批示", "领导要求直报")
+# The register form's check boxes (its facts of Supp. §1 and the 请示件 box).
+FACTS_OF_FORM = ("involves_units", "consulted", "states_differing_views", "party_matter",
+                 "touches_party_dept", "party_dept_reviewed", "major", "is_request")
 
 
 # ---------------------------------------------------------------------------- validation
 
 
 def clean_fields(fields: dict, today: date) -> dict:
-    """Check every field of the register form; raise on the first bad one, naming it."""
-    level, years = validate.secrecy(fields)
-    from_unit = validate.unit(fields.get("from_unit"), _label("from_name"), name="from_unit")
-    from_name = validate.text(fields, "from_name", _label("from_name"), limit=200)
+    """Check every field of the register form; refused, every bad field is named at once
+    (ValidationErrors, in the form's order; read as the first by older callers)."""
+    check = validate.Checks()
+    run = check.run
+    level, years = run(validate.secrecy, fields, otherwise=(0, None))
+    from_unit = run(validate.unit, fields.get("from_unit"), _label("from_name"),
+                    name="from_unit")
+    from_name = run(validate.text, fields, "from_name", _label("from_name"), limit=200,
+                    otherwise="")
     if not from_name and from_unit is not None:
         from_name = from_unit.name
-    if not from_name:
-        raise ValidationError(_label("from_name"), t("errors.required"), name="from_name")
-    addressed_to = validate.choice(fields, "addressed_to", _label("addressed_to"), ADDRESSEES,
-                                   "区政府")
-    leader = validate.person(fields.get("addressed_leader"), _label("addressed_leader"),
-                             name="addressed_leader")
-    if addressed_to == "领导个人" and leader is None:
-        raise ValidationError(_label("addressed_leader"), _refused("leader_needed"),
-                              name="addressed_leader")
+    if not from_name and not check.failed("from_unit", "from_name"):
+        check.refuse(ValidationError(_label("from_name"), t("errors.required"),
+                                     name="from_name"))
+    addressed_to = run(validate.choice, fields, "addressed_to", _label("addressed_to"),
+                       ADDRESSEES, "区政府")
+    leader = run(validate.person, fields.get("addressed_leader"), _label("addressed_leader"),
+                 name="addressed_leader")
+    if addressed_to == "领导个人" and leader is None and not check.failed("addressed_leader"):
+        check.refuse(ValidationError(_label("addressed_leader"), _refused("leader_needed"),
+                                     name="addressed_leader"))
     exception = fields.get("exception") or ""
     if exception and exception not in EXCEPTIONS:
-        raise ValidationError(_label("exception"),
-                              t("errors.one_of", choices=validate.joined(EXCEPTIONS)),
-                              name="exception")
-    return {
+        check.refuse(ValidationError(_label("exception"),
+                                     t("errors.one_of", choices=validate.joined(EXCEPTIONS)),
+                                     name="exception"))
+    doc_number = run(validate.text, fields, "doc_number", _label("doc_number"), limit=100)
+    title = run(validate.text, fields, "title", _label("title"), required=True, limit=500)
+    clean = {
         "from_unit": from_unit,
         "from_name": from_name,
-        "doc_number": validate.text(fields, "doc_number", _label("doc_number"), limit=100),
-        "title": validate.text(fields, "title", _label("title"), required=True, limit=500),
-        "doc_kind": validate.choice(fields, "doc_kind", _label("doc_kind"), DOC_KINDS, "通知"),
+        "doc_number": doc_number,
+        "title": title,
+        "doc_kind": run(validate.choice, fields, "doc_kind", _label("doc_kind"), DOC_KINDS,
+                        "通知"),
         "secrecy": level,
         "secrecy_years": years,
-        "urgency": validate.choice(fields, "urgency", _label("urgency"), URGENCIES, "普通"),
-        "copy_no": validate.text(fields, "copy_no", _label("copy_no"), limit=20),
-        "received_on": validate.day(fields, "received_on", _label("received_on"), today),
-        "pages": validate.integer(fields, "pages", _label("pages"), default=1, low=1,
-                                  high=100000),
-        "attachments": validate.text(fields, "attachments", _label("attachments")),
+        "urgency": run(validate.choice, fields, "urgency", _label("urgency"), URGENCIES,
+                       "普通"),
+        "copy_no": run(validate.text, fields, "copy_no", _label("copy_no"), limit=20),
+        "received_on": run(validate.day, fields, "received_on", _label("received_on"), today),
+        "pages": run(validate.integer, fields, "pages", _label("pages"), default=1, low=1,
+                     high=100000),
+        "attachments": run(validate.text, fields, "attachments", _label("attachments")),
         "addressed_to": addressed_to,
         "addressed_leader": leader,
         "is_request": bool(fields.get("is_request", False)),
-        "summary": validate.text(fields, "summary", _label("summary"),
-                                 limit=validate.MAX_SUMMARY, multiline=True),
-        "files": validate.text(fields, "files", _label("files")),
+        "summary": run(validate.text, fields, "summary", _label("summary"),
+                       limit=validate.MAX_SUMMARY, multiline=True),
+        "files": run(validate.text, fields, "files", _label("files")),
         "involves_units": bool(fields.get("involves_units", False)),
         "consulted": bool(fields.get("consulted", False)),
         "states_differing_views": bool(fields.get("states_differing_views", False)),
-        "special_reason": validate.text(fields, "special_reason",
-                                        t("incoming.refuse.f_special_reason")),
+        "special_reason": run(validate.text, fields, "special_reason",
+                              t("incoming.refuse.f_special_reason")),
         "party_matter": bool(fields.get("party_matter", False)),
         "touches_party_dept": bool(fields.get("touches_party_dept", False)),
         "party_dept_reviewed": bool(fields.get("party_dept_reviewed", False)),
-        "remit_unit": validate.unit(fields.get("remit_unit"), _label("remit_unit"),
-                                    name="remit_unit"),
+        "remit_unit": run(validate.unit, fields.get("remit_unit"), _label("remit_unit"),
+                          name="remit_unit"),
         "major": bool(fields.get("major", False)),
         "exception": exception,
-        "urging_person": validate.person(fields.get("urging_person"), _label("urging_person"),
-                                         name="urging_person"),
+        "urging_person": run(validate.person, fields.get("urging_person"),
+                             _label("urging_person"), name="urging_person"),
     }
+    check.done()
+    return clean
 
 
 @dataclass(frozen=True)
@@ -249,10 +264,55 @@ def get(actor: Actor, doc_id: int, *, record_open: bool = True) -> IncomingDocum
     return engine.open_record(actor, KIND, doc_id, record_open=record_open)
 
 
+def form_values(doc: IncomingDocument) -> dict[str, str]:
+    """The entry's values of the register form's fields, written as the form writes them (its
+    drafts, screens/incoming/form.py ``draft_fields``): a box "1" or "", a choice its stored
+    word, a unit or person picked as its choice written out (drafts.choice_text)."""
+    out = {
+        "from_name": doc.from_name, "doc_number": doc.doc_number, "title": doc.title,
+        "secrecy_years": str(doc.secrecy_years or ""), "copy_no": doc.copy_no,
+        "received_on": doc.received_on.isoformat(), "pages": str(doc.pages),
+        "attachments": doc.attachments, "files": doc.files,
+        "special_reason": doc.special_reason,
+        "doc_kind": doc.doc_kind, "secrecy": SECRECY_LEVELS[doc.secrecy],
+        "urgency": doc.urgency, "addressed_to": doc.addressed_to,
+        "addressed_leader": doc.addressed_leader.login if doc.addressed_leader_id else "",
+        "exception": doc.exception or "",
+        "summary": doc.summary,
+        "from_unit": drafts.choice_text(org.unit_choice(doc.from_unit)
+                                        if doc.from_unit_id else None),
+        "remit_unit": drafts.choice_text(org.unit_choice(doc.remit_unit)
+                                         if doc.remit_unit_id else None),
+        "urging_person": drafts.choice_text(org.person_choice(doc.urging_person)
+                                            if doc.urging_person_id else None),
+    }
+    out.update({key: "1" if getattr(doc, key) else "" for key in FACTS_OF_FORM})
+    return {key: "" if value is None else str(value) for key, value in out.items()}
+
+
+# A finished entry (办结, 归档) is changed only with a reason, kept in the audit trail and shown
+# on its timeline: the file others have read and filed is no longer what it was.
+FINISHED = (states.CLOSED, states.ARCHIVED)
+
+
+def needs_change_reason(doc: IncomingDocument) -> bool:
+    """Whether an edit of the entry must give 修改理由 (the form shows the field then)."""
+    return doc.state in FINISHED
+
+
 def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDocument:
-    """Edit the register entry; a stale ``version`` raises ConflictError and saves nothing."""
+    """Edit the register entry; a stale ``version`` raises ConflictError and saves nothing.
+
+    A finished entry (``needs_change_reason``) needs ``fields["change_reason"]``."""
     require_secretariat(actor.person)
-    clean = clean_fields(fields, actor.today)
+    doc = get(actor, doc_id, record_open=False)
+    check = validate.Checks()
+    clean = check.run(clean_fields, fields, actor.today)
+    reason = ""
+    if needs_change_reason(doc):
+        reason = check.run(validate.text, fields, "change_reason", _label("change_reason"),
+                           required=True, limit=1000, otherwise="")
+    check.done()
     if validate.record_id(version) is None or not 0 <= version < validate.SQLITE_INT // 2:
         raise ConflictError(_refused("conflict"))
     with database.atomic():
@@ -266,12 +326,17 @@ def update(actor: Actor, doc_id: int, version: int, fields: dict) -> IncomingDoc
             .execute()
         )
         if not changed:
-            raise ConflictError(_refused("conflict"))
-        doc = IncomingDocument.get_by_id(doc.id)
-        engine.sync_flow(KIND, doc)
-        audit.record(actor, "incoming.update", "incoming_document", doc.id, before,
-                     audit.snapshot(doc))
-    return doc
+            raise engine.conflict(KIND, doc.id, _refused("conflict"), form_values)
+        after = IncomingDocument.get_by_id(doc.id)
+        engine.sync_flow(KIND, after)
+        snapshot = audit.snapshot(after)
+        if reason:
+            snapshot = {**snapshot, "change_reason": reason}
+            engine.note_on_timeline(actor, KIND, doc.id, "修改",
+                                    t_record("incoming.shown.change_reason", reason=reason,
+                                             state=doc.state))
+        audit.record(actor, "incoming.update", "incoming_document", doc.id, before, snapshot)
+    return after
 
 
 # ---------------------------------------------------------------------------- intake

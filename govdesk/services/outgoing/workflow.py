@@ -26,8 +26,8 @@ from govdesk.models import (
     database,
 )
 from govdesk.models import outgoing as states
-from govdesk.models.flow import CANCELLED, DONE, WAITING
-from govdesk.services import audit, flow, fulltext, org, validate
+from govdesk.models.flow import CANCELLED, DONE, RETURNED, WAITING
+from govdesk.services import audit, drafts, flow, fulltext, org, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ConflictError, PermissionDenied, ValidationError
@@ -100,68 +100,75 @@ def _text(fields: dict, key: str, **kwargs: Any) -> str:
 
 
 def clean_fields(fields: dict, actor: Actor) -> dict:
-    issuer = validate.choice(fields, "issuer", _label("issuer"), ISSUERS, "区政府办公室")
-    kind = validate.choice(fields, "doc_kind", _label("doc_kind"), DOC_KINDS, "通知")
-    urgency = validate.choice(fields, "urgency", _label("urgency"), URGENCIES, "普通")
-    level, years = validate.secrecy(fields)
+    """Check every field of the 拟稿单; refused, every bad field is named at once
+    (ValidationErrors; read as the first by older callers)."""
+    check = validate.Checks()
+    run = check.run
+    issuer = run(validate.choice, fields, "issuer", _label("issuer"), ISSUERS, "区政府办公室")
+    kind = run(validate.choice, fields, "doc_kind", _label("doc_kind"), DOC_KINDS, "通知")
+    urgency = run(validate.choice, fields, "urgency", _label("urgency"), URGENCIES, "普通")
+    level, years = run(validate.secrecy, fields, otherwise=(0, None))
     origin = fields.get("origin") or "office"
     if origin not in ("office", "department"):
-        raise _refuse("origin", "outgoing.refuse.origin", name="origin")
-    section = _section(fields.get("drafting_section"), _label("drafting_section"),
-                       name="drafting_section")
-    review = _section(fields.get("review_section"), _label("review_section"),
-                      name="review_section")
-    unit = validate.unit(fields.get("drafting_unit"), _label("drafting_unit"),
-                         name="drafting_unit")
+        check.refuse(_refuse("origin", "outgoing.refuse.origin", name="origin"))
+    section = run(_section, fields.get("drafting_section"), _label("drafting_section"),
+                  name="drafting_section")
+    review = run(_section, fields.get("review_section"), _label("review_section"),
+                 name="review_section")
+    unit = run(validate.unit, fields.get("drafting_unit"), _label("drafting_unit"),
+               name="drafting_unit")
     if origin == "office" and section is None:
         section = actor.person.section
     if origin == "department":
-        if unit is None:
-            raise _refuse("drafting_unit", "outgoing.refuse.department_unit",
-                          name="drafting_unit")
-        if review is None:
-            raise _refuse("review_section", "outgoing.refuse.department_review",
-                          name="review_section")
+        if unit is None and not check.failed("drafting_unit"):
+            check.refuse(_refuse("drafting_unit", "outgoing.refuse.department_unit",
+                                 name="drafting_unit"))
+        if review is None and not check.failed("review_section"):
+            check.refuse(_refuse("review_section", "outgoing.refuse.department_review",
+                                 name="review_section"))
     issuing_name = {"区政府": org.district("government", "区人民政府"),
                     "区政府办公室": org.district("office", "区人民政府办公室")}.get(issuer, "")
-    return {
+    clean = {
         "issuer": issuer,
         "doc_kind": kind,
-        "title": _text(fields, "title", required=True, limit=500),
-        "main_to": _text(fields, "main_to", limit=2000),
-        "cc": _text(fields, "cc", limit=2000),
+        "title": run(_text, fields, "title", required=True, limit=500),
+        "main_to": run(_text, fields, "main_to", limit=2000),
+        "cc": run(_text, fields, "cc", limit=2000),
         "secrecy": level,
         "secrecy_years": years,
         "urgency": urgency,
         "normative": bool(fields.get("normative", False)),
         "upward": bool(fields.get("upward", False)),
         "appointment": bool(fields.get("appointment", False)),
-        "attachments": _text(fields, "attachments", limit=5000, multiline=True),
+        "attachments": run(_text, fields, "attachments", limit=5000, multiline=True),
         "origin": origin,
         "drafting_section": section,
         "drafting_unit": unit,
         "review_section": review,
-        "lead_leader": validate.person(fields.get("lead_leader"), _label("lead_leader"),
-                                       name="lead_leader"),
-        "body": _text(fields, "body", limit=200_000, multiline=True),
+        "lead_leader": run(validate.person, fields.get("lead_leader"), _label("lead_leader"),
+                           name="lead_leader"),
+        "body": run(_text, fields, "body", limit=200_000, multiline=True),
         "restricted": bool(fields.get("restricted", False)),
-        "recipients": _text(fields, "recipients", limit=5000),
-        "signature": _text(fields, "signature", limit=200) or issuing_name,
+        "recipients": run(_text, fields, "recipients", limit=5000),
+        "signature": run(_text, fields, "signature", limit=200) or issuing_name,
         "sealed": bool(fields.get("sealed", True)),
     }
+    check.done()
+    return clean
 
 
 def check_format(actor: Actor, fields: dict, stage: str = "submit") -> FormatReport:
     """Every format problem of the values a form holds, saved or not (Supp. §3(一)).
 
-    A field the form itself cannot accept (clean_fields) is reported alone: the rest cannot be
-    judged until it is fixed. Nothing is written.
+    Fields the form itself cannot accept (clean_fields) are reported alone, all of them: the
+    rest cannot be judged until they are fixed. Nothing is written.
     """
     try:
         clean = clean_fields(fields, actor)
     except ValidationError as exc:
         report = FormatReport()
-        report.add(exc.field, exc.message, name=exc.name)
+        for error in getattr(exc, "errors", [exc]):
+            report.add(error.field, error.message, name=error.name)
         return report
     return format_report(OutgoingDocument(drafter=actor.person, **clean), stage)
 
@@ -215,6 +222,31 @@ def create_draft(actor: Actor, fields: dict) -> OutgoingDocument:
     return doc
 
 
+# The 拟稿单's fields by the widget that holds them (screens/outgoing/form.py).
+FORM_INPUTS = ("title", "main_to", "cc", "secrecy_years", "recipients", "signature")
+FORM_AREAS = ("attachments", "body")
+FORM_CHECKS = ("normative", "upward", "appointment", "restricted", "sealed")
+
+
+def form_values(doc: OutgoingDocument) -> dict[str, str]:
+    """The draft's values of the 拟稿单's fields, written as the form writes them (its drafts,
+    ``draft_fields``): a box "1" or "", a choice its stored word or code, the unit picked as
+    its choice written out (drafts.choice_text)."""
+    out = {key: "" if getattr(doc, key) is None else str(getattr(doc, key))
+           for key in (*FORM_INPUTS, *FORM_AREAS)}
+    out.update({key: "1" if getattr(doc, key) else "" for key in FORM_CHECKS})
+    out.update({
+        "issuer": doc.issuer, "doc_kind": doc.doc_kind,
+        "secrecy": SECRECY_LEVELS[doc.secrecy], "urgency": doc.urgency, "origin": doc.origin,
+        "drafting_section": doc.drafting_section.code if doc.drafting_section_id else "",
+        "review_section": doc.review_section.code if doc.review_section_id else "",
+        "lead_leader": doc.lead_leader.login if doc.lead_leader_id else "",
+        "drafting_unit": drafts.choice_text(org.unit_choice(doc.drafting_unit)
+                                            if doc.drafting_unit_id else None),
+    })
+    return out
+
+
 def update_draft(actor: Actor, doc_id: int, version: int, fields: dict) -> OutgoingDocument:
     """The drafter edits while the draft is theirs; a stale version saves nothing."""
     doc = _get(doc_id)
@@ -232,7 +264,7 @@ def update_draft(actor: Actor, doc_id: int, version: int, fields: dict) -> Outgo
                    .where((OutgoingDocument.id == doc_id)
                           & (OutgoingDocument.version == version)).execute())
         if not changed:
-            raise ConflictError(t("outgoing.refuse.stale"))
+            raise engine.conflict(KIND, doc_id, t("outgoing.refuse.stale"), form_values)
         doc = OutgoingDocument.get_by_id(doc_id)
         engine.sync_flow(KIND, doc)
         latest = (DraftRevision.select().where(DraftRevision.document == doc)
@@ -419,6 +451,30 @@ def send_back(actor: Actor, task_id: int, comments: str) -> OutgoingDocument:
                              required=True)
     index = names.index(turn.task.step) if turn.task.step in names else doc.resume_step
     return engine.advance(actor, turn, comments, note=comments, values={"resume_step": index})
+
+
+@dataclass(frozen=True)
+class SentBack:
+    """The 退改 a draft waits on: at which step, by whom, when, and the reviewer's comment."""
+
+    step: str
+    who: str
+    at: datetime
+    comments: str
+
+
+def sent_back(doc: OutgoingDocument) -> SentBack | None:
+    """The comment the draft was sent back with (``send_back``), while it waits on its drafter
+    to be revised (退改中); None otherwise."""
+    if doc.state != states.RETURNED:
+        return None
+    task = (Task.select().where((Task.flow == engine.flow_of(KIND, doc.id))
+                                & (Task.state == RETURNED))
+            .order_by(Task.acted_at.desc(), Task.id.desc()).first())
+    if task is None:
+        return None
+    who = task.acted_by.name if task.acted_by_id else ""
+    return SentBack(task.step, who, task.acted_at, task.opinion)
 
 
 def _drafter(actor: Actor, doc: OutgoingDocument) -> list[flow.Hand]:

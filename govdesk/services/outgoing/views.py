@@ -125,7 +125,12 @@ def planned_holder(step: ChainStep) -> str:
         return t("outgoing.external_holder", name=step.external)
     if step.person:
         p = Person.get_or_none(Person.id == step.person)
-        return p.name if p else "?"
+        if p is None:
+            return "?"
+        leader = Person.get_or_none(Person.id == step.acting_for) if step.acting_for else None
+        # The 区长 away: the acting head holds his steps, and the chain says for whom (Part 1 §7).
+        return t("outgoing.holder.acting_for", name=p.name, leader=leader.name) if leader \
+            else p.name
     s = Section.get_or_none(Section.id == step.section) if step.section else None
     return s.name if s else ""
 

@@ -434,3 +434,32 @@ async def test_dispatch_burst_before_the_groups_arrive_keeps_every_key(db):
     names = [r.recipient for r in DispatchRecord.select().where(
         DispatchRecord.document == doc.id).order_by(DispatchRecord.id)]
     assert names == [*_group_units(), "区委办"]
+
+
+async def test_number_previewed_on_the_record_and_in_the_numbering_modal(db):
+    from helpers.outgoing_worker import drive_to, new_draft
+
+    from govdesk.screens.registry import open_record
+    from govdesk.services.context import Actor
+
+    doc = new_draft(Actor(org.person_by_login("qianhy"), NOW))
+    drive_to(doc, "编号", NOW)
+    async with app_as("lixm").run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        open_record(pilot.app, outgoing.KIND, doc.id)
+        await settle(pilot)
+        detail = pilot.app.screen
+        assert isinstance(detail, OutgoingDetailScreen)
+        status = static_text(pilot.app, "#status")
+        assert "（未编号）" in status and "预览：黄政办发〔2026〕1号" in status
+        await pilot.press("a")  # 编号
+        await pilot.pause()
+        modal = pilot.app.screen
+        assert isinstance(modal, FieldsModal)
+        assert "预计发文字号：黄政办发〔2026〕1号" in str(modal.query_one(".note", Label).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is detail
+        status = static_text(pilot.app, "#status")
+        assert "发文字号：黄政办发〔2026〕1号" in status and "预览" not in status
+    assert OutgoingDocument.get_by_id(doc.id).number == "黄政办发〔2026〕1号"

@@ -2,8 +2,9 @@
 and their expansion into the member units that 分发 registers, one row and one copy each.
 
 The groups are organisation data (``[[groups]]`` in data/organisation.toml: a name, its aliases,
-member unit kinds and/or unit codes), loaded with the organisation into the database; a database
-loaded before groups existed reads them from the organisation file.
+its member unit kinds, unit codes and other groups), loaded with the organisation into the
+database; a database loaded before groups existed reads them from the organisation file.
+In 主送/抄送 the group stays as written (that is how the document addresses them); 分发 expands.
 """
 
 from __future__ import annotations

@@ -166,7 +166,10 @@ class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
             self.action_submit()
 
     def _book_refused(self, exc: ServiceError) -> None:
+        """The groups could not be read: say so, and go on with names as written (no group
+        expanded), so nothing typed meanwhile is lost."""
         if self.is_attached:
+            self._book_came(unit_groups.RecipientBook({}, {}))
             self.query_one("#error", Label).update(Text(str(exc)))
 
     def _add_names(self, found: unit_groups.Expansion, copies: int, electronic: bool,

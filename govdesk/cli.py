@@ -302,7 +302,7 @@ def cmd_demo(target: str, force: bool, scale: str = "demo") -> int:
     started = time.monotonic()
     try:
         if scale == "demo":
-            demo.build(building, office_today())
+            demo.build(building)
         else:
             from govdesk.services import demo_scale
 

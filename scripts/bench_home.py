@@ -11,7 +11,7 @@ import asyncio
 import statistics
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 
@@ -31,7 +31,7 @@ def main() -> None:
     if path is None:
         path = str(Path(tempfile.mkdtemp()) / "bench.db")
         t0 = time.perf_counter()
-        demo.build(Path(path), date.today())
+        demo.build(Path(path))
         print(f"demo database built in {(time.perf_counter() - t0) * 1000:.0f} ms")
     open_database(path)
     actor = Actor(org.person_by_login(args.login), datetime.now())

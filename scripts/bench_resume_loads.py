@@ -13,7 +13,7 @@ import asyncio
 import os
 import tempfile
 from collections import Counter
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from govdesk.app import GovDesk
@@ -76,7 +76,7 @@ def main() -> None:
         path = args.db
         if path is None:
             path = Path(tmp) / "demo.db"
-            demo.build(path, date(2026, 11, 26))
+            demo.build(path, datetime(2026, 11, 26, 9, 30))
         open_database(path)
         asyncio.run(visit(args.login))
 

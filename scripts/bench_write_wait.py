@@ -85,7 +85,7 @@ def main() -> None:
     from govdesk.services import demo
 
     db = str(Path(tempfile.mkdtemp()) / "bench.db")
-    demo.build(Path(db), datetime(2026, 11, 26).date())
+    demo.build(Path(db), datetime(2026, 11, 26, 9, 30))
     open_database(db)
     for label, hold in (("no other writer (baseline)", None),
                         (f"another process holds the write lock {args.hold:g} s", args.hold)):

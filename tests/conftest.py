@@ -107,7 +107,7 @@ def _demo_template(tmp_path_factory) -> Path:
     from govdesk.services import demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    demo.build(path, TODAY)
+    demo.build(path, NOW)
     return path
 
 

@@ -301,3 +301,31 @@ def test_signing_deadline_follows_the_rules_file(db, as_user):
     # Other review turns keep the 1-working-day clock.
     review = Task.select().where(Task.step == "分管副主任审核").first()
     assert review.due == date(2026, 11, 27)
+
+
+def test_signed_summary_marks_who_signed_for_the_absent_head(db, as_user):
+    """The 签发 summary on the record says 代 before signing (the chain's planned holder) and
+    after it (已由赵国梁（代王建明）签发), as the 收文 timeline does."""
+    from govdesk.screens.outgoing import view
+    from govdesk.services.engine import core as engine
+    from govdesk.services.outgoing import views
+    from govdesk.widgets.timeline import TimelineTable
+
+    _away(as_user)
+    zhaogl, wangjm = org.person_by_login("zhaogl"), org.person_by_login("wangjm")
+    acting = f"{zhaogl.name}（代{wangjm.name}）"
+    drafter = as_user("qianhy")
+    doc = new_draft(drafter, issuer="区政府", lead_leader="wuzq")
+    doc = outgoing.submit(drafter, waiting(doc).id)
+    clerk = as_user("lixm")
+    planned = views.detail_view(clerk, outgoing.get(clerk, doc.id))
+    assert planned.chain[-1].name == "区长签发" and planned.chain[-1].holder == acting
+    shown = view.chain_text(planned, engine.timeline(outgoing.KIND, doc.id), TimelineTable())
+    assert f"·区长签发（{acting}）" in shown.plain
+
+    task = drive_to(doc, "区长签发", NOW)
+    outgoing.approve(as_user("zhaogl"), task.id, "签发")
+    signed = views.detail_view(clerk, outgoing.get(clerk, doc.id))
+    shown = view.chain_text(signed, engine.timeline(outgoing.KIND, doc.id), TimelineTable())
+    assert f"已由{acting}签发" in shown.plain
+    assert f"✓区长签发（{acting}）" in shown.plain

@@ -196,3 +196,35 @@ def test_two_processes_racing_for_the_same_tasks(db_path, tmp_path):
     assert sorted(row[3] for row in numbered) == list(range(1, 17))
     assert len({row[0] for row in numbered}) == 16  # every document once
     _check_database(db_path, {"黄政办发": 16})
+
+
+def test_preview_is_what_numbering_gives_and_takes_nothing(db, as_user):
+    """The 发文字号 shown before 编号 is read without taking it: previewing twice leaves the
+    counter alone, and 编号 then gives exactly it when nobody numbered in between."""
+    first, second = _ready_to_number(as_user), _ready_to_number(as_user)
+    doc = OutgoingDocument.get_by_id(first.flow.record_id)
+    before = current_number("outgoing:黄政办发", 2026)
+    previews = {outgoing.number_preview(doc, NOW.date()) for _ in range(3)}
+    assert previews == {f"黄政办发〔2026〕{before + 1}号"}
+    assert current_number("outgoing:黄政办发", 2026) == before
+    assert Counter.select().count() == (1 if before else 0)  # no row made for it either
+    assert _number(as_user, first) == previews.pop()
+
+    # Someone numbers first: the other draft's preview moves on with the counter.
+    other = OutgoingDocument.get_by_id(second.flow.record_id)
+    shown = outgoing.number_preview(other, NOW.date())
+    assert shown == f"黄政办发〔2026〕{before + 2}号"
+    third = _ready_to_number(as_user)
+    _number(as_user, third)
+    assert outgoing.number_preview(other, NOW.date()) == f"黄政办发〔2026〕{before + 3}号"
+    assert _number(as_user, second) == f"黄政办发〔2026〕{before + 3}号"
+    # A numbered document's preview is its own number (re-signing keeps it, Supp. §4).
+    numbered = OutgoingDocument.get_by_id(other.id)
+    assert outgoing.number_preview(numbered, NOW.date()) == numbered.number
+
+
+def test_preview_follows_the_issuer_and_the_year(db, as_user):
+    task = _ready_to_number(as_user, issuer="区政府")
+    doc = OutgoingDocument.get_by_id(task.flow.record_id)
+    assert outgoing.number_preview(doc, NOW.date()) == "黄政发〔2026〕1号"
+    assert outgoing.number_preview(doc, NOW.date().replace(year=2027)) == "黄政发〔2027〕1号"

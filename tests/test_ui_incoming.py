@@ -370,3 +370,56 @@ async def test_loans_shown_with_the_borrower_and_returned_by_key(demo_db):
         assert pilot.app.screen is detail
         assert "已归还" in static_text(pilot.app, "#status")
     assert Loan.get_by_id(loan.id).returned_at == NOW
+
+
+async def _choose(pilot, modal, value: str) -> None:
+    """Open the 初审 choice with Enter and move to ``value`` with the arrow keys."""
+    select = modal.query_one("#choice", Select)
+    select.focus()
+    options = [v for _, v in select._options if v is not Select.NULL]
+    current, target = options.index(select.value), options.index(value)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press(*(["down" if target > current else "up"] * abs(target - current)), "enter")
+    await pilot.pause()
+    assert select.value == value
+
+
+async def test_intake_switched_back_to_accept_sends_no_transfer_unit(db):
+    """初审: a 转办单位 picked under 转办 is dropped when the clerk switches back to 受理, and the
+    unit field (and its Ctrl+G) is there only under 转办."""
+    doc = incoming.register(actor("lixm"), {"from_name": "区财政局", "title": "先想转办后受理"})
+    async with app_as("lixm").run_test(size=(100, 30)) as pilot:
+        detail = await open_from_register(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        modal = pilot.app.screen
+        assert isinstance(modal, ActionModal) and modal.choice == "受理"
+        assert not modal.query_one("#pick-unit").display
+        assert "incoming_action.pick_unit" not in modal.available_commands()
+
+        await _choose(pilot, modal, "转办")
+        assert modal.query_one("#pick-unit").display
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, Picker)
+        await type_text(pilot, "caiz")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen is modal and modal.unit is not None
+        assert "区财政局" in str(modal.query_one("#unit-label", Label).render())
+
+        await _choose(pilot, modal, "受理")
+        assert modal.unit is None
+        assert not modal.query_one("#unit-label").display
+        assert not modal.query_one("#pick-unit").display
+        await pilot.press("ctrl+g")  # no unit to pick under 受理
+        await pilot.pause()
+        assert pilot.app.screen is modal
+        modal.query_one("#opinion", Input).focus()
+        await submit_modal(pilot, "fuhe")
+        assert pilot.app.screen is detail
+    doc = IncomingDocument.get_by_id(doc.id)
+    assert doc.intake == "受理" and doc.transfer_unit_id is None
+    assert doc.state != states.TRANSFERRED

@@ -8,7 +8,14 @@ from textual.keys import _character_to_key
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from govdesk.app import GovDesk
-from govdesk.models import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument, Task
+from govdesk.models import (
+    DispatchRecord,
+    DraftRevision,
+    ErrorRecord,
+    OutgoingDocument,
+    Task,
+    Unit,
+)
 from govdesk.models import outgoing as states
 from govdesk.screens.outgoing.detail import OutgoingDetailScreen
 from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
@@ -17,6 +24,7 @@ from govdesk.screens.outgoing.modals import CompareScreen, DispatchModal, ErrorM
 from govdesk.services import flow, org, outgoing
 from govdesk.widgets.paged_table import PagedTable
 from tests.conftest import NOW
+from tests.helpers.workers import settle
 
 TITLE = "关于做好冬季安全生产工作的通知"
 BODY = "为切实做好冬季安全生产工作，现就有关事项通知如下。"
@@ -181,7 +189,11 @@ async def test_whole_life(db):
         await pilot.pause()
         modal = pilot.app.screen
         assert isinstance(modal, DispatchModal)
-        assert [r.recipient for r in modal.rows] == ["各乡镇人民政府", "各街道办事处"]
+        await settle(pilot)
+        # 主送 各乡镇人民政府、各街道办事处: one row, one copy, per member unit.
+        towns = [u.short for u in Unit.select().where(Unit.kind == "乡镇").order_by(Unit.id)]
+        streets = [u.short for u in Unit.select().where(Unit.kind == "街道").order_by(Unit.id)]
+        assert [r.recipient for r in modal.rows] == towns + streets
         await type_text(pilot, "区财政局")  # one more recipient: 2 copies, paper too
         await pilot.press("tab", "backspace")
         await type_text(pilot, "2")
@@ -197,7 +209,7 @@ async def test_whole_life(db):
     doc = OutgoingDocument.get()
     assert (doc.state, doc.number, doc.revision) == (states.DISPATCHED, "黄政发〔2026〕1号", 2)
     assert [(d.recipient, d.copies, d.paper) for d in DispatchRecord.select()] == [
-        ("各乡镇人民政府", 1, False), ("各街道办事处", 1, False), ("区财政局", 2, True)]
+        *((name, 1, False) for name in towns + streets), ("区财政局", 2, True)]
     assert [r.no for r in DraftRevision.select().order_by(DraftRevision.no)] == [1, 2]
     f = flow.flow_of(outgoing.KIND, doc.id)
     assert [t.step for t in flow.timeline(f)] == [
@@ -344,3 +356,116 @@ async def test_line_secretary_reports_backflow(db, as_user):
     assert (err.category, err.step, err.person.login) == ("文件倒流", "区长处发现", "qianhy")
     task = flow.waiting_tasks(flow.flow_of(outgoing.KIND, doc.id))[0]
     assert (task.step, task.holder_section.code) == ("秘书科核稿", "mishu")
+
+
+# ---------------------------------------------------------------------------- 分发 to groups
+
+GROUP_LINE = "各镇人民政府、街道办事处，区政府各部门"
+
+
+def _doc_at_dispatch(main_to: str = "区财政局") -> OutgoingDocument:
+    from helpers.outgoing_worker import drive_to, new_draft
+
+    from govdesk.services.context import Actor
+
+    doc = new_draft(Actor(org.person_by_login("qianhy"), NOW), main_to=main_to)
+    drive_to(doc, "分发", NOW)
+    return doc
+
+
+def _group_units() -> list[str]:
+    """各镇 (the 镇 only), every 街道, then 区政府各部门 (the 委局), in the directory's order."""
+    towns = [u.short for u in Unit.select().where(Unit.kind == "乡镇").order_by(Unit.id)
+             if u.short.endswith("镇")]
+    streets = [u.short for u in Unit.select().where(Unit.kind == "街道").order_by(Unit.id)]
+    departments = [u.short for u in Unit.select().where(Unit.kind == "委局").order_by(Unit.id)]
+    return towns + streets + departments
+
+
+async def _open_dispatch(pilot, doc) -> DispatchModal:
+    from govdesk.screens.registry import open_record
+
+    await pilot.pause()
+    open_record(pilot.app, outgoing.KIND, doc.id)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, OutgoingDetailScreen)
+    await pilot.press("d")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, DispatchModal)
+    return pilot.app.screen
+
+
+async def test_dispatch_groups_typed_become_their_units_once_each(db):
+    doc = _doc_at_dispatch()
+    async with app_as("lixm").run_test(size=(120, 40)) as pilot:
+        modal = await _open_dispatch(pilot, doc)
+        await settle(pilot)
+        assert [r.recipient for r in modal.rows] == ["区财政局"]  # 主送 as written
+        await type_text(pilot, GROUP_LINE)
+        await pilot.press("enter")
+        await pilot.pause()
+        expected = _group_units()
+        # 区财政局 is one of 区政府各部门: listed once, where it already was.
+        assert [r.recipient for r in modal.rows] == \
+            ["区财政局", *(n for n in expected if n != "区财政局")]
+        assert all(r.copies == 1 for r in modal.rows)
+        told = str(modal.query_one("#expanded", Label).render())
+        assert "各镇人民政府、街道办事处 → 13 个单位" in told
+        assert f"区政府各部门 → {len(expected) - 13} 个单位" in told
+        assert "已合并重复的 1 个" in told
+        assert modal.query_one("#d-recipient", Input).value == ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, OutgoingDetailScreen)
+    rows = list(DispatchRecord.select().where(DispatchRecord.document == doc.id)
+                .order_by(DispatchRecord.id))
+    assert len(rows) == len(expected) and len({r.recipient for r in rows}) == len(rows)
+    assert {r.copies for r in rows} == {1}
+    assert OutgoingDocument.get_by_id(doc.id).state == states.DISPATCHED
+
+
+async def test_dispatch_burst_before_the_groups_arrive_keeps_every_key(db):
+    """d, the group line, Enter and Ctrl+S in one burst: what is typed before the groups are
+    read waits for them, and the submit follows it."""
+    doc = _doc_at_dispatch(main_to=GROUP_LINE)
+    async with app_as("lixm").run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        from govdesk.screens.registry import open_record
+
+        open_record(pilot.app, outgoing.KIND, doc.id)
+        await settle(pilot)
+        await pilot.press("d", *"区委办", "enter", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, OutgoingDetailScreen)
+    names = [r.recipient for r in DispatchRecord.select().where(
+        DispatchRecord.document == doc.id).order_by(DispatchRecord.id)]
+    assert names == [*_group_units(), "区委办"]
+
+
+async def test_number_previewed_on_the_record_and_in_the_numbering_modal(db):
+    from helpers.outgoing_worker import drive_to, new_draft
+
+    from govdesk.screens.registry import open_record
+    from govdesk.services.context import Actor
+
+    doc = new_draft(Actor(org.person_by_login("qianhy"), NOW))
+    drive_to(doc, "编号", NOW)
+    async with app_as("lixm").run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        open_record(pilot.app, outgoing.KIND, doc.id)
+        await settle(pilot)
+        detail = pilot.app.screen
+        assert isinstance(detail, OutgoingDetailScreen)
+        status = static_text(pilot.app, "#status")
+        assert "（未编号）" in status and "预览：黄政办发〔2026〕1号" in status
+        await pilot.press("a")  # 编号
+        await pilot.pause()
+        modal = pilot.app.screen
+        assert isinstance(modal, FieldsModal)
+        assert "预计发文字号：黄政办发〔2026〕1号" in str(modal.query_one(".note", Label).render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is detail
+        status = static_text(pilot.app, "#status")
+        assert "发文字号：黄政办发〔2026〕1号" in status and "预览" not in status
+    assert OutgoingDocument.get_by_id(doc.id).number == "黄政办发〔2026〕1号"

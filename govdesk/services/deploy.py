@@ -28,7 +28,7 @@ import stat
 import subprocess
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 from govdesk.i18n import t
@@ -217,7 +217,7 @@ def _load_org_table(org_file: Path | None) -> dict:
         raise DeployError(t("cli.deploy.bad_org_toml", path=org_file, error=exc)) from exc
 
 
-def _fill(path: Path, *, demo: bool, org_file: Path | None, today: date,
+def _fill(path: Path, *, demo: bool, org_file: Path | None, now: datetime | None,
           report: InitReport) -> None:
     """Schema and organisation (and demo work) in a fresh 0600 database file."""
     from govdesk.models import Person, close_database, database, open_database
@@ -227,7 +227,7 @@ def _fill(path: Path, *, demo: bool, org_file: Path | None, today: date,
     if demo:
         from govdesk.services import demo as demo_data
 
-        demo_data.build(path, today)
+        demo_data.build(path, now)  # dated back from now: by default the office clock's
         report.say(t("cli.deploy.loaded_demo"))
         return
     table = _load_org_table(org_file)
@@ -251,12 +251,10 @@ def _fill(path: Path, *, demo: bool, org_file: Path | None, today: date,
 
 def init(db: str | Path, group: str, *, service_user: str = privilege.DEFAULT_SERVICE_USER,
          demo: bool = False, demo_confirmed: bool = False,
-         org_file: str | Path | None = None, today: date | None = None,
+         org_file: str | Path | None = None, now: datetime | None = None,
          mounts: str | None = None, layout: Layout = SYSTEM) -> InitReport:
     """Create (or repair) the office server's database at ``db`` for the members of
     ``group``: the service account, the folder and files, the sudo rule. Root only."""
-    from govdesk.services.clock import office_today
-
     path = Path(os.path.abspath(Path(db).expanduser()))
     report = InitReport(path)
     if os.geteuid() != 0:
@@ -316,7 +314,7 @@ def init(db: str | Path, group: str, *, service_user: str = privilege.DEFAULT_SE
         _precreate(building, uid, gid)
         try:
             _fill(building, demo=demo, org_file=Path(org_file) if org_file else None,
-                  today=today or office_today(), report=report)
+                  now=now, report=report)
         except BaseException:
             for suffix in ("", *SIDE_SUFFIXES):
                 Path(str(building) + suffix).unlink(missing_ok=True)
@@ -327,7 +325,7 @@ def init(db: str | Path, group: str, *, service_user: str = privilege.DEFAULT_SE
         report.created = True
         report.say(t("cli.deploy.db_created", path=path))
     else:
-        _fill(path, demo=False, org_file=None, today=today or office_today(), report=report)
+        _fill(path, demo=False, org_file=None, now=now, report=report)
         report.say(t("cli.deploy.db_kept", path=path))
 
     for suffix in SIDE_SUFFIXES:

@@ -17,6 +17,7 @@ from govdesk.models import (
     Section,
     Unit,
 )
+from govdesk.services import unit_groups
 from govdesk.services.errors import NotFound, ValidationError
 from govdesk.services.fulltext import normalise
 from govdesk.services.pinyin import matches, pinyin_keys
@@ -136,6 +137,7 @@ def load_organisation(table: dict[str, Any] | None = None) -> None:
             Portfolio.create(leader=person, unit=units[code])
         for code in row.get("oversees", []):
             Oversight.create(deputy=person, section=sections[code])
+    unit_groups.store_groups(table.get("groups", []), set(units))
 
 
 def district(key: str, default: str = "") -> str:

@@ -658,9 +658,8 @@ def check_invariants(before: dict | None = None, results: list[dict] | None = No
 
 def build_database(path: Path) -> None:
     from govdesk.services import demo
-    from govdesk.services.clock import office_today
 
-    demo.build(path, office_today())
+    demo.build(path)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -152,7 +152,7 @@ class IncomingDetailScreen(FlowDetailScreen):
                                              transfer_unit=getattr(m.unit, "code", m.unit)),
             note=escape(note), choices=[(term(d), d) for d in incoming.INTAKE_DECISIONS],
             choice=suggestion, opinion=t("incoming.reason"), unit=self.doc.remit_unit,
-            with_unit=True, draft=("task", task.id)))
+            with_unit=True, unit_when="转办", draft=("task", task.id)))
 
     def action_sign(self) -> None:
         task = self.my_task("签批")

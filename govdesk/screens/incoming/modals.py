@@ -62,7 +62,7 @@ class ActionModal(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[bool]):
     def __init__(self, title: str, apply: Callable[[ActionModal], object], *,
                  note: str = "", choices: list[tuple[str, object]] | None = None,
                  choice: object = None, opinion: str | None = None, opinion_value: str = "",
-                 unit: object = None, with_unit: bool = False,
+                 unit: object = None, with_unit: bool = False, unit_when: object = None,
                  readers: list[incoming.Reader] | None = None,
                  draft: tuple[str, int | None] | None = None) -> None:
         super().__init__()
@@ -76,6 +76,11 @@ class ActionModal(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[bool]):
         self.opinion_value = opinion_value
         self.unit = unit
         self.with_unit = with_unit
+        # The choice the unit belongs to (转办): under any other choice the field is hidden and
+        # empty, so a unit picked before switching to 受理 is never sent. Switching back
+        # proposes the document's own unit again, not the stale pick.
+        self.unit_when = unit_when
+        self.unit_default = unit
         self.readers = readers
 
     def compose(self) -> ComposeResult:
@@ -100,6 +105,7 @@ class ActionModal(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[bool]):
             yield Label(t("incoming.modal_hint"), classes="hint")
 
     def on_mount(self) -> None:
+        self._follow_choice()
         self._show()
         first = self.query("#opinion, #choice, #readers").first()
         first.focus()
@@ -148,12 +154,42 @@ class ActionModal(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[bool]):
     def opinion(self) -> str:
         return self.query_one("#opinion", Input).value
 
+    def _unit_applies(self) -> bool:
+        if not self.with_unit:
+            return False
+        if self.unit_when is None or self.choices is None:
+            return True
+        chooser = self.query("#choice")  # not there before compose
+        return bool(chooser) and chooser.first(Select).value == self.unit_when
+
+    def _follow_choice(self) -> None:
+        """Show the unit field only under its choice; leaving that choice drops the unit."""
+        if not self.with_unit or self.unit_when is None or self.choices is None:
+            return
+        applies = self._unit_applies()
+        if not applies:
+            self.unit = None
+        elif self.unit is None:
+            self.unit = self.unit_default
+        for node in self.query("#unit-label, #pick-unit"):
+            node.display = applies
+        self.refresh_bindings()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "choice":
+            event.stop()
+            self._follow_choice()
+            self._show()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "pick-unit":
             event.stop()
             self.action_pick_unit()
 
     def action_pick_unit(self) -> None:
+        if not self._unit_applies():
+            return
+
         def chosen(items: list | None) -> None:
             if items:
                 self.unit = items[0]
@@ -187,7 +223,7 @@ class ActionModal(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[bool]):
         """The reader-list keys only where there is a list of readers (分送, 传阅); the unit
         picker only where a unit is asked for (转办)."""
         out = super().available_commands()
-        if not self.with_unit:
+        if not self._unit_applies():
             out.discard("incoming_action.pick_unit")
         if self.readers is None:
             out -= {"incoming_action.add_people", "incoming_action.add_sections",
@@ -234,7 +270,7 @@ class ActionModal(KeepsDraft, SaveInWorker, HasCommands, ModalScreen[bool]):
         values = ModalValues(
             choice=self.choice if self.choices is not None else None,
             opinion=self.opinion if self.opinion_label is not None else "",
-            unit=self.unit,
+            unit=self.unit if self._unit_applies() else None,
             readers=list(self.readers) if self.readers is not None else None)
         self.save_in_worker(self.draft_saving(partial(self.apply, values)),
                             done=lambda _: self.dismiss(True),

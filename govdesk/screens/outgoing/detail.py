@@ -73,6 +73,9 @@ class OutgoingDetailScreen(FlowDetailScreen):
         text.append(f"{term(doc.state)}  ", style="bold")
         text.append(t("outgoing.number_line", number=doc.number or t("outgoing.no_number")),
                     style="bold cyan" if doc.number else "dim")
+        if not doc.number and doc.number_preview:
+            text.append(" " + t("outgoing.number_preview", number=doc.number_preview),
+                        style="dim cyan")
         if doc.marking:
             text.append("  " + t("outgoing.marking", text=doc.marking), style="bold red")
         if doc.backflow:
@@ -160,8 +163,10 @@ class OutgoingDetailScreen(FlowDetailScreen):
             self.app.notify(t("outgoing.numbered", number=doc.number))
             return doc
 
-        self.open_modal(FieldsModal(t("outgoing.act_number"), apply, [],
-                               note=t("outgoing.number_note", issuer=term(self.doc.issuer))), "")
+        note = t("outgoing.number_note", issuer=term(self.doc.issuer))
+        if self.doc.number_preview:
+            note += "\n" + t("outgoing.number_preview_note", number=self.doc.number_preview)
+        self.open_modal(FieldsModal(t("outgoing.act_number"), apply, [], note=note), "")
 
     def action_print_doc(self) -> None:
         task = self.my_task("印制")

@@ -20,7 +20,7 @@ from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.screens.base import SaveInWorker, run_service
 from govdesk.screens.fields_modal import Field, FieldsModal
-from govdesk.services import org, outgoing
+from govdesk.services import org, outgoing, unit_groups
 from govdesk.services.errors import ServiceError
 from govdesk.services.outgoing.rules import ERROR_CATEGORIES, split_names
 from govdesk.widgets.checkbox import Checkbox
@@ -85,6 +85,12 @@ class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
 
     Type in the entry line and press Enter to add (or replace the row taken back with Enter on
     the list); Delete removes the highlighted row; Ctrl+G adds units from the directory.
+
+    A group of units (各乡镇人民政府、街道办事处，区政府各部门 …: organisation data, services.unit_groups)
+    in 主送/抄送 or typed in the entry line becomes one row, one copy, per member unit, a unit
+    already listed is not listed again, and the line above the list says how many units each
+    group became. The groups come from a worker (``unit_groups.book``); what is typed before
+    they arrive waits for them, in order.
     """
 
     SAVE_STATUS = "#error"
@@ -102,6 +108,7 @@ class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
     DispatchModal #d-copies { width: 6; }
     DispatchModal Checkbox { width: auto; }
     DispatchModal #rows { height: auto; max-height: 12; }
+    DispatchModal #expanded { color: $text-muted; height: auto; }
     """
 
     def __init__(self, doc, apply: Callable[[list[outgoing.Dispatch]], object]) -> None:
@@ -109,15 +116,20 @@ class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
         self.doc = doc
         self.apply = apply
         self.secret = bool(doc.secrecy)
-        names = split_names(doc.main_to) + split_names(doc.cc)
-        if doc.restricted:
-            names = split_names(doc.recipients) or names
-        self.rows = [outgoing.Dispatch(n, 1, electronic=True, paper=self.secret)
-                     for n in dict.fromkeys(names)]
+        texts = [doc.main_to, doc.cc]
+        if doc.restricted and split_names(doc.recipients):
+            texts = [doc.recipients]
+        self.rows: list[outgoing.Dispatch] = []
+        self.book: unit_groups.RecipientBook | None = None  # until the worker brings it
+        # Entries typed (and a Ctrl+S) before the book came, kept in the order they came.
+        self._waiting: list[outgoing.Dispatch] = []
+        self._submit_waiting = False
+        self._texts = texts
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(t("outgoing.act_dispatch"), classes="panel-title")
+            yield Label(t("outgoing.dispatch_loading"), id="expanded")
             yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="entry"):
                 yield FieldInput(id="d-recipient", compact=True,
@@ -137,6 +149,48 @@ class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
             table.add_column(t(f"outgoing.d_{key}"), key=key)
         self._show()
         self.query_one("#d-recipient", Input).focus()
+        run_service(self, unit_groups.book, done=self._book_came, refused=self._book_refused,
+                    writes=False)
+
+    def _book_came(self, book: unit_groups.RecipientBook) -> None:
+        if not self.is_attached:
+            return
+        self.book = book
+        told = self._add_names(book.expand(self._texts), 1, True, self.secret, "")
+        waiting, self._waiting = self._waiting, []
+        for row in waiting:
+            told = self._add_entry(row) or told
+        self.query_one("#expanded", Label).update(told)
+        if self._submit_waiting:
+            self._submit_waiting = False
+            self.action_submit()
+
+    def _book_refused(self, exc: ServiceError) -> None:
+        """The groups could not be read: say so, and go on with names as written (no group
+        expanded), so nothing typed meanwhile is lost."""
+        if self.is_attached:
+            self._book_came(unit_groups.RecipientBook({}, {}))
+            self.query_one("#error", Label).update(Text(str(exc)))
+
+    def _add_names(self, found: unit_groups.Expansion, copies: int, electronic: bool,
+                   paper: bool, copy_numbers: str) -> str:
+        """Add the rows an expansion names; returns what to tell the user about it."""
+        # A group's members get one copy each; 份号 belong to one row (given row by row).
+        each = 1 if found.groups else copies
+        numbers = copy_numbers if len(found.names) == 1 and not found.groups else ""
+        for name in found.names:
+            self.rows.append(outgoing.Dispatch(name, each, electronic=electronic, paper=paper,
+                                               copy_numbers=numbers))
+        self._show()
+        told = [t("outgoing.dispatch_group", group=g.name, n=g.units) for g in found.groups]
+        if found.merged:
+            told.append(t("outgoing.dispatch_merged", n=found.merged))
+        return t("outgoing.dispatch_sep").join(told)
+
+    def _add_entry(self, row: outgoing.Dispatch) -> str:
+        assert self.book is not None
+        found = self.book.expand(row.recipient, have=[r.recipient for r in self.rows])
+        return self._add_names(found, row.copies, row.electronic, row.paper, row.copy_numbers)
 
     def _show(self) -> None:
         table = self.query_one("#rows", DataTable)
@@ -166,10 +220,12 @@ class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
         if row is None:
             self.query_one("#rows", DataTable).focus()
             return
-        self.rows.append(row)
         self.query_one("#d-recipient", Input).value = ""
         self.query_one("#d-copy-numbers", Input).value = ""
-        self._show()
+        if self.book is None:
+            self._waiting.append(row)
+        else:
+            self.query_one("#expanded", Label).update(self._add_entry(row))
         self.query_one("#d-recipient", Input).focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -195,9 +251,11 @@ class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
 
     def action_pick_units(self) -> None:
         def chosen(items: list | None) -> None:
-            have = {r.recipient for r in self.rows}
+            key = self.book.key if self.book is not None else str
+            have = {key(r.recipient) for r in self.rows}
             for unit in items or []:
-                if unit.short not in have:
+                if key(unit.short) not in have:
+                    have.add(key(unit.short))
                     self.rows.append(outgoing.Dispatch(unit.short, 1, paper=self.secret))
             self._show()
 
@@ -205,10 +263,18 @@ class DispatchModal(SaveInWorker, HasCommands, ModalScreen[bool]):
                              chosen)
 
     def action_submit(self) -> None:
-        rows = list(self.rows)
         pending = self._entry()
+        if self.book is None:  # the groups are on their way: submit once they are in
+            if pending is not None:
+                self._waiting.append(pending)
+                self.query_one("#d-recipient", Input).value = ""
+            self._submit_waiting = True
+            return
         if pending is not None:  # typed but not yet added: the user means it too
-            rows.append(pending)
+            self.query_one("#d-recipient", Input).value = ""
+            self.query_one("#d-copy-numbers", Input).value = ""
+            self.query_one("#expanded", Label).update(self._add_entry(pending))
+        rows = list(self.rows)
         self.save_in_worker(self.apply, [replace(r, recipient=r.recipient.strip()) for r in rows],
                             done=lambda _: self.dismiss(True),
                             refused=lambda exc: self.query_one("#error", Label).update(

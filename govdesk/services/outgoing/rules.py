@@ -15,7 +15,7 @@ from typing import Any
 
 from govdesk.i18n import t, term
 from govdesk.models import SECRECY_LEVELS, OutgoingDocument, Oversight, Person, Section, Unit
-from govdesk.services import org
+from govdesk.services import org, unit_groups
 from govdesk.services.engine.spec import TomlReader
 from govdesk.services.rules import data_dir, office_rules
 
@@ -334,6 +334,8 @@ def _check_cc(report: FormatReport, cc: str) -> None:
     last_name = ""
     for name in split_names(cc):
         unit = Unit.get_or_none(Unit.short == name)
+        if unit is None and unit_groups.is_group(name):
+            continue  # 抄送 各乡镇人民政府 …: a group as the office writes it (分发 expands it)
         if unit is None:
             full = Unit.get_or_none(Unit.name == name)
             if full is not None:

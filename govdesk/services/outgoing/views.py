@@ -20,7 +20,7 @@ from govdesk.models import (
 from govdesk.services import org
 from govdesk.services.context import Actor
 from govdesk.services.outgoing.rules import Signer, marking, signer_rule
-from govdesk.services.outgoing.workflow import ChainStep, chain_of
+from govdesk.services.outgoing.workflow import ChainStep, chain_of, number_preview
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class OutgoingDetail:
 
     id: int
     number: str  # "" before 编号
+    number_preview: str  # what 编号 would give now (a preview: someone may number first)
     title: str
     state: str
     issuer: str
@@ -125,7 +126,12 @@ def planned_holder(step: ChainStep) -> str:
         return t("outgoing.external_holder", name=step.external)
     if step.person:
         p = Person.get_or_none(Person.id == step.person)
-        return p.name if p else "?"
+        if p is None:
+            return "?"
+        leader = Person.get_or_none(Person.id == step.acting_for) if step.acting_for else None
+        # The 区长 away: the acting head holds his steps, and the chain says for whom (Part 1 §7).
+        return t("outgoing.holder.acting_for", name=p.name, leader=leader.name) if leader \
+            else p.name
     s = Section.get_or_none(Section.id == step.section) if step.section else None
     return s.name if s else ""
 
@@ -152,6 +158,7 @@ def detail_view(actor: Actor, doc: OutgoingDocument) -> OutgoingDetail:
     drafter = doc.drafter
     return OutgoingDetail(
         id=doc.id, number=doc.number or "", title=doc.title, state=doc.state,
+        number_preview=number_preview(doc, actor.today),
         issuer=doc.issuer, doc_kind=doc.doc_kind, urgency=doc.urgency, main_to=doc.main_to,
         cc=doc.cc, secrecy=doc.secrecy, secrecy_years=doc.secrecy_years,
         normative=doc.normative, upward=doc.upward, appointment=doc.appointment,

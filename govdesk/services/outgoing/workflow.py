@@ -53,7 +53,7 @@ from govdesk.services.policy import (
     visible_title,
 )
 from govdesk.services.rules import office_rules
-from govdesk.services.sequence import next_number
+from govdesk.services.sequence import current_number, next_number
 from govdesk.services.vocab import DOC_KINDS
 
 KIND = "outgoing"
@@ -493,6 +493,17 @@ def register_signed(actor: Actor, task_id: int, note: str = "") -> OutgoingDocum
 
 def number_label(prefix: str, year: int, seq: int) -> str:
     return f"{prefix}〔{year}〕{seq}号"
+
+
+def number_preview(doc: OutgoingDocument, today: date) -> str:
+    """The 发文字号 编号 would give ``doc`` on ``today``, read without taking it: the number it
+    keeps when re-signed, else the next of its 机关代字 and year. Only a preview — whoever
+    numbers first takes that number, and the counter is not touched here."""
+    prefix = prefix_for(doc.issuer)
+    if doc.number and doc.prefix == prefix:
+        return doc.number
+    year = today.year
+    return number_label(prefix, year, current_number(f"outgoing:{prefix}", year) + 1)
 
 
 def assign_number(actor: Actor, task_id: int) -> OutgoingDocument:

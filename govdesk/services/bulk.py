@@ -45,6 +45,7 @@ class Outcome:
     label: str  # 编号 + title (as the actor may see it), or a holder and the step
     reason: str = ""  # the refusal's message; "" when done
     key: int = 0  # the record's id (run), or the task's (remind_holders)
+    kind: str = ""  # the record's workflow
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,9 @@ def run(actor: Actor, action: str, items: Sequence[Item], *, note: str = "",
                                           _refused("incoming_only"))
                 one(actor, item, note=note, people=people, retention=retention)
         except ServiceError as exc:
-            refused.append(Outcome(name, str(exc), item.record_id))
+            refused.append(Outcome(name, str(exc), item.record_id, item.kind))
         else:
-            done.append(Outcome(name, key=item.record_id))
+            done.append(Outcome(name, key=item.record_id, kind=item.kind))
     return BulkResult(tuple(done), tuple(refused))
 
 
@@ -209,9 +210,9 @@ def remind_holders(actor: Actor, kind: str, task_ids: Sequence[int],
                     raise ValidationError(t("bulk.act_remind"), _refused("own_task"))
                 engine.remind(actor, kind, task.id, note)
         except ServiceError as exc:
-            refused.append(Outcome(name, str(exc), task_id))
+            refused.append(Outcome(name, str(exc), task_id, kind))
         else:
-            done.append(Outcome(name, key=task_id))
+            done.append(Outcome(name, key=task_id, kind=kind))
     return BulkResult(tuple(done), tuple(refused))
 
 

@@ -1,0 +1,195 @@
+"""Tagging rows and acting on all of them at once, and 催办 of every holder, through Textual's
+Pilot: keys pressed as a user would, in bursts; the database and the screen asserted."""
+
+from __future__ import annotations
+
+import pytest
+from helpers.workers import settle, wait_for
+from textual.widgets import DataTable, Label
+
+from govdesk.app import GovDesk
+from govdesk.models import IncomingDocument, Person, Reminder, Task
+from govdesk.models import incoming as states
+from govdesk.models.flow import WAITING
+from govdesk.screens.fields_modal import FieldsModal
+from govdesk.screens.home import HomeScreen
+from govdesk.screens.secretariat import SecretariatScreen
+from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
+from govdesk.services import flow, incoming, org
+from govdesk.widgets.paged_table import PagedTable
+from govdesk.widgets.tagging import MARK
+from tests.conftest import NOW, actor
+
+pytestmark = pytest.mark.usefixtures("config_file")
+
+SIZE = (160, 48)
+
+
+def app_as(login: str) -> GovDesk:
+    return GovDesk(person=org.person_by_login(login), poll=False, now=NOW)
+
+
+def label(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Label).render())
+
+
+def rows(table: DataTable) -> list[list[str]]:
+    return [[getattr(c, "plain", str(c)) for c in table.get_row_at(i)]
+            for i in range(table.row_count)]
+
+
+def drawn(table: DataTable, row: int) -> str:
+    """What the table draws for a row's first cell (the mark is drawn, not stored)."""
+    cell = table._get_row_renderables(row).cells[0]
+    return getattr(cell, "text", cell).plain
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press(ch)
+
+
+def register(title: str) -> IncomingDocument:
+    return incoming.register(actor("lixm"), {"from_unit": "jyj", "title": title,
+                                             "doc_kind": "报告"})
+
+
+def to_signing(doc: IncomingDocument) -> Task:
+    clerk = actor("lixm")
+    incoming.decide_intake(clerk, incoming.current_task_for(clerk, doc).id, "受理", "")
+    return Task.get((Task.step == "签批") & (Task.state == WAITING)
+                    & (Task.flow == flow.flow_of(incoming.KIND, doc.id)))
+
+
+async def test_sign_five_tagged_one_signed_meanwhile(db):
+    docs = [register(f"关于第{i}项经费的报告") for i in range(5)]
+    tasks = [to_signing(d) for d in docs]
+    app = app_as("linzh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        inbox = screen.query_one("#inbox", DataTable)
+        assert inbox.row_count == 5
+        await pilot.press("space", "space", "space", "space", "space")
+        assert len(inbox.tags) == 5
+        assert "已标记 5" in label(screen, "#inbox-title")
+        assert all(drawn(inbox, i).startswith(MARK) for i in range(5))
+        assert rows(inbox)[0][0] == rows(inbox)[0][0].lstrip(MARK)  # the data is untouched
+
+        # Meanwhile the fifth is signed elsewhere (another desk of the 主任's).
+        late = docs[4]
+        incoming.sign(actor("linzh"), tasks[4].id, "已阅", incoming.suggest_readers(late))
+        screen.refresh_data()
+        await settle(pilot)
+        assert inbox.row_count == 4 and len(inbox.tags) == 5  # kept by key, not by row
+        assert "已标记 5" in label(screen, "#inbox-title")
+
+        await pilot.press("semicolon")
+        await pilot.pause()
+        assert isinstance(app.screen, BulkMenu)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, FieldsModal)
+        await type_text(pilot, "请周副区长阅示")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultScreen), "the result")
+        result = app.screen
+        assert "已办 4 项，未办 1 项" in label(result, "#result-title")
+        (refused,) = rows(result.query_one("#refused", DataTable))
+        assert refused[0] == f"{late.number} 关于第4项经费的报告"
+        assert refused[1]  # the service's own reason
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        # The four done lose their tags; the refused one keeps it.
+        assert list(inbox.tags) == [str(tasks[4].id)]
+        assert inbox.row_count == 0
+
+    for d, task in zip(docs[:4], tasks[:4], strict=True):
+        assert IncomingDocument.get_by_id(d.id).state == states.READING
+        assert Task.get_by_id(task.id).opinion == "请周副区长阅示"
+    assert Task.get_by_id(tasks[4].id).opinion == "已阅"
+
+
+async def test_register_tags_survive_paging_and_t_clears_them(db):
+    for i in range(3):
+        register(f"关于第{i}项工作的通知")
+    app = app_as("lixm")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SecretariatScreen)
+        await pilot.press("ctrl+l")
+        register_table = screen.query_one("#register", PagedTable)
+        await pilot.press("space", "space")
+        assert len(register_table.tags) == 2
+        assert "已标记 2" in label(screen, "#register-title")
+        screen.refresh_data()
+        await settle(pilot)
+        assert len(register_table.tags) == 2 and "已标记 2" in label(screen, "#register-title")
+        await pilot.press("T")  # some tagged: clear them all
+        assert register_table.tags == {} and "已标记" not in label(screen, "#register-title")
+        await pilot.press("T")  # none tagged: tag every row shown
+        assert len(register_table.tags) == 3
+
+
+async def test_circulate_three_tagged_documents_to_the_same_readers(db):
+    docs = [register(f"关于第{i}项工作的通知") for i in range(3)]
+    app = app_as("lixm")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+l", "T", "semicolon")
+        await pilot.pause()
+        assert isinstance(app.screen, BulkMenu)
+        await pilot.press("m")
+        await pilot.pause()
+        await type_text(pilot, "byk")  # 办一科 by pinyin initials: the whole section
+        await settle(pilot)
+        await pilot.press("enter", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultScreen), "the result")
+        assert "已办 3 项，未办 0 项" in label(app.screen, "#result-title")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one("#register", PagedTable).tags == {}
+    for d in docs:
+        f = flow.flow_of(incoming.KIND, d.id)
+        assert len(flow.waiting_tasks(f, ["传阅"])) == 5
+
+
+async def test_u_reaches_every_reader_but_the_two_unticked(db):
+    doc = register("关于冬季安全的通知")
+    people = [p for p in Person.select().where(Person.active).order_by(Person.id)
+              if p.login not in ("lixm",)][:12]
+    incoming.circulate(actor("lixm"), doc.id, people, "请阅")
+    app = app_as("lixm")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        work = screen.query_one("#work", DataTable)
+        work.focus()
+        keys = [i for i, row in enumerate(rows(work)) if "冬季安全" in row[3]]
+        work.move_cursor(row=keys[0])
+        # u, then, at once: past 秘书科's own 初审 (not ticked), untick two readers
+        await pilot.press("u", "down", "space", "space")
+        await wait_for(pilot, lambda: isinstance(app.screen, RemindHoldersModal)
+                       and app.screen.loaded and len(app.screen.chosen) == 10, "two unticked")
+        modal = app.screen
+        table = modal.query_one("#holders", DataTable)
+        marks = [r[0] for r in rows(table)]
+        assert marks.count("☑") == 10 and marks.count("☐") == 3
+        assert "已选 10 / 共 13 人" in label(modal, "#holders-count")
+        modal.query_one("#note").focus()
+        await type_text(pilot, "请今日退回")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen, "the modal closed")
+    reminded = list(Reminder.select())
+    assert len(reminded) == 10
+    assert {r.note for r in reminded} == {"请今日退回"}
+    unticked = {p.id for p in people[:2]}
+    assert {r.task.holder_id for r in reminded} == {p.id for p in people} - unticked

@@ -193,3 +193,33 @@ async def test_u_reaches_every_reader_but_the_two_unticked(db):
     assert {r.note for r in reminded} == {"请今日退回"}
     unticked = {p.id for p in people[:2]}
     assert {r.task.holder_id for r in reminded} == {p.id for p in people} - unticked
+
+
+async def test_u_on_a_record_and_on_a_register_row(db):
+    from govdesk.screens.incoming.detail import IncomingDetailScreen
+
+    doc = register("关于冬季安全的通知")
+    people = [p for p in Person.select().where(Person.active).order_by(Person.id)
+              if p.login not in ("lixm",)][:12]
+    incoming.circulate(actor("lixm"), doc.id, people, "请阅")
+    app = app_as("lixm")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "ctrl+l", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, IncomingDetailScreen)
+                       and app.screen.doc is not None, "the record open")
+        detail = app.screen
+        # All twelve readers at once (秘书科's own 初审 is the clerk's: not ticked).
+        await pilot.press("u", "ctrl+s")
+        await wait_for(pilot, lambda: app.screen is detail and Reminder.select().count(),
+                       "the 催办 sent")
+        await settle(pilot)
+        assert Reminder.select().count() == 12
+        assert {r.task.holder_id for r in Reminder.select()} == {p.id for p in people}
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SecretariatScreen)
+        # u on the register's row: the same holders, with one unticked this time.
+        await pilot.press("u", "down", "down", "space", "ctrl+s")
+        await wait_for(pilot, lambda: Reminder.select().count() == 23, "eleven more")
+    per_task = {r.task_id for r in Reminder.select()}
+    assert len(per_task) == 12

@@ -12,6 +12,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.section import SectionScreen
+from govdesk.screens.triage import remind_holders
 from govdesk.services import bulk, incoming, outgoing
 from govdesk.services import inbox as inbox_service
 from govdesk.services.vocab import incoming_states as states
@@ -248,6 +249,18 @@ class SecretariatScreen(SectionScreen):
         if table_id in ("register", "out-registry"):  # a register's key is the record's id
             return bulk.Item("incoming" if table_id == "register" else "outgoing", int(key))
         return super().tag_item(table_id, key)
+
+    def action_remind(self) -> None:
+        """u on a register: 催办 every holder of the record under the cursor."""
+        table = self.focused
+        if isinstance(table, PagedTable) and table.id in ("register", "out-registry"):
+            key = table.selected_key()
+            if key is not None:
+                number, title = (str(getattr(c, "plain", c)) for c in table.get_row(key)[:2])
+                remind_holders(self, "incoming" if table.id == "register" else "outgoing",
+                               int(key), f"{number} {title}", then=self.refresh_data)
+            return
+        super().action_remind()
 
     def bulk_actions(self, table_id: str) -> tuple[str, ...]:
         return (bulk.REMIND,) if table_id == "out-registry" else bulk.ACTIONS

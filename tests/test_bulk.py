@@ -189,3 +189,16 @@ def test_remind_holders_needs_someone(db, as_user):
     with pytest.raises(ValidationError) as err:
         bulk.remind_holders(as_user("lixm"), incoming.KIND, [], "")
     assert err.value.field == "催办对象"
+
+
+def test_offered_is_what_at_least_one_item_allows(db, as_user):
+    clerk, director = as_user("lixm"), as_user("linzh")
+    registered = register(clerk, "关于经费的报告")  # 初审: the clerk's section holds it
+    signing = register(clerk, "关于工作的报告")
+    to_signing(clerk, signing)
+    items = [bulk.Item(incoming.KIND, registered.id), bulk.Item(incoming.KIND, signing.id)]
+    # The clerk: 传阅 (秘书科's), 催办 of the 主任 holding the second; nothing to 签批.
+    assert bulk.offered(clerk, items) == (bulk.REMIND, bulk.CIRCULATE)
+    assert bulk.offered(director, items) == (bulk.REMIND, bulk.SIGN)
+    assert bulk.offered(director, items, (bulk.REMIND,)) == (bulk.REMIND,)
+    assert bulk.offered(as_user("zhangyt"), [bulk.Item("outgoing", 999999)]) == ()

@@ -49,10 +49,13 @@ class BulkMenu(HasCommands, ModalScreen[str | None]):
     BulkMenu .hint { color: $text-muted; }
     """
 
-    def __init__(self, count: int, actions: tuple[str, ...]) -> None:
+    def __init__(self, count: int, actions: tuple[str, ...],
+                 items: list[bulk.Item] | None = None) -> None:
         super().__init__()
         self.count = count
         self.actions = actions
+        self.items = items  # given: the actions none of them allows are taken away
+        self.narrowed = items is None  # what is offered is known (tests wait on it)
 
     def compose(self) -> ComposeResult:
         from govdesk.commands import REGISTRY, bound_keys
@@ -66,7 +69,23 @@ class BulkMenu(HasCommands, ModalScreen[str | None]):
                 yield Label(Text.assemble((f"{key_label(keys.split(',')[0])}  ", "bold"),
                                           f"{cmd.text}  ", (cmd.help_text, "dim")),
                             id=f"menu-{action}")
+            yield Label(t("bulk.nothing_offered"), id="menu-none")
             yield Label(t("bulk.menu_hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#menu-none", Label).display = False
+        if self.items is not None:  # which of them any of the items allows: in a worker
+            run_service(self, bulk.offered, self.app.actor(), self.items, self.actions,
+                        done=self._offered, refused=lambda _exc: self._offered(self.actions),
+                        writes=False)
+
+    def _offered(self, actions: tuple[str, ...]) -> None:
+        for action in self.actions:
+            self.query_one(f"#menu-{action}", Label).display = action in actions
+        self.query_one("#menu-none", Label).display = not actions
+        self.actions = tuple(actions)
+        self.narrowed = True
+        self.refresh_bindings()
 
     def available_commands(self) -> set[str]:
         return {f"bulk_menu.{a}" for a in self.actions} | {"bulk_menu.cancel"}
@@ -314,7 +333,7 @@ class Triage:
             if action is not None:
                 self._bulk_form(table, action, items)
 
-        screen.app.push_screen(BulkMenu(len(items), actions), chosen)
+        screen.app.push_screen(BulkMenu(len(items), actions, items), chosen)
 
     def _bulk_form(self, table: Any, action: str, items: list[bulk.Item]) -> None:
         screen: Any = self

@@ -120,6 +120,43 @@ def run(actor: Actor, action: str, items: Sequence[Item], *, note: str = "",
     return BulkResult(tuple(done), tuple(refused))
 
 
+def offered(actor: Actor, items: Sequence[Item],
+            among: Sequence[str] = ACTIONS) -> tuple[str, ...]:
+    """Of ``among``, the actions that would do something to at least one of the items — what
+    the ``;`` menu offers (the engine's ``available_actions``: what the services would accept
+    from this actor now; 催办 wherever someone else holds the record)."""
+    out: set[str] = set()
+    seen: set[tuple[str, int]] = set()
+    for item in items:
+        if set(among) <= out:
+            break
+        if (item.kind, item.record_id) in seen:
+            continue
+        seen.add((item.kind, item.record_id))
+        try:
+            available = engine.available_actions(actor, item.kind, item.record_id)
+            f = engine.flow_of(item.kind, item.record_id)
+        except ServiceError:
+            continue
+        if not available and not can_view_record(actor, item):
+            continue
+        ids = {a.action for a in available}
+        if item.kind == incoming.KIND:
+            out.update(a for a in (CIRCULATE, SIGN, CLOSE, ARCHIVE) if a in ids)
+        waiting = Task.select().where((Task.flow == f) & (Task.state == WAITING))
+        if any(not can_act(actor.person, task) for task in waiting):
+            out.add(REMIND)
+    return tuple(a for a in among if a in out)
+
+
+def can_view_record(actor: Actor, item: Item) -> bool:
+    try:
+        engine.open_record(actor, item.kind, item.record_id, record_open=False)
+    except ServiceError:
+        return False
+    return True
+
+
 def _my_task(actor: Actor, item: Item, action: str) -> int:
     """The actor's task at the action's step of the item: the tagged task itself when it is at
     that step (its service then checks it is theirs), else theirs on the same record."""

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import pytest
 from helpers.workers import settle, wait_for
+from textual.app import App
+from textual.screen import Screen
 from textual.widgets import DataTable, Label
 
 from govdesk.app import GovDesk
+from govdesk.i18n import t
 from govdesk.models import IncomingDocument, Person, Reminder, Task
 from govdesk.models import incoming as states
 from govdesk.models.flow import WAITING
 from govdesk.screens.fields_modal import FieldsModal
 from govdesk.screens.home import HomeScreen
 from govdesk.screens.secretariat import SecretariatScreen
-from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
+from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal, Triage
 from govdesk.services import flow, incoming, org
-from govdesk.widgets.paged_table import PagedTable
+from govdesk.widgets.paged_table import Page, PagedTable
 from govdesk.widgets.tagging import MARK
 from tests.conftest import NOW, actor
 
@@ -227,3 +230,62 @@ async def test_u_on_a_record_and_on_a_register_row(db):
         await wait_for(pilot, lambda: Reminder.select().count() == 23, "eleven more")
     per_task = {r.task_id for r in Reminder.select()}
     assert len(per_task) == 12
+
+
+class TagScreen(Triage, Screen):
+    """A screen with one register of ``n`` made-up rows (keys n … 1, newest first)."""
+
+    TAG_TABLES = {"reg": "reg-title"}
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = n
+
+    def load(self, page: Page):
+        args = page.keyset_args()
+        if args["after_id"] is not None:
+            above = list(range(args["after_id"] + 1, self.n + 1))[:page.limit]
+            return [(k, [f"第{k}条"]) for k in reversed(above)]
+        start = self.n if args["before_id"] is None else args["before_id"] - 1
+        return [(k, [f"第{k}条"]) for k in range(start, 0, -1)][:page.limit]
+
+    def compose(self):
+        yield Label("登记簿", id="reg-title")
+        yield PagedTable(self.load, id="reg", page_size=50)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#reg", PagedTable)
+        table.add_column("条目", key="item")
+        table.show_first_page(self.load(Page(table.page_size)))
+        table.focus()
+
+    def tag_item(self, table_id: str, key: str):
+        return int(key)
+
+
+class TagApp(App):
+    def on_mount(self) -> None:
+        self.push_screen(TagScreen(5_000))
+
+
+async def test_register_tags_stay_on_their_records_as_pages_come_and_go():
+    app = TagApp()
+    async with app.run_test(size=(40, 20)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#reg", PagedTable)
+        await pilot.press("space", "down", "space")  # 5000 and 4998
+        assert table.tags == {"5000": 5000, "4998": 4998}
+        assert label(screen, "#reg-title") == "登记簿" + t("bulk.tagged", n=2)
+        await pilot.press("end")  # the oldest page: the tagged rows' pages are dropped
+        await wait_for(pilot, lambda: table.selected_key() == "1", "the oldest row")
+        assert "5000" not in map(str, table.keys_shown())
+        assert len(table.tags) == 2
+        await pilot.press("home")
+        await wait_for(pilot, lambda: table.selected_key() == "5000", "the newest row")
+        assert drawn(table, 0).startswith(MARK) and drawn(table, 2).startswith(MARK)
+        assert not drawn(table, 1).startswith(MARK)
+        await pilot.press("T")  # some tagged: all cleared
+        assert table.tags == {} and label(screen, "#reg-title") == "登记簿"
+        await pilot.press("T")  # none tagged: every row shown
+        assert len(table.tags) == len(table.keys_shown())

@@ -133,14 +133,16 @@ class Tagging(HasCommands):
         delta, self._mark_room = room - self._mark_room, room
         if first.key not in getattr(self, "_fit_measured", set()) and not first.auto_width:
             first.width = max(0, first.width + delta)  # a declared width (task lists)
-        table._update_dimensions([])  # measured ones: fit_natural below
+        table._update_dimensions([])  # measured ones: _longest below
 
-    def fit_natural(self, key: Any) -> int:
-        natural = super().fit_natural(key)  # type: ignore[misc]
+    def _longest(self, key: Any) -> int:
+        # A measured first column (a register's number) is as wide as its longest cell and the
+        # mark: FitColumns measures the cells as added, and never narrows a column below this.
+        longest = super()._longest(key)  # type: ignore[misc]
         table: Any = self
         if self._mark_room and table.columns and key == table.ordered_columns[0].key:
-            natural += self._mark_room
-        return natural
+            longest += self._mark_room
+        return longest
 
     def _tags_changed(self) -> None:
         table: Any = self

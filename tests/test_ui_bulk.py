@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from helpers.workers import settle, wait_for
+from rich.cells import cell_len
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import DataTable, Label
@@ -284,6 +285,8 @@ async def test_register_tags_stay_on_their_records_as_pages_come_and_go():
         await pilot.press("home")
         await wait_for(pilot, lambda: table.selected_key() == "5000", "the newest row")
         assert drawn(table, 0).startswith(MARK) and drawn(table, 2).startswith(MARK)
+        assert table._get_row_renderables(0).cells[0].text.plain == f"{MARK} 第5000条"
+        assert table.ordered_columns[0].width >= cell_len(f"{MARK} 第5000条")  # not cut
         assert not drawn(table, 1).startswith(MARK)
         await pilot.press("T")  # some tagged: all cleared
         assert table.tags == {} and label(screen, "#reg-title") == "登记簿"

@@ -106,7 +106,7 @@ async def test_sign_five_tagged_one_signed_meanwhile(db):
         assert "已办 4 项，未办 1 项" in label(result, "#result-title")
         (refused,) = rows(result.query_one("#refused", DataTable))
         assert refused[0] == f"{late.number} 关于第4项经费的报告"
-        assert refused[1]  # the service's own reason
+        assert refused[1] == t("work.not_yours")  # the service's own reason
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen

@@ -292,3 +292,41 @@ async def test_register_tags_stay_on_their_records_as_pages_come_and_go():
         assert table.tags == {} and label(screen, "#reg-title") == "登记簿"
         await pilot.press("T")  # none tagged: every row shown
         assert len(table.tags) == len(table.keys_shown())
+
+
+async def test_close_then_archive_from_the_register(db):
+    director, leader = actor("linzh"), actor("zhoudw")
+    docs = [register(f"关于第{i}项事务的报告") for i in range(3)]
+    for d in docs:
+        task = to_signing(d)
+        incoming.sign(director, task.id, "阅", incoming.suggest_readers(d))
+    for d in docs[:2]:  # the third is still with the leader
+        incoming.reader_return(leader, incoming.current_task_for(leader, d).id, "同意")
+    app = app_as("lixm")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+l", "T", "semicolon", "c")
+        await wait_for(pilot, lambda: isinstance(app.screen, FieldsModal), "the 办结 form")
+        await type_text(pilot, "已办")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultScreen), "the result")
+        assert "已办 2 项，未办 1 项" in label(app.screen, "#result-title")
+        (refused,) = rows(app.screen.query_one("#refused", DataTable))
+        assert refused[0] == f"{docs[2].number} 关于第2项事务的报告" and "分送" in refused[1]
+        await pilot.press("enter")
+        await settle(pilot)
+        table = screen.query_one("#register", PagedTable)
+        assert list(table.tags) == [str(docs[2].id)]  # the refused one stays tagged
+        await pilot.press("T", "T", "semicolon", "g")  # clear, tag all again, 归档
+        await wait_for(pilot, lambda: isinstance(app.screen, FieldsModal), "the 归档 form")
+        await pilot.press("ctrl+s")  # the default 保管期限
+        await wait_for(pilot, lambda: isinstance(app.screen, BulkResultScreen), "the result")
+        assert "已办 2 项，未办 1 项" in label(app.screen, "#result-title")
+    for d in docs[:2]:
+        doc = IncomingDocument.get_by_id(d.id)
+        assert doc.state == states.ARCHIVED and doc.retention == "10年"
+        assert Task.get((Task.step == "分送")
+                        & (Task.flow == flow.flow_of(incoming.KIND, d.id))).opinion == "已办"
+    assert IncomingDocument.get_by_id(docs[2].id).state == states.READING

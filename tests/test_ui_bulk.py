@@ -330,3 +330,20 @@ async def test_close_then_archive_from_the_register(db):
         assert Task.get((Task.step == "分送")
                         & (Task.flow == flow.flow_of(incoming.KIND, d.id))).opinion == "已办"
     assert IncomingDocument.get_by_id(docs[2].id).state == states.READING
+
+
+async def test_esc_at_once_after_u_or_a_choice_before_the_menu_narrows(db):
+    doc = register("关于冬季安全的通知")
+    incoming.circulate(actor("lixm"), doc.id, [org.person_by_login("zhangyt")], "请阅")
+    app = app_as("lixm")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("u", "escape")  # gone before the holders came
+        await settle(pilot)
+        assert app.screen is screen and Reminder.select().count() == 0
+        await pilot.press("space", "semicolon", "escape")  # gone before the menu narrowed
+        await settle(pilot)
+        assert app.screen is screen
+        assert len(screen.query_one("#work", DataTable).tags) == 1

@@ -56,6 +56,7 @@ class BulkMenu(HasCommands, ModalScreen[str | None]):
         self.actions = actions
         self.items = items  # given: the actions none of them allows are taken away
         self.narrowed = items is None  # what is offered is known (tests wait on it)
+        self.gone = False  # dismissed (an answer still on its way finds nothing to do)
 
     def compose(self) -> ComposeResult:
         from govdesk.commands import REGISTRY, bound_keys
@@ -80,6 +81,8 @@ class BulkMenu(HasCommands, ModalScreen[str | None]):
                         writes=False)
 
     def _offered(self, actions: tuple[str, ...]) -> None:
+        if not self.is_attached or self.gone:
+            return  # chosen (or left) before the answer came: nothing to narrow
         for action in self.actions:
             self.query_one(f"#menu-{action}", Label).display = action in actions
         self.query_one("#menu-none", Label).display = not actions
@@ -91,9 +94,11 @@ class BulkMenu(HasCommands, ModalScreen[str | None]):
         return {f"bulk_menu.{a}" for a in self.actions} | {"bulk_menu.cancel"}
 
     def action_choose(self, action: str) -> None:
+        self.gone = True
         self.dismiss(action)
 
     def action_cancel(self) -> None:
+        self.gone = True
         self.dismiss(None)
 
 
@@ -174,6 +179,7 @@ class RemindHoldersModal(SaveInWorker, HasCommands, ModalScreen["bulk.BulkResult
         self.rows: list[bulk.HolderRow] = []
         self.chosen: set[int] = set()
         self.loaded = False
+        self.gone = False  # dismissed (the list still on its way finds nothing to do)
         self._held: list[tuple[str, str | None]] = []
 
     def compose(self) -> ComposeResult:
@@ -202,10 +208,13 @@ class RemindHoldersModal(SaveInWorker, HasCommands, ModalScreen["bulk.BulkResult
             self._held.append((event.key, event.character))
 
     def _load_refused(self, error: ServiceError) -> None:
-        self.app.notify(str(error), severity="error")
-        self.dismiss(None)
+        if self.is_attached and not self.gone:
+            self.app.notify(str(error), severity="error")
+            self.dismiss(None)
 
     def _loaded(self, rows: list[bulk.HolderRow]) -> None:
+        if not self.is_attached or self.gone:
+            return  # left with Esc before the list came
         if not rows:
             self.app.notify(t("bulk.no_holders"), severity="warning")
             self.dismiss(None)
@@ -254,6 +263,7 @@ class RemindHoldersModal(SaveInWorker, HasCommands, ModalScreen["bulk.BulkResult
 
     def action_cancel(self) -> None:
         if not self.saving:
+            self.gone = True
             self.dismiss(None)
 
 

@@ -171,6 +171,13 @@ class GovDesk(KeysInOrder, commands.HasCommands, App):
         paste_input.install()  # a paste that holds an escape sequence stays one paste
         return super().get_driver_class()
 
+    def get_key_display(self, binding) -> str:
+        # The footer names keys as the rest of the desk does (help.key_label): Textual's own
+        # name for the space bar is the lower-case word.
+        if binding.key == "space":
+            return "Space"
+        return super().get_key_display(binding)
+
     def actor(self) -> Actor:
         return Actor(self.person, self._now() if callable(self._now) else (self._now or office_now()))
 

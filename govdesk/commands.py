@@ -160,6 +160,22 @@ command("secretariat.leave_register", "v", "leave.registers")
 command("register.first", "home,ctrl+home", "common.register_first", "first", show=False)
 command("register.last", "end,ctrl+end", "common.register_last", "last", show=False)
 
+# Tagging in the task lists and registers (widgets/tagging.py) and acting on the tagged at once
+# (screens/triage.py): mutt's t / T / ;
+command("tags.toggle", "space", "bulk.tag", "toggle_tag", help="bulk.tag_help")
+command("tags.all", "T", "bulk.tag_all", "tag_all", help="bulk.tag_all_help", show=False)
+command("tags.act", "semicolon", "bulk.act", "act_on_tagged", help="bulk.act_help")
+for _action, _key in (("remind", "u"), ("circulate", "m"), ("sign", "s"), ("close", "c"),
+                      ("archive", "g")):
+    command(f"bulk_menu.{_action}", _key, f"bulk.act_{_action}", f"choose('{_action}')",
+            help=f"bulk.help_{_action}")
+command("bulk_menu.cancel", "escape", "bulk.menu_cancel", "cancel")
+command("bulk_result.close", "escape,enter", "bulk.result_close", "close")
+# 催办 of every holder of a document (u on a task list or a record)
+command("remind_holders.toggle", "space", "bulk.holders_toggle", "toggle")
+command("remind_holders.send", "ctrl+s", "bulk.holders_send", "send")
+command("remind_holders.cancel", "escape", "common.cancel", "cancel")
+
 # Any record's detail screen
 command("flow.hand_back", "h", "common.hand_back")
 

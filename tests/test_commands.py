@@ -36,7 +36,8 @@ from govdesk.screens.palette import DeskPalette
 from govdesk.screens.search import SearchScreen
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen
-from govdesk.services import org, outgoing
+from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
+from govdesk.services import bulk, org, outgoing
 from govdesk.widgets.picker import PEOPLE, Picker
 from tests.conftest import NOW
 
@@ -130,6 +131,8 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
         incoming_doc = IncomingDocument.select().order_by(IncomingDocument.id).first()
         outgoing_doc = OutgoingDocument.select().order_by(OutgoingDocument.id).first()
         revised = next(d for d in OutgoingDocument.select() if outgoing.revisions(d))
+        held = next(d for d in IncomingDocument.select().order_by(IncomingDocument.id)
+                    if bulk.holders(app.actor(), "incoming", d.id))
         screens = [
             lambda: IncomingFormScreen(),
             lambda: OutgoingFormScreen(),
@@ -147,6 +150,9 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: DraftOfferModal("11-26 09:30"),
             lambda: ConflictScreen("x", [ConflictField("title", "标题", "甲", "乙", "甲", "乙",
                                                        None)]),
+            lambda: BulkMenu(2, bulk.ACTIONS),
+            lambda: BulkResultScreen("x", bulk.BulkResult((), ())),
+            lambda: RemindHoldersModal("incoming", held.id, "x"),
         ]
         for make in screens:
             app.push_screen(make())

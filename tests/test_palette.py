@@ -19,7 +19,7 @@ from tests.conftest import NOW
 
 SIZE = (160, 48)
 MODE_KEYS = "1234560"
-KEY_NAMES = {"Esc", "Tab", "Ctrl", "Shift", "Enter"}
+KEY_NAMES = {"Esc", "Tab", "Ctrl", "Shift", "Enter", "Space"}
 
 
 pytestmark = pytest.mark.usefixtures("config_file")

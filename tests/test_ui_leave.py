@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from helpers.workers import settle
 from textual.widgets import DataTable, Label
 
 from govdesk.app import GovDesk
@@ -167,8 +168,8 @@ async def test_late_cancel_is_overdue_on_home_for_the_supervision_office(db):
         index = next(i for i, r in enumerate(rows(due)) if "请假·销假" in r)
         due.focus()
         due.move_cursor(row=index)
-        await pilot.press("u")
-        await pilot.pause()
+        await pilot.press("u", "ctrl+s")  # its holder ticked: sent at once
+        await settle(pilot)
     (task,) = Task.select().where(Task.state == "waiting")
     assert task.reminders == 1
     # 秘书科 sees it in its own inbox, does the 销假 from there, and it leaves both lists.

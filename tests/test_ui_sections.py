@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from helpers.workers import settle
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Checkbox, DataTable, Input, Label, Select
 from textual.widgets._footer import FooterKey
@@ -336,8 +337,8 @@ async def test_supervision_remind_is_logged(demo_db):
         due = app.screen.query_one("#due", DataTable)
         assert app.screen.focused is due
         before = Reminder.select().count()
-        await pilot.press("down", "u")
-        await pilot.pause()
+        await pilot.press("down", "u", "ctrl+s")  # every holder ticked: sent at once
+        await settle(pilot)
         assert Reminder.select().count() == before + 1
         log = cells(app.screen.query_one("#reminders", DataTable))
         assert log[0][1] == "郭建伟"
@@ -370,8 +371,8 @@ async def test_line_secretary_starts_on_own_leader(demo_db):
         await pilot.pause()
         assert screen.focused is papers
         before = Reminder.select().count()
-        await pilot.press("u")  # 催办 the leader's paper
-        await pilot.pause()
+        await pilot.press("u", "ctrl+s")  # 催办 the leader's paper (its holders, all ticked)
+        await settle(pilot)
         assert Reminder.select().count() == before + 1
         assert Reminder.select().order_by(Reminder.id.desc()).first().task.holder.name == "赵国梁"
 

@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Label
 from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
+from govdesk.screens.triage import Triage
+from govdesk.services import bulk
 from govdesk.services import inbox as inbox_service
 from govdesk.services.calendar import schedule_notice
 from govdesk.services.policy import sees_all_deadlines
@@ -71,10 +73,11 @@ class HomeData:
     notice: str | None  # admins: a year's holiday schedule is missing
 
 
-class HomeScreen(DeskScreen):
+class HomeScreen(Triage, DeskScreen):
     HOWTO = "howto.home"  # F1's how-to (screens/help.py)
     CSS_PATH = "home.tcss"
     COMMAND_IDS = ("home.open", "home.refresh")
+    TAG_TABLES = {"inbox": "inbox-title", "deadlines": "deadlines-title"}  # screens/triage.py
 
     def __init__(self) -> None:
         super().__init__()
@@ -167,3 +170,7 @@ class HomeScreen(DeskScreen):
 
     def action_refresh(self) -> None:
         self.refresh_data()
+
+    def tag_item(self, table_id: str, key: str) -> bulk.Item | None:
+        item = self._items.get(key)
+        return None if item is None else bulk.Item(item.kind, item.record_id, item.task_id)

@@ -12,8 +12,9 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.section import SectionScreen
+from govdesk.screens.triage import remind_holders
+from govdesk.services import bulk, incoming, outgoing
 from govdesk.services import inbox as inbox_service
-from govdesk.services import incoming, outgoing
 from govdesk.services.vocab import incoming_states as states
 from govdesk.services.vocab import outgoing_states as out_states
 from govdesk.widgets import badge
@@ -51,6 +52,8 @@ class SecretariatScreen(SectionScreen):
                    "secretariat.cycle_state", "secretariat.register_focus",
                    "secretariat.toggle_register", "secretariat.error_register",
                    "secretariat.leave_register")
+    TAG_TABLES = {**SectionScreen.TAG_TABLES, "register": "register-title",
+                  "out-registry": "out-register-title"}
     DEFAULT_CSS = """
     SecretariatScreen .reg-filters { height: 1; }
     SecretariatScreen .reg-filters Label { width: auto; padding: 0 1; }
@@ -242,6 +245,26 @@ class SecretariatScreen(SectionScreen):
         if key is not None:
             registry.open_record(self.app, "outgoing" if self.showing_outgoing else "incoming",
                                  int(key))
+
+    def tag_item(self, table_id: str, key: str) -> bulk.Item | None:
+        if table_id in ("register", "out-registry"):  # a register's key is the record's id
+            return bulk.Item("incoming" if table_id == "register" else "outgoing", int(key))
+        return super().tag_item(table_id, key)
+
+    def action_remind(self) -> None:
+        """u on a register: 催办 every holder of the record under the cursor."""
+        table = self.focused
+        if isinstance(table, PagedTable) and table.id in ("register", "out-registry"):
+            key = table.selected_key()
+            if key is not None:
+                number, title = (str(getattr(c, "plain", c)) for c in table.get_row(key)[:2])
+                remind_holders(self, "incoming" if table.id == "register" else "outgoing",
+                               int(key), f"{number} {title}", then=self.refresh_data)
+            return
+        super().action_remind()
+
+    def bulk_actions(self, table_id: str) -> tuple[str, ...]:
+        return (bulk.REMIND,) if table_id == "out-registry" else bulk.ACTIONS
 
     def action_new_incoming(self) -> None:
         from govdesk.screens.incoming.form import IncomingFormScreen  # with its first use

@@ -15,10 +15,10 @@ from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
-from govdesk.screens.base import DeskScreen, run_service
+from govdesk.screens.base import DeskScreen
 from govdesk.screens.home import add_task_columns, item_cells
-from govdesk.services import section_work
-from govdesk.services.errors import ServiceError
+from govdesk.screens.triage import Triage, remind_holders
+from govdesk.services import bulk, section_work
 from govdesk.widgets.desk_table import DeskTable
 
 FILTERS = ("all", "mine", "overdue")
@@ -35,13 +35,14 @@ class SectionData:
     extra: Any  # the section's own panels (load_extra → show_extra)
 
 
-class SectionScreen(DeskScreen):
+class SectionScreen(Triage, DeskScreen):
     """Shows one or more office sections (跟线秘书 spans 办一科 and 办二科)."""
     HOWTO = "howto.section"  # F1's how-to (screens/help.py)
 
     SECTION_CODES: tuple[str, ...] = ()
     NAME_KEY = ""
     COMMAND_IDS = ("section.cycle_filter", "section.remind", "section.new_draft")
+    TAG_TABLES = {"work": "work-title"}  # space, T, ; (screens/triage.py)
     DEFAULT_CSS = """
     SectionScreen .panel-title { background: $boost; text-style: bold; width: 100%; padding: 0 1; }
     SectionScreen #work { height: 2fr; }
@@ -159,19 +160,15 @@ class SectionScreen(DeskScreen):
         self.app.push_screen(OutgoingFormScreen(), saved)
 
     def action_remind(self) -> None:
+        """催办 every holder still holding the document under the cursor (screens/triage.py)."""
         item = self._current()
-        if item is None:
-            return
+        if item is not None:
+            remind_holders(self, item.kind, item.record_id, item.title, then=self.refresh_data)
 
-        def done(_result: object) -> None:
-            self.notify(t("section.reminded", title=item.title))
-            self.refresh_data()
-
-        def refused(exc: ServiceError) -> None:
-            self.notify(str(exc), severity="error")
-
-        run_service(self, section_work.remind, self.actor, item.task_id, done=done,
-                    refused=refused)
+    def tag_item(self, table_id: str, key: str) -> bulk.Item | None:
+        tables = getattr(self, "task_tables", {"work": self._items})  # tabbed sections': all
+        item = tables.get(table_id, {}).get(key)
+        return None if item is None else bulk.Item(item.kind, item.record_id, item.task_id)
 
 
 __all__ = ["SectionScreen"]

@@ -33,6 +33,7 @@ class SupervisionData:
 class SupervisionScreen(TabbedSectionScreen):
     SECTION_CODES = ("ducha",)
     PANES = ("deadlines", "reminders", "load", "work", "members")
+    TAG_TABLES = {"due": "due-title", "work": "work-title"}
 
     def compose_pane(self, pane: str) -> ComposeResult:
         if pane == "deadlines":

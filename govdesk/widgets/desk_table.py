@@ -24,6 +24,8 @@ from textual.widgets._data_table import RowRenderables
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from govdesk.i18n import t
+from govdesk.widgets.tagging import COMMAND_IDS as TAG_COMMANDS
+from govdesk.widgets.tagging import Tagging
 
 # Column keys as columns() below names them.
 STRETCH = ("col_title", "col_holder", "col_note")
@@ -209,11 +211,13 @@ class FitColumns(EllipsisCells):
             self.refresh()  # type: ignore[attr-defined]
 
 
-class DeskTable(FitColumns, DataTable):
+class DeskTable(Tagging, FitColumns, DataTable):
     """A task list (columns() gives its columns): the title, then who holds it, widen into a
     wide terminal up to their longest cell and never below their declared widths while there
     is room; on a small terminal they and the step narrow so the due date and the holder stay
-    on screen."""
+    on screen. Rows can be tagged (widgets/tagging.py) where the screen lists the table."""
+
+    COMMAND_IDS = TAG_COMMANDS
 
     def __init__(self, *args: Any, stretch: Sequence[str] = STRETCH,
                  narrow: Narrow = TASK_NARROW, **kwargs: Any) -> None:

@@ -33,6 +33,8 @@ from govdesk.commands import HasCommands
 from govdesk.services.errors import ServiceError
 from govdesk.services.session import in_worker
 from govdesk.widgets.desk_table import FitColumns, Narrow
+from govdesk.widgets.tagging import COMMAND_IDS as TAG_COMMANDS
+from govdesk.widgets.tagging import Tagging
 
 Row = tuple[Any, Sequence[Any]]
 
@@ -93,12 +95,12 @@ def read_pages(loader: Loader, what: str, key: Any, limit: int) -> _Read:
     return _Read(above + below, len(above) < limit, len(below) < limit)
 
 
-class PagedTable(HasCommands, FitColumns, DataTable):
+class PagedTable(Tagging, HasCommands, FitColumns, DataTable):
     """``title``: the column that takes the room the others leave, cut with "…" on a narrow
     terminal; ``narrow``: the columns that may narrow there, and to how many cells
     (widgets/desk_table.py)."""
 
-    COMMAND_IDS = ("register.first", "register.last")
+    COMMAND_IDS = ("register.first", "register.last", *TAG_COMMANDS)
 
     def __init__(self, loader: Loader | None = None, *, page_size: int = 200,
                  window_pages: int = 3, threaded: bool = False, title: str | None = None,

@@ -17,6 +17,7 @@ from govdesk.screens import registry
 from govdesk.screens.base import run_service
 from govdesk.screens.flow_detail import FlowDetailScreen
 from govdesk.screens.incoming.modals import ActionModal
+from govdesk.screens.triage import remind_holders
 from govdesk.services import incoming
 from govdesk.services.errors import ServiceError
 from govdesk.services.incoming import views
@@ -227,16 +228,10 @@ class IncomingDetailScreen(FlowDetailScreen):
                                     title=t("incoming.act_circulate")), chosen)
 
     def action_remind(self) -> None:
-        others = [task for task in self.waiting if task not in self.my_tasks]
-        if not others:
-            return
-        chosen = self.query_one("#timeline", TimelineTable).selected_task_id()
-        task = next((x for x in others if x.id == chosen), others[0])
-        who = self.query_one("#timeline", TimelineTable).who(task)
-        self.open_modal(ActionModal(
-            t("incoming.remind_title", who=who, step=term(task.step)),
-            lambda m: incoming.remind(self.actor, task.id, m.opinion),
-            opinion=t("incoming.remind_note")))
+        """催办 every holder still holding it at once, all ticked (screens/triage.py)."""
+        if self.doc is not None:
+            remind_holders(self, self.KIND, self.doc_id, f"{self.doc.number} {self.doc.title}",
+                           then=self.refresh_data)
 
     def action_lend(self) -> None:
         def chosen(items: list | None) -> None:

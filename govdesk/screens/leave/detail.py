@@ -12,6 +12,7 @@ from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.screens.flow_detail import FlowDetailScreen
+from govdesk.screens.triage import remind_holders
 from govdesk.services import inbox as inbox_service
 from govdesk.services import leave
 from govdesk.services.leave import views
@@ -104,16 +105,9 @@ class LeaveDetailScreen(FlowDetailScreen):
             note=t("leave.date_hint")))
 
     def action_remind(self) -> None:
-        others = [task for task in self.waiting if task not in self.my_tasks]
-        if not others:
-            return
-        timeline = self.query_one("#timeline", TimelineTable)
-        chosen = timeline.selected_task_id()
-        task = next((x for x in others if x.id == chosen), others[0])
-        self.open_modal(FieldsModal(
-            t("leave.remind_title", who=timeline.who(task), step=term(task.step)),
-            lambda v: leave.remind(self.actor, task.id, v["note"]),
-            [Field("note", t("leave.remind_note"))]))
+        """催办 every holder still holding it at once, all ticked (screens/triage.py)."""
+        if self.doc is not None:
+            remind_holders(self, self.KIND, self.doc_id, self.doc.title, then=self.refresh_data)
 
 
 registry.register(leave.KIND, lambda app, rid: app.push_screen(LeaveDetailScreen(rid)))

@@ -150,12 +150,14 @@ def _and(*branches: Branch) -> tuple[str, list]:
     return where, [v for b in branches for v in b.params]
 
 
-def _keys(branches: list[Branch], span: Branch, limit: int) -> dict[int, tuple]:
-    """The first ``limit`` waiting tasks of each branch within ``span``, as id → sort key.
-    Each query walks its index in due order and sorts only the ties of one due date."""
+def _keys(branches: list[Branch], span: Branch, limit: int,
+          extra: Branch | None = None) -> dict[int, tuple]:
+    """The first ``limit`` waiting tasks of each branch within ``span`` (and ``extra``, a
+    list's filter line), as id → sort key. Each query walks its index in due order and sorts
+    only the ties of one due date."""
     keys: dict[int, tuple] = {}
     for branch in branches:
-        where, params = _and(branch, span)
+        where, params = _and(branch, span, extra or EVERYONE)
         cursor = _sql(
             f"SELECT t.id, t.due, {_URANK} FROM task t JOIN flow f ON f.id = t.flow_id"
             f" WHERE t.state = {{p}}{where} ORDER BY t.due, {_URANK}, t.id LIMIT {{p}}",
@@ -166,7 +168,7 @@ def _keys(branches: list[Branch], span: Branch, limit: int) -> dict[int, tuple]:
 
 
 def _page(branches: list[Branch], limit: int, offset: int = 0,
-          span: Branch | None = None) -> list[dict]:
+          span: Branch | None = None, extra: Branch | None = None) -> list[dict]:
     """Rows ``offset`` … ``offset + limit`` of the union of ``branches`` in the lists' order:
     by due (undated last), urgency, id; ``span`` (a condition on t.due) leaves the undated out.
 
@@ -174,10 +176,10 @@ def _page(branches: list[Branch], limit: int, offset: int = 0,
     query reads the page's rows by primary key. No query reads past the page or sorts more
     than one day's ties, whatever the years of finished tasks behind them."""
     want = offset + limit
-    keys = _keys(branches, span or _DATED, want)
+    keys = _keys(branches, span or _DATED, want, extra)
     order = sorted(keys, key=keys.__getitem__)[:want]
     if span is None and len(order) < want:
-        undated = _keys(branches, _UNDATED, want - len(order))
+        undated = _keys(branches, _UNDATED, want - len(order), extra)
         order += sorted(undated, key=undated.__getitem__)
     ids = order[offset:want]
     if not ids:
@@ -186,12 +188,15 @@ def _page(branches: list[Branch], limit: int, offset: int = 0,
     return [rows[i] for i in ids if i in rows]  # one done since the first read: left out
 
 
-def _count(branches: list[Branch], span: Branch | None = None) -> int:
-    """Waiting tasks in the union of disjoint ``branches``: one count per branch."""
+def _count(branches: list[Branch], span: Branch | None = None,
+           extra: Branch | None = None) -> int:
+    """Waiting tasks in the union of disjoint ``branches``: one count per branch (``extra``,
+    a filter line, may name the task's flow ``f``)."""
     total = 0
+    join = " JOIN flow f ON f.id = t.flow_id" if extra else ""
     for branch in branches:
-        where, params = _and(branch, span or EVERYONE)
-        total += _sql(f"SELECT COUNT(*) FROM task t WHERE t.state = {{p}}{where}",
+        where, params = _and(branch, span or EVERYONE, extra or EVERYONE)
+        total += _sql(f"SELECT COUNT(*) FROM task t{join} WHERE t.state = {{p}}{where}",
                       [WAITING, *params]).fetchone()[0]
     return total
 
@@ -219,15 +224,17 @@ def _items(person: Person, rows, now: datetime) -> list[InboxItem]:
     return out
 
 
-def inbox(actor: Actor, limit: int = 500, offset: int = 0) -> list[InboxItem]:
+def inbox(actor: Actor, limit: int = 500, offset: int = 0, *,
+          where: Branch | None = None) -> list[InboxItem]:
     """Everything waiting on me or my section, most urgent first (earliest due, then urgency);
-    one page of it (``inbox_count`` says how many there are)."""
-    rows = _page(_mine(actor.person), limit, offset)
+    one page of it (``inbox_count`` says how many there are); ``where``: a filter line's
+    condition (services.list_filter.task_condition)."""
+    rows = _page(_mine(actor.person), limit, offset, extra=where)
     return _items(actor.person, rows, actor.now)
 
 
-def inbox_count(actor: Actor) -> int:
-    return _count(_mine(actor.person))
+def inbox_count(actor: Actor, *, where: Branch | None = None) -> int:
+    return _count(_mine(actor.person), extra=where)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 KEY_NAMES = {"question_mark": "?", "enter": "Enter", "escape": "Esc", "delete": "Del",
-             "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/"}
+             "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/",
+             "number_sign": "#"}
 
 
 def key_label(keys: str) -> str:

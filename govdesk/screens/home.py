@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Label
 from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
+from govdesk.screens.list_view import COMMAND_IDS as LIST_COMMANDS
+from govdesk.screens.list_view import ListView, resolve_line, task_where
 from govdesk.services import inbox as inbox_service
 from govdesk.services.calendar import schedule_notice
 from govdesk.services.policy import sees_all_deadlines
@@ -20,6 +22,7 @@ from govdesk.services.schedule import WeekView, leader_week_views
 from govdesk.services.today import holders_line
 from govdesk.widgets import badge
 from govdesk.widgets.desk_table import DeskTable, columns
+from govdesk.widgets.filter_line import FilterLine
 from govdesk.widgets.home_schedule import HomeSchedule
 
 # 发文·分管副主任审核: the kind, a dot and the longest step names (7 characters), 19 cells.
@@ -69,11 +72,12 @@ class HomeData:
     today: date
     weeks: list[WeekView]
     notice: str | None  # admins: a year's holiday schedule is missing
+    line: str = ""  # the inbox's filter line in force (screens/list_view.py)
 
 
-class HomeScreen(DeskScreen):
+class HomeScreen(ListView, DeskScreen):
     CSS_PATH = "home.tcss"
-    COMMAND_IDS = ("home.open", "home.refresh")
+    COMMAND_IDS = ("home.open", "home.refresh", *LIST_COMMANDS)
 
     def __init__(self) -> None:
         super().__init__()
@@ -83,6 +87,7 @@ class HomeScreen(DeskScreen):
         with Vertical(id="home"):
             yield Label(id="schedule-notice")  # admins: a year's holiday schedule is missing
             yield Label(id="inbox-title", classes="panel-title")
+            yield FilterLine(list_id="inbox")
             yield DeskTable(id="inbox", cursor_type="row", zebra_stripes=True)
             yield Label(id="deadlines-title", classes="panel-title")
             yield DeskTable(id="deadlines", cursor_type="row", zebra_stripes=True)
@@ -95,9 +100,17 @@ class HomeScreen(DeskScreen):
         add_task_columns(self.query_one("#deadlines", DataTable), "home.col_holder")
         self.query_one("#inbox", DataTable).focus()
 
-    def load_data(self, actor, query) -> HomeData:
-        return HomeData(inbox=inbox_service.inbox(actor),
-                        inbox_count=inbox_service.inbox_count(actor),
+    def filter_lists(self) -> dict[str, str]:
+        return {"inbox": "home.inbox"}
+
+    def data_query(self) -> str | None:
+        return self.line_of("inbox")
+
+    def load_data(self, actor, query: str | None) -> HomeData:
+        line = resolve_line(actor, "home.inbox", query)
+        where = task_where(actor, line)
+        return HomeData(inbox=inbox_service.inbox(actor, where=where),
+                        inbox_count=inbox_service.inbox_count(actor, where=where), line=line,
                         deadlines=inbox_service.deadlines(actor),
                         counts=inbox_service.deadline_counts(actor),
                         sees_all=sees_all_deadlines(actor.person), today=actor.today,
@@ -123,8 +136,12 @@ class HomeScreen(DeskScreen):
             table.move_cursor(row=min(keep, len(items) - 1))
 
     def _fill_inbox(self, data: HomeData) -> None:
-        items = data.inbox
-        self.query_one("#inbox-title", Label).update(t("home.inbox_title", n=data.inbox_count))
+        self.note_line("inbox", data.line)
+        items = self.sorted_items("inbox", data.inbox)
+        self.query_one("#inbox-title", Label).update(
+            t("home.inbox_title", n=data.inbox_count)
+            + self.filter_title("inbox", data.inbox_count)
+            + self.sort_note("inbox", len(items), data.inbox_count))
         self._fill(self.query_one("#inbox", DataTable), items, with_holder=False)
 
     def _fill_deadlines(self, data: HomeData) -> None:

@@ -279,3 +279,32 @@ async def test_saved_filters_are_saved_picked_and_deleted(demo_db):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_home_inbox_takes_a_filter_line(demo_db):
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        inbox = app.screen.query_one("#inbox", DataTable)
+        whole = rows(inbox)
+        await pilot.press("l", *"急:加急,特急", "enter")
+        await pilot.pause()
+        shown = rows(inbox)
+        assert shown and {r[1] for r in shown} <= {"加急", "特急"} and len(shown) < len(whole)
+        assert "急:加急,特急" in label(app.screen, "#inbox-title")
+    assert settings.list_filters("lixm") == {"home.inbox": "急:加急,特急"}
+
+
+async def test_the_palette_opens_a_document_by_its_number(demo_db):
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*t("listview.jump"))
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, JumpModal)
+        await pilot.press("2", "1", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IncomingDetailScreen)

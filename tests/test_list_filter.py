@@ -153,3 +153,15 @@ def test_the_one_search_answers_a_number_with_that_document(demo_db, as_user):
         assert [h.number for g in groups for h in g.hits] == expected, login
     groups = search.search(as_user("lixm"), f"黄政发（{year}）1号")
     assert [h.number for g in groups for h in g.hits] == [f"黄政发〔{year}〕1号"]
+
+
+def test_the_deadlines_take_the_filter_line(demo_db, as_user):
+    from govdesk.services import inbox
+
+    head = as_user("linzh")  # 主任: everyone's deadlines
+    whole = inbox.deadlines(head)
+    where = list_filter.task_condition(head, list_filter.check(head, "类:发文"))
+    rows = inbox.deadlines(head, where=where)
+    assert rows and {r.kind for r in rows} == {"outgoing"}
+    assert {r.flow_id for r in rows} == {r.flow_id for r in whole if r.kind == "outgoing"}
+    assert inbox.deadline_counts(head, where=where).total == len(rows)

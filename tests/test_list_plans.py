@@ -108,6 +108,13 @@ def _calls():
                   for actor in (clerk, head)]
         calls += [lambda w=where, a=actor: inbox.inbox_count(a, where=w())
                   for actor in (clerk, head)]
+        calls += [lambda w=where, a=actor: inbox.deadlines(a, where=w())
+                  for actor in (clerk, head, supervisor)]
+        calls += [lambda w=where, a=actor: inbox.deadline_counts(a, where=w())
+                  for actor in (clerk, head, supervisor)]
+        calls += [lambda w=where, label=label: inbox.deadlines(head, limit=10, label=label,
+                                                               where=w())
+                  for label in (inbox.OVERDUE, inbox.TODAY, inbox.SOON)]
         calls += [lambda line=line: incoming.register_page(clerk, filter=line, limit=20),
                   lambda line=line: outgoing.register_page(clerk, filter=line, limit=20)]
     calls += [

@@ -292,7 +292,15 @@ async def test_home_inbox_takes_a_filter_line(demo_db):
         shown = rows(inbox)
         assert shown and {r[1] for r in shown} <= {"加急", "特急"} and len(shown) < len(whole)
         assert "急:加急,特急" in label(app.screen, "#inbox-title")
-    assert settings.list_filters("lixm") == {"home.inbox": "急:加急,特急"}
+        deadlines = app.screen.query_one("#deadlines", DataTable)
+        await pilot.press("tab", "l", *"类:收文", "enter")  # the deadlines below it
+        await pilot.pause()
+        assert app.screen.focused is deadlines
+        assert rows(deadlines) and all(r[2].startswith("收文") for r in rows(deadlines))
+        assert "类:收文" in label(app.screen, "#deadlines-title")
+        assert rows(inbox) == shown
+    assert settings.list_filters("lixm") == {"home.inbox": "急:加急,特急",
+                                             "home.deadlines": "类:收文"}
 
 
 async def test_the_palette_opens_a_document_by_its_number(demo_db):

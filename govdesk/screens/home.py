@@ -73,6 +73,7 @@ class HomeData:
     weeks: list[WeekView]
     notice: str | None  # admins: a year's holiday schedule is missing
     line: str = ""  # the inbox's filter line in force (screens/list_view.py)
+    deadlines_line: str = ""  # … and the deadlines'
 
 
 class HomeScreen(ListView, DeskScreen):
@@ -90,6 +91,7 @@ class HomeScreen(ListView, DeskScreen):
             yield FilterLine(list_id="inbox")
             yield DeskTable(id="inbox", cursor_type="row", zebra_stripes=True)
             yield Label(id="deadlines-title", classes="panel-title")
+            yield FilterLine(list_id="deadlines")
             yield DeskTable(id="deadlines", cursor_type="row", zebra_stripes=True)
             yield Label(id="schedule-title", classes="panel-title")
             yield HomeSchedule(id="schedule")
@@ -101,18 +103,21 @@ class HomeScreen(ListView, DeskScreen):
         self.query_one("#inbox", DataTable).focus()
 
     def filter_lists(self) -> dict[str, str]:
-        return {"inbox": "home.inbox"}
+        return {"inbox": "home.inbox", "deadlines": "home.deadlines"}
 
-    def data_query(self) -> str | None:
-        return self.line_of("inbox")
+    def data_query(self) -> tuple[str | None, str | None]:
+        return self.line_of("inbox"), self.line_of("deadlines")
 
-    def load_data(self, actor, query: str | None) -> HomeData:
-        line = resolve_line(actor, "home.inbox", query)
+    def load_data(self, actor, query: tuple[str | None, str | None]) -> HomeData:
+        line = resolve_line(actor, "home.inbox", query[0])
         where = task_where(actor, line)
+        due_line = resolve_line(actor, "home.deadlines", query[1])
+        due_where = task_where(actor, due_line)
         return HomeData(inbox=inbox_service.inbox(actor, where=where),
                         inbox_count=inbox_service.inbox_count(actor, where=where), line=line,
-                        deadlines=inbox_service.deadlines(actor),
-                        counts=inbox_service.deadline_counts(actor),
+                        deadlines=inbox_service.deadlines(actor, where=due_where),
+                        counts=inbox_service.deadline_counts(actor, where=due_where),
+                        deadlines_line=due_line,
                         sees_all=sees_all_deadlines(actor.person), today=actor.today,
                         weeks=leader_week_views(actor.today, actor.now),
                         notice=schedule_notice(actor.person, actor.today, with_path=False))
@@ -145,12 +150,15 @@ class HomeScreen(ListView, DeskScreen):
         self._fill(self.query_one("#inbox", DataTable), items, with_holder=False)
 
     def _fill_deadlines(self, data: HomeData) -> None:
-        items = data.deadlines
+        self.note_line("deadlines", data.deadlines_line)
+        items = self.sorted_items("deadlines", data.deadlines)
         counts = data.counts
         title = t("home.deadlines_title", overdue=counts.overdue, today=counts.today,
                   soon=counts.soon)
         if data.sees_all:
             title += t("home.deadlines_all")
+        title += self.filter_title("deadlines", counts.total)
+        title += self.sort_note("deadlines", len(items), counts.total)
         self.query_one("#deadlines-title", Label).update(title)
         self._fill(self.query_one("#deadlines", DataTable), items, with_holder=True)
 

@@ -270,7 +270,7 @@ def _deadline_span(actor: Actor, label: str | None) -> Branch:
 
 
 def _flow_keys(branches: list[Branch], span: Branch, want: int,
-               before: Branch | None) -> dict[int, tuple]:
+               before: Branch | None, extra: Branch | None = None) -> dict[int, tuple]:
     """The first ``want`` documents of each branch within ``span``, as flow id → the sort key of
     its most urgent task there (due, urgency, task id). A branch is walked in due order in
     growing chunks until it has named ``want`` flows, so a 传阅 to 200 readers costs a chunk,
@@ -278,7 +278,7 @@ def _flow_keys(branches: list[Branch], span: Branch, want: int,
     task due earlier in any branch: those are listed under an earlier label."""
     keys: dict[int, tuple] = {}
     for branch in branches:
-        where, params = _and(branch, span)
+        where, params = _and(branch, span, extra or EVERYONE)
         seen: dict[int, tuple] = {}
         earlier: set[int] = set()  # left out by ``before``: asked about once
         chunk, offset = max(want, 64), 0
@@ -292,7 +292,7 @@ def _flow_keys(branches: list[Branch], span: Branch, want: int,
             for task_id, flow_id, due, urank in rows:
                 if flow_id not in seen and flow_id not in fresh and flow_id not in earlier:
                     fresh[flow_id] = (due, urank, task_id)
-            for flow_id in _flows_with(branches, list(fresh), before) if before else ():
+            for flow_id in _flows_with(branches, list(fresh), before, extra) if before else ():
                 del fresh[flow_id]
                 earlier.add(flow_id)
             seen.update(fresh)
@@ -305,16 +305,18 @@ def _flow_keys(branches: list[Branch], span: Branch, want: int,
     return keys
 
 
-def _flows_with(branches: list[Branch], flow_ids: list[int], span: Branch) -> set[int]:
-    """Which of these flows have a waiting task within ``span`` in any branch."""
+def _flows_with(branches: list[Branch], flow_ids: list[int], span: Branch,
+                extra: Branch | None = None) -> set[int]:
+    """Which of these flows have a waiting task within ``span`` (and ``extra``) in any branch."""
     found: set[int] = set()
     if not flow_ids:
         return found
     marks = ", ".join("{p}" for _ in flow_ids)
+    join = " JOIN flow f ON f.id = t.flow_id" if extra else ""
     for branch in branches:
-        where, params = _and(branch, span)
+        where, params = _and(branch, span, extra or EVERYONE)
         found |= {f for f, in _sql(
-            f"SELECT DISTINCT t.flow_id FROM task t WHERE t.flow_id IN ({marks})"
+            f"SELECT DISTINCT t.flow_id FROM task t{join} WHERE t.flow_id IN ({marks})"
             f" AND t.state = {{p}}{where}", [*flow_ids, WAITING, *params]).fetchall()}
     return found
 
@@ -368,14 +370,16 @@ def _earlier(actor: Actor, label: str | None) -> Branch | None:
 
 
 def deadlines(actor: Actor, limit: int = 500, offset: int = 0, *,
-              label: str | None = None) -> list[InboxItem]:
+              label: str | None = None, where: Branch | None = None) -> list[InboxItem]:
     """Overdue, due today, due within N working days; 主任 and 督查室 see everyone's.
     One row per document, at its most urgent deadline, in the lists' order (due, urgency, that
     task's id); one page of them, or of those whose most urgent deadline has ``label``
-    (OVERDUE, TODAY, SOON)."""
+    (OVERDUE, TODAY, SOON); ``where``: a filter line's condition (list_filter.task_condition),
+    a document listed at its most urgent deadline among the tasks it keeps."""
     branches = _deadline_branches(actor)
     want = offset + limit
-    keys = _flow_keys(branches, _deadline_span(actor, label), want, _earlier(actor, label))
+    keys = _flow_keys(branches, _deadline_span(actor, label), want, _earlier(actor, label),
+                      where)
     flows = sorted(keys, key=keys.__getitem__)[offset:want]
     if not flows:
         return []
@@ -398,7 +402,7 @@ def deadline_tasks(actor: Actor, limit: int = 500, offset: int = 0) -> list[Inbo
     return _items(actor.person, rows, actor.now)
 
 
-def deadline_counts(actor: Actor) -> DeadlineCounts:
+def deadline_counts(actor: Actor, *, where: Branch | None = None) -> DeadlineCounts:
     """How many documents ``deadlines`` lists, each under its most urgent deadline's label:
     one aggregate over the waiting tasks up to the horizon, read branch by branch through the
     (state, …, due) indexes, grouped by flow. Every due date up to the horizon is at most N
@@ -407,9 +411,10 @@ def deadline_counts(actor: Actor) -> DeadlineCounts:
     spare itself the sort of the few waiting ones.)"""
     today = actor.today
     arms, params = [], []
+    join = " JOIN flow f ON f.id = t.flow_id" if where else ""
     for branch in _deadline_branches(actor):
-        where, values = _and(branch, _deadline_span(actor, None))
-        arms.append(f"SELECT t.flow_id, t.due FROM task t WHERE t.state = {{p}}{where}")
+        text, values = _and(branch, _deadline_span(actor, None), where or EVERYONE)
+        arms.append(f"SELECT t.flow_id, t.due FROM task t{join} WHERE t.state = {{p}}{text}")
         params += [WAITING, *values]
     row = _sql("SELECT SUM(CASE WHEN d.due < {p} THEN 1 ELSE 0 END),"
                " SUM(CASE WHEN d.due = {p} THEN 1 ELSE 0 END), COUNT(*) FROM ("

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from govdesk.models import IncomingDocument
-from govdesk.services import doc_numbers, incoming, list_filter, outgoing, section_work
+from govdesk.services import doc_numbers, incoming, list_filter, org, outgoing, section_work
 from govdesk.services.errors import ValidationError
 from tests.conftest import TODAY
 
@@ -165,3 +165,12 @@ def test_the_deadlines_take_the_filter_line(demo_db, as_user):
     assert rows and {r.kind for r in rows} == {"outgoing"}
     assert {r.flow_id for r in rows} == {r.flow_id for r in whole if r.kind == "outgoing"}
     assert inbox.deadline_counts(head, where=where).total == len(rows)
+
+
+def test_a_holder_is_found_in_either_script_or_by_initials(demo_db):
+    head = org.person_by_login("linzh")
+    for name in ("林振华", "林振華", "lzh", "linzhen"):
+        people, _sections = list_filter.holder_ids((name,))
+        assert head.id in people, name
+    _people, sections = list_filter.holder_ids(("祕書科",))
+    assert sections

@@ -5,7 +5,7 @@ filter line (l) on a task list and on the registers, kept across a restart; save
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input, Label, OptionList
+from textual.widgets import DataTable, Input, Label, OptionList, TabbedContent
 from textual.widgets.data_table import ColumnKey
 
 from govdesk.app import GovDesk
@@ -316,3 +316,20 @@ async def test_the_palette_opens_a_document_by_its_number(demo_db):
         await pilot.press("2", "1", "enter")
         await pilot.pause()
         assert isinstance(app.screen, IncomingDetailScreen)
+
+
+async def test_the_filter_line_brings_a_tabbed_work_list_forward(demo_db):
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "right_square_bracket")  # 督查室, on its second tab
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#panes", TabbedContent).active != "pane-work"
+        await pilot.press("l", *"类:收文", "enter")
+        await pilot.pause()
+        assert screen.query_one("#panes", TabbedContent).active == "pane-work"
+        work = screen.query_one("#work", DataTable)
+        assert screen.focused is work
+        assert all(r[2].startswith("收文") for r in rows(work))
+        assert "类:收文" in label(screen, "#work-title")
+    assert settings.list_filters("lixm") == {"ducha.work": "类:收文"}

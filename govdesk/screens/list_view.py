@@ -143,9 +143,14 @@ class ListView:
 
     # ------------------------------------------------------------------ l: the filter line
 
+    def reveal_list(self, table_id: str) -> None:
+        """Bring the list forward (a screen whose lists sit on tabs)."""
+
     def action_filter_line(self) -> None:
-        widget = self._line_widget(self.current_list())
+        table_id = self.current_list()
+        widget = self._line_widget(table_id)
         if widget is not None:
+            self.reveal_list(table_id)
             widget.open()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -159,6 +159,10 @@ class TabbedSectionScreen(SectionScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.task_tables.get(table.id or "", {}).get(key)
 
+    def reveal_list(self, table_id: str) -> None:
+        if table_id == "work":
+            self.query_one("#panes", TabbedContent).active = "pane-work"
+
     def action_cycle_filter(self) -> None:
         """The filter is the work list's: bring that tab forward so the change is seen."""
         super().action_cycle_filter()

@@ -174,3 +174,31 @@ def test_a_holder_is_found_in_either_script_or_by_initials(demo_db):
         assert head.id in people, name
     _people, sections = list_filter.holder_ids(("祕書科",))
     assert sections
+
+
+def test_a_register_pages_oldest_first_through_its_keyset(demo_db, as_user):
+    """S on a register's 编号: every page read by id through the register's own query, the
+    pages below and above joining up, Home and End at either end."""
+    from govdesk.screens.list_view import register_keyset
+    from govdesk.widgets.paged_table import ABOVE, BELOW, FIRST, LAST, read_pages
+
+    clerk = as_user("lixm")
+
+    def loader(page):
+        rows = incoming.register_page(clerk, limit=page.limit, **{
+            k: v for k, v in register_keyset(page, True).items() if k != "limit"})
+        return [(r.id, r.number) for r in reversed(rows)]
+
+    every = sorted(r.id for r in incoming.register_page(clerk, limit=500))
+    got = read_pages(loader, FIRST, None, 7)
+    seen = [k for k, _ in got.rows]
+    while True:
+        more = read_pages(loader, BELOW, seen[-1], 7)
+        seen += [k for k, _ in more.rows]
+        if more.at_bottom:
+            break
+    assert seen == every and got.at_top
+    last = read_pages(loader, LAST, None, 7)
+    assert [k for k, _ in last.rows] == every[-7:] and last.at_bottom
+    above = read_pages(loader, ABOVE, every[10], 7)
+    assert [k for k, _ in above.rows] == every[3:10]

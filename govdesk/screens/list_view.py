@@ -39,6 +39,7 @@ from govdesk.services.errors import ServiceError, ValidationError
 from govdesk.services.inbox import InboxItem
 from govdesk.widgets.fields import FieldInput
 from govdesk.widgets.filter_line import FilterLine
+from govdesk.widgets.paged_table import Page
 
 COMMAND_IDS = ("list.filter_line", "list.saved_filters", "list.sort", "list.jump")
 UP, DOWN = "▲", "▼"
@@ -279,6 +280,22 @@ class ListView:
                         refused=self._refused, writes=False)
 
         self.app.push_screen(JumpModal(), typed)
+
+
+def register_keyset(page: Page, ascending: bool) -> dict:
+    """A register's page (widgets/paged_table.Page) as its service's keyset arguments, sorted
+    by 编号 oldest first when ``ascending``: the page below a row is then the one above it in
+    the register's own order (newest first), read the other way round (and turned round by
+    the caller), and the first page is the oldest."""
+    if not ascending:
+        return page.keyset_args()
+    if page.before is not None:
+        return {"after_id": page.before, "before_id": None, "limit": page.limit}
+    if page.after is not None:
+        return {"before_id": page.after, "after_id": None, "limit": page.limit}
+    if page.oldest:
+        return {"before_id": None, "after_id": None, "limit": page.limit}
+    return {"before_id": None, "after_id": 0, "limit": page.limit}
 
 
 # ---------------------------------------------------------------------------- the modals

@@ -11,7 +11,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
-from govdesk.screens.list_view import REGISTER_SORT, resolve_line
+from govdesk.screens.list_view import REGISTER_SORT, register_keyset, resolve_line
 from govdesk.screens.section import SectionScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import incoming, outgoing
@@ -193,7 +193,7 @@ class SecretariatScreen(SectionScreen):
         """A page of the register showing, as (key, cells); always in a worker thread (the
         screen's load for the first page, the table's for the pages after it)."""
         args = dict(state=query.state, text=query.text, filter=query.line or "",
-                    **_keyset(page, query.ascending))
+                    **register_keyset(page, query.ascending))
         if query.outgoing:
             rows = outgoing.register_page(actor, **args)
             rows = rows[::-1] if query.ascending else rows
@@ -288,17 +288,3 @@ class SecretariatScreen(SectionScreen):
 
         self.app.push_screen(IncomingFormScreen(), saved)
 
-
-def _keyset(page: Page, ascending: bool) -> dict:
-    """The services' keyset arguments of a page, oldest first when ``ascending``: the page
-    below a row is then the one above it in the register's own order (newest first), read
-    the other way round (and turned round by the caller), and the first page is the oldest."""
-    if not ascending:
-        return page.keyset_args()
-    if page.before is not None:
-        return {"after_id": page.before, "before_id": None, "limit": page.limit}
-    if page.after is not None:
-        return {"before_id": page.after, "after_id": None, "limit": page.limit}
-    if page.oldest:
-        return {"before_id": None, "after_id": None, "limit": page.limit}
-    return {"before_id": None, "after_id": 0, "limit": page.limit}

@@ -202,3 +202,17 @@ def test_a_register_pages_oldest_first_through_its_keyset(demo_db, as_user):
     assert [k for k, _ in last.rows] == every[-7:] and last.at_bottom
     above = read_pages(loader, ABOVE, every[10], 7)
     assert [k for k, _ in above.rows] == every[3:10]
+
+
+def test_the_one_search_puts_this_years_number_first_for_a_bare_number(demo_db, as_user):
+    from govdesk.services import search
+
+    groups = {g.kind: g for g in search.search(as_user("lixm"), "2")}
+    incoming_hits = [h.number for h in groups["incoming"].hits]
+    assert incoming_hits[0] == f"收〔{TODAY.year}〕2号"
+    assert len(incoming_hits) == len(set(incoming_hits))
+    outgoing_first = {h.number for h in groups["outgoing"].hits[:2]}
+    assert outgoing_first == {f"黄政发〔{TODAY.year}〕2号", f"黄政办发〔{TODAY.year}〕2号"}
+    # 张雨婷 is not cleared for 黄政办发〔…〕1号 (秘密): it is not among her hits at all.
+    hers = {h.number for g in search.search(as_user("zhangyt"), "1") for h in g.hits}
+    assert f"黄政办发〔{TODAY.year}〕1号" not in hers

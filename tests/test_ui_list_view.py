@@ -333,3 +333,22 @@ async def test_the_filter_line_brings_a_tabbed_work_list_forward(demo_db):
         assert all(r[2].startswith("收文") for r in rows(work))
         assert "类:收文" in label(screen, "#work-title")
     assert settings.list_filters("lixm") == {"ducha.work": "类:收文"}
+
+
+async def test_esc_leaves_the_error_register_year_for_its_tables_first(demo_db):
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "x")
+        await pilot.pause()
+        errors = app.screen
+        year = errors.query_one("#year", Input)
+        year.focus()
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is errors
+        assert errors.focused is errors.query_one("#by-category", DataTable)
+        assert year.value == str(TODAY.year)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SecretariatScreen)

@@ -96,8 +96,7 @@ class ListView:
 
     @property
     def _lines(self) -> dict[str, str]:
-        lines = self.__dict__.setdefault("_list_lines", {})
-        return lines
+        return self.__dict__.setdefault("_list_lines", {})
 
     @property
     def _sorts(self) -> dict[str, tuple[str, bool]]:
@@ -108,6 +107,7 @@ class ListView:
         return self._lines.get(table_id)
 
     def current_list(self) -> str:
+        """The list the focus is in (or on its filter line), else the screen's first."""
         lists = list(self.filter_lists())
         focused = getattr(self, "focused", None)
         for node in (focused, *(focused.ancestors if focused is not None else ())):
@@ -133,14 +133,14 @@ class ListView:
         if widget is not None and not widget.has_focus:
             widget.show_applied(self._lines[table_id])
 
-    def filter_title(self, table_id: str, n: int | None) -> str:
-        """What a panel title adds: the filter in force and what it finds."""
+    def filter_title(self, table_id: str, n: int | str | None) -> str:
+        """What a panel title adds: the filter in force and what it finds (a register's
+        count as shown, "100+")."""
         line = self._lines.get(table_id) or ""
-        out = ""
-        if line:
-            out = (t("listview.filter_shown", text=line, n=n) if n is not None
-                   else t("listview.filter_shown_more", text=line))
-        return out
+        if not line:
+            return ""
+        return (t("listview.filter_shown", text=line, n=n) if n is not None
+                else t("listview.filter_shown_more", text=line))
 
     # ------------------------------------------------------------------ l: the filter line
 

@@ -242,6 +242,9 @@ async def test_the_register_sorts_by_number_in_sql(demo_db):
         register = app.screen.query_one("#register", DataTable)
         numbers = [r[0] for r in rows(register)]
         assert numbers[:3] == [f"收〔{TODAY.year}〕{n}号" for n in (1, 2, 3)]
+        assert str(register.columns[ColumnKey("number")].label).endswith(UP)
+        assert label(app.screen, "#register-title") == t(
+            "listview.incoming_oldest_first", n=len(numbers), more="")
         await pilot.press("S", "enter")
         await pilot.pause()
         assert [r[0] for r in rows(register)] == numbers[::-1]

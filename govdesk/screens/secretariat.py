@@ -182,12 +182,11 @@ class SecretariatScreen(SectionScreen):
         table.show_first_page(rows, keep=keep)
         more = "+" if len(rows) >= table.page_size else ""
         found = self.filter_title(table_id, f"{len(rows)}{more}")
-        if query.outgoing:
-            self.query_one("#out-register-title", Label).update(
-                t("outgoing.register_title", n=len(rows), more=more) + found)
-        else:
-            self.query_one("#register-title", Label).update(
-                t("incoming.register_title", n=len(rows), more=more) + found)
+        kind = "outgoing" if query.outgoing else "incoming"
+        title = (f"listview.{kind}_oldest_first" if query.ascending
+                 else f"{kind}.register_title")
+        self.query_one("#out-register-title" if query.outgoing else "#register-title",
+                       Label).update(t(title, n=len(rows), more=more) + found)
 
     def _register_rows(self, actor, query: RegisterQuery, page: Page):
         """A page of the register showing, as (key, cells); always in a worker thread (the

@@ -156,6 +156,22 @@ command("secretariat.toggle_register", "o", "outgoing.toggle_register")
 command("secretariat.error_register", "x", "outgoing.error_register")
 command("secretariat.leave_register", "v", "leave.registers")
 
+# Every list that can be narrowed, sorted and jumped in (screens/list_view.py)
+command("list.filter_line", "l", "listview.filter_line", "filter_line",
+        help="listview.filter_line_help")
+command("list.saved_filters", "L,shift+l", "listview.saved_filters", "saved_filters",
+        help="listview.saved_filters_help", show=False)
+command("list.sort", "S,shift+s", "listview.sort", "sort_list", help="listview.sort_help",
+        show=False)
+command("list.jump", "number_sign", "listview.jump", "jump_to_number",
+        help="listview.jump_help", show=False)
+# A list's search or filter box (widgets/filter_line.py): Esc goes back to the list, keeping
+# the text; the next Esc does what Esc does there.
+command("search_box.leave", "escape", "listview.cancel", "leave_box", show=False, palette=False)
+# The chooser of saved filters and of a sort column (screens/list_view.py)
+command("chooser.cancel", "escape", "listview.cancel", "cancel")
+command("chooser.delete", "delete,ctrl+d", "listview.saved_delete", "delete_choice")
+
 # Every register (widgets/paged_table.py): its first and last row, however long it is
 command("register.first", "home,ctrl+home", "common.register_first", "first", show=False)
 command("register.last", "end,ctrl+end", "common.register_last", "last", show=False)

@@ -28,6 +28,7 @@ from govdesk.screens.incoming.form import IncomingFormScreen
 from govdesk.screens.incoming.modals import ActionModal
 from govdesk.screens.leave.detail import LeaveDetailScreen
 from govdesk.screens.leave.register import LeaveRegisterScreen
+from govdesk.screens.list_view import JumpModal, SavedFiltersModal
 from govdesk.screens.outgoing.detail import OutgoingDetailScreen
 from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
 from govdesk.screens.outgoing.form import OutgoingFormScreen
@@ -125,7 +126,10 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             await pilot.press(key)
             await pilot.pause(0.2)
             await check_screen(pilot, seen)
-        await pilot.press("0")
+        await pilot.press("1", "slash")  # in the register's search box: Esc goes back to it
+        await pilot.pause()
+        await check_screen(pilot, seen)
+        await pilot.press("escape", "0")
         await pilot.pause()
 
         incoming_doc = IncomingDocument.select().order_by(IncomingDocument.id).first()
@@ -153,6 +157,8 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: BulkMenu(2, bulk.ACTIONS),
             lambda: BulkResultScreen("x", bulk.BulkResult((), ())),
             lambda: RemindHoldersModal("incoming", held.id, "x"),
+            lambda: JumpModal(),
+            lambda: SavedFiltersModal({"收文": "类:收文"}, "类:收文", "lixm"),
         ]
         for make in screens:
             app.push_screen(make())

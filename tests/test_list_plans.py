@@ -13,7 +13,7 @@ import pytest
 from conftest import TODAY
 
 from govdesk.models import Person, Section, database
-from govdesk.services import inbox, section_work, today
+from govdesk.services import inbox, incoming, list_filter, outgoing, section_work, today
 from govdesk.services.context import Actor
 
 NOW = datetime.combine(TODAY, time(10, 30))
@@ -21,6 +21,10 @@ SCREENS = (("mishu",), ("ban1", "ban2"), ("diaoyan",), ("xinxi",), ("ducha",), (
 
 # "FROM task t", 'JOIN "person" AS "t3"': which table each alias of a statement names.
 _ALIAS = re.compile(r'(?:FROM|JOIN)\s+"?(\w+)"?\s+(?:AS\s+)?"?(\w+)"?', re.IGNORECASE)
+
+
+FILTER_LINES = ("类:收文", "急:特急,加急", "在办:秘书科", "在办:李晓梅", "状态:审核",
+                "单位:财政", "期限:11-01..11-30", "关于", "类:发文 急:普通 期限:..12-31 通知")
 
 
 def _actor(login: str) -> Actor:
@@ -89,6 +93,30 @@ def _calls():
                   for f in ("all", "mine", "overdue")]
         calls += [lambda c=codes, f=f: section_work.section_count(clerk, c, f)
                   for f in ("all", "mine", "overdue")]
+    # A filter line's conditions ride on the same branches (services.list_filter).
+    for line in FILTER_LINES:
+        def where(a=clerk, line=line):
+            return list_filter.task_condition(a, list_filter.check(a, line))
+        for codes in SCREENS[:2]:
+            calls += [lambda c=codes, f=f, w=where: section_work.section_items(clerk, c, f,
+                                                                                where=w())
+                      for f in ("all", "mine", "overdue")]
+            calls += [lambda c=codes, f=f, w=where: section_work.section_count(clerk, c, f,
+                                                                                where=w())
+                      for f in ("all", "mine", "overdue")]
+        calls += [lambda w=where, a=actor: inbox.inbox(a, where=w())
+                  for actor in (clerk, head)]
+        calls += [lambda w=where, a=actor: inbox.inbox_count(a, where=w())
+                  for actor in (clerk, head)]
+        calls += [lambda w=where, a=actor: inbox.deadlines(a, where=w())
+                  for actor in (clerk, head, supervisor)]
+        calls += [lambda w=where, a=actor: inbox.deadline_counts(a, where=w())
+                  for actor in (clerk, head, supervisor)]
+        calls += [lambda w=where, label=label: inbox.deadlines(head, limit=10, label=label,
+                                                               where=w())
+                  for label in (inbox.OVERDUE, inbox.TODAY, inbox.SOON)]
+        calls += [lambda line=line: incoming.register_page(clerk, filter=line, limit=20),
+                  lambda line=line: outgoing.register_page(clerk, filter=line, limit=20)]
     calls += [
         lambda: section_work.line_desks(clerk),
         lambda: section_work.reminder_log(supervisor),

@@ -13,6 +13,7 @@ from textual.widgets._footer import FooterKey
 from govdesk import config
 from govdesk.server import ServerConfig
 from govdesk.services import settings
+from govdesk.services.errors import ValidationError
 from govdesk.services.schema import get_meta
 
 SERVER = ServerConfig(db="/srv/govdesk/govdesk.db", service_user="govdesk-svc",
@@ -87,3 +88,36 @@ def test_the_settings_screen_on_the_server_saves_to_the_database(demo_db, on_ser
         assert language() == "zh-Hant"
     finally:
         set_language("zh-Hans")
+
+
+def test_list_filters_are_kept_per_person_and_list_on_the_server(demo_db, on_server):
+    settings.set_list_filter("lixm", "mishu.work", "类:收文")
+    settings.set_list_filter("lixm", "mishu.incoming", "急:特急")
+    settings.set_list_filter("linzh", "home.inbox", "在办:林振华")
+    assert settings.list_filters("lixm") == {"mishu.work": "类:收文", "mishu.incoming": "急:特急"}
+    assert settings.list_filters("linzh") == {"home.inbox": "在办:林振华"}
+    settings.set_list_filter("lixm", "mishu.work", "")
+    assert settings.list_filters("lixm") == {"mishu.incoming": "急:特急"}
+    settings.save_filter("lixm", "特急", "急:特急")
+    settings.save_filter("lixm", "收文", "类:收文")
+    assert list(settings.saved_filters("lixm")) == ["特急", "收文"]
+    assert settings.delete_filter("lixm", "特急") == {"收文": "类:收文"}
+    assert settings.saved_filters("linzh") == {}
+    assert not on_server.exists()
+    with pytest.raises(ValidationError):
+        settings.set_list_filter("lixm", "mishu.work", "类:公文")  # a line no list can read
+    with pytest.raises(ValidationError):
+        settings.save_filter("lixm", " ", "类:收文")
+    assert settings.list_filters("lixm") == {"mishu.incoming": "急:特急"}
+
+
+def test_list_filters_on_a_pc_are_in_the_config_file(demo_db, tmp_path, monkeypatch):
+    cfg = tmp_path / "config.toml"
+    monkeypatch.setenv("GOVDESK_CONFIG", str(cfg))
+    settings.save("lixm", {"language": "zh-Hant"})
+    settings.set_list_filter("lixm", "mishu.work", "类:收文 期限:11-01..11-30")
+    settings.save_filter("lixm", "十一月", "期限:11-01..11-30")
+    text = cfg.read_text()
+    assert "[list_filters]" in text and "十一月" in text and 'language = "zh-Hant"' in text
+    assert settings.list_filters("lixm") == {"mishu.work": "类:收文 期限:11-01..11-30"}
+    assert get_meta("settings.lixm") is None

@@ -12,6 +12,7 @@ from govdesk.i18n import t
 from govdesk.screens.base import DeskScreen
 from govdesk.services import audit
 from govdesk.services.errors import ServiceError
+from govdesk.widgets.filter_line import SearchBox
 from govdesk.widgets.paged_table import Page, PagedTable
 
 # Before/after of the rows read last: more than the table's window of pages (3 × 200) holds.
@@ -39,10 +40,14 @@ class AuditLogScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical():
             with Horizontal(id="filters"):
-                yield Input(placeholder=t("audit.who"), id="f-who", compact=True)
-                yield Input(placeholder=t("audit.action"), id="f-action", compact=True)
-                yield Input(placeholder=t("audit.table"), id="f-table", compact=True)
-                yield Input(placeholder=t("audit.since"), id="f-since", compact=True)
+                yield SearchBox(placeholder=t("audit.who"), id="f-who",
+                                list_id="audit-table")
+                yield SearchBox(placeholder=t("audit.action"), id="f-action",
+                                list_id="audit-table")
+                yield SearchBox(placeholder=t("audit.table"), id="f-table",
+                                list_id="audit-table")
+                yield SearchBox(placeholder=t("audit.since"), id="f-since",
+                                list_id="audit-table")
             yield Label(id="audit-title", classes="panel-title")
             yield PagedTable(self._load, id="audit-table", page_size=200, threaded=True)
             yield Static(id="audit-detail")

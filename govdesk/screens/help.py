@@ -20,7 +20,8 @@ from textual.widgets import DataTable, Label, Static
 
 KEY_NAMES = {"question_mark": "?", "enter": "Enter", "escape": "Esc", "delete": "Del",
              "left_square_bracket": "[", "right_square_bracket": "]", "slash": "/",
-             "semicolon": ";"}
+             "semicolon": ";",
+             "number_sign": "#"}
 
 
 def key_label(keys: str) -> str:

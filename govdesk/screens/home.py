@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Label
 from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
+from govdesk.screens.list_view import COMMAND_IDS as LIST_COMMANDS
+from govdesk.screens.list_view import ListView, resolve_line, task_where
 from govdesk.screens.triage import Triage
 from govdesk.services import bulk
 from govdesk.services import inbox as inbox_service
@@ -22,6 +24,7 @@ from govdesk.services.schedule import WeekView, leader_week_views
 from govdesk.services.today import holders_line
 from govdesk.widgets import badge
 from govdesk.widgets.desk_table import DeskTable, columns
+from govdesk.widgets.filter_line import FilterLine
 from govdesk.widgets.home_schedule import HomeSchedule
 
 # 发文·分管副主任审核: the kind, a dot and the longest step names (7 characters), 19 cells.
@@ -71,12 +74,14 @@ class HomeData:
     today: date
     weeks: list[WeekView]
     notice: str | None  # admins: a year's holiday schedule is missing
+    line: str = ""  # the inbox's filter line in force (screens/list_view.py)
+    deadlines_line: str = ""  # … and the deadlines'
 
 
-class HomeScreen(Triage, DeskScreen):
+class HomeScreen(Triage, ListView, DeskScreen):
     HOWTO = "howto.home"  # F1's how-to (screens/help.py)
     CSS_PATH = "home.tcss"
-    COMMAND_IDS = ("home.open", "home.refresh")
+    COMMAND_IDS = ("home.open", "home.refresh", *LIST_COMMANDS)
     TAG_TABLES = {"inbox": "inbox-title", "deadlines": "deadlines-title"}  # screens/triage.py
 
     def __init__(self) -> None:
@@ -87,8 +92,10 @@ class HomeScreen(Triage, DeskScreen):
         with Vertical(id="home"):
             yield Label(id="schedule-notice")  # admins: a year's holiday schedule is missing
             yield Label(id="inbox-title", classes="panel-title")
+            yield FilterLine(list_id="inbox")
             yield DeskTable(id="inbox", cursor_type="row", zebra_stripes=True)
             yield Label(id="deadlines-title", classes="panel-title")
+            yield FilterLine(list_id="deadlines")
             yield DeskTable(id="deadlines", cursor_type="row", zebra_stripes=True)
             yield Label(id="schedule-title", classes="panel-title")
             yield HomeSchedule(id="schedule")
@@ -99,11 +106,22 @@ class HomeScreen(Triage, DeskScreen):
         add_task_columns(self.query_one("#deadlines", DataTable), "home.col_holder")
         self.query_one("#inbox", DataTable).focus()
 
-    def load_data(self, actor, query) -> HomeData:
-        return HomeData(inbox=inbox_service.inbox(actor),
-                        inbox_count=inbox_service.inbox_count(actor),
-                        deadlines=inbox_service.deadlines(actor),
-                        counts=inbox_service.deadline_counts(actor),
+    def filter_lists(self) -> dict[str, str]:
+        return {"inbox": "home.inbox", "deadlines": "home.deadlines"}
+
+    def data_query(self) -> tuple[str | None, str | None]:
+        return self.line_of("inbox"), self.line_of("deadlines")
+
+    def load_data(self, actor, query: tuple[str | None, str | None]) -> HomeData:
+        line = resolve_line(actor, "home.inbox", query[0])
+        where = task_where(actor, line)
+        due_line = resolve_line(actor, "home.deadlines", query[1])
+        due_where = task_where(actor, due_line)
+        return HomeData(inbox=inbox_service.inbox(actor, where=where),
+                        inbox_count=inbox_service.inbox_count(actor, where=where), line=line,
+                        deadlines=inbox_service.deadlines(actor, where=due_where),
+                        counts=inbox_service.deadline_counts(actor, where=due_where),
+                        deadlines_line=due_line,
                         sees_all=sees_all_deadlines(actor.person), today=actor.today,
                         weeks=leader_week_views(actor.today, actor.now),
                         notice=schedule_notice(actor.person, actor.today, with_path=False))
@@ -127,17 +145,24 @@ class HomeScreen(Triage, DeskScreen):
             table.move_cursor(row=min(keep, len(items) - 1))
 
     def _fill_inbox(self, data: HomeData) -> None:
-        items = data.inbox
-        self.query_one("#inbox-title", Label).update(t("home.inbox_title", n=data.inbox_count))
+        self.note_line("inbox", data.line)
+        items = self.sorted_items("inbox", data.inbox)
+        self.query_one("#inbox-title", Label).update(
+            t("home.inbox_title", n=data.inbox_count)
+            + self.filter_title("inbox", data.inbox_count)
+            + self.sort_note("inbox", len(items), data.inbox_count))
         self._fill(self.query_one("#inbox", DataTable), items, with_holder=False)
 
     def _fill_deadlines(self, data: HomeData) -> None:
-        items = data.deadlines
+        self.note_line("deadlines", data.deadlines_line)
+        items = self.sorted_items("deadlines", data.deadlines)
         counts = data.counts
         title = t("home.deadlines_title", overdue=counts.overdue, today=counts.today,
                   soon=counts.soon)
         if data.sees_all:
             title += t("home.deadlines_all")
+        title += self.filter_title("deadlines", counts.total)
+        title += self.sort_note("deadlines", len(items), counts.total)
         self.query_one("#deadlines-title", Label).update(title)
         self._fill(self.query_one("#deadlines", DataTable), items, with_holder=True)
 

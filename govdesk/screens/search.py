@@ -13,7 +13,7 @@ from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.services import search
-from govdesk.widgets.fields import FieldInput
+from govdesk.widgets.filter_line import SearchBox
 
 PAUSE = 0.15  # seconds of no typing before a search starts
 
@@ -38,8 +38,8 @@ class SearchScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical():
             yield Label(t("search.hint"), id="search-hint")
-            yield FieldInput(value=self._initial, placeholder=t("search.placeholder"),
-                             id="search-text", compact=True)  # a paste comes cleaned
+            yield SearchBox(value=self._initial, placeholder=t("search.placeholder"),
+                            id="search-text", list_id="search-results")  # a paste comes cleaned
             yield Label(t("search.empty"), id="search-status")
             yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -11,6 +11,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
+from govdesk.screens.list_view import REGISTER_SORT, register_keyset, resolve_line
 from govdesk.screens.section import SectionScreen
 from govdesk.screens.triage import remind_holders
 from govdesk.services import bulk, incoming, outgoing
@@ -18,6 +19,7 @@ from govdesk.services import inbox as inbox_service
 from govdesk.services.vocab import incoming_states as states
 from govdesk.services.vocab import outgoing_states as out_states
 from govdesk.widgets import badge
+from govdesk.widgets.filter_line import FilterLine, SearchBox
 from govdesk.widgets.paged_table import Page, PagedTable
 
 STATES = (states.REGISTERED, states.SIGNING, states.READING, states.SORTING, states.CLOSED,
@@ -43,6 +45,8 @@ class RegisterQuery:
     text: str
     state: str | None
     page_size: int
+    line: str | None = None  # the filter line in force (None: the kept one, read in the worker)
+    ascending: bool = False  # sorted by 编号 oldest first (S)
 
 
 class SecretariatScreen(SectionScreen):
@@ -72,20 +76,22 @@ class SecretariatScreen(SectionScreen):
                 yield Label(id="register-title", classes="panel-title")
                 with Horizontal(classes="reg-filters"):
                     yield Label(t("incoming.search_label"))
-                    yield Input(placeholder=t("incoming.search_placeholder"), id="reg-search",
-                                compact=True)
+                    yield SearchBox(placeholder=t("incoming.search_placeholder"), id="reg-search",
+                                    list_id="register")
                     yield Select([(term(s), s) for s in STATES], prompt=t("incoming.all_states"),
                                  id="reg-state", compact=True)
+                yield FilterLine(list_id="register")
                 yield PagedTable(self._load_page, id="register", page_size=100,
                                  threaded=True, title="title", narrow=IN_NARROW)
             with Vertical(id="out-register"):
                 yield Label(id="out-register-title", classes="panel-title")
                 with Horizontal(classes="reg-filters"):
                     yield Label(t("incoming.search_label"))
-                    yield Input(placeholder=t("outgoing.search_placeholder"), id="out-search",
-                                compact=True)
+                    yield SearchBox(placeholder=t("outgoing.search_placeholder"), id="out-search",
+                                    list_id="out-registry")
                     yield Select([(term(s), s) for s in OUT_STATES], prompt=t("incoming.all_states"),
                                  id="out-state", compact=True)
+                yield FilterLine(list_id="out-registry")
                 yield PagedTable(self._load_page, id="out-registry", page_size=100,
                                  threaded=True, title="title", narrow=OUT_NARROW)
 
@@ -129,22 +135,48 @@ class SecretariatScreen(SectionScreen):
     def state_filter(self) -> str | None:
         return self._state("reg-state")
 
+    # ------------------------------------------------------------------ l, S, # (list_view)
+
+    def filter_lists(self) -> dict[str, str]:
+        return {**super().filter_lists(), "register": "mishu.incoming",
+                "out-registry": "mishu.outgoing"}
+
+    def list_kind(self, table_id: str) -> str | None:
+        return {"register": "incoming", "out-registry": "outgoing"}.get(table_id)
+
+    def sortable(self, table_id: str) -> tuple[str, ...] | None:
+        return REGISTER_SORT if table_id in ("register", "out-registry") else None
+
+    def current_list(self) -> str:
+        """The register showing when the focus is anywhere in it (its search box, its state)."""
+        focused = self.focused
+        if focused is not None and any(getattr(n, "id", None) == "registers"
+                                       for n in focused.ancestors_with_self):
+            return self._ids()[2]
+        return super().current_list()
+
     def extra_query(self) -> RegisterQuery:
         search_id, state_id, table_id = self._ids()
         return RegisterQuery(self.showing_outgoing,
                              self.query_one(f"#{search_id}", Input).value.strip(),
                              self._state(state_id),
-                             self.query_one(f"#{table_id}", PagedTable).page_size)
+                             self.query_one(f"#{table_id}", PagedTable).page_size,
+                             self.line_of(table_id),
+                             self.sort_of(table_id) == ("number", False))
 
     def load_extra(self, actor, query: RegisterQuery):
         # Only the register showing is read; the other is reloaded when toggled to.
+        key = "mishu.outgoing" if query.outgoing else "mishu.incoming"
+        query = replace(query, line=resolve_line(actor, key, query.line))
         return query, self._register_rows(actor, query, Page(query.page_size))
 
     def show_extra(self, extra) -> None:
         query, rows = extra
         if query.outgoing != self.showing_outgoing:
             return  # toggled meanwhile: the refresh that toggle asked for brings the other
-        table = self.query_one("#out-registry" if query.outgoing else "#register", PagedTable)
+        table_id = "out-registry" if query.outgoing else "register"
+        table = self.query_one(f"#{table_id}", PagedTable)
+        self.note_line(table_id, query.line or "")
         self._query_shown = query  # what the later pages continue
         keep = None  # the record the cursor is on stays under it (PagedTable)
         if self._select_after is not None and not query.outgoing:
@@ -153,25 +185,27 @@ class SecretariatScreen(SectionScreen):
                 keep = doc_id
         table.show_first_page(rows, keep=keep)
         more = "+" if len(rows) >= table.page_size else ""
-        if query.outgoing:
-            self.query_one("#out-register-title", Label).update(
-                t("outgoing.register_title", n=len(rows), more=more))
-        else:
-            self.query_one("#register-title", Label).update(
-                t("incoming.register_title", n=len(rows), more=more))
+        found = self.filter_title(table_id, f"{len(rows)}{more}")
+        kind = "outgoing" if query.outgoing else "incoming"
+        title = (f"listview.{kind}_oldest_first" if query.ascending
+                 else f"{kind}.register_title")
+        self.query_one("#out-register-title" if query.outgoing else "#register-title",
+                       Label).update(t(title, n=len(rows), more=more) + found)
 
     def _register_rows(self, actor, query: RegisterQuery, page: Page):
         """A page of the register showing, as (key, cells); always in a worker thread (the
         screen's load for the first page, the table's for the pages after it)."""
+        args = dict(state=query.state, text=query.text, filter=query.line or "",
+                    **register_keyset(page, query.ascending))
         if query.outgoing:
-            rows = outgoing.register_page(actor, state=query.state, text=query.text,
-                                          **page.keyset_args())
+            rows = outgoing.register_page(actor, **args)
+            rows = rows[::-1] if query.ascending else rows
             return [(r.id, [r.number, r.title, term(r.issuer), term(r.doc_kind),
                             badge.urgency(r.urgency), term(r.state), r.drafter,
                             f"{r.updated_at:%m-%d %H:%M}"]) for r in rows]
         today = actor.today
-        rows = incoming.register_page(actor, state=query.state, text=query.text,
-                                      **page.keyset_args())
+        rows = incoming.register_page(actor, **args)
+        rows = rows[::-1] if query.ascending else rows
         return [
             (r.id, [r.number, r.title, term(r.from_name), badge.urgency(r.urgency),
                     term(r.state), f"{r.received_on:%m-%d}",
@@ -276,3 +310,4 @@ class SecretariatScreen(SectionScreen):
                 self.query_one("#register", PagedTable).focus()
 
         self.app.push_screen(IncomingFormScreen(), saved)
+

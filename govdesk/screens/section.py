@@ -17,9 +17,12 @@ from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.screens.home import add_task_columns, item_cells
+from govdesk.screens.list_view import COMMAND_IDS as LIST_COMMANDS
+from govdesk.screens.list_view import ListView, resolve_line, task_where
 from govdesk.screens.triage import Triage, remind_holders
 from govdesk.services import bulk, section_work
 from govdesk.widgets.desk_table import DeskTable
+from govdesk.widgets.filter_line import FilterLine
 
 FILTERS = ("all", "mine", "overdue")
 
@@ -33,15 +36,16 @@ class SectionData:
     heading: section_work.SectionHeading
     members: list[section_work.MemberRow]
     extra: Any  # the section's own panels (load_extra → show_extra)
+    line: str = ""  # the work list's filter line in force (screens/list_view.py)
 
 
-class SectionScreen(Triage, DeskScreen):
+class SectionScreen(Triage, ListView, DeskScreen):
     """Shows one or more office sections (跟线秘书 spans 办一科 and 办二科)."""
     HOWTO = "howto.section"  # F1's how-to (screens/help.py)
 
     SECTION_CODES: tuple[str, ...] = ()
     NAME_KEY = ""
-    COMMAND_IDS = ("section.cycle_filter", "section.remind", "section.new_draft")
+    COMMAND_IDS = ("section.cycle_filter", "section.remind", "section.new_draft", *LIST_COMMANDS)
     TAG_TABLES = {"work": "work-title"}  # space, T, ; (screens/triage.py)
     DEFAULT_CSS = """
     SectionScreen .panel-title { background: $boost; text-style: bold; width: 100%; padding: 0 1; }
@@ -64,6 +68,7 @@ class SectionScreen(Triage, DeskScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical():
             yield Label(id="work-title", classes="panel-title")
+            yield FilterLine(list_id="work")
             yield DeskTable(id="work", cursor_type="row", zebra_stripes=True)
             yield from self.compose_extra()
             yield Label(id="members-title", classes="panel-title")
@@ -80,21 +85,27 @@ class SectionScreen(Triage, DeskScreen):
             t("section.col_phone"), t("section.col_follows"))
         self.query_one("#work", DataTable).focus()
 
-    def data_query(self) -> tuple[str, Any]:
-        return self.filter, self.extra_query()
+    def filter_lists(self) -> dict[str, str]:
+        return {"work": "+".join(self.SECTION_CODES) + ".work"}
 
-    def load_data(self, actor, query: tuple[str, Any]) -> SectionData:
-        filter, extra = query
+    def data_query(self) -> tuple[str, Any, str | None]:
+        return self.filter, self.extra_query(), self.line_of("work")
+
+    def load_data(self, actor, query: tuple[str, Any, str | None]) -> SectionData:
+        filter, extra, line = query
+        line = resolve_line(actor, self.filter_lists()["work"], line)
+        where = task_where(actor, line)
         return SectionData(
-            items=section_work.section_items(actor, self.SECTION_CODES, filter),
-            count=section_work.section_count(actor, self.SECTION_CODES, filter),
+            items=section_work.section_items(actor, self.SECTION_CODES, filter, where=where),
+            count=section_work.section_count(actor, self.SECTION_CODES, filter, where=where),
             heading=section_work.section_heading(self.SECTION_CODES),
             members=section_work.member_rows(self.SECTION_CODES),
-            extra=self.load_extra(actor, extra))
+            extra=self.load_extra(actor, extra), line=line)
 
     def show_data(self, data: SectionData) -> None:
         self._heading = data.heading
-        items = data.items
+        self.note_line("work", data.line)
+        items = self.sorted_items("work", data.items)
         table = self.query_one("#work", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -106,7 +117,8 @@ class SectionScreen(Triage, DeskScreen):
         label = t(f"section.filter_{self.filter}")
         self.query_one("#work-title", Label).update(
             t("section.work_title", name=self.section_name, n=data.count)
-            + f"  [{t('section.filter_label')}：{label}]")
+            + f"  [{t('section.filter_label')}：{label}]" + self.filter_title("work", data.count)
+            + self.sort_note("work", len(items), data.count))
         self._fill_members(data.members)
         self.show_extra(data.extra)
 

@@ -19,6 +19,7 @@ from govdesk.screens.home import STEP_WIDTH
 from govdesk.screens.section import SectionScreen
 from govdesk.services.inbox import InboxItem
 from govdesk.widgets.desk_table import DeskTable
+from govdesk.widgets.filter_line import FilterLine
 
 # Explicit widths: automatic ones go wrong with double-width Chinese text.
 TASK_COLUMNS = (("home.col_due", 16), ("home.col_urgency", 4), ("home.col_step", STEP_WIDTH),
@@ -51,6 +52,7 @@ class TabbedSectionScreen(SectionScreen):
                 with TabPane(t(f"section.tab_{pane}"), id=f"pane-{pane}"):
                     if pane == "work":
                         yield Label(id="work-title", classes="panel-title")
+                        yield FilterLine(list_id="work")
                         yield DeskTable(id="work", cursor_type="row", zebra_stripes=True)
                     elif pane == "members":
                         yield Label(id="members-title", classes="panel-title")
@@ -156,6 +158,10 @@ class TabbedSectionScreen(SectionScreen):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.task_tables.get(table.id or "", {}).get(key)
+
+    def reveal_list(self, table_id: str) -> None:
+        if table_id == "work":
+            self.query_one("#panes", TabbedContent).active = "pane-work"
 
     def action_cycle_filter(self) -> None:
         """The filter is the work list's: bring that tab forward so the change is seen."""

@@ -18,6 +18,7 @@ from govdesk.screens.section_panes import TabbedSectionScreen
 from govdesk.screens.supervision import SupervisionScreen
 from govdesk.services import section_work
 from govdesk.widgets.desk_table import columns
+from govdesk.widgets.filter_line import SearchBox
 
 
 class PortfolioPane:
@@ -73,7 +74,8 @@ class InformationScreen(PortfolioPane, TabbedSectionScreen):
         elif pane == "units":
             yield Label(id="units-title", classes="panel-title")
             with Horizontal(id="unit-filter"):
-                yield Input(placeholder=t("section.unit_search_hint"), id="unit-search")
+                yield SearchBox(placeholder=t("section.unit_search_hint"), id="unit-search",
+                                list_id="units", compact=False)
                 # The kinds arrive with the first load (show_panes).
                 yield Select([], prompt=t("section.all_kinds"), id="unit-kind")
             yield columns(DataTable(id="units"),

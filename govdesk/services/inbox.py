@@ -150,12 +150,14 @@ def _and(*branches: Branch) -> tuple[str, list]:
     return where, [v for b in branches for v in b.params]
 
 
-def _keys(branches: list[Branch], span: Branch, limit: int) -> dict[int, tuple]:
-    """The first ``limit`` waiting tasks of each branch within ``span``, as id → sort key.
-    Each query walks its index in due order and sorts only the ties of one due date."""
+def _keys(branches: list[Branch], span: Branch, limit: int,
+          extra: Branch | None = None) -> dict[int, tuple]:
+    """The first ``limit`` waiting tasks of each branch within ``span`` (and ``extra``, a
+    list's filter line), as id → sort key. Each query walks its index in due order and sorts
+    only the ties of one due date."""
     keys: dict[int, tuple] = {}
     for branch in branches:
-        where, params = _and(branch, span)
+        where, params = _and(branch, span, extra or EVERYONE)
         cursor = _sql(
             f"SELECT t.id, t.due, {_URANK} FROM task t JOIN flow f ON f.id = t.flow_id"
             f" WHERE t.state = {{p}}{where} ORDER BY t.due, {_URANK}, t.id LIMIT {{p}}",
@@ -166,7 +168,7 @@ def _keys(branches: list[Branch], span: Branch, limit: int) -> dict[int, tuple]:
 
 
 def _page(branches: list[Branch], limit: int, offset: int = 0,
-          span: Branch | None = None) -> list[dict]:
+          span: Branch | None = None, extra: Branch | None = None) -> list[dict]:
     """Rows ``offset`` … ``offset + limit`` of the union of ``branches`` in the lists' order:
     by due (undated last), urgency, id; ``span`` (a condition on t.due) leaves the undated out.
 
@@ -174,10 +176,10 @@ def _page(branches: list[Branch], limit: int, offset: int = 0,
     query reads the page's rows by primary key. No query reads past the page or sorts more
     than one day's ties, whatever the years of finished tasks behind them."""
     want = offset + limit
-    keys = _keys(branches, span or _DATED, want)
+    keys = _keys(branches, span or _DATED, want, extra)
     order = sorted(keys, key=keys.__getitem__)[:want]
     if span is None and len(order) < want:
-        undated = _keys(branches, _UNDATED, want - len(order))
+        undated = _keys(branches, _UNDATED, want - len(order), extra)
         order += sorted(undated, key=undated.__getitem__)
     ids = order[offset:want]
     if not ids:
@@ -186,12 +188,15 @@ def _page(branches: list[Branch], limit: int, offset: int = 0,
     return [rows[i] for i in ids if i in rows]  # one done since the first read: left out
 
 
-def _count(branches: list[Branch], span: Branch | None = None) -> int:
-    """Waiting tasks in the union of disjoint ``branches``: one count per branch."""
+def _count(branches: list[Branch], span: Branch | None = None,
+           extra: Branch | None = None) -> int:
+    """Waiting tasks in the union of disjoint ``branches``: one count per branch (``extra``,
+    a filter line, may name the task's flow ``f``)."""
     total = 0
+    join = " JOIN flow f ON f.id = t.flow_id" if extra else ""
     for branch in branches:
-        where, params = _and(branch, span or EVERYONE)
-        total += _sql(f"SELECT COUNT(*) FROM task t WHERE t.state = {{p}}{where}",
+        where, params = _and(branch, span or EVERYONE, extra or EVERYONE)
+        total += _sql(f"SELECT COUNT(*) FROM task t{join} WHERE t.state = {{p}}{where}",
                       [WAITING, *params]).fetchone()[0]
     return total
 
@@ -219,15 +224,17 @@ def _items(person: Person, rows, now: datetime) -> list[InboxItem]:
     return out
 
 
-def inbox(actor: Actor, limit: int = 500, offset: int = 0) -> list[InboxItem]:
+def inbox(actor: Actor, limit: int = 500, offset: int = 0, *,
+          where: Branch | None = None) -> list[InboxItem]:
     """Everything waiting on me or my section, most urgent first (earliest due, then urgency);
-    one page of it (``inbox_count`` says how many there are)."""
-    rows = _page(_mine(actor.person), limit, offset)
+    one page of it (``inbox_count`` says how many there are); ``where``: a filter line's
+    condition (services.list_filter.task_condition)."""
+    rows = _page(_mine(actor.person), limit, offset, extra=where)
     return _items(actor.person, rows, actor.now)
 
 
-def inbox_count(actor: Actor) -> int:
-    return _count(_mine(actor.person))
+def inbox_count(actor: Actor, *, where: Branch | None = None) -> int:
+    return _count(_mine(actor.person), extra=where)
 
 
 @dataclass(frozen=True)
@@ -263,7 +270,7 @@ def _deadline_span(actor: Actor, label: str | None) -> Branch:
 
 
 def _flow_keys(branches: list[Branch], span: Branch, want: int,
-               before: Branch | None) -> dict[int, tuple]:
+               before: Branch | None, extra: Branch | None = None) -> dict[int, tuple]:
     """The first ``want`` documents of each branch within ``span``, as flow id → the sort key of
     its most urgent task there (due, urgency, task id). A branch is walked in due order in
     growing chunks until it has named ``want`` flows, so a 传阅 to 200 readers costs a chunk,
@@ -271,7 +278,7 @@ def _flow_keys(branches: list[Branch], span: Branch, want: int,
     task due earlier in any branch: those are listed under an earlier label."""
     keys: dict[int, tuple] = {}
     for branch in branches:
-        where, params = _and(branch, span)
+        where, params = _and(branch, span, extra or EVERYONE)
         seen: dict[int, tuple] = {}
         earlier: set[int] = set()  # left out by ``before``: asked about once
         chunk, offset = max(want, 64), 0
@@ -285,7 +292,7 @@ def _flow_keys(branches: list[Branch], span: Branch, want: int,
             for task_id, flow_id, due, urank in rows:
                 if flow_id not in seen and flow_id not in fresh and flow_id not in earlier:
                     fresh[flow_id] = (due, urank, task_id)
-            for flow_id in _flows_with(branches, list(fresh), before) if before else ():
+            for flow_id in _flows_with(branches, list(fresh), before, extra) if before else ():
                 del fresh[flow_id]
                 earlier.add(flow_id)
             seen.update(fresh)
@@ -298,16 +305,18 @@ def _flow_keys(branches: list[Branch], span: Branch, want: int,
     return keys
 
 
-def _flows_with(branches: list[Branch], flow_ids: list[int], span: Branch) -> set[int]:
-    """Which of these flows have a waiting task within ``span`` in any branch."""
+def _flows_with(branches: list[Branch], flow_ids: list[int], span: Branch,
+                extra: Branch | None = None) -> set[int]:
+    """Which of these flows have a waiting task within ``span`` (and ``extra``) in any branch."""
     found: set[int] = set()
     if not flow_ids:
         return found
     marks = ", ".join("{p}" for _ in flow_ids)
+    join = " JOIN flow f ON f.id = t.flow_id" if extra else ""
     for branch in branches:
-        where, params = _and(branch, span)
+        where, params = _and(branch, span, extra or EVERYONE)
         found |= {f for f, in _sql(
-            f"SELECT DISTINCT t.flow_id FROM task t WHERE t.flow_id IN ({marks})"
+            f"SELECT DISTINCT t.flow_id FROM task t{join} WHERE t.flow_id IN ({marks})"
             f" AND t.state = {{p}}{where}", [*flow_ids, WAITING, *params]).fetchall()}
     return found
 
@@ -361,14 +370,16 @@ def _earlier(actor: Actor, label: str | None) -> Branch | None:
 
 
 def deadlines(actor: Actor, limit: int = 500, offset: int = 0, *,
-              label: str | None = None) -> list[InboxItem]:
+              label: str | None = None, where: Branch | None = None) -> list[InboxItem]:
     """Overdue, due today, due within N working days; 主任 and 督查室 see everyone's.
     One row per document, at its most urgent deadline, in the lists' order (due, urgency, that
     task's id); one page of them, or of those whose most urgent deadline has ``label``
-    (OVERDUE, TODAY, SOON)."""
+    (OVERDUE, TODAY, SOON); ``where``: a filter line's condition (list_filter.task_condition),
+    a document listed at its most urgent deadline among the tasks it keeps."""
     branches = _deadline_branches(actor)
     want = offset + limit
-    keys = _flow_keys(branches, _deadline_span(actor, label), want, _earlier(actor, label))
+    keys = _flow_keys(branches, _deadline_span(actor, label), want, _earlier(actor, label),
+                      where)
     flows = sorted(keys, key=keys.__getitem__)[offset:want]
     if not flows:
         return []
@@ -391,7 +402,7 @@ def deadline_tasks(actor: Actor, limit: int = 500, offset: int = 0) -> list[Inbo
     return _items(actor.person, rows, actor.now)
 
 
-def deadline_counts(actor: Actor) -> DeadlineCounts:
+def deadline_counts(actor: Actor, *, where: Branch | None = None) -> DeadlineCounts:
     """How many documents ``deadlines`` lists, each under its most urgent deadline's label:
     one aggregate over the waiting tasks up to the horizon, read branch by branch through the
     (state, …, due) indexes, grouped by flow. Every due date up to the horizon is at most N
@@ -400,9 +411,10 @@ def deadline_counts(actor: Actor) -> DeadlineCounts:
     spare itself the sort of the few waiting ones.)"""
     today = actor.today
     arms, params = [], []
+    join = " JOIN flow f ON f.id = t.flow_id" if where else ""
     for branch in _deadline_branches(actor):
-        where, values = _and(branch, _deadline_span(actor, None))
-        arms.append(f"SELECT t.flow_id, t.due FROM task t WHERE t.state = {{p}}{where}")
+        text, values = _and(branch, _deadline_span(actor, None), where or EVERYONE)
+        arms.append(f"SELECT t.flow_id, t.due FROM task t{join} WHERE t.state = {{p}}{text}")
         params += [WAITING, *values]
     row = _sql("SELECT SUM(CASE WHEN d.due < {p} THEN 1 ELSE 0 END),"
                " SUM(CASE WHEN d.due = {p} THEN 1 ELSE 0 END), COUNT(*) FROM ("

@@ -12,6 +12,7 @@ from datetime import date
 from govdesk.i18n import t
 from govdesk.models import Meta, database
 from govdesk.services import (
+    doc_numbers,
     fulltext,
     schema,
     validate,
@@ -49,11 +50,31 @@ def search(actor: Actor, text: str, *, per_kind: int = PER_KIND) -> list[Group]:
     if not validate.page_args(text, None, limit=per_kind):
         return []
     clearance = actor.person.clearance
+    # A document number (收〔2026〕31号, [2026] or (2026) too) finds that document exactly,
+    # not every record holding its digits (services.doc_numbers); a number no document
+    # bears (a 来文字号, say) is looked for as words. A bare number (31) is words too, after
+    # this year's 收文 and 发文 with that sequence, which come first.
+    exact = doc_numbers.parse(text, actor.today)
+    numbered: dict[str, list] = {}
+    if exact is not None:
+        for kind, model in doc_numbers.MODELS.items():
+            found = list(model.select().where(doc_numbers.condition(exact, kind)
+                                              & (model.secrecy <= clearance))
+                         .order_by(model.id.desc()).limit(per_kind + 1))
+            if found:
+                numbered[kind] = found
+    only_numbered = bool(numbered) and exact is not None and exact.prefix is not None
     out = []
     for wf in engine.searchable():
         model = wf.model
-        rows = fulltext.keyset(model.select(), wf.search_code, model.id, text, clearance,
-                               before=None, after=None, limit=per_kind + 1)
+        first = numbered.get(wf.kind, [])
+        if only_numbered:
+            rows = first
+        else:
+            words = fulltext.keyset(model.select(), wf.search_code, model.id, text, clearance,
+                                    before=None, after=None, limit=per_kind + 1)
+            ids = {row.id for row in first}
+            rows = first + [row for row in words if row.id not in ids]
         hits = []
         for row in rows[:per_kind]:
             number, source, on = wf.search_line(row)

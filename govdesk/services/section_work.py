@@ -69,11 +69,13 @@ def _section_branches(actor: Actor, codes: tuple[str, ...], filter: str) -> list
 
 
 def section_items(actor: Actor, codes: tuple[str, ...], filter: str = "all",
-                  limit: int = 500, offset: int = 0) -> list[InboxItem]:
+                  limit: int = 500, offset: int = 0, *,
+                  where: Branch | None = None) -> list[InboxItem]:
     """Tasks the section or its people hold (``mine``: mine; ``overdue``: overdue ones), one
-    page of them, most urgent first."""
+    page of them, most urgent first; ``where``: a filter line's condition
+    (services.list_filter.task_condition)."""
     rows = _page(_section_branches(actor, codes, filter), limit, offset,
-                 _section_span(actor, filter))
+                 _section_span(actor, filter), where)
     return _items(actor.person, rows, actor.now)
 
 
@@ -81,16 +83,18 @@ def _section_span(actor: Actor, filter: str) -> Branch | None:
     return Branch("t.due < {p}", (actor.today,)) if filter == "overdue" else None
 
 
-def section_count(actor: Actor, codes: tuple[str, ...], filter: str = "all") -> int:
+def section_count(actor: Actor, codes: tuple[str, ...], filter: str = "all", *,
+                  where: Branch | None = None) -> int:
     """How many tasks ``section_items`` pages through: one count, the branches OR-ed (a task the
     section holds through one of its people is one task), each through its index."""
     branches = _section_branches(actor, codes, filter)
     if not branches:
         return 0
-    where, params = _and(Branch(" OR ".join(f"({b.where})" for b in branches),
-                                tuple(v for b in branches for v in b.params)),
-                         _section_span(actor, filter) or Branch(""))
-    return _sql(f"SELECT COUNT(*) FROM task t WHERE t.state = {{p}}{where}",
+    text, params = _and(Branch(" OR ".join(f"({b.where})" for b in branches),
+                               tuple(v for b in branches for v in b.params)),
+                        _section_span(actor, filter) or Branch(""), where or Branch(""))
+    join = " JOIN flow f ON f.id = t.flow_id" if where else ""
+    return _sql(f"SELECT COUNT(*) FROM task t{join} WHERE t.state = {{p}}{text}",
                 [WAITING, *params]).fetchone()[0]
 
 

@@ -9,6 +9,7 @@ database (``meta`` key ``settings.<login>``), written through this module only.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from govdesk import config
@@ -16,7 +17,13 @@ from govdesk.models import database
 from govdesk.services.errors import ValidationError
 from govdesk.services.schema import get_meta, set_meta
 
-PERSONAL = ("language", "keys")
+PERSONAL = ("language", "keys", "list_filters", "saved_filters")
+LIST_FILTERS = "list_filters"  # list id ("mishu.work", "mishu.incoming") → its filter line
+SAVED_FILTERS = "saved_filters"  # name → filter line (L)
+MAX_SAVED = 20
+MAX_NAME = 20
+# Only the syntax is checked before a line is kept; a leap year reads every day it may name.
+_ANY_YEAR = date(2024, 1, 1)
 
 
 def _key(login: str) -> str:
@@ -53,3 +60,67 @@ def save(login: str, values: dict[str, Any]) -> str:
     from govdesk.i18n import t
 
     return t("settings.kept_on_server")
+
+
+# ---- the lists' filter lines (services.list_filter), kept per list and per person ----
+
+
+def _table(login: str, key: str) -> dict[str, str]:
+    value = load(login).get(key)
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+
+
+def list_filters(login: str) -> dict[str, str]:
+    """The filter line in force on each of the person's lists."""
+    return _table(login, LIST_FILTERS)
+
+
+def set_list_filter(login: str, list_id: str, line: str) -> None:
+    """Keep ``line`` as the filter of ``list_id`` (an empty line: none)."""
+    from govdesk.services import list_filter
+
+    line = line.strip()
+    if line:
+        list_filter.parse(line, _ANY_YEAR)  # only a line the list can read is kept
+    current = list_filters(login)
+    if current.get(list_id, "") == line:
+        return
+    if line:
+        current[list_id] = line
+    else:
+        current.pop(list_id, None)
+    save(login, {LIST_FILTERS: current})
+
+
+def saved_filters(login: str) -> dict[str, str]:
+    """The person's named filters (L), in the order they were saved."""
+    return _table(login, SAVED_FILTERS)
+
+
+def save_filter(login: str, name: str, line: str) -> dict[str, str]:
+    """Keep ``line`` under ``name`` (a name already kept takes the new line)."""
+    from govdesk.i18n import t
+    from govdesk.services import list_filter
+
+    name = " ".join(str(name).split())
+    if not name or len(name) > MAX_NAME:
+        raise ValidationError(t("listview.saved_name"), t("listview.saved_bad_name", n=MAX_NAME))
+    line = str(line).strip()
+    if not line:
+        raise ValidationError(t("listview.f_filter"), t("listview.saved_empty_line"))
+    list_filter.parse(line, _ANY_YEAR)
+    current = saved_filters(login)
+    if name not in current and len(current) >= MAX_SAVED:
+        raise ValidationError(t("listview.saved_title"), t("listview.saved_too_many", n=MAX_SAVED))
+    current[name] = line
+    save(login, {SAVED_FILTERS: current})
+    return current
+
+
+def delete_filter(login: str, name: str) -> dict[str, str]:
+    current = saved_filters(login)
+    if current.pop(name, None) is not None:
+        save(login, {SAVED_FILTERS: current})
+    return current

@@ -16,6 +16,7 @@ from govdesk.screens.base import DeskScreen, run_service
 from govdesk.services.errors import ServiceError
 from govdesk.services.outgoing import error_register
 from govdesk.services.outgoing.rules import ERROR_CATEGORIES
+from govdesk.widgets.filter_line import SearchBox
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class ErrorRegisterScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="period"):
             yield Label(t("outgoing.err_year"))
-            yield Input(id="year", compact=True, type="integer")
+            yield SearchBox(id="year", type="integer", list_id="by-category")
             yield Label(t("outgoing.err_span"))
             yield Select([(t(f"outgoing.period_{key}"), key) for key, _ in PERIODS],
                          value="year", allow_blank=False, id="span", compact=True)

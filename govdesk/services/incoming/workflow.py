@@ -24,7 +24,7 @@ from govdesk.models import (
 )
 from govdesk.models import incoming as states
 from govdesk.models.flow import DONE, RETURNED, WAITING
-from govdesk.services import audit, drafts, flow, fulltext, org, validate, wording
+from govdesk.services import audit, drafts, flow, fulltext, list_filter, org, validate, wording
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
@@ -596,7 +596,8 @@ class RegisterRow:
 
 def register_page(actor: Actor, *, year: int | None = None, state: str | None = None,
                   text: str = "", before_id: int | None = None,
-                  after_id: int | None = None, limit: int = 200) -> list[RegisterRow]:
+                  after_id: int | None = None, limit: int = 200,
+                  filter: str = "") -> list[RegisterRow]:
     """One page of the 收文 register, newest first, keyset-paged by id; titles redacted. The
     search text goes through the one search's index (services.fulltext), which matches no
     record above the viewer's clearance on any field (a secret document's 来文字号 and 来文单位
@@ -612,6 +613,9 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
         q = q.where(D.year == year)
     if state:
         q = q.where(D.state == state)
+    q, text = list_filter.narrow(actor, KIND, D, q, text, filter)
+    if q is None:
+        return []
     if text:
         rows = fulltext.keyset(q, SEARCH_CODE, D.id, text, person.clearance,
                                before=before_id, after=after_id, limit=limit)

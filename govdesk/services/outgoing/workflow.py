@@ -27,7 +27,7 @@ from govdesk.models import (
 )
 from govdesk.models import outgoing as states
 from govdesk.models.flow import CANCELLED, DONE, RETURNED, WAITING
-from govdesk.services import audit, drafts, flow, fulltext, org, validate
+from govdesk.services import audit, doc_numbers, drafts, flow, fulltext, list_filter, org, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ConflictError, PermissionDenied, ValidationError
@@ -789,7 +789,7 @@ class OutgoingRow:
 
 def register_page(actor: Actor, *, state: str | None = None, text: str = "",
                   before_id: int | None = None, after_id: int | None = None,
-                  limit: int = 200) -> list[OutgoingRow]:
+                  limit: int = 200, filter: str = "") -> list[OutgoingRow]:
     """One page of the 发文 register, newest first, keyset-paged by id; titles redacted; the
     search text through the one search's index (services.fulltext, clearance inside it)."""
     if not validate.page_args(text, state, before_id=before_id, after_id=after_id,
@@ -801,6 +801,9 @@ def register_page(actor: Actor, *, state: str | None = None, text: str = "",
          .join(Person, on=(D.drafter == Person.id)))
     if state:
         q = q.where(D.state == state)
+    q, text = list_filter.narrow(actor, KIND, D, q, text, filter)
+    if q is None:
+        return []
     if text:
         page = fulltext.keyset(q, SEARCH_CODE, D.id, text, actor.person.clearance,
                                before=before_id, after=after_id, limit=limit)
@@ -905,3 +908,8 @@ engine.register(engine.Workflow(
     search_texts=lambda doc: (doc.number or "", doc.issuer, doc.title, doc.body),
     search_line=lambda doc: (doc.number or "", doc.issuer,
                              doc.written_date or doc.created_at.date())))
+
+# A bare 发文 number (#, a register's search box) stands for that sequence under every prefix.
+doc_numbers.bare_numbers(KIND, lambda year, seq: list(dict.fromkeys(
+    f"{prefix_for(issuer)}〔{year}〕{seq}号"
+    for issuer in ISSUERS)))

@@ -47,7 +47,7 @@ from textual.app import ComposeResult
 from textual.events import ScreenResume
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 from textual.worker import get_current_worker
 
 from govdesk.commands import HasCommands
@@ -55,6 +55,7 @@ from govdesk.i18n import t
 from govdesk.messages import DataChanged, LanguageChanged, SaveWaiting
 from govdesk.services.errors import ConflictError, ServiceError
 from govdesk.services.session import in_worker
+from govdesk.widgets.desk_footer import DeskFooter
 from govdesk.widgets.office_header import OfficeHeader
 
 REFRESH_GROUP = "refresh"  # loads: one at a time per screen (exclusive)
@@ -80,7 +81,7 @@ class DeskScreen(HasCommands, Screen):
     def compose(self) -> ComposeResult:
         yield OfficeHeader()
         yield from self.compose_body()
-        yield Footer()
+        yield DeskFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

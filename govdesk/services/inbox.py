@@ -138,6 +138,16 @@ _DATED, _UNDATED = Branch("t.due IS NOT NULL"), Branch("t.due IS NULL")
 _URANK = "CASE f.urgency WHEN '特急' THEN 0 WHEN '加急' THEN 1 ELSE 2 END"  # = URGENCY_RANK
 
 
+def tasks_from(with_flow: bool) -> str:
+    """``FROM … WHERE`` of a statement on waiting tasks ``t``, with their flow ``f`` when a
+    condition names it. CROSS JOIN keeps SQLite walking the task indexes first: with a plain
+    JOIN a condition on f.kind made it read every flow of that kind (245 ms instead of 0.4 to
+    count a section's 收文 on a decade); PostgreSQL plans it as any inner join."""
+    if with_flow:
+        return "task t CROSS JOIN flow f WHERE f.id = t.flow_id AND"
+    return "task t WHERE"
+
+
 def _sql(text: str, params: list):
     """Run SQL written with ``{p}`` for parameters (``?`` on SQLite, ``%s`` on PostgreSQL).
     Dates go as ISO text, which both compare with a date column."""
@@ -159,8 +169,8 @@ def _keys(branches: list[Branch], span: Branch, limit: int,
     for branch in branches:
         where, params = _and(branch, span, extra or EVERYONE)
         cursor = _sql(
-            f"SELECT t.id, t.due, {_URANK} FROM task t JOIN flow f ON f.id = t.flow_id"
-            f" WHERE t.state = {{p}}{where} ORDER BY t.due, {_URANK}, t.id LIMIT {{p}}",
+            f"SELECT t.id, t.due, {_URANK} FROM {tasks_from(True)}"
+            f" t.state = {{p}}{where} ORDER BY t.due, {_URANK}, t.id LIMIT {{p}}",
             [WAITING, *params, limit])
         for task_id, due, urank in cursor.fetchall():
             keys[task_id] = (due is None, due or "", urank, task_id)
@@ -193,10 +203,9 @@ def _count(branches: list[Branch], span: Branch | None = None,
     """Waiting tasks in the union of disjoint ``branches``: one count per branch (``extra``,
     a filter line, may name the task's flow ``f``)."""
     total = 0
-    join = " JOIN flow f ON f.id = t.flow_id" if extra else ""
     for branch in branches:
         where, params = _and(branch, span or EVERYONE, extra or EVERYONE)
-        total += _sql(f"SELECT COUNT(*) FROM task t{join} WHERE t.state = {{p}}{where}",
+        total += _sql(f"SELECT COUNT(*) FROM {tasks_from(bool(extra))} t.state = {{p}}{where}",
                       [WAITING, *params]).fetchone()[0]
     return total
 
@@ -284,8 +293,8 @@ def _flow_keys(branches: list[Branch], span: Branch, want: int,
         chunk, offset = max(want, 64), 0
         while len(seen) < want:
             rows = _sql(
-                f"SELECT t.id, t.flow_id, t.due, {_URANK} FROM task t"
-                f" JOIN flow f ON f.id = t.flow_id WHERE t.state = {{p}}{where}"
+                f"SELECT t.id, t.flow_id, t.due, {_URANK} FROM {tasks_from(True)}"
+                f" t.state = {{p}}{where}"
                 f" ORDER BY t.due, {_URANK}, t.id LIMIT {{p}} OFFSET {{p}}",
                 [WAITING, *params, chunk, offset]).fetchall()
             fresh: dict[int, tuple] = {}
@@ -312,11 +321,10 @@ def _flows_with(branches: list[Branch], flow_ids: list[int], span: Branch,
     if not flow_ids:
         return found
     marks = ", ".join("{p}" for _ in flow_ids)
-    join = " JOIN flow f ON f.id = t.flow_id" if extra else ""
     for branch in branches:
         where, params = _and(branch, span, extra or EVERYONE)
         found |= {f for f, in _sql(
-            f"SELECT DISTINCT t.flow_id FROM task t{join} WHERE t.flow_id IN ({marks})"
+            f"SELECT DISTINCT t.flow_id FROM {tasks_from(bool(extra))} t.flow_id IN ({marks})"
             f" AND t.state = {{p}}{where}", [*flow_ids, WAITING, *params]).fetchall()}
     return found
 
@@ -411,10 +419,9 @@ def deadline_counts(actor: Actor, *, where: Branch | None = None) -> DeadlineCou
     spare itself the sort of the few waiting ones.)"""
     today = actor.today
     arms, params = [], []
-    join = " JOIN flow f ON f.id = t.flow_id" if where else ""
     for branch in _deadline_branches(actor):
         text, values = _and(branch, _deadline_span(actor, None), where or EVERYONE)
-        arms.append(f"SELECT t.flow_id, t.due FROM task t{join} WHERE t.state = {{p}}{text}")
+        arms.append(f"SELECT t.flow_id, t.due FROM {tasks_from(bool(where))} t.state = {{p}}{text}")
         params += [WAITING, *values]
     row = _sql("SELECT SUM(CASE WHEN d.due < {p} THEN 1 ELSE 0 END),"
                " SUM(CASE WHEN d.due = {p} THEN 1 ELSE 0 END), COUNT(*) FROM ("

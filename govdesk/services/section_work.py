@@ -36,6 +36,7 @@ from govdesk.services.inbox import (
     held_by,
     held_by_any,
     held_by_section,
+    tasks_from,
 )
 from govdesk.services.pinyin import matches
 from govdesk.services.policy import visible_title
@@ -93,8 +94,7 @@ def section_count(actor: Actor, codes: tuple[str, ...], filter: str = "all", *,
     text, params = _and(Branch(" OR ".join(f"({b.where})" for b in branches),
                                tuple(v for b in branches for v in b.params)),
                         _section_span(actor, filter) or Branch(""), where or Branch(""))
-    join = " JOIN flow f ON f.id = t.flow_id" if where else ""
-    return _sql(f"SELECT COUNT(*) FROM task t{join} WHERE t.state = {{p}}{text}",
+    return _sql(f"SELECT COUNT(*) FROM {tasks_from(bool(where))} t.state = {{p}}{text}",
                 [WAITING, *params]).fetchone()[0]
 
 

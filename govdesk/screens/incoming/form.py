@@ -42,8 +42,7 @@ from govdesk.widgets.checkbox import Checkbox
 from govdesk.widgets.fields import FieldArea, FieldInput, PickButton
 from govdesk.widgets.picker import PEOPLE, UNITS, Picker
 
-FACTS = ("involves_units", "consulted", "states_differing_views", "party_matter",
-         "touches_party_dept", "party_dept_reviewed", "major", "is_request")
+FACTS = incoming.FACTS_OF_FORM  # the check boxes
 PAGES_DEFAULT = "1"  # 页数 of a new entry left empty
 TEXTS = ("from_name", "doc_number", "title", "secrecy_years", "copy_no", "received_on", "pages",
          "attachments", "files", "special_reason")
@@ -80,23 +79,13 @@ def form_data(actor, doc_id: int | None) -> FormData:
     if doc_id is None:
         return FormData(leaders)
     doc = incoming.get(actor, doc_id)
+    values = incoming.form_values(doc)  # as the form writes them: one reading of the entry
     return FormData(
         leaders,
         version=doc.version,
-        inputs={
-            "from_name": doc.from_name, "doc_number": doc.doc_number, "title": doc.title,
-            "secrecy_years": str(doc.secrecy_years or ""), "copy_no": doc.copy_no,
-            "received_on": doc.received_on.isoformat(), "pages": str(doc.pages),
-            "attachments": doc.attachments, "files": doc.files,
-            "special_reason": doc.special_reason,
-        },
-        selects={
-            "doc_kind": doc.doc_kind, "secrecy": SECRECY_LEVELS[doc.secrecy],
-            "urgency": doc.urgency, "addressed_to": doc.addressed_to,
-            "addressed_leader": doc.addressed_leader.login if doc.addressed_leader_id else None,
-            "exception": doc.exception or None,
-        },
-        facts={key: bool(getattr(doc, key)) for key in FACTS},
+        inputs={key: values[key] for key in TEXTS},
+        selects={key: values[key] or None for key in SELECTS},
+        facts={key: values[key] == "1" for key in FACTS},
         summary=doc.summary,
         from_unit=org.unit_choice(doc.from_unit) if doc.from_unit_id else None,
         remit_unit=org.unit_choice(doc.remit_unit) if doc.remit_unit_id else None,

@@ -216,3 +216,18 @@ def test_the_one_search_puts_this_years_number_first_for_a_bare_number(demo_db, 
     # 张雨婷 is not cleared for 黄政办发〔…〕1号 (秘密): it is not among her hits at all.
     hers = {h.number for g in search.search(as_user("zhangyt"), "1") for h in g.hits}
     assert f"黄政办发〔{TODAY.year}〕1号" not in hers
+
+
+def test_a_number_no_document_bears_is_looked_for_as_words(db, as_user):
+    """88号 names no 收文 of this year: the box finds the 来文字号 that holds it, and only for
+    someone cleared for it."""
+    from tests.test_engine import register
+
+    clerk = as_user("lixm")
+    register(clerk, title="关于某事的报告", doc_number="黄财〔2026〕88号", secrecy="秘密",
+             from_name="某保密单位", from_unit=None)
+    register(clerk, title="关于另一事的报告", doc_number="黄财〔2026〕7号")
+    assert [r.title for r in incoming.register_page(clerk, text="88号")] == ["关于某事的报告"]
+    assert incoming.register_page(as_user("zhangyt"), text="88号") == []
+    # 收〔2026〕2号 exists: the bare 2 is that document only, not 黄财〔2026〕88号's digits.
+    assert [r.number for r in incoming.register_page(clerk, text="2")] == ["收〔2026〕2号"]

@@ -313,16 +313,17 @@ def narrow(actor: Actor, kind: str, model, query, text: str, line: str):
     """A register's query narrowed by its search box and its filter line: (query, the words
     left for the full-text search), or (None, "") when nothing can match. A box that holds a
     document number (or a bare number) finds that number exactly, not every record holding
-    its digits (services.doc_numbers): a bare number always, a written-out one when this
-    register holds it; a filter line that cannot be read is refused."""
+    its digits (services.doc_numbers) when this register holds a document of that number the
+    viewer may see; else the text is looked for as words, as before (``88号`` may be part of a
+    来文字号 黄财〔2026〕88号); a filter line that cannot be read is refused."""
     from govdesk.services import doc_numbers
 
     number = doc_numbers.parse(text, actor.today) if text else None
     if number is not None:
         exact = doc_numbers.condition(number, kind) & (model.secrecy <= actor.person.clearance)
-        # A written-out number no document of this register bears may be another's
-        # (a 来文字号): then the words are looked for as before.
-        if number.prefix is None or model.select(model.id).where(exact).exists():
+        # A number no document of this register bears may be another's (a 来文字号): then
+        # the words are looked for as before.
+        if model.select(model.id).where(exact).exists():
             query, text = query.where(exact), ""
     if line:
         narrowed = register_where(actor, kind, model, parse(line, actor.today))

@@ -20,7 +20,7 @@ from govdesk.models import (
     Unit,
 )
 from govdesk.models.flow import WAITING
-from govdesk.services import flow, org
+from govdesk.services import org
 from govdesk.services.context import Actor
 from govdesk.services.inbox import (
     OVERDUE,
@@ -105,10 +105,6 @@ def members(codes: tuple[str, ...]) -> list[Person]:
         .where(Section.code.in_(codes) & Person.active)
         .order_by(Section.order, Person.id)
     )
-
-
-def remind(actor: Actor, task_id: int, note: str = "") -> None:
-    flow.remind(actor, Task.get_by_id(task_id), note)
 
 
 def overseers(codes: tuple[str, ...]) -> list[Person]:

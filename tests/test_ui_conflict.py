@@ -246,3 +246,27 @@ async def test_choices_and_boxes_are_shown_as_read_and_taken_as_they_are(db):
         assert app.screen is not form
     stored = IncomingDocument.get_by_id(doc.id)
     assert (stored.title, stored.urgency, stored.is_request) == ("wode", "加急", True)
+
+
+def test_every_field_a_form_keeps_has_a_label_in_both_scripts():
+    """The conflict screen and a refused draft name a field by its label: never a catalog key
+    (a picked 来文单位 once read incoming.f_from_unit)."""
+    from govdesk.i18n import set_language, t
+    from govdesk.screens.incoming import form as incoming_form
+    from govdesk.screens.outgoing import form as outgoing_form
+
+    names = {
+        "incoming": (*incoming_form.TEXTS, *incoming_form.SELECTS, *incoming_form.FACTS,
+                     "summary", "from_unit", "remit_unit", "urging_person", "change_reason"),
+        "outgoing": (*outgoing_form.INPUTS, *outgoing_form.AREAS, *outgoing_form.CHECKS,
+                     *outgoing_form.SELECTS, "drafting_unit", "change_note"),
+    }
+    try:
+        for language in ("zh-Hant", "zh-Hans"):
+            set_language(language)
+            for kind, keys in names.items():
+                for name in keys:
+                    label = t(f"{kind}.f_{name}")
+                    assert label and not label.startswith(f"{kind}."), (language, label)
+    finally:
+        set_language("zh-Hans")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -44,6 +45,11 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    # No test reads or writes the settings of whoever runs the suite (a filter line or a
+    # language kept in ~/.config/govdesk changed what screens showed): the session has a
+    # config file of its own, and ``config_file`` gives a test one of its own.
+    os.environ["GOVDESK_CONFIG"] = str(Path(tempfile.mkdtemp(prefix="govdesk-tests-"))
+                                       / "config.toml")
     url = config.getoption("govdesk_db")
     if url:
         os.environ[pg.ENV] = url  # also seen by test_postgres.py and by worker processes

@@ -81,6 +81,9 @@ class HomeSchedule(EllipsisCells, DataTable):
             self._show_today(weeks, today)
         else:
             self._show_week(weeks, today)
+        # Its height as a number, at once: "auto" waited for the rows to be measured, and a
+        # layout made before that left today's schedule no line at all under the inbox.
+        self.styles.height = self.row_count + (1 if self.show_header else 0)
 
     def _show_today(self, weeks: list[WeekView], today: date) -> None:
         self.show_header = False

@@ -153,6 +153,9 @@ class Cursor:
     def __str__(self) -> str:
         return str(self.id)
 
+    def __int__(self) -> int:
+        return self.id
+
     def pair(self, sort: Sort) -> tuple[Any, int]:
         """(value, id) for a page under ``sort``; the value None when it is another sort's."""
         return (self.value if self.sort == sort else None, self.id)

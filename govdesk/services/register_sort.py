@@ -54,11 +54,12 @@ _DUE_SQL = f"COALESCE({{c}}, '{UNDATED}')"
 
 
 def _index_sql(value: str) -> str:
-    """The value as an index holds it (columns unqualified)."""
+    """The value as an index holds it (columns unqualified; an expression in parentheses, as
+    PostgreSQL asks)."""
     if value == "urgency_rank":
-        return _URGENCY_SQL.format(c='"urgency"')
+        return "(" + _URGENCY_SQL.format(c='"urgency"') + ")"
     if value == "due_key":
-        return _DUE_SQL.format(c='"due"')
+        return "(" + _DUE_SQL.format(c='"due"') + ")"
     return f'"{value}"'
 
 

@@ -184,7 +184,7 @@ def _register_calls(kind: str, column: str, descending: bool):
     """Every page a sorted register reads: the first, the one below, the one above, the last,
     with the state box, the search text, each filter line, and a viewer of no clearance."""
     service = incoming if kind == "incoming" else outgoing
-    state = "办结" if kind == "incoming" else "已分发"
+    state = "已办结" if kind == "incoming" else "审核中"
     calls = []
     for login in ("lixm", "zhangyt"):
         who = _actor(login)

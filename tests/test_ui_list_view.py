@@ -406,3 +406,29 @@ async def test_the_register_sorts_by_any_column_kept_across_a_restart(demo_db):
         options = app.screen.query_one(OptionList)
         assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [
             "", "number", "urgency", "state", "drafter", "updated_at"]
+
+
+async def test_a_task_lists_sort_is_kept_across_a_restart(demo_db):
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        work = app.screen.query_one("#work", DataTable)
+        titles = [r[3] for r in rows(work)]
+        await pilot.press("S", "down", "down", "down", "down", "enter")  # 标题
+        await pilot.pause()
+        assert [r[3] for r in rows(work)] == sorted(titles)
+        await pilot.pause()
+    assert settings.list_sorts("lixm") == {"mishu.work": ("col_title", False)}
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        work = app.screen.query_one("#work", DataTable)
+        assert [r[3] for r in rows(work)] == sorted(titles)
+        assert str(work.columns[ColumnKey("col_title")].label).endswith(UP)
+        await pilot.press("S", "home", "enter")  # 不排序: the list's own order, kept so
+        await pilot.pause()
+        assert [r[3] for r in rows(work)] == titles
+        await pilot.pause()
+    assert settings.list_sorts("lixm") == {}

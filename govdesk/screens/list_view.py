@@ -83,6 +83,17 @@ def resolve_sort(actor, key: str, sort: tuple[str, bool] | None, known: bool,
     return kept if kept is not None and kept[0] in columns else None
 
 
+def task_sort_query(view: ListView, table_id: str) -> tuple[tuple[str, bool] | None, bool]:
+    """UI thread: a task list's sort for its screen's query (the sort, whether it is known)."""
+    return view.sort_of(table_id), table_id in view.sort_known
+
+
+def resolve_task_sort(actor, key: str, query: tuple[tuple[str, bool] | None, bool]):
+    """Worker thread: a task list's sort in force (``task_sort_query``), the kept one if the
+    screen has not read it yet."""
+    return resolve_sort(actor, key, query[0], query[1], tuple(TASK_SORT))
+
+
 def task_where(actor, line: str):
     """Worker thread: a task list's filter line as its services' ``where`` condition."""
     return list_filter.task_condition(actor, list_filter.parse(line, actor.today)) \
@@ -250,7 +261,7 @@ class ListView:
             self.mark_sort(table_id)
             self.refresh_data()
             list_key = self.filter_lists().get(table_id)
-            if list_key and allowed is not None:  # a register's sort is kept (note_sort)
+            if list_key:  # kept for the person (resolve_sort, note_sort)
                 run_service(self, settings.set_list_sort, self.actor.person.login, list_key,
                             self._sorts.get(table_id), done=lambda _r: None,
                             refused=self._refused, writes=False)

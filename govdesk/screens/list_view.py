@@ -357,7 +357,7 @@ class _Modal(HasCommands, ModalScreen):
     _Modal { align: center middle; }
     _Modal > Vertical { width: 72; max-width: 100%; height: auto; max-height: 80%;
                         border: thick $accent; background: $surface; padding: 0 1; }
-    _Modal .hint { color: $text-muted; height: auto; }
+    _Modal .hint { color: $text-muted; height: auto; width: 100%; }
     _Modal OptionList { height: auto; max-height: 14; }
     """
 

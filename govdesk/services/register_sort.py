@@ -18,6 +18,7 @@ every date (ascending), 紧急程度 by rank (特急, 加急, 普通).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from peewee import SQL, Case, NodeList, PostgresqlDatabase, Tuple, fn
@@ -135,8 +136,16 @@ class Sort:
     descending: bool = True
 
     @classmethod
-    def of(cls, kind: str, column: str | None, descending: bool = True) -> Sort:
-        """A sort the register has, or its own order for a column it cannot sort by."""
+    def of(cls, kind: str, column: Any, descending: Any = True) -> Sort:
+        """A sort the register has, or its own order for a column it cannot sort by; a
+        column or a direction of the wrong type is refused, naming 排序."""
+        from govdesk.i18n import t
+        from govdesk.services.errors import ValidationError
+
+        if column is not None and not isinstance(column, str):
+            raise ValidationError(t("errors.f_sort"), t("errors.not_text"), name="sort")
+        if not isinstance(descending, bool):
+            raise ValidationError(t("errors.f_sort"), t("errors.sort_way"), name="descending")
         if column not in _VALUES[kind]:
             return cls()
         return cls(column, descending)
@@ -208,6 +217,26 @@ def page(query, model, kind: str, sort: Sort, *, before=None, after=None,
     return rows
 
 
+_VALUE_TYPES = (str, int, float, date, datetime)
+
+
+def _checked(pair: Any, name: str) -> tuple[Any, int] | None:
+    """A (value, id) cursor as given, or refused naming 起始编号: an id that is no record id,
+    a value no sort has."""
+    from govdesk.i18n import t
+    from govdesk.services.errors import ValidationError
+    from govdesk.services.validate import record_id
+
+    if pair is None:
+        return None
+    ok = (isinstance(pair, tuple | list) and len(pair) == 2 and record_id(pair[1]) is not None
+          and (pair[0] is None or (isinstance(pair[0], _VALUE_TYPES)
+                                   and not isinstance(pair[0], bool))))
+    if not ok:
+        raise ValidationError(t(f"errors.f_{name}"), t("errors.integer"), name=name)
+    return pair[0], pair[1]
+
+
 def read(query, model, kind: str, sort: Sort, *, text: str, code: int, clearance: int,
          before=None, after=None, last: bool = False, before_id: int | None = None,
          after_id: int | None = None, limit: int) -> list:
@@ -217,6 +246,7 @@ def read(query, model, kind: str, sort: Sort, *, text: str, code: int, clearance
     page), as ``before=(None, id)`` and ``after=(None, id)``."""
     from govdesk.services import fulltext
 
+    before, after = _checked(before, "before_id"), _checked(after, "after_id")
     if before is None and before_id is not None:
         before = (None, before_id)
     if after is None and after_id is not None:

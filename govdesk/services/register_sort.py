@@ -181,7 +181,7 @@ def page(query, model, kind: str, sort: Sort, *, before=None, after=None,
          last: bool = False, limit: int, join_text=None) -> list:
     """One page of ``query`` (the register with its filters) in ``sort``'s order: the first,
     the rows after ``before`` or before ``after`` ((value, id) pairs), or the ``last``.
-    Each row carries ``sort_value``. ``join_text(query, ascending)``: the full-text search's
+    Each row carries ``sort_value``. ``join_text(query)``: the full-text search's
     condition joined on, driven by the sort's index (services.fulltext.sorted_join)."""
     key = value_of(model, kind, sort.column)
     # "Forward" is the order shown; a page above (or the last page) is read backward.

@@ -35,7 +35,7 @@ PG_MODULES = {
     "test_outgoing_format", "test_outgoing_life", "test_outgoing_numbering",
     "test_error_register", "test_calendar", "test_section_work", "test_numbering_concurrency",
     "test_conflict_concurrency", "test_audit_log", "test_session", "test_audit_chain",
-    "test_search", "test_drafts",
+    "test_search", "test_drafts", "test_register_sort",
 }
 
 

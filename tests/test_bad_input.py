@@ -347,6 +347,23 @@ def test_register_page(world, text, year, state, before_id, after_id, limit):
           labels={"搜索", "年度", "状态", "每页条数", "起始编号"}, stored=stored)
 
 
+CURSORS = st.one_of(st.none(), anything(), st.tuples(st.one_of(st.none(), anything(), ids(),
+                                                               st.dates()), anything()),
+                    st.tuples(st.one_of(st.none(), texts(), st.dates()), ids()))
+
+
+@FAST
+@given(sort=st.one_of(st.none(), anything(), st.sampled_from(["due", "urgency", "title"])),
+       descending=st.one_of(st.booleans(), anything()), before=CURSORS, after=CURSORS,
+       text=st.one_of(st.just(""), st.just("关于"), texts()))
+def test_sorted_register_page(world, sort, descending, before, after, text):
+    """A sort, its direction and the (value, id) cursors of a sorted page, of any kind."""
+    check("incoming.register_page (sorted)",
+          lambda: incoming.register_page(world.clerk, sort=sort, descending=descending,
+                                         before=before, after=after, text=text, limit=20),
+          labels={"搜索", "排序", "起始编号"}, stored=lambda rows: isinstance(rows, list))
+
+
 def test_sql_in_the_title_is_kept_as_words(world):
     """The classic: the title is stored as typed and the table is still there."""
     title = "'; DROP TABLE incoming_document; --"

@@ -368,6 +368,18 @@ def test_register_page(world, text, state, before_id, after_id, limit):
           stored=lambda rows: isinstance(rows, list))
 
 
+@FAST
+@given(sort=st.one_of(st.none(), anything(), st.sampled_from(["drafter", "updated_at"])),
+       descending=st.one_of(st.booleans(), anything()),
+       before=st.one_of(st.none(), anything(), st.tuples(anything(), ids()),
+                        st.tuples(st.one_of(st.none(), texts()), anything())))
+def test_sorted_register_page(world, sort, descending, before):
+    check("outgoing.register_page (sorted)",
+          lambda: outgoing.register_page(world.clerk, sort=sort, descending=descending,
+                                         before=before, limit=20),
+          labels={"搜索", "排序", "起始编号"}, stored=lambda rows: isinstance(rows, list))
+
+
 def test_a_signed_document_keeps_its_date_when_refused(world):
     """Out-of-range 成文日期 are refused by name and the one already set stays."""
     before = OutgoingDocument.get_by_id(world.signed.id).written_date

@@ -13,7 +13,15 @@ import pytest
 from conftest import TODAY
 
 from govdesk.models import Person, Section, database
-from govdesk.services import inbox, incoming, list_filter, outgoing, section_work, today
+from govdesk.services import (
+    inbox,
+    incoming,
+    list_filter,
+    outgoing,
+    register_sort,
+    section_work,
+    today,
+)
 from govdesk.services.context import Actor
 
 NOW = datetime.combine(TODAY, time(10, 30))
@@ -170,3 +178,90 @@ def test_holder_loads_equal_the_deadlines_counted_by_holder(year):
     assert sum(r.soon for r in loads) == sum(i.label in (inbox.TODAY, inbox.SOON) for i in tasks)
     assert loads == section_work.load_by_holder([i for i in tasks if i.label])
     assert len({i.flow_id for i in tasks}) == counts.total
+
+
+# ---------------------------------------------------------------- the registers, sorted
+
+_DOC_TABLES = {"incoming": "incoming_document", "outgoing": "outgoing_document"}
+
+
+def _register_calls(kind: str, column: str, descending: bool):
+    """Every page a sorted register reads: the first, the one below, the one above, the last,
+    with the state box, the search text, each filter line, and a viewer of no clearance."""
+    service = incoming if kind == "incoming" else outgoing
+    state = "已办结" if kind == "incoming" else "审核中"
+    calls = []
+    for login in ("lixm", "zhangyt"):
+        who = _actor(login)
+        for args in ({}, {"state": state}, {"text": "关于"}, {"text": "关于", "state": state},
+                     *({"filter": line} for line in FILTER_LINES)):
+            def pages(who=who, args=args):
+                first = service.register_page(who, sort=column, descending=descending,
+                                              limit=20, **args)
+                if first:
+                    mid = first[-1].cursor
+                    service.register_page(who, sort=column, descending=descending, limit=20,
+                                          before=(mid.value, mid.id), **args)
+                    service.register_page(who, sort=column, descending=descending, limit=20,
+                                          after=(mid.value, mid.id), **args)
+                    service.register_page(who, sort=column, descending=descending, limit=20,
+                                          after=(None, mid.id), **args)
+                service.register_page(who, sort=column, descending=descending, limit=20,
+                                      last=True, **args)
+            calls.append(pages)
+    return calls
+
+
+def _register_problems(kind: str, column: str, sql: str, params: tuple) -> list[str]:
+    """The register's table must be walked in the sort's order — by its id for 编号, else by
+    the sort's index — and nothing sorted afterwards."""
+    table = _DOC_TABLES[kind]
+    tables = {alias.lower(): name.lower() for name, alias in _ALIAS.findall(sql)}
+    if table not in tables.values():
+        return []
+    plan = [row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    by_id = column == register_sort.NUMBER
+    out = [line for line in plan if "USE TEMP B-TREE FOR ORDER BY" in line]
+    for line in plan:
+        found = re.match(r"(SCAN|SEARCH) (\w+)", line)
+        if not found or tables.get(found.group(2).lower()) != table:
+            continue
+        if "INTEGER PRIMARY KEY (rowid=?)" in line:
+            continue  # one record by its id (a cursor's value, a search hit)
+        index = re.search(r"USING (?:COVERING )?INDEX (\w+)", line)
+        index = index.group(1) if index else None
+        if by_id:  # by id: the table itself, or by id within one state
+            walk = (line == f"SCAN {found.group(2)}" or "INTEGER PRIMARY KEY (rowid" in line
+                    or index in register_sort.indexes_of(kind, column))
+        else:
+            walk = index in register_sort.indexes_of(kind, column)
+        if not walk:
+            out.append(line)
+    return [f"{p}\n    in {sql}\n    plan {plan}" for p in out]
+
+
+REGISTER_SORTS = [(kind, column, descending) for kind, columns in register_sort.SORTABLE.items()
+                  for column in columns for descending in (True, False)]
+
+
+def _sorted_register_problems(monkeypatch) -> list[str]:
+    problems = []
+    for kind, column, descending in REGISTER_SORTS:
+        statements = _captured(monkeypatch, _register_calls(kind, column, descending))
+        assert statements
+        problems += [p for sql, params in dict.fromkeys(statements)
+                     for p in _register_problems(kind, column, sql, params)]
+    return problems
+
+
+def test_every_sorted_register_page_walks_its_index(year, monkeypatch):
+    """Each sort of each register, either way: the table read in the sort's order only (by
+    id for 编号, else through the sort's index), no sort of the rows read."""
+    problems = _sorted_register_problems(monkeypatch)
+    assert problems == [], "\n".join(problems[:10])
+
+
+def test_every_sorted_register_page_walks_its_index_without_statistics(demo_db, monkeypatch):
+    database.execute_sql("DROP TABLE IF EXISTS sqlite_stat1")
+    problems = _sorted_register_problems(monkeypatch)
+    assert problems == [], "\n".join(problems[:10])

@@ -10,10 +10,13 @@ widget alone. Nothing here is timed: speed is for scripts/bench_register.py.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from helpers.workers import settle, wait_for
 from textual import events
 from textual.app import App, ComposeResult
+from textual.widgets.data_table import ColumnKey
 
 from govdesk.app import GovDesk
 from govdesk.models import IncomingDocument, OutgoingDocument, database
@@ -167,6 +170,59 @@ async def test_end_shows_the_oldest_and_home_the_newest(year):
         await pilot.press("home")
         await quiet(pilot, table, "the newest page again")
         assert table.selected_key() == str(newest.id)
+
+
+@pytest.mark.usefixtures("config_file")  # the sort chosen is kept in this test's own file
+async def test_sorted_by_due_end_and_home_go_to_either_end(year):
+    """S by 期限 on a year of 收文: the cursor stays on its record, now in its place by 期限;
+    Home goes to the nearest deadlines, End to the last page (the undated, the newest of them
+    last) and back; PageDown and PageUp page on through the sort without a gap or a repeat,
+    the window bounded."""
+    from govdesk.screens.list_view import SortModal
+
+    D = IncomingDocument
+    every = [(d.id, d.due) for d in D.select(D.id, D.due)]
+    order = [i for i, _ in sorted(every, key=lambda r: (r[1] is None, r[1] or date.min, r[0]))]
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        table = await open_register(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+        assert isinstance(app.screen, SortModal)
+        await pilot.press(*["down"] * 6, "enter")  # 不排序, 编号, 单位, 缓急, 状态, 日期, 期限
+        await settle(pilot)
+        await quiet(pilot, table, "the register by 期限 around the record")
+        newest = max(order)
+        assert table.selected_key() == str(newest)  # the record the cursor was on
+        window = [int(k) for k in table.keys_shown()]
+        start = order.index(window[0])
+        assert window == order[start:start + len(window)]
+        assert str(table.columns[ColumnKey("due")].label).endswith("▲")
+        await pilot.press("home")
+        await quiet(pilot, table, "the first page by 期限")
+        shown = [int(k) for k in table.keys_shown()]
+        assert shown == order[:len(shown)] and table.at_top
+        assert table.selected_key() == str(order[0])
+        await pilot.press("end")
+        await quiet(pilot, table, "the last page by 期限")
+        shown = [int(k) for k in table.keys_shown()]
+        assert shown == order[-len(shown):] and table.at_bottom
+        assert table.selected_key() == str(order[-1])
+        assert D.get_by_id(order[-1]).due is None  # the undated come last
+        await pilot.press("home")
+        await quiet(pilot, table, "the first page again")
+        assert table.selected_key() == str(order[0]) and table.at_top
+        step = table._view_rows()
+        await burst(pilot, "pagedown", 40)
+        await quiet(pilot, table, "paged down through the sort")
+        assert table.selected_key() == str(order[40 * step])
+        window = [int(k) for k in table.keys_shown()]
+        start = order.index(window[0])
+        assert window == order[start:start + len(window)]
+        assert table.row_count <= table.max_rows
+        await pilot.press(*["pageup"] * 5)
+        await quiet(pilot, table, "paged up through the sort")
+        assert table.selected_key() == str(order[35 * step])
 
 
 async def test_paging_thousands_of_rows_keeps_the_window_bounded(year, monkeypatch):

@@ -17,7 +17,7 @@ from govdesk.screens.list_view import DOWN, UP, JumpModal, SavedFiltersModal, So
 from govdesk.screens.outgoing.detail import OutgoingDetailScreen
 from govdesk.screens.search import SearchScreen
 from govdesk.screens.secretariat import SecretariatScreen
-from govdesk.services import org, settings
+from govdesk.services import incoming, org, settings
 from govdesk.widgets.filter_line import FilterLine
 from tests.conftest import NOW, TODAY
 
@@ -236,7 +236,12 @@ async def test_the_register_sorts_by_number_in_sql(demo_db):
         await pilot.press("1", "ctrl+l", "S")
         await pilot.pause()
         assert isinstance(app.screen, SortModal)
-        assert app.screen.query_one(OptionList).option_count == 2  # 不排序, 编号
+        # 不排序 and the columns the register sorts by, in SQL; the title is not one of them.
+        options = app.screen.query_one(OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [
+            "", "number", "from_name", "urgency", "state", "received_on", "due"]
+        assert t("listview.sort_registers_note") in [
+            str(w.render()) for w in app.screen.query(Label)]
         await pilot.press("down", "enter")
         await pilot.pause()
         register = app.screen.query_one("#register", DataTable)
@@ -355,3 +360,75 @@ async def test_esc_leaves_the_error_register_year_for_its_tables_first(demo_db):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SecretariatScreen)
+
+
+async def test_the_register_sorts_by_any_column_kept_across_a_restart(demo_db):
+    """S on the 收文 register by 来文单位: the rows come in that order from SQL, ▲ on its
+    header, the title says so; again S reverses it; the sort is kept for the person, so the
+    next desk opens the register sorted the same way. The 发文 register offers its own."""
+    clerk = org.person_by_login("lixm")
+    from tests.conftest import actor
+
+    expected = [r.number for r in incoming.register_page(
+        actor("lixm"), sort="from_name", descending=False, limit=1000)]
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "ctrl+l", "S")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # 不排序, 收文编号, 来文单位
+        await pilot.pause()
+        register = app.screen.query_one("#register", DataTable)
+        assert [r[0] for r in rows(register)] == expected
+        names = [r[2] for r in rows(register)]
+        assert names == sorted(names)
+        assert str(register.columns[ColumnKey("from_name")].label).endswith(UP)
+        assert not str(register.columns[ColumnKey("number")].label).endswith((UP, DOWN))
+        assert t("incoming.col_from_name") in label(app.screen, "#register-title")
+        await pilot.press("S", "enter")  # on the sorted column: the other way
+        await pilot.pause()
+        assert [r[0] for r in rows(register)] == [r.number for r in incoming.register_page(
+            actor("lixm"), sort="from_name", descending=True, limit=1000)]
+        assert str(register.columns[ColumnKey("from_name")].label).endswith(DOWN)
+        await pilot.pause()
+    assert settings.list_sorts(clerk.login) == {"mishu.incoming": ("from_name", True)}
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        register = app.screen.query_one("#register", DataTable)
+        assert [r[0] for r in rows(register)][:5] == [r.number for r in incoming.register_page(
+            actor("lixm"), sort="from_name", descending=True, limit=5)]
+        assert str(register.columns[ColumnKey("from_name")].label).endswith(DOWN)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("ctrl+l", "S")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == [
+            "", "number", "urgency", "state", "drafter", "updated_at"]
+
+
+async def test_a_task_lists_sort_is_kept_across_a_restart(demo_db):
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        work = app.screen.query_one("#work", DataTable)
+        titles = [r[3] for r in rows(work)]
+        await pilot.press("S", "down", "down", "down", "down", "enter")  # 标题
+        await pilot.pause()
+        assert [r[3] for r in rows(work)] == sorted(titles)
+        await pilot.pause()
+    assert settings.list_sorts("lixm") == {"mishu.work": ("col_title", False)}
+    app = desk()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        work = app.screen.query_one("#work", DataTable)
+        assert [r[3] for r in rows(work)] == sorted(titles)
+        assert str(work.columns[ColumnKey("col_title")].label).endswith(UP)
+        await pilot.press("S", "home", "enter")  # 不排序: the list's own order, kept so
+        await pilot.pause()
+        assert [r[3] for r in rows(work)] == titles
+        await pilot.pause()
+    assert settings.list_sorts("lixm") == {}

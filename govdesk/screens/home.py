@@ -14,7 +14,13 @@ from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.screens.list_view import COMMAND_IDS as LIST_COMMANDS
-from govdesk.screens.list_view import ListView, resolve_line, task_where
+from govdesk.screens.list_view import (
+    ListView,
+    resolve_line,
+    resolve_task_sort,
+    task_sort_query,
+    task_where,
+)
 from govdesk.screens.triage import Triage
 from govdesk.services import bulk
 from govdesk.services import inbox as inbox_service
@@ -76,6 +82,7 @@ class HomeData:
     notice: str | None  # admins: a year's holiday schedule is missing
     line: str = ""  # the inbox's filter line in force (screens/list_view.py)
     deadlines_line: str = ""  # … and the deadlines'
+    sorts: tuple = (None, None)  # the inbox's and the deadlines' sorts in force
 
 
 class HomeScreen(Triage, ListView, DeskScreen):
@@ -109,10 +116,11 @@ class HomeScreen(Triage, ListView, DeskScreen):
     def filter_lists(self) -> dict[str, str]:
         return {"inbox": "home.inbox", "deadlines": "home.deadlines"}
 
-    def data_query(self) -> tuple[str | None, str | None]:
-        return self.line_of("inbox"), self.line_of("deadlines")
+    def data_query(self) -> tuple:
+        return (self.line_of("inbox"), self.line_of("deadlines"),
+                task_sort_query(self, "inbox"), task_sort_query(self, "deadlines"))
 
-    def load_data(self, actor, query: tuple[str | None, str | None]) -> HomeData:
+    def load_data(self, actor, query: tuple) -> HomeData:
         line = resolve_line(actor, "home.inbox", query[0])
         where = task_where(actor, line)
         due_line = resolve_line(actor, "home.deadlines", query[1])
@@ -124,7 +132,9 @@ class HomeScreen(Triage, ListView, DeskScreen):
                         deadlines_line=due_line,
                         sees_all=sees_all_deadlines(actor.person), today=actor.today,
                         weeks=leader_week_views(actor.today, actor.now),
-                        notice=schedule_notice(actor.person, actor.today, with_path=False))
+                        notice=schedule_notice(actor.person, actor.today, with_path=False),
+                        sorts=(resolve_task_sort(actor, "home.inbox", query[2]),
+                               resolve_task_sort(actor, "home.deadlines", query[3])))
 
     def show_data(self, data: HomeData) -> None:
         label = self.query_one("#schedule-notice", Label)
@@ -146,6 +156,7 @@ class HomeScreen(Triage, ListView, DeskScreen):
 
     def _fill_inbox(self, data: HomeData) -> None:
         self.note_line("inbox", data.line)
+        self.note_sort("inbox", data.sorts[0])
         items = self.sorted_items("inbox", data.inbox)
         self.query_one("#inbox-title", Label).update(
             t("home.inbox_title", n=data.inbox_count)
@@ -155,6 +166,7 @@ class HomeScreen(Triage, ListView, DeskScreen):
 
     def _fill_deadlines(self, data: HomeData) -> None:
         self.note_line("deadlines", data.deadlines_line)
+        self.note_sort("deadlines", data.sorts[1])
         items = self.sorted_items("deadlines", data.deadlines)
         counts = data.counts
         title = t("home.deadlines_title", overdue=counts.overdue, today=counts.today,

@@ -7,8 +7,11 @@ screens that show task lists and registers.
   (services/settings.py), so it is in force again after a restart. An empty line clears it.
 - ``L``: saved filters: pick one for the list, save the line in force under a name, delete.
 - ``S``: sort by a column, again to reverse; the header shows ▲/▼. A task list sorts the
-  rows it has loaded (and says so when it holds more); a register sorts in SQL, by 编号
-  either way (keyset pages by id, services' register_page), and says which columns sort.
+  rows it has loaded (and says so when it holds more); a register sorts in SQL by the
+  columns it has an index for (services/register_sort.py: keyset pages over (value, id)),
+  either way, offers only those and says the title is found by the search box and the
+  filter line instead. A register's sort is kept for the person like its filter
+  (``resolve_sort`` in the worker, ``note_sort`` when shown).
 - ``#``: open a document by its number, exactly (services/doc_numbers.py): 收〔2026〕31号,
   31, 黄政发〔2026〕3号, [2026] or (2026) too; a number the user may not see is not found.
 
@@ -34,7 +37,7 @@ from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.screens import registry
 from govdesk.screens.base import run_service
-from govdesk.services import doc_numbers, list_filter, settings
+from govdesk.services import doc_numbers, list_filter, register_sort, settings
 from govdesk.services.errors import ServiceError, ValidationError
 from govdesk.services.inbox import InboxItem
 from govdesk.widgets.fields import FieldInput
@@ -54,8 +57,7 @@ TASK_SORT = {
     "col_holder": lambda i: i.holder,
     "col_note": lambda i: (i.acting_for, i.reminders),
 }
-# Register columns that sort in SQL (by the register's id, which follows its 编号).
-REGISTER_SORT = ("number",)
+REGISTER_SORT = register_sort.SORTABLE  # kind → the register columns that sort in SQL
 
 
 def resolve_line(actor, key: str, line: str | None) -> str:
@@ -69,6 +71,27 @@ def resolve_line(actor, key: str, line: str | None) -> str:
     except ValidationError:
         return ""
     return kept
+
+
+def resolve_sort(actor, key: str, sort: tuple[str, bool] | None, known: bool,
+                 columns: tuple[str, ...]) -> tuple[str, bool] | None:
+    """Worker thread: the sort in force, or (not ``known`` yet) the one kept for ``key``; a
+    kept sort of a column the list no longer sorts by is dropped."""
+    if known:
+        return sort
+    kept = settings.list_sorts(actor.person.login).get(key)
+    return kept if kept is not None and kept[0] in columns else None
+
+
+def task_sort_query(view: ListView, table_id: str) -> tuple[tuple[str, bool] | None, bool]:
+    """UI thread: a task list's sort for its screen's query (the sort, whether it is known)."""
+    return view.sort_of(table_id), table_id in view.sort_known
+
+
+def resolve_task_sort(actor, key: str, query: tuple[tuple[str, bool] | None, bool]):
+    """Worker thread: a task list's sort in force (``task_sort_query``), the kept one if the
+    screen has not read it yet."""
+    return resolve_sort(actor, key, query[0], query[1], tuple(TASK_SORT))
 
 
 def task_where(actor, line: str):
@@ -101,6 +124,22 @@ class ListView:
     @property
     def _sorts(self) -> dict[str, tuple[str, bool]]:
         return self.__dict__.setdefault("_list_sorts", {})
+
+    @property
+    def sort_known(self) -> set[str]:
+        """The tables whose sort is in force here (the kept one read, or one chosen)."""
+        return self.__dict__.setdefault("_list_sorts_known", set())
+
+    def note_sort(self, table_id: str, sort: tuple[str, bool] | None) -> None:
+        """UI thread, as a load is shown: the sort it was read with is the one in force."""
+        if table_id in self.sort_known:
+            return
+        self.sort_known.add(table_id)
+        if sort is None:
+            self._sorts.pop(table_id, None)
+        else:
+            self._sorts[table_id] = sort
+        self.mark_sort(table_id)
 
     def line_of(self, table_id: str) -> str | None:
         """UI thread: the filter in force on the table (None: not read yet)."""
@@ -218,8 +257,14 @@ class ListView:
                 self._sorts[table_id] = (key, not current[1])
             else:
                 self._sorts[table_id] = (key, False)
+            self.sort_known.add(table_id)
             self.mark_sort(table_id)
             self.refresh_data()
+            list_key = self.filter_lists().get(table_id)
+            if list_key:  # kept for the person (resolve_sort, note_sort)
+                run_service(self, settings.set_list_sort, self.actor.person.login, list_key,
+                            self._sorts.get(table_id), done=lambda _r: None,
+                            refused=self._refused, writes=False)
 
         note = t("listview.sort_registers_note") if allowed is not None else ""
         self.app.push_screen(SortModal(cols, current, note), chosen)
@@ -282,20 +327,25 @@ class ListView:
         self.app.push_screen(JumpModal(), typed)
 
 
-def register_keyset(page: Page, ascending: bool) -> dict:
-    """A register's page (widgets/paged_table.Page) as its service's keyset arguments, sorted
-    by 编号 oldest first when ``ascending``: the page below a row is then the one above it in
-    the register's own order (newest first), read the other way round (and turned round by
-    the caller), and the first page is the oldest."""
-    if not ascending:
-        return page.keyset_args()
+def register_keyset(page: Page, sort: register_sort.Sort) -> dict:
+    """A register's page (widgets/paged_table.Page) as its service's keyset arguments in
+    ``sort``'s order: the row keys are the rows' ``register_sort.Cursor`` (or a record's id,
+    kept after a save: its place in the order is then read by its id)."""
+
+    def pair(key: Any) -> tuple[Any, int]:
+        if isinstance(key, register_sort.Cursor):
+            return key.pair(sort)
+        return (None, int(str(key)))
+
+    args: dict[str, Any] = {"sort": sort.column, "descending": sort.descending,
+                            "limit": page.limit}
     if page.before is not None:
-        return {"after_id": page.before, "before_id": None, "limit": page.limit}
-    if page.after is not None:
-        return {"before_id": page.after, "after_id": None, "limit": page.limit}
-    if page.oldest:
-        return {"before_id": None, "after_id": None, "limit": page.limit}
-    return {"before_id": None, "after_id": 0, "limit": page.limit}
+        args["before"] = pair(page.before)
+    elif page.after is not None:
+        args["after"] = pair(page.after)
+    elif page.oldest:
+        args["last"] = True
+    return args
 
 
 # ---------------------------------------------------------------------------- the modals
@@ -307,7 +357,7 @@ class _Modal(HasCommands, ModalScreen):
     _Modal { align: center middle; }
     _Modal > Vertical { width: 72; max-width: 100%; height: auto; max-height: 80%;
                         border: thick $accent; background: $surface; padding: 0 1; }
-    _Modal .hint { color: $text-muted; height: auto; }
+    _Modal .hint { color: $text-muted; height: auto; width: 100%; }
     _Modal OptionList { height: auto; max-height: 14; }
     """
 

@@ -11,10 +11,15 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Label, Select
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
-from govdesk.screens.list_view import REGISTER_SORT, register_keyset, resolve_line
+from govdesk.screens.list_view import (
+    REGISTER_SORT,
+    register_keyset,
+    resolve_line,
+    resolve_sort,
+)
 from govdesk.screens.section import SectionScreen
 from govdesk.screens.triage import remind_holders
-from govdesk.services import bulk, incoming, outgoing
+from govdesk.services import bulk, incoming, outgoing, register_sort
 from govdesk.services import inbox as inbox_service
 from govdesk.services.vocab import incoming_states as states
 from govdesk.services.vocab import outgoing_states as out_states
@@ -46,7 +51,13 @@ class RegisterQuery:
     state: str | None
     page_size: int
     line: str | None = None  # the filter line in force (None: the kept one, read in the worker)
-    ascending: bool = False  # sorted by 编号 oldest first (S)
+    sort: tuple[str, bool] | None = None  # (column key, descending) chosen with S
+    sort_known: bool = False  # False: the kept sort is read in the worker
+
+    @property
+    def order(self) -> register_sort.Sort:
+        kind = "outgoing" if self.outgoing else "incoming"
+        return register_sort.Sort.of(kind, *(self.sort or (register_sort.NUMBER, True)))
 
 
 class SecretariatScreen(SectionScreen):
@@ -145,7 +156,8 @@ class SecretariatScreen(SectionScreen):
         return {"register": "incoming", "out-registry": "outgoing"}.get(table_id)
 
     def sortable(self, table_id: str) -> tuple[str, ...] | None:
-        return REGISTER_SORT if table_id in ("register", "out-registry") else None
+        kind = self.list_kind(table_id)
+        return REGISTER_SORT[kind] if kind is not None else None
 
     def current_list(self) -> str:
         """The register showing when the focus is anywhere in it (its search box, its state)."""
@@ -161,13 +173,16 @@ class SecretariatScreen(SectionScreen):
                              self.query_one(f"#{search_id}", Input).value.strip(),
                              self._state(state_id),
                              self.query_one(f"#{table_id}", PagedTable).page_size,
-                             self.line_of(table_id),
-                             self.sort_of(table_id) == ("number", False))
+                             self.line_of(table_id), self.sort_of(table_id),
+                             table_id in self.sort_known)
 
     def load_extra(self, actor, query: RegisterQuery):
         # Only the register showing is read; the other is reloaded when toggled to.
         key = "mishu.outgoing" if query.outgoing else "mishu.incoming"
-        query = replace(query, line=resolve_line(actor, key, query.line))
+        kind = "outgoing" if query.outgoing else "incoming"
+        query = replace(query, line=resolve_line(actor, key, query.line),
+                        sort=resolve_sort(actor, key, query.sort, query.sort_known,
+                                          REGISTER_SORT[kind]), sort_known=True)
         return query, self._register_rows(actor, query, Page(query.page_size))
 
     def show_extra(self, extra) -> None:
@@ -177,37 +192,43 @@ class SecretariatScreen(SectionScreen):
         table_id = "out-registry" if query.outgoing else "register"
         table = self.query_one(f"#{table_id}", PagedTable)
         self.note_line(table_id, query.line or "")
+        self.note_sort(table_id, query.sort)
         self._query_shown = query  # what the later pages continue
         keep = None  # the record the cursor is on stays under it (PagedTable)
         if self._select_after is not None and not query.outgoing:
             doc_id, self._select_after = self._select_after, None
-            if any(key == doc_id for key, _ in rows):  # not when filtered out of the view
+            if any(str(key) == str(doc_id) for key, _ in rows):  # not filtered out of view
                 keep = doc_id
         table.show_first_page(rows, keep=keep)
         more = "+" if len(rows) >= table.page_size else ""
         found = self.filter_title(table_id, f"{len(rows)}{more}")
         kind = "outgoing" if query.outgoing else "incoming"
-        title = (f"listview.{kind}_oldest_first" if query.ascending
-                 else f"{kind}.register_title")
+        order = query.order
+        if order == register_sort.Sort():
+            title = t(f"{kind}.register_title", n=len(rows), more=more)
+        elif order == register_sort.Sort(register_sort.NUMBER, False):
+            title = t(f"listview.{kind}_oldest_first", n=len(rows), more=more)
+        else:
+            title = t(f"listview.{kind}_sorted", n=len(rows), more=more,
+                      column=t(f"{kind}.col_{order.column}"),
+                      way=t("listview.sort_down" if order.descending else "listview.sort_up"))
         self.query_one("#out-register-title" if query.outgoing else "#register-title",
-                       Label).update(t(title, n=len(rows), more=more) + found)
+                       Label).update(title + found)
 
     def _register_rows(self, actor, query: RegisterQuery, page: Page):
         """A page of the register showing, as (key, cells); always in a worker thread (the
         screen's load for the first page, the table's for the pages after it)."""
         args = dict(state=query.state, text=query.text, filter=query.line or "",
-                    **register_keyset(page, query.ascending))
+                    **register_keyset(page, query.order))
         if query.outgoing:
             rows = outgoing.register_page(actor, **args)
-            rows = rows[::-1] if query.ascending else rows
-            return [(r.id, [r.number, r.title, term(r.issuer), term(r.doc_kind),
+            return [(r.cursor, [r.number, r.title, term(r.issuer), term(r.doc_kind),
                             badge.urgency(r.urgency), term(r.state), r.drafter,
                             f"{r.updated_at:%m-%d %H:%M}"]) for r in rows]
         today = actor.today
         rows = incoming.register_page(actor, **args)
-        rows = rows[::-1] if query.ascending else rows
         return [
-            (r.id, [r.number, r.title, term(r.from_name), badge.urgency(r.urgency),
+            (r.cursor, [r.number, r.title, term(r.from_name), badge.urgency(r.urgency),
                     term(r.state), f"{r.received_on:%m-%d}",
                     badge.deadline(self._due_label(r, today), r.due), term(r.holders)])
             for r in rows

@@ -18,7 +18,13 @@ from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.screens.home import add_task_columns, item_cells
 from govdesk.screens.list_view import COMMAND_IDS as LIST_COMMANDS
-from govdesk.screens.list_view import ListView, resolve_line, task_where
+from govdesk.screens.list_view import (
+    ListView,
+    resolve_line,
+    resolve_task_sort,
+    task_sort_query,
+    task_where,
+)
 from govdesk.screens.triage import Triage, remind_holders
 from govdesk.services import bulk, section_work
 from govdesk.widgets.desk_table import DeskTable
@@ -37,6 +43,7 @@ class SectionData:
     members: list[section_work.MemberRow]
     extra: Any  # the section's own panels (load_extra → show_extra)
     line: str = ""  # the work list's filter line in force (screens/list_view.py)
+    sort: tuple[str, bool] | None = None  # … and its sort
 
 
 class SectionScreen(Triage, ListView, DeskScreen):
@@ -88,23 +95,26 @@ class SectionScreen(Triage, ListView, DeskScreen):
     def filter_lists(self) -> dict[str, str]:
         return {"work": "+".join(self.SECTION_CODES) + ".work"}
 
-    def data_query(self) -> tuple[str, Any, str | None]:
-        return self.filter, self.extra_query(), self.line_of("work")
+    def data_query(self) -> tuple[str, Any, str | None, Any]:
+        return self.filter, self.extra_query(), self.line_of("work"), task_sort_query(self,
+                                                                                      "work")
 
-    def load_data(self, actor, query: tuple[str, Any, str | None]) -> SectionData:
-        filter, extra, line = query
+    def load_data(self, actor, query: tuple[str, Any, str | None, Any]) -> SectionData:
+        filter, extra, line, sort = query
         line = resolve_line(actor, self.filter_lists()["work"], line)
+        sort = resolve_task_sort(actor, self.filter_lists()["work"], sort)
         where = task_where(actor, line)
         return SectionData(
             items=section_work.section_items(actor, self.SECTION_CODES, filter, where=where),
             count=section_work.section_count(actor, self.SECTION_CODES, filter, where=where),
             heading=section_work.section_heading(self.SECTION_CODES),
             members=section_work.member_rows(self.SECTION_CODES),
-            extra=self.load_extra(actor, extra), line=line)
+            extra=self.load_extra(actor, extra), line=line, sort=sort)
 
     def show_data(self, data: SectionData) -> None:
         self._heading = data.heading
         self.note_line("work", data.line)
+        self.note_sort("work", data.sort)
         items = self.sorted_items("work", data.items)
         table = self.query_one("#work", DataTable)
         keep = table.cursor_row

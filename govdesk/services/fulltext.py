@@ -222,3 +222,34 @@ def _restrict(query, base: int, lo: int, hi: int, words: list[str], id_field, cl
             .where(SQL("search_fts MATCH ?", [_sqlite_match(words)])
                    & fts.c.rowid.between(lo, hi) & (entry.c.secrecy <= clearance))
             .order_by(fts.c.rowid.asc() if ascending else fts.c.rowid.desc()))
+
+
+def sorted_join(query, code: int, id_field, text: str, clearance: int):
+    """``query`` narrowed to the records holding every word of ``text`` within the clearance,
+    for a register sorted by another column (services.register_sort): the records are walked
+    in the sort's index order and each is looked up in the index by its id, so the page still
+    stops at its rows and nothing is sorted. None when the text has no word to look for."""
+    from peewee import JOIN
+
+    words = terms(text)
+    if not words:
+        return None
+    base = _range(code)[0]
+    entry = Table("search_entry", alias="search_entry")
+    if _postgres():
+        query = query.join(entry, on=(entry.c.id == id_field + base))
+        for word in words:
+            if len(word) == 1:
+                query = query.where(SQL("search_entry.grams LIKE %s", [f"%{word}%"]))
+            else:
+                pairs = _pairs(word)
+                query = query.where(SQL(
+                    "string_to_array(search_entry.grams, ' ') @> %s::text[]"
+                    " AND search_entry.grams LIKE %s", [pairs, "%" + " ".join(pairs) + "%"]))
+        return query.where(entry.c.secrecy <= clearance)
+    fts = Table("search_fts", alias="search_fts")
+    # CROSS JOIN: SQLite keeps the register (walked by the sort's index) the outer loop.
+    return (query.join(fts, JOIN.CROSS).join(entry, JOIN.CROSS)
+            .where((fts.c.rowid == id_field + base) & (entry.c.id == fts.c.rowid)
+                   & SQL("search_fts MATCH ?", [_sqlite_match(words)])
+                   & (entry.c.secrecy <= clearance)))

@@ -260,8 +260,14 @@ def _any(expressions: list) -> Expression:
     return out
 
 
-def register_where(actor: Actor, kind: str, model, flt: ListFilter) -> RegisterFilter:
-    """The filter on the ``kind`` register (model IncomingDocument / OutgoingDocument)."""
+def register_where(actor: Actor, kind: str, model, flt: ListFilter,
+                   sort: str | None = None) -> RegisterFilter:
+    """The filter on the ``kind`` register (model IncomingDocument / OutgoingDocument). The
+    page walks the index of its ``sort`` (services.register_sort): the date range and the
+    holder's documents are checked on the rows it reads — not used to find rows in another
+    order, all of them then sorted — except a date range on the very column sorted by."""
+    from govdesk.services.register_sort import unindexed
+
     if flt.empty:
         return RegisterFilter(None, "")
     if flt.kinds and kind not in flt.kinds:
@@ -273,6 +279,8 @@ def register_where(actor: Actor, kind: str, model, flt: ListFilter) -> RegisterF
     if flt.states:
         clauses.append(_any([D.state.contains(s) for s in flt.states]))
     day = D.received_on if kind == "incoming" else D.written_date
+    if not (kind == "incoming" and sort == "received_on"):
+        day = unindexed(day)
     if flt.since is not None:
         clauses.append(day >= flt.since)
     if flt.until is not None:
@@ -290,7 +298,7 @@ def register_where(actor: Actor, kind: str, model, flt: ListFilter) -> RegisterF
             held.append(Task.holder.is_null() & Task.holder_section.in_(sections))
         waiting = (Flow.select(Flow.record_id).join(Task, on=(Task.flow == Flow.id))
                    .where((Flow.kind == kind) & (Task.state == WAITING) & _any(held)))
-        clauses.append(D.id.in_(waiting))
+        clauses.append(unindexed(D.id).in_(waiting))
     where = None
     for clause in clauses:
         where = clause if where is None else where & clause
@@ -309,13 +317,15 @@ def summary(flt: ListFilter) -> str:
     return flt.text
 
 
-def narrow(actor: Actor, kind: str, model, query, text: str, line: str):
+def narrow(actor: Actor, kind: str, model, query, text: str, line: str,
+           sort: str | None = None):
     """A register's query narrowed by its search box and its filter line: (query, the words
     left for the full-text search), or (None, "") when nothing can match. A box that holds a
     document number (or a bare number) finds that number exactly, not every record holding
     its digits (services.doc_numbers) when this register holds a document of that number the
     viewer may see; else the text is looked for as words, as before (``88号`` may be part of a
-    来文字号 黄财〔2026〕88号); a filter line that cannot be read is refused."""
+    来文字号 黄财〔2026〕88号); a filter line that cannot be read is refused. ``sort``: the column the
+    register is sorted by (services.register_sort), whose index the page walks."""
     from govdesk.services import doc_numbers
 
     number = doc_numbers.parse(text, actor.today) if text else None
@@ -326,7 +336,7 @@ def narrow(actor: Actor, kind: str, model, query, text: str, line: str):
         if model.select(model.id).where(exact).exists():
             query, text = query.where(exact), ""
     if line:
-        narrowed = register_where(actor, kind, model, parse(line, actor.today))
+        narrowed = register_where(actor, kind, model, parse(line, actor.today), sort=sort)
         if narrowed.nothing:
             return None, ""
         if narrowed.where is not None:

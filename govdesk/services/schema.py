@@ -14,7 +14,7 @@ from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _v2_leave() -> None:
@@ -96,12 +96,21 @@ def _v7_form_drafts() -> None:
     create_tables([FormDraft])
 
 
+def _v8_register_sorts() -> None:
+    """v8: the 收文/发文 registers sort by their columns (收文日期, 期限, 紧急程度, 状态,
+    来文单位; 紧急程度, 状态, 拟稿人, 更新时间), each through an index on (value, id) and on
+    (state, value, id) for one state (services.register_sort.INDEXES)."""
+    from govdesk.services import register_sort
+
+    register_sort.create_indexes()
+
+
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave, 3: _v3_audit_chain,
                                               4: _v4_open_task_index,
                                               5: _v5_list_indexes, 6: _v6_fulltext,
-                                              7: _v7_form_drafts}
+                                              7: _v7_form_drafts, 8: _v8_register_sorts}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry
@@ -164,13 +173,15 @@ def create_tables(models: list | None = None) -> None:
     become unbounded ``text``: peewee declares CharField as VARCHAR(255), which SQLite never
     enforces; the services set their own limits (e.g. 2000 characters for a title), so
     PostgreSQL must not refuse what SQLite keeps."""
-    from govdesk.models import SearchEntry
-    from govdesk.services import fulltext
+    from govdesk.models import IncomingDocument, OutgoingDocument, SearchEntry
+    from govdesk.services import fulltext, register_sort
 
     models = ALL_MODELS if models is None else models
     database.create_tables(models)
     if SearchEntry in models:
         fulltext.create_index()
+    if IncomingDocument in models and OutgoingDocument in models:
+        register_sort.create_indexes()
     if isinstance(database.obj, PostgresqlDatabase):
         columns = database.execute_sql(
             "SELECT table_name, column_name FROM information_schema.columns"

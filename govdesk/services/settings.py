@@ -17,8 +17,9 @@ from govdesk.models import database
 from govdesk.services.errors import ValidationError
 from govdesk.services.schema import get_meta, set_meta
 
-PERSONAL = ("language", "keys", "list_filters", "saved_filters")
+PERSONAL = ("language", "keys", "list_filters", "saved_filters", "list_sorts")
 LIST_FILTERS = "list_filters"  # list id ("mishu.work", "mishu.incoming") → its filter line
+LIST_SORTS = "list_sorts"  # list id → "column:asc" / "column:desc" (S)
 SAVED_FILTERS = "saved_filters"  # name → filter line (L)
 MAX_SAVED = 20
 MAX_NAME = 20
@@ -92,6 +93,29 @@ def set_list_filter(login: str, list_id: str, line: str) -> None:
     else:
         current.pop(list_id, None)
     save(login, {LIST_FILTERS: current})
+
+
+def list_sorts(login: str) -> dict[str, tuple[str, bool]]:
+    """The sort in force on each of the person's lists: list id → (column key, descending)."""
+    out = {}
+    for list_id, value in _table(login, LIST_SORTS).items():
+        column, _, way = value.rpartition(":")
+        if column and way in ("asc", "desc"):
+            out[list_id] = (column, way == "desc")
+    return out
+
+
+def set_list_sort(login: str, list_id: str, sort: tuple[str, bool] | None) -> None:
+    """Keep ``sort`` ((column key, descending)) for ``list_id``; None: the list's own order."""
+    current = _table(login, LIST_SORTS)
+    value = None if sort is None else f"{sort[0]}:{'desc' if sort[1] else 'asc'}"
+    if current.get(list_id) == value:
+        return
+    if value is None:
+        current.pop(list_id, None)
+    else:
+        current[list_id] = value
+    save(login, {LIST_SORTS: current})
 
 
 def saved_filters(login: str) -> dict[str, str]:

@@ -12,7 +12,10 @@ read. A cursor move that runs past the window while a page is on its way is carr
 it comes, so keys typed in a burst all count.
 
 The loader is given a ``Page`` (the newest, the rows below or above a key, or the oldest) and
-returns its rows, newest first, as ``(key, cells)``. With ``threaded=True`` it runs in a
+returns its rows, newest first (or in the order the register is sorted by), as ``(key,
+cells)``: a key is what the loader needs to read on from that row — an id, or a sorted
+register's ``Cursor`` (services/register_sort.py: the id and the row's sort value) — and its
+``str`` is the row's key in the table. With ``threaded=True`` it runs in a
 worker thread (the UI thread never waits for the database): it must not touch widgets — it
 reads what the screen stored when it showed the first page — and a page that arrives after
 the table started again (a new first page, Home, End) is dropped.

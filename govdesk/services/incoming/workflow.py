@@ -24,7 +24,16 @@ from govdesk.models import (
 )
 from govdesk.models import incoming as states
 from govdesk.models.flow import DONE, RETURNED, WAITING
-from govdesk.services import audit, drafts, flow, fulltext, list_filter, org, validate, wording
+from govdesk.services import (
+    audit,
+    drafts,
+    flow,
+    list_filter,
+    org,
+    register_sort,
+    validate,
+    wording,
+)
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
@@ -592,20 +601,27 @@ class RegisterRow:
     received_on: date
     due: date | None
     holders: str
+    cursor: register_sort.Cursor | None = None  # its place in the order read (the page keys)
 
 
 def register_page(actor: Actor, *, year: int | None = None, state: str | None = None,
                   text: str = "", before_id: int | None = None,
                   after_id: int | None = None, limit: int = 200,
-                  filter: str = "") -> list[RegisterRow]:
-    """One page of the 收文 register, newest first, keyset-paged by id; titles redacted. The
-    search text goes through the one search's index (services.fulltext), which matches no
-    record above the viewer's clearance on any field (a secret document's 来文字号 and 来文单位
-    would otherwise confirm that it exists)."""
+                  filter: str = "", sort: str = register_sort.NUMBER,
+                  descending: bool = True, before=None, after=None,
+                  last: bool = False) -> list[RegisterRow]:
+    """One page of the 收文 register, titles redacted: newest first, keyset-paged by id, or
+    sorted by ``sort`` (编号, 收文日期, 期限, 紧急程度, 状态, 来文单位; services.register_sort)
+    either way, keyset-paged over (value, id): ``before``/``after`` are the (value, id) of the
+    row the page follows or precedes, ``last`` the last page. The search text goes through
+    the one search's index (services.fulltext), which matches no record above the viewer's
+    clearance on any field (a secret document's 来文字号 and 来文单位 would otherwise confirm
+    that it exists)."""
     person = actor.person
     if not validate.page_args(text, state, year=year, before_id=before_id, after_id=after_id,
                                limit=limit):
         return []  # a text no stored row can contain: nothing to look for
+    order = register_sort.Sort.of(KIND, sort, descending)
     D = IncomingDocument
     q = D.select(D.id, D.number, D.title, D.from_name, D.urgency, D.secrecy, D.state,
                  D.received_on, D.due)
@@ -613,20 +629,19 @@ def register_page(actor: Actor, *, year: int | None = None, state: str | None = 
         q = q.where(D.year == year)
     if state:
         q = q.where(D.state == state)
-    q, text = list_filter.narrow(actor, KIND, D, q, text, filter)
+    q, text = list_filter.narrow(actor, KIND, D, q, text, filter, order.column)
     if q is None:
         return []
-    if text:
-        rows = fulltext.keyset(q, SEARCH_CODE, D.id, text, person.clearance,
-                               before=before_id, after=after_id, limit=limit)
-    else:
-        rows = engine.keyset(q, D.id, before_id, limit, after_id)
+    rows = register_sort.read(q, D, KIND, order, text=text, code=SEARCH_CODE,
+                              clearance=person.clearance, before=before, after=after,
+                              last=last, before_id=before_id, after_id=after_id, limit=limit)
     holders = engine.holders_by_record(KIND, [r.id for r in rows], "incoming.shown.holders")
     out = []
     for r in rows:
         title = visible_title(person, r.title, r.secrecy)
         out.append(RegisterRow(r.id, r.number, title, r.from_name, r.urgency, r.secrecy,
-                               r.state, r.received_on, r.due, holders.get(r.id, "")))
+                               r.state, r.received_on, r.due, holders.get(r.id, ""),
+                               register_sort.Cursor(r.id, order, r.sort_value)))
     return out
 
 

@@ -27,7 +27,16 @@ from govdesk.models import (
 )
 from govdesk.models import outgoing as states
 from govdesk.models.flow import CANCELLED, DONE, RETURNED, WAITING
-from govdesk.services import audit, doc_numbers, drafts, flow, fulltext, list_filter, org, validate
+from govdesk.services import (
+    audit,
+    doc_numbers,
+    drafts,
+    flow,
+    list_filter,
+    org,
+    register_sort,
+    validate,
+)
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ConflictError, PermissionDenied, ValidationError
@@ -785,36 +794,41 @@ class OutgoingRow:
     state: str
     drafter: str
     updated_at: datetime
+    cursor: register_sort.Cursor | None = None  # its place in the order read (the page keys)
 
 
 def register_page(actor: Actor, *, state: str | None = None, text: str = "",
                   before_id: int | None = None, after_id: int | None = None,
-                  limit: int = 200, filter: str = "") -> list[OutgoingRow]:
-    """One page of the 发文 register, newest first, keyset-paged by id; titles redacted; the
-    search text through the one search's index (services.fulltext, clearance inside it)."""
+                  limit: int = 200, filter: str = "", sort: str = register_sort.NUMBER,
+                  descending: bool = True, before=None, after=None,
+                  last: bool = False) -> list[OutgoingRow]:
+    """One page of the 发文 register, titles redacted: newest first, keyset-paged by id, or
+    sorted by ``sort`` (编号, 紧急程度, 状态, 拟稿人 — by person, in the order people were
+    added —, 更新时间; services.register_sort) either way, keyset-paged over (value, id) as
+    incoming.register_page; the search text through the one search's index
+    (services.fulltext, clearance inside it)."""
     if not validate.page_args(text, state, before_id=before_id, after_id=after_id,
                                limit=limit):
         return []  # a text no stored row can contain: nothing to look for
+    order = register_sort.Sort.of(KIND, sort, descending)
     D = OutgoingDocument
     q = (D.select(D.id, D.number, D.title, D.secrecy, D.issuer, D.doc_kind, D.urgency, D.state,
                   D.updated_at, Person.name.alias("drafter_name"))
          .join(Person, on=(D.drafter == Person.id)))
     if state:
         q = q.where(D.state == state)
-    q, text = list_filter.narrow(actor, KIND, D, q, text, filter)
+    q, text = list_filter.narrow(actor, KIND, D, q, text, filter, order.column)
     if q is None:
         return []
-    if text:
-        page = fulltext.keyset(q, SEARCH_CODE, D.id, text, actor.person.clearance,
-                               before=before_id, after=after_id, limit=limit)
-    else:
-        page = engine.keyset(q, D.id, before_id, limit, after_id)
+    page = register_sort.read(q, D, KIND, order, text=text, code=SEARCH_CODE,
+                              clearance=actor.person.clearance, before=before, after=after,
+                              last=last, before_id=before_id, after_id=after_id, limit=limit)
     out = []
     for d in page:
         title = visible_title(actor.person, d.title, d.secrecy)
         out.append(OutgoingRow(d.id, d.number or "", title, d.issuer, d.doc_kind, d.urgency,
                                d.state, getattr(d.drafter, "drafter_name", ""),
-                               d.updated_at))
+                               d.updated_at, register_sort.Cursor(d.id, order, d.sort_value)))
     return out
 
 

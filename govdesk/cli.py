@@ -196,7 +196,7 @@ def _open(target: str, *, create: bool = False) -> None:
     from govdesk.models import open_database
     from govdesk.models.db import DatabaseOpenError, is_url
     from govdesk.services.errors import SchemaError
-    from govdesk.services.schema import ensure_schema, schema_version
+    from govdesk.services.schema import SCHEMA_VERSION, ensure_schema, schema_version
 
     if _already_open(target):
         return
@@ -204,8 +204,12 @@ def _open(target: str, *, create: bool = False) -> None:
         raise CliError(t("cli.no_database", target=target), EXIT_DB)
     try:
         open_database(target)
-        if schema_version() == 0:
+        version = schema_version()
+        if version == 0:
             raise CliError(t("cli.not_govdesk", target=target), EXIT_DB)
+        if version < SCHEMA_VERSION:  # a backup and new indexes: tens of seconds on a decade
+            print(t("cli.schema.upgrading", version=version, ours=SCHEMA_VERSION),
+                  file=sys.stderr, flush=True)
         ensure_schema()
         from govdesk.services import search
 

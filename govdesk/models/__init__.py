@@ -18,6 +18,12 @@ from govdesk.models.org import (
 )
 from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
 from govdesk.models.search import SearchEntry
+from govdesk.models.supervision import (
+    SupervisionItem,
+    SupervisionNotice,
+    SupervisionPart,
+    SupervisionReport,
+)
 
 ALL_MODELS = [
     Meta,
@@ -42,6 +48,10 @@ ALL_MODELS = [
     LeaveRequest,
     SearchEntry,
     FormDraft,
+    SupervisionItem,
+    SupervisionPart,
+    SupervisionReport,
+    SupervisionNotice,
 ]
 
 __all__ = [
@@ -58,6 +68,10 @@ __all__ = [
     "FormDraft",
     "IncomingDocument",
     "LeaveRequest",
+    "SupervisionItem",
+    "SupervisionNotice",
+    "SupervisionPart",
+    "SupervisionReport",
     "Loan",
     "Meta",
     "Oversight",

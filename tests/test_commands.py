@@ -37,8 +37,9 @@ from govdesk.screens.palette import DeskPalette
 from govdesk.screens.search import SearchScreen
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen
+from govdesk.screens.supervision_items.detail import SupervisionItemScreen
 from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
-from govdesk.services import bulk, org, outgoing
+from govdesk.services import bulk, org, outgoing, supervision
 from govdesk.widgets.picker import PEOPLE, Picker
 from tests.conftest import NOW
 
@@ -168,9 +169,13 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             await pilot.pause()
 
         leave_request = LeaveRequest.select().order_by(LeaveRequest.id).first()
+        item = supervision.register(app.actor(), {
+            "kind": "重点工作", "title": "推进城东片区旧城改造", "lead_unit": "区发改局",
+            "meeting_on": "2026-02-12"})
         for screen in (IncomingDetailScreen(incoming_doc.id),
                        OutgoingDetailScreen(outgoing_doc.id),
-                       LeaveDetailScreen(leave_request.id)):
+                       LeaveDetailScreen(leave_request.id),
+                       SupervisionItemScreen(item.id)):
             app.push_screen(screen)
             await pilot.pause(0.2)
             everything_allowed(screen)

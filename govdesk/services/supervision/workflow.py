@@ -36,6 +36,9 @@ from govdesk.services.policy import is_director, is_secretariat
 from govdesk.services.rules import office_rules
 
 KIND = "supervision"
+# The stored words screens offer (no screen imports govdesk.models)
+KINDS, KEY_WORK, INSTRUCTION, ASSIGNMENT = (states.KINDS, states.KEY_WORK, states.INSTRUCTION,
+                                            states.ASSIGNMENT)
 NUMBER_PREFIX = "督查"  # the items' own numbers, gap-free per year
 NOTICE_PREFIX = "督查催办"  # 催办单 numbers, gap-free per year
 URGENCIES = ("普通", "加急", "特急")
@@ -122,7 +125,9 @@ def _units(value: Any) -> list[Unit]:
     if value in (None, ""):
         return []
     if isinstance(value, str):
-        value = [v for v in value.replace(",", "、").replace("，", "、").split("、") if v.strip()]
+        for sep in (",", "，", " ", "\u3000", ";", "；"):
+            value = value.replace(sep, "、")
+        value = [v for v in value.split("、") if v.strip()]
     if not isinstance(value, (list, tuple)):
         raise ValidationError(_label("co_units"), t("errors.pick_unit"), name="co_units")
     out = []

@@ -56,7 +56,7 @@ class SupervisionScreen(TabbedSectionScreen):
                           ("section.col_reminder_note", 24))
         elif pane in ("items", "attention"):
             yield Label(id=f"sup-{pane}-title", classes="panel-title")
-            yield columns(DeskTable(id=f"sup-{pane}"), *ITEM_COLUMNS)
+            yield columns(DeskTable(id=f"sup-{pane}", narrow=ITEM_NARROW), *ITEM_COLUMNS)
         elif pane == "load":
             yield Label(id="load-title", classes="panel-title")
             yield columns(DataTable(id="load"),
@@ -116,7 +116,7 @@ class SupervisionScreen(TabbedSectionScreen):
             for r in rows:
                 table.add_row(r.number, term(r.kind), r.title, term(r.lead_unit),
                               status_text(r.status, r.badges), f"{r.progress}%",
-                              f"{r.next_due:%Y-%m-%d}" if r.next_due else "—", key=str(r.id))
+                              f"{r.next_due:%m-%d}" if r.next_due else "—", key=str(r.id))
             if rows:
                 table.move_cursor(row=min(keep, len(rows) - 1))
         late = sum(1 for r in data.sup_items if r.status == "滞后")
@@ -169,7 +169,9 @@ class SupervisionScreen(TabbedSectionScreen):
         self.refresh_data()
 
 
-ITEM_COLUMNS = (("supervision.col_number", 14), ("supervision.col_kind", 10),
-                ("supervision.col_title", 30), ("supervision.col_unit", 10),
-                ("supervision.col_status", 16), ("supervision.col_progress", 5),
-                ("supervision.col_due", 10))
+ITEM_COLUMNS = (("supervision.col_number", 15), ("supervision.col_kind", 10),
+                ("home.col_title", 30), ("supervision.col_unit", 10),
+                ("supervision.col_status", 16), ("supervision.col_progress", 4),
+                ("supervision.col_due", 5))
+# On a small terminal the kind, then the status's badges, then the number give way first.
+ITEM_NARROW = (("col_kind", 0), ("col_status", 8), ("col_number", 8))

@@ -186,8 +186,8 @@ def test_version_7_gains_the_supervision_tables(tmp_path):
     try:
         schema.ensure_schema()
         fresh = _indexes()
-        for table in ("supervision_notice", "supervision_report", "supervision_part",
-                      "supervision_item"):
+        for table in ("supervision_bulletin", "supervision_notice", "supervision_report",
+                      "supervision_part", "supervision_item"):
             database.execute_sql(f'DROP TABLE "{table}"')
         schema.set_meta("schema_version", "7")
         assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [9]

@@ -291,3 +291,58 @@ def test_the_one_search_finds_items(db):
     assert group.label == "督查事项"
     assert [(h.id, h.number, h.source) for h in group.hits] == [(row.id, "督查〔2026〕1号",
                                                                  "区发改局")]
+
+
+# ---------------------------------------------------------------------------- publications
+
+
+def test_special_report_names_the_late_unit_and_numbers_gap_free(db):
+    from govdesk.services.supervision import publications
+
+    late = sign_all(new_item())  # 区发改局, due 2027-01-26
+    supervision.urge(actor(when=datetime(2027, 1, 27, 9, 0)), late.id)  # in the period
+    december = datetime(2026, 12, 15, 9, 0)
+    sign_all(new_item(kind="大项目", title="城南污水处理厂", lead_unit="区住建局",
+                      co_units="", meeting_on="", when=december), when=december)  # due 02-15
+    new_item(kind="领导批示件", title="停水批示", instructed_by="wangjm", instruction="抓紧",
+             co_units="")  # not in a 专报
+    when = actor(when=datetime(2027, 2, 1, 9, 0))
+    issue = publications.compile_issue(when, {"kind": "督查专报", "starts_on": "2026-12-01",
+                                              "ends_on": "2027-01-31"})
+    assert issue.number == "2027年第1期"
+    assert issue.counts == {"未启动": 1, "推进中": 0, "滞后": 1, "已完成": 0}
+    assert "督查事项共 2 件，其中未启动 1 件、推进中 0 件、滞后 1 件、已完成 0 件" in issue.text
+    assert [(u.unit, u.items, u.urged) for u in issue.late_units] == [("区发改局", 1, 1)]
+    assert "进展滞后的单位：区发改局（1 件，本期催办 1 次）" in issue.text
+    assert "推进城东片区旧城改造" in issue.text and "城南污水处理厂" in issue.text
+    assert "停水批示" not in issue.text
+    assert "统计期间：2026-12-01 至 2027-01-31" in issue.text
+    again = publications.compile_issue(when, {"kind": "督查专报"})
+    bulletin = publications.compile_issue(when, {"kind": "督查通报"})
+    assert (again.number, bulletin.number) == ("2027年第2期", "2027年第1期")
+    assert (bulletin.starts_on, bulletin.ends_on) == (date(2027, 2, 1), date(2027, 2, 1))
+    assert "停水批示" in bulletin.text  # 通报: every kind
+    assert AuditEntry.select().where(AuditEntry.action == "supervision.publish").count() == 3
+
+
+def test_a_closed_item_before_the_period_is_left_out_and_bad_periods_refused(db):
+    from govdesk.services.supervision import publications
+
+    row = sign_all(new_item())
+    row = supervision.final_report(actor(), task_at(row, "反馈").id, {"text": "完成"})
+    supervision.confirm(actor(), task_at(row, "确认办结").id)
+    later = actor(when=datetime(2027, 2, 1, 9, 0))
+    issue = publications.compile_issue(later, {"kind": "督查通报", "starts_on": "2027-01-01",
+                                               "ends_on": "2027-01-31"})
+    assert "推进城东片区旧城改造" not in issue.text and "本期没有督查事项" in issue.text
+    within = publications.compile_issue(later, {"kind": "督查通报", "starts_on": "2026-11-01",
+                                                "ends_on": "2026-11-30"})
+    assert within.counts["已完成"] == 1
+    for fields, field in (({"starts_on": "2027-01-31", "ends_on": "2027-01-01"}, "统计截止日期"),
+                          ({"starts_on": "2025-01-01", "ends_on": "2027-01-01"}, "统计截止日期"),
+                          ({"kind": "周报"}, "刊物")):
+        with pytest.raises(ValidationError) as exc:
+            publications.compile_issue(later, fields)
+        assert exc.value.field == field
+    with pytest.raises(PermissionDenied):
+        publications.compile_issue(actor("zhangyt"), {})

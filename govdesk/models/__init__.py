@@ -19,6 +19,7 @@ from govdesk.models.org import (
 from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
 from govdesk.models.search import SearchEntry
 from govdesk.models.supervision import (
+    SupervisionBulletin,
     SupervisionItem,
     SupervisionNotice,
     SupervisionPart,
@@ -52,6 +53,7 @@ ALL_MODELS = [
     SupervisionPart,
     SupervisionReport,
     SupervisionNotice,
+    SupervisionBulletin,
 ]
 
 __all__ = [
@@ -68,6 +70,7 @@ __all__ = [
     "FormDraft",
     "IncomingDocument",
     "LeaveRequest",
+    "SupervisionBulletin",
     "SupervisionItem",
     "SupervisionNotice",
     "SupervisionPart",

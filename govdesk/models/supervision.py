@@ -104,3 +104,26 @@ class SupervisionNotice(BaseModel):
 
     class Meta:
         indexes = ((("year", "seq"), True),)
+
+
+# The 督查室's publications (SPEC §10; Part 2 §4(一)3, Part 5 督查室 2 and 6).
+SPECIAL_REPORT = "督查专报"  # every 2 months, to the leaders and all units
+BULLETIN = "督查通报"  # monthly
+PUBLICATIONS = (SPECIAL_REPORT, BULLETIN)
+
+
+class SupervisionBulletin(BaseModel):
+    """One issue of 《督查专报》 or 《督查通报》: numbered gap-free per year and kind, its period,
+    and the text compiled from the items as they stood (kept as it was published)."""
+
+    kind = CharField()
+    year = IntegerField()
+    seq = IntegerField()
+    starts_on = DateField()
+    ends_on = DateField()
+    text = TextField()
+    compiled_by = ForeignKeyField(Person, on_delete="RESTRICT", backref="+")
+    compiled_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("kind", "year", "seq"), True),)

@@ -98,15 +98,17 @@ def _v7_form_drafts() -> None:
 
 def _v9_supervision() -> None:
     """v9: 督查事项 (SPEC §10; Part 2 §4): the items, each unit's part, the units' reports and
-    the numbered 催办单."""
+    the numbered 催办单, and the issues of 《督查专报》/《督查通报》."""
     from govdesk.models import (
+        SupervisionBulletin,
         SupervisionItem,
         SupervisionNotice,
         SupervisionPart,
         SupervisionReport,
     )
 
-    create_tables([SupervisionItem, SupervisionPart, SupervisionReport, SupervisionNotice])
+    create_tables([SupervisionItem, SupervisionPart, SupervisionReport, SupervisionNotice,
+                   SupervisionBulletin])
 
 
 # version → function that brings a database from version-1 to version. Each runs in one

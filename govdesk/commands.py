@@ -234,6 +234,8 @@ command("supervision.new_item", "n", "supervision.new")
 command("supervision.item_kind", "k", "supervision.cycle_kind")
 command("supervision.item_overdue", "o", "supervision.toggle_overdue")
 command("supervision.open_item", "enter", "supervision.open", show=False)
+command("supervision.publish", "p", "supervision.publish")
+command("supervision_issue.close", "escape", "supervision.close", "close")
 command("supervision_item.back", "escape", "outgoing.back", "back")
 for _action, _key in (("sup_sign", "s"), ("sup_report", "r"), ("sup_final", "f"),
                       ("sup_confirm", "c"), ("sup_reopen", "b"), ("sup_noted", "a"),

@@ -38,8 +38,10 @@ from govdesk.screens.search import SearchScreen
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen
 from govdesk.screens.supervision_items.detail import SupervisionItemScreen
+from govdesk.screens.supervision_items.publish import IssueScreen
 from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
 from govdesk.services import bulk, org, outgoing, supervision
+from govdesk.services.supervision import publications
 from govdesk.widgets.picker import PEOPLE, Picker
 from tests.conftest import NOW
 
@@ -159,6 +161,8 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: BulkResultScreen("x", bulk.BulkResult((), ())),
             lambda: RemindHoldersModal("incoming", held.id, "x"),
             lambda: JumpModal(),
+            lambda: IssueScreen(publications.Issue(1, "督查专报", "2026年第1期", 2026, 1, NOW.date(),
+                                                   NOW.date(), "x", {}, ())),
             lambda: SavedFiltersModal({"收文": "类:收文"}, "类:收文", "lixm"),
         ]
         for make in screens:

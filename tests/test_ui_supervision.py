@@ -206,3 +206,34 @@ async def test_the_palette_registers_an_item(db):
         await wait_for(pilot, lambda: isinstance(app.screen, FieldsModal)
                        and app.screen.query(".panel-title"), "the kind")
         assert "选择类别" in str(app.screen.query_one(".panel-title", Label).render())
+
+
+async def test_a_special_report_compiled_for_a_period_names_the_late_unit(db, tmp_path,
+                                                                        monkeypatch):
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path / "exports"))
+    clerk = Actor(org.person_by_login(CLERK), NOW)
+    row = supervision.register(clerk, {
+        "kind": "重点工作", "title": "推进城东片区旧城改造", "lead_unit": "区发改局",
+        "meeting_on": "2026-02-12"})
+    f = engine.flow_of(supervision.KIND, row.id)
+    (sign,) = Task.select().where((Task.flow == f) & (Task.state == "waiting"))
+    supervision.sign(clerk, sign.id)  # report due 2027-01-26
+    app = app_as(CLERK, datetime(2027, 2, 1, 9, 0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_items_tab(pilot, app)
+        table = app.screen.query_one("#sup-items", DataTable)
+        assert "滞后" in rows(table)[0]
+        await key(pilot, app, "p")
+        # 刊物: 督查专报, the first; the cursor starts in the period's first date
+        await fill(pilot, "2026-12-01", "2027-01-31")
+        from govdesk.screens.supervision_items.publish import IssueScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, IssueScreen), "the issue")
+        await pilot.pause()
+        text = str(app.screen.query_one("#issue-text").render())
+        assert "《督查专报》" in text and "2027年第1期" in text
+        assert "进展滞后的单位：区发改局（1 件" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "back")
+    saved = tmp_path / "exports" / "督查专报-2027-第1期.txt"
+    assert "统计期间：2026-12-01 至 2027-01-31" in saved.read_text(encoding="utf-8")

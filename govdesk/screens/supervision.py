@@ -39,7 +39,7 @@ class SupervisionScreen(TabbedSectionScreen):
     PANES = ("deadlines", "reminders", "load", "items", "attention", "work", "members")
     TAG_TABLES = {"due": "due-title", "work": "work-title"}
     COMMAND_IDS = ("supervision.new_item", "supervision.item_kind", "supervision.item_overdue",
-                   "supervision.open_item")
+                   "supervision.open_item", "supervision.publish")
     item_kind: str | None = None  # the 督查事项 tab's kind filter (k), None: every kind
     item_overdue = False  # only the items whose report is overdue (o)
 
@@ -153,6 +153,12 @@ class SupervisionScreen(TabbedSectionScreen):
         from govdesk.screens.supervision_items.form import new_item
 
         new_item(self.app, lambda _ok: self.refresh_data())
+
+    def action_publish(self) -> None:
+        """编发《督查专报》/《督查通报》 (screens/supervision_items/publish.py)."""
+        from govdesk.screens.supervision_items.publish import publish
+
+        publish(self.app)
 
     def action_item_kind(self) -> None:
         """k: the next kind (after the last, every kind again)."""

@@ -48,6 +48,8 @@ class Issue:
     id: int
     kind: str
     number: str  # 2026年第3期
+    year: int
+    seq: int
     starts_on: date
     ends_on: date
     text: str
@@ -129,7 +131,8 @@ def compile_issue(actor: Actor, fields: dict) -> Issue:
                      after={"kind": kind, "year": today.year, "seq": seq,
                             "period": [start.isoformat(), end.isoformat()],
                             "items": len(items)})
-    return Issue(row.id, kind, issue_number(row), start, end, text, counts, late_units)
+    return Issue(row.id, kind, issue_number(row), row.year, row.seq, start, end, text, counts,
+                 late_units)
 
 
 def issue_number(row: SupervisionBulletin) -> str:

@@ -35,6 +35,7 @@ class SupervisionData:
 
 
 class SupervisionScreen(TabbedSectionScreen):
+    HOWTO = "howto.supervision"  # F1's how-to (screens/help.py)
     SECTION_CODES = ("ducha",)
     PANES = ("deadlines", "reminders", "load", "items", "attention", "work", "members")
     TAG_TABLES = {"due": "due-title", "work": "work-title"}

@@ -346,3 +346,16 @@ def test_a_closed_item_before_the_period_is_left_out_and_bad_periods_refused(db)
         assert exc.value.field == field
     with pytest.raises(PermissionDenied):
         publications.compile_issue(actor("zhangyt"), {})
+
+
+def test_unit_statistics_count_late_items_and_the_on_time_rate(db):
+    a = sign_all(new_item())  # 区发改局: report due 2027-01-26
+    row = supervision.report(actor(when=datetime(2027, 1, 25, 9, 0)), task_at(a, "反馈").id,
+                             {"text": "按期", "progress": 20})  # on time
+    supervision.report(actor(when=datetime(2027, 3, 29, 9, 0)), task_at(row, "反馈").id,
+                       {"text": "迟报", "progress": 30})  # due 03-26: late
+    sign_all(new_item(title="第二件", lead_unit="区住建局", co_units=""))
+    stats = views.unit_statistics(actor(when=datetime(2027, 3, 30, 9, 0)), 2026)
+    assert [(s.unit, s.items, s.done, s.late, s.reports, s.on_time, s.on_time_rate)
+            for s in stats] == [("区住建局", 1, 0, 1, 0, 0, None),
+                                ("区发改局", 1, 0, 0, 2, 1, 50)]

@@ -122,6 +122,11 @@ async def test_key_work_from_assignment_through_reports_urge_and_close(db):
         await settle(pilot)
         table = app.screen.query_one("#sup-items", DataTable)
         assert "推进城东片区旧城改造" in rows(table)[0] and "已完成" in rows(table)[0]
+        await pilot.press("right_square_bracket", "right_square_bracket")  # 督查统计
+        await settle(pilot)
+        assert app.screen.query_one("#panes").active == "pane-sup_stats"
+        (line,) = rows(app.screen.query_one("#sup-stats", DataTable))
+        assert line.startswith("区发改局 1 1 0 ") and "100%（3/3）" in line
 
     row = SupervisionItem.get()
     assert (row.state, row.status, row.progress) == ("已办结", "已完成", 100)

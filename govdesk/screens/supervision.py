@@ -32,12 +32,14 @@ class SupervisionData:
     # 督查事项 (SPEC §10): the register as filtered, and the leaders' 需要关注
     sup_items: list[items_views.ItemRow] = field(default_factory=list)
     attention: list[items_views.ItemRow] = field(default_factory=list)
+    unit_stats: list[items_views.UnitStats] = field(default_factory=list)
 
 
 class SupervisionScreen(TabbedSectionScreen):
     HOWTO = "howto.supervision"  # F1's how-to (screens/help.py)
     SECTION_CODES = ("ducha",)
-    PANES = ("deadlines", "reminders", "load", "items", "attention", "work", "members")
+    PANES = ("deadlines", "reminders", "load", "items", "attention", "sup_stats", "work",
+             "members")
     TAG_TABLES = {"due": "due-title", "work": "work-title"}
     COMMAND_IDS = ("supervision.new_item", "supervision.item_kind", "supervision.item_overdue",
                    "supervision.open_item", "supervision.publish")
@@ -58,6 +60,12 @@ class SupervisionScreen(TabbedSectionScreen):
         elif pane in ("items", "attention"):
             yield Label(id=f"sup-{pane}-title", classes="panel-title")
             yield columns(DeskTable(id=f"sup-{pane}", narrow=ITEM_NARROW), *ITEM_COLUMNS)
+        elif pane == "sup_stats":
+            yield Label(id="sup-stats-title", classes="panel-title")
+            yield columns(DataTable(id="sup-stats"),
+                          ("supervision.col_unit", 12), ("supervision.col_items", 6),
+                          ("supervision.col_done", 6), ("supervision.col_late", 6),
+                          ("supervision.col_on_time", 34))
         elif pane == "load":
             yield Label(id="load-title", classes="panel-title")
             yield columns(DataTable(id="load"),
@@ -72,7 +80,8 @@ class SupervisionScreen(TabbedSectionScreen):
                                section_work.holder_loads(actor),
                                items_views.register_page(actor, kind=self.item_kind,
                                                          overdue=self.item_overdue),
-                               items_views.attention(actor))
+                               items_views.attention(actor),
+                               items_views.unit_statistics(actor))
 
     def show_panes(self, data: SupervisionData) -> None:
         items = data.items
@@ -127,6 +136,14 @@ class SupervisionScreen(TabbedSectionScreen):
             overdue=t("supervision.only_overdue") if self.item_overdue else ""))
         self.query_one("#sup-attention-title", Label).update(
             t("supervision.attention_title", n=len(data.attention)))
+        table = self.query_one("#sup-stats", DataTable)
+        table.clear()
+        for u in data.unit_stats:
+            late = Text(str(u.late), style="bold red" if u.late else "")
+            table.add_row(term(u.unit), str(u.items), str(u.done), late, rate_bar(u),
+                          key=u.unit)
+        self.query_one("#sup-stats-title", Label).update(
+            t("supervision.stats_title", year=self.actor.today.year, n=len(data.unit_stats)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id in ("sup-items", "sup-attention"):
@@ -182,3 +199,17 @@ ITEM_COLUMNS = (("supervision.col_number", 15), ("supervision.col_kind", 10),
                 ("supervision.col_due", 5))
 # On a small terminal the kind, then the status's badges, then the number give way first.
 ITEM_NARROW = (("col_kind", 0), ("col_status", 8), ("col_number", 8))
+
+
+BAR = 15  # cells of a full bar
+
+
+def rate_bar(u: items_views.UnitStats) -> Text:
+    """The on-time rate drawn as a bar with its numbers beside it (never colour alone)."""
+    rate = u.on_time_rate
+    if rate is None:
+        return Text(t("supervision.no_reports"), style="dim")
+    full = round(rate * BAR / 100)
+    style = "green" if rate >= 90 else "yellow" if rate >= 60 else "red"
+    return Text.assemble(("█" * full, style), ("░" * (BAR - full), "dim"),
+                         f" {rate}%（{u.on_time}/{u.reports}）")

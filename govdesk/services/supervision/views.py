@@ -209,3 +209,46 @@ def detail_view(actor: Actor, row: SupervisionItem) -> ItemDetail:
 
 def flow_state(row: SupervisionItem) -> str:
     return Flow.get((Flow.kind == sup.KIND) & (Flow.record_id == row.id)).state
+
+
+@dataclass(frozen=True)
+class UnitStats:
+    unit: str
+    items: int  # led by the unit (this year's)
+    done: int
+    late: int  # shown 滞后 now
+    reports: int  # reports that had a deadline
+    on_time: int  # of them, given by the deadline
+
+    @property
+    def on_time_rate(self) -> int | None:
+        return round(100 * self.on_time / self.reports) if self.reports else None
+
+
+def unit_statistics(actor: Actor, year: int | None = None) -> list[UnitStats]:
+    """Per lead unit, the year's items: how many, done, 滞后 now, and the on-time rate of its
+    签收 and 反馈 that had a deadline (registered by their due) — the most late first."""
+    year = year or actor.today.year
+    S = SupervisionItem
+    items = list(S.select(S, Unit).join(Unit, on=(S.lead_unit == Unit.id))
+                 .where(S.year == year))
+    by_id = {r.id: r for r in items}
+    out: dict[str, list[int]] = {}
+    for r in items:
+        row = out.setdefault(r.lead_unit.short, [0, 0, 0, 0, 0])
+        row[0] += 1
+        status = sup.shown_status(r, actor.today)
+        row[1] += status == states.DONE
+        row[2] += status == states.LAGGING
+    if by_id:
+        q = (Task.select(Flow.record_id, Task.due, Task.acted_at).join(Flow)
+             .where((Flow.kind == sup.KIND) & Flow.record_id.in_(list(by_id))
+                    & Task.step.in_(("签收", "反馈")) & (Task.state == "done")
+                    & Task.due.is_null(False)).tuples())
+        for record_id, due, acted_at in q:
+            row = out[by_id[record_id].lead_unit.short]
+            row[3] += 1
+            due = due if isinstance(due, date) else date.fromisoformat(str(due))
+            row[4] += acted_at.date() <= due
+    stats = [UnitStats(unit, *nums) for unit, nums in out.items()]
+    return sorted(stats, key=lambda s: (-s.late, -(s.items - s.done), s.unit))

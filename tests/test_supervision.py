@@ -359,3 +359,34 @@ def test_unit_statistics_count_late_items_and_the_on_time_rate(db):
     assert [(s.unit, s.items, s.done, s.late, s.reports, s.on_time, s.on_time_rate)
             for s in stats] == [("区住建局", 1, 0, 1, 0, 0, None),
                                 ("区发改局", 1, 0, 0, 2, 1, 50)]
+
+
+@pytest.mark.parametrize("fields, field", [
+    ({"text": ""}, "反馈内容"),
+    ({"text": "x", "progress": "abc"}, "进度（%）"),
+    ({"text": "x", "progress": 150}, "进度（%）"),
+    ({"text": "x", "status": "已完成"}, "推进状态"),
+    ({"text": "x", "unit_date": "2026-12-01"}, "单位日期"),  # after today
+    ({"text": "x", "unit_date": "2026-11-01"}, "单位日期"),  # before the item
+    ({"text": "x", "unit": "不存在局"}, "单位"),
+])
+def test_a_bad_report_is_refused_naming_the_field_and_saves_nothing(db, fields, field):
+    from govdesk.models import SupervisionReport
+
+    row = sign_all(new_item())
+    task = task_at(row, "反馈")
+    with pytest.raises(ValidationError) as exc:
+        supervision.report(actor(), task.id, fields)
+    assert exc.value.field == field
+    assert SupervisionReport.select().count() == 0 and task_at(row, "反馈").id == task.id
+    assert SupervisionItem.get_by_id(row.id).progress == 0
+
+
+def test_a_unit_cannot_sign_after_the_date_of_today_and_others_cannot_act(db):
+    row = new_item()
+    with pytest.raises(ValidationError) as exc:
+        supervision.sign(actor(), task_at(row, "签收").id, "2026-11-27")
+    assert exc.value.field == "单位日期"
+    with pytest.raises(PermissionDenied):
+        supervision.sign(actor("zhangyt"), task_at(row, "签收").id)
+    assert all(p.signed_on is None for p in supervision.parts(row))

@@ -242,3 +242,20 @@ async def test_a_special_report_compiled_for_a_period_names_the_late_unit(db, tm
         await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "back")
     saved = tmp_path / "exports" / "督查专报-2027-第1期.txt"
     assert "统计期间：2026-12-01 至 2027-01-31" in saved.read_text(encoding="utf-8")
+
+
+async def test_u_on_the_items_tab_issues_a_numbered_notice(db):
+    row = _instructed()
+    app = app_as(CLERK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_items_tab(pilot, app)
+        assert app.screen.focused is app.screen.query_one("#sup-items", DataTable)
+        await key(pilot, app, "u")
+        assert row.title in str(app.screen.query_one(".panel-title", Label).render())
+        await fill(pilot, "请今日反馈")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "back")
+        await settle(pilot)
+        assert "催办×1" in rows(app.screen.query_one("#sup-items", DataTable))[0]
+    notice = SupervisionNotice.get()
+    assert (notice.item_id, notice.seq, notice.note, notice.units) == (row.id, 1, "请今日反馈",
+                                                                       "区住建局")

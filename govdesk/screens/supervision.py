@@ -167,6 +167,21 @@ class SupervisionScreen(TabbedSectionScreen):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             registry.open_record(self.app, "supervision", int(key))
 
+    def action_remind(self) -> None:
+        """u on a 督查事项 (or 需要关注) row: a numbered 催办单 to the units that owe their 签收
+        or report; on a task list, 催办 of its holders as on every section."""
+        focused = self.focused
+        if not (isinstance(focused, DataTable) and focused.id in ("sup-items", "sup-attention")):
+            super().action_remind()
+            return
+        if not focused.row_count:
+            return
+        item_id = int(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
+        from govdesk.screens.supervision_items.detail import urge_item
+
+        urge_item(self, item_id, str(focused.get_row_at(focused.cursor_row)[2]),
+                  then=self.refresh_data)
+
     def action_new_item(self) -> None:
         from govdesk.screens.supervision_items.form import new_item
 

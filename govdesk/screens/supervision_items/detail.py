@@ -31,6 +31,26 @@ def status_text(status: str, badges: tuple[str, ...]) -> Text:
     return out
 
 
+def urge_item(node, item_id: int, title: str, then=None) -> None:
+    """催办 of an item: its note, then a numbered 催办单 (the number said when it is issued)."""
+    app = node.app
+    issued: list[str] = []
+
+    def apply(values: dict) -> None:  # in a worker
+        notice = supervision.urge(app.actor(), item_id, values["note"])
+        issued.append(supervision.notice_number(notice))
+
+    def done(ok: bool | None) -> None:
+        if ok and issued:
+            app.notify(t("supervision.urged", number=issued[-1]))
+        if then is not None:
+            then()
+
+    app.push_screen(FieldsModal(t("supervision.urge_title", title=title), apply,
+                                [Field("note", t("supervision.f_urge_note"))],
+                                note=t("supervision.urge_note")), done)
+
+
 class SupervisionItemScreen(FlowDetailScreen):
     HOWTO = "howto.supervision_item"
     KIND = supervision.KIND
@@ -174,24 +194,8 @@ class SupervisionItemScreen(FlowDetailScreen):
                     note=t("supervision.instruct_note"))
 
     def action_sup_urge(self) -> None:
-        issued: list[str] = []
-
-        def apply(values: dict) -> None:
-            notice = supervision.urge(self.actor, self.doc_id, values["note"])
-            issued.append(supervision.notice_number(notice))
-
-        if self.doc is None:
-            return
-
-        def done(ok: bool | None) -> None:
-            if ok and issued:
-                self.app.notify(t("supervision.urged", number=issued[-1]))
-            self.refresh_data()
-
-        self.app.push_screen(FieldsModal(
-            t("supervision.urge_title", title=self.doc.row.title), apply,
-            [Field("note", t("supervision.f_urge_note"))],
-            note=t("supervision.urge_note")), done)
+        if self.doc is not None:
+            urge_item(self, self.doc_id, self.doc.row.title, then=self.refresh_data)
 
     def action_sup_extend(self) -> None:
         self._ask("supervision.extend_title",

@@ -127,6 +127,7 @@ command("app.settings", "f2", "app.settings")
 command("app.error_register", "", "outgoing.palette_errors")
 command("app.new_leave", "", "leave.palette_new")
 command("app.leave_register", "", "leave.palette_register")
+command("app.new_supervision_item", "", "supervision.palette_new")
 command("app.audit_log", "", "audit.palette")
 command("app.search", "slash", "search.label", "search", help="search.help",
         palette_label="search.palette")
@@ -227,6 +228,19 @@ command("leave.remind", "u", "leave.act_remind", "remind")
 command("leave_register.back", "escape", "outgoing.back", "back")
 command("leave_register.new", "n", "leave.new", "new_leave")
 command("leave_register.open", "enter", "leave.open", "open_selected", show=False)
+
+# 督查事项 (督查室's tab and the item's screen)
+command("supervision.new_item", "n", "supervision.new")
+command("supervision.item_kind", "k", "supervision.cycle_kind")
+command("supervision.item_overdue", "o", "supervision.toggle_overdue")
+command("supervision.open_item", "enter", "supervision.open", show=False)
+command("supervision.publish", "p", "supervision.publish")
+command("supervision_issue.close", "escape", "supervision.close", "close")
+command("supervision_item.back", "escape", "outgoing.back", "back")
+for _action, _key in (("sup_sign", "s"), ("sup_report", "r"), ("sup_final", "f"),
+                      ("sup_confirm", "c"), ("sup_reopen", "b"), ("sup_noted", "a"),
+                      ("sup_instruct", "i"), ("sup_urge", "u"), ("sup_extend", "e")):
+    command(f"supervision_item.{_action}", _key, f"engine.action.{_action}")
 
 # 收文 registration form and its modals
 command("incoming_form.save", "ctrl+s", "incoming.form_save", "save")

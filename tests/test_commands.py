@@ -37,8 +37,11 @@ from govdesk.screens.palette import DeskPalette
 from govdesk.screens.search import SearchScreen
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen
+from govdesk.screens.supervision_items.detail import SupervisionItemScreen
+from govdesk.screens.supervision_items.publish import IssueScreen
 from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
-from govdesk.services import bulk, org, outgoing
+from govdesk.services import bulk, org, outgoing, supervision
+from govdesk.services.supervision import publications
 from govdesk.widgets.picker import PEOPLE, Picker
 from tests.conftest import NOW
 
@@ -158,6 +161,8 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: BulkResultScreen("x", bulk.BulkResult((), ())),
             lambda: RemindHoldersModal("incoming", held.id, "x"),
             lambda: JumpModal(),
+            lambda: IssueScreen(publications.Issue(1, "督查专报", "2026年第1期", 2026, 1, NOW.date(),
+                                                   NOW.date(), "x", {}, ())),
             lambda: SavedFiltersModal({"收文": "类:收文"}, "类:收文", "lixm"),
         ]
         for make in screens:
@@ -168,9 +173,13 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             await pilot.pause()
 
         leave_request = LeaveRequest.select().order_by(LeaveRequest.id).first()
+        item = supervision.register(app.actor(), {
+            "kind": "重点工作", "title": "推进城东片区旧城改造", "lead_unit": "区发改局",
+            "meeting_on": "2026-02-12"})
         for screen in (IncomingDetailScreen(incoming_doc.id),
                        OutgoingDetailScreen(outgoing_doc.id),
-                       LeaveDetailScreen(leave_request.id)):
+                       LeaveDetailScreen(leave_request.id),
+                       SupervisionItemScreen(item.id)):
             app.push_screen(screen)
             await pilot.pause(0.2)
             everything_allowed(screen)

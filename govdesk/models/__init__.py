@@ -18,6 +18,13 @@ from govdesk.models.org import (
 )
 from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
 from govdesk.models.search import SearchEntry
+from govdesk.models.supervision import (
+    SupervisionBulletin,
+    SupervisionItem,
+    SupervisionNotice,
+    SupervisionPart,
+    SupervisionReport,
+)
 
 ALL_MODELS = [
     Meta,
@@ -42,6 +49,11 @@ ALL_MODELS = [
     LeaveRequest,
     SearchEntry,
     FormDraft,
+    SupervisionItem,
+    SupervisionPart,
+    SupervisionReport,
+    SupervisionNotice,
+    SupervisionBulletin,
 ]
 
 __all__ = [
@@ -58,6 +70,11 @@ __all__ = [
     "FormDraft",
     "IncomingDocument",
     "LeaveRequest",
+    "SupervisionBulletin",
+    "SupervisionItem",
+    "SupervisionNotice",
+    "SupervisionPart",
+    "SupervisionReport",
     "Loan",
     "Meta",
     "Oversight",

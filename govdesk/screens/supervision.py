@@ -7,7 +7,7 @@ holder of the task under the cursor; every 催办 is logged (models.Reminder).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,6 +18,7 @@ from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import section_work
 from govdesk.services.policy import sees_all_deadlines
+from govdesk.services.supervision import views as items_views
 from govdesk.widgets.desk_table import DeskTable, columns
 
 
@@ -28,12 +29,22 @@ class SupervisionData:
     counts: inbox_service.DeadlineCounts  # of all of them, not only the rows shown
     reminders: list[section_work.ReminderRow]
     load: list[section_work.HolderLoad]
+    # 督查事项 (SPEC §10): the register as filtered, and the leaders' 需要关注
+    sup_items: list[items_views.ItemRow] = field(default_factory=list)
+    attention: list[items_views.ItemRow] = field(default_factory=list)
+    unit_stats: list[items_views.UnitStats] = field(default_factory=list)
 
 
 class SupervisionScreen(TabbedSectionScreen):
+    HOWTO = "howto.supervision"  # F1's how-to (screens/help.py)
     SECTION_CODES = ("ducha",)
-    PANES = ("deadlines", "reminders", "load", "work", "members")
+    PANES = ("deadlines", "reminders", "load", "items", "attention", "sup_stats", "work",
+             "members")
     TAG_TABLES = {"due": "due-title", "work": "work-title"}
+    COMMAND_IDS = ("supervision.new_item", "supervision.item_kind", "supervision.item_overdue",
+                   "supervision.open_item", "supervision.publish")
+    item_kind: str | None = None  # the 督查事项 tab's kind filter (k), None: every kind
+    item_overdue = False  # only the items whose report is overdue (o)
 
     def compose_pane(self, pane: str) -> ComposeResult:
         if pane == "deadlines":
@@ -46,6 +57,15 @@ class SupervisionScreen(TabbedSectionScreen):
                           ("section.col_reminded_whom", 10), ("home.col_step", 14),
                           ("home.col_title", 40), ("section.col_state", 6),
                           ("section.col_reminder_note", 24))
+        elif pane in ("items", "attention"):
+            yield Label(id=f"sup-{pane}-title", classes="panel-title")
+            yield columns(DeskTable(id=f"sup-{pane}", narrow=ITEM_NARROW), *ITEM_COLUMNS)
+        elif pane == "sup_stats":
+            yield Label(id="sup-stats-title", classes="panel-title")
+            yield columns(DataTable(id="sup-stats"),
+                          ("supervision.col_unit", 12), ("supervision.col_items", 6),
+                          ("supervision.col_done", 6), ("supervision.col_late", 6),
+                          ("supervision.col_on_time", 34))
         elif pane == "load":
             yield Label(id="load-title", classes="panel-title")
             yield columns(DataTable(id="load"),
@@ -57,7 +77,11 @@ class SupervisionScreen(TabbedSectionScreen):
         return SupervisionData(items, sees_all_deadlines(actor.person),
                                inbox_service.deadline_counts(actor),
                                section_work.reminder_log(actor),
-                               section_work.holder_loads(actor))
+                               section_work.holder_loads(actor),
+                               items_views.register_page(actor, kind=self.item_kind,
+                                                         overdue=self.item_overdue),
+                               items_views.attention(actor),
+                               items_views.unit_statistics(actor))
 
     def show_panes(self, data: SupervisionData) -> None:
         items = data.items
@@ -79,6 +103,8 @@ class SupervisionScreen(TabbedSectionScreen):
         self.query_one("#reminders-title", Label).update(
             t("section.reminders_title", n=len(log)))
 
+        self.show_items(data)
+
         load = data.load
         table = self.query_one("#load", DataTable)
         table.clear()
@@ -87,3 +113,118 @@ class SupervisionScreen(TabbedSectionScreen):
             table.add_row(row.holder, overdue_cell, str(row.soon), str(row.reminders),
                           key=row.holder)
         self.query_one("#load-title", Label).update(t("section.load_title", n=len(load)))
+
+    # ---- 督查事项 (SPEC §10; screens/supervision_items/) ----
+
+    def show_items(self, data: SupervisionData) -> None:
+        from govdesk.screens.supervision_items.detail import status_text
+
+        for pane, rows in (("items", data.sup_items), ("attention", data.attention)):
+            table = self.query_one(f"#sup-{pane}", DataTable)
+            keep = table.cursor_row
+            table.clear()
+            for r in rows:
+                table.add_row(r.number, term(r.kind), r.title, term(r.lead_unit),
+                              status_text(r.status, r.badges), f"{r.progress}%",
+                              f"{r.next_due:%m-%d}" if r.next_due else "—", key=str(r.id))
+            if rows:
+                table.move_cursor(row=min(keep, len(rows) - 1))
+        late = sum(1 for r in data.sup_items if r.status == "滞后")
+        self.query_one("#sup-items-title", Label).update(t(
+            "supervision.items_title", n=len(data.sup_items), late=late,
+            kind=term(self.item_kind) if self.item_kind else t("supervision.all_kinds"),
+            overdue=t("supervision.only_overdue") if self.item_overdue else ""))
+        self.query_one("#sup-attention-title", Label).update(
+            t("supervision.attention_title", n=len(data.attention)))
+        table = self.query_one("#sup-stats", DataTable)
+        table.clear()
+        for u in data.unit_stats:
+            late = Text(str(u.late), style="bold red" if u.late else "")
+            table.add_row(term(u.unit), str(u.items), str(u.done), late, rate_bar(u),
+                          key=u.unit)
+        self.query_one("#sup-stats-title", Label).update(
+            t("supervision.stats_title", year=self.actor.today.year, n=len(data.unit_stats)))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id in ("sup-items", "sup-attention"):
+            event.stop()
+            event.prevent_default()
+            self.action_open_item(event.data_table.id)
+            return
+        super().on_data_table_row_selected(event)
+
+    def action_open_item(self, table_id: str | None = None) -> None:
+        from govdesk.screens import registry
+
+        focused = self.focused
+        if table_id is None:
+            if not isinstance(focused, DataTable) or focused.id not in ("sup-items",
+                                                                        "sup-attention"):
+                return
+            table_id = focused.id
+        table = self.query_one(f"#{table_id}", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            registry.open_record(self.app, "supervision", int(key))
+
+    def action_remind(self) -> None:
+        """u on a 督查事项 (or 需要关注) row: a numbered 催办单 to the units that owe their 签收
+        or report; on a task list, 催办 of its holders as on every section."""
+        focused = self.focused
+        if not (isinstance(focused, DataTable) and focused.id in ("sup-items", "sup-attention")):
+            super().action_remind()
+            return
+        if not focused.row_count:
+            return
+        item_id = int(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
+        from govdesk.screens.supervision_items.detail import urge_item
+
+        urge_item(self, item_id, str(focused.get_row_at(focused.cursor_row)[2]),
+                  then=self.refresh_data)
+
+    def action_new_item(self) -> None:
+        from govdesk.screens.supervision_items.form import new_item
+
+        new_item(self.app, lambda _ok: self.refresh_data())
+
+    def action_publish(self) -> None:
+        """编发《督查专报》/《督查通报》 (screens/supervision_items/publish.py)."""
+        from govdesk.screens.supervision_items.publish import publish
+
+        publish(self.app)
+
+    def action_item_kind(self) -> None:
+        """k: the next kind (after the last, every kind again)."""
+        from govdesk.services.supervision.workflow import KINDS
+
+        order = (None, *KINDS)
+        self.item_kind = order[(order.index(self.item_kind) + 1) % len(order)]
+        self.show_pane("items")
+        self.refresh_data()
+
+    def action_item_overdue(self) -> None:
+        self.item_overdue = not self.item_overdue
+        self.show_pane("items")
+        self.refresh_data()
+
+
+ITEM_COLUMNS = (("supervision.col_number", 15), ("supervision.col_kind", 10),
+                ("home.col_title", 30), ("supervision.col_unit", 10),
+                ("supervision.col_status", 16), ("supervision.col_progress", 4),
+                ("supervision.col_due", 5))
+# On a small terminal the kind, then the status's badges, then the number give way first.
+ITEM_NARROW = (("col_kind", 0), ("col_status", 8), ("col_number", 8))
+
+
+BAR = 15  # cells of a full bar
+
+
+def rate_bar(u: items_views.UnitStats) -> Text:
+    """The on-time rate drawn as a bar with its numbers beside it (never colour alone)."""
+    rate = u.on_time_rate
+    if rate is None:
+        return Text(t("supervision.no_reports"), style="dim")
+    full = round(rate * BAR / 100)
+    style = "green" if rate >= 90 else "yellow" if rate >= 60 else "red"
+    return Text.assemble(("█" * full, style), ("░" * (BAR - full), "dim"),
+                         f" {rate}%（{u.on_time}/{u.reports}）")

@@ -29,6 +29,9 @@ from govdesk.models.org import SECRECY_LEVELS
 WORKING, NATURAL = "working", "natural"
 DAY_KINDS = (WORKING, NATURAL)
 URGENT_LEVELS = ("特急", "加急")  # the 紧急程度 that carry a deadline (Supp. §3(三)3)
+# 督查事项 kinds reporting every so many months, and the urgencies of a 批示 (SPEC §10).
+SUPERVISION_CADENCED = ("重点工作", "大项目", "会议安排事项", "上级决策部署")
+SUPERVISION_URGENCY = ("特急", "加急", "普通")
 SECRET_LEVELS = SECRECY_LEVELS[1:]  # 秘密, 机密, 绝密: each has its longest 保密期限
 
 
@@ -122,6 +125,14 @@ class HomeRules:
 
 
 @dataclass(frozen=True)
+class SupervisionRules:
+    """督查事项 (SPEC §10; Part 2 §4): how often each kind reports progress."""
+
+    cadence: dict[str, int]  # months between reports, by kind (重点工作, 大项目, …)
+    instruction: dict[str, Term]  # 批示件/交办: the report's term by urgency (特急/加急/普通)
+
+
+@dataclass(frozen=True)
 class Rules:
     """All of data/rules.toml."""
 
@@ -129,6 +140,7 @@ class Rules:
     outgoing: OutgoingRules
     home: HomeRules
     secrecy: dict[str, int]  # longest 保密期限 per 密级 in years, also the default (SPEC §16)
+    supervision: SupervisionRules
 
 
 # ---------------------------------------------------------------------------- strict reading
@@ -330,8 +342,21 @@ def parse_rules(raw: dict[str, Any], source: Source) -> Rules:
     secrecy_table = root.table("secrecy")
     secrecy = {level: secrecy_table.integer(level, low=1) for level in SECRET_LEVELS}
     secrecy_table.done()
+
+    sup_table = root.table("supervision")
+    cadence_table = sup_table.table("cadence")
+    cadence = {kind: cadence_table.integer(kind, low=1) for kind in SUPERVISION_CADENCED}
+    cadence_table.done()
+    instruction_table = sup_table.table("instruction")
+    instruction = instruction_table.terms(required=SUPERVISION_URGENCY)
+    for key in instruction:
+        if key not in SUPERVISION_URGENCY:
+            raise source.error(("supervision", "instruction", key), "one_of", value=key,
+                               choices="、".join(SUPERVISION_URGENCY))
+    sup_table.done()
     root.done()
-    return Rules(incoming=incoming, outgoing=outgoing, home=home, secrecy=secrecy)
+    return Rules(incoming=incoming, outgoing=outgoing, home=home, secrecy=secrecy,
+                 supervision=SupervisionRules(cadence=cadence, instruction=instruction))
 
 
 @cache

@@ -14,7 +14,7 @@ from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _v2_leave() -> None:
@@ -105,12 +105,28 @@ def _v8_register_sorts() -> None:
     register_sort.create_indexes()
 
 
+def _v9_supervision() -> None:
+    """v9: 督查事项 (SPEC §10; Part 2 §4): the items, each unit's part, the units' reports and
+    the numbered 催办单, and the issues of 《督查专报》/《督查通报》."""
+    from govdesk.models import (
+        SupervisionBulletin,
+        SupervisionItem,
+        SupervisionNotice,
+        SupervisionPart,
+        SupervisionReport,
+    )
+
+    create_tables([SupervisionItem, SupervisionPart, SupervisionReport, SupervisionNotice,
+                   SupervisionBulletin])
+
+
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave, 3: _v3_audit_chain,
                                               4: _v4_open_task_index,
                                               5: _v5_list_indexes, 6: _v6_fulltext,
-                                              7: _v7_form_drafts, 8: _v8_register_sorts}
+                                              7: _v7_form_drafts, 8: _v8_register_sorts,
+                                              9: _v9_supervision}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry

@@ -1,0 +1,254 @@
+"""What the 督查室's screens show of 督查事项, as plain data (DESIGN "The UI thread never
+waits"): the register with its filters and badges, the leaders' 需要关注 list and one item's
+detail, each read in the screen's worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import JOIN, fn
+
+from govdesk.i18n import t
+from govdesk.models import (
+    Flow,
+    Person,
+    SupervisionItem,
+    SupervisionNotice,
+    SupervisionPart,
+    SupervisionReport,
+    Task,
+    Unit,
+)
+from govdesk.models import supervision as states
+from govdesk.models.flow import WAITING
+from govdesk.services import validate
+from govdesk.services.context import Actor
+from govdesk.services.engine import core as engine
+from govdesk.services.policy import is_director
+from govdesk.services.supervision import workflow as sup
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    number: str
+    kind: str
+    title: str
+    lead_unit: str
+    leader: str
+    status: str  # as shown: 滞后 when the report is overdue
+    progress: int
+    latest_report_on: date | None
+    next_due: date | None
+    badges: tuple[str, ...]  # 滞后, 催办×N, 延期 (stored words; the screen words them)
+    urged: int
+    extended: bool
+    state: str
+
+
+def _badges(status: str, urged: int, extended: bool) -> tuple[str, ...]:
+    out = []
+    if status == states.LAGGING:
+        out.append(states.LAGGING)
+    if urged:
+        out.append(t("supervision.badge_urged", n=urged))
+    if extended:
+        out.append(t("supervision.badge_extended"))
+    return tuple(out)
+
+
+def _rows(actor: Actor, items: list[SupervisionItem]) -> list[ItemRow]:
+    ids = [r.id for r in items]
+    urged = dict(SupervisionNotice.select(SupervisionNotice.item, fn.COUNT(SupervisionNotice.id))
+                 .where(SupervisionNotice.item.in_(ids)).group_by(SupervisionNotice.item)
+                 .tuples()) if ids else {}
+    out = []
+    for r in items:
+        status = sup.shown_status(r, actor.today)
+        n = urged.get(r.id, 0)
+        out.append(ItemRow(r.id, sup.number_of(r), r.kind, r.title, r.lead_unit.short,
+                           r.leader.name if r.leader_id else "", status, r.progress,
+                           r.latest_report_on, r.next_due, _badges(status, n, r.extended),
+                           n, r.extended, r.state))
+    return out
+
+
+def _query():
+    return (SupervisionItem.select(SupervisionItem, Unit, Person)
+            .join(Unit, on=(SupervisionItem.lead_unit == Unit.id))
+            .switch(SupervisionItem)
+            .join(Person, JOIN.LEFT_OUTER, on=(SupervisionItem.leader == Person.id)))
+
+
+def register_page(actor: Actor, *, kind: str | None = None, status: str | None = None,
+                  unit: str | None = None, leader: str | None = None, overdue: bool = False,
+                  before_id: int | None = None, limit: int = 200) -> list[ItemRow]:
+    """One page of the items, newest first: by kind, status (as shown), unit (lead or co),
+    leader, or only those whose report is overdue."""
+    if not validate.page_args(None, status, before_id=before_id, limit=limit):
+        return []
+    S = SupervisionItem
+    q = _query()
+    if kind:
+        q = q.where(S.kind == kind)
+    if unit:
+        found = validate.unit(unit, t("supervision.f_unit"), name="unit")
+        q = q.where(S.id.in_(SupervisionPart.select(SupervisionPart.item)
+                             .where(SupervisionPart.unit == found)))
+    if leader:
+        person = validate.person(leader, t("supervision.f_leader"), name="leader")
+        q = q.where((S.leader == person) | (S.instructed_by == person))
+    late = (S.next_due < actor.today) & (S.status != states.DONE)
+    if overdue or status == states.LAGGING:
+        q = q.where(late | (S.status == states.LAGGING) if status == states.LAGGING else late)
+    elif status:
+        q = q.where((S.status == status) & ~late)
+    return _rows(actor, engine.keyset(q, S.id, before_id, limit))
+
+
+def attention(actor: Actor, limit: int = 200) -> list[ItemRow]:
+    """需要关注 (issue 12 item 2): for a 区长/副区长, the items they instructed and the overdue
+    items of their portfolio (they lead it); for the 主任, every 批示 item and every overdue
+    item. Anyone else: nothing. Open items only, the most overdue first."""
+    person = actor.person
+    S = SupervisionItem
+    late = (S.next_due < actor.today) & (S.status != states.DONE)
+    is_open = S.state != "已办结"
+    if person.rank == "主任" or (person.admin and is_director(person)):
+        cond = (S.kind == states.INSTRUCTION) | late
+    elif person.rank in ("区长", "常务副区长", "副区长"):
+        cond = (S.instructed_by == person) | ((S.leader == person) & late)
+    else:
+        return []
+    rows = list(_query().where(cond & is_open)
+                .order_by(S.next_due.asc(nulls="LAST"), S.id).limit(limit))
+    return _rows(actor, rows)
+
+
+@dataclass(frozen=True)
+class PartView:
+    unit: str
+    role: str
+    signed_on: date | None
+    last_report_on: date | None
+    reports: int
+
+
+@dataclass(frozen=True)
+class ReportView:
+    unit: str
+    final: bool
+    text: str
+    progress: int
+    status: str
+    unit_date: date
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    number: str
+    units: str
+    note: str
+    issued_by: str
+    issued_at: object
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    row: ItemRow
+    target: str
+    responsible: str
+    liaison: str
+    meeting_on: date | None
+    instructed_by: str
+    instruction: str
+    instructed_on: date | None
+    urgency: str
+    latest_report: str
+    onsite: bool
+    parts: list[PartView]
+    reports: list[ReportView]
+    notices: list[NoticeView]
+    timeline: list[engine.Hop]
+    actions: list[engine.Available]
+    waiting_steps: tuple[str, ...]
+
+
+def detail_view(actor: Actor, row: SupervisionItem) -> ItemDetail:
+    """The plain view of ``row`` (already read through ``get``)."""
+    (line,) = _rows(actor, [row])
+    reports = list(SupervisionReport.select(SupervisionReport, Unit, Person)
+                   .join(Unit, on=(SupervisionReport.unit == Unit.id)).switch(SupervisionReport)
+                   .join(Person, on=(SupervisionReport.recorded_by == Person.id))
+                   .where(SupervisionReport.item == row).order_by(SupervisionReport.id.desc()))
+    notices = list(SupervisionNotice.select(SupervisionNotice, Person)
+                   .join(Person, on=(SupervisionNotice.issued_by == Person.id))
+                   .where(SupervisionNotice.item == row).order_by(SupervisionNotice.id))
+    f = engine.flow_of(sup.KIND, row.id)
+    steps = tuple(s for (s,) in Task.select(Task.step).where(
+        (Task.flow == f) & (Task.state == WAITING)).order_by(Task.id).tuples())
+    return ItemDetail(
+        row=line, target=row.target, responsible=row.responsible, liaison=row.liaison,
+        meeting_on=row.meeting_on,
+        instructed_by=row.instructed_by.name if row.instructed_by_id else "",
+        instruction=row.instruction, instructed_on=row.instructed_on, urgency=row.urgency,
+        latest_report=row.latest_report, onsite=sup.onsite(row, actor.today),
+        parts=[PartView(p.unit.short, p.role, p.signed_on, p.last_report_on, p.reports)
+               for p in sup.parts(row)],
+        reports=[ReportView(r.unit.short, r.final, r.text, r.progress, r.status, r.unit_date,
+                            r.recorded_by.name) for r in reports],
+        notices=[NoticeView(sup.notice_number(n), n.units, n.note, n.issued_by.name,
+                            n.issued_at) for n in notices],
+        timeline=engine.timeline(sup.KIND, row.id),
+        actions=engine.available_actions(actor, sup.KIND, row.id),
+        waiting_steps=steps,
+    )
+
+
+def flow_state(row: SupervisionItem) -> str:
+    return Flow.get((Flow.kind == sup.KIND) & (Flow.record_id == row.id)).state
+
+
+@dataclass(frozen=True)
+class UnitStats:
+    unit: str
+    items: int  # led by the unit (this year's)
+    done: int
+    late: int  # shown 滞后 now
+    reports: int  # reports that had a deadline
+    on_time: int  # of them, given by the deadline
+
+    @property
+    def on_time_rate(self) -> int | None:
+        return round(100 * self.on_time / self.reports) if self.reports else None
+
+
+def unit_statistics(actor: Actor, year: int | None = None) -> list[UnitStats]:
+    """Per lead unit, the year's items: how many, done, 滞后 now, and the on-time rate of its
+    签收 and 反馈 that had a deadline (registered by their due) — the most late first."""
+    year = year or actor.today.year
+    S = SupervisionItem
+    items = list(S.select(S, Unit).join(Unit, on=(S.lead_unit == Unit.id))
+                 .where(S.year == year))
+    by_id = {r.id: r for r in items}
+    out: dict[str, list[int]] = {}
+    for r in items:
+        row = out.setdefault(r.lead_unit.short, [0, 0, 0, 0, 0])
+        row[0] += 1
+        status = sup.shown_status(r, actor.today)
+        row[1] += status == states.DONE
+        row[2] += status == states.LAGGING
+    if by_id:
+        q = (Task.select(Flow.record_id, Task.due, Task.acted_at).join(Flow)
+             .where((Flow.kind == sup.KIND) & Flow.record_id.in_(list(by_id))
+                    & Task.step.in_(("签收", "反馈")) & (Task.state == "done")
+                    & Task.due.is_null(False)).tuples())
+        for record_id, due, acted_at in q:
+            row = out[by_id[record_id].lead_unit.short]
+            row[3] += 1
+            due = due if isinstance(due, date) else date.fromisoformat(str(due))
+            row[4] += acted_at.date() <= due
+    stats = [UnitStats(unit, *nums) for unit, nums in out.items()]
+    return sorted(stats, key=lambda s: (-s.late, -(s.items - s.done), s.unit))

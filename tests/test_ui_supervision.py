@@ -1,0 +1,261 @@
+"""督查事项 through the keys (SPEC §10; Part 2 §4): 督查室 registers a 重点工作 from its tab
+(key 5, then ]), registers each unit's 签收 and two progress reports, issues a numbered 催办单,
+takes the lead unit's final report and confirms the 办结; a leader sees the 批示 items and the
+overdue items of their portfolio on 需要关注; the one search opens an item; a bad form is
+refused naming the field."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from helpers.workers import settle, wait_for
+from textual.widgets import DataTable, Input, Label
+
+from govdesk.app import GovDesk
+from govdesk.models import SupervisionItem, SupervisionNotice, SupervisionReport, Task
+from govdesk.screens.fields_modal import FieldsModal
+from govdesk.screens.search import SearchScreen
+from govdesk.screens.supervision import SupervisionScreen
+from govdesk.screens.supervision_items.detail import SupervisionItemScreen
+from govdesk.services import org, supervision
+from govdesk.services.context import Actor
+from govdesk.services.engine import core as engine
+from tests.conftest import NOW
+
+pytestmark = pytest.mark.usefixtures("config_file")
+SIZE = (120, 40)
+CLERK = "shenyj"  # 督查室
+
+
+def app_as(login: str, now: datetime = NOW) -> GovDesk:
+    return GovDesk(person=org.person_by_login(login), poll=False, now=now)
+
+
+def error_of(app) -> str:
+    return str(app.screen.query_one("#error", Label).render())
+
+
+def rows(table: DataTable) -> list[str]:
+    return [" ".join(getattr(c, "plain", str(c)) for c in table.get_row_at(i))
+            for i in range(table.row_count)]
+
+
+async def fill(pilot, *values: str) -> None:
+    """Type each value into the modal's inputs in turn (Enter moves on; the last submits)."""
+    for value in values:
+        await pilot.press(*value)
+        await pilot.press("enter")
+        await pilot.pause()
+
+
+async def to_items_tab(pilot, app) -> SupervisionScreen:
+    await pilot.press("5")
+    await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "督查室")
+    await settle(pilot)
+    # 期限督办 → 催办记录 → 超期统计 → 督查事项
+    await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
+    await settle(pilot)
+    assert app.screen.query_one("#panes").active == "pane-items"
+    return app.screen
+
+
+async def key(pilot, app, name: str, screen_type=FieldsModal) -> None:
+    await pilot.press(name)
+    await wait_for(pilot, lambda: isinstance(app.screen, screen_type), f"after {name}")
+    await pilot.pause()
+
+
+async def back_on_item(pilot, app) -> None:
+    await pilot.pause()
+    if isinstance(app.screen, FieldsModal):
+        raise AssertionError(f"the form refused: {error_of(app)}")
+    await wait_for(pilot, lambda: isinstance(app.screen, SupervisionItemScreen), "the item")
+    await settle(pilot)
+
+
+async def test_key_work_from_assignment_through_reports_urge_and_close(db):
+    app = app_as(CLERK)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_items_tab(pilot, app)
+        await key(pilot, app, "n")  # the kind: 重点工作 is the first
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, FieldsModal)
+                       and app.screen.query("#f-meeting_on"), "the 重点工作 form")
+        await pilot.pause()
+        await fill(pilot, "推进城东片区旧城改造", "区发改局", "区住建局 区教育局", "江文彬",
+                   "陈晓", "年底前完成征迁八成", "2026-02-12")
+        await back_on_item(pilot, app)
+        assert "督查〔2026〕1号" in app.screen.sub_title
+
+        for _unit in ("区发改局", "区住建局", "区教育局"):  # 签收, each for its unit
+            await key(pilot, app, "s")
+            await pilot.press("enter")  # the unit's date: today
+            await back_on_item(pilot, app)
+        row = SupervisionItem.get()
+        assert row.next_due == date(2027, 1, 26)
+
+        await key(pilot, app, "r")  # the lead unit's report (the first unit offered)
+        await pilot.press(*"完成安置房选址", "enter", *"30", "ctrl+s")
+        await back_on_item(pilot, app)
+        await key(pilot, app, "r")
+        await pilot.press(*"征迁完成四成", "enter", *"40", "ctrl+s")
+        await back_on_item(pilot, app)
+        row = SupervisionItem.get()
+        assert (row.status, row.progress, row.next_due) == ("推进中", 40, date(2027, 5, 26))
+
+        await key(pilot, app, "u")
+        await fill(pilot, "请按期报送")
+        await back_on_item(pilot, app)
+        info = str(app.screen.query_one("#fields").render())
+        assert "督催〔2026〕1号" in info and "[催办×1]" in info
+
+        await key(pilot, app, "f")
+        await fill(pilot, "征迁全部完成", "")
+        await back_on_item(pilot, app)
+        await key(pilot, app, "c")
+        await pilot.press("enter")
+        await back_on_item(pilot, app)
+        assert "已完成" in str(app.screen.query_one("#fields").render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "back")
+        await settle(pilot)
+        table = app.screen.query_one("#sup-items", DataTable)
+        assert "推进城东片区旧城改造" in rows(table)[0] and "已完成" in rows(table)[0]
+        await pilot.press("right_square_bracket", "right_square_bracket")  # 督查统计
+        await settle(pilot)
+        assert app.screen.query_one("#panes").active == "pane-sup_stats"
+        (line,) = rows(app.screen.query_one("#sup-stats", DataTable))
+        assert line.startswith("区发改局 1 1 0 ") and "100%（3/3）" in line
+
+    row = SupervisionItem.get()
+    assert (row.state, row.status, row.progress) == ("已办结", "已完成", 100)
+    assert [(r.progress, r.final) for r in SupervisionReport.select().order_by(
+        SupervisionReport.id)] == [(30, False), (40, False), (100, True)]
+    assert SupervisionNotice.get().note == "请按期报送"
+
+
+async def test_a_bad_form_is_refused_naming_the_field_and_saves_nothing(db):
+    app = app_as(CLERK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_items_tab(pilot, app)
+        await key(pilot, app, "n")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, FieldsModal)
+                       and app.screen.query("#f-meeting_on"), "the 重点工作 form")
+        await pilot.pause()
+        await fill(pilot, "推进城东片区旧城改造", "区发改局", "区发改局", "", "", "", "2026-02-12")
+        assert isinstance(app.screen, FieldsModal)
+        assert "协办单位" in error_of(app)
+        assert app.screen.query_one("#f-title", Input).value == "推进城东片区旧城改造"
+    assert SupervisionItem.select().count() == 0
+
+
+def _instructed() -> SupervisionItem:
+    clerk = Actor(org.person_by_login(CLERK), NOW)
+    row = supervision.register(clerk, {
+        "kind": "领导批示件", "title": "关于城西停水问题的批示", "lead_unit": "区住建局",
+        "instructed_by": "wangjm", "instruction": "请住建局三日内解决", "urgency": "特急"})
+    f = engine.flow_of(supervision.KIND, row.id)
+    (sign,) = Task.select().where((Task.flow == f) & (Task.state == "waiting"))
+    return supervision.sign(clerk, sign.id)
+
+
+async def test_the_head_sees_his_instruction_late_with_its_badge_and_opens_it(db):
+    row = _instructed()
+    supervision.urge(Actor(org.person_by_login(CLERK), NOW), row.id)
+    later = datetime(2026, 12, 3, 9, 0)  # due 12-01: late
+    app = app_as("wangjm", later)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "督查室")
+        await settle(pilot)
+        await pilot.press(*["right_square_bracket"] * 4)
+        await settle(pilot)
+        assert app.screen.query_one("#panes").active == "pane-attention"
+        table = app.screen.query_one("#sup-attention", DataTable)
+        (line,) = rows(table)
+        assert "关于城西停水问题的批示" in line and "滞后" in line and "催办×1" in line
+        await pilot.press("enter")
+        await back_on_item(pilot, app)
+        await key(pilot, app, "i")  # a further 批示: his own
+        await fill(pilot, "", "务必本周解决", "")
+        await back_on_item(pilot, app)
+    clerk = Actor(org.person_by_login(CLERK), later)
+    waiting = {a.step for a in engine.available_actions(
+        clerk, supervision.KIND, row.id) if a.task_id}
+    assert waiting == {"反馈", "阅批示"}
+
+
+async def test_the_one_search_opens_an_item(db):
+    row = _instructed()
+    app = app_as("linzh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen), "search")
+        await pilot.press(*"城西停水", "enter")
+        table = app.screen.query_one("#search-results", DataTable)
+        await wait_for(pilot, lambda: table.row_count > 0, "results")
+        assert "督查事项" in rows(table)[0] and supervision.number_of(row) in rows(table)[0]
+        await pilot.press("enter")
+        await back_on_item(pilot, app)
+        assert row.title in app.screen.sub_title
+
+
+async def test_the_palette_registers_an_item(db):
+    app = app_as(CLERK)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_new_supervision_item()
+        await wait_for(pilot, lambda: isinstance(app.screen, FieldsModal)
+                       and app.screen.query(".panel-title"), "the kind")
+        assert "选择类别" in str(app.screen.query_one(".panel-title", Label).render())
+
+
+async def test_a_special_report_compiled_for_a_period_names_the_late_unit(db, tmp_path,
+                                                                        monkeypatch):
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path / "exports"))
+    clerk = Actor(org.person_by_login(CLERK), NOW)
+    row = supervision.register(clerk, {
+        "kind": "重点工作", "title": "推进城东片区旧城改造", "lead_unit": "区发改局",
+        "meeting_on": "2026-02-12"})
+    f = engine.flow_of(supervision.KIND, row.id)
+    (sign,) = Task.select().where((Task.flow == f) & (Task.state == "waiting"))
+    supervision.sign(clerk, sign.id)  # report due 2027-01-26
+    app = app_as(CLERK, datetime(2027, 2, 1, 9, 0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_items_tab(pilot, app)
+        table = app.screen.query_one("#sup-items", DataTable)
+        assert "滞后" in rows(table)[0]
+        await key(pilot, app, "p")
+        # 刊物: 督查专报, the first; the cursor starts in the period's first date
+        await fill(pilot, "2026-12-01", "2027-01-31")
+        from govdesk.screens.supervision_items.publish import IssueScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, IssueScreen), "the issue")
+        await pilot.pause()
+        text = str(app.screen.query_one("#issue-text").render())
+        assert "《督查专报》" in text and "2027年第1期" in text
+        assert "进展滞后的单位：区发改局（1 件" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "back")
+    saved = tmp_path / "exports" / "督查专报-2027-第1期.txt"
+    assert "统计期间：2026-12-01 至 2027-01-31" in saved.read_text(encoding="utf-8")
+
+
+async def test_u_on_the_items_tab_issues_a_numbered_notice(db):
+    row = _instructed()
+    app = app_as(CLERK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_items_tab(pilot, app)
+        assert app.screen.focused is app.screen.query_one("#sup-items", DataTable)
+        await key(pilot, app, "u")
+        assert row.title in str(app.screen.query_one(".panel-title", Label).render())
+        await fill(pilot, "请今日反馈")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "back")
+        await settle(pilot)
+        assert "催办×1" in rows(app.screen.query_one("#sup-items", DataTable))[0]
+    notice = SupervisionNotice.get()
+    assert (notice.item_id, notice.seq, notice.note, notice.units) == (row.id, 1, "请今日反馈",
+                                                                       "区住建局")

@@ -118,11 +118,11 @@ def test_version_1_gains_unit_heads_and_leave(tmp_path):
         Person._meta.add_field("unit", unit)
     try:
         assert "unit_id" not in {c.name for c in database.get_columns("person")}
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2, 3, 4, 5, 6, 7]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2, 3, 4, 5, 6, 7, 10]
         assert "unit_id" in {c.name for c in database.get_columns("person")}
         assert any(i.columns == ["unit_id"] for i in database.get_indexes("person"))
         assert database.table_exists("leave_request")
-        assert schema.schema_version() == schema.SCHEMA_VERSION == 7
+        assert schema.schema_version() == schema.SCHEMA_VERSION == 10
         assert any(i.columns == ["state", "due"] for i in database.get_indexes("task"))
         assert any(i.columns == ["at"] for i in database.get_indexes("reminder"))
         assert Person.get(Person.login == "a").unit is None
@@ -154,7 +154,7 @@ def test_version_4_gains_the_list_indexes_a_fresh_schema_has(tmp_path):
         database.execute_sql('DROP INDEX "reminder_at"')
         database.execute_sql('DROP INDEX "task_state_holder_section_id_holder_id_due"')
         schema.set_meta("schema_version", "4")
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [5, 6, 7]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [5, 6, 7, 10]
         assert _indexes() == fresh
         schema._v5_list_indexes()  # idempotent
         assert _indexes() == fresh
@@ -171,7 +171,7 @@ def test_version_6_gains_the_form_drafts_table(tmp_path):
         fresh = _indexes()
         database.execute_sql('DROP TABLE "form_draft"')
         schema.set_meta("schema_version", "6")
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [7]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [7, 10]
         assert database.table_exists("form_draft")
         assert _indexes() == fresh
         schema._v7_form_drafts()  # idempotent

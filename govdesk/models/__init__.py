@@ -18,6 +18,7 @@ from govdesk.models.org import (
 )
 from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
 from govdesk.models.search import SearchEntry
+from govdesk.models.suggestion import Suggestion
 
 ALL_MODELS = [
     Meta,
@@ -42,6 +43,7 @@ ALL_MODELS = [
     LeaveRequest,
     SearchEntry,
     FormDraft,
+    Suggestion,
 ]
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "Reminder",
     "ScheduleEntry",
     "Section",
+    "Suggestion",
     "Task",
     "Unit",
     "close_database",

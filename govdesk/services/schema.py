@@ -14,7 +14,7 @@ from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 10
 
 
 def _v2_leave() -> None:
@@ -96,12 +96,20 @@ def _v7_form_drafts() -> None:
     create_tables([FormDraft])
 
 
+def _v10_suggestions() -> None:
+    """v10: NPC suggestions and CPPCC proposals (suggestion, SPEC §11; Part 2 §5(一))."""
+    from govdesk.models import Suggestion
+
+    create_tables([Suggestion])
+
+
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave, 3: _v3_audit_chain,
                                               4: _v4_open_task_index,
                                               5: _v5_list_indexes, 6: _v6_fulltext,
-                                              7: _v7_form_drafts}
+                                              7: _v7_form_drafts,
+                                              10: _v10_suggestions}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry

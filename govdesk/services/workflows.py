@@ -4,7 +4,11 @@ of their data: a workflow file or module data an office edited wrongly is a clea
 
 from __future__ import annotations
 
-from govdesk.services import incoming, outgoing  # noqa: F401  (each registers its Workflow)
+from govdesk.services import (  # noqa: F401  (each registers its Workflow)
+    incoming,
+    outgoing,
+    suggestion,  # noqa: F401  (建议提案)
+)
 from govdesk.services.engine import core as engine
 from govdesk.services.outgoing.rules import outgoing_data
 

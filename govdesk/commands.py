@@ -127,6 +127,8 @@ command("app.settings", "f2", "app.settings")
 command("app.error_register", "", "outgoing.palette_errors")
 command("app.new_leave", "", "leave.palette_new")
 command("app.leave_register", "", "leave.palette_register")
+command("app.new_suggestion", "", "suggestion.palette_new")
+command("app.suggestion_register", "", "suggestion.palette_register")
 command("app.audit_log", "", "audit.palette")
 command("app.search", "slash", "search.label", "search", help="search.help",
         palette_label="search.palette")
@@ -227,6 +229,19 @@ command("leave.remind", "u", "leave.act_remind", "remind")
 command("leave_register.back", "escape", "outgoing.back", "back")
 command("leave_register.new", "n", "leave.new", "new_leave")
 command("leave_register.open", "enter", "leave.open", "open_selected", show=False)
+
+# 建议提案 detail and register (督查室: j opens the register)
+command("supervision.suggestions", "j", "suggestion.registers", "suggestion_register")
+command("suggestion.back", "escape", "outgoing.back", "back")
+for _action, _key in (("assign", "j"), ("co_opinion", "o"), ("submit", "d"), ("review", "r"),
+                      ("approve", "a"), ("send_back", "b"), ("send_reply", "s"),
+                      ("feedback", "f"), ("second_reply", "e"), ("implemented", "i"),
+                      ("extend", "x"), ("remind", "u")):
+    command(f"suggestion.{_action}", _key, f"suggestion.act_{_action}")
+command("suggestion_register.back", "escape", "outgoing.back", "back")
+command("suggestion_register.new", "n", "suggestion.new", "new_suggestion")
+command("suggestion_register.source", "t", "suggestion.cycle_source", "cycle_source")
+command("suggestion_register.open", "enter", "suggestion.open", "open_selected", show=False)
 
 # 收文 registration form and its modals
 command("incoming_form.save", "ctrl+s", "incoming.form_save", "save")

@@ -37,8 +37,11 @@ from govdesk.screens.palette import DeskPalette
 from govdesk.screens.search import SearchScreen
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen
+from govdesk.screens.suggestion.detail import SuggestionDetailScreen
+from govdesk.screens.suggestion.register import SuggestionRegisterScreen
 from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
-from govdesk.services import bulk, org, outgoing
+from govdesk.services import bulk, org, outgoing, suggestion
+from govdesk.services.context import Actor
 from govdesk.widgets.picker import PEOPLE, Picker
 from tests.conftest import NOW
 
@@ -149,6 +152,7 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: CompareScreen(revised.id, outgoing.revisions(revised)),
             lambda: AuditLogScreen(),  # lixm is an administrator
             lambda: LeaveRegisterScreen(),
+            lambda: SuggestionRegisterScreen(),
             lambda: SearchScreen(),
             lambda: CloseFormModal(),
             lambda: DraftOfferModal("11-26 09:30"),
@@ -168,9 +172,13 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             await pilot.pause()
 
         leave_request = LeaveRequest.select().order_by(LeaveRequest.id).first()
+        proposal = suggestion.register(Actor(org.person_by_login("guojw"), NOW), {
+            "number": "第1号", "proposer": "陈立新", "title": "关于学校扩容的建议",
+            "body": "新建两所小学"})
         for screen in (IncomingDetailScreen(incoming_doc.id),
                        OutgoingDetailScreen(outgoing_doc.id),
-                       LeaveDetailScreen(leave_request.id)):
+                       LeaveDetailScreen(leave_request.id),
+                       SuggestionDetailScreen(proposal.id)):
             app.push_screen(screen)
             await pilot.pause(0.2)
             everything_allowed(screen)

@@ -22,6 +22,7 @@ LAZY_SCREENS = {
     "incoming": "govdesk.screens.incoming.detail",
     "outgoing": "govdesk.screens.outgoing.detail",
     "leave": "govdesk.screens.leave.detail",
+    "suggestion": "govdesk.screens.suggestion.detail",
 }
 
 

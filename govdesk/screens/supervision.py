@@ -18,6 +18,7 @@ from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import section_work
 from govdesk.services.policy import sees_all_deadlines
+from govdesk.services.suggestion import stats as suggestion_stats
 from govdesk.widgets.desk_table import DeskTable, columns
 
 
@@ -28,11 +29,13 @@ class SupervisionData:
     counts: inbox_service.DeadlineCounts  # of all of them, not only the rows shown
     reminders: list[section_work.ReminderRow]
     load: list[section_work.HolderLoad]
+    suggestions: suggestion_stats.Statistics | None = None  # 建议提案 by lead unit, this year
 
 
 class SupervisionScreen(TabbedSectionScreen):
     SECTION_CODES = ("ducha",)
-    PANES = ("deadlines", "reminders", "load", "work", "members")
+    PANES = ("deadlines", "reminders", "load", "suggestions", "work", "members")
+    COMMAND_IDS = ("supervision.suggestions",)
     TAG_TABLES = {"due": "due-title", "work": "work-title"}
 
     def compose_pane(self, pane: str) -> ComposeResult:
@@ -52,12 +55,17 @@ class SupervisionScreen(TabbedSectionScreen):
                           ("home.col_holder", 16), ("section.col_overdue", 8),
                           ("section.col_soon", 8), ("section.col_reminders", 8))
 
+        elif pane == "suggestions":
+            yield Label(id="suggestions-title", classes="panel-title")
+            yield columns(DataTable(id="suggestions"), *SUGGESTION_COLUMNS)
+
     def load_panes(self, actor, query) -> SupervisionData:
         items = [i for i in inbox_service.deadlines(actor) if i.label]
         return SupervisionData(items, sees_all_deadlines(actor.person),
                                inbox_service.deadline_counts(actor),
                                section_work.reminder_log(actor),
-                               section_work.holder_loads(actor))
+                               section_work.holder_loads(actor),
+                               suggestion_stats.statistics(actor, year=actor.today.year))
 
     def show_panes(self, data: SupervisionData) -> None:
         items = data.items
@@ -87,3 +95,45 @@ class SupervisionScreen(TabbedSectionScreen):
             table.add_row(row.holder, overdue_cell, str(row.soon), str(row.reminders),
                           key=row.holder)
         self.query_one("#load-title", Label).update(t("section.load_title", n=len(load)))
+
+        self.show_suggestions(data.suggestions)
+
+    def show_suggestions(self, stats: suggestion_stats.Statistics | None) -> None:
+        """建议提案 by lead unit: the counts, and each rate as a bar with its figure beside it."""
+        if stats is None:
+            return
+        table = self.query_one("#suggestions", DataTable)
+        table.clear()
+        for row in [*stats.units, stats.total] if stats.units else []:
+            name = term(row.unit) if row.unit else t("suggestion.stats_total")
+            table.add_row(name, str(row.total), str(row.todo), str(row.doing), str(row.replied),
+                          str(row.answered), rate_bar(row.on_time_rate, row.on_time, row.due),
+                          rate_bar(row.satisfaction_rate, row.satisfied, row.feedbacks),
+                          rate_bar(row.adoption_rate, row.adopted, row.sent),
+                          key=row.unit or "*")
+        self.query_one("#suggestions-title", Label).update(t(
+            "suggestion.stats_title", year=stats.year, n=stats.total.total,
+            unassigned=stats.unassigned))
+
+    def action_suggestion_register(self) -> None:
+        from govdesk.screens.suggestion.register import SuggestionRegisterScreen
+
+        self.app.push_screen(SuggestionRegisterScreen())
+
+
+SUGGESTION_COLUMNS = (("suggestion.col_unit", 8), ("suggestion.col_total", 4),
+                      ("suggestion.col_todo", 4), ("suggestion.col_doing", 4),
+                      ("suggestion.col_replied", 6), ("suggestion.col_answered", 6),
+                      ("suggestion.col_on_time", 9), ("suggestion.col_satisfied", 9),
+                      ("suggestion.col_adopted", 9))
+BAR = 4  # cells of a rate's bar
+
+
+def rate_bar(rate: float | None, part: int, whole: int) -> Text:
+    """██░░ 50%: a rate drawn, the number beside it; "—" where there is nothing to count."""
+    if rate is None:
+        return Text("—", style="dim")
+    full = round(rate * BAR)
+    style = "green" if rate >= 0.9 else ("yellow" if rate >= 0.6 else "red")
+    return Text.assemble(("█" * full, style), ("░" * (BAR - full), "dim"),
+                         f" {round(rate * 100)}%")

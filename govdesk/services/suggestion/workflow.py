@@ -26,6 +26,7 @@ from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import PermissionDenied, ValidationError
+from govdesk.services.policy import can_act
 from govdesk.services.rules import office_rules
 
 KIND = "suggestion"
@@ -449,6 +450,8 @@ def _record_actions(actor: Actor, row: Suggestion, waiting: list[Task]) -> set[s
     out = set()
     if not is_supervision(actor.person):
         return out
+    if any(not can_act(actor.person, task) for task in waiting):
+        out.add("remind")  # 催办 of the 主管领导 holding its 阅批
     if row.assigned_on is not None and row.replied_on is None and not row.complex:
         out.add("extend")
     return out

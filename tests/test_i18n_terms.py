@@ -27,6 +27,7 @@ from govdesk.services import (  # noqa: F401 (registers 发文, 请假)
     incoming,
     leave,
     outgoing,
+    special_report,
     suggestion,
 )
 from govdesk.services.engine import core as engine
@@ -40,7 +41,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 STEP_SOURCES = ["services/incoming/workflow.py", "services/outgoing/workflow.py",
                 "services/outgoing/rules.py", "screens/incoming/detail.py",
                 "screens/outgoing/detail.py", "services/leave/workflow.py",
-                "screens/leave/detail.py", "services/suggestion/workflow.py"]
+                "screens/leave/detail.py", "services/suggestion/workflow.py",
+                "services/special_report/workflow.py"]
 
 
 def _strings(node: ast.AST) -> list[str]:

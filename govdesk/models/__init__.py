@@ -18,7 +18,7 @@ from govdesk.models.org import (
 )
 from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
 from govdesk.models.search import SearchEntry
-from govdesk.models.suggestion import Suggestion
+from govdesk.models.suggestion import SpecialReport, Suggestion
 
 ALL_MODELS = [
     Meta,
@@ -44,6 +44,7 @@ ALL_MODELS = [
     SearchEntry,
     FormDraft,
     Suggestion,
+    SpecialReport,
 ]
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "Reminder",
     "ScheduleEntry",
     "Section",
+    "SpecialReport",
     "Suggestion",
     "Task",
     "Unit",

@@ -68,3 +68,40 @@ class Suggestion(BaseModel):
     created_at = DateTimeField()
     updated_at = DateTimeField()
     version = IntegerField(default=1)
+
+
+# 人大常委会 special work reports (专项工作报告, SPEC §11; Part 2 §5(二)): from the 人大's letter
+# to the report sent, and the committee's opinions followed up by their deadline.
+R_NOTIFY = "待通知"
+R_WRITING = "报告中"  # the reporting department writes it
+R_REVIEW = "待初审"
+R_APPROVAL = "待阅批"
+R_SENDING = "待印送"
+R_SENT = "已印送"  # the committee's opinions awaited
+R_FOLLOWING = "意见办理中"
+R_CHECK = "待把关"
+R_CLOSED = "已办结"
+REPORT_STATES = (R_NOTIFY, R_WRITING, R_REVIEW, R_APPROVAL, R_SENDING, R_SENT, R_FOLLOWING,
+                 R_CHECK, R_CLOSED)
+
+
+class SpecialReport(BaseModel):
+    year = IntegerField(index=True)
+    letter_number = CharField()  # the 人大's 《关于拟听取和审议区政府专项工作报告有关事项的函》
+    title = CharField()  # the subject of the report
+    letter = TextField(default="")  # what the letter asks
+    department = ForeignKeyField(Unit, null=True, backref="special_reports",
+                                 on_delete="RESTRICT")
+    report_due = DateField(null=True)  # 在規定時間內報送工作報告
+    meeting_on = DateField(null=True)  # the 常委会 meeting that hears it
+    report = TextField(default="")
+    sent_on = DateField(null=True)  # 印送區人大
+    opinions = TextField(default="")  # the committee's opinions and suggestions
+    opinions_due = DateField(null=True)  # 按規定期限將研究處理情況報督查室
+    handling = TextField(default="")  # the department's 研究处理情况
+    closed_on = DateField(null=True)  # 督查室把關后報區人大常委會
+    state = CharField(default=R_NOTIFY, index=True)
+    registered_by = ForeignKeyField(Person, on_delete="RESTRICT")
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    version = IntegerField(default=1)

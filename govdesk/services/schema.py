@@ -97,10 +97,11 @@ def _v7_form_drafts() -> None:
 
 
 def _v10_suggestions() -> None:
-    """v10: NPC suggestions and CPPCC proposals (suggestion, SPEC §11; Part 2 §5(一))."""
-    from govdesk.models import Suggestion
+    """v10: NPC suggestions and CPPCC proposals (suggestion, SPEC §11; Part 2 §5(一)) and the
+    人大常委会's special work reports (special_report, Part 2 §5(二))."""
+    from govdesk.models import SpecialReport, Suggestion
 
-    create_tables([Suggestion])
+    create_tables([Suggestion, SpecialReport])
 
 
 # version → function that brings a database from version-1 to version. Each runs in one

@@ -7,6 +7,7 @@ from __future__ import annotations
 from govdesk.services import (  # noqa: F401  (each registers its Workflow)
     incoming,
     outgoing,
+    special_report,  # noqa: F401  (人大常委会专项工作报告)
     suggestion,  # noqa: F401  (建议提案)
 )
 from govdesk.services.engine import core as engine

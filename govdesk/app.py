@@ -126,6 +126,7 @@ class GovDesk(KeysInOrder, commands.HasCommands, App):
     COMMAND_IDS = ("app.home", *(f"app.section.{code}" for code, _ in SECTION_MODES),
                    "app.help", "app.help_mark", "app.settings", "app.error_register", "app.new_leave",
                    "app.leave_register", "app.new_suggestion", "app.suggestion_register",
+                   "app.special_report_register",
                    "app.audit_log", "app.search",
                    "app.quit", "app.palette")
 
@@ -434,6 +435,11 @@ class GovDesk(KeysInOrder, commands.HasCommands, App):
         from govdesk.screens.suggestion.register import SuggestionRegisterScreen
 
         self.push_screen(SuggestionRegisterScreen())
+
+    def action_special_report_register(self) -> None:
+        from govdesk.screens.special_report.register import SpecialReportRegisterScreen
+
+        self.push_screen(SpecialReportRegisterScreen())
 
     def action_error_register(self) -> None:
         from govdesk.screens.outgoing.error_register import ErrorRegisterScreen

@@ -129,6 +129,7 @@ command("app.new_leave", "", "leave.palette_new")
 command("app.leave_register", "", "leave.palette_register")
 command("app.new_suggestion", "", "suggestion.palette_new")
 command("app.suggestion_register", "", "suggestion.palette_register")
+command("app.special_report_register", "", "special_report.palette_register")
 command("app.audit_log", "", "audit.palette")
 command("app.search", "slash", "search.label", "search", help="search.help",
         palette_label="search.palette")
@@ -242,6 +243,18 @@ command("suggestion_register.back", "escape", "outgoing.back", "back")
 command("suggestion_register.new", "n", "suggestion.new", "new_suggestion")
 command("suggestion_register.source", "t", "suggestion.cycle_source", "cycle_source")
 command("suggestion_register.open", "enter", "suggestion.open", "open_selected", show=False)
+
+# 人大常委会 special work reports (督查室: k opens the register)
+command("supervision.special_reports", "k", "special_report.registers", "special_report_register")
+command("special_report.back", "escape", "outgoing.back", "back")
+for _action, _key in (("notify", "t"), ("submit_report", "d"), ("review", "r"),
+                      ("approve", "a"), ("send_back", "b"), ("send_report", "s"),
+                      ("opinions", "o"), ("report_back", "e"), ("remind", "u")):
+    command(f"special_report.{_action}", _key, f"special_report.act_{_action}")
+command("special_report_register.back", "escape", "outgoing.back", "back")
+command("special_report_register.new", "n", "special_report.new", "new_special_report")
+command("special_report_register.open", "enter", "special_report.open", "open_selected",
+        show=False)
 
 # 收文 registration form and its modals
 command("incoming_form.save", "ctrl+s", "incoming.form_save", "save")

@@ -23,6 +23,7 @@ LAZY_SCREENS = {
     "outgoing": "govdesk.screens.outgoing.detail",
     "leave": "govdesk.screens.leave.detail",
     "suggestion": "govdesk.screens.suggestion.detail",
+    "special_report": "govdesk.screens.special_report.detail",
 }
 
 

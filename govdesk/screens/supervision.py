@@ -35,7 +35,7 @@ class SupervisionData:
 class SupervisionScreen(TabbedSectionScreen):
     SECTION_CODES = ("ducha",)
     PANES = ("deadlines", "reminders", "load", "suggestions", "work", "members")
-    COMMAND_IDS = ("supervision.suggestions",)
+    COMMAND_IDS = ("supervision.suggestions", "supervision.special_reports")
     TAG_TABLES = {"due": "due-title", "work": "work-title"}
 
     def compose_pane(self, pane: str) -> ComposeResult:
@@ -119,6 +119,11 @@ class SupervisionScreen(TabbedSectionScreen):
         from govdesk.screens.suggestion.register import SuggestionRegisterScreen
 
         self.app.push_screen(SuggestionRegisterScreen())
+
+    def action_special_report_register(self) -> None:
+        from govdesk.screens.special_report.register import SpecialReportRegisterScreen
+
+        self.app.push_screen(SpecialReportRegisterScreen())
 
 
 SUGGESTION_COLUMNS = (("suggestion.col_unit", 8), ("suggestion.col_total", 4),

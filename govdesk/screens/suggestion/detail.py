@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from govdesk.i18n import t, term
-from govdesk.models.suggestion import FEEDBACKS
 from govdesk.screens import registry
 from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.screens.flow_detail import FlowDetailScreen
@@ -18,6 +17,7 @@ from govdesk.screens.triage import remind_holders
 from govdesk.services import inbox as inbox_service
 from govdesk.services import suggestion
 from govdesk.services.suggestion import views
+from govdesk.services.vocab import suggestion_states
 from govdesk.widgets import badge
 from govdesk.widgets.timeline import TimelineTable
 
@@ -170,8 +170,8 @@ class SuggestionDetailScreen(FlowDetailScreen):
     def action_feedback(self) -> None:
         self._step_modal("反馈", "suggestion.feedback_title", lambda task, v: suggestion.feedback(
             self.actor, task.id, v["verdict"], v["note"], v["on"]), [
-            Field("verdict", t("suggestion.f_feedback"), FEEDBACKS[0],
-                  choices=[(term(f), f) for f in FEEDBACKS]),
+            Field("verdict", t("suggestion.f_feedback"), suggestion_states.FEEDBACKS[0],
+                  choices=[(term(f), f) for f in suggestion_states.FEEDBACKS]),
             Field("note", t("suggestion.f_note")),
             Field("on", t("suggestion.f_unit_date"), self._today()),
         ], note=t("suggestion.feedback_hint"))

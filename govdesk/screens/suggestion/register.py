@@ -10,12 +10,12 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t, term
-from govdesk.models.suggestion import SOURCES
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen, run_service
 from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.services import inbox as inbox_service
 from govdesk.services import suggestion
+from govdesk.services.vocab import suggestion_states
 from govdesk.widgets import badge
 from govdesk.widgets.paged_table import Page, PagedTable
 
@@ -43,8 +43,8 @@ def _form(app: App, done) -> None:
 
     today = app.actor().today
     fields = [
-        Field("source", t("suggestion.f_source"), SOURCES[0],
-              choices=[(term(s), s) for s in SOURCES]),
+        Field("source", t("suggestion.f_source"), suggestion_states.SOURCES[0],
+              choices=[(term(s), s) for s in suggestion_states.SOURCES]),
         Field("number", t("suggestion.f_number")),
         Field("proposer", t("suggestion.f_proposer")),
         Field("group", t("suggestion.f_group")),
@@ -144,7 +144,7 @@ class SuggestionRegisterScreen(DeskScreen):
         new_suggestion(self.app, lambda _ok: self.refresh_data())
 
     def action_cycle_source(self) -> None:
-        order = [None, *SOURCES]
+        order = [None, *suggestion_states.SOURCES]
         self.source = order[(order.index(self.source) + 1) % len(order)]
         self.refresh_data()
 

@@ -93,6 +93,17 @@ async def test_one_suggestion_from_registration_to_a_second_reply_after_dissatis
         app.screen.query_one("#f-number").focus()
         await pilot.press(*"第12号", "ctrl+s")
         await settle(pilot)
+        # A batch: the form comes back for the next one, the 会议 kept; Esc ends it.
+        assert isinstance(app.screen, FieldsModal)
+        assert app.screen.query_one("#f-session").value == "区十七届人大五次会议"
+        assert app.screen.query_one("#f-number").value == ""
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SuggestionRegisterScreen)
+        table = app.screen.query_one("#suggestion-register", DataTable)
+        assert "建议第12号" in rows(table)[0]
+        await pilot.press("enter")
+        await settle(pilot)
         assert isinstance(app.screen, SuggestionDetailScreen)
         row = Suggestion.get()
         assert (row.source, row.number, row.proposer, row.state) == (

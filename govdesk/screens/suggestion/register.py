@@ -20,30 +20,38 @@ from govdesk.widgets import badge
 from govdesk.widgets.paged_table import Page, PagedTable
 
 
-def new_suggestion(app: App, done=None) -> None:
+def new_suggestion(app: App, done=None, *, batch: bool = False) -> None:
     """The registration form, for 督查室 (Part 2 §5(一)1; asked in a worker, anyone else is
-    told so); a refusal names the field and keeps what was typed; a saved one opens, for 交办."""
+    told so); a refusal names the field and keeps what was typed. A saved one opens, for 交办;
+    in ``batch`` (from the register: the batch handed over after the 两会) the form comes
+    back empty for the next one, its 类别, 会议 and 年度 kept, until Esc."""
     run_service(app.screen, suggestion.require_supervision, app.actor(),
-                done=lambda _ok: _form(app, done),
+                done=lambda _ok: _form(app, done, batch, {}),
                 refused=lambda exc: app.notify(str(exc), severity="error"), writes=False)
 
 
-def _form(app: App, done) -> None:
-    saved: list[int] = []
+def _form(app: App, done, batch: bool, kept: dict) -> None:
+    saved: list[tuple[int, dict]] = []
 
     def apply(values: dict) -> None:  # in a worker
-        saved.append(suggestion.register(app.actor(), values).id)
+        saved.append((suggestion.register(app.actor(), values).id, values))
 
     def closed(ok: bool | None) -> None:
         if ok and saved:
+            row_id, values = saved[-1]
+            if batch:
+                app.notify(t("suggestion.saved_next", number=values.get("number", "")))
+                _form(app, done, batch, {k: values.get(k, "") for k in KEPT})
+                return
             app.notify(t("suggestion.saved"))
-            registry.open_record(app, suggestion.KIND, saved[-1])
+            registry.open_record(app, suggestion.KIND, row_id)
         if done is not None:
-            done(bool(ok))
+            done(bool(ok) or bool(kept))
 
     today = app.actor().today
     fields = [
-        Field("source", t("suggestion.f_source"), suggestion_states.SOURCES[0],
+        Field("source", t("suggestion.f_source"),
+              kept.get("source") or suggestion_states.SOURCES[0],
               choices=[(term(s), s) for s in suggestion_states.SOURCES]),
         Field("number", t("suggestion.f_number")),
         Field("proposer", t("suggestion.f_proposer")),
@@ -51,12 +59,15 @@ def _form(app: App, done) -> None:
         Field("title", t("suggestion.f_title")),
         Field("category", t("suggestion.f_category")),
         Field("body", t("suggestion.f_body")),
-        Field("session", t("suggestion.f_session")),
-        Field("year", t("suggestion.f_year"), str(today.year)),
+        Field("session", t("suggestion.f_session"), kept.get("session", "")),
+        Field("year", t("suggestion.f_year"), kept.get("year") or str(today.year)),
     ]
     app.push_screen(SuggestionFormModal(t("suggestion.new_title"), apply, fields,
                                         note=t("suggestion.new_note"),
                                         draft=("suggestion", None)), closed)
+
+
+KEPT = ("source", "session", "year")  # what the next one of a batch shares
 
 
 class SuggestionFormModal(FieldsModal):
@@ -141,7 +152,7 @@ class SuggestionRegisterScreen(DeskScreen):
             registry.open_record(self.app, suggestion.KIND, int(key))
 
     def action_new_suggestion(self) -> None:
-        new_suggestion(self.app, lambda _ok: self.refresh_data())
+        new_suggestion(self.app, lambda _ok: self.refresh_data(), batch=True)
 
     def action_cycle_source(self) -> None:
         order = [None, *suggestion_states.SOURCES]

@@ -279,3 +279,11 @@ def test_the_one_search_finds_a_suggestion_by_its_deputy_and_words(db):
     (group,) = [g for g in groups if g.kind == suggestion.KIND]
     (hit,) = group.hits
     assert hit.id == row.id and hit.number == "建议第12号"
+
+
+def test_a_task_list_is_narrowed_to_the_suggestions(db):
+    from govdesk.services import list_filter
+
+    assert list_filter.parse("类:建议提案", NOW.date()).kinds == ("suggestion",)
+    assert list_filter.parse("类:建議提案,专项工作报告", NOW.date()).kinds == (
+        "suggestion", "special_report")

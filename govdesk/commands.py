@@ -233,6 +233,7 @@ command("leave_register.open", "enter", "leave.open", "open_selected", show=Fals
 
 # 建议提案 detail and register (督查室: j opens the register)
 command("supervision.suggestions", "j", "suggestion.registers", "suggestion_register")
+command("supervision.export_suggestions", "ctrl+e", "suggestion.export", "export_suggestions")
 command("suggestion.back", "escape", "outgoing.back", "back")
 for _action, _key in (("assign", "j"), ("co_opinion", "o"), ("submit", "d"), ("review", "r"),
                       ("approve", "a"), ("send_back", "b"), ("send_reply", "s"),

@@ -269,6 +269,10 @@ def test_statistics_per_unit(db):
     assert unit.satisfaction_rate == pytest.approx(2 / 3)
     assert (unit.adopted, unit.sent) == (2, 4) and unit.adoption_rate == 0.5
     assert s.total.total == 6
+    text = stats.statistics_text(s)
+    assert "2026 年人大代表建议、政协委员提案办理情况" in text
+    assert "区教育局：6 件（待办 2、在办 1、已答复 1、已反馈 2）；按期答复率 60%（3/5）" in text
+    assert "满意率 67%（2/3），采纳率 50%（2/4）" in text
     assert stats.statistics(actor(), year=2025).units == []
     assert stats.statistics(actor(), source="提案").units == []
 

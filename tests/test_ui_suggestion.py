@@ -76,7 +76,9 @@ async def open_from_home(pilot, needle: str, screen=None) -> None:
     assert isinstance(pilot.app.screen, screen or SuggestionDetailScreen)
 
 
-async def test_one_suggestion_from_registration_to_a_second_reply_after_dissatisfied(db):
+async def test_one_suggestion_from_registration_to_a_second_reply_after_dissatisfied(
+        db, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path / "exports"))
     app = app_as("guojw")  # 督查室
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5", "j")
@@ -161,6 +163,10 @@ async def test_one_suggestion_from_registration_to_a_second_reply_after_dissatis
         (unit, total) = rows(table)
         assert unit.startswith("区教育局 1 0 0 0 1") and "100%" in unit
         assert total.startswith("合计 1")
+        await pilot.press("ctrl+e")  # the figures as text
+        await settle(pilot)
+        text = (tmp_path / "exports" / "建议提案办理情况-2026.txt").read_text(encoding="utf-8")
+        assert "区教育局：1 件" in text and "满意率 100%（1/1）" in text
 
 
 async def test_the_palette_and_the_one_search_reach_a_suggestion(db):

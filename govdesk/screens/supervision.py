@@ -14,9 +14,11 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t, term
+from govdesk.screens.base import run_service
 from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import section_work
+from govdesk.services.errors import ServiceError
 from govdesk.services.policy import sees_all_deadlines
 from govdesk.services.suggestion import stats as suggestion_stats
 from govdesk.widgets.desk_table import DeskTable, columns
@@ -35,7 +37,8 @@ class SupervisionData:
 class SupervisionScreen(TabbedSectionScreen):
     SECTION_CODES = ("ducha",)
     PANES = ("deadlines", "reminders", "load", "suggestions", "work", "members")
-    COMMAND_IDS = ("supervision.suggestions", "supervision.special_reports")
+    COMMAND_IDS = ("supervision.suggestions", "supervision.special_reports",
+                   "supervision.export_suggestions")
     TAG_TABLES = {"due": "due-title", "work": "work-title"}
 
     def compose_pane(self, pane: str) -> ComposeResult:
@@ -102,6 +105,7 @@ class SupervisionScreen(TabbedSectionScreen):
         """建议提案 by lead unit: the counts, and each rate as a bar with its figure beside it."""
         if stats is None:
             return
+        self._suggestion_stats = stats
         table = self.query_one("#suggestions", DataTable)
         table.clear()
         for row in [*stats.units, stats.total] if stats.units else []:
@@ -115,6 +119,16 @@ class SupervisionScreen(TabbedSectionScreen):
             "suggestion.stats_title", year=stats.year, n=stats.total.total,
             unassigned=stats.unassigned))
 
+    _suggestion_stats: suggestion_stats.Statistics | None = None
+
+    def action_export_suggestions(self) -> None:
+        """The 建议提案 figures shown, as a text file (the error register's export folder)."""
+        if self._suggestion_stats is None:
+            return
+        run_service(self, _export_suggestions, self._suggestion_stats,
+                    done=lambda path: self.notify(t("suggestion.exported", path=str(path))),
+                    refused=lambda exc: self.notify(str(exc), severity="error"), writes=False)
+
     def action_suggestion_register(self) -> None:
         from govdesk.screens.suggestion.register import SuggestionRegisterScreen
 
@@ -124,6 +138,18 @@ class SupervisionScreen(TabbedSectionScreen):
         from govdesk.screens.special_report.register import SpecialReportRegisterScreen
 
         self.app.push_screen(SpecialReportRegisterScreen())
+
+
+def _export_suggestions(stats: suggestion_stats.Statistics):
+    """In a worker: the figures as text in the export folder."""
+    from govdesk.screens.outgoing.error_register import export_dir
+
+    try:
+        path = export_dir() / t("suggestion.export_name", year=stats.year or "")
+        path.write_text(suggestion_stats.statistics_text(stats), encoding="utf-8")
+    except OSError as exc:
+        raise ServiceError(str(exc)) from exc
+    return path
 
 
 SUGGESTION_COLUMNS = (("suggestion.col_unit", 8), ("suggestion.col_total", 4),

@@ -111,3 +111,27 @@ def _day(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{round(rate * 100)}%"
+
+
+def statistics_text(stats: Statistics) -> str:
+    """The figures as plain text, one line per lead unit and the total: 《建议提案办理情况》 to
+    save or hand on (SPEC §11 statistics per unit; §15 plain text)."""
+    from govdesk.i18n import t
+
+    lines = [t("suggestion.text_title", year=stats.year or t("suggestion.text_all_years")),
+             t("suggestion.text_summary", n=stats.total.total, unassigned=stats.unassigned),
+             ""]
+    for row in [*stats.units, stats.total] if stats.units else []:
+        lines.append(t(
+            "suggestion.text_line", unit=row.unit or t("suggestion.stats_total"),
+            total=row.total, todo=row.todo, doing=row.doing, replied=row.replied,
+            answered=row.answered, on_time=_percent(row.on_time_rate),
+            on_time_n=row.on_time, due=row.due,
+            satisfied=_percent(row.satisfaction_rate), satisfied_n=row.satisfied,
+            feedbacks=row.feedbacks, adopted=_percent(row.adoption_rate),
+            adopted_n=row.adopted, sent=row.sent))
+    return "\n".join(lines) + "\n"

@@ -125,8 +125,9 @@ class GovDesk(KeysInOrder, commands.HasCommands, App):
     }
     COMMAND_IDS = ("app.home", *(f"app.section.{code}" for code, _ in SECTION_MODES),
                    "app.help", "app.help_mark", "app.settings", "app.error_register", "app.new_leave",
-                   "app.leave_register", "app.new_supervision_item", "app.audit_log",
-                   "app.search",
+                   "app.leave_register", "app.new_supervision_item", "app.new_suggestion",
+                   "app.suggestion_register", "app.special_report_register",
+                   "app.audit_log", "app.search",
                    "app.quit", "app.palette")
 
     def __init__(self, person: Person, db_target: str = "", *, now=None, poll: bool = True,
@@ -429,6 +430,21 @@ class GovDesk(KeysInOrder, commands.HasCommands, App):
         from govdesk.screens.supervision_items.form import new_item
 
         new_item(self)
+
+    def action_new_suggestion(self) -> None:
+        from govdesk.screens.suggestion.register import new_suggestion
+
+        new_suggestion(self)
+
+    def action_suggestion_register(self) -> None:
+        from govdesk.screens.suggestion.register import SuggestionRegisterScreen
+
+        self.push_screen(SuggestionRegisterScreen())
+
+    def action_special_report_register(self) -> None:
+        from govdesk.screens.special_report.register import SpecialReportRegisterScreen
+
+        self.push_screen(SpecialReportRegisterScreen())
 
     def action_error_register(self) -> None:
         from govdesk.screens.outgoing.error_register import ErrorRegisterScreen

@@ -128,6 +128,9 @@ command("app.error_register", "", "outgoing.palette_errors")
 command("app.new_leave", "", "leave.palette_new")
 command("app.leave_register", "", "leave.palette_register")
 command("app.new_supervision_item", "", "supervision.palette_new")
+command("app.new_suggestion", "", "suggestion.palette_new")
+command("app.suggestion_register", "", "suggestion.palette_register")
+command("app.special_report_register", "", "special_report.palette_register")
 command("app.audit_log", "", "audit.palette")
 command("app.search", "slash", "search.label", "search", help="search.help",
         palette_label="search.palette")
@@ -241,6 +244,31 @@ for _action, _key in (("sup_sign", "s"), ("sup_report", "r"), ("sup_final", "f")
                       ("sup_confirm", "c"), ("sup_reopen", "b"), ("sup_noted", "a"),
                       ("sup_instruct", "i"), ("sup_urge", "u"), ("sup_extend", "e")):
     command(f"supervision_item.{_action}", _key, f"engine.action.{_action}")
+# 建议提案 detail and register (督查室: j opens the register)
+command("supervision.suggestions", "j", "suggestion.registers", "suggestion_register")
+command("supervision.export_suggestions", "ctrl+e", "suggestion.export", "export_suggestions")
+command("suggestion.back", "escape", "outgoing.back", "back")
+for _action, _key in (("assign", "j"), ("co_opinion", "o"), ("submit", "d"), ("review", "r"),
+                      ("approve", "a"), ("send_back", "b"), ("send_reply", "s"),
+                      ("feedback", "f"), ("second_reply", "e"), ("implemented", "i"),
+                      ("extend", "x"), ("remind", "u")):
+    command(f"suggestion.{_action}", _key, f"suggestion.act_{_action}")
+command("suggestion_register.back", "escape", "outgoing.back", "back")
+command("suggestion_register.new", "n", "suggestion.new", "new_suggestion")
+command("suggestion_register.source", "t", "suggestion.cycle_source", "cycle_source")
+command("suggestion_register.open", "enter", "suggestion.open", "open_selected", show=False)
+
+# 人大常委会 special work reports (督查室: k opens the register)
+command("supervision.special_reports", "g", "special_report.registers", "special_report_register")
+command("special_report.back", "escape", "outgoing.back", "back")
+for _action, _key in (("notify", "t"), ("submit_report", "d"), ("review", "r"),
+                      ("approve", "a"), ("send_back", "b"), ("send_report", "s"),
+                      ("opinions", "o"), ("report_back", "e"), ("remind", "u")):
+    command(f"special_report.{_action}", _key, f"special_report.act_{_action}")
+command("special_report_register.back", "escape", "outgoing.back", "back")
+command("special_report_register.new", "n", "special_report.new", "new_special_report")
+command("special_report_register.open", "enter", "special_report.open", "open_selected",
+        show=False)
 
 # 收文 registration form and its modals
 command("incoming_form.save", "ctrl+s", "incoming.form_save", "save")

@@ -235,13 +235,16 @@ def test_sqlite_file_that_is_not_govdesk(tmp_path):
 
 
 def test_newer_schema_is_refused_with_a_message(demo_copy, tmp_path):
+    from govdesk.services.schema import SCHEMA_VERSION
+
+    newer = SCHEMA_VERSION + 1
     raw = sqlite3.connect(str(demo_copy))
-    raw.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+    raw.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(newer),))
     raw.commit()
     raw.close()
     proc = run(["today", "--db", str(demo_copy), "--as", "linzh"], tmp_path / "home")
     assert proc.returncode == 1
-    assert "结构版本是 9" in proc.stderr and "升级" in proc.stderr
+    assert f"结构版本是 {newer}" in proc.stderr and "升级" in proc.stderr
     assert proc.stdout == ""
 
 

@@ -42,6 +42,13 @@ from govdesk.screens.supervision_items.publish import IssueScreen
 from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
 from govdesk.services import bulk, org, outgoing, supervision
 from govdesk.services.supervision import publications
+from govdesk.screens.special_report.detail import SpecialReportDetailScreen
+from govdesk.screens.special_report.register import SpecialReportRegisterScreen
+from govdesk.screens.suggestion.detail import SuggestionDetailScreen
+from govdesk.screens.suggestion.register import SuggestionRegisterScreen
+from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
+from govdesk.services import bulk, org, outgoing, special_report, suggestion
+from govdesk.services.context import Actor
 from govdesk.widgets.picker import PEOPLE, Picker
 from tests.conftest import NOW
 
@@ -152,6 +159,8 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: CompareScreen(revised.id, outgoing.revisions(revised)),
             lambda: AuditLogScreen(),  # lixm is an administrator
             lambda: LeaveRegisterScreen(),
+            lambda: SuggestionRegisterScreen(),
+            lambda: SpecialReportRegisterScreen(),
             lambda: SearchScreen(),
             lambda: CloseFormModal(),
             lambda: DraftOfferModal("11-26 09:30"),
@@ -176,10 +185,17 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
         item = supervision.register(app.actor(), {
             "kind": "重点工作", "title": "推进城东片区旧城改造", "lead_unit": "区发改局",
             "meeting_on": "2026-02-12"})
+        proposal = suggestion.register(Actor(org.person_by_login("guojw"), NOW), {
+            "number": "第1号", "proposer": "陈立新", "title": "关于学校扩容的建议",
+            "body": "新建两所小学"})
+        letter = special_report.register(Actor(org.person_by_login("guojw"), NOW), {
+            "letter_number": "黄人大常函〔2026〕5号", "title": "义务教育均衡发展情况"})
         for screen in (IncomingDetailScreen(incoming_doc.id),
                        OutgoingDetailScreen(outgoing_doc.id),
                        LeaveDetailScreen(leave_request.id),
-                       SupervisionItemScreen(item.id)):
+                       SupervisionItemScreen(item.id),
+                       SuggestionDetailScreen(proposal.id),
+                       SpecialReportDetailScreen(letter.id)):
             app.push_screen(screen)
             await pilot.pause(0.2)
             everything_allowed(screen)

@@ -22,10 +22,13 @@ from govdesk.models import SECRECY_LEVELS
 from govdesk.models import incoming as incoming_states
 from govdesk.models import leave as leave_states
 from govdesk.models import outgoing as outgoing_states
+from govdesk.models import suggestion as suggestion_states
 from govdesk.services import (  # noqa: F401 (registers 发文, 请假)
     incoming,
     leave,
     outgoing,
+    special_report,
+    suggestion,
 )
 from govdesk.services.engine import core as engine
 from govdesk.services.outgoing import rules as outgoing_rules
@@ -38,7 +41,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 STEP_SOURCES = ["services/incoming/workflow.py", "services/outgoing/workflow.py",
                 "services/outgoing/rules.py", "screens/incoming/detail.py",
                 "screens/outgoing/detail.py", "services/leave/workflow.py",
-                "screens/leave/detail.py"]
+                "screens/leave/detail.py", "services/suggestion/workflow.py",
+                "services/special_report/workflow.py"]
 
 
 def _strings(node: ast.AST) -> list[str]:
@@ -101,7 +105,8 @@ def stored_steps() -> set[str]:
 
 def stored_states() -> set[str]:
     """The 收文, 发文 and 请假 states: every Chinese module-level constant of their models."""
-    return {value for module in (incoming_states, outgoing_states, leave_states)
+    return {value for module in (incoming_states, outgoing_states, leave_states,
+                                        suggestion_states)
             for name, value in vars(module).items()
             if name.isupper() and isinstance(value, str) and CJK.search(value)}
 

@@ -18,6 +18,7 @@ from govdesk.models.org import (
 )
 from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
 from govdesk.models.search import SearchEntry
+from govdesk.models.suggestion import SpecialReport, Suggestion
 from govdesk.models.supervision import (
     SupervisionBulletin,
     SupervisionItem,
@@ -54,6 +55,8 @@ ALL_MODELS = [
     SupervisionReport,
     SupervisionNotice,
     SupervisionBulletin,
+    Suggestion,
+    SpecialReport,
 ]
 
 __all__ = [
@@ -84,6 +87,8 @@ __all__ = [
     "Reminder",
     "ScheduleEntry",
     "Section",
+    "SpecialReport",
+    "Suggestion",
     "Task",
     "Unit",
     "close_database",

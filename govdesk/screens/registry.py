@@ -23,6 +23,8 @@ LAZY_SCREENS = {
     "outgoing": "govdesk.screens.outgoing.detail",
     "leave": "govdesk.screens.leave.detail",
     "supervision": "govdesk.screens.supervision_items.detail",
+    "suggestion": "govdesk.screens.suggestion.detail",
+    "special_report": "govdesk.screens.special_report.detail",
 }
 
 

@@ -14,10 +14,13 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t, term
+from govdesk.screens.base import run_service
 from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import section_work
+from govdesk.services.errors import ServiceError
 from govdesk.services.policy import sees_all_deadlines
+from govdesk.services.suggestion import stats as suggestion_stats
 from govdesk.services.supervision import views as items_views
 from govdesk.widgets.desk_table import DeskTable, columns
 
@@ -33,16 +36,18 @@ class SupervisionData:
     sup_items: list[items_views.ItemRow] = field(default_factory=list)
     attention: list[items_views.ItemRow] = field(default_factory=list)
     unit_stats: list[items_views.UnitStats] = field(default_factory=list)
+    suggestions: suggestion_stats.Statistics | None = None  # 建议提案 by lead unit, this year
 
 
 class SupervisionScreen(TabbedSectionScreen):
     HOWTO = "howto.supervision"  # F1's how-to (screens/help.py)
     SECTION_CODES = ("ducha",)
-    PANES = ("deadlines", "reminders", "load", "items", "attention", "sup_stats", "work",
-             "members")
+    PANES = ("deadlines", "reminders", "load", "items", "attention", "sup_stats",
+             "suggestions", "work", "members")
     TAG_TABLES = {"due": "due-title", "work": "work-title"}
     COMMAND_IDS = ("supervision.new_item", "supervision.item_kind", "supervision.item_overdue",
-                   "supervision.open_item", "supervision.publish")
+                   "supervision.open_item", "supervision.publish", "supervision.suggestions",
+                   "supervision.special_reports", "supervision.export_suggestions")
     item_kind: str | None = None  # the 督查事项 tab's kind filter (k), None: every kind
     item_overdue = False  # only the items whose report is overdue (o)
 
@@ -72,6 +77,10 @@ class SupervisionScreen(TabbedSectionScreen):
                           ("home.col_holder", 16), ("section.col_overdue", 8),
                           ("section.col_soon", 8), ("section.col_reminders", 8))
 
+        elif pane == "suggestions":
+            yield Label(id="suggestions-title", classes="panel-title")
+            yield columns(DataTable(id="suggestions"), *SUGGESTION_COLUMNS)
+
     def load_panes(self, actor, query) -> SupervisionData:
         items = [i for i in inbox_service.deadlines(actor) if i.label]
         return SupervisionData(items, sees_all_deadlines(actor.person),
@@ -81,7 +90,8 @@ class SupervisionScreen(TabbedSectionScreen):
                                items_views.register_page(actor, kind=self.item_kind,
                                                          overdue=self.item_overdue),
                                items_views.attention(actor),
-                               items_views.unit_statistics(actor))
+                               items_views.unit_statistics(actor),
+                               suggestion_stats.statistics(actor, year=actor.today.year))
 
     def show_panes(self, data: SupervisionData) -> None:
         items = data.items
@@ -113,6 +123,8 @@ class SupervisionScreen(TabbedSectionScreen):
             table.add_row(row.holder, overdue_cell, str(row.soon), str(row.reminders),
                           key=row.holder)
         self.query_one("#load-title", Label).update(t("section.load_title", n=len(load)))
+
+        self.show_suggestions(data.suggestions)
 
     # ---- 督查事项 (SPEC §10; screens/supervision_items/) ----
 
@@ -208,6 +220,46 @@ class SupervisionScreen(TabbedSectionScreen):
         self.refresh_data()
 
 
+    # ---- 建议提案 (SPEC §11; screens/suggestion/) ----
+
+    def show_suggestions(self, stats: suggestion_stats.Statistics | None) -> None:
+        """建议提案 by lead unit: the counts, and each rate as a bar with its figure beside it."""
+        if stats is None:
+            return
+        self._suggestion_stats = stats
+        table = self.query_one("#suggestions", DataTable)
+        table.clear()
+        for row in [*stats.units, stats.total] if stats.units else []:
+            name = term(row.unit) if row.unit else t("suggestion.stats_total")
+            table.add_row(name, str(row.total), str(row.todo), str(row.doing), str(row.replied),
+                          str(row.answered), suggestion_rate_bar(row.on_time_rate, row.on_time, row.due),
+                          suggestion_rate_bar(row.satisfaction_rate, row.satisfied, row.feedbacks),
+                          suggestion_rate_bar(row.adoption_rate, row.adopted, row.sent),
+                          key=row.unit or "*")
+        self.query_one("#suggestions-title", Label).update(t(
+            "suggestion.stats_title", year=stats.year, n=stats.total.total,
+            unassigned=stats.unassigned))
+
+    _suggestion_stats: suggestion_stats.Statistics | None = None
+
+    def action_export_suggestions(self) -> None:
+        """The 建议提案 figures shown, as a text file (the error register's export folder)."""
+        if self._suggestion_stats is None:
+            return
+        run_service(self, _export_suggestions, self._suggestion_stats,
+                    done=lambda path: self.notify(t("suggestion.exported", path=str(path))),
+                    refused=lambda exc: self.notify(str(exc), severity="error"), writes=False)
+
+    def action_suggestion_register(self) -> None:
+        from govdesk.screens.suggestion.register import SuggestionRegisterScreen
+
+        self.app.push_screen(SuggestionRegisterScreen())
+
+    def action_special_report_register(self) -> None:
+        from govdesk.screens.special_report.register import SpecialReportRegisterScreen
+
+        self.app.push_screen(SpecialReportRegisterScreen())
+
 ITEM_COLUMNS = (("supervision.col_number", 15), ("supervision.col_kind", 10),
                 ("home.col_title", 30), ("supervision.col_unit", 10),
                 ("supervision.col_status", 16), ("supervision.col_progress", 4),
@@ -228,3 +280,34 @@ def rate_bar(u: items_views.UnitStats) -> Text:
     style = "green" if rate >= 90 else "yellow" if rate >= 60 else "red"
     return Text.assemble(("█" * full, style), ("░" * (BAR - full), "dim"),
                          f" {rate}%（{u.on_time}/{u.reports}）")
+
+
+
+def _export_suggestions(stats: suggestion_stats.Statistics):
+    """In a worker: the figures as text in the export folder."""
+    from govdesk.screens.outgoing.error_register import export_dir
+
+    try:
+        path = export_dir() / t("suggestion.export_name", year=stats.year or "")
+        path.write_text(suggestion_stats.statistics_text(stats), encoding="utf-8")
+    except OSError as exc:
+        raise ServiceError(str(exc)) from exc
+    return path
+
+
+SUGGESTION_COLUMNS = (("suggestion.col_unit", 8), ("suggestion.col_total", 4),
+                      ("suggestion.col_todo", 4), ("suggestion.col_doing", 4),
+                      ("suggestion.col_replied", 6), ("suggestion.col_answered", 6),
+                      ("suggestion.col_on_time", 9), ("suggestion.col_satisfied", 9),
+                      ("suggestion.col_adopted", 9))
+SUGGESTION_BAR = 4  # cells of a rate's bar
+
+
+def suggestion_rate_bar(rate: float | None, part: int, whole: int) -> Text:
+    """██░░ 50%: a rate drawn, the number beside it; "—" where there is nothing to count."""
+    if rate is None:
+        return Text("—", style="dim")
+    full = round(rate * SUGGESTION_BAR)
+    style = "green" if rate >= 0.9 else ("yellow" if rate >= 0.6 else "red")
+    return Text.assemble(("█" * full, style), ("░" * (SUGGESTION_BAR - full), "dim"),
+                         f" {round(rate * 100)}%")

@@ -28,8 +28,8 @@ from govdesk.services.errors import PermissionDenied, ServiceError, ValidationEr
 
 # The forms that keep drafts (the key the form gives; one draft per person, form and record).
 # "task": the opinion, note or reason typed for one turn (the record is the task's id);
-# "leave": a 请假 request being written.
-FORMS = ("incoming", "outgoing", "outgoing.change", "task", "leave")
+# "leave": a 请假 request being written; "suggestion": a 建议提案 being registered.
+FORMS = ("incoming", "outgoing", "outgoing.change", "task", "leave", "suggestion")
 MAX_BYTES = 200 * 1024  # the whole draft, as UTF-8: a long 正文 fits many times over
 MAX_FIELDS = 200
 MAX_KEY = 64

@@ -133,6 +133,16 @@ class SupervisionRules:
 
 
 @dataclass(frozen=True)
+class SuggestionRules:
+    """建议提案 (SPEC §11): terms in calendar months."""
+
+    reply_months: int  # 交办 → reply sent
+    complex_reply_months: int  # the same for a complex one, with approval
+    co_opinion_months: int  # 交办 → the co-units' opinions
+    second_reply_months: int  # 不满意 → the second reply
+
+
+@dataclass(frozen=True)
 class Rules:
     """All of data/rules.toml."""
 
@@ -141,6 +151,7 @@ class Rules:
     home: HomeRules
     secrecy: dict[str, int]  # longest 保密期限 per 密级 in years, also the default (SPEC §16)
     supervision: SupervisionRules
+    suggestion: SuggestionRules
 
 
 # ---------------------------------------------------------------------------- strict reading
@@ -354,9 +365,14 @@ def parse_rules(raw: dict[str, Any], source: Source) -> Rules:
             raise source.error(("supervision", "instruction", key), "one_of", value=key,
                                choices="、".join(SUPERVISION_URGENCY))
     sup_table.done()
+    sug_table = root.table("suggestion")
+    suggestion = SuggestionRules(**{key: sug_table.integer(key, low=1) for key in (
+        "reply_months", "complex_reply_months", "co_opinion_months", "second_reply_months")})
+    sug_table.done()
     root.done()
     return Rules(incoming=incoming, outgoing=outgoing, home=home, secrecy=secrecy,
-                 supervision=SupervisionRules(cadence=cadence, instruction=instruction))
+                 supervision=SupervisionRules(cadence=cadence, instruction=instruction),
+                 suggestion=suggestion)
 
 
 @cache

@@ -14,7 +14,7 @@ from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def _v2_leave() -> None:
@@ -120,13 +120,21 @@ def _v9_supervision() -> None:
                    SupervisionBulletin])
 
 
+def _v10_suggestions() -> None:
+    """v10: NPC suggestions and CPPCC proposals (suggestion, SPEC §11; Part 2 §5(一)) and the
+    人大常委会's special work reports (special_report, Part 2 §5(二))."""
+    from govdesk.models import SpecialReport, Suggestion
+
+    create_tables([Suggestion, SpecialReport])
+
+
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave, 3: _v3_audit_chain,
                                               4: _v4_open_task_index,
                                               5: _v5_list_indexes, 6: _v6_fulltext,
                                               7: _v7_form_drafts, 8: _v8_register_sorts,
-                                              9: _v9_supervision}
+                                              9: _v9_supervision, 10: _v10_suggestions}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry

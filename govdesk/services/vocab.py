@@ -12,8 +12,10 @@ from govdesk.models import SECRECY_LEVELS
 from govdesk.models import incoming as incoming_states
 from govdesk.models import leave as leave_states
 from govdesk.models import outgoing as outgoing_states
+from govdesk.models import suggestion as suggestion_states
 
-__all__ = ["DOC_KINDS", "SECRECY_LEVELS", "incoming_states", "leave_states", "outgoing_states"]
+__all__ = ["DOC_KINDS", "SECRECY_LEVELS", "incoming_states", "leave_states", "outgoing_states",
+           "suggestion_states"]
 
 # 文种: the fifteen kinds of 公文 (《党政机关公文处理工作条例》 §8; GB/T 9704-2012), received
 # (收文) and issued (发文) alike.

@@ -4,7 +4,13 @@ of their data: a workflow file or module data an office edited wrongly is a clea
 
 from __future__ import annotations
 
-from govdesk.services import incoming, outgoing, supervision  # noqa: F401  (each registers its Workflow)
+from govdesk.services import (  # noqa: F401  (each registers its Workflow)
+    incoming,
+    outgoing,
+    special_report,  # noqa: F401  (人大常委会专项工作报告)
+    suggestion,  # noqa: F401  (建议提案)
+    supervision,  # noqa: F401  (督查事项)
+)
 from govdesk.services.engine import core as engine
 from govdesk.services.outgoing.rules import outgoing_data
 

@@ -37,18 +37,16 @@ from govdesk.screens.palette import DeskPalette
 from govdesk.screens.search import SearchScreen
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen
-from govdesk.screens.supervision_items.detail import SupervisionItemScreen
-from govdesk.screens.supervision_items.publish import IssueScreen
-from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
-from govdesk.services import bulk, org, outgoing, supervision
-from govdesk.services.supervision import publications
 from govdesk.screens.special_report.detail import SpecialReportDetailScreen
 from govdesk.screens.special_report.register import SpecialReportRegisterScreen
 from govdesk.screens.suggestion.detail import SuggestionDetailScreen
 from govdesk.screens.suggestion.register import SuggestionRegisterScreen
+from govdesk.screens.supervision_items.detail import SupervisionItemScreen
+from govdesk.screens.supervision_items.publish import IssueScreen
 from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
-from govdesk.services import bulk, org, outgoing, special_report, suggestion
+from govdesk.services import bulk, org, outgoing, special_report, suggestion, supervision
 from govdesk.services.context import Actor
+from govdesk.services.supervision import publications
 from govdesk.widgets.picker import PEOPLE, Picker
 from tests.conftest import NOW
 

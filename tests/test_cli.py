@@ -277,6 +277,8 @@ def test_an_older_database_says_it_is_being_upgraded(demo_copy, tmp_path):
         conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     proc = run(["today", "--db", str(demo_copy), "--as", "linzh"], tmp_path / "home")
     assert proc.returncode == 0, proc.stderr
-    assert "正在把数据库从结构版本 7 升级到 8" in proc.stderr
+    from govdesk.services.schema import SCHEMA_VERSION
+
+    assert f"正在把数据库从结构版本 7 升级到 {SCHEMA_VERSION}" in proc.stderr
     again = run(["today", "--db", str(demo_copy), "--as", "linzh"], tmp_path / "home")
     assert again.returncode == 0 and "升级" not in again.stderr

@@ -186,7 +186,7 @@ command("tags.toggle", "space", "bulk.tag", "toggle_tag", help="bulk.tag_help")
 command("tags.all", "T", "bulk.tag_all", "tag_all", help="bulk.tag_all_help", show=False)
 command("tags.act", "semicolon", "bulk.act", "act_on_tagged", help="bulk.act_help")
 for _action, _key in (("remind", "u"), ("circulate", "m"), ("sign", "s"), ("close", "c"),
-                      ("archive", "g")):
+                      ("archive", "g"), ("urge", "d")):
     command(f"bulk_menu.{_action}", _key, f"bulk.act_{_action}", f"choose('{_action}')",
             help=f"bulk.help_{_action}")
 command("bulk_menu.cancel", "escape", "bulk.menu_cancel", "cancel")

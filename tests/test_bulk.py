@@ -202,3 +202,18 @@ def test_offered_is_what_at_least_one_item_allows(db, as_user):
     assert bulk.offered(director, items) == (bulk.REMIND, bulk.SIGN)
     assert bulk.offered(director, items, (bulk.REMIND,)) == (bulk.REMIND,)
     assert bulk.offered(as_user("zhangyt"), [bulk.Item("outgoing", 999999)]) == ()
+
+
+def test_a_notice_is_for_supervision_items_only_and_is_offered_only_for_them(db, as_user):
+    from govdesk.services import supervision
+
+    ducha = as_user("shenyj")  # 督查室
+    item = supervision.register(ducha, {"kind": "大项目", "title": "城东污水处理厂扩建",
+                                        "lead_unit": "区住建局"})
+    doc = register(as_user("lixm"), "关于某事的报告")
+    items = [bulk.Item(bulk.SUPERVISION, item.id), bulk.Item(incoming.KIND, doc.id)]
+    assert bulk.URGE in bulk.offered(ducha, items[:1])
+    assert bulk.URGE not in bulk.offered(as_user("lixm"), items[1:])
+    result = bulk.run(ducha, bulk.URGE, items, note="请反馈")
+    assert [o.key for o in result.done] == [item.id]
+    assert [o.reason for o in result.refused] == ["发催办单：只有督查事项可以发催办单"]

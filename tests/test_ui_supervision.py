@@ -259,3 +259,44 @@ async def test_u_on_the_items_tab_issues_a_numbered_notice(db):
     notice = SupervisionNotice.get()
     assert (notice.item_id, notice.seq, notice.note, notice.units) == (row.id, 1, "请今日反馈",
                                                                        "区住建局")
+
+
+async def test_three_items_tagged_get_a_numbered_notice_each_and_a_finished_one_is_refused(db):
+    """Triage on the 督查事项 tab: Space tags, ; offers 发催办单, one note for all; an item no
+    unit owes anything on any more is listed with its reason, the others get 督催 1 and 2."""
+    clerk = Actor(org.person_by_login(CLERK), NOW)
+    first = supervision.register(clerk, {"kind": "大项目", "title": "城东污水处理厂扩建",
+                                         "lead_unit": "区住建局"})
+    second = supervision.register(clerk, {"kind": "大项目", "title": "永宁江绿道二期",
+                                          "lead_unit": "区发改局"})
+    third = supervision.register(clerk, {"kind": "大项目", "title": "城西学校新建",
+                                         "lead_unit": "区教育局"})
+    app = app_as(CLERK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_items_tab(pilot, app)
+        table = screen.query_one("#sup-items", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3, "the items")
+        await pilot.press("space", "space", "space")  # a burst: all three
+        await settle(pilot)
+        assert len(table.tags) == 3
+        # Meanwhile one item's lead unit signs and files its final report: nothing is owed,
+        # it waits for the 督查室's confirmation, so no 催办单 for it.
+        def waiting():
+            return Task.get((Task.flow == engine.flow_of("supervision", third.id))
+                            & (Task.state == "waiting"))
+        supervision.sign(clerk, waiting().id)
+        supervision.final_report(clerk, waiting().id, {"text": "已建成", "progress": "100"})
+        await pilot.press("semicolon")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, FieldsModal)
+        await pilot.press(*"请本周反馈", "ctrl+s")
+        await settle(pilot)
+        assert "已办 2 项，未办 1 项" in str(app.screen.query_one("#result-title").render())
+        refused = rows(app.screen.query_one("#refused", DataTable))
+        assert len(refused) == 1 and "城西学校新建" in refused[0], refused
+    notices = list(SupervisionNotice.select().order_by(SupervisionNotice.seq))
+    assert [n.seq for n in notices] == [1, 2]  # gap-free, in the order the list showed them
+    assert {(n.item_id, n.note) for n in notices} == {(first.id, "请本周反馈"),
+                                                      (second.id, "请本周反馈")}

@@ -16,8 +16,8 @@ from textual.widgets import DataTable, Label
 from govdesk.i18n import t, term
 from govdesk.screens.base import run_service
 from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
+from govdesk.services import bulk, section_work
 from govdesk.services import inbox as inbox_service
-from govdesk.services import section_work
 from govdesk.services.errors import ServiceError
 from govdesk.services.policy import sees_all_deadlines
 from govdesk.services.suggestion import stats as suggestion_stats
@@ -44,7 +44,9 @@ class SupervisionScreen(TabbedSectionScreen):
     SECTION_CODES = ("ducha",)
     PANES = ("deadlines", "reminders", "load", "items", "attention", "sup_stats",
              "suggestions", "work", "members")
-    TAG_TABLES = {"due": "due-title", "work": "work-title"}
+    TAG_TABLES = {"due": "due-title", "work": "work-title", "sup-items": "sup-items-title",
+                  "sup-attention": "sup-attention-title"}
+    ITEM_TABLES = ("sup-items", "sup-attention")  # rows keyed by the item's id
     COMMAND_IDS = ("supervision.new_item", "supervision.item_kind", "supervision.item_overdue",
                    "supervision.open_item", "supervision.publish", "supervision.suggestions",
                    "supervision.special_reports", "supervision.export_suggestions")
@@ -219,6 +221,15 @@ class SupervisionScreen(TabbedSectionScreen):
         self.show_pane("items")
         self.refresh_data()
 
+
+    def tag_item(self, table_id: str, key: str) -> bulk.Item | None:
+        if table_id in self.ITEM_TABLES:
+            return bulk.Item(bulk.SUPERVISION, int(key))
+        return super().tag_item(table_id, key)
+
+    def bulk_actions(self, table_id: str) -> tuple[str, ...]:
+        """督查事项 tagged: a 催办单 each (their units hold nothing the desk could urge)."""
+        return (bulk.URGE,) if table_id in self.ITEM_TABLES else super().bulk_actions(table_id)
 
     # ---- 建议提案 (SPEC §11; screens/suggestion/) ----
 

@@ -374,7 +374,7 @@ class Triage:
                             [(term(c), c) for c in choices])]
         else:
             label = {bulk.REMIND: "bulk.remind_note", bulk.SIGN: "bulk.sign_opinion",
-                     bulk.CLOSE: "bulk.close_note"}[action]
+                     bulk.CLOSE: "bulk.close_note", bulk.URGE: "bulk.urge_note"}[action]
             fields = [Field("note", t(label))]
         box: list[bulk.BulkResult] = []
 

@@ -25,7 +25,9 @@ from govdesk.services.policy import can_act, visible_title
 
 # What may be done to every tagged item (the ``;`` menu offers those that fit the list).
 REMIND, CIRCULATE, SIGN, CLOSE, ARCHIVE = "remind", "circulate", "sign", "close", "archive"
-ACTIONS = (REMIND, CIRCULATE, SIGN, CLOSE, ARCHIVE)
+URGE = "urge"  # a numbered 催办单 on a 督查事项 (services.supervision.urge)
+ACTIONS = (REMIND, CIRCULATE, SIGN, CLOSE, ARCHIVE, URGE)
+SUPERVISION = "supervision"
 # The actions on a 收文 only, and the step of the actor's task each acts on.
 INCOMING_ONLY = (CIRCULATE, SIGN, CLOSE, ARCHIVE)
 STEPS = {SIGN: "签批", CLOSE: "分送", ARCHIVE: "归档"}
@@ -112,6 +114,8 @@ def run(actor: Actor, action: str, items: Sequence[Item], *, note: str = "",
                 if action in INCOMING_ONLY and item.kind != incoming.KIND:
                     raise ValidationError(t(f"bulk.act_{action}"),
                                           _refused("incoming_only"))
+                if action == URGE and item.kind != SUPERVISION:
+                    raise ValidationError(t("bulk.act_urge"), _refused("supervision_only"))
                 one(actor, item, note=note, people=people, retention=retention)
         except ServiceError as exc:
             refused.append(Outcome(name, str(exc), item.record_id, item.kind))
@@ -141,6 +145,10 @@ def offered(actor: Actor, items: Sequence[Item],
         if not available and not can_view_record(actor, item):
             continue
         ids = {a.action for a in available}
+        if item.kind == SUPERVISION:
+            if "sup_urge" in ids:  # the 督查室 may issue a 催办单 while a unit owes its part
+                out.add(URGE)
+            continue
         if item.kind == incoming.KIND:
             out.update(a for a in (CIRCULATE, SIGN, CLOSE, ARCHIVE) if a in ids)
         waiting = Task.select().where((Task.flow == f) & (Task.state == WAITING))
@@ -185,6 +193,12 @@ def _remind(actor: Actor, item: Item, *, note: str, **_: Any) -> None:
         engine.remind(actor, item.kind, task.id, note)
 
 
+def _urge(actor: Actor, item: Item, *, note: str, **_: Any) -> None:
+    from govdesk.services import supervision
+
+    supervision.urge(actor, item.record_id, note)
+
+
 def _circulate(actor: Actor, item: Item, *, note: str, people: Sequence[Any], **_: Any) -> None:
     incoming.circulate(actor, item.record_id, list(people), note)
 
@@ -205,7 +219,8 @@ def _archive(actor: Actor, item: Item, *, retention: str, **_: Any) -> None:
 
 
 _ACTS: dict[str, Callable[..., None]] = {
-    REMIND: _remind, CIRCULATE: _circulate, SIGN: _sign, CLOSE: _close, ARCHIVE: _archive}
+    REMIND: _remind, CIRCULATE: _circulate, SIGN: _sign, CLOSE: _close, ARCHIVE: _archive,
+    URGE: _urge}
 
 
 # ---------------------------------------------------------------------------- 催办 of every holder

@@ -199,21 +199,27 @@ def keyset(query, code: int, id_field, text: str, clearance: int, *, before: int
     return rows
 
 
+def _pg_holding(query, words: list[str]):
+    """PostgreSQL: ``query`` (joined to search_entry) narrowed to the entries holding every
+    word: a 1-character word by LIKE, a longer one by its pairs through the GIN index."""
+    for word in words:
+        if len(word) == 1:
+            query = query.where(SQL("search_entry.grams LIKE %s", [f"%{word}%"]))
+        else:
+            pairs = _pairs(word)
+            query = query.where(SQL(
+                "string_to_array(search_entry.grams, ' ') @> %s::text[]"
+                " AND search_entry.grams LIKE %s", [pairs, "%" + " ".join(pairs) + "%"]))
+    return query
+
+
 def _restrict(query, base: int, lo: int, hi: int, words: list[str], id_field, clearance: int,
               *, ascending: bool):
     """``query`` joined to the index: the entries between ``lo`` and ``hi`` holding every
     word, within the clearance, in id order (newest first unless ``ascending``)."""
     entry = Table("search_entry", alias="search_entry")  # named so in the SQL below
     if _postgres():
-        query = query.join(entry, on=(entry.c.id == id_field + base))
-        for word in words:
-            if len(word) == 1:
-                query = query.where(SQL("search_entry.grams LIKE %s", [f"%{word}%"]))
-            else:
-                pairs = _pairs(word)
-                query = query.where(SQL(
-                    "string_to_array(search_entry.grams, ' ') @> %s::text[]"
-                    " AND search_entry.grams LIKE %s", [pairs, "%" + " ".join(pairs) + "%"]))
+        query = _pg_holding(query.join(entry, on=(entry.c.id == id_field + base)), words)
         return (query.where(entry.c.id.between(lo, hi) & (entry.c.secrecy <= clearance))
                 .order_by(id_field.asc() if ascending else id_field.desc()))
     fts = Table("search_fts", alias="search_fts")
@@ -237,15 +243,7 @@ def sorted_join(query, code: int, id_field, text: str, clearance: int):
     base = _range(code)[0]
     entry = Table("search_entry", alias="search_entry")
     if _postgres():
-        query = query.join(entry, on=(entry.c.id == id_field + base))
-        for word in words:
-            if len(word) == 1:
-                query = query.where(SQL("search_entry.grams LIKE %s", [f"%{word}%"]))
-            else:
-                pairs = _pairs(word)
-                query = query.where(SQL(
-                    "string_to_array(search_entry.grams, ' ') @> %s::text[]"
-                    " AND search_entry.grams LIKE %s", [pairs, "%" + " ".join(pairs) + "%"]))
+        query = _pg_holding(query.join(entry, on=(entry.c.id == id_field + base)), words)
         return query.where(entry.c.secrecy <= clearance)
     fts = Table("search_fts", alias="search_fts")
     # CROSS JOIN: SQLite keeps the register (walked by the sort's index) the outer loop.

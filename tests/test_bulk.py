@@ -217,3 +217,21 @@ def test_a_notice_is_for_supervision_items_only_and_is_offered_only_for_them(db,
     result = bulk.run(ducha, bulk.URGE, items, note="请反馈")
     assert [o.key for o in result.done] == [item.id]
     assert [o.reason for o in result.refused] == ["发催办单：只有督查事项可以发催办单"]
+
+
+def test_remind_on_a_supervision_item_issues_its_numbered_notice(db, as_user):
+    """A 督查事项 tagged among documents and 催办ed with them gets its 催办单, not a plain
+    reminder to the 督查室 clerk holding it for the unit."""
+    from govdesk.models import SupervisionNotice
+    from govdesk.services import supervision
+
+    ducha = as_user("shenyj")
+    item = supervision.register(ducha, {"kind": "大项目", "title": "城东污水处理厂扩建",
+                                        "lead_unit": "区住建局"})
+    result = bulk.run(ducha, bulk.REMIND, [bulk.Item(bulk.SUPERVISION, item.id)], note="请签收")
+    assert [o.key for o in result.done] == [item.id]
+    (notice,) = SupervisionNotice.select().where(SupervisionNotice.item == item.id)
+    assert notice.note == "请签收"
+    # The 催办 log holds the one entry, naming the notice: no plain reminder beside it.
+    assert [r.note for r in Reminder.select()] == [
+        f"催办单 {supervision.notice_number(notice)}请签收"]

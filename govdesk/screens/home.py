@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from rich.text import Text
@@ -22,11 +22,12 @@ from govdesk.screens.list_view import (
     task_where,
 )
 from govdesk.screens.triage import Triage
-from govdesk.services import bulk
+from govdesk.services import bulk, supervision
 from govdesk.services import inbox as inbox_service
 from govdesk.services.calendar import schedule_notice
 from govdesk.services.policy import sees_all_deadlines
 from govdesk.services.schedule import WeekView, leader_week_views
+from govdesk.services.supervision import views as items_views
 from govdesk.services.today import holders_line
 from govdesk.widgets import badge
 from govdesk.widgets.desk_table import DeskTable, columns
@@ -70,6 +71,13 @@ def add_task_columns(table: DataTable, last: str) -> None:
             ("home.col_title", 44), (last, 22))
 
 
+ATTENTION_ROWS = 5  # 需要关注 on Home: the first few; the 督查室 screen's tab has them all
+ATTENTION_COLUMNS = (("supervision.col_number", 15), ("home.col_title", 28),
+                     ("supervision.col_unit", 10), ("supervision.col_status", 16),
+                     ("supervision.col_due", 8))
+OPENS = ("inbox", "attention", "deadlines")  # the tables Enter opens a record from
+
+
 @dataclass(frozen=True)
 class HomeData:
     inbox: list[inbox_service.InboxItem]
@@ -83,6 +91,9 @@ class HomeData:
     line: str = ""  # the inbox's filter line in force (screens/list_view.py)
     deadlines_line: str = ""  # … and the deadlines'
     sorts: tuple = (None, None)  # the inbox's and the deadlines' sorts in force
+    # 需要关注 (SPEC §10; issue 12 item 2): a leader's 批示 items and the overdue items of their
+    # portfolio; empty (and the panel hidden) for everyone else
+    attention: list[items_views.ItemRow] = field(default_factory=list)
 
 
 class HomeScreen(Triage, ListView, DeskScreen):
@@ -101,6 +112,9 @@ class HomeScreen(Triage, ListView, DeskScreen):
             yield Label(id="inbox-title", classes="panel-title")
             yield FilterLine(list_id="inbox")
             yield DeskTable(id="inbox", cursor_type="row", zebra_stripes=True)
+            yield Label(id="attention-title", classes="panel-title")
+            yield columns(DeskTable(id="attention", cursor_type="row", zebra_stripes=True,
+                                    narrow=(("col_unit", 0),)), *ATTENTION_COLUMNS)
             yield Label(id="deadlines-title", classes="panel-title")
             yield FilterLine(list_id="deadlines")
             yield DeskTable(id="deadlines", cursor_type="row", zebra_stripes=True)
@@ -134,7 +148,8 @@ class HomeScreen(Triage, ListView, DeskScreen):
                         weeks=leader_week_views(actor.today, actor.now),
                         notice=schedule_notice(actor.person, actor.today, with_path=False),
                         sorts=(resolve_task_sort(actor, "home.inbox", query[2]),
-                               resolve_task_sort(actor, "home.deadlines", query[3])))
+                               resolve_task_sort(actor, "home.deadlines", query[3])),
+                        attention=items_views.attention(actor, limit=ATTENTION_ROWS))
 
     def show_data(self, data: HomeData) -> None:
         label = self.query_one("#schedule-notice", Label)
@@ -142,6 +157,7 @@ class HomeScreen(Triage, ListView, DeskScreen):
         label.display = bool(data.notice)
         self._items = {}
         self._fill_inbox(data)
+        self._fill_attention(data)
         self._fill_deadlines(data)
         self._fill_schedule(data)
 
@@ -163,6 +179,24 @@ class HomeScreen(Triage, ListView, DeskScreen):
             + self.filter_title("inbox", data.inbox_count)
             + self.sort_note("inbox", len(items), data.inbox_count))
         self._fill(self.query_one("#inbox", DataTable), items, with_holder=False)
+
+    def _fill_attention(self, data: HomeData) -> None:
+        """需要关注: shown to a leader while something needs them, the most overdue first."""
+        from govdesk.screens.supervision_items.detail import status_text
+
+        rows = data.attention
+        table = self.query_one("#attention", DataTable)
+        title = self.query_one("#attention-title", Label)
+        table.display = title.display = bool(rows)
+        keep = table.cursor_row
+        table.clear()
+        for r in rows:
+            table.add_row(r.number, r.title, term(r.lead_unit), status_text(r.status, r.badges),
+                          f"{r.next_due:%m-%d}" if r.next_due else "—", key=str(r.id))
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        more = t("home.attention_more") if len(rows) >= ATTENTION_ROWS else ""
+        title.update(t("home.attention_title", n=len(rows), more=more))
 
     def _fill_deadlines(self, data: HomeData) -> None:
         self.note_line("deadlines", data.deadlines_line)
@@ -191,17 +225,20 @@ class HomeScreen(Triage, ListView, DeskScreen):
 
     def action_open_item(self) -> None:
         focused = self.focused
-        if not isinstance(focused, DataTable) or focused.id not in ("inbox", "deadlines"):
+        if not isinstance(focused, DataTable) or focused.id not in OPENS:
             return
         if not focused.row_count:
             return
         key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        if focused.id == "attention":  # rows keyed by the 督查事项's id
+            registry.open_record(self.app, supervision.KIND, int(key))
+            return
         item = self._items.get(key)
         if item is not None:
             registry.open_record(self.app, item.kind, item.record_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id in ("inbox", "deadlines"):
+        if event.data_table.id in OPENS:
             event.stop()
             self.action_open_item()
 

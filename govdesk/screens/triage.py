@@ -270,8 +270,14 @@ class RemindHoldersModal(SaveInWorker, HasCommands, ModalScreen["bulk.BulkResult
 def remind_holders(node: Any, kind: str, record_id: int, title: str,
                    then: Any = None) -> None:
     """``u``: the 催办 modal over ``node``'s screen; afterwards the count reminded (and the
-    refused, if any, with their reasons), then ``then()`` (the list loads again)."""
+    refused, if any, with their reasons), then ``then()`` (the list loads again). A 督查事项's
+    催办 is its 催办单 (SPEC §10), whichever list it was pressed on."""
     app = node.app
+    if kind == bulk.SUPERVISION:  # its units hold nothing here: 催办 is a numbered 催办单
+        from govdesk.screens.supervision_items.detail import urge_item
+
+        urge_item(node, record_id, title, then=then)
+        return
 
     def sent(result: bulk.BulkResult | None) -> None:
         if result is None:

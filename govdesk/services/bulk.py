@@ -184,6 +184,9 @@ def _my_task(actor: Actor, item: Item, action: str) -> int:
 
 
 def _remind(actor: Actor, item: Item, *, note: str, **_: Any) -> None:
+    if item.kind == SUPERVISION:  # a 督查事项's 催办 is its numbered 催办单 (SPEC §10)
+        _urge(actor, item, note=note)
+        return
     f = engine.flow_of(item.kind, item.record_id)
     others = [task for task in Task.select().where((Task.flow == f) & (Task.state == WAITING))
               .order_by(Task.id) if not can_act(actor.person, task)]

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import App
 
 Opener = Callable[[App, int], None]
 _openers: dict[str, Opener] = {}
+# A kind whose 催办 is not the engine's (the holders' modal of screens/triage.py): a 督查事项's
+# is its numbered 催办单. Called as reminder(node, record_id, title, then).
+Reminder = Callable[[Any, int, str, Any], None]
+_reminders: dict[str, Reminder] = {}
 
 # kind → the module that registers its opener when imported
 LAZY_SCREENS = {
@@ -32,13 +37,27 @@ def register(kind: str, opener: Opener) -> None:
     _openers[kind] = opener
 
 
+def register_reminder(kind: str, reminder: Reminder) -> None:
+    _reminders[kind] = reminder
+
+
+def _loaded(kind: str) -> None:
+    if kind in LAZY_SCREENS:
+        importlib.import_module(LAZY_SCREENS[kind])
+
+
 def opener_of(kind: str) -> Opener | None:
     """The kind's opener, importing its screens the first time."""
-    opener = _openers.get(kind)
-    if opener is None and kind in LAZY_SCREENS:
-        importlib.import_module(LAZY_SCREENS[kind])
-        opener = _openers.get(kind)
-    return opener
+    if kind not in _openers:
+        _loaded(kind)
+    return _openers.get(kind)
+
+
+def reminder_of(kind: str) -> Reminder | None:
+    """The kind's own 催办, if it has one (its screens imported the first time)."""
+    if kind not in _reminders and kind not in _openers:
+        _loaded(kind)
+    return _reminders.get(kind)
 
 
 def open_record(app: App, kind: str, record_id: int) -> bool:

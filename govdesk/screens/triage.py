@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Label
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
+from govdesk.screens import registry
 from govdesk.screens.base import SaveInWorker, run_service
 from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.services import bulk
@@ -273,10 +274,9 @@ def remind_holders(node: Any, kind: str, record_id: int, title: str,
     refused, if any, with their reasons), then ``then()`` (the list loads again). A 督查事项's
     催办 is its 催办单 (SPEC §10), whichever list it was pressed on."""
     app = node.app
-    if kind == bulk.SUPERVISION:  # its units hold nothing here: 催办 is a numbered 催办单
-        from govdesk.screens.supervision_items.detail import urge_item
-
-        urge_item(node, record_id, title, then=then)
+    own = registry.reminder_of(kind)  # a 督查事项's: its numbered 催办单
+    if own is not None:
+        own(node, record_id, title, then)
         return
 
     def sent(result: bulk.BulkResult | None) -> None:

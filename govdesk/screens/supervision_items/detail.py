@@ -207,3 +207,5 @@ class SupervisionItemScreen(FlowDetailScreen):
 
 registry.register(supervision.KIND,
                   lambda app, rid: app.push_screen(SupervisionItemScreen(rid)))
+registry.register_reminder(supervision.KIND,
+                           lambda node, rid, title, then: urge_item(node, rid, title, then=then))

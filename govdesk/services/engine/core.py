@@ -392,6 +392,29 @@ def advance(actor: Actor, turn: Turn, opinion: str = "", *, to: str | None = Non
     return workflow(turn.kind).model.get_by_id(row.id)
 
 
+def pass_or_send_back(actor: Actor, kind: str, task_id: Any, *, passed: bool,
+                      opinion: Any = "", label: str, forward: str | Sequence[str],
+                      back: str = "send_back", passed_opinion: str = "",
+                      passed_values: dict[str, Any] | None = None,
+                      then: Callable[[Model], Any] | None = None) -> Model:
+    """A review or 阅批 turn: passed on (``forward``: the action, or the first of several the
+    step allows) with the opinion, or ``passed_opinion`` when none was written; or sent back
+    (``back``) with the reason, which the spec's ``opinion_required`` makes a must — a missing
+    one is refused naming the field (``label``, name ``opinion``). ``passed_values``: what the
+    record also becomes when passed on; ``then``: the module's follow-up once the record has
+    moved (the next step's deadlines), in the same transaction. Returns the record as it now
+    is."""
+    current = turn(actor, kind, task_id, forward if passed else back)
+    text = validate.text({"opinion": opinion}, "opinion", label,
+                         required=current.action.opinion_required)
+    with database.atomic():
+        row = advance(actor, current, text or (passed_opinion if passed else ""),
+                      values=passed_values if passed else None)
+        if then is not None:
+            then(row)
+    return workflow(kind).model.get_by_id(row.id)
+
+
 def _destination(turn: Turn, to: str | None) -> str:
     allowed = turn.action.to
     spec = workflow(turn.kind).spec

@@ -130,28 +130,27 @@ def submit_report(actor: Actor, task_id: Any, report: Any, on: Any = None) -> Sp
 
 
 def review(actor: Actor, task_id: Any, *, passed: bool, opinion: Any = "") -> SpecialReport:
-    """初审 (督查室) or 把关 (督查室, after the handling): on, or back with what to change."""
+    """初审 (督查室) or 把关 (督查室, after the handling): on, or back with what to change; 把关
+    passed closes it."""
+    return engine.pass_or_send_back(actor, KIND, task_id, passed=passed, opinion=opinion,
+                                    label=_label("opinion"), forward=("review_pass", "forward"),
+                                    passed_opinion=t_record("suggestion.review_ok"),
+                                    passed_values=_closed_if_forward(task_id, actor.today),
+                                    then=_set_dues)
+
+
+def _closed_if_forward(task_id: Any, today: date) -> dict[str, Any] | None:
+    """把关 passed (``forward``) is the end: the day it closed."""
     task = engine.task_of(KIND, task_id)
-    forward = "forward" if task.step == "把关" else "review_pass"
-    turn = engine.turn(actor, KIND, task_id, forward if passed else "send_back")
-    text = validate.text({"opinion": opinion}, "opinion", _label("opinion"))
-    values = {"closed_on": actor.today} if passed and forward == "forward" else None
-    with database.atomic():
-        row = engine.advance(actor, turn, text or (t_record("suggestion.review_ok") if passed
-                                                   else ""), values=values)
-        _set_dues(row)
-    return SpecialReport.get_by_id(row.id)
+    return {"closed_on": today} if task.step == "把关" else None
 
 
 def approve(actor: Actor, task_id: Any, *, agreed: bool = True,
             opinion: Any = "") -> SpecialReport:
-    turn = engine.turn(actor, KIND, task_id, "approve" if agreed else "send_back")
-    text = validate.text({"opinion": opinion}, "opinion", _label("opinion"))
-    with database.atomic():
-        row = engine.advance(actor, turn, text or (t_record("engine.action.approve") if agreed
-                                                   else ""))
-        _set_dues(row)
-    return SpecialReport.get_by_id(row.id)
+    return engine.pass_or_send_back(actor, KIND, task_id, passed=agreed, opinion=opinion,
+                                    label=_label("opinion"), forward="approve",
+                                    passed_opinion=t_record("engine.action.approve"),
+                                    then=_set_dues)
 
 
 def send_report(actor: Actor, task_id: Any, on: Any = None) -> SpecialReport:

@@ -302,24 +302,18 @@ def submit(actor: Actor, task_id: Any, reply: Any, *, adopted: bool = False,
 
 def review(actor: Actor, task_id: Any, *, passed: bool, opinion: Any = "") -> Suggestion:
     """督查室's review: on to the 主管领导, or back to the unit with what to change."""
-    turn = engine.turn(actor, KIND, task_id, "review_pass" if passed else "send_back")
-    text = validate.text({"opinion": opinion}, "opinion", _label("opinion"))
-    with database.atomic():
-        row = engine.advance(actor, turn, text or (t_record("suggestion.review_ok") if passed
-                                                   else ""))
-        _set_dues(row)
-    return Suggestion.get_by_id(row.id)
+    return engine.pass_or_send_back(actor, KIND, task_id, passed=passed, opinion=opinion,
+                                    label=_label("opinion"), forward="review_pass",
+                                    passed_opinion=t_record("suggestion.review_ok"),
+                                    then=_set_dues)
 
 
 def approve(actor: Actor, task_id: Any, *, agreed: bool = True, opinion: Any = "") -> Suggestion:
     """The 主管领导's 阅批: agreed, to be sent; or back to the unit with the reason."""
-    turn = engine.turn(actor, KIND, task_id, "approve" if agreed else "send_back")
-    text = validate.text({"opinion": opinion}, "opinion", _label("opinion"))
-    with database.atomic():
-        row = engine.advance(actor, turn, text or (t_record("engine.action.approve") if agreed
-                                                   else ""))
-        _set_dues(row)
-    return Suggestion.get_by_id(row.id)
+    return engine.pass_or_send_back(actor, KIND, task_id, passed=agreed, opinion=opinion,
+                                    label=_label("opinion"), forward="approve",
+                                    passed_opinion=t_record("engine.action.approve"),
+                                    then=_set_dues)
 
 
 def send_reply(actor: Actor, task_id: Any, on: Any = None) -> Suggestion:

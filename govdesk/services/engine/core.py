@@ -11,6 +11,7 @@ only the Flow/Task tables, so a new workflow appears there with no code of its o
 
 from __future__ import annotations
 
+import calendar as _cal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -263,6 +264,28 @@ def step_due(kind: str, step: str, row: Model | None, start: date) -> date | Non
     if cap is not None and cap < due:
         due = cap
     return due
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (earlier, for a negative number); a day the month lacks
+    is its last day. Terms in months (a reply's three, a report's cadence) count from it."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
+
+
+def set_task_dues(kind: str, row: Model,
+                  dues: Sequence[tuple[Sequence[str], date | None]]) -> None:
+    """Deadlines the record sets rather than the steps' rules (a reply's term, the 人大's date):
+    the record's waiting tasks of each group of steps get its date (None: left as they are),
+    and the flow's deadline follows the record's (``record_due``). In the caller's
+    transaction."""
+    f = flow_of(kind, row.id)
+    for steps, due in dues:
+        if due is not None:
+            Task.update(due=due).where((Task.flow == f) & (Task.state == WAITING)
+                                       & Task.step.in_(list(steps))).execute()
+    Flow.update(due=workflow(kind).record_due(row)).where(Flow.id == f.id).execute()
 
 
 # ---------------------------------------------------------------------------- holders

@@ -15,9 +15,8 @@ from typing import Any
 from peewee import JOIN
 
 from govdesk.i18n import t, t_record
-from govdesk.models import Flow, SpecialReport, Task, Unit, database
+from govdesk.models import SpecialReport, Task, Unit, database
 from govdesk.models import suggestion as states
-from govdesk.models.flow import WAITING
 from govdesk.services import audit, flow, org, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
@@ -44,12 +43,9 @@ def _record_due(row: SpecialReport) -> date | None:
 
 
 def _set_dues(row: SpecialReport) -> None:
-    f = engine.flow_of(KIND, row.id)
-    for steps, due in ((WRITE_STEPS, row.report_due), (FOLLOW_STEPS, row.opinions_due)):
-        if due is not None:
-            Task.update(due=due).where((Task.flow == f) & (Task.state == WAITING)
-                                       & Task.step.in_(steps)).execute()
-    Flow.update(due=_record_due(row)).where(Flow.id == f.id).execute()
+    """The report's tasks carry the 人大's due date; the handling's the opinions' deadline."""
+    engine.set_task_dues(KIND, row, ((WRITE_STEPS, row.report_due),
+                                     (FOLLOW_STEPS, row.opinions_due)))
 
 
 def _date(value: Any, key: str, today: date, *, required: bool = True) -> date | None:

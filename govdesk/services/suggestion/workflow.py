@@ -10,7 +10,6 @@ Units have no logins: 督查室 registers each unit's opinion and reply on its b
 
 from __future__ import annotations
 
-import calendar as _cal
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from peewee import JOIN
 
 from govdesk.i18n import t, t_record
-from govdesk.models import Flow, Person, Suggestion, Task, Unit, database
+from govdesk.models import Person, Suggestion, Task, Unit, database
 from govdesk.models import suggestion as states
 from govdesk.models.flow import WAITING
 from govdesk.services import audit, flow, org, validate
@@ -55,9 +54,7 @@ def require_supervision(actor: Actor) -> None:
 
 def add_months(start: date, months: int) -> date:
     """The same day ``months`` later (a day the month lacks is its last day)."""
-    month = start.month - 1 + months
-    year, month = start.year + month // 12, month % 12 + 1
-    return date(year, month, min(start.day, _cal.monthrange(year, month)[1]))
+    return engine.add_months(start, months)
 
 
 def term_due(start: date, months: int) -> date:
@@ -91,12 +88,8 @@ def _record_due(row: Suggestion) -> date | None:
 
 def _set_dues(row: Suggestion) -> None:
     """The tasks of the reply carry the reply's deadline; the second reply its own."""
-    f = engine.flow_of(KIND, row.id)
-    for steps, due in ((REPLY_STEPS, row.reply_due), ((SECOND_STEP,), row.second_due)):
-        if due is not None:
-            Task.update(due=due).where((Task.flow == f) & (Task.state == WAITING)
-                                       & Task.step.in_(steps)).execute()
-    Flow.update(due=_record_due(row)).where(Flow.id == f.id).execute()
+    engine.set_task_dues(KIND, row, ((REPLY_STEPS, row.reply_due),
+                                     ((SECOND_STEP,), row.second_due)))
 
 
 # ---------------------------------------------------------------------------- register

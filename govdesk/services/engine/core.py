@@ -313,6 +313,18 @@ def holders(actor: Actor, kind: str, step: StepSpec, row: Model) -> list[flow.Ha
     return own(actor, row)
 
 
+def unit_leader(actor: Actor, unit: Any,
+                refusal: Callable[[], ValidationError]) -> list[flow.Hand]:
+    """A module's holder rule for a step of a unit's 主管领导: the unit's 分管副区长
+    (org.portfolio_leader), or who stands in for them now; ``refusal`` (the module's words)
+    when there is no unit or it has no such leader."""
+    leader = org.portfolio_leader(unit) if unit is not None else None
+    if leader is None:
+        raise refusal()
+    holder, acting_for = org.stand_in(leader, actor.now)
+    return [flow.Hand(person=holder, acting_for=acting_for)]
+
+
 def hand_out(actor: Actor, kind: str, f: Flow, step: str, row: Model, *,
              hands: Sequence[flow.Hand] | None = None, note: str = "",
              round: int | None = None, due: date | None | bool = True) -> list[int]:

@@ -216,12 +216,10 @@ def register_page(actor: Actor, *, state: str | None = None, before_id: int | No
 
 
 def _leader(actor: Actor, row: SpecialReport) -> list[flow.Hand]:
-    leader = org.portfolio_leader(row.department) if row.department_id else None
-    if leader is None:
-        raise ValidationError(_label("department"), t("suggestion.refuse.no_leader",
-                                                      unit="—"), name="department")
-    holder, acting_for = org.stand_in(leader, actor.now)
-    return [flow.Hand(person=holder, acting_for=acting_for)]
+    """阅批: the reporting department's 分管副区长 (or who stands in for them)."""
+    return engine.unit_leader(actor, row.department if row.department_id else None,
+                              lambda: ValidationError(_label("department"), t(
+                                  "suggestion.refuse.no_leader", unit="—"), name="department"))
 
 
 def _record_actions(actor: Actor, row: SpecialReport, waiting: list[Task]) -> set[str]:

@@ -412,13 +412,10 @@ def register_page(actor: Actor, *, source: str | None = None, state: str | None 
 
 def _leader(actor: Actor, row: Suggestion) -> list[flow.Hand]:
     """阅批: the lead unit's 分管副区长 (or who stands in for them)."""
-    leader = org.portfolio_leader(row.lead_unit) if row.lead_unit_id else None
-    if leader is None:
-        raise ValidationError(_label("lead_unit"), t("suggestion.refuse.no_leader",
-                                                     unit=row.lead_unit.short if row.lead_unit_id
-                                                     else "—"), name="lead_unit")
-    holder, acting_for = org.stand_in(leader, actor.now)
-    return [flow.Hand(person=holder, acting_for=acting_for)]
+    unit = row.lead_unit if row.lead_unit_id else None
+    return engine.unit_leader(actor, unit, lambda: ValidationError(
+        _label("lead_unit"), t("suggestion.refuse.no_leader", unit=unit.short if unit else "—"),
+        name="lead_unit"))
 
 
 def _verdict_guard(action: str):

@@ -22,7 +22,7 @@ from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ValidationError
 from govdesk.services.policy import can_act
-from govdesk.services.suggestion.workflow import is_supervision, require_supervision
+from govdesk.services.suggestion.workflow import is_supervision, require_supervision, unit_day
 
 KIND = "special_report"
 SEARCH_CODE = 5
@@ -105,24 +105,24 @@ def notify(actor: Actor, task_id: Any, *, department: Any, report_due: Any) -> S
     return SpecialReport.get_by_id(row.id)
 
 
-def _unit_text(turn, value: Any, key: str, on: Any, actor: Actor) -> tuple[str, str, date]:
+def _unit_work(actor: Actor, task_id: Any, action: str, key: str, value: Any,
+               on: Any) -> SpecialReport:
+    """The department's text (its report, its handling), registered by 督查室 on its behalf
+    with the department's date: kept in ``key`` and said on the timeline."""
+    turn = engine.turn(actor, KIND, task_id, action)
     text = validate.text({key: value}, key, _label(key), required=True)
-    day = validate.day({"on": on}, "on", _label("unit_date"), actor.today)
-    if day > actor.today:
-        raise ValidationError(_label("unit_date"), t("suggestion.refuse.future"), name="on")
+    day = unit_day(on, actor.today)
     said = t_record("suggestion.unit_said", unit=turn.record.department.short,
                     day=f"{day:%Y-%m-%d}", text=text)
-    return text, said, day
+    with database.atomic():
+        row = engine.advance(actor, turn, said, values={key: text})
+        _set_dues(row)
+    return SpecialReport.get_by_id(row.id)
 
 
 def submit_report(actor: Actor, task_id: Any, report: Any, on: Any = None) -> SpecialReport:
     """The department's report, registered by 督查室 on its behalf."""
-    turn = engine.turn(actor, KIND, task_id, "submit_report")
-    text, said, _day = _unit_text(turn, report, "report", on, actor)
-    with database.atomic():
-        row = engine.advance(actor, turn, said, values={"report": text})
-        _set_dues(row)
-    return SpecialReport.get_by_id(row.id)
+    return _unit_work(actor, task_id, "submit_report", "report", report, on)
 
 
 def review(actor: Actor, task_id: Any, *, passed: bool, opinion: Any = "") -> SpecialReport:
@@ -181,12 +181,7 @@ def opinions(actor: Actor, task_id: Any, text: Any = "", due: Any = None) -> Spe
 
 def report_back(actor: Actor, task_id: Any, handling: Any, on: Any = None) -> SpecialReport:
     """The department's 研究处理情况, registered by 督查室 on its behalf."""
-    turn = engine.turn(actor, KIND, task_id, "report_back")
-    text, said, _day = _unit_text(turn, handling, "handling", on, actor)
-    with database.atomic():
-        row = engine.advance(actor, turn, said, values={"handling": text})
-        _set_dues(row)
-    return SpecialReport.get_by_id(row.id)
+    return _unit_work(actor, task_id, "report_back", "handling", handling, on)
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,9 @@ def extend(actor: Actor, record_id: Any, *, approved_by: Any, reason: Any) -> Su
 # ---------------------------------------------------------------------------- the units' work
 
 
-def _unit_day(on: Any, today: date) -> date:
+def unit_day(on: Any, today: date) -> date:
+    """The unit's own date of what 督查室 registers on its behalf (today if none): not later
+    than today."""
     day = validate.day({"on": on}, "on", _label("unit_date"), today)
     if day > today:
         raise ValidationError(_label("unit_date"), t("suggestion.refuse.future"), name="on")
@@ -261,7 +263,7 @@ def co_opinion(actor: Actor, task_id: Any, opinion: Any, on: Any = None) -> Sugg
     unit's date."""
     turn = engine.turn(actor, KIND, task_id, "co_opinion")
     text = validate.text({"opinion": opinion}, "opinion", _label("co_opinion"), required=True)
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     return engine.advance(actor, turn, t_record("suggestion.unit_said", unit=turn.task.note,
                                                 day=f"{day:%Y-%m-%d}", text=text))
 
@@ -282,7 +284,7 @@ def submit(actor: Actor, task_id: Any, reply: Any, *, adopted: bool = False,
         raise ValidationError(_label("reply"), t("suggestion.refuse.co_pending",
                                                  units="、".join(waiting)), name="reply")
     text = validate.text({"reply": reply}, "reply", _label("reply"), required=True)
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     with database.atomic():
         row = engine.advance(actor, turn, t_record(
             "suggestion.unit_said", unit=turn.record.lead_unit.short, day=f"{day:%Y-%m-%d}",
@@ -312,7 +314,7 @@ def approve(actor: Actor, task_id: Any, *, agreed: bool = True, opinion: Any = "
 def send_reply(actor: Actor, task_id: Any, on: Any = None) -> Suggestion:
     """督查室 sends the approved reply to the deputy (the day it was sent)."""
     turn = engine.turn(actor, KIND, task_id, "send_reply")
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     return engine.advance(actor, turn, t_record("suggestion.sent_note", day=f"{day:%Y-%m-%d}"),
                           values={"replied_on": day})
 
@@ -335,7 +337,7 @@ def feedback(actor: Actor, task_id: Any, verdict: Any, note: Any = "",
                               name="feedback")
     turn = engine.turn(actor, KIND, task_id, feedback_action(row, verdict))
     text = validate.text({"note": note}, "note", _label("note"))
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     values: dict[str, Any] = {"feedback": verdict, "feedback_on": day}
     if verdict == states.DISSATISFIED:
         values["second_due"] = second_reply_due(day)
@@ -351,7 +353,7 @@ def second_reply(actor: Actor, task_id: Any, reply: Any, on: Any = None) -> Sugg
     """The unit's second reply after talking with the deputy, sent; the feedback asked again."""
     turn = engine.turn(actor, KIND, task_id, "second_reply")
     text = validate.text({"reply": reply}, "reply", _label("reply"), required=True)
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     return engine.advance(actor, turn, t_record(
         "suggestion.unit_said", unit=turn.record.lead_unit.short, day=f"{day:%Y-%m-%d}",
         text=text), values={"reply": text, "second_replied_on": day})
@@ -361,7 +363,7 @@ def implemented(actor: Actor, task_id: Any, note: Any, on: Any = None) -> Sugges
     """An adopted suggestion done (Part 2 §5(一)5): what was done and when."""
     turn = engine.turn(actor, KIND, task_id, "implemented")
     text = validate.text({"note": note}, "note", _label("implementation"), required=True)
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     return engine.advance(actor, turn, t_record(
         "suggestion.unit_said", unit=turn.record.lead_unit.short, day=f"{day:%Y-%m-%d}",
         text=text), values={"implemented_on": day})

@@ -242,6 +242,17 @@ def start(actor: Actor, kind: str, row: Model, *, registered: tuple[str, str] | 
     return f
 
 
+def register_record(actor: Actor, kind: str, row: Model, *, registered: tuple[str, str],
+                    hands: Sequence[flow.Hand] | None = None, note: str = "") -> Flow:
+    """A record just created: its flow started (``start``, the 登记 hop ``registered`` done)
+    and its registration audited (``<kind>.register``, the record as saved). In the caller's
+    transaction."""
+    f = start(actor, kind, row, registered=registered, hands=hands, note=note)
+    audit.record(actor, f"{kind}.register", workflow(kind).spec.table, row.id,
+                 after=audit.snapshot(row))
+    return f
+
+
 # ---------------------------------------------------------------------------- deadlines
 
 

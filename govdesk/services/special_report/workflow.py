@@ -17,7 +17,7 @@ from peewee import JOIN
 from govdesk.i18n import t, t_record
 from govdesk.models import SpecialReport, Task, Unit, database
 from govdesk.models import suggestion as states
-from govdesk.services import audit, flow, org, validate
+from govdesk.services import flow, org, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ValidationError
@@ -74,9 +74,7 @@ def register(actor: Actor, fields: dict) -> SpecialReport:
     with database.atomic():
         row = SpecialReport.create(**clean, state=states.R_NOTIFY, registered_by=actor.person,
                                    created_at=actor.now, updated_at=actor.now)
-        engine.start(actor, KIND, row, registered=("登记", clean["letter_number"]))
-        audit.record(actor, "special_report.register", "special_report", row.id,
-                     after=audit.snapshot(row))
+        engine.register_record(actor, KIND, row, registered=("登记", clean["letter_number"]))
     return row
 
 

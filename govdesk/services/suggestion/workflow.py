@@ -20,7 +20,7 @@ from govdesk.i18n import t, t_record
 from govdesk.models import Person, Suggestion, Task, Unit, database
 from govdesk.models import suggestion as states
 from govdesk.models.flow import WAITING
-from govdesk.services import audit, flow, org, validate
+from govdesk.services import flow, org, validate
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
@@ -132,11 +132,9 @@ def register(actor: Actor, fields: dict) -> Suggestion:
                                                       number=clean["number"]), name="number")
         row = S.create(**clean, state=states.REGISTERED, registered_by=actor.person,
                        created_at=actor.now, updated_at=actor.now)
-        engine.start(actor, KIND, row, registered=("登记", t_record(
+        engine.register_record(actor, KIND, row, registered=("登记", t_record(
             "suggestion.registered_note", source=row.source, number=row.number,
             proposer=row.proposer)))
-        audit.record(actor, "suggestion.register", "suggestion", row.id,
-                     after=audit.snapshot(row))
     return row
 
 

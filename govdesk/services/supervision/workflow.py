@@ -208,10 +208,8 @@ def register(actor: Actor, fields: dict) -> SupervisionItem:
         if row.kind == states.INSTRUCTION:
             note += t_record("supervision.instruction_note", who=row.instructed_by.name,
                              day=f"{row.instructed_on:%Y-%m-%d}", text=row.instruction)
-        engine.start(actor, KIND, row, registered=("登记", note),
-                     note=row.lead_unit.short)
-        audit.record(actor, "supervision.register", "supervision_item", row.id,
-                     after=audit.snapshot(row))
+        engine.register_record(actor, KIND, row, registered=("登记", note),
+                               note=row.lead_unit.short)
     return row
 
 

@@ -1,20 +1,24 @@
 """What the engine gives a module besides its turns: the holder rule for a unit's 主管领导
 (engine.unit_leader: the unit's 分管副区长; no unit, or one without, refused in the module's
-words), and a new record's registration (engine.register_record: the flow started with its
-登记 hop, the registration audited with the record as saved)."""
+words), a new record's registration (engine.register_record: the flow started with its 登记
+hop, the registration audited with the record as saved), and a register's page
+(engine.register_rows: by state, newest first, keyset-paged both ways, each with its earliest
+waiting deadline)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from test_suggestion import actor, fields
+from test_suggestion import actor, assigned, fields
 
 from govdesk.models import AuditEntry, Portfolio, Suggestion, Task, Unit
 from govdesk.models import suggestion as states
 from govdesk.services import suggestion
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ValidationError
+
+S = Suggestion
 
 
 def refusal() -> ValidationError:
@@ -46,3 +50,22 @@ def test_a_registered_record_has_its_flow_and_its_audited_registration(db):
     entry = AuditEntry.get(AuditEntry.action == "suggestion.register")
     assert (entry.table, entry.record_id, entry.actor) == ("suggestion", row.id, "guojw")
     assert json.loads(entry.after)["number"] == "第12号"
+
+
+def test_a_register_page_by_state_paged_both_ways_with_each_ones_deadline(db):
+    ids = [suggestion.register(actor(), fields(f"第{n}号")).id for n in (1, 2, 3)]
+    done = assigned(number="第4号", co=())  # 办理中, the reply due in 3 months
+    q = S.select()
+    rows, dues = engine.register_rows(suggestion.KIND, q)
+    assert [r.id for r in rows] == [done.id, *reversed(ids)]
+    assert dues[done.id] == done.reply_due and ids[0] not in dues  # 交办 has no deadline
+    rows, dues = engine.register_rows(suggestion.KIND, q, state=states.HANDLING)
+    assert [r.id for r in rows] == [done.id] and dues == {done.id: done.reply_due}
+    rows, _ = engine.register_rows(suggestion.KIND, q, before_id=ids[2], limit=1)
+    assert [r.id for r in rows] == [ids[1]]
+    rows, _ = engine.register_rows(suggestion.KIND, q, after_id=ids[0], limit=2)
+    assert [r.id for r in rows] == [ids[2], ids[1]]  # the page right above, newest first
+    assert engine.register_rows(suggestion.KIND, q, state="办" * 100_000) == ([], {})
+    with pytest.raises(ValidationError) as exc:
+        engine.register_rows(suggestion.KIND, q, before_id="x")
+    assert exc.value.name == "before_id"

@@ -590,6 +590,22 @@ def due_by_record(kind: str, ids: list[int]) -> dict[int, date]:
             for rid, due in q}
 
 
+def register_rows(kind: str, query: Any, *, state: str | None = None,
+                  before_id: int | None = None, after_id: int | None = None,
+                  limit: int = 200) -> tuple[list[Any], dict[int, date]]:
+    """One page of a kind's register from ``query`` (the module's joins and own filters):
+    those in ``state`` if given, newest first (``keyset``), with the earliest deadline of each
+    one's waiting tasks (``due_by_record``). A filter that cannot match reads nothing."""
+    if not validate.page_args(None, state, before_id=before_id, after_id=after_id,
+                              limit=limit):
+        return [], {}
+    model = workflow(kind).model
+    if state:
+        query = query.where(model.state == state)
+    rows = keyset(query, model.id, before_id, limit, after_id)
+    return rows, due_by_record(kind, [r.id for r in rows])
+
+
 def keyset(query: Any, id_field: Any, before_id: int | None, limit: int,
            after_id: int | None = None) -> list[Any]:
     """One page, newest first, keyset-paged by id (cost bounded by the page, not the years).

@@ -194,15 +194,11 @@ class RegisterRow:
 
 def register_page(actor: Actor, *, state: str | None = None, before_id: int | None = None,
                   after_id: int | None = None, limit: int = 200) -> list[RegisterRow]:
-    if not validate.page_args(None, state, before_id=before_id, after_id=after_id,
-                              limit=limit):
-        return []
+    """One page of the register, newest first (keyset-paged by id)."""
     R = SpecialReport
     q = R.select(R, Unit).join(Unit, JOIN.LEFT_OUTER, on=(R.department == Unit.id))
-    if state:
-        q = q.where(R.state == state)
-    rows = engine.keyset(q, R.id, before_id, limit, after_id)
-    dues = engine.due_by_record(KIND, [r.id for r in rows])
+    rows, dues = engine.register_rows(KIND, q, state=state, before_id=before_id,
+                                      after_id=after_id, limit=limit)
     return [RegisterRow(r.id, r.letter_number, r.title,
                         r.department.short if r.department_id else "", r.state, dues.get(r.id))
             for r in rows]

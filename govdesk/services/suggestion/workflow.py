@@ -391,17 +391,12 @@ def register_page(actor: Actor, *, source: str | None = None, state: str | None 
                   before_id: int | None = None, after_id: int | None = None,
                   limit: int = 200) -> list[RegisterRow]:
     """One page of the register, newest first (keyset-paged by id)."""
-    if not validate.page_args(None, state, before_id=before_id, after_id=after_id,
-                              limit=limit):
-        return []
     S = Suggestion
     q = S.select(S, Unit).join(Unit, on=(S.lead_unit == Unit.id), join_type=JOIN.LEFT_OUTER)
     if source in states.SOURCES:
         q = q.where(S.source == source)
-    if state:
-        q = q.where(S.state == state)
-    rows = engine.keyset(q, S.id, before_id, limit, after_id)
-    dues = engine.due_by_record(KIND, [r.id for r in rows])
+    rows, dues = engine.register_rows(KIND, q, state=state, before_id=before_id,
+                                      after_id=after_id, limit=limit)
     return [RegisterRow(r.id, r.source, r.number, r.proposer, r.title,
                         r.lead_unit.short if r.lead_unit_id else "", r.state, r.feedback,
                         dues.get(r.id)) for r in rows]

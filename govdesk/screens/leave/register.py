@@ -4,19 +4,16 @@ it. Reached from 秘书科 and the palette."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.containers import Vertical
-from textual.widgets import DataTable, Label
+from textual.app import App
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
-from govdesk.screens.base import DeskScreen, run_service
+from govdesk.screens.base import run_service
 from govdesk.screens.fields_modal import Field, FieldsModal
-from govdesk.services import inbox as inbox_service
+from govdesk.screens.record_register import RecordRegisterScreen
 from govdesk.services import leave
 from govdesk.services.engine import core as engine
-from govdesk.widgets import badge
-from govdesk.widgets.paged_table import Page, PagedTable
+from govdesk.widgets.paged_table import Page
 
 
 def head_choices(actor) -> list[tuple[str, str]]:
@@ -72,74 +69,26 @@ class LeaveFormModal(FieldsModal):
     """
 
 
-PAGE = 100  # rows per page of the register
-
-
-class LeaveRegisterScreen(DeskScreen):
+class LeaveRegisterScreen(RecordRegisterScreen):
     HOWTO = "howto.leave_register"  # F1's how-to (screens/help.py)
     COMMAND_IDS = ("leave_register.back", "leave_register.new", "leave_register.open")
-    DEFAULT_CSS = """
-    LeaveRegisterScreen #leave-register { height: 1fr; }
-    LeaveRegisterScreen .panel-title { background: $boost; text-style: bold; width: 100%;
-                                       padding: 0 1; }
-    """
+    KIND = leave.KIND
+    TABLE_ID, TITLE_ID = "leave-register", "leave-title"
+    # The place last: on an 80-column terminal it narrows first.
+    COLUMNS = ("title", "grade", "period", "state", "due", "holders", "destination")
+    COLUMN_LABEL = "leave.col_{key}"
+    NARROW = (("destination", 8), ("holders", 8))
+    SUB_TITLE, TITLE_KEY = "leave.registers", "leave.register_title"
 
-    def compose_body(self) -> ComposeResult:
-        with Vertical():
-            yield Label(id="leave-title", classes="panel-title")
-            yield PagedTable(self._load_page, id="leave-register", page_size=PAGE,
-                             threaded=True, title="title",
-                             narrow=(("destination", 8), ("holders", 8)))
+    def read_page(self, actor, page: Page, query) -> list:
+        return leave.register_page(actor, **page.keyset_args())
 
-    def setup(self) -> None:
-        super().setup()
-        self.sub_title = t("leave.registers")
-        table = self.query_one("#leave-register", PagedTable)
-        # The place last: on an 80-column terminal it narrows first.
-        for key in ("title", "grade", "period", "state", "due", "holders", "destination"):
-            table.add_column(t(f"leave.col_{key}"), key=key)
-        table.focus()
+    def cells(self, r, due: str) -> list:
+        return [f"{term(r.unit)} {r.person}", term(r.grade),
+                f"{r.starts_on:%m-%d}—{r.ends_on:%m-%d}", term(r.state), due, term(r.holders),
+                r.destination]
 
-    def load_data(self, actor, query) -> list:
-        return self._rows(actor, Page(PAGE))
+    def new_record(self, done) -> None:
+        new_leave(self.app, done)
 
-    def _load_page(self, page: Page):
-        """The pages after the first, in the table's worker."""
-        return self._rows(self.actor, page)
-
-    @staticmethod
-    def _rows(actor, page: Page):
-        today = actor.today
-        rows = leave.register_page(actor, **page.keyset_args())
-
-        def label(due) -> str:
-            if due is None or due > today:
-                return ""
-            return inbox_service.OVERDUE if due < today else inbox_service.TODAY
-
-        return [(r.id, [f"{term(r.unit)} {r.person}", term(r.grade),
-                        f"{r.starts_on:%m-%d}—{r.ends_on:%m-%d}", term(r.state),
-                        badge.deadline(label(r.due), r.due) if r.due else "", term(r.holders),
-                        r.destination]) for r in rows]
-
-    def show_data(self, rows: list) -> None:
-        table = self.query_one("#leave-register", PagedTable)
-        table.show_first_page(rows)
-        more = "+" if len(rows) >= table.page_size else ""
-        self.query_one("#leave-title", Label).update(
-            t("leave.register_title", n=len(rows), more=more))
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_open_selected()
-
-    def action_open_selected(self) -> None:
-        key = self.query_one("#leave-register", PagedTable).selected_key()
-        if key is not None:
-            registry.open_record(self.app, leave.KIND, int(key))
-
-    def action_new_leave(self) -> None:
-        new_leave(self.app, lambda _ok: self.refresh_data())
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    action_new_leave = RecordRegisterScreen.action_new_record  # leave_register.new

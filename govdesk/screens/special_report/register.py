@@ -4,19 +4,16 @@ where its report is now; ``n`` registers a letter (督查室), Enter opens one. 
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.containers import Vertical
-from textual.widgets import DataTable, Label
+from textual.app import App
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
-from govdesk.screens.base import DeskScreen, run_service
+from govdesk.screens.base import run_service
 from govdesk.screens.fields_modal import Field, FieldsModal
-from govdesk.services import inbox as inbox_service
+from govdesk.screens.record_register import RecordRegisterScreen
 from govdesk.services import special_report
 from govdesk.services.suggestion import require_supervision
-from govdesk.widgets import badge
-from govdesk.widgets.paged_table import Page, PagedTable
+from govdesk.widgets.paged_table import Page
 
 
 def new_special_report(app: App, done=None) -> None:
@@ -49,70 +46,24 @@ def _form(app: App, done) -> None:
                                 note=t("special_report.new_note")), closed)
 
 
-PAGE = 100
-
-
-class SpecialReportRegisterScreen(DeskScreen):
+class SpecialReportRegisterScreen(RecordRegisterScreen):
     HOWTO = "howto.special_report_register"
     COMMAND_IDS = ("special_report_register.back", "special_report_register.new",
                    "special_report_register.open")
-    DEFAULT_CSS = """
-    SpecialReportRegisterScreen #report-register { height: 1fr; }
-    SpecialReportRegisterScreen .panel-title { background: $boost; text-style: bold;
-                                               width: 100%; padding: 0 1; }
-    """
+    KIND = special_report.KIND
+    TABLE_ID, TITLE_ID = "report-register", "report-title"
+    COLUMNS = ("title", "department", "state", "due", "number")
+    COLUMN_LABEL = "special_report.col_{key}"
+    NARROW = (("number", 8),)
+    SUB_TITLE, TITLE_KEY = "special_report.registers", "special_report.register_title"
 
-    def compose_body(self) -> ComposeResult:
-        with Vertical():
-            yield Label(id="report-title", classes="panel-title")
-            yield PagedTable(self._load_page, id="report-register", page_size=PAGE,
-                             threaded=True, title="title", narrow=(("number", 8),))
+    def read_page(self, actor, page: Page, query) -> list:
+        return special_report.register_page(actor, **page.keyset_args())
 
-    def setup(self) -> None:
-        super().setup()
-        self.sub_title = t("special_report.registers")
-        table = self.query_one("#report-register", PagedTable)
-        for key in ("title", "department", "state", "due", "number"):
-            table.add_column(t(f"special_report.col_{key}"), key=key)
-        table.focus()
+    def cells(self, r, due: str) -> list:
+        return [r.title, term(r.department), term(r.state), due, r.letter_number]
 
-    def load_data(self, actor, query) -> list:
-        return self._rows(actor, Page(PAGE))
+    def new_record(self, done) -> None:
+        new_special_report(self.app, done)
 
-    def _load_page(self, page: Page):
-        return self._rows(self.actor, page)
-
-    @staticmethod
-    def _rows(actor, page: Page):
-        today = actor.today
-
-        def label(due) -> str:
-            if due is None or due > today:
-                return ""
-            return inbox_service.OVERDUE if due < today else inbox_service.TODAY
-
-        return [(r.id, [r.title, term(r.department), term(r.state),
-                        badge.deadline(label(r.due), r.due) if r.due else "", r.letter_number])
-                for r in special_report.register_page(actor, **page.keyset_args())]
-
-    def show_data(self, rows: list) -> None:
-        table = self.query_one("#report-register", PagedTable)
-        table.show_first_page(rows)
-        more = "+" if len(rows) >= table.page_size else ""
-        self.query_one("#report-title", Label).update(
-            t("special_report.register_title", n=len(rows), more=more))
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_open_selected()
-
-    def action_open_selected(self) -> None:
-        key = self.query_one("#report-register", PagedTable).selected_key()
-        if key is not None:
-            registry.open_record(self.app, special_report.KIND, int(key))
-
-    def action_new_special_report(self) -> None:
-        new_special_report(self.app, lambda _ok: self.refresh_data())
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    action_new_special_report = RecordRegisterScreen.action_new_record  # …_register.new

@@ -5,19 +5,16 @@ palette."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.containers import Vertical
-from textual.widgets import DataTable, Label
+from textual.app import App
 
 from govdesk.i18n import t, term
 from govdesk.screens import registry
-from govdesk.screens.base import DeskScreen, run_service
+from govdesk.screens.base import run_service
 from govdesk.screens.fields_modal import Field, FieldsModal
-from govdesk.services import inbox as inbox_service
+from govdesk.screens.record_register import RecordRegisterScreen
 from govdesk.services import suggestion
 from govdesk.services.vocab import suggestion_states
-from govdesk.widgets import badge
-from govdesk.widgets.paged_table import Page, PagedTable
+from govdesk.widgets.paged_table import Page
 
 
 def new_suggestion(app: App, done=None, *, batch: bool = False) -> None:
@@ -78,86 +75,41 @@ class SuggestionFormModal(FieldsModal):
     """
 
 
-PAGE = 100
-
-
-class SuggestionRegisterScreen(DeskScreen):
+class SuggestionRegisterScreen(RecordRegisterScreen):
     HOWTO = "howto.suggestion_register"
     COMMAND_IDS = ("suggestion_register.back", "suggestion_register.new",
                    "suggestion_register.source", "suggestion_register.open")
-    DEFAULT_CSS = """
-    SuggestionRegisterScreen #suggestion-register { height: 1fr; }
-    SuggestionRegisterScreen .panel-title { background: $boost; text-style: bold;
-                                            width: 100%; padding: 0 1; }
-    """
+    KIND = suggestion.KIND
+    TABLE_ID, TITLE_ID = "suggestion-register", "suggestion-title"
+    COLUMNS = ("number", "title", "state", "due", "lead", "proposer")
+    COLUMN_LABEL = "suggestion.col_{key}"
+    NARROW = (("proposer", 6), ("lead", 8))
+    SUB_TITLE, TITLE_KEY = "suggestion.registers", "suggestion.register_title"
 
     def __init__(self) -> None:
         super().__init__()
         self.source: str | None = None  # 建议, 提案, or both
 
-    def compose_body(self) -> ComposeResult:
-        with Vertical():
-            yield Label(id="suggestion-title", classes="panel-title")
-            yield PagedTable(self._load_page, id="suggestion-register", page_size=PAGE,
-                             threaded=True, title="title",
-                             narrow=(("proposer", 6), ("lead", 8)))
-
-    def setup(self) -> None:
-        super().setup()
-        self.sub_title = t("suggestion.registers")
-        table = self.query_one("#suggestion-register", PagedTable)
-        for key in ("number", "title", "state", "due", "lead", "proposer"):
-            table.add_column(t(f"suggestion.col_{key}"), key=key)
-        table.focus()
-
     def data_query(self):
         return self.source
 
-    def load_data(self, actor, source) -> list:
-        return self._rows(actor, Page(PAGE), source)
+    def read_page(self, actor, page: Page, source) -> list:
+        return suggestion.register_page(actor, source=source, **page.keyset_args())
 
-    def _load_page(self, page: Page):
-        return self._rows(self.actor, page, self.source)
+    def cells(self, r, due: str) -> list:
+        return [f"{term(r.source)}{r.number}", r.title,
+                term(r.state) + (f"·{term(r.feedback)}" if r.feedback else ""), due,
+                term(r.lead_unit), r.proposer]
 
-    @staticmethod
-    def _rows(actor, page: Page, source):
-        today = actor.today
-        rows = suggestion.register_page(actor, source=source, **page.keyset_args())
+    def title_values(self, source) -> dict:
+        return {"which": term(source) if source else t("suggestion.both")}
 
-        def label(due) -> str:
-            if due is None or due > today:
-                return ""
-            return inbox_service.OVERDUE if due < today else inbox_service.TODAY
+    def new_record(self, done) -> None:
+        new_suggestion(self.app, done, batch=True)
 
-        return [(r.id, [f"{term(r.source)}{r.number}", r.title,
-                        term(r.state) + (f"·{term(r.feedback)}" if r.feedback else ""),
-                        badge.deadline(label(r.due), r.due) if r.due else "",
-                        term(r.lead_unit), r.proposer]) for r in rows]
-
-    def show_data(self, rows: list) -> None:
-        table = self.query_one("#suggestion-register", PagedTable)
-        table.show_first_page(rows)
-        more = "+" if len(rows) >= table.page_size else ""
-        which = term(self.source) if self.source else t("suggestion.both")
-        self.query_one("#suggestion-title", Label).update(
-            t("suggestion.register_title", which=which, n=len(rows), more=more))
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_open_selected()
-
-    def action_open_selected(self) -> None:
-        key = self.query_one("#suggestion-register", PagedTable).selected_key()
-        if key is not None:
-            registry.open_record(self.app, suggestion.KIND, int(key))
-
-    def action_new_suggestion(self) -> None:
-        new_suggestion(self.app, lambda _ok: self.refresh_data(), batch=True)
+    action_new_suggestion = RecordRegisterScreen.action_new_record  # suggestion_register.new
 
     def action_cycle_source(self) -> None:
         order = [None, *suggestion_states.SOURCES]
         self.source = order[(order.index(self.source) + 1) % len(order)]
         self.refresh_data()
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

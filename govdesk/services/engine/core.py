@@ -11,6 +11,7 @@ only the Flow/Task tables, so a new workflow appears there with no code of its o
 
 from __future__ import annotations
 
+import calendar as _cal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -241,6 +242,17 @@ def start(actor: Actor, kind: str, row: Model, *, registered: tuple[str, str] | 
     return f
 
 
+def register_record(actor: Actor, kind: str, row: Model, *, registered: tuple[str, str],
+                    hands: Sequence[flow.Hand] | None = None, note: str = "") -> Flow:
+    """A record just created: its flow started (``start``, the 登记 hop ``registered`` done)
+    and its registration audited (``<kind>.register``, the record as saved). In the caller's
+    transaction."""
+    f = start(actor, kind, row, registered=registered, hands=hands, note=note)
+    audit.record(actor, f"{kind}.register", workflow(kind).spec.table, row.id,
+                 after=audit.snapshot(row))
+    return f
+
+
 # ---------------------------------------------------------------------------- deadlines
 
 
@@ -263,6 +275,28 @@ def step_due(kind: str, step: str, row: Model | None, start: date) -> date | Non
     if cap is not None and cap < due:
         due = cap
     return due
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (earlier, for a negative number); a day the month lacks
+    is its last day. Terms in months (a reply's three, a report's cadence) count from it."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
+
+
+def set_task_dues(kind: str, row: Model,
+                  dues: Sequence[tuple[Sequence[str], date | None]]) -> None:
+    """Deadlines the record sets rather than the steps' rules (a reply's term, the 人大's date):
+    the record's waiting tasks of each group of steps get its date (None: left as they are),
+    and the flow's deadline follows the record's (``record_due``). In the caller's
+    transaction."""
+    f = flow_of(kind, row.id)
+    for steps, due in dues:
+        if due is not None:
+            Task.update(due=due).where((Task.flow == f) & (Task.state == WAITING)
+                                       & Task.step.in_(list(steps))).execute()
+    Flow.update(due=workflow(kind).record_due(row)).where(Flow.id == f.id).execute()
 
 
 # ---------------------------------------------------------------------------- holders
@@ -288,6 +322,18 @@ def holders(actor: Actor, kind: str, step: StepSpec, row: Model) -> list[flow.Ha
         raise ValidationError(t("engine.f_holder"), t("engine.holders_needed",
                                                        step=term(step.name)))
     return own(actor, row)
+
+
+def unit_leader(actor: Actor, unit: Any,
+                refusal: Callable[[], ValidationError]) -> list[flow.Hand]:
+    """A module's holder rule for a step of a unit's 主管领导: the unit's 分管副区长
+    (org.portfolio_leader), or who stands in for them now; ``refusal`` (the module's words)
+    when there is no unit or it has no such leader."""
+    leader = org.portfolio_leader(unit) if unit is not None else None
+    if leader is None:
+        raise refusal()
+    holder, acting_for = org.stand_in(leader, actor.now)
+    return [flow.Hand(person=holder, acting_for=acting_for)]
 
 
 def hand_out(actor: Actor, kind: str, f: Flow, step: str, row: Model, *,
@@ -390,6 +436,29 @@ def advance(actor: Actor, turn: Turn, opinion: str = "", *, to: str | None = Non
         elif destination != STAY:
             hand_out(actor, turn.kind, turn.flow, destination, row, hands=hands, note=note)
     return workflow(turn.kind).model.get_by_id(row.id)
+
+
+def pass_or_send_back(actor: Actor, kind: str, task_id: Any, *, passed: bool,
+                      opinion: Any = "", label: str, forward: str | Sequence[str],
+                      back: str = "send_back", passed_opinion: str = "",
+                      passed_values: dict[str, Any] | None = None,
+                      then: Callable[[Model], Any] | None = None) -> Model:
+    """A review or 阅批 turn: passed on (``forward``: the action, or the first of several the
+    step allows) with the opinion, or ``passed_opinion`` when none was written; or sent back
+    (``back``) with the reason, which the spec's ``opinion_required`` makes a must — a missing
+    one is refused naming the field (``label``, name ``opinion``). ``passed_values``: what the
+    record also becomes when passed on; ``then``: the module's follow-up once the record has
+    moved (the next step's deadlines), in the same transaction. Returns the record as it now
+    is."""
+    current = turn(actor, kind, task_id, forward if passed else back)
+    text = validate.text({"opinion": opinion}, "opinion", label,
+                         required=current.action.opinion_required)
+    with database.atomic():
+        row = advance(actor, current, text or (passed_opinion if passed else ""),
+                      values=passed_values if passed else None)
+        if then is not None:
+            then(row)
+    return workflow(kind).model.get_by_id(row.id)
 
 
 def _destination(turn: Turn, to: str | None) -> str:
@@ -519,6 +588,22 @@ def due_by_record(kind: str, ids: list[int]) -> dict[int, date]:
          .group_by(Flow.record_id).tuples())
     return {rid: (due if isinstance(due, date) else date.fromisoformat(str(due)))
             for rid, due in q}
+
+
+def register_rows(kind: str, query: Any, *, state: str | None = None,
+                  before_id: int | None = None, after_id: int | None = None,
+                  limit: int = 200) -> tuple[list[Any], dict[int, date]]:
+    """One page of a kind's register from ``query`` (the module's joins and own filters):
+    those in ``state`` if given, newest first (``keyset``), with the earliest deadline of each
+    one's waiting tasks (``due_by_record``). A filter that cannot match reads nothing."""
+    if not validate.page_args(None, state, before_id=before_id, after_id=after_id,
+                              limit=limit):
+        return [], {}
+    model = workflow(kind).model
+    if state:
+        query = query.where(model.state == state)
+    rows = keyset(query, model.id, before_id, limit, after_id)
+    return rows, due_by_record(kind, [r.id for r in rows])
 
 
 def keyset(query: Any, id_field: Any, before_id: int | None, limit: int,

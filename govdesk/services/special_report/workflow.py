@@ -15,15 +15,14 @@ from typing import Any
 from peewee import JOIN
 
 from govdesk.i18n import t, t_record
-from govdesk.models import Flow, SpecialReport, Task, Unit, database
+from govdesk.models import SpecialReport, Task, Unit, database
 from govdesk.models import suggestion as states
-from govdesk.models.flow import WAITING
-from govdesk.services import audit, flow, org, validate
+from govdesk.services import flow, org, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ValidationError
 from govdesk.services.policy import can_act
-from govdesk.services.suggestion.workflow import is_supervision, require_supervision
+from govdesk.services.suggestion.workflow import is_supervision, require_supervision, unit_day
 
 KIND = "special_report"
 SEARCH_CODE = 5
@@ -44,12 +43,9 @@ def _record_due(row: SpecialReport) -> date | None:
 
 
 def _set_dues(row: SpecialReport) -> None:
-    f = engine.flow_of(KIND, row.id)
-    for steps, due in ((WRITE_STEPS, row.report_due), (FOLLOW_STEPS, row.opinions_due)):
-        if due is not None:
-            Task.update(due=due).where((Task.flow == f) & (Task.state == WAITING)
-                                       & Task.step.in_(steps)).execute()
-    Flow.update(due=_record_due(row)).where(Flow.id == f.id).execute()
+    """The report's tasks carry the 人大's due date; the handling's the opinions' deadline."""
+    engine.set_task_dues(KIND, row, ((WRITE_STEPS, row.report_due),
+                                     (FOLLOW_STEPS, row.opinions_due)))
 
 
 def _date(value: Any, key: str, today: date, *, required: bool = True) -> date | None:
@@ -78,9 +74,7 @@ def register(actor: Actor, fields: dict) -> SpecialReport:
     with database.atomic():
         row = SpecialReport.create(**clean, state=states.R_NOTIFY, registered_by=actor.person,
                                    created_at=actor.now, updated_at=actor.now)
-        engine.start(actor, KIND, row, registered=("登记", clean["letter_number"]))
-        audit.record(actor, "special_report.register", "special_report", row.id,
-                     after=audit.snapshot(row))
+        engine.register_record(actor, KIND, row, registered=("登记", clean["letter_number"]))
     return row
 
 
@@ -109,49 +103,48 @@ def notify(actor: Actor, task_id: Any, *, department: Any, report_due: Any) -> S
     return SpecialReport.get_by_id(row.id)
 
 
-def _unit_text(turn, value: Any, key: str, on: Any, actor: Actor) -> tuple[str, str, date]:
+def _unit_work(actor: Actor, task_id: Any, action: str, key: str, value: Any,
+               on: Any) -> SpecialReport:
+    """The department's text (its report, its handling), registered by 督查室 on its behalf
+    with the department's date: kept in ``key`` and said on the timeline."""
+    turn = engine.turn(actor, KIND, task_id, action)
     text = validate.text({key: value}, key, _label(key), required=True)
-    day = validate.day({"on": on}, "on", _label("unit_date"), actor.today)
-    if day > actor.today:
-        raise ValidationError(_label("unit_date"), t("suggestion.refuse.future"), name="on")
+    day = unit_day(on, actor.today)
     said = t_record("suggestion.unit_said", unit=turn.record.department.short,
                     day=f"{day:%Y-%m-%d}", text=text)
-    return text, said, day
+    with database.atomic():
+        row = engine.advance(actor, turn, said, values={key: text})
+        _set_dues(row)
+    return SpecialReport.get_by_id(row.id)
 
 
 def submit_report(actor: Actor, task_id: Any, report: Any, on: Any = None) -> SpecialReport:
     """The department's report, registered by 督查室 on its behalf."""
-    turn = engine.turn(actor, KIND, task_id, "submit_report")
-    text, said, _day = _unit_text(turn, report, "report", on, actor)
-    with database.atomic():
-        row = engine.advance(actor, turn, said, values={"report": text})
-        _set_dues(row)
-    return SpecialReport.get_by_id(row.id)
+    return _unit_work(actor, task_id, "submit_report", "report", report, on)
 
 
 def review(actor: Actor, task_id: Any, *, passed: bool, opinion: Any = "") -> SpecialReport:
-    """初审 (督查室) or 把关 (督查室, after the handling): on, or back with what to change."""
+    """初审 (督查室) or 把关 (督查室, after the handling): on, or back with what to change; 把关
+    passed closes it."""
+    return engine.pass_or_send_back(actor, KIND, task_id, passed=passed, opinion=opinion,
+                                    label=_label("opinion"), forward=("review_pass", "forward"),
+                                    passed_opinion=t_record("suggestion.review_ok"),
+                                    passed_values=_closed_if_forward(task_id, actor.today),
+                                    then=_set_dues)
+
+
+def _closed_if_forward(task_id: Any, today: date) -> dict[str, Any] | None:
+    """把关 passed (``forward``) is the end: the day it closed."""
     task = engine.task_of(KIND, task_id)
-    forward = "forward" if task.step == "把关" else "review_pass"
-    turn = engine.turn(actor, KIND, task_id, forward if passed else "send_back")
-    text = validate.text({"opinion": opinion}, "opinion", _label("opinion"))
-    values = {"closed_on": actor.today} if passed and forward == "forward" else None
-    with database.atomic():
-        row = engine.advance(actor, turn, text or (t_record("suggestion.review_ok") if passed
-                                                   else ""), values=values)
-        _set_dues(row)
-    return SpecialReport.get_by_id(row.id)
+    return {"closed_on": today} if task.step == "把关" else None
 
 
 def approve(actor: Actor, task_id: Any, *, agreed: bool = True,
             opinion: Any = "") -> SpecialReport:
-    turn = engine.turn(actor, KIND, task_id, "approve" if agreed else "send_back")
-    text = validate.text({"opinion": opinion}, "opinion", _label("opinion"))
-    with database.atomic():
-        row = engine.advance(actor, turn, text or (t_record("engine.action.approve") if agreed
-                                                   else ""))
-        _set_dues(row)
-    return SpecialReport.get_by_id(row.id)
+    return engine.pass_or_send_back(actor, KIND, task_id, passed=agreed, opinion=opinion,
+                                    label=_label("opinion"), forward="approve",
+                                    passed_opinion=t_record("engine.action.approve"),
+                                    then=_set_dues)
 
 
 def send_report(actor: Actor, task_id: Any, on: Any = None) -> SpecialReport:
@@ -186,12 +179,7 @@ def opinions(actor: Actor, task_id: Any, text: Any = "", due: Any = None) -> Spe
 
 def report_back(actor: Actor, task_id: Any, handling: Any, on: Any = None) -> SpecialReport:
     """The department's 研究处理情况, registered by 督查室 on its behalf."""
-    turn = engine.turn(actor, KIND, task_id, "report_back")
-    text, said, _day = _unit_text(turn, handling, "handling", on, actor)
-    with database.atomic():
-        row = engine.advance(actor, turn, said, values={"handling": text})
-        _set_dues(row)
-    return SpecialReport.get_by_id(row.id)
+    return _unit_work(actor, task_id, "report_back", "handling", handling, on)
 
 
 @dataclass(frozen=True)
@@ -206,27 +194,21 @@ class RegisterRow:
 
 def register_page(actor: Actor, *, state: str | None = None, before_id: int | None = None,
                   after_id: int | None = None, limit: int = 200) -> list[RegisterRow]:
-    if not validate.page_args(None, state, before_id=before_id, after_id=after_id,
-                              limit=limit):
-        return []
+    """One page of the register, newest first (keyset-paged by id)."""
     R = SpecialReport
     q = R.select(R, Unit).join(Unit, JOIN.LEFT_OUTER, on=(R.department == Unit.id))
-    if state:
-        q = q.where(R.state == state)
-    rows = engine.keyset(q, R.id, before_id, limit, after_id)
-    dues = engine.due_by_record(KIND, [r.id for r in rows])
+    rows, dues = engine.register_rows(KIND, q, state=state, before_id=before_id,
+                                      after_id=after_id, limit=limit)
     return [RegisterRow(r.id, r.letter_number, r.title,
                         r.department.short if r.department_id else "", r.state, dues.get(r.id))
             for r in rows]
 
 
 def _leader(actor: Actor, row: SpecialReport) -> list[flow.Hand]:
-    leader = org.portfolio_leader(row.department) if row.department_id else None
-    if leader is None:
-        raise ValidationError(_label("department"), t("suggestion.refuse.no_leader",
-                                                      unit="—"), name="department")
-    holder, acting_for = org.stand_in(leader, actor.now)
-    return [flow.Hand(person=holder, acting_for=acting_for)]
+    """阅批: the reporting department's 分管副区长 (or who stands in for them)."""
+    return engine.unit_leader(actor, row.department if row.department_id else None,
+                              lambda: ValidationError(_label("department"), t(
+                                  "suggestion.refuse.no_leader", unit="—"), name="department"))
 
 
 def _record_actions(actor: Actor, row: SpecialReport, waiting: list[Task]) -> set[str]:

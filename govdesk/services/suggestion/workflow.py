@@ -10,7 +10,6 @@ Units have no logins: 督查室 registers each unit's opinion and reply on its b
 
 from __future__ import annotations
 
-import calendar as _cal
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,10 +17,10 @@ from typing import Any
 from peewee import JOIN
 
 from govdesk.i18n import t, t_record
-from govdesk.models import Flow, Person, Suggestion, Task, Unit, database
+from govdesk.models import Person, Suggestion, Task, Unit, database
 from govdesk.models import suggestion as states
 from govdesk.models.flow import WAITING
-from govdesk.services import audit, flow, org, validate
+from govdesk.services import flow, org, validate
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
@@ -55,9 +54,7 @@ def require_supervision(actor: Actor) -> None:
 
 def add_months(start: date, months: int) -> date:
     """The same day ``months`` later (a day the month lacks is its last day)."""
-    month = start.month - 1 + months
-    year, month = start.year + month // 12, month % 12 + 1
-    return date(year, month, min(start.day, _cal.monthrange(year, month)[1]))
+    return engine.add_months(start, months)
 
 
 def term_due(start: date, months: int) -> date:
@@ -91,12 +88,8 @@ def _record_due(row: Suggestion) -> date | None:
 
 def _set_dues(row: Suggestion) -> None:
     """The tasks of the reply carry the reply's deadline; the second reply its own."""
-    f = engine.flow_of(KIND, row.id)
-    for steps, due in ((REPLY_STEPS, row.reply_due), ((SECOND_STEP,), row.second_due)):
-        if due is not None:
-            Task.update(due=due).where((Task.flow == f) & (Task.state == WAITING)
-                                       & Task.step.in_(steps)).execute()
-    Flow.update(due=_record_due(row)).where(Flow.id == f.id).execute()
+    engine.set_task_dues(KIND, row, ((REPLY_STEPS, row.reply_due),
+                                     ((SECOND_STEP,), row.second_due)))
 
 
 # ---------------------------------------------------------------------------- register
@@ -139,11 +132,9 @@ def register(actor: Actor, fields: dict) -> Suggestion:
                                                       number=clean["number"]), name="number")
         row = S.create(**clean, state=states.REGISTERED, registered_by=actor.person,
                        created_at=actor.now, updated_at=actor.now)
-        engine.start(actor, KIND, row, registered=("登记", t_record(
+        engine.register_record(actor, KIND, row, registered=("登记", t_record(
             "suggestion.registered_note", source=row.source, number=row.number,
             proposer=row.proposer)))
-        audit.record(actor, "suggestion.register", "suggestion", row.id,
-                     after=audit.snapshot(row))
     return row
 
 
@@ -256,7 +247,9 @@ def extend(actor: Actor, record_id: Any, *, approved_by: Any, reason: Any) -> Su
 # ---------------------------------------------------------------------------- the units' work
 
 
-def _unit_day(on: Any, today: date) -> date:
+def unit_day(on: Any, today: date) -> date:
+    """The unit's own date of what 督查室 registers on its behalf (today if none): not later
+    than today."""
     day = validate.day({"on": on}, "on", _label("unit_date"), today)
     if day > today:
         raise ValidationError(_label("unit_date"), t("suggestion.refuse.future"), name="on")
@@ -268,7 +261,7 @@ def co_opinion(actor: Actor, task_id: Any, opinion: Any, on: Any = None) -> Sugg
     unit's date."""
     turn = engine.turn(actor, KIND, task_id, "co_opinion")
     text = validate.text({"opinion": opinion}, "opinion", _label("co_opinion"), required=True)
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     return engine.advance(actor, turn, t_record("suggestion.unit_said", unit=turn.task.note,
                                                 day=f"{day:%Y-%m-%d}", text=text))
 
@@ -289,7 +282,7 @@ def submit(actor: Actor, task_id: Any, reply: Any, *, adopted: bool = False,
         raise ValidationError(_label("reply"), t("suggestion.refuse.co_pending",
                                                  units="、".join(waiting)), name="reply")
     text = validate.text({"reply": reply}, "reply", _label("reply"), required=True)
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     with database.atomic():
         row = engine.advance(actor, turn, t_record(
             "suggestion.unit_said", unit=turn.record.lead_unit.short, day=f"{day:%Y-%m-%d}",
@@ -302,30 +295,24 @@ def submit(actor: Actor, task_id: Any, reply: Any, *, adopted: bool = False,
 
 def review(actor: Actor, task_id: Any, *, passed: bool, opinion: Any = "") -> Suggestion:
     """督查室's review: on to the 主管领导, or back to the unit with what to change."""
-    turn = engine.turn(actor, KIND, task_id, "review_pass" if passed else "send_back")
-    text = validate.text({"opinion": opinion}, "opinion", _label("opinion"))
-    with database.atomic():
-        row = engine.advance(actor, turn, text or (t_record("suggestion.review_ok") if passed
-                                                   else ""))
-        _set_dues(row)
-    return Suggestion.get_by_id(row.id)
+    return engine.pass_or_send_back(actor, KIND, task_id, passed=passed, opinion=opinion,
+                                    label=_label("opinion"), forward="review_pass",
+                                    passed_opinion=t_record("suggestion.review_ok"),
+                                    then=_set_dues)
 
 
 def approve(actor: Actor, task_id: Any, *, agreed: bool = True, opinion: Any = "") -> Suggestion:
     """The 主管领导's 阅批: agreed, to be sent; or back to the unit with the reason."""
-    turn = engine.turn(actor, KIND, task_id, "approve" if agreed else "send_back")
-    text = validate.text({"opinion": opinion}, "opinion", _label("opinion"))
-    with database.atomic():
-        row = engine.advance(actor, turn, text or (t_record("engine.action.approve") if agreed
-                                                   else ""))
-        _set_dues(row)
-    return Suggestion.get_by_id(row.id)
+    return engine.pass_or_send_back(actor, KIND, task_id, passed=agreed, opinion=opinion,
+                                    label=_label("opinion"), forward="approve",
+                                    passed_opinion=t_record("engine.action.approve"),
+                                    then=_set_dues)
 
 
 def send_reply(actor: Actor, task_id: Any, on: Any = None) -> Suggestion:
     """督查室 sends the approved reply to the deputy (the day it was sent)."""
     turn = engine.turn(actor, KIND, task_id, "send_reply")
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     return engine.advance(actor, turn, t_record("suggestion.sent_note", day=f"{day:%Y-%m-%d}"),
                           values={"replied_on": day})
 
@@ -348,7 +335,7 @@ def feedback(actor: Actor, task_id: Any, verdict: Any, note: Any = "",
                               name="feedback")
     turn = engine.turn(actor, KIND, task_id, feedback_action(row, verdict))
     text = validate.text({"note": note}, "note", _label("note"))
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     values: dict[str, Any] = {"feedback": verdict, "feedback_on": day}
     if verdict == states.DISSATISFIED:
         values["second_due"] = second_reply_due(day)
@@ -364,7 +351,7 @@ def second_reply(actor: Actor, task_id: Any, reply: Any, on: Any = None) -> Sugg
     """The unit's second reply after talking with the deputy, sent; the feedback asked again."""
     turn = engine.turn(actor, KIND, task_id, "second_reply")
     text = validate.text({"reply": reply}, "reply", _label("reply"), required=True)
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     return engine.advance(actor, turn, t_record(
         "suggestion.unit_said", unit=turn.record.lead_unit.short, day=f"{day:%Y-%m-%d}",
         text=text), values={"reply": text, "second_replied_on": day})
@@ -374,7 +361,7 @@ def implemented(actor: Actor, task_id: Any, note: Any, on: Any = None) -> Sugges
     """An adopted suggestion done (Part 2 §5(一)5): what was done and when."""
     turn = engine.turn(actor, KIND, task_id, "implemented")
     text = validate.text({"note": note}, "note", _label("implementation"), required=True)
-    day = _unit_day(on, actor.today)
+    day = unit_day(on, actor.today)
     return engine.advance(actor, turn, t_record(
         "suggestion.unit_said", unit=turn.record.lead_unit.short, day=f"{day:%Y-%m-%d}",
         text=text), values={"implemented_on": day})
@@ -404,17 +391,12 @@ def register_page(actor: Actor, *, source: str | None = None, state: str | None 
                   before_id: int | None = None, after_id: int | None = None,
                   limit: int = 200) -> list[RegisterRow]:
     """One page of the register, newest first (keyset-paged by id)."""
-    if not validate.page_args(None, state, before_id=before_id, after_id=after_id,
-                              limit=limit):
-        return []
     S = Suggestion
     q = S.select(S, Unit).join(Unit, on=(S.lead_unit == Unit.id), join_type=JOIN.LEFT_OUTER)
     if source in states.SOURCES:
         q = q.where(S.source == source)
-    if state:
-        q = q.where(S.state == state)
-    rows = engine.keyset(q, S.id, before_id, limit, after_id)
-    dues = engine.due_by_record(KIND, [r.id for r in rows])
+    rows, dues = engine.register_rows(KIND, q, state=state, before_id=before_id,
+                                      after_id=after_id, limit=limit)
     return [RegisterRow(r.id, r.source, r.number, r.proposer, r.title,
                         r.lead_unit.short if r.lead_unit_id else "", r.state, r.feedback,
                         dues.get(r.id)) for r in rows]
@@ -425,13 +407,10 @@ def register_page(actor: Actor, *, source: str | None = None, state: str | None 
 
 def _leader(actor: Actor, row: Suggestion) -> list[flow.Hand]:
     """阅批: the lead unit's 分管副区长 (or who stands in for them)."""
-    leader = org.portfolio_leader(row.lead_unit) if row.lead_unit_id else None
-    if leader is None:
-        raise ValidationError(_label("lead_unit"), t("suggestion.refuse.no_leader",
-                                                     unit=row.lead_unit.short if row.lead_unit_id
-                                                     else "—"), name="lead_unit")
-    holder, acting_for = org.stand_in(leader, actor.now)
-    return [flow.Hand(person=holder, acting_for=acting_for)]
+    unit = row.lead_unit if row.lead_unit_id else None
+    return engine.unit_leader(actor, unit, lambda: ValidationError(
+        _label("lead_unit"), t("suggestion.refuse.no_leader", unit=unit.short if unit else "—"),
+        name="lead_unit"))
 
 
 def _verdict_guard(action: str):

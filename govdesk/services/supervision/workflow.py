@@ -10,7 +10,6 @@ item's fields by kind, the report cadence (data/rules.toml [supervision]), the s
 
 from __future__ import annotations
 
-import calendar as _cal
 from datetime import date
 from typing import Any
 
@@ -72,10 +71,7 @@ def number_of(row: SupervisionItem) -> str:
 # ---------------------------------------------------------------------------- cadence
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
+add_months = engine.add_months  # the same day so many months later
 
 
 def report_due(kind: str, urgency: str, start: date) -> date:
@@ -212,10 +208,8 @@ def register(actor: Actor, fields: dict) -> SupervisionItem:
         if row.kind == states.INSTRUCTION:
             note += t_record("supervision.instruction_note", who=row.instructed_by.name,
                              day=f"{row.instructed_on:%Y-%m-%d}", text=row.instruction)
-        engine.start(actor, KIND, row, registered=("登记", note),
-                     note=row.lead_unit.short)
-        audit.record(actor, "supervision.register", "supervision_item", row.id,
-                     after=audit.snapshot(row))
+        engine.register_record(actor, KIND, row, registered=("登记", note),
+                               note=row.lead_unit.short)
     return row
 
 
@@ -242,9 +236,7 @@ def _unit_day(actor: Actor, value: Any, row: SupervisionItem) -> date:
 
 
 def _set_due(row: SupervisionItem, step: str, due: date) -> None:
-    f = engine.flow_of(KIND, row.id)
-    Task.update(due=due).where((Task.flow == f) & (Task.step == step)
-                               & (Task.state == WAITING)).execute()
+    engine.set_task_dues(KIND, row, (((step,), due),))
 
 
 # ---------------------------------------------------------------------------- the cycle

@@ -1,0 +1,174 @@
+"""The 督查室 screen's 督查事项 tabs (SPEC §10; issue 12 items 1, 2 and 6): the register as
+filtered, the leaders' 需要关注 and the 督查统计 by lead unit.
+
+``ItemsPane`` is mixed into the SupervisionScreen (screens/supervision.py, before its
+TabbedSectionScreen): it composes the three tabs, fills them from the screen's one load, opens
+an item (Enter), issues a 催办单 (``u``), registers (``n``) and publishes (``p``), narrows the
+register (``k``, ``o``) and answers the triage (tagging, bulk 催办).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Label
+
+from govdesk.i18n import t, term
+from govdesk.services import bulk
+from govdesk.services.supervision import views as items_views
+from govdesk.widgets.desk_table import DeskTable, columns
+
+ITEM_PANES = ("items", "attention", "sup_stats")
+ITEM_TABLES = ("sup-items", "sup-attention")  # rows keyed by the item's id
+ITEM_TAG_TABLES = {"sup-items": "sup-items-title", "sup-attention": "sup-attention-title"}
+ITEM_COMMANDS = ("supervision.new_item", "supervision.item_kind", "supervision.item_overdue",
+                 "supervision.open_item", "supervision.publish")
+
+ITEM_COLUMNS = (("supervision.col_number", 15), ("supervision.col_kind", 10),
+                ("home.col_title", 30), ("supervision.col_unit", 10),
+                ("supervision.col_status", 16), ("supervision.col_progress", 4),
+                ("supervision.col_due", 5))
+# On a small terminal the kind, then the status's badges, then the number give way first.
+ITEM_NARROW = (("col_kind", 0), ("col_status", 8), ("col_number", 8))
+
+BAR = 15  # cells of a full bar
+
+
+def rate_bar(u: items_views.UnitStats) -> Text:
+    """The on-time rate drawn as a bar with its numbers beside it (never colour alone)."""
+    rate = u.on_time_rate
+    if rate is None:
+        return Text(t("supervision.no_reports"), style="dim")
+    full = round(rate * BAR / 100)
+    style = "green" if rate >= 90 else "yellow" if rate >= 60 else "red"
+    return Text.assemble(("█" * full, style), ("░" * (BAR - full), "dim"),
+                         f" {rate}%（{u.on_time}/{u.reports}）")
+
+
+class ItemsPane:
+    """Mixed into the SupervisionScreen (a TabbedSectionScreen)."""
+
+    item_kind: str | None = None  # the 督查事项 tab's kind filter (k), None: every kind
+    item_overdue = False  # only the items whose report is overdue (o)
+
+    def compose_items_pane(self, pane: str) -> ComposeResult:
+        if pane in ("items", "attention"):
+            yield Label(id=f"sup-{pane}-title", classes="panel-title")
+            yield columns(DeskTable(id=f"sup-{pane}", narrow=ITEM_NARROW), *ITEM_COLUMNS)
+        elif pane == "sup_stats":
+            yield Label(id="sup-stats-title", classes="panel-title")
+            yield columns(DataTable(id="sup-stats"),
+                          ("supervision.col_unit", 12), ("supervision.col_items", 6),
+                          ("supervision.col_done", 6), ("supervision.col_late", 6),
+                          ("supervision.col_on_time", 34))
+
+    def load_items(self, actor) -> dict:
+        """Worker thread: the register as filtered, 需要关注 and the statistics."""
+        return {"sup_items": items_views.register_page(actor, kind=self.item_kind,
+                                                       overdue=self.item_overdue),
+                "attention": items_views.attention(actor),
+                "unit_stats": items_views.unit_statistics(actor)}
+
+    def show_items(self, data) -> None:
+        from govdesk.screens.supervision_items.detail import status_text
+
+        for pane, rows in (("items", data.sup_items), ("attention", data.attention)):
+            table = self.query_one(f"#sup-{pane}", DataTable)
+            keep = table.cursor_row
+            table.clear()
+            for r in rows:
+                table.add_row(r.number, term(r.kind), r.title, term(r.lead_unit),
+                              status_text(r.status, r.badges), f"{r.progress}%",
+                              f"{r.next_due:%m-%d}" if r.next_due else "—", key=str(r.id))
+            if rows:
+                table.move_cursor(row=min(keep, len(rows) - 1))
+        late = sum(1 for r in data.sup_items if r.status == "滞后")
+        self.query_one("#sup-items-title", Label).update(t(
+            "supervision.items_title", n=len(data.sup_items), late=late,
+            kind=term(self.item_kind) if self.item_kind else t("supervision.all_kinds"),
+            overdue=t("supervision.only_overdue") if self.item_overdue else ""))
+        self.query_one("#sup-attention-title", Label).update(
+            t("supervision.attention_title", n=len(data.attention)))
+        table = self.query_one("#sup-stats", DataTable)
+        table.clear()
+        for u in data.unit_stats:
+            late = Text(str(u.late), style="bold red" if u.late else "")
+            table.add_row(term(u.unit), str(u.items), str(u.done), late, rate_bar(u),
+                          key=u.unit)
+        self.query_one("#sup-stats-title", Label).update(t(
+            "supervision.stats_title", year=self.actor.today.year,
+            n=len(data.unit_stats)))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id in ITEM_TABLES:
+            event.stop()
+            event.prevent_default()
+            self.action_open_item(event.data_table.id)
+            return
+        super().on_data_table_row_selected(event)
+
+    def action_open_item(self, table_id: str | None = None) -> None:
+        from govdesk.screens import registry
+
+        focused = self.focused
+        if table_id is None:
+            if not isinstance(focused, DataTable) or focused.id not in ITEM_TABLES:
+                return
+            table_id = focused.id
+        table = self.query_one(f"#{table_id}", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            registry.open_record(self.app, "supervision", int(key))
+
+    def action_remind(self) -> None:
+        """u on a 督查事项 (or 需要关注) row: a numbered 催办单 to the units that owe their 签收
+        or report; on a task list, 催办 of its holders as on every section."""
+        focused = self.focused
+        if not (isinstance(focused, DataTable) and focused.id in ITEM_TABLES):
+            super().action_remind()
+            return
+        if not focused.row_count:
+            return
+        item_id = int(focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value)
+        from govdesk.screens.supervision_items.detail import urge_item
+
+        urge_item(self, item_id, str(focused.get_row_at(focused.cursor_row)[2]),
+                  then=self.refresh_data)
+
+    def action_new_item(self) -> None:
+        from govdesk.screens.supervision_items.form import new_item
+
+        new_item(self.app, lambda _ok: self.refresh_data())
+
+    def action_publish(self) -> None:
+        """编发《督查专报》/《督查通报》 (screens/supervision_items/publish.py)."""
+        from govdesk.screens.supervision_items.publish import publish
+
+        publish(self.app)
+
+    def action_item_kind(self) -> None:
+        """k: the next kind (after the last, every kind again)."""
+        from govdesk.services.supervision.workflow import KINDS
+
+        order = (None, *KINDS)
+        self.item_kind = order[(order.index(self.item_kind) + 1) % len(order)]
+        self.show_pane("items")
+        self.refresh_data()
+
+    def action_item_overdue(self) -> None:
+        self.item_overdue = not self.item_overdue
+        self.show_pane("items")
+        self.refresh_data()
+
+    # ---- triage (screens/triage.py) ----
+
+    def tag_item(self, table_id: str, key: str) -> bulk.Item | None:
+        if table_id in ITEM_TABLES:
+            return bulk.Item(bulk.SUPERVISION, int(key))
+        return super().tag_item(table_id, key)
+
+    def bulk_actions(self, table_id: str) -> tuple[str, ...]:
+        """督查事项 tagged: a 催办单 each (their units hold nothing the desk could urge)."""
+        if table_id in ITEM_TABLES:
+            return (bulk.URGE,)
+        return super().bulk_actions(table_id)

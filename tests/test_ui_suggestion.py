@@ -157,8 +157,9 @@ async def test_one_suggestion_from_registration_to_a_second_reply_after_dissatis
     app = app_as("guojw")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5", "right_square_bracket", "right_square_bracket",
-                          "right_square_bracket")
+                          "right_square_bracket")  # 督查事项 → … → 建议提案
         await settle(pilot)
+        assert app.screen.query_one("#panes").active == "pane-suggestions"
         table = app.screen.query_one("#suggestions", DataTable)
         (unit, total) = rows(table)
         assert unit.startswith("区教育局 1 0 0 0 1") and "100%" in unit

@@ -1,5 +1,5 @@
 """督查事项 through the keys (SPEC §10; Part 2 §4): 督查室 registers a 重点工作 from its tab
-(key 5, then ]), registers each unit's 签收 and two progress reports, issues a numbered 催办单,
+(key 5, its first tab), registers each unit's 签收 and two progress reports, issues a numbered 催办单,
 takes the lead unit's final report and confirms the 办结; a leader sees the 批示 items and the
 overdue items of their portfolio on 需要关注; the one search opens an item; a bad form is
 refused naming the field."""
@@ -53,9 +53,7 @@ async def to_items_tab(pilot, app) -> SupervisionScreen:
     await pilot.press("5")
     await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "督查室")
     await settle(pilot)
-    # 期限督办 → 催办记录 → 超期统计 → 督查事项
-    await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
-    await settle(pilot)
+    # The screen opens on 督查事项, its first tab.
     assert app.screen.query_one("#panes").active == "pane-items"
     return app.screen
 
@@ -170,7 +168,7 @@ async def test_the_head_sees_his_instruction_late_with_its_badge_and_opens_it(db
         await pilot.press("5")
         await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "督查室")
         await settle(pilot)
-        await pilot.press(*["right_square_bracket"] * 4)
+        await pilot.press("right_square_bracket")  # 督查事项 → 需要关注
         await settle(pilot)
         assert app.screen.query_one("#panes").active == "pane-attention"
         table = app.screen.query_one("#sup-attention", DataTable)

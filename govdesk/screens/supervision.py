@@ -49,7 +49,8 @@ class SupervisionData:
 class SupervisionScreen(ItemsPane, SuggestionPane, TabbedSectionScreen):
     HOWTO = "howto.supervision"  # F1's how-to (screens/help.py)
     SECTION_CODES = ("ducha",)
-    PANES = ("deadlines", "reminders", "load", *ITEM_PANES, *SUGGESTION_PANES, "work",
+    # 督查事项 first (the 督查室's own work), then 建议提案, then everyone's deadlines.
+    PANES = (*ITEM_PANES, *SUGGESTION_PANES, "deadlines", "reminders", "load", "work",
              "members")
     TAG_TABLES = {"due": "due-title", "work": "work-title", **ITEM_TAG_TABLES}
     COMMAND_IDS = (*ITEM_COMMANDS, *SUGGESTION_COMMANDS)

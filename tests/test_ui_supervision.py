@@ -298,3 +298,65 @@ async def test_three_items_tagged_get_a_numbered_notice_each_and_a_finished_one_
     assert [n.seq for n in notices] == [1, 2]  # gap-free, in the order the list showed them
     assert {(n.item_id, n.note) for n in notices} == {(first.id, "请本周反馈"),
                                                       (second.id, "请本周反馈")}
+
+
+async def test_the_filter_line_narrows_the_items_and_k_and_o_rewrite_it(db):
+    """l on the 督查事项 tab: 单位:住建 typed and Enter narrows the register, the title says
+    it and it is kept for the person; a bad token is refused naming it, the list as it was;
+    k puts the next kind on the line, o adds 逾期."""
+    from govdesk.services import settings
+
+    clerk = Actor(org.person_by_login(CLERK), NOW)
+    supervision.register(clerk, {"kind": "大项目", "title": "城东污水处理厂扩建",
+                                 "lead_unit": "区住建局"})
+    supervision.register(clerk, {"kind": "重点工作", "title": "推进城东片区旧城改造",
+                                 "lead_unit": "区发改局", "co_units": "区住建局",
+                                 "meeting_on": "2026-02-12"})
+    supervision.register(clerk, {"kind": "大项目", "title": "城西学校新建",
+                                 "lead_unit": "区教育局"})
+    app = app_as(CLERK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_items_tab(pilot, app)
+        table = screen.query_one("#sup-items", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3, "the items")
+
+        def title() -> str:
+            return str(screen.query_one("#sup-items-title", Label).render())
+
+        await pilot.press("l", *"单位:住建", "enter")  # a burst, as typed
+        await settle(pilot)
+        await wait_for(pilot, lambda: table.row_count == 2, "the filtered items")
+        assert {line.split()[2] for line in rows(table)} == {"城东污水处理厂扩建",
+                                                             "推进城东片区旧城改造"}
+        assert "单位:住建" in title() and "共 2 件" in title()
+        assert screen.focused is table
+
+        await pilot.press("l", *" 状态:很好", "enter")
+        await settle(pilot)
+        assert any("“状态:很好”" in str(n.message) for n in app._notifications)
+        assert table.row_count == 2
+
+        await pilot.press("escape")  # the line as it was in force
+        await settle(pilot)
+        await pilot.press("k")  # 类:重点工作, the first kind
+        await settle(pilot)
+        await wait_for(pilot, lambda: table.row_count == 1, "the key work")
+        assert "推进城东片区旧城改造" in rows(table)[0]
+        assert "类:重点工作 单位:住建" in title() and "（重点工作）" in title()
+        await pilot.press("k")  # 大项目
+        await settle(pilot)
+        await wait_for(pilot, lambda: "类:大项目" in title(), "the next kind")
+        assert [line.split()[2] for line in rows(table)] == ["城东污水处理厂扩建"]
+        await pilot.press("o")  # and only the overdue: none yet
+        await settle(pilot)
+        await wait_for(pilot, lambda: table.row_count == 0, "nothing overdue")
+        assert "逾期" in title() and "只看超期" in title()
+    assert settings.list_filters(CLERK)["ducha.items"] == "类:大项目 单位:住建 逾期"
+
+    app = app_as(CLERK)  # the next time, the line is in force again
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_items_tab(pilot, app)
+        assert "类:大项目 单位:住建 逾期" in str(
+            screen.query_one("#sup-items-title", Label).render())
+        assert screen.query_one("#sup-items", DataTable).row_count == 0
+

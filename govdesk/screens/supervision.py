@@ -43,6 +43,7 @@ class SupervisionData:
     sup_items: list[items_views.ItemRow] = field(default_factory=list)
     attention: list[items_views.ItemRow] = field(default_factory=list)
     unit_stats: list[items_views.UnitStats] = field(default_factory=list)
+    items_line: str = ""  # the register's filter line it was read with
     suggestions: suggestion_stats.Statistics | None = None  # 建议提案 by lead unit, this year
 
 
@@ -54,6 +55,16 @@ class SupervisionScreen(ItemsPane, SuggestionPane, TabbedSectionScreen):
              "members")
     TAG_TABLES = {"due": "due-title", "work": "work-title", **ITEM_TAG_TABLES}
     COMMAND_IDS = (*ITEM_COMMANDS, *SUGGESTION_COMMANDS)
+
+    def filter_lists(self) -> dict[str, str]:
+        return {**super().filter_lists(), **self.item_lists()}
+
+    def reveal_list(self, table_id: str) -> None:
+        if not self.reveal_items(table_id):
+            super().reveal_list(table_id)
+
+    def extra_query(self):
+        return self.items_query()
 
     def compose_pane(self, pane: str) -> ComposeResult:
         if pane == "deadlines":
@@ -82,7 +93,7 @@ class SupervisionScreen(ItemsPane, SuggestionPane, TabbedSectionScreen):
                                inbox_service.deadline_counts(actor),
                                section_work.reminder_log(actor),
                                section_work.holder_loads(actor),
-                               **self.load_items(actor),
+                               **self.load_items(actor, query),
                                suggestions=self.load_suggestions(actor))
 
     def show_panes(self, data: SupervisionData) -> None:

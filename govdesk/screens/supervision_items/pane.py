@@ -3,8 +3,13 @@ filtered, the leaders' 需要关注 and the 督查统计 by lead unit.
 
 ``ItemsPane`` is mixed into the SupervisionScreen (screens/supervision.py, before its
 TabbedSectionScreen): it composes the three tabs, fills them from the screen's one load, opens
-an item (Enter), issues a 催办单 (``u``), registers (``n``) and publishes (``p``), narrows the
-register (``k``, ``o``) and answers the triage (tagging, bulk 催办).
+an item (Enter), issues a 催办单 (``u``), registers (``n``) and publishes (``p``) and answers
+the triage (tagging, bulk 催办).
+
+The register narrows by its filter line (``l``, screens/list_view.py): 类 单位 领导 状态 逾期
+and words of the title (services/list_filter.parse_items), applied in SQL by
+``views.register_page``, checked in a worker before it is put in force and kept per person
+like every list's. ``k`` (the next kind) and ``o`` (only the overdue) rewrite that line.
 """
 
 from __future__ import annotations
@@ -14,11 +19,16 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t, term
-from govdesk.services import bulk
+from govdesk.screens.base import run_service
+from govdesk.services import bulk, list_filter
+from govdesk.services.errors import ValidationError
 from govdesk.services.supervision import views as items_views
 from govdesk.widgets.desk_table import DeskTable, columns
+from govdesk.widgets.filter_line import FilterLine
 
 ITEM_PANES = ("items", "attention", "sup_stats")
+ITEM_LIST = "sup-items"  # the register, whose filter line is its own
+ITEM_LIST_KEY = "ducha.items"  # its filter kept under (services/settings.py)
 ITEM_TABLES = ("sup-items", "sup-attention")  # rows keyed by the item's id
 ITEM_TAG_TABLES = {"sup-items": "sup-items-title", "sup-attention": "sup-attention-title"}
 ITEM_COMMANDS = ("supervision.new_item", "supervision.item_kind", "supervision.item_overdue",
@@ -45,15 +55,25 @@ def rate_bar(u: items_views.UnitStats) -> Text:
                          f" {rate}%（{u.on_time}/{u.reports}）")
 
 
-class ItemsPane:
-    """Mixed into the SupervisionScreen (a TabbedSectionScreen)."""
+class ItemFilterLine(FilterLine):
+    """The register's filter line: its hint gives the register's own words."""
 
-    item_kind: str | None = None  # the 督查事项 tab's kind filter (k), None: every kind
-    item_overdue = False  # only the items whose report is overdue (o)
+    def __init__(self) -> None:
+        super().__init__(list_id=ITEM_LIST)
+        self.placeholder = t("supervision.filter_hint")
+
+    def retranslate(self) -> None:
+        self.placeholder = t("supervision.filter_hint")
+
+
+class ItemsPane:
+    """Mixed into the SupervisionScreen (a TabbedSectionScreen, a ListView)."""
 
     def compose_items_pane(self, pane: str) -> ComposeResult:
         if pane in ("items", "attention"):
             yield Label(id=f"sup-{pane}-title", classes="panel-title")
+            if pane == "items":
+                yield ItemFilterLine()
             yield columns(DeskTable(id=f"sup-{pane}", narrow=ITEM_NARROW), *ITEM_COLUMNS)
         elif pane == "sup_stats":
             yield Label(id="sup-stats-title", classes="panel-title")
@@ -62,16 +82,64 @@ class ItemsPane:
                           ("supervision.col_done", 6), ("supervision.col_late", 6),
                           ("supervision.col_on_time", 34))
 
-    def load_items(self, actor) -> dict:
+    # ---- the filter line (screens/list_view.py) ----
+
+    def item_lists(self) -> dict[str, str]:
+        return {ITEM_LIST: ITEM_LIST_KEY}
+
+    def items_query(self) -> str | None:
+        """UI thread: the register's filter line in force (None: the kept one not read yet)."""
+        return self.line_of(ITEM_LIST)
+
+    def item_filter(self) -> list_filter.ItemFilter:
+        """The line in force, as read (it was checked before it was put in force)."""
+        try:
+            return list_filter.parse_items(self.line_of(ITEM_LIST) or "")
+        except ValidationError:
+            return list_filter.ItemFilter()
+
+    def apply_line(self, table_id: str, text: str) -> None:
+        """ListView.apply_line for the register: checked by its own words, kept as its own."""
+        if table_id != ITEM_LIST:
+            super().apply_line(table_id, text)
+            return
+        widget = self._line_widget(table_id)
+
+        def done(_flt) -> None:
+            self._lines[table_id] = text
+            if widget is not None:
+                widget.show_applied(text)
+                widget.action_leave_box()
+            if not text:
+                self.notify(t("listview.filter_cleared"))
+            self.refresh_data()
+            run_service(self, list_filter.keep_item_line, self.actor.person.login,
+                        ITEM_LIST_KEY, text, done=lambda _r: None, refused=self._refused,
+                        writes=False)
+
+        run_service(self, list_filter.check_items, self.actor, text, done=done,
+                    refused=self._refused, writes=False)
+
+    def reveal_items(self, table_id: str) -> bool:
+        if table_id == ITEM_LIST:
+            self.show_pane("items")
+            return True
+        return False
+
+    # ---- the data ----
+
+    def load_items(self, actor, line: str | None) -> dict:
         """Worker thread: the register as filtered, 需要关注 and the statistics."""
-        return {"sup_items": items_views.register_page(actor, kind=self.item_kind,
-                                                       overdue=self.item_overdue),
+        line = list_filter.resolve_item_line(actor, ITEM_LIST_KEY, line)
+        return {"sup_items": items_views.register_page(actor, line=line),
+                "items_line": line,
                 "attention": items_views.attention(actor),
                 "unit_stats": items_views.unit_statistics(actor)}
 
     def show_items(self, data) -> None:
         from govdesk.screens.supervision_items.detail import status_text
 
+        self.note_line(ITEM_LIST, data.items_line)
         for pane, rows in (("items", data.sup_items), ("attention", data.attention)):
             table = self.query_one(f"#sup-{pane}", DataTable)
             keep = table.cursor_row
@@ -83,10 +151,12 @@ class ItemsPane:
             if rows:
                 table.move_cursor(row=min(keep, len(rows) - 1))
         late = sum(1 for r in data.sup_items if r.status == "滞后")
+        flt = self.item_filter()
         self.query_one("#sup-items-title", Label).update(t(
             "supervision.items_title", n=len(data.sup_items), late=late,
-            kind=term(self.item_kind) if self.item_kind else t("supervision.all_kinds"),
-            overdue=t("supervision.only_overdue") if self.item_overdue else ""))
+            kind="、".join(term(k) for k in flt.kinds) or t("supervision.all_kinds"),
+            overdue=t("supervision.only_overdue") if flt.overdue else "")
+            + self.filter_title(ITEM_LIST, len(data.sup_items)))
         self.query_one("#sup-attention-title", Label).update(
             t("supervision.attention_title", n=len(data.attention)))
         table = self.query_one("#sup-stats", DataTable)
@@ -147,18 +217,28 @@ class ItemsPane:
         publish(self.app)
 
     def action_item_kind(self) -> None:
-        """k: the next kind (after the last, every kind again)."""
+        """k: the next kind (after the last, every kind again), as the line's 类."""
         from govdesk.services.supervision.workflow import KINDS
 
+        line = self.line_of(ITEM_LIST) or ""
+        kinds = self.item_filter().kinds
         order = (None, *KINDS)
-        self.item_kind = order[(order.index(self.item_kind) + 1) % len(order)]
+        now = kinds[0] if len(kinds) == 1 else None
+        kind = order[(order.index(now) + 1) % len(order)]
+        rest = list_filter.drop_item_tokens(line, "kind")
+        token = t("supervision.filter_kind_token", kind=term(kind)) if kind else ""
         self.show_pane("items")
-        self.refresh_data()
+        self.apply_line(ITEM_LIST, " ".join(x for x in (token, rest) if x))
 
     def action_item_overdue(self) -> None:
-        self.item_overdue = not self.item_overdue
+        """o: only the items whose report is overdue, or all again: the line's 逾期."""
+        line = self.line_of(ITEM_LIST) or ""
+        if self.item_filter().overdue:
+            line = list_filter.drop_item_tokens(line, "overdue")
+        else:
+            line = " ".join(x for x in (line, t("supervision.filter_overdue_token")) if x)
         self.show_pane("items")
-        self.refresh_data()
+        self.apply_line(ITEM_LIST, line)
 
     # ---- triage (screens/triage.py) ----
 

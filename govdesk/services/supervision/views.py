@@ -4,8 +4,10 @@ detail, each read in the screen's worker."""
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
 
 from peewee import JOIN, fn
 
@@ -22,9 +24,10 @@ from govdesk.models import (
 )
 from govdesk.models import supervision as states
 from govdesk.models.flow import WAITING
-from govdesk.services import validate
+from govdesk.services import list_filter, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
+from govdesk.services.fulltext import simplified
 from govdesk.services.policy import is_director
 from govdesk.services.supervision import workflow as sup
 
@@ -81,15 +84,28 @@ def _query():
             .join(Person, JOIN.LEFT_OUTER, on=(SupervisionItem.leader == Person.id)))
 
 
+def _late(actor: Actor):
+    """An open item whose report is overdue (false, not unknown, where none is due)."""
+    S = SupervisionItem
+    return S.next_due.is_null(False) & (S.next_due < actor.today) & (S.status != states.DONE)
+
+
 def register_page(actor: Actor, *, kind: str | None = None, status: str | None = None,
                   unit: str | None = None, leader: str | None = None, overdue: bool = False,
-                  before_id: int | None = None, limit: int = 200) -> list[ItemRow]:
+                  line: str = "", before_id: int | None = None,
+                  limit: int = 200) -> list[ItemRow]:
     """One page of the items, newest first: by kind, status (as shown), unit (lead or co),
-    leader, or only those whose report is overdue."""
+    leader, or only those whose report is overdue; and by the register's filter line
+    (services/list_filter.parse_items: 类 单位 领导 状态 逾期 and words of the title), each
+    in SQL. A line that cannot be read is refused, naming the token."""
     if not validate.page_args(None, status, before_id=before_id, limit=limit):
         return []
     S = SupervisionItem
     q = _query()
+    if line:
+        where = line_condition(actor, list_filter.check_items(actor, line))
+        if where is not None:
+            q = q.where(where)
     if kind:
         q = q.where(S.kind == kind)
     if unit:
@@ -99,12 +115,46 @@ def register_page(actor: Actor, *, kind: str | None = None, status: str | None =
     if leader:
         person = validate.person(leader, t("supervision.f_leader"), name="leader")
         q = q.where((S.leader == person) | (S.instructed_by == person))
-    late = (S.next_due < actor.today) & (S.status != states.DONE)
+    late = _late(actor)
     if overdue or status == states.LAGGING:
         q = q.where(late | (S.status == states.LAGGING) if status == states.LAGGING else late)
     elif status:
         q = q.where((S.status == status) & ~late)
     return _rows(actor, engine.keyset(q, S.id, before_id, limit))
+
+
+def line_condition(actor: Actor, flt: list_filter.ItemFilter):
+    """The filter line as one WHERE condition on the items (None: no filter)."""
+    if flt.empty:
+        return None
+    S = SupervisionItem
+    late = _late(actor)
+    clauses = []
+    if flt.kinds:
+        clauses.append(S.kind.in_(list(flt.kinds)))
+    if flt.units:
+        units = list_filter.item_unit_ids(flt.units)
+        clauses.append(S.id.in_(SupervisionPart.select(SupervisionPart.item)
+                                .where(SupervisionPart.unit.in_(units))))
+    if flt.leaders:
+        people = list_filter.item_leader_ids(flt.leaders)
+        clauses.append(S.leader.in_(people) | S.instructed_by.in_(people))
+    if flt.statuses:
+        shown = []
+        for status in flt.statuses:
+            if status == states.LAGGING:
+                shown.append(late | (S.status == states.LAGGING))
+            elif status == states.DONE:
+                shown.append(S.status == states.DONE)
+            else:
+                shown.append((S.status == status) & ~late)
+        clauses.append(reduce(operator.or_, shown))
+    if flt.overdue:
+        clauses.append(late)
+    for word in flt.words:
+        variants = dict.fromkeys((word, simplified(word)))
+        clauses.append(reduce(operator.or_, [S.title.contains(w) for w in variants]))
+    return reduce(operator.and_, clauses)
 
 
 def attention(actor: Actor, limit: int = 200) -> list[ItemRow]:
@@ -252,3 +302,4 @@ def unit_statistics(actor: Actor, year: int | None = None) -> list[UnitStats]:
             row[4] += acted_at.date() <= due
     stats = [UnitStats(unit, *nums) for unit, nums in out.items()]
     return sorted(stats, key=lambda s: (-s.late, -(s.items - s.done), s.unit))
+

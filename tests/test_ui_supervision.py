@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 from helpers.workers import settle, wait_for
+from rich.cells import cell_len
 from textual.widgets import DataTable, Input, Label
 
 from govdesk.app import GovDesk
@@ -360,3 +361,62 @@ async def test_the_filter_line_narrows_the_items_and_k_and_o_rewrite_it(db):
             screen.query_one("#sup-items-title", Label).render())
         assert screen.query_one("#sup-items", DataTable).row_count == 0
 
+
+async def test_the_statistics_tab_draws_items_by_status_per_month_with_the_numbers(db):
+    """督查统计: under the units' table, a stacked bar per month of the year with its counts
+    beside it (未启动 推进中 滞后 已完成 合计), and the reports per month as a sparkline with
+    the numbers under it."""
+    clerk = Actor(org.person_by_login(CLERK), NOW)
+    row = supervision.register(clerk, {"kind": "重点工作", "title": "推进城东片区旧城改造",
+                                       "lead_unit": "区发改局", "meeting_on": "2026-02-12"})
+    f = engine.flow_of(supervision.KIND, row.id)
+    supervision.sign(clerk, Task.get((Task.flow == f) & (Task.state == "waiting")).id)
+    supervision.report(clerk, Task.get((Task.flow == f) & (Task.state == "waiting")).id,
+                       {"text": "完成选址", "progress": 20})
+    supervision.register(clerk, {"kind": "大项目", "title": "城南污水处理厂",
+                                 "lead_unit": "区住建局"})
+    app = app_as(CLERK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_items_tab(pilot, app)
+        await pilot.press("right_square_bracket", "right_square_bracket")  # 督查统计
+        await settle(pilot)
+        assert app.screen.query_one("#panes").active == "pane-sup_stats"
+        chart = str(app.screen.query_one("#sup-chart").render()).splitlines()
+        assert "2026 年" in chart[0]
+        assert ["未启动", "推进中", "滞后", "已完成", "合计"] == chart[2].split()
+        (november,) = [line for line in chart if line.startswith("11月")]
+        assert november.split()[-5:] == ["1", "1", "0", "0", "2"]
+        earlier = [line for line in chart
+                   if line.split() and line.split()[0] in {f"{m}月" for m in range(1, 11)}]
+        assert len(earlier) == 10 and all(line.split()[-5:] == ["0"] * 5 for line in earlier)
+        assert not any(line.startswith("12月") for line in chart)  # not yet
+        months, spark, numbers = chart[-3:]
+        assert months.split()[0] == "反馈份数" and months.split()[-1] == "11月"
+        assert numbers.split() == ["0"] * 10 + ["1"]
+        assert spark.split()[-1] == "█"
+        assert all(cell_len(line) <= 80 for line in chart)
+
+
+async def test_s_sorts_the_items_loaded_by_a_column_and_keeps_it(db):
+    from textual.widgets.data_table import ColumnKey
+
+    from govdesk.screens.list_view import UP, SortModal
+    from govdesk.services import settings
+
+    clerk = Actor(org.person_by_login(CLERK), NOW)
+    for title, unit in (("乙项目", "区住建局"), ("甲项目", "区发改局"), ("丙项目", "区教育局")):
+        supervision.register(clerk, {"kind": "大项目", "title": title, "lead_unit": unit})
+    app = app_as(CLERK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_items_tab(pilot, app)
+        table = screen.query_one("#sup-items", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3, "the items")
+        assert [r.split()[2] for r in rows(table)] == ["丙项目", "甲项目", "乙项目"]  # newest
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, SortModal), "the columns")
+        await pilot.press("down", "down", "down", "down", "enter")  # 不排序, 编号, 类别, 标题, 牵头单位
+        await settle(pilot)
+        assert [r.split()[3] for r in rows(table)] == sorted(["区发改局", "区教育局", "区住建局"])
+        assert [r.split()[3] for r in rows(table)] != ["区教育局", "区发改局", "区住建局"]
+        assert str(table.columns[ColumnKey("col_unit")].label).endswith(UP)
+    assert settings.list_sorts(CLERK)["ducha.items"] == ("col_unit", False)

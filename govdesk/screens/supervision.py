@@ -44,6 +44,9 @@ class SupervisionData:
     attention: list[items_views.ItemRow] = field(default_factory=list)
     unit_stats: list[items_views.UnitStats] = field(default_factory=list)
     items_line: str = ""  # the register's filter line it was read with
+    items_sort: tuple[str, bool] | None = None  # … and its sort (S)
+    months: list[items_views.MonthStatus] = field(default_factory=list)  # by status, by month
+    satisfaction: suggestion_stats.Satisfaction | None = None  # 满意/基本满意/不满意
     suggestions: suggestion_stats.Statistics | None = None  # 建议提案 by lead unit, this year
 
 
@@ -55,6 +58,12 @@ class SupervisionScreen(ItemsPane, SuggestionPane, TabbedSectionScreen):
              "members")
     TAG_TABLES = {"due": "due-title", "work": "work-title", **ITEM_TAG_TABLES}
     COMMAND_IDS = (*ITEM_COMMANDS, *SUGGESTION_COMMANDS)
+    DEFAULT_CSS = """
+    SupervisionScreen #sup-chart-box { height: 1fr; }
+    SupervisionScreen #sup-chart, SupervisionScreen #suggestion-satisfaction {
+        height: auto; padding: 0 1;
+    }
+    """
 
     def filter_lists(self) -> dict[str, str]:
         return {**super().filter_lists(), **self.item_lists()}
@@ -94,7 +103,7 @@ class SupervisionScreen(ItemsPane, SuggestionPane, TabbedSectionScreen):
                                section_work.reminder_log(actor),
                                section_work.holder_loads(actor),
                                **self.load_items(actor, query),
-                               suggestions=self.load_suggestions(actor))
+                               **self.load_suggestions(actor))
 
     def show_panes(self, data: SupervisionData) -> None:
         items = data.items
@@ -127,4 +136,4 @@ class SupervisionScreen(ItemsPane, SuggestionPane, TabbedSectionScreen):
                           key=row.holder)
         self.query_one("#load-title", Label).update(t("section.load_title", n=len(load)))
 
-        self.show_suggestions(data.suggestions)
+        self.show_suggestions(data.suggestions, data.satisfaction)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, Static
 
 from govdesk.i18n import t, term
 from govdesk.screens.base import run_service
 from govdesk.services.errors import ServiceError
 from govdesk.services.suggestion import stats as suggestion_stats
+from govdesk.widgets import bars
 from govdesk.widgets.desk_table import columns
 
 SUGGESTION_PANES = ("suggestions",)
@@ -40,6 +41,23 @@ def suggestion_rate_bar(rate: float | None, part: int, whole: int) -> Text:
                          f" {round(rate * 100)}%")
 
 
+# 满意 green, 基本满意 yellow, 不满意 red; the numbers beside say it without them.
+FEEDBACK_STYLES = {"满意": "green", "基本满意": "yellow", "不满意": "bold red"}
+
+
+def satisfaction_chart(s: suggestion_stats.Satisfaction) -> Text:
+    """The deputies' feedback: 满意/基本满意/不满意, a bar each with its count and share."""
+    out = Text(t("suggestion.satisfaction_title", year=s.year or "", n=s.total), style="bold")
+    out.append("\n")
+    if not s.total:
+        out.append(t("suggestion.satisfaction_none"), style="dim")
+        return out
+    out.append_text(bars.count_bars(
+        [(term(label), n, FEEDBACK_STYLES.get(label, "")) for label, n in s.counts()],
+        width=30, total=s.total))
+    return out
+
+
 def _export_suggestions(stats: suggestion_stats.Statistics):
     """In a worker: the figures as text in the export folder."""
     from govdesk.screens.outgoing.error_register import export_dir
@@ -61,13 +79,21 @@ class SuggestionPane:
         if pane == "suggestions":
             yield Label(id="suggestions-title", classes="panel-title")
             yield columns(DataTable(id="suggestions"), *SUGGESTION_COLUMNS)
+            yield Static(id="suggestion-satisfaction")
 
-    def load_suggestions(self, actor) -> suggestion_stats.Statistics:
-        """Worker thread: 建议提案 by lead unit, this year."""
-        return suggestion_stats.statistics(actor, year=actor.today.year)
+    def load_suggestions(self, actor) -> dict:
+        """Worker thread: 建议提案 by lead unit, this year, and the feedback on the replies."""
+        year = actor.today.year
+        return {"suggestions": suggestion_stats.statistics(actor, year=year),
+                "satisfaction": suggestion_stats.satisfaction(actor, year=year)}
 
-    def show_suggestions(self, stats: suggestion_stats.Statistics | None) -> None:
-        """建议提案 by lead unit: the counts, and each rate as a bar with its figure beside it."""
+    def show_suggestions(self, stats: suggestion_stats.Statistics | None,
+                         satisfaction: suggestion_stats.Satisfaction | None = None) -> None:
+        """建议提案 by lead unit: the counts, and each rate as a bar with its figure beside it;
+        under them, 满意/基本满意/不满意 as bars with their numbers."""
+        if satisfaction is not None:
+            self.query_one("#suggestion-satisfaction", Static).update(
+                satisfaction_chart(satisfaction))
         if stats is None:
             return
         self._suggestion_stats = stats

@@ -14,15 +14,19 @@ like every list's. ``k`` (the next kind) and ``o`` (only the overdue) rewrite th
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Label
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Label, Static
 
 from govdesk.i18n import t, term
 from govdesk.screens.base import run_service
 from govdesk.services import bulk, list_filter
 from govdesk.services.errors import ValidationError
 from govdesk.services.supervision import views as items_views
+from govdesk.widgets import bars
 from govdesk.widgets.desk_table import DeskTable, columns
 from govdesk.widgets.filter_line import FilterLine
 
@@ -41,6 +45,18 @@ ITEM_COLUMNS = (("supervision.col_number", 15), ("supervision.col_kind", 10),
 # On a small terminal the kind, then the status's badges, then the number give way first.
 ITEM_NARROW = (("col_kind", 0), ("col_status", 8), ("col_number", 8))
 
+# S on the register: the rows loaded, sorted by a column (its key → the sort key of a row).
+_STATUS_ORDER = {"滞后": 0, "未启动": 1, "推进中": 2, "已完成": 3}
+ITEM_SORT = {
+    "col_number": lambda r: r.id,
+    "col_kind": lambda r: r.kind,
+    "col_title": lambda r: r.title,
+    "col_unit": lambda r: r.lead_unit,
+    "col_status": lambda r: (_STATUS_ORDER.get(r.status, 9), -r.urged),
+    "col_progress": lambda r: r.progress,
+    "col_due": lambda r: (r.next_due is None, r.next_due or date.min),
+}
+
 BAR = 15  # cells of a full bar
 
 
@@ -53,6 +69,32 @@ def rate_bar(u: items_views.UnitStats) -> Text:
     style = "green" if rate >= 90 else "yellow" if rate >= 60 else "red"
     return Text.assemble(("█" * full, style), ("░" * (BAR - full), "dim"),
                          f" {rate}%（{u.on_time}/{u.reports}）")
+
+
+# 未启动 ░, 推进中 ▒, 滞后 ▓, 已完成 █: a character each as well as a colour.
+STATUS_PARTS = (("未启动", "░", "dim"), ("推进中", "▒", "cyan"), ("滞后", "▓", "bold red"),
+                ("已完成", "█", "green"))
+
+
+def month_chart(year: int, months: list[items_views.MonthStatus]) -> Text:
+    """督查事项 by status at each month end, a stacked bar each with its counts beside it;
+    then the reports given each month, a sparkline with its numbers under it."""
+    out = Text(t("supervision.chart_title", year=year), style="bold")
+    if not months:
+        return out
+    parts = [bars.Part(term(status), char, style) for status, char, style in STATUS_PARTS]
+    rows = [(t("supervision.chart_month", month=m.month),
+             [m.count(status) for status, _, _ in STATUS_PARTS]) for m in months]
+    out.append("\n")
+    out.append_text(bars.stacked_bars(rows, parts, total_label=t("supervision.chart_total")))
+    out.append("\n\n")
+    out.append(t("supervision.chart_reports_title", year=year), style="bold")
+    out.append("\n")
+    out.append_text(bars.spark_rows(
+        t("supervision.chart_reports"),
+        [t("supervision.chart_month", month=m.month) for m in months],
+        [m.reports for m in months], column=5, style="cyan"))
+    return out
 
 
 class ItemFilterLine(FilterLine):
@@ -77,19 +119,22 @@ class ItemsPane:
             yield columns(DeskTable(id=f"sup-{pane}", narrow=ITEM_NARROW), *ITEM_COLUMNS)
         elif pane == "sup_stats":
             yield Label(id="sup-stats-title", classes="panel-title")
-            yield columns(DataTable(id="sup-stats"),
+            yield columns(DataTable(id="sup-stats", classes="short"),
                           ("supervision.col_unit", 12), ("supervision.col_items", 6),
                           ("supervision.col_done", 6), ("supervision.col_late", 6),
                           ("supervision.col_on_time", 34))
+            with VerticalScroll(id="sup-chart-box"):
+                yield Static(id="sup-chart")
 
     # ---- the filter line (screens/list_view.py) ----
 
     def item_lists(self) -> dict[str, str]:
         return {ITEM_LIST: ITEM_LIST_KEY}
 
-    def items_query(self) -> str | None:
-        """UI thread: the register's filter line in force (None: the kept one not read yet)."""
-        return self.line_of(ITEM_LIST)
+    def items_query(self) -> tuple:
+        """UI thread: the register's filter line in force (None: the kept one not read yet)
+        and its sort (S: the rows loaded, sorted by a column; kept for the person)."""
+        return (self.line_of(ITEM_LIST), self.sort_of(ITEM_LIST), ITEM_LIST in self.sort_known)
 
     def item_filter(self) -> list_filter.ItemFilter:
         """The line in force, as read (it was checked before it was put in force)."""
@@ -128,19 +173,29 @@ class ItemsPane:
 
     # ---- the data ----
 
-    def load_items(self, actor, line: str | None) -> dict:
+    def load_items(self, actor, query: tuple) -> dict:
         """Worker thread: the register as filtered, 需要关注 and the statistics."""
+        from govdesk.screens.list_view import resolve_sort
+
+        line, sort, known = query
         line = list_filter.resolve_item_line(actor, ITEM_LIST_KEY, line)
         return {"sup_items": items_views.register_page(actor, line=line),
                 "items_line": line,
+                "items_sort": resolve_sort(actor, ITEM_LIST_KEY, sort, known, tuple(ITEM_SORT)),
                 "attention": items_views.attention(actor),
-                "unit_stats": items_views.unit_statistics(actor)}
+                "unit_stats": items_views.unit_statistics(actor),
+                "months": items_views.monthly_status(actor, actor.today.year)}
 
     def show_items(self, data) -> None:
         from govdesk.screens.supervision_items.detail import status_text
 
         self.note_line(ITEM_LIST, data.items_line)
-        for pane, rows in (("items", data.sup_items), ("attention", data.attention)):
+        self.note_sort(ITEM_LIST, data.items_sort)
+        sort = self.sort_of(ITEM_LIST)
+        items = data.sup_items
+        if sort is not None and sort[0] in ITEM_SORT:
+            items = sorted(items, key=ITEM_SORT[sort[0]], reverse=sort[1])
+        for pane, rows in (("items", items), ("attention", data.attention)):
             table = self.query_one(f"#sup-{pane}", DataTable)
             keep = table.cursor_row
             table.clear()
@@ -168,6 +223,8 @@ class ItemsPane:
         self.query_one("#sup-stats-title", Label).update(t(
             "supervision.stats_title", year=self.actor.today.year,
             n=len(data.unit_stats)))
+        self.query_one("#sup-chart", Static).update(
+            month_chart(self.actor.today.year, data.months))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id in ITEM_TABLES:

@@ -157,12 +157,19 @@ async def test_one_suggestion_from_registration_to_a_second_reply_after_dissatis
     app = app_as("guojw")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5", "right_square_bracket", "right_square_bracket",
-                          "right_square_bracket")
+                          "right_square_bracket")  # 督查事项 → … → 建议提案
         await settle(pilot)
+        assert app.screen.query_one("#panes").active == "pane-suggestions"
         table = app.screen.query_one("#suggestions", DataTable)
         (unit, total) = rows(table)
         assert unit.startswith("区教育局 1 0 0 0 1") and "100%" in unit
         assert total.startswith("合计 1")
+        # 满意/基本满意/不满意 as bars, the numbers beside them
+        chart = str(app.screen.query_one("#suggestion-satisfaction").render()).splitlines()
+        assert "共 1 件" in chart[0]
+        assert [line.split()[0] for line in chart[1:]] == ["满意", "基本满意", "不满意"]
+        assert chart[1].endswith("1（100%）") and "█" in chart[1]
+        assert chart[2].endswith("0（0%）") and chart[3].endswith("0（0%）")
         await pilot.press("ctrl+e")  # the figures as text
         await settle(pilot)
         text = (tmp_path / "exports" / "建议提案办理情况-2026.txt").read_text(encoding="utf-8")

@@ -1,5 +1,5 @@
 """督查事项 through the keys (SPEC §10; Part 2 §4): 督查室 registers a 重点工作 from its tab
-(key 5, then ]), registers each unit's 签收 and two progress reports, issues a numbered 催办单,
+(key 5, its first tab), registers each unit's 签收 and two progress reports, issues a numbered 催办单,
 takes the lead unit's final report and confirms the 办结; a leader sees the 批示 items and the
 overdue items of their portfolio on 需要关注; the one search opens an item; a bad form is
 refused naming the field."""
@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 from helpers.workers import settle, wait_for
+from rich.cells import cell_len
 from textual.widgets import DataTable, Input, Label
 
 from govdesk.app import GovDesk
@@ -53,9 +54,7 @@ async def to_items_tab(pilot, app) -> SupervisionScreen:
     await pilot.press("5")
     await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "督查室")
     await settle(pilot)
-    # 期限督办 → 催办记录 → 超期统计 → 督查事项
-    await pilot.press("right_square_bracket", "right_square_bracket", "right_square_bracket")
-    await settle(pilot)
+    # The screen opens on 督查事项, its first tab.
     assert app.screen.query_one("#panes").active == "pane-items"
     return app.screen
 
@@ -170,7 +169,7 @@ async def test_the_head_sees_his_instruction_late_with_its_badge_and_opens_it(db
         await pilot.press("5")
         await wait_for(pilot, lambda: isinstance(app.screen, SupervisionScreen), "督查室")
         await settle(pilot)
-        await pilot.press(*["right_square_bracket"] * 4)
+        await pilot.press("right_square_bracket")  # 督查事项 → 需要关注
         await settle(pilot)
         assert app.screen.query_one("#panes").active == "pane-attention"
         table = app.screen.query_one("#sup-attention", DataTable)
@@ -300,3 +299,124 @@ async def test_three_items_tagged_get_a_numbered_notice_each_and_a_finished_one_
     assert [n.seq for n in notices] == [1, 2]  # gap-free, in the order the list showed them
     assert {(n.item_id, n.note) for n in notices} == {(first.id, "请本周反馈"),
                                                       (second.id, "请本周反馈")}
+
+
+async def test_the_filter_line_narrows_the_items_and_k_and_o_rewrite_it(db):
+    """l on the 督查事项 tab: 单位:住建 typed and Enter narrows the register, the title says
+    it and it is kept for the person; a bad token is refused naming it, the list as it was;
+    k puts the next kind on the line, o adds 逾期."""
+    from govdesk.services import settings
+
+    clerk = Actor(org.person_by_login(CLERK), NOW)
+    supervision.register(clerk, {"kind": "大项目", "title": "城东污水处理厂扩建",
+                                 "lead_unit": "区住建局"})
+    supervision.register(clerk, {"kind": "重点工作", "title": "推进城东片区旧城改造",
+                                 "lead_unit": "区发改局", "co_units": "区住建局",
+                                 "meeting_on": "2026-02-12"})
+    supervision.register(clerk, {"kind": "大项目", "title": "城西学校新建",
+                                 "lead_unit": "区教育局"})
+    app = app_as(CLERK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_items_tab(pilot, app)
+        table = screen.query_one("#sup-items", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3, "the items")
+
+        def title() -> str:
+            return str(screen.query_one("#sup-items-title", Label).render())
+
+        await pilot.press("l", *"单位:住建", "enter")  # a burst, as typed
+        await settle(pilot)
+        await wait_for(pilot, lambda: table.row_count == 2, "the filtered items")
+        assert {line.split()[2] for line in rows(table)} == {"城东污水处理厂扩建",
+                                                             "推进城东片区旧城改造"}
+        assert "单位:住建" in title() and "共 2 件" in title()
+        assert screen.focused is table
+
+        await pilot.press("l", *" 状态:很好", "enter")
+        await settle(pilot)
+        assert any("“状态:很好”" in str(n.message) for n in app._notifications)
+        assert table.row_count == 2
+
+        await pilot.press("escape")  # the line as it was in force
+        await settle(pilot)
+        await pilot.press("k")  # 类:重点工作, the first kind
+        await settle(pilot)
+        await wait_for(pilot, lambda: table.row_count == 1, "the key work")
+        assert "推进城东片区旧城改造" in rows(table)[0]
+        assert "类:重点工作 单位:住建" in title() and "（重点工作）" in title()
+        await pilot.press("k")  # 大项目
+        await settle(pilot)
+        await wait_for(pilot, lambda: "类:大项目" in title(), "the next kind")
+        assert [line.split()[2] for line in rows(table)] == ["城东污水处理厂扩建"]
+        await pilot.press("o")  # and only the overdue: none yet
+        await settle(pilot)
+        await wait_for(pilot, lambda: table.row_count == 0, "nothing overdue")
+        assert "逾期" in title() and "只看超期" in title()
+    assert settings.list_filters(CLERK)["ducha.items"] == "类:大项目 单位:住建 逾期"
+
+    app = app_as(CLERK)  # the next time, the line is in force again
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_items_tab(pilot, app)
+        assert "类:大项目 单位:住建 逾期" in str(
+            screen.query_one("#sup-items-title", Label).render())
+        assert screen.query_one("#sup-items", DataTable).row_count == 0
+
+
+async def test_the_statistics_tab_draws_items_by_status_per_month_with_the_numbers(db):
+    """督查统计: under the units' table, a stacked bar per month of the year with its counts
+    beside it (未启动 推进中 滞后 已完成 合计), and the reports per month as a sparkline with
+    the numbers under it."""
+    clerk = Actor(org.person_by_login(CLERK), NOW)
+    row = supervision.register(clerk, {"kind": "重点工作", "title": "推进城东片区旧城改造",
+                                       "lead_unit": "区发改局", "meeting_on": "2026-02-12"})
+    f = engine.flow_of(supervision.KIND, row.id)
+    supervision.sign(clerk, Task.get((Task.flow == f) & (Task.state == "waiting")).id)
+    supervision.report(clerk, Task.get((Task.flow == f) & (Task.state == "waiting")).id,
+                       {"text": "完成选址", "progress": 20})
+    supervision.register(clerk, {"kind": "大项目", "title": "城南污水处理厂",
+                                 "lead_unit": "区住建局"})
+    app = app_as(CLERK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_items_tab(pilot, app)
+        await pilot.press("right_square_bracket", "right_square_bracket")  # 督查统计
+        await settle(pilot)
+        assert app.screen.query_one("#panes").active == "pane-sup_stats"
+        chart = str(app.screen.query_one("#sup-chart").render()).splitlines()
+        assert "2026 年" in chart[0]
+        assert ["未启动", "推进中", "滞后", "已完成", "合计"] == chart[2].split()
+        (november,) = [line for line in chart if line.startswith("11月")]
+        assert november.split()[-5:] == ["1", "1", "0", "0", "2"]
+        earlier = [line for line in chart
+                   if line.split() and line.split()[0] in {f"{m}月" for m in range(1, 11)}]
+        assert len(earlier) == 10 and all(line.split()[-5:] == ["0"] * 5 for line in earlier)
+        assert not any(line.startswith("12月") for line in chart)  # not yet
+        months, spark, numbers = chart[-3:]
+        assert months.split()[0] == "反馈份数" and months.split()[-1] == "11月"
+        assert numbers.split() == ["0"] * 10 + ["1"]
+        assert spark.split()[-1] == "█"
+        assert all(cell_len(line) <= 80 for line in chart)
+
+
+async def test_s_sorts_the_items_loaded_by_a_column_and_keeps_it(db):
+    from textual.widgets.data_table import ColumnKey
+
+    from govdesk.screens.list_view import UP, SortModal
+    from govdesk.services import settings
+
+    clerk = Actor(org.person_by_login(CLERK), NOW)
+    for title, unit in (("乙项目", "区住建局"), ("甲项目", "区发改局"), ("丙项目", "区教育局")):
+        supervision.register(clerk, {"kind": "大项目", "title": title, "lead_unit": unit})
+    app = app_as(CLERK)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_items_tab(pilot, app)
+        table = screen.query_one("#sup-items", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3, "the items")
+        assert [r.split()[2] for r in rows(table)] == ["丙项目", "甲项目", "乙项目"]  # newest
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, SortModal), "the columns")
+        await pilot.press("down", "down", "down", "down", "enter")  # 不排序, 编号, 类别, 标题, 牵头单位
+        await settle(pilot)
+        assert [r.split()[3] for r in rows(table)] == sorted(["区发改局", "区教育局", "区住建局"])
+        assert [r.split()[3] for r in rows(table)] != ["区教育局", "区发改局", "区住建局"]
+        assert str(table.columns[ColumnKey("col_unit")].label).endswith(UP)
+    assert settings.list_sorts(CLERK)["ducha.items"] == ("col_unit", False)

@@ -345,3 +345,189 @@ def narrow(actor: Actor, kind: str, model, query, text: str, line: str,
             query = query.where(narrowed.where)
         text = " ".join(x for x in (text, narrowed.words) if x)
     return query, text
+
+
+# ---------------------------------------------------------------------------- 督查事项
+#
+# The 督查室's register of 督查事项 (services/supervision/views.register_page) reads a line of
+# its own words:
+#
+#     类:重点工作 单位:财政 领导:张 状态:滞后 逾期 旧城改造
+#
+# 类 the item's kind, 单位 its lead unit or a co-unit, 领导 its 分管领导 or the leader who
+# instructed it, 状态 its status as shown (滞后 also when a report is overdue), 逾期 only
+# those whose report is overdue; free words are looked for in the title. ASCII aliases (kind
+# unit leader status overdue) and Traditional characters work as on every list.
+
+ITEM_KEYWORDS = {
+    "类": "kind", "类别": "kind", "种类": "kind", "kind": "kind", "type": "kind",
+    "单位": "unit", "牵头": "unit", "协办": "unit", "unit": "unit",
+    "领导": "leader", "分管": "leader", "批示": "leader", "leader": "leader",
+    "状态": "status", "state": "status", "status": "status",
+}
+ITEM_KINDS = {
+    "重点工作": "重点工作", "重点": "重点工作", "key": "重点工作", "keywork": "重点工作",
+    "大项目": "大项目", "项目": "大项目", "project": "大项目",
+    "会议安排事项": "会议安排事项", "会议": "会议安排事项", "meeting": "会议安排事项",
+    "领导批示件": "领导批示件", "批示件": "领导批示件", "批示": "领导批示件",
+    "instruction": "领导批示件",
+    "特别交办事项": "特别交办事项", "交办": "特别交办事项", "assignment": "特别交办事项",
+    "上级决策部署": "上级决策部署", "上级": "上级决策部署", "higher": "上级决策部署",
+}
+ITEM_STATUSES = {
+    "未启动": "未启动", "not_started": "未启动", "new": "未启动",
+    "推进中": "推进中", "进行中": "推进中", "under_way": "推进中", "doing": "推进中",
+    "滞后": "滞后", "late": "滞后", "lagging": "滞后",
+    "已完成": "已完成", "完成": "已完成", "done": "已完成",
+}
+ITEM_OVERDUE = ("逾期", "超期", "overdue")
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What a 督查事项 filter line asks for (each tuple: any of its values)."""
+
+    text: str = ""
+    kinds: tuple[str, ...] = ()  # 重点工作 …
+    units: tuple[str, ...] = ()  # unit names as typed (normalised)
+    leaders: tuple[str, ...] = ()  # people's names or initials, as typed (normalised)
+    statuses: tuple[str, ...] = ()  # 未启动 / 推进中 / 滞后 / 已完成
+    overdue: bool = False
+    words: tuple[str, ...] = ()  # in the title
+
+    @property
+    def empty(self) -> bool:
+        return not (self.kinds or self.units or self.leaders or self.statuses or self.overdue
+                    or self.words)
+
+
+def parse_items(text: str, today: date | None = None) -> ItemFilter:
+    """The 督查事项 filter a line asks for; a token it cannot read is refused, naming it."""
+    if not isinstance(text, str):
+        raise _refuse(t("errors.not_text"))
+    line = unicodedata.normalize("NFKC", text).strip()
+    if len(line) > MAX_LINE or "\x00" in line:
+        raise _refuse(t("listview.too_long", n=MAX_LINE))
+    found: dict[str, list[str]] = {k: [] for k in ("kind", "unit", "leader", "status", "words")}
+    overdue = False
+    for token in line.split():
+        key, colon, value = token.partition(":")
+        if not colon:
+            if _norm(token) in ITEM_OVERDUE:
+                overdue = True
+            else:
+                found["words"].append(token)
+            continue
+        what = ITEM_KEYWORDS.get(_norm(key))
+        if what is None:
+            raise _refuse(t("supervision.filter_bad_keyword", token=token))
+        values = [v for v in _ALTERNATIVES.split(value) if v]
+        if not values:
+            raise _refuse(t("listview.no_value", token=token))
+        if what == "kind":
+            kinds = [ITEM_KINDS.get(_norm(v)) for v in values]
+            if None in kinds:
+                raise _refuse(t("supervision.filter_bad_kind", token=token))
+            found["kind"] += kinds
+        elif what == "status":
+            statuses = [ITEM_STATUSES.get(_norm(v)) for v in values]
+            if None in statuses:
+                raise _refuse(t("supervision.filter_bad_status", token=token))
+            found["status"] += statuses
+        else:
+            found[what] += [_norm(v) for v in values]
+    return ItemFilter(text=text.strip(), kinds=tuple(dict.fromkeys(found["kind"])),
+                      units=tuple(dict.fromkeys(found["unit"])),
+                      leaders=tuple(dict.fromkeys(found["leader"])),
+                      statuses=tuple(dict.fromkeys(found["status"])), overdue=overdue,
+                      words=tuple(found["words"]))
+
+
+def item_unit_ids(names: tuple[str, ...]) -> list[int]:
+    """The units whose name or short name (or its pinyin, its initials) holds any of
+    ``names``; a name that finds none is refused."""
+    from govdesk.models import Unit
+
+    if not names:
+        return []
+    every = list(Unit.select(Unit.id, Unit.name, Unit.short, Unit.pinyin, Unit.initials)
+                 .order_by(Unit.id).tuples())
+    out: list[int] = []
+    for name in names:
+        found = [i for i, full, short, py, ini in every
+                 if matches(name, full, py or "", ini or "") or matches(name, short, "", "")]
+        if not found:
+            raise _refuse(t("supervision.filter_no_unit", name=name))
+        out += found
+    return sorted(set(out))
+
+
+def item_leader_ids(names: tuple[str, ...]) -> list[int]:
+    """The people whose name (or its pinyin, its initials) holds any of ``names``; a name
+    that finds no one is refused."""
+    if not names:
+        return []
+    every = list(Person.select(Person.id, Person.name, Person.pinyin, Person.initials)
+                 .order_by(Person.id).tuples())
+    out: list[int] = []
+    for name in names:
+        found = [i for i, n, full, ini in every if matches(name, n, full or "", ini or "")]
+        if not found:
+            raise _refuse(t("supervision.filter_no_leader", name=name))
+        out += found
+    return sorted(set(out))
+
+
+def check_items(actor: Actor, text: str) -> ItemFilter:
+    """``parse_items``, and the units and leaders looked up (worker thread)."""
+    flt = parse_items(text, actor.today)
+    item_unit_ids(flt.units)
+    item_leader_ids(flt.leaders)
+    return flt
+
+
+def resolve_item_line(actor: Actor, key: str, line: str | None) -> str:
+    """Worker thread: ``resolve_line`` for the 督查事项 register, whose line reads its own
+    words; a kept line that no longer reads is dropped."""
+    from govdesk.services import settings
+
+    if line is not None:
+        return line
+    kept = settings.list_filters(actor.person.login).get(key, "")
+    try:
+        check_items(actor, kept)
+    except ValidationError:
+        return ""
+    return kept
+
+
+def keep_item_line(login: str, key: str, line: str) -> None:
+    """``settings.set_list_filter`` for the 督查事项 register: only a line it reads is kept."""
+    from govdesk.services import settings
+
+    line = line.strip()
+    if line:
+        parse_items(line)
+    current = settings.list_filters(login)
+    if current.get(key, "") == line:
+        return
+    if line:
+        current[key] = line
+    else:
+        current.pop(key, None)
+    settings.save(login, {settings.LIST_FILTERS: current})
+
+
+def drop_item_tokens(line: str, what: str) -> str:
+    """``line`` without its tokens of ``what`` ("kind", "unit", "leader", "status", or
+    "overdue" for the bare word): ``k`` and ``o`` on the register rewrite its line so."""
+    kept = []
+    for token in unicodedata.normalize("NFKC", line).split():
+        key, colon, _value = token.partition(":")
+        norm = _norm(key)
+        if colon and ITEM_KEYWORDS.get(norm) == what:
+            continue
+        if not colon and what == "overdue" and norm in ITEM_OVERDUE:
+            continue
+        kept.append(token)
+    return " ".join(kept)

@@ -135,3 +135,42 @@ def statistics_text(stats: Statistics) -> str:
             feedbacks=row.feedbacks, adopted=_percent(row.adoption_rate),
             adopted_n=row.adopted, sent=row.sent))
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """The deputies' and members' latest feedback on the replies (SPEC §11): how many said
+    满意, 基本满意 and 不满意 (of ``year``'s 两会 and one ``source``, if given)."""
+
+    year: int | None
+    satisfied: int
+    fairly: int
+    dissatisfied: int
+
+    @property
+    def total(self) -> int:
+        return self.satisfied + self.fairly + self.dissatisfied
+
+    def counts(self) -> tuple[tuple[str, int], ...]:
+        return ((states.SATISFIED, self.satisfied), (states.FAIRLY, self.fairly),
+                (states.DISSATISFIED, self.dissatisfied))
+
+
+def satisfaction(actor: Actor, *, year: int | None = None,
+                 source: str | None = None) -> Satisfaction:
+    """满意/基本满意/不满意: one count each, in SQL."""
+    from peewee import fn
+
+    if year is not None:
+        year = validate.integer({"year": year}, "year", "year", default=None, low=2000,
+                                high=2100)
+    S = Suggestion
+    q = (S.select(S.feedback, fn.COUNT(S.id))
+         .where(S.feedback.in_((states.SATISFIED, states.FAIRLY, states.DISSATISFIED))))
+    if year is not None:
+        q = q.where(S.year == year)
+    if source in states.SOURCES:
+        q = q.where(S.source == source)
+    found = dict(q.group_by(S.feedback).tuples())
+    return Satisfaction(year, found.get(states.SATISFIED, 0), found.get(states.FAIRLY, 0),
+                        found.get(states.DISSATISFIED, 0))

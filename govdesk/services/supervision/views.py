@@ -4,8 +4,10 @@ detail, each read in the screen's worker."""
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from functools import reduce
 
 from peewee import JOIN, fn
 
@@ -22,9 +24,10 @@ from govdesk.models import (
 )
 from govdesk.models import supervision as states
 from govdesk.models.flow import WAITING
-from govdesk.services import validate
+from govdesk.services import list_filter, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
+from govdesk.services.fulltext import simplified
 from govdesk.services.policy import is_director
 from govdesk.services.supervision import workflow as sup
 
@@ -81,15 +84,28 @@ def _query():
             .join(Person, JOIN.LEFT_OUTER, on=(SupervisionItem.leader == Person.id)))
 
 
+def _late(actor: Actor):
+    """An open item whose report is overdue (false, not unknown, where none is due)."""
+    S = SupervisionItem
+    return S.next_due.is_null(False) & (S.next_due < actor.today) & (S.status != states.DONE)
+
+
 def register_page(actor: Actor, *, kind: str | None = None, status: str | None = None,
                   unit: str | None = None, leader: str | None = None, overdue: bool = False,
-                  before_id: int | None = None, limit: int = 200) -> list[ItemRow]:
+                  line: str = "", before_id: int | None = None,
+                  limit: int = 200) -> list[ItemRow]:
     """One page of the items, newest first: by kind, status (as shown), unit (lead or co),
-    leader, or only those whose report is overdue."""
+    leader, or only those whose report is overdue; and by the register's filter line
+    (services/list_filter.parse_items: 类 单位 领导 状态 逾期 and words of the title), each
+    in SQL. A line that cannot be read is refused, naming the token."""
     if not validate.page_args(None, status, before_id=before_id, limit=limit):
         return []
     S = SupervisionItem
     q = _query()
+    if line:
+        where = line_condition(actor, list_filter.check_items(actor, line))
+        if where is not None:
+            q = q.where(where)
     if kind:
         q = q.where(S.kind == kind)
     if unit:
@@ -99,12 +115,46 @@ def register_page(actor: Actor, *, kind: str | None = None, status: str | None =
     if leader:
         person = validate.person(leader, t("supervision.f_leader"), name="leader")
         q = q.where((S.leader == person) | (S.instructed_by == person))
-    late = (S.next_due < actor.today) & (S.status != states.DONE)
+    late = _late(actor)
     if overdue or status == states.LAGGING:
         q = q.where(late | (S.status == states.LAGGING) if status == states.LAGGING else late)
     elif status:
         q = q.where((S.status == status) & ~late)
     return _rows(actor, engine.keyset(q, S.id, before_id, limit))
+
+
+def line_condition(actor: Actor, flt: list_filter.ItemFilter):
+    """The filter line as one WHERE condition on the items (None: no filter)."""
+    if flt.empty:
+        return None
+    S = SupervisionItem
+    late = _late(actor)
+    clauses = []
+    if flt.kinds:
+        clauses.append(S.kind.in_(list(flt.kinds)))
+    if flt.units:
+        units = list_filter.item_unit_ids(flt.units)
+        clauses.append(S.id.in_(SupervisionPart.select(SupervisionPart.item)
+                                .where(SupervisionPart.unit.in_(units))))
+    if flt.leaders:
+        people = list_filter.item_leader_ids(flt.leaders)
+        clauses.append(S.leader.in_(people) | S.instructed_by.in_(people))
+    if flt.statuses:
+        shown = []
+        for status in flt.statuses:
+            if status == states.LAGGING:
+                shown.append(late | (S.status == states.LAGGING))
+            elif status == states.DONE:
+                shown.append(S.status == states.DONE)
+            else:
+                shown.append((S.status == status) & ~late)
+        clauses.append(reduce(operator.or_, shown))
+    if flt.overdue:
+        clauses.append(late)
+    for word in flt.words:
+        variants = dict.fromkeys((word, simplified(word)))
+        clauses.append(reduce(operator.or_, [S.title.contains(w) for w in variants]))
+    return reduce(operator.and_, clauses)
 
 
 def attention(actor: Actor, limit: int = 200) -> list[ItemRow]:
@@ -252,3 +302,114 @@ def unit_statistics(actor: Actor, year: int | None = None) -> list[UnitStats]:
             row[4] += acted_at.date() <= due
     stats = [UnitStats(unit, *nums) for unit, nums in out.items()]
     return sorted(stats, key=lambda s: (-s.late, -(s.items - s.done), s.unit))
+
+
+# ---------------------------------------------------------------------------- by month
+
+
+@dataclass(frozen=True)
+class MonthStatus:
+    """How the items stood at one month end (the month under way: today), and the reports
+    the units gave in the month (by their date)."""
+
+    month: int
+    on: date
+    not_started: int
+    under_way: int
+    lagging: int
+    done: int
+    reports: int
+
+    @property
+    def total(self) -> int:
+        return self.not_started + self.under_way + self.lagging + self.done
+
+    def count(self, status: str) -> int:
+        return {states.NOT_STARTED: self.not_started, states.UNDER_WAY: self.under_way,
+                states.LAGGING: self.lagging, states.DONE: self.done}[status]
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def monthly_status(actor: Actor, year: int | None = None) -> list[MonthStatus]:
+    """For each month of ``year`` up to today, the items by status at its end — the year's
+    items and those carried over open into it — read back from each item's registration,
+    its lead unit's reports (their status, by the unit's date), the 签收/反馈 it owed past
+    their deadline then (滞后 as the register shows it) and the 督查室's 办结 (the flow
+    closed); and how many reports the units gave in the month."""
+    import calendar
+
+    year = validate.integer({"year": year}, "year", "year", default=actor.today.year,
+                            low=2000, high=2100)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    if start > actor.today:
+        return []
+    S = SupervisionItem
+    rows = list(S.select(S.id, S.lead_unit, S.created_at, S.status, Flow.closed_at)
+                .join(Flow, JOIN.LEFT_OUTER, on=((Flow.kind == sup.KIND)
+                                                 & (Flow.record_id == S.id)))
+                .where((S.created_at < datetime(year + 1, 1, 1))
+                       & (Flow.closed_at.is_null() | (Flow.closed_at >= datetime(year, 1, 1))
+                          | (S.status != states.DONE)))
+                .tuples())
+    items = {}
+    for item_id, lead, created_at, status, closed_at in rows:
+        done_on = _as_date(closed_at) if status == states.DONE else None
+        items[item_id] = (lead, _as_date(created_at), done_on)
+    ids = list(items)
+    reports: dict[int, list[tuple[date, int, str]]] = {}
+    per_month = [0] * 13
+    if ids:
+        R = SupervisionReport
+        for item_id, unit, status, unit_date, report_id in (
+                R.select(R.item, R.unit, R.status, R.unit_date, R.id)
+                .where(R.item.in_(ids) & (R.unit_date <= end)).tuples()):
+            day = _as_date(unit_date)
+            if day >= start:
+                per_month[day.month] += 1
+            if unit == items[item_id][0]:
+                reports.setdefault(item_id, []).append((day, report_id, status))
+    owed: dict[int, list[tuple[date, date, date | None]]] = {}  # (due, from, until)
+    if ids:
+        for record_id, due, created_at, acted_at, state in (
+                Task.select(Flow.record_id, Task.due, Task.created_at, Task.acted_at,
+                            Task.state).join(Flow)
+                .where((Flow.kind == sup.KIND) & Flow.record_id.in_(ids)
+                       & Task.step.in_((sup.SIGN, sup.REPORT)) & Task.due.is_null(False)
+                       & (Task.due < end)).tuples()):
+            if state != WAITING and acted_at is None:
+                continue  # never held (cancelled, skipped)
+            owed.setdefault(record_id, []).append(
+                (_as_date(due), _as_date(created_at), _as_date(acted_at)))
+    for lines in reports.values():
+        lines.sort()
+
+    out = []
+    for month in range(1, 13):
+        on = min(date(year, month, calendar.monthrange(year, month)[1]), actor.today)
+        if date(year, month, 1) > actor.today:
+            break
+        counts = dict.fromkeys(states.STATUSES, 0)
+        for item_id, (_lead, created_on, done_on) in items.items():
+            if created_on > on:
+                continue
+            if done_on is not None and done_on <= on:
+                counts[states.DONE] += 1
+                continue
+            given = [status for day, _id, status in reports.get(item_id, ()) if day <= on]
+            status = given[-1] if given else states.NOT_STARTED
+            if status == states.DONE:  # a report never says 已完成; be safe
+                status = states.UNDER_WAY
+            late = any(due < on and since <= on and (until is None or until > on)
+                       for due, since, until in owed.get(item_id, ()))
+            counts[states.LAGGING if late else status] += 1
+        out.append(MonthStatus(month, on, counts[states.NOT_STARTED],
+                               counts[states.UNDER_WAY], counts[states.LAGGING],
+                               counts[states.DONE], per_month[month]))
+    return out

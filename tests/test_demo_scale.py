@@ -492,3 +492,30 @@ def test_the_supervision_screen_reads_the_year(year):
     assert views.unit_statistics(actor)
     figures = stats.statistics(actor, year=TODAY.year)
     assert figures.total.total > 300
+
+
+def test_the_supervision_bench_runs_end_to_end(year_db, tmp_path):
+    """scripts/bench_supervision.py on a copy of the year, one run a figure: every figure is
+    printed beside its baseline (what it measures is not asserted)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    path, _made, _lines = year_db
+    copy = tmp_path / "year.db"
+    shutil.copy(path, copy)
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts" / "bench_supervision.py"), "--db", str(copy),
+         "--runs", "1"], capture_output=True, text=True, cwd=root, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for heading in ("督查室 screen", "register page (200 rows) with each filter",
+                    "one item's detail", "《督查专报》"):
+        assert heading in out
+    figures = [line for line in out.splitlines() if line.startswith("  ")]
+    assert len(figures) == 6 + 13 + 1 + 1
+    assert all(line.count(" ms") == 2 for line in figures)

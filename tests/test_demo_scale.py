@@ -413,3 +413,109 @@ def test_leaders_schedules(year):
         assert len(desk.today_entries) == E.select().where(
             (E.person == desk.leader.id) & (E.start >= datetime.combine(TODAY, time.min))
             & (E.start <= datetime.combine(TODAY, time.max))).count()
+
+
+def test_supervision_suggestions_and_special_reports_of_the_year(year):
+    """About 300 督查事项 of every kind, a 两会 batch of about 400 建议提案 nearly all answered,
+    a few 专项工作报告 — each with its flow, its numbers gap-free through the Counter table and
+    its register and report rows audited in the one chain (test_audit_chain_verifies)."""
+    from govdesk.models import (
+        Counter,
+        SpecialReport,
+        Suggestion,
+        SupervisionItem,
+        SupervisionNotice,
+        SupervisionPart,
+        SupervisionReport,
+    )
+    from govdesk.models import supervision as states
+
+    made, _lines = year
+    items = SupervisionItem.select().count()
+    assert 250 <= items == made["supervision"] <= 350
+    kinds = dict(database.execute_sql(
+        "SELECT kind, COUNT(*) FROM supervision_item GROUP BY kind").fetchall())
+    assert set(kinds) == set(states.KINDS)
+    assert kinds["领导批示件"] == max(kinds.values())
+    # Numbers 督查〔Y〕N号 and 督催〔Y〕N号: gap-free per year, the counter at the last.
+    for model, prefix in ((SupervisionItem, "督查"), (SupervisionNotice, "督查催办")):
+        seqs: dict[int, list[int]] = {}
+        for y, seq in model.select(model.year, model.seq).tuples():
+            seqs.setdefault(y, []).append(seq)
+        assert seqs
+        for y, got in seqs.items():
+            assert sorted(got) == list(range(1, len(got) + 1))
+            assert Counter.get((Counter.prefix == prefix) & (Counter.year == y)).value == len(got)
+    # Every item has its lead unit's part; signed items their reports; the done ones closed.
+    assert SupervisionPart.select().where(SupervisionPart.role == states.LEAD).count() == items
+    assert SupervisionReport.select().count() > items
+    done = SupervisionItem.select().where(SupervisionItem.status == states.DONE)
+    assert done.count() > items // 3
+    assert all(f.state == "closed" for f in Flow.select().where(
+        (Flow.kind == "supervision") & Flow.record_id.in_([d.id for d in done])))
+    assert SupervisionReport.select().where(SupervisionReport.final).count() >= done.count()
+    # Reports due on the engine's dates: the waiting 反馈 carries the item's next report due.
+    waiting = database.execute_sql(
+        "SELECT t.due, i.next_due FROM task t JOIN flow f ON f.id = t.flow_id"
+        " JOIN supervision_item i ON i.id = f.record_id"
+        " WHERE f.kind = 'supervision' AND t.state = 'waiting' AND t.step = '反馈'").fetchall()
+    assert waiting and all(due == next_due for due, next_due in waiting)
+    urged = SupervisionNotice.select().count()
+    assert urged > 0 and AuditEntry.select().where(
+        AuditEntry.action == "supervision.urge").count() <= urged
+    assert AuditEntry.select().where(
+        AuditEntry.action == "supervision.register").count() == items
+    # The 两会 batch: nearly all answered and fed back, with satisfaction.
+    suggestions = Suggestion.select().count()
+    assert 350 <= suggestions == made["suggestions"] <= 450
+    answered = Suggestion.select().where(Suggestion.feedback != "").count()
+    assert answered > 0.9 * suggestions
+    assert {s.source for s in Suggestion.select(Suggestion.source).distinct()} == {"建议", "提案"}
+    assert Suggestion.select().where(Suggestion.adopted).count() > 0
+    assert AuditEntry.select().where(
+        AuditEntry.action == "suggestion.register").count() == suggestions
+    assert 1 <= SpecialReport.select().count() == made["special_reports"] <= 6
+
+
+def test_the_supervision_screen_reads_the_year(year):
+    """What the 督查室 screen loads: a register page by each filter, 需要关注, the statistics."""
+    from govdesk.services.suggestion import stats
+    from govdesk.services.supervision import views
+
+    actor = _actor("guojw")
+    page = views.register_page(actor, limit=200)
+    assert len(page) == 200 and [r.id for r in page] == sorted((r.id for r in page),
+                                                               reverse=True)
+    late = views.register_page(actor, overdue=True, limit=200)
+    assert late and all(r.next_due < TODAY for r in late)
+    assert views.attention(_actor("linzh"))
+    assert views.unit_statistics(actor)
+    figures = stats.statistics(actor, year=TODAY.year)
+    assert figures.total.total > 300
+
+
+def test_the_supervision_bench_runs_end_to_end(year_db, tmp_path):
+    """scripts/bench_supervision.py on a copy of the year, one run a figure: every figure is
+    printed beside its baseline (what it measures is not asserted)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    path, _made, _lines = year_db
+    copy = tmp_path / "year.db"
+    shutil.copy(path, copy)
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts" / "bench_supervision.py"), "--db", str(copy),
+         "--runs", "1"], capture_output=True, text=True, cwd=root, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for heading in ("督查室 screen", "register page (200 rows) with each filter",
+                    "one item's detail", "《督查专报》"):
+        assert heading in out
+    figures = [line for line in out.splitlines() if line.startswith("  ")]
+    assert len(figures) == 6 + 13 + 1 + 1
+    assert all(line.count(" ms") == 2 for line in figures)

@@ -21,7 +21,15 @@ from govdesk.models import (
     open_database,
 )
 from govdesk.models.flow import WAITING
-from govdesk.services import incoming, leave, org, outgoing, schedule, unit_groups
+from govdesk.services import (
+    demo_supervision,
+    incoming,
+    leave,
+    org,
+    outgoing,
+    schedule,
+    unit_groups,
+)
 from govdesk.services.calendar import office_calendar
 from govdesk.services.clock import office_now
 from govdesk.services.context import Actor
@@ -252,6 +260,7 @@ def _populate(clock: DemoClock, rng: random.Random) -> None:
     _schedules(clock, rng)
     _outgoing(clock)
     _leave(clock)
+    demo_supervision.populate(clock)
     assert count == len(INCOMING)
 
 

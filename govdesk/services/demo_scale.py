@@ -13,7 +13,9 @@ intake checks' warnings, the flow closed as returned) or on to a department (转
 told, the 分管领导's copy to 阅知); a share of the signed 收文 is circulated (传阅) to several
 of the office; the heads of the overseen units ask leave (请假) through its own flow, mostly
 approved and 销假 on return; and each leader's week carries a few items a working day, with
-now and then a 副区长 away.
+now and then a 副区长 away. The 督查室's records — about 300 督查事项 a year with their 签收 and
+反馈 on the cadence and some 催办单, a 两会 batch of about 400 建议提案 a year and a few 专项工作
+报告 — are written the same way by services.demo_scale_supervision, day by day with the rest.
 
 What is not written: the flow.hand_out entries (one per step, they carry no record state), and
 any absence of the 区长 (it would hand his work to the acting head for those days).
@@ -45,6 +47,8 @@ from govdesk.models import (
 from govdesk.services import org, search
 from govdesk.services.audit import GENESIS, entry_hash
 from govdesk.services.calendar import office_calendar
+from govdesk.services.demo_scale_supervision import INSERTS as SUPERVISION_INSERTS
+from govdesk.services.demo_scale_supervision import Supervision
 from govdesk.services.incoming import intake_warnings
 from govdesk.services.pinyin import pinyin_keys
 from govdesk.services.rules import office_rules
@@ -167,7 +171,7 @@ def build(path: Path, today: date, scale: str = "decade", *, seed: int = 2026,
             set_meta("demo_built_on", today.isoformat())
             set_meta("demo_scale", scale)
         rng = random.Random(seed)
-        builder = _Builder(spec, today, rng, _Progress(say))
+        builder = _Builder(spec, today, rng, _Progress(say), seed=seed)
         with database.atomic():
             builder.organisation()
         builder.history()
@@ -181,8 +185,11 @@ def build(path: Path, today: date, scale: str = "decade", *, seed: int = 2026,
 
 
 class _Builder:
-    def __init__(self, spec: Scale, today: date, rng: random.Random, progress: _Progress):
+    def __init__(self, spec: Scale, today: date, rng: random.Random, progress: _Progress,
+                 seed: int = 2026):
         self.spec, self.today, self.rng, self.progress = spec, today, rng, progress
+        # The 督查室's records draw from their own stream: the rest is as it was without them.
+        self.supervision_rng = random.Random(f"supervision-{seed}")
         self.now = datetime.combine(today, time(10, 30))
         self.cal = office_calendar()
         self.rules = office_rules()
@@ -389,7 +396,8 @@ class _Builder:
         self._counters()
         self.made["incoming"], self.made["outgoing"] = len(inc), len(out)
         for kind in ("returned", "transferred", "circulated", "circulation_readers", "leave",
-                     "leave_refused", "schedule", "absences"):
+                     "leave_refused", "schedule", "absences", "supervision", "suggestions",
+                     "special_reports"):
             self.made[kind] += 0  # named in the summary line even when none was made
         self.made["tasks"], self.made["audit"] = self.task_id, self.audit_id
 
@@ -440,6 +448,8 @@ class _Builder:
         self.away_until: dict[int, date] = {}
         self.towns = [u.short for u in self.units if u.kind in ("乡镇", "街道")]
         self.departments = [u.short for u in self.units if u.kind == "委局"]
+        self.ducha, self.topics = org.section("ducha").id, TOPICS
+        self.supervision = Supervision(self)
 
     def _stage(self, back: int, table: tuple) -> str:
         """How far a record received ``back`` working days ago has got: recent ones are under
@@ -854,6 +864,7 @@ class _Builder:
             for _ in range(self.rng.choices(range(5), weights=LEAVE_PER_DAY)[0]):
                 self.leave_request(day, back)
             self.leaders_day(day)
+            self.supervision.day(self.office_day)
             self.office_day += 1
 
     def rest_of_week(self) -> None:
@@ -1147,6 +1158,9 @@ LEAVE_COLUMNS = ("id", "person", "unit", "grade", "title", "starts_on", "ends_on
                  "updated_at", "version")
 _INSERTS["leave"] = _insert_sql("leave_request", {
     c + "_id" if c in ("person", "unit", "registered_by") else c: None for c in LEAVE_COLUMNS})
+# The 督查室's records (services.demo_scale_supervision), before the audit trail.
+_INSERTS = {**{k: v for k, v in _INSERTS.items() if k != "audit"}, **SUPERVISION_INSERTS,
+            "audit": _INSERTS["audit"]}
 
 
 def _row(columns: dict, values: dict) -> tuple:

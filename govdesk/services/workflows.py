@@ -7,6 +7,7 @@ from __future__ import annotations
 from govdesk.services import (  # noqa: F401  (each registers its Workflow)
     incoming,
     outgoing,
+    petition,  # noqa: F401  (信访)
     special_report,  # noqa: F401  (人大常委会专项工作报告)
     suggestion,  # noqa: F401  (建议提案)
     supervision,  # noqa: F401  (督查事项)

@@ -14,9 +14,11 @@ from govdesk.services import (  # noqa: F401  (each registers its Workflow)
 )
 from govdesk.services.engine import core as engine
 from govdesk.services.outgoing.rules import outgoing_data
+from govdesk.services.petition.hotline import scope_list
 
 
 def check() -> None:
     """Read every registered spec and the modules' own data now; raises SpecError."""
     engine.check_all()
     outgoing_data()
+    scope_list()  # data/hotline.toml, the 直线电话受理中心's scope

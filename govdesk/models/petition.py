@@ -37,8 +37,8 @@ class Petition(BaseModel):
     year = IntegerField(index=True)
     seq = IntegerField()  # gap-free per year: 信访〔2026〕N号
     channel = CharField(index=True)
-    summary = CharField()  # 事项摘要: the title everyone sees (personal data scrubbed out)
-    matter = TextField(default="")  # 反映内容 as given
+    summary = CharField()  # 事项摘要 (petitioners' values kept as tokens, masking.tokenise)
+    matter = TextField(default="")  # 反映内容 (tokens likewise)
     category = CharField(default="")
     place = CharField(default="")  # 事发地点
     received_on = DateField(index=True)

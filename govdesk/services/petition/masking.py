@@ -7,9 +7,11 @@ Part 5 直线电话受理中心), and whoever holds or held a step of that case 
 who 阅批 it). Everyone else — administrators too — gets ``138****5678``, ``张*``,
 ``3301**********1234`` and the address cut to its district.
 
-What everyone may read is kept free of the raw values to begin with: the case's title (copied to
-Home, ``govdesk today`` and the inbox), its index entry and its audit entries are scrubbed of
-its own petitioners' values (``scrub``), so no query a masked user can run finds or shows them.
+What everyone may read is kept free of the raw values to begin with: the values live only in
+``PetitionPerson`` (and a call's caller); a name or number typed into the matter or an opinion is
+stored as a token (``tokenise``) and written back for each reader (``render``); the case's title
+(copied to Home, ``govdesk today`` and the inbox), its index entry and its audit entries hold
+only masks, so no query a masked user can run finds or shows them.
 Those allowed find a case by those fields through ``services.petition.views.find_personal``.
 """
 

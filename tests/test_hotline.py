@@ -111,3 +111,43 @@ def test_a_wrongly_edited_scope_file_names_the_key(db, tmp_path, monkeypatch):
         assert "elsewhere" in str(err.value)
     finally:
         hotline.scope_list.cache_clear()
+
+
+# ---------------------------------------------------------------------------- briefings
+
+
+def test_the_weekly_briefing_counts_by_channel_category_unit_and_on_time_rate(db):
+    from govdesk.services.petition import briefing
+
+    call()  # in scope: a 专线电话 case
+    call(scope="court", matter="对判决不服")
+    clerk = Actor(org.person_by_login("shenyj"), NOW)
+    for channel in ("区长信箱", "区长信箱"):
+        petition.register(clerk, {"channel": channel, "summary": f"{channel}反映路灯",
+                                  "category": "城市管理"})
+    case = petition.register(clerk, {"channel": "人民来信", "summary": "反映校车",
+                                     "category": "教育"})
+    f = engine.flow_of(petition.KIND, case.id)
+
+    def task(step):
+        return Task.get((Task.flow == f) & (Task.step == step) & (Task.state == "waiting"))
+
+    petition.propose(clerk, task("拟办").id, {"proposal": "拟转教育局", "leader": "zhoudw"})
+    petition.instruct(Actor(org.person_by_login("zhoudw"), NOW), task("阅批").id, "同意")
+    petition.transfer(clerk, task("转办").id, {"lead_unit": "区教育局"})
+    petition.answer(clerk, task("反馈").id, {"text": "已处理"})
+    b = briefing.briefing(clerk, briefing.WEEK)
+    assert (b.starts_on.isoformat(), b.ends_on.isoformat()) == ("2026-11-23", "2026-11-29")
+    assert b.cases == 4 and dict(b.by_channel) == {"区长信箱": 2, "专线电话": 1, "人民来信": 1}
+    assert dict(b.by_category)["城市管理"] == 3
+    assert (b.calls, b.calls_in_scope, b.calls_elsewhere) == (2, 1, [("区人民法院", 1)])
+    (unit,) = b.units
+    assert (unit.unit, unit.cases, unit.answered, unit.on_time_rate) == ("区教育局", 1, 1, 1.0)
+    text = briefing.briefing_text(b)
+    assert "区长信箱" in text and "█" * 20 + " 2" in text and "█" * 10 in text
+    assert "按期 100%（1/1）" in text
+    assert "李建国" not in text and PHONE not in text
+    month = briefing.briefing(clerk, briefing.MONTH)
+    assert month.starts_on.isoformat() == "2026-11-01" and month.cases == 4
+    with pytest.raises(PermissionDenied):
+        briefing.briefing(actor("zhangyt"))

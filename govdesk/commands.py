@@ -285,6 +285,8 @@ command("petition_register.back", "escape", "outgoing.back", "back")
 command("petition_register.new", "n", "petition.new", "new_petition")
 command("petition_register.call", "c", "petition.new_call", "new_call")
 command("petition_register.open", "enter", "petition.open", "open_selected", show=False)
+command("petition_register.briefing", "w", "petition.act_briefing", "briefing")
+command("petition_briefing.close", "escape", "outgoing.back", "close")
 
 # 收文 registration form and its modals
 command("incoming_form.save", "ctrl+s", "incoming.form_save", "save")

@@ -35,7 +35,7 @@ from govdesk.screens.outgoing.form import OutgoingFormScreen
 from govdesk.screens.outgoing.modals import CompareScreen, DispatchModal, FieldsModal
 from govdesk.screens.palette import DeskPalette
 from govdesk.screens.petition.detail import PetitionDetailScreen
-from govdesk.screens.petition.register import PetitionRegisterScreen
+from govdesk.screens.petition.register import BriefingScreen, PetitionRegisterScreen
 from govdesk.screens.search import SearchScreen
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen
@@ -170,6 +170,7 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: SuggestionRegisterScreen(),
             lambda: SpecialReportRegisterScreen(),
             lambda: PetitionRegisterScreen(),
+            lambda: BriefingScreen("x"),
             lambda: SearchScreen(),
             lambda: CloseFormModal(),
             lambda: DraftOfferModal("11-26 09:30"),

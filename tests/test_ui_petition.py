@@ -182,3 +182,27 @@ async def test_a_repeat_is_marked_and_o_opens_the_earlier_case(db):
         await settle(pilot)
         assert isinstance(app.screen, PetitionDetailScreen) and app.screen.doc_id == first.id
         assert "村道破损" in info(app)
+
+
+async def test_w_compiles_the_weeks_briefing_saves_it_and_shows_it(db, tmp_path, monkeypatch):
+    from govdesk.screens.petition.register import BriefingScreen
+    from govdesk.services import org, petition
+    from govdesk.services.context import Actor
+
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path))
+    clerk = Actor(org.person_by_login("shenyj"), datetime(2026, 11, 24, 9, 0))
+    for summary in ("村道破损", "路灯不亮"):
+        petition.register(clerk, {"channel": "区长信箱", "summary": summary,
+                                  "category": "城市管理", "people": [{"name": "王秀兰"}]})
+    app = app_as("tianxl")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await palette(pilot, "打开信访登记簿")
+        await modal(pilot, "w", screen=BriefingScreen)  # 周报, this week
+        text = str(app.screen.query_one("#brief-text").render())
+        assert "信访及直线电话周报（2026-11-23 至 2026-11-29）" in text
+        assert "区长信箱" in text and "█" * 20 + " 2" in text and "王秀兰" not in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PetitionRegisterScreen)
+    (saved,) = tmp_path.glob("*.txt")
+    assert "区长信箱" in saved.read_text(encoding="utf-8")

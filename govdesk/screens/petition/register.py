@@ -6,15 +6,19 @@ marked 逾期; ``n`` registers a case from one of the five channels, ``c`` recor
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.containers import Vertical
-from textual.widgets import DataTable, Label
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
 
+from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import DeskScreen
 from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.services import inbox as inbox_service
 from govdesk.services import petition
+from govdesk.services.errors import ServiceError
+from govdesk.services.petition import briefing as briefings
 from govdesk.services.petition import hotline, views
 from govdesk.widgets import badge
 from govdesk.widgets.paged_table import Page, PagedTable
@@ -90,10 +94,66 @@ def new_call(app: App, done=None) -> None:
                                 note=t("petition.call_note")), closed)
 
 
+def new_briefing(app: App) -> None:
+    """The week's or the month's briefing: compiled in the worker, saved as text in the export
+    folder, then shown."""
+    from govdesk.screens.supervision_items.publish import export_dir
+
+    made: list[tuple[str, str]] = []
+
+    def apply(values: dict) -> None:
+        brief, text = briefings.compile_briefing(app.actor(), values)
+        try:
+            path = export_dir() / t("petition.brief_export_name",
+                                    period=t(f"petition.brief_{brief.period}"),
+                                    start=f"{brief.starts_on:%Y%m%d}")
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ServiceError(str(exc)) from exc
+        made.append((str(path), text))
+
+    def closed(ok: bool | None) -> None:
+        if ok and made:
+            path, text = made[-1]
+            app.notify(t("petition.brief_saved", path=path))
+            app.push_screen(BriefingScreen(text))
+
+    app.push_screen(FieldsModal(
+        t("petition.brief_form_title"), apply,
+        [Field("period", t("petition.f_period"),
+               choices=[(t("petition.brief_week"), briefings.WEEK),
+                        (t("petition.brief_month"), briefings.MONTH)]),
+         Field("day", t("petition.f_brief_day"), f"{app.actor().today:%Y-%m-%d}")],
+        note=t("petition.brief_form_note")), closed)
+
+
+class BriefingScreen(HasCommands, ModalScreen):
+    """A briefing as compiled: its text, scrolling; Esc closes."""
+
+    COMMAND_IDS = ("petition_briefing.close",)
+    DEFAULT_CSS = """
+    BriefingScreen { align: center middle; }
+    BriefingScreen > Vertical { width: 90%; max-width: 110; height: 90%;
+                                border: thick $primary; background: $surface; padding: 0 1; }
+    BriefingScreen VerticalScroll { height: 1fr; }
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(), VerticalScroll(id="brief-scroll"):
+            yield Static(self.text, markup=False, id="brief-text")
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
 class PetitionRegisterScreen(DeskScreen):
     HOWTO = "howto.petition_register"
     COMMAND_IDS = ("petition_register.back", "petition_register.new", "petition_register.call",
-                   "petition_register.open")
+                   "petition_register.open", "petition_register.briefing")
     DEFAULT_CSS = """
     PetitionRegisterScreen #petition-register { height: 1fr; }
     PetitionRegisterScreen .panel-title { background: $boost; text-style: bold;
@@ -157,6 +217,9 @@ class PetitionRegisterScreen(DeskScreen):
 
     def action_new_call(self) -> None:
         new_call(self.app, lambda _ok: self.refresh_data())
+
+    def action_briefing(self) -> None:
+        new_briefing(self.app)
 
     def action_back(self) -> None:
         self.app.pop_screen()

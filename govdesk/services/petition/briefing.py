@@ -138,3 +138,19 @@ def briefing_text(b: Briefing) -> str:
     if not b.units:
         lines.append("  " + t("petition.brief_none"))
     return "\n".join(lines) + "\n"
+
+
+def compile_briefing(actor: Actor, fields: dict) -> tuple[Briefing, str]:
+    """A briefing form's values (``period``: week/month, ``day``: a day in it, today if empty)
+    → the briefing and its text; a bad value names its field."""
+    from govdesk.services import validate
+
+    if not isinstance(fields, dict):
+        fields = {}
+    period = fields.get("period") or WEEK
+    if period not in (WEEK, MONTH):
+        raise ValidationError(t("petition.f_period"), t("errors.one_of", choices="周、月"),
+                              name="period")
+    day = validate.day(fields, "day", t("petition.f_brief_day"), actor.today)
+    made = briefing(actor, period, day)
+    return made, briefing_text(made)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from govdesk.models import Petition, PetitionPerson
+from govdesk.models import Petition, PetitionPerson, PetitionReview
 from govdesk.services import audit, fulltext, validate
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
@@ -91,15 +91,20 @@ def _rows(actor: Actor, rows: list[Petition]) -> list[CaseRow]:
         for p in (PetitionPerson.select().where(PetitionPerson.petition.in_(ids))
                   .order_by(PetitionPerson.position, PetitionPerson.id)):
             people[p.petition_id].append(p)
+    reviews: dict[int, list[PetitionReview]] = {i: [] for i in ids}
+    closed = [r.id for r in rows if r.closed_on is not None]
+    if closed:
+        for review in (PetitionReview.select().where(PetitionReview.petition.in_(closed))
+                       .order_by(PetitionReview.requested_on, PetitionReview.id)):
+            reviews[review.petition_id].append(review)
     out = []
     for row in rows:
         mine = people[row.id]
-        reviews = pet.reviews_of(row) if row.closed_on is not None else []
         out.append(CaseRow(
             row.id, pet.number_of(row), row.channel,
             masking.render(row.summary, mine, row.id in allowed),
             _first_petitioner(mine, row.id in allowed), row.received_on, row.state,
-            pet._record_due(row), clocks.is_late(row, reviews, actor.today),
+            pet.record_due(row), clocks.is_late(row, reviews[row.id], actor.today),
             row.repeat_of_id is not None))
     return out
 

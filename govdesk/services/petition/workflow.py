@@ -182,10 +182,17 @@ def find_repeat(people: list[dict], summary: str, received_on: date,
                 found.append((row, reason))
     key = fulltext.normalise(summary)
     if key:
-        # Same matter: the same summary, whatever the script, spacing or punctuation.
-        for row in (Petition.select().where(window).order_by(
-                Petition.received_on.desc(), Petition.id.desc()).limit(500)):
-            if _same_matter(masking.render(row.summary, people_of(row), True), summary):
+        # Same matter: the same summary, whatever the script, spacing or punctuation (the
+        # window's latest 500 cases, their petitioners read in one query to write it back).
+        rows = list(Petition.select().where(window).order_by(
+            Petition.received_on.desc(), Petition.id.desc()).limit(500))
+        people: dict[int, list[PetitionPerson]] = {r.id: [] for r in rows}
+        if rows:
+            for p in (PetitionPerson.select().where(PetitionPerson.petition.in_(list(people)))
+                      .order_by(PetitionPerson.position, PetitionPerson.id)):
+                people[p.petition_id].append(p)
+        for row in rows:
+            if _same_matter(masking.render(row.summary, people[row.id], True), summary):
                 found.append((row, "same_matter"))
                 break
     if not found:
@@ -631,7 +638,7 @@ def _search_texts(row: Petition) -> tuple[str, ...]:
             row.place, masking.render(row.matter, people, allowed=False), *units)
 
 
-def _record_due(row: Petition) -> date | None:
+def record_due(row: Petition) -> date | None:
     """The nearest deadline of the case's running clocks (Home's 期限 of the case)."""
     if row.closed_on is not None or row.told_on is not None:
         return None
@@ -651,7 +658,7 @@ def _search_more(actor: Actor, text: str, limit: int) -> list[Petition]:
 
 engine.register(engine.Workflow(
     KIND, Petition, record_actions=_record_actions,
-    record_due=_record_due,
+    record_due=record_due,
     title=title_of, urgency=lambda row: "普通", secrecy=lambda row: 0,
     not_found="petition.refuse.no_case",
     search_code=6, search_texts=_search_texts, search_more=_search_more,

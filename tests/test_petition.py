@@ -372,3 +372,18 @@ def test_registering_is_audited_with_the_petitioners_masked(db):
                            & (AuditEntry.record_id == row.id))
     assert "138****5678" in entry.after and PHONE not in entry.after
     assert ID not in entry.after and "王秀兰" not in entry.after
+
+
+def test_a_late_answer_is_flagged_on_the_ducha_home_and_in_govdesk_today(db):
+    from govdesk.services import inbox, today
+
+    row = transferred()
+    later = actor(when=datetime(2026, 12, 4, 9, 0))
+    (item,) = [i for i in inbox.inbox(later) if i.kind == "petition"]
+    assert item.step == "反馈" and item.label == inbox.OVERDUE and item.title == row.summary
+    assert inbox.deadline_counts(later).overdue >= 1
+    text = today.summary(later)
+    assert "小区门口占道经营扰民" in text and "已超期" in text
+    # the 主任 sees everyone's deadlines: the case is among them
+    director = actor("linzh", datetime(2026, 12, 4, 9, 0))
+    assert any(i.kind == "petition" for i in inbox.deadlines(director, label=inbox.OVERDUE))

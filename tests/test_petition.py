@@ -116,6 +116,11 @@ def test_each_channel_registers_and_goes_to_the_ducha_for_its_proposal(db, chann
     assert petition.number_of(row) == "信访〔2026〕1号"
 
 
+def test_attachments_are_kept_with_the_case(db):
+    row = new_case(attachments="来信原件1页、现场照片3张")
+    assert views.detail_view(actor(), row.id).attachments == "来信原件1页、现场照片3张"
+
+
 def test_a_group_visit_has_several_petitioners_and_an_anonymous_letter_none(db):
     group = new_case(channel="群众来访", people=[
         {"name": "王秀兰", "phone": PHONE}, {"name": "李建国"}, {"address": "院桥镇高洋村"}])

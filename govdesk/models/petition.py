@@ -41,6 +41,7 @@ class Petition(BaseModel):
     matter = TextField(default="")  # 反映内容 (tokens likewise)
     category = CharField(default="")
     place = CharField(default="")  # 事发地点
+    attachments = TextField(default="")  # 附件: what came with it (letters, photos, materials)
     received_on = DateField(index=True)
     importance = CharField(default=ORDINARY)
     anonymous = BooleanField(default=False)

@@ -94,6 +94,8 @@ class PetitionDetailScreen(FlowDetailScreen):
                            if doc.repeat_reason else ""))
         if doc.matter:
             lines.append(doc.matter)
+        if doc.attachments:
+            lines.append(t("petition.shown_attachments", text=doc.attachments))
         if doc.proposal:
             lines.append(t("petition.shown_proposal", text=doc.proposal,
                            leader=doc.leader or "—"))

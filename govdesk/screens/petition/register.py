@@ -53,6 +53,7 @@ def new_petition(app: App, done=None) -> None:
         Field("address", t("petition.f_address")),
         Field("category", t("petition.f_category")),
         Field("place", t("petition.f_place")),
+        Field("attachments", t("petition.f_attachments")),
         Field("received_on", t("petition.f_received_on"), f"{app.actor().today:%Y-%m-%d}"),
         Field("importance", t("petition.f_importance"),
               choices=[(term(c), c) for c in petition.IMPORTANCE]),

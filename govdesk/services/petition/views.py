@@ -48,6 +48,7 @@ class CaseDetail:
     matter: str
     category: str
     place: str
+    attachments: str
     importance: str
     anonymous: bool
     repeat_of: int | None  # the earlier case, one key away
@@ -142,6 +143,7 @@ def detail_view(actor: Actor, record_id: int, *, record_open: bool = True) -> Ca
     return CaseDetail(
         row=line, masked=not allowed, petitioners=[masking.shown(p, allowed) for p in people],
         matter=shown(row.matter), category=row.category, place=row.place,
+        attachments=shown(row.attachments),
         importance=row.importance, anonymous=row.anonymous,
         repeat_of=earlier.id if earlier is not None else None,
         repeat_of_number=pet.number_of(earlier) if earlier is not None else "",

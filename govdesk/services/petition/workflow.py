@@ -221,6 +221,7 @@ def clean_fields(actor: Actor, fields: dict) -> dict:
                                 multiline=True),
         "category": validate.text(fields, "category", _label("category"), limit=50),
         "place": validate.text(fields, "place", _label("place"), limit=200),
+        "attachments": validate.text(fields, "attachments", _label("attachments"), limit=2000),
         "importance": validate.choice(fields, "importance", _label("importance"),
                                       IMPORTANCE, states.ORDINARY),
         "received_on": validate.day(fields, "received_on", _label("received_on"),
@@ -248,7 +249,8 @@ def register(actor: Actor, fields: dict) -> Petition:
         seq = sequence.next_number(NUMBER_PREFIX, year)
         row = Petition.create(
             **{**clean, "summary": masking.tokenise(clean["summary"], people),
-               "matter": masking.tokenise(clean["matter"], people)},
+               "matter": masking.tokenise(clean["matter"], people),
+               "attachments": masking.tokenise(clean["attachments"], people)},
             year=year, seq=seq, anonymous=not people, group_visit=len(people) > 1,
             repeat_of=earlier, repeat_reason=reason, state="待拟办",
             registered_by=actor.person, created_at=actor.now, updated_at=actor.now)

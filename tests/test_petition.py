@@ -116,6 +116,17 @@ def test_each_channel_registers_and_goes_to_the_ducha_for_its_proposal(db, chann
     assert petition.number_of(row) == "信访〔2026〕1号"
 
 
+def test_a_group_visits_further_petitioners_typed_on_one_line(db):
+    row = new_case(channel="群众来访", others="李建国 13906761234；张红；331003198802034513")
+    people = [(p.name, p.phone, p.id_number) for p in petition.people_of(row)]
+    assert people[1:] == [("李建国", "13906761234", ""), ("张红", "", ""),
+                          ("", "", "331003198802034513")]
+    assert row.group_visit
+    with pytest.raises(ValidationError) as err:
+        new_case(others="李建国 12345")
+    assert "第2位信访人的联系电话" in str(err.value)
+
+
 def test_attachments_are_kept_with_the_case(db):
     row = new_case(attachments="来信原件1页、现场照片3张")
     assert views.detail_view(actor(), row.id).attachments == "来信原件1页、现场照片3张"

@@ -51,6 +51,7 @@ def new_petition(app: App, done=None) -> None:
         Field("phone", t("petition.f_phone")),
         Field("id_number", t("petition.f_id_number")),
         Field("address", t("petition.f_address")),
+        Field("others", t("petition.f_others")),
         Field("category", t("petition.f_category")),
         Field("place", t("petition.f_place")),
         Field("attachments", t("petition.f_attachments")),

@@ -206,3 +206,20 @@ async def test_w_compiles_the_weeks_briefing_saves_it_and_shows_it(db, tmp_path,
         assert isinstance(app.screen, PetitionRegisterScreen)
     (saved,) = tmp_path.glob("*.txt")
     assert "区长信箱" in saved.read_text(encoding="utf-8")
+
+
+async def test_a_bad_phone_in_the_form_is_refused_naming_the_field_and_nothing_is_saved(db):
+    app = app_as("shenyj")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await palette(pilot, "打开信访登记簿")
+        await pilot.press("n")
+        await settle(pilot)
+        for value in ("村道破损", "", "王秀兰", "12345"):
+            if value:
+                await pilot.press(*value)
+            await pilot.press("enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, FieldsModal)
+        assert "联系电话" in error_of(app) and "12345" not in error_of(app)
+    assert Petition.select().count() == 0

@@ -127,6 +127,7 @@ class GovDesk(KeysInOrder, commands.HasCommands, App):
                    "app.help", "app.help_mark", "app.settings", "app.error_register", "app.new_leave",
                    "app.leave_register", "app.new_supervision_item", "app.new_suggestion",
                    "app.suggestion_register", "app.special_report_register",
+                   "app.petition_register", "app.new_petition", "app.new_call",
                    "app.audit_log", "app.search",
                    "app.quit", "app.palette")
 
@@ -445,6 +446,21 @@ class GovDesk(KeysInOrder, commands.HasCommands, App):
         from govdesk.screens.special_report.register import SpecialReportRegisterScreen
 
         self.push_screen(SpecialReportRegisterScreen())
+
+    def action_petition_register(self) -> None:
+        from govdesk.screens.petition.register import PetitionRegisterScreen
+
+        self.push_screen(PetitionRegisterScreen())
+
+    def action_new_petition(self) -> None:
+        from govdesk.screens.petition.register import new_petition
+
+        new_petition(self)
+
+    def action_new_call(self) -> None:
+        from govdesk.screens.petition.register import new_call
+
+        new_call(self)
 
     def action_error_register(self) -> None:
         from govdesk.screens.outgoing.error_register import ErrorRegisterScreen

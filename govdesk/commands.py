@@ -131,6 +131,9 @@ command("app.new_supervision_item", "", "supervision.palette_new")
 command("app.new_suggestion", "", "suggestion.palette_new")
 command("app.suggestion_register", "", "suggestion.palette_register")
 command("app.special_report_register", "", "special_report.palette_register")
+command("app.petition_register", "", "petition.palette_register")
+command("app.new_petition", "", "petition.palette_new")
+command("app.new_call", "", "petition.palette_call")
 command("app.audit_log", "", "audit.palette")
 command("app.search", "slash", "search.label", "search", help="search.help",
         palette_label="search.palette")
@@ -269,6 +272,21 @@ command("special_report_register.back", "escape", "outgoing.back", "back")
 command("special_report_register.new", "n", "special_report.new", "new_special_report")
 command("special_report_register.open", "enter", "special_report.open", "open_selected",
         show=False)
+
+# 信访 (the register from the palette; 直线电话受理中心 calls)
+command("petition.back", "escape", "outgoing.back", "back")
+for _action, _key in (("pet_propose", "p"), ("pet_not_accepted", "x"), ("pet_instruct", "a"),
+                      ("pet_transfer", "t"), ("pet_answer", "d"), ("pet_close", "c"),
+                      ("pet_send_back", "b"), ("pet_urge", "u"), ("pet_extend", "e"),
+                      ("pet_visit", "v"), ("pet_review", "r"), ("pet_review_decide", "r")):
+    command(f"petition.{_action}", _key, f"engine.action.{_action}")
+command("petition.earlier", "o", "petition.act_earlier", "earlier")
+command("petition_register.back", "escape", "outgoing.back", "back")
+command("petition_register.new", "n", "petition.new", "new_petition")
+command("petition_register.call", "c", "petition.new_call", "new_call")
+command("petition_register.open", "enter", "petition.open", "open_selected", show=False)
+command("petition_register.briefing", "w", "petition.act_briefing", "briefing")
+command("petition_briefing.close", "escape", "outgoing.back", "close")
 
 # 收文 registration form and its modals
 command("incoming_form.save", "ctrl+s", "incoming.form_save", "save")

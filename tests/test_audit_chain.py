@@ -157,7 +157,7 @@ def test_version_2_trail_is_chained_by_the_migration(tmp_path):
             AuditEntry._meta.add_field(name, field)
     try:
         assert "hash" not in {c.name for c in database.get_columns("audit_entry")}
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [3, 4, 5, 6, 7, 8, 9, 10]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [3, 4, 5, 6, 7, 8, 9, 10, 11]
         assert schema.schema_version() == schema.SCHEMA_VERSION
         report = audit.verify_chain()
         assert report.intact and report.checked == 5 and report.head_id == 5

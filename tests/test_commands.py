@@ -34,6 +34,8 @@ from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
 from govdesk.screens.outgoing.form import OutgoingFormScreen
 from govdesk.screens.outgoing.modals import CompareScreen, DispatchModal, FieldsModal
 from govdesk.screens.palette import DeskPalette
+from govdesk.screens.petition.detail import PetitionDetailScreen
+from govdesk.screens.petition.register import BriefingScreen, PetitionRegisterScreen
 from govdesk.screens.search import SearchScreen
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.screens.settings import SettingsScreen
@@ -44,7 +46,15 @@ from govdesk.screens.suggestion.register import SuggestionRegisterScreen
 from govdesk.screens.supervision_items.detail import SupervisionItemScreen
 from govdesk.screens.supervision_items.publish import IssueScreen
 from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
-from govdesk.services import bulk, org, outgoing, special_report, suggestion, supervision
+from govdesk.services import (
+    bulk,
+    org,
+    outgoing,
+    petition,
+    special_report,
+    suggestion,
+    supervision,
+)
 from govdesk.services.context import Actor
 from govdesk.services.supervision import publications
 from govdesk.widgets.picker import PEOPLE, Picker
@@ -159,6 +169,8 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: LeaveRegisterScreen(),
             lambda: SuggestionRegisterScreen(),
             lambda: SpecialReportRegisterScreen(),
+            lambda: PetitionRegisterScreen(),
+            lambda: BriefingScreen("x"),
             lambda: SearchScreen(),
             lambda: CloseFormModal(),
             lambda: DraftOfferModal("11-26 09:30"),
@@ -188,12 +200,15 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             "body": "新建两所小学"})
         letter = special_report.register(Actor(org.person_by_login("guojw"), NOW), {
             "letter_number": "黄人大常函〔2026〕5号", "title": "义务教育均衡发展情况"})
+        case = petition.register(Actor(org.person_by_login("shenyj"), NOW), {
+            "channel": "区长信箱", "summary": "反映村道破损"})
         for screen in (IncomingDetailScreen(incoming_doc.id),
                        OutgoingDetailScreen(outgoing_doc.id),
                        LeaveDetailScreen(leave_request.id),
                        SupervisionItemScreen(item.id),
                        SuggestionDetailScreen(proposal.id),
-                       SpecialReportDetailScreen(letter.id)):
+                       SpecialReportDetailScreen(letter.id),
+                       PetitionDetailScreen(case.id)):
             app.push_screen(screen)
             await pilot.pause(0.2)
             everything_allowed(screen)

@@ -158,7 +158,7 @@ def test_version_2_trail_is_chained_by_the_migration(db, as_user):
     with database.atomic():  # back to version 2's table
         database.execute_sql("ALTER TABLE audit_entry DROP COLUMN hash, DROP COLUMN prev_hash")
         schema.set_meta("schema_version", "2")
-    assert schema.ensure_schema() == [3, 4, 5, 6, 7, 8, 9, 10]  # v4–v10 find theirs made already
+    assert schema.ensure_schema() == [3, 4, 5, 6, 7, 8, 9, 10, 11]  # v4–v11 find theirs made already
     report = audit.verify_chain()
     assert report.intact and report.checked == n
     with pytest.raises(peewee.IntegrityError, match="append-only"), database.atomic():
@@ -323,3 +323,34 @@ def test_a_broken_connection_is_reported_then_replaced(db, as_user):
         incoming.register(as_user("lixm"), FORM)
     assert caught.value.kind == "connection"
     assert incoming.register(as_user("lixm"), FORM).title == FORM["title"]
+
+
+@ON_PG
+def test_a_petition_on_postgresql_its_repeat_its_clocks_and_who_finds_it(db):
+    """信访 (schema v11) on PostgreSQL: registered, linked as a repeat, transferred with its
+    反馈卡, its answer due in working days; the one search finds it by its words for everyone
+    and by the petitioner's phone only for the 督查室."""
+    from govdesk.models import Task
+    from govdesk.services import petition, search
+    from govdesk.services.engine import core as engine
+
+    ducha = Actor(person_by_login("shenyj"), datetime(2026, 11, 26, 9, 30))
+    clerk = Actor(person_by_login("zhangyt"), datetime(2026, 11, 26, 9, 30))
+    fields = {"channel": "区长信箱", "summary": "菜场占道经营扰民",
+              "people": [{"name": "王秀兰", "phone": "13857605678"}]}
+    first = petition.register(ducha, fields)
+    again = petition.register(ducha, {**fields, "summary": "噪音仍未解决"})
+    assert again.repeat_of_id == first.id and again.repeat_reason == "same_phone"
+    f = engine.flow_of(petition.KIND, first.id)
+    row = petition.propose(ducha, Task.get((Task.flow == f) & (Task.step == "拟办")).id,
+                           {"proposal": "拟转执法局", "leader": "zhoudw"})
+    leader = Actor(person_by_login("zhoudw"), ducha.now)
+    row = petition.instruct(leader, Task.get((Task.flow == f) & (Task.step == "阅批")).id,
+                            "同意")
+    row = petition.transfer(ducha, Task.get((Task.flow == f) & (Task.step == "转办")).id,
+                            {"lead_unit": "区综合行政执法局"})
+    assert petition.card_number(row) == "信访反馈卡〔2026〕1号"
+    assert str(row.answer_due) == "2026-12-03"
+    assert search.search(clerk, "占道经营")[0].kind == "petition"
+    assert search.search(clerk, "13857605678") == []
+    assert {h.id for h in search.search(ducha, "13857605678")[0].hits} == {first.id, again.id}

@@ -118,11 +118,11 @@ def test_version_1_gains_unit_heads_and_leave(tmp_path):
         Person._meta.add_field("unit", unit)
     try:
         assert "unit_id" not in {c.name for c in database.get_columns("person")}
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2, 3, 4, 5, 6, 7, 8, 9, 10]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
         assert "unit_id" in {c.name for c in database.get_columns("person")}
         assert any(i.columns == ["unit_id"] for i in database.get_indexes("person"))
         assert database.table_exists("leave_request")
-        assert schema.schema_version() == schema.SCHEMA_VERSION == 10
+        assert schema.schema_version() == schema.SCHEMA_VERSION == 11
         assert any(i.columns == ["state", "due"] for i in database.get_indexes("task"))
         assert any(i.columns == ["at"] for i in database.get_indexes("reminder"))
         assert Person.get(Person.login == "a").unit is None
@@ -154,7 +154,7 @@ def test_version_4_gains_the_list_indexes_a_fresh_schema_has(tmp_path):
         database.execute_sql('DROP INDEX "reminder_at"')
         database.execute_sql('DROP INDEX "task_state_holder_section_id_holder_id_due"')
         schema.set_meta("schema_version", "4")
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [5, 6, 7, 8, 9, 10]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [5, 6, 7, 8, 9, 10, 11]
         assert _indexes() == fresh
         schema._v5_list_indexes()  # idempotent
         assert _indexes() == fresh
@@ -176,7 +176,7 @@ def test_version_7_gains_the_register_sort_indexes(tmp_path):
         for name, *_ in register_sort.INDEXES:
             database.execute_sql(f'DROP INDEX "{name}"')
         schema.set_meta("schema_version", "7")
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [8, 9, 10]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [8, 9, 10, 11]
         assert _indexes() == fresh
         schema._v8_register_sorts()  # idempotent
         assert _indexes() == fresh
@@ -194,7 +194,7 @@ def test_version_6_gains_the_form_drafts_table(tmp_path):
         fresh = _indexes()
         database.execute_sql('DROP TABLE "form_draft"')
         schema.set_meta("schema_version", "6")
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [7, 8, 9, 10]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [7, 8, 9, 10, 11]
         assert database.table_exists("form_draft")
         assert _indexes() == fresh
         schema._v7_form_drafts()  # idempotent
@@ -213,7 +213,7 @@ def test_version_8_gains_the_supervision_tables(tmp_path):
                       "supervision_part", "supervision_item"):
             database.execute_sql(f'DROP TABLE "{table}"')
         schema.set_meta("schema_version", "8")
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [9, 10]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [9, 10, 11]
         assert database.table_exists("supervision_item")
         assert _indexes() == fresh
         schema._v9_supervision()  # idempotent
@@ -231,7 +231,7 @@ def test_version_9_gains_the_suggestion_tables(tmp_path):
         for table in ("special_report", "suggestion"):
             database.execute_sql(f'DROP TABLE "{table}"')
         schema.set_meta("schema_version", "9")
-        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [10]
+        assert schema.ensure_schema(now=datetime(2026, 11, 26, 9, 30)) == [10, 11]
         assert database.table_exists("suggestion") and database.table_exists("special_report")
         assert _indexes() == fresh
         schema._v10_suggestions()  # idempotent

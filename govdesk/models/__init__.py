@@ -17,6 +17,13 @@ from govdesk.models.org import (
     Unit,
 )
 from govdesk.models.outgoing import DispatchRecord, DraftRevision, ErrorRecord, OutgoingDocument
+from govdesk.models.petition import (
+    HotlineCall,
+    Petition,
+    PetitionPerson,
+    PetitionReview,
+    PetitionUnit,
+)
 from govdesk.models.search import SearchEntry
 from govdesk.models.suggestion import SpecialReport, Suggestion
 from govdesk.models.supervision import (
@@ -57,6 +64,11 @@ ALL_MODELS = [
     SupervisionBulletin,
     Suggestion,
     SpecialReport,
+    Petition,
+    PetitionPerson,
+    PetitionUnit,
+    PetitionReview,
+    HotlineCall,
 ]
 
 __all__ = [
@@ -71,6 +83,7 @@ __all__ = [
     "OutgoingDocument",
     "Flow",
     "FormDraft",
+    "HotlineCall",
     "IncomingDocument",
     "LeaveRequest",
     "SupervisionBulletin",
@@ -81,6 +94,10 @@ __all__ = [
     "Loan",
     "Meta",
     "Oversight",
+    "Petition",
+    "PetitionPerson",
+    "PetitionReview",
+    "PetitionUnit",
     "Person",
     "Portfolio",
     "SearchEntry",

@@ -30,6 +30,7 @@ LAZY_SCREENS = {
     "supervision": "govdesk.screens.supervision_items.detail",
     "suggestion": "govdesk.screens.suggestion.detail",
     "special_report": "govdesk.screens.special_report.detail",
+    "petition": "govdesk.screens.petition.detail",
 }
 
 

@@ -143,6 +143,21 @@ class SuggestionRules:
 
 
 @dataclass(frozen=True)
+class PetitionRules:
+    """信访 (SPEC §9, §16): the district's answer terms in working days, the statutory clocks of
+    《信访工作条例》 in calendar days, and the repeat window."""
+
+    answer_days: int  # ordinary: the unit's answer, working days from the transfer
+    important_answer_days: int  # important, or several units
+    accept_days: int
+    resolve_days: int
+    extension_max_days: int
+    review_request_days: int
+    review_decision_days: int
+    repeat_window_days: int
+
+
+@dataclass(frozen=True)
 class Rules:
     """All of data/rules.toml."""
 
@@ -152,6 +167,7 @@ class Rules:
     secrecy: dict[str, int]  # longest 保密期限 per 密级 in years, also the default (SPEC §16)
     supervision: SupervisionRules
     suggestion: SuggestionRules
+    petition: PetitionRules
 
 
 # ---------------------------------------------------------------------------- strict reading
@@ -369,10 +385,16 @@ def parse_rules(raw: dict[str, Any], source: Source) -> Rules:
     suggestion = SuggestionRules(**{key: sug_table.integer(key, low=1) for key in (
         "reply_months", "complex_reply_months", "co_opinion_months", "second_reply_months")})
     sug_table.done()
+    pet_table = root.table("petition")
+    petition = PetitionRules(**{key: pet_table.integer(key, low=1) for key in (
+        "answer_days", "important_answer_days", "accept_days", "resolve_days",
+        "extension_max_days", "review_request_days", "review_decision_days",
+        "repeat_window_days")})
+    pet_table.done()
     root.done()
     return Rules(incoming=incoming, outgoing=outgoing, home=home, secrecy=secrecy,
                  supervision=SupervisionRules(cadence=cadence, instruction=instruction),
-                 suggestion=suggestion)
+                 suggestion=suggestion, petition=petition)
 
 
 @cache

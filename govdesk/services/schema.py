@@ -14,7 +14,7 @@ from govdesk.models import ALL_MODELS, Meta, database
 from govdesk.services.clock import office_now
 from govdesk.services.errors import SchemaError
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def _v2_leave() -> None:
@@ -128,13 +128,22 @@ def _v10_suggestions() -> None:
     create_tables([Suggestion, SpecialReport])
 
 
+def _v11_petitions() -> None:
+    """v11: 信访 (petition, SPEC §9; Part 2 §3): the cases from the five channels, their
+    petitioners, the units they go to, 复查/复核, and the 直线电话受理中心's calls."""
+    from govdesk.models import HotlineCall, Petition, PetitionPerson, PetitionReview, PetitionUnit
+
+    create_tables([Petition, PetitionPerson, PetitionUnit, PetitionReview, HotlineCall])
+
+
 # version → function that brings a database from version-1 to version. Each runs in one
 # transaction after the backup; add new ones at the end, never edit an old one.
 MIGRATIONS: dict[int, Callable[[], None]] = {2: _v2_leave, 3: _v3_audit_chain,
                                               4: _v4_open_task_index,
                                               5: _v5_list_indexes, 6: _v6_fulltext,
                                               7: _v7_form_drafts, 8: _v8_register_sorts,
-                                              9: _v9_supervision, 10: _v10_suggestions}
+                                              9: _v9_supervision, 10: _v10_suggestions,
+                                              11: _v11_petitions}
 
 _APPEND_ONLY_SQLITE = [
     """CREATE TRIGGER IF NOT EXISTS audit_entry_no_update BEFORE UPDATE ON audit_entry

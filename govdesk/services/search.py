@@ -75,6 +75,10 @@ def search(actor: Actor, text: str, *, per_kind: int = PER_KIND) -> list[Group]:
                                     before=None, after=None, limit=per_kind + 1)
             ids = {row.id for row in first}
             rows = first + [row for row in words if row.id not in ids]
+            if wf.search_more is not None:
+                ids |= {row.id for row in rows}
+                rows += [row for row in wf.search_more(actor, text, per_kind + 1)
+                         if row.id not in ids]
         hits = []
         for row in rows[:per_kind]:
             number, source, on = wf.search_line(row)

@@ -87,6 +87,10 @@ class Workflow:
     search_texts: Callable[[Model], Sequence[str]] = lambda record: (record.title,)
     search_line: Callable[[Model], tuple[str, str, date | None]] = (
         lambda record: ("", "", None))
+    # Records found for this reader beyond the index (given the actor, the words, the most
+    # wanted): fields kept out of the index because not everyone may find by them (信访's
+    # petitioners, services.petition.masking).
+    search_more: Callable[[Actor, str, int], list[Model]] | None = None
 
     @property
     def spec(self) -> WorkflowSpec:

@@ -1,0 +1,227 @@
+"""信访登记簿 (SPEC §9; Part 2 §3): every case, newest first, with its channel, petitioner (masked
+unless the reader may see them), where it stands and its nearest deadline, late on any clock
+marked 逾期; ``n`` registers a case from one of the five channels, ``c`` records a call to the
+直线电话受理中心, Enter opens a case. Reached from the palette."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+from govdesk.commands import HasCommands
+from govdesk.i18n import t, term
+from govdesk.screens import registry
+from govdesk.screens.base import DeskScreen
+from govdesk.screens.fields_modal import Field, FieldsModal
+from govdesk.services import inbox as inbox_service
+from govdesk.services import petition
+from govdesk.services.errors import ServiceError
+from govdesk.services.petition import briefing as briefings
+from govdesk.services.petition import hotline, views
+from govdesk.widgets import badge
+from govdesk.widgets.paged_table import Page, PagedTable
+
+PAGE = 100
+
+
+def new_petition(app: App, done=None) -> None:
+    """The registration form; a saved case opens, for its 拟办."""
+    saved: list[int] = []
+
+    def apply(values: dict) -> None:
+        person = {k: values.pop(k, "") for k in ("name", "phone", "address", "id_number")}
+        values["people"] = [person] if any(person.values()) else []
+        saved.append(petition.register(app.actor(), values).id)
+
+    def closed(ok: bool | None) -> None:
+        if ok and saved:
+            app.notify(t("petition.saved"))
+            registry.open_record(app, petition.KIND, saved[-1])
+        if done is not None:
+            done(bool(ok))
+
+    fields = [
+        Field("channel", t("petition.f_channel"),
+              choices=[(term(c), c) for c in petition.CHANNELS]),
+        Field("summary", t("petition.f_summary")),
+        Field("matter", t("petition.f_matter")),
+        Field("name", t("petition.f_name")),
+        Field("phone", t("petition.f_phone")),
+        Field("id_number", t("petition.f_id_number")),
+        Field("address", t("petition.f_address")),
+        Field("others", t("petition.f_others")),
+        Field("category", t("petition.f_category")),
+        Field("place", t("petition.f_place")),
+        Field("attachments", t("petition.f_attachments")),
+        Field("received_on", t("petition.f_received_on"), f"{app.actor().today:%Y-%m-%d}"),
+        Field("importance", t("petition.f_importance"),
+              choices=[(term(c), c) for c in petition.IMPORTANCE]),
+    ]
+    app.push_screen(FieldsModal(t("petition.new_title"), apply, fields,
+                                note=t("petition.new_note")), closed)
+
+
+def new_call(app: App, done=None) -> None:
+    """A call, one screen while on the phone: caller, number, matter, category and its scope;
+    in scope it becomes a case (and opens), out of scope it is recorded as told where to go."""
+    saved: list = []
+
+    def apply(values: dict) -> None:
+        saved.append(hotline.record_call(app.actor(), values))
+
+    def closed(ok: bool | None) -> None:
+        if ok and saved:
+            call = saved[-1]
+            if call.petition_id:
+                app.notify(t("petition.call_in_scope", number=hotline.call_number(call)))
+                registry.open_record(app, petition.KIND, call.petition_id)
+            else:
+                app.notify(t("petition.call_elsewhere", number=hotline.call_number(call),
+                             told=call.told_where))
+        if done is not None:
+            done(bool(ok))
+
+    scope = [(f"{name}" if inside else t("petition.scope_elsewhere", name=name, place=place),
+              code) for code, name, inside, place in hotline.scope_choices()]
+    fields = [
+        Field("caller", t("petition.f_caller")),
+        Field("phone", t("petition.f_phone")),
+        Field("matter", t("petition.f_call_matter")),
+        Field("category", t("petition.f_category")),
+        Field("scope", t("petition.f_scope"), choices=scope),
+    ]
+    app.push_screen(FieldsModal(t("petition.call_title"), apply, fields,
+                                note=t("petition.call_note")), closed)
+
+
+def new_briefing(app: App) -> None:
+    """The week's or the month's briefing: compiled in the worker, saved as text in the export
+    folder, then shown."""
+    from govdesk.screens.supervision_items.publish import export_dir
+
+    made: list[tuple[str, str]] = []
+
+    def apply(values: dict) -> None:
+        brief, text = briefings.compile_briefing(app.actor(), values)
+        try:
+            path = export_dir() / t("petition.brief_export_name",
+                                    period=t(f"petition.brief_{brief.period}"),
+                                    start=f"{brief.starts_on:%Y%m%d}")
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ServiceError(str(exc)) from exc
+        made.append((str(path), text))
+
+    def closed(ok: bool | None) -> None:
+        if ok and made:
+            path, text = made[-1]
+            app.notify(t("petition.brief_saved", path=path))
+            app.push_screen(BriefingScreen(text))
+
+    app.push_screen(FieldsModal(
+        t("petition.brief_form_title"), apply,
+        [Field("period", t("petition.f_period"),
+               choices=[(t("petition.brief_week"), briefings.WEEK),
+                        (t("petition.brief_month"), briefings.MONTH)]),
+         Field("day", t("petition.f_brief_day"), f"{app.actor().today:%Y-%m-%d}")],
+        note=t("petition.brief_form_note")), closed)
+
+
+class BriefingScreen(HasCommands, ModalScreen):
+    """A briefing as compiled: its text, scrolling; Esc closes."""
+
+    COMMAND_IDS = ("petition_briefing.close",)
+    DEFAULT_CSS = """
+    BriefingScreen { align: center middle; }
+    BriefingScreen > Vertical { width: 90%; max-width: 110; height: 90%;
+                                border: thick $primary; background: $surface; padding: 0 1; }
+    BriefingScreen VerticalScroll { height: 1fr; }
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(), VerticalScroll(id="brief-scroll"):
+            yield Static(self.text, markup=False, id="brief-text")
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+class PetitionRegisterScreen(DeskScreen):
+    HOWTO = "howto.petition_register"
+    COMMAND_IDS = ("petition_register.back", "petition_register.new", "petition_register.call",
+                   "petition_register.open", "petition_register.briefing")
+    DEFAULT_CSS = """
+    PetitionRegisterScreen #petition-register { height: 1fr; }
+    PetitionRegisterScreen .panel-title { background: $boost; text-style: bold;
+                                          width: 100%; padding: 0 1; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical():
+            yield Label(id="petition-title", classes="panel-title")
+            yield PagedTable(self._load_page, id="petition-register", page_size=PAGE,
+                             threaded=True, title="title", narrow=(("number", 8),))
+
+    def setup(self) -> None:
+        super().setup()
+        self.sub_title = t("petition.register")
+        table = self.query_one("#petition-register", PagedTable)
+        for key in ("number", "channel", "title", "petitioner", "state", "due"):
+            table.add_column(t(f"petition.col_{key}"), key=key)
+        table.focus()
+
+    def load_data(self, actor, query) -> list:
+        return self._rows(actor, Page(PAGE))
+
+    def _load_page(self, page: Page):
+        return self._rows(self.actor, page)
+
+    @staticmethod
+    def _rows(actor, page: Page):
+        today = actor.today
+
+        def due(row) -> object:
+            if row.due is None:
+                return t("petition.overdue") if row.late else ""
+            label = (inbox_service.OVERDUE if row.late or row.due < today
+                     else inbox_service.TODAY if row.due == today else "")
+            return badge.deadline(label, row.due)
+
+        return [(r.id, [r.number, term(r.channel),
+                        (t("petition.repeat_mark") if r.repeat else "") + r.title,
+                        r.petitioner or t("petition.anonymous"), term(r.state), due(r)])
+                for r in views.register_page(actor, **page.keyset_args())]
+
+    def show_data(self, rows: list) -> None:
+        table = self.query_one("#petition-register", PagedTable)
+        table.show_first_page(rows)
+        more = "+" if len(rows) >= table.page_size else ""
+        self.query_one("#petition-title", Label).update(
+            t("petition.register_title", n=len(rows), more=more))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_selected()
+
+    def action_open_selected(self) -> None:
+        key = self.query_one("#petition-register", PagedTable).selected_key()
+        if key is not None:
+            registry.open_record(self.app, petition.KIND, int(key))
+
+    def action_new_petition(self) -> None:
+        new_petition(self.app, lambda _ok: self.refresh_data())
+
+    def action_new_call(self) -> None:
+        new_call(self.app, lambda _ok: self.refresh_data())
+
+    def action_briefing(self) -> None:
+        new_briefing(self.app)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

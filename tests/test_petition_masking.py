@@ -1,0 +1,145 @@
+"""Petitioners' personal data are need-to-know (SPEC §9; issue 13 item 5): a petitioner's name,
+phone, address and ID number reach only the 督查室, the 直线电话受理中心 and the case's handler.
+A walk through the services' views, the one search and `govdesk today` as a 秘书科 clerk, a
+信息科 user, the 主任 (who sees every deadline) and an administrator finds none of a seeded
+petitioner's values; the same walk as 督查室 staff finds them, so the check can fail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from govdesk.models import AuditEntry, Petition, Task
+from govdesk.services import org, petition, search, today
+from govdesk.services.context import Actor
+from govdesk.services.engine import core as engine
+from govdesk.services.errors import ValidationError
+from govdesk.services.petition import masking, views
+
+NOW = datetime(2026, 11, 26, 9, 30)
+CLERK = "shenyj"  # 督查室
+NAME, PHONE, ID = "王秀兰", "13857605678", "331003197506120025"
+ADDRESS = "浙江省台州市黄岩区东城街道劝农路12号"
+SECRETS = (NAME, PHONE, ID, "劝农路12号", "57605678", "1975061200")
+MASKED = ("secretariat", "information", "director", "admin")
+LOGINS = {"secretariat": "zhangyt", "information": "zhuh", "director": "linzh",
+          "admin": "lixm", "ducha": CLERK, "hotline": "tianxl"}
+
+
+def actor(login: str = CLERK) -> Actor:
+    return Actor(org.person_by_login(login), NOW)
+
+
+@pytest.fixture
+def case(db) -> Petition:
+    """A case whose summary, matter and 拟办意见 carry the petitioner's own name and numbers,
+    as people do write them; proposed to the 区长 and read, now awaiting the unit's answer."""
+    row = petition.register(actor(), {
+        "channel": "群众来访", "summary": f"{NAME}反映菜场占道经营扰民",
+        "matter": f"{NAME}（电话{PHONE}，身份证{ID}）反映：菜场外占道经营，噪音扰民。",
+        "category": "城市管理", "place": "东城街道",
+        "people": [{"name": NAME, "phone": PHONE, "id_number": ID, "address": ADDRESS},
+                   {"name": "李建国", "phone": "13906761234"}]})
+    f = engine.flow_of(petition.KIND, row.id)
+    task = Task.get((Task.flow == f) & (Task.step == "拟办"))
+    row = petition.propose(actor(), task.id, {"proposal": f"拟请执法局核查，电话联系{NAME}",
+                                              "leader": "zhoudw"})
+    task = Task.get((Task.flow == f) & (Task.step == "阅批"))
+    row = petition.instruct(actor("zhoudw"), task.id, "请执法局依法处理")
+    task = Task.get((Task.flow == f) & (Task.step == "转办"))
+    return petition.transfer(actor(), task.id, {"lead_unit": "区综合行政执法局"})
+
+
+def walk(login: str, row: Petition) -> str:
+    """Everything the services show this user of the case, as text."""
+    who = actor(login)
+    parts = [repr(views.register_page(who)), repr(views.detail_view(who, row.id)),
+             repr(petition.personal(who, row.id)), today.summary(who)]
+    for words in ("占道经营", "菜场", "东城街道", "信访"):
+        parts.append(repr(search.search(who, words)))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("who", MASKED)
+def test_those_not_allowed_see_none_of_it(case, who):
+    text = walk(LOGINS[who], case)
+    assert "菜场占道经营" in text  # the case itself is there …
+    for secret in SECRETS:
+        assert secret not in text, secret  # … its petitioner is not
+    assert "138****5678" in text and "王*" in text and "3310**********0025" in text
+    assert "浙江省台州市黄岩区…" in text
+
+
+@pytest.mark.parametrize("who", ["ducha", "hotline"])
+def test_the_ducha_and_the_hotline_see_it(case, who):
+    text = walk(LOGINS[who], case)
+    for secret in SECRETS:
+        assert secret in text, secret
+
+
+def test_the_handler_of_the_case_sees_it_and_another_leader_does_not(case):
+    assert PHONE in repr(views.detail_view(actor("zhoudw"), case.id))  # read it (阅批)
+    assert PHONE not in repr(views.detail_view(actor("sunlh"), case.id))
+
+
+@pytest.mark.parametrize("words", [PHONE, ID, NAME, "13906761234", "李建国", "60567"])
+def test_searching_by_personal_fields_finds_the_case_only_for_those_allowed(case, words):
+    for who in MASKED:
+        assert search.search(actor(LOGINS[who]), words) == [], who
+    (group,) = search.search(actor(), words)
+    assert group.kind == "petition" and group.hits[0].id == case.id
+    (group,) = search.search(actor("zhoudw"), words)  # the handler
+    assert group.hits[0].id == case.id
+    assert search.search(actor("sunlh"), words) == []
+
+
+def test_the_record_the_index_and_the_flow_hold_no_personal_value(case):
+    stored = Petition.get_by_id(case.id)
+    flow_row = engine.flow_of(petition.KIND, case.id)
+    texts = [stored.summary, stored.matter, stored.proposal, flow_row.title]
+    texts += [t.opinion + t.note for t in Task.select().where(Task.flow == flow_row)]
+    texts += [e.after or "" for e in AuditEntry.select()] + [e.before or "" for e in
+                                                            AuditEntry.select()]
+    from govdesk.models import SearchEntry
+
+    texts += [e.grams for e in SearchEntry.select()]
+    joined = "\n".join(texts)
+    for secret in SECRETS:
+        assert secret not in joined, secret
+
+
+def test_opening_the_personal_data_is_audited_for_those_who_see_it(case):
+    before = AuditEntry.select().where(AuditEntry.action == "petition.open_personal").count()
+    views.detail_view(actor("zhangyt"), case.id)  # masked: nothing opened
+    assert AuditEntry.select().where(AuditEntry.action == "petition.open_personal").count() \
+        == before
+    views.detail_view(actor(), case.id)
+    petition.personal(actor("tianxl"), case.id)
+    opened = list(AuditEntry.select().where(AuditEntry.action == "petition.open_personal")
+                  .order_by(AuditEntry.id))
+    assert [e.actor for e in opened[before:]] == [CLERK, "tianxl"]
+    assert all(e.record_id == case.id for e in opened)
+    # a screen re-reading what it has open does not audit again
+    views.detail_view(actor(), case.id, record_open=False)
+    assert AuditEntry.select().where(AuditEntry.action == "petition.open_personal").count() \
+        == before + 2
+
+
+def test_an_error_message_never_repeats_a_number(db):
+    with pytest.raises(ValidationError) as err:
+        petition.register(actor(), {"channel": "区长信箱", "summary": "反映问题",
+                                    "people": [{"id_number": "331003197506120026"}]})
+    assert "身份证号" in str(err.value) and "331003197506120026" not in str(err.value)
+
+
+@pytest.mark.parametrize("value, field, shown", [
+    ("13857605678", "phone", "138****5678"),
+    ("057684123456", "phone", "057*****3456"),
+    ("张三强", "name", "张*"),
+    ("331003197506120025", "id_number", "3310**********0025"),
+    ("黄岩区锦江小区5栋", "address", "黄岩区…"),
+    ("锦江小区5栋", "address", "***"),
+])
+def test_the_masks(value, field, shown):
+    assert masking.MASKS[field](value) == shown

@@ -56,6 +56,26 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: the test is about SQLite itself")
     config.addinivalue_line("markers", "db_blocked: the test blocks the database on purpose; "
                             "a Pilot pause does not wait for the screens' workers")
+    config.addinivalue_line("markers", "alone: runs after the rest, with no other test beside "
+                            "it (ALONE_MODULES)")
+
+
+# Tests that set real processes against each other and look at how they met (writers killed
+# at random points, backups taken while others write, numbers drawn at once, an SSH login, keys
+# over a pty): ``./dev test`` runs them marked ``alone``, after the rest and one at a time, so
+# a second test worker busy beside them never changes what they see.
+ALONE_MODULES = {
+    "test_conflict_concurrency", "test_crash_kill", "test_live_refresh",
+    "test_numbering_concurrency", "test_outgoing_numbering", "test_postgres",
+    "test_ssh_shared_server", "test_stress", "test_typeahead_tmux", "test_ui_drafts",
+    "test_ui_workers",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] in ALONE_MODULES:
+            item.add_marker(pytest.mark.alone)
 
 
 def _backends(config) -> list[str]:

@@ -90,6 +90,10 @@ class SectionScreen(Triage, ListView, DeskScreen):
         self.query_one("#members", DataTable).add_columns(
             t("section.col_name"), t("section.col_post"), t("section.col_clearance"),
             t("section.col_phone"), t("section.col_follows"))
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        """Where the keys go when the section opens: its work list."""
         self.query_one("#work", DataTable).focus()
 
     def filter_lists(self) -> dict[str, str]:

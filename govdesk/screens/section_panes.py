@@ -63,10 +63,10 @@ class TabbedSectionScreen(SectionScreen):
     def compose_pane(self, pane: str) -> ComposeResult:
         yield from ()
 
-    def setup(self) -> None:
-        super().setup()
-        # SectionScreen.setup focused #work, which would bring its tab forward; start on the
-        # section's first tab once drawn.
+    def focus_first(self) -> None:
+        """The section's first tab, not #work: focusing a table of a later tab brings that tab
+        forward, and the tab bar scrolled to it stayed a few cells in on a narrow terminal,
+        cutting the first tab's name."""
         self.call_after_refresh(self.show_pane, self.PANES[0])
 
     # ---- tabs ----

@@ -42,8 +42,9 @@ ITEM_COLUMNS = (("supervision.col_number", 15), ("supervision.col_kind", 10),
                 ("home.col_title", 30), ("supervision.col_unit", 10),
                 ("supervision.col_status", 16), ("supervision.col_progress", 4),
                 ("supervision.col_due", 5))
-# On a small terminal the kind, then the status's badges, then the number give way first.
-ITEM_NARROW = (("col_kind", 0), ("col_status", 8), ("col_number", 8))
+# On a small terminal the kind, then the status's badges, then the unit give way; the number
+# (what the item is called on the phone) stays whole.
+ITEM_NARROW = (("col_kind", 0), ("col_status", 8), ("col_unit", 6))
 
 # S on the register: the rows loaded, sorted by a column (its key → the sort key of a row).
 _STATUS_ORDER = {"滞后": 0, "未启动": 1, "推进中": 2, "已完成": 3}

@@ -107,8 +107,15 @@ async def test_section_work_lists_stretch_too(demo_db):
     app = desk("linzh")
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause(0.3)
-        await pilot.press("5")  # 督查室: everyone's deadlines
+        await pilot.press("5")  # 督查室; its 期限督办 tab: everyone's deadlines
         await pilot.pause(0.3)
+        for _ in range(10):  # ] to the tab, wherever it sits among the 督查室's tabs
+            if app.screen.query_one("#panes").active == "pane-deadlines":
+                break
+            await pilot.press("right_square_bracket")
+            await pilot.pause(0.1)
+        assert app.screen.query_one("#panes").active == "pane-deadlines"
+        await pilot.pause(0.2)
         table = app.screen.query_one("#due", DeskTable)
         assert width_of(table, "col_title") == longest(table, "col_title") > DECLARED_TITLE
         assert width_of(table, "col_holder") == longest(table, "col_holder")

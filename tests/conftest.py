@@ -35,7 +35,8 @@ PG_MODULES = {
     "test_outgoing_format", "test_outgoing_life", "test_outgoing_numbering",
     "test_error_register", "test_calendar", "test_section_work", "test_numbering_concurrency",
     "test_conflict_concurrency", "test_audit_log", "test_session", "test_audit_chain",
-    "test_search", "test_drafts", "test_register_sort",
+    "test_search", "test_drafts", "test_register_sort", "test_supervision", "test_suggestion",
+    "test_special_report", "test_petition", "test_engine_pass_or_send_back", "test_engine_terms",
 }
 
 

@@ -47,4 +47,34 @@ class DeskFooter(Footer):
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != getattr(self, "_laid_for", None):
             self._laid_for = event.size.width
+            self._drawn = None  # the keys that fit change with the width
             self.call_after_refresh(self.recompose)
+
+    # Textual recomposes the footer on every change of the screen's bindings — each focus move
+    # as a screen opens and fills its tabs (a dozen times for the 督查室), each time building
+    # and styling every key anew: a third of the time to open a section. Here the keys are laid
+    # out again only when what they show has changed, once however many changes came together.
+    _drawn: tuple | None = None
+    _pending = False
+
+    def _shown(self) -> tuple:
+        return tuple((key, b.action, b.description, b.key_display, enabled, tooltip)
+                     for key, (_, b, enabled, tooltip) in self.screen.active_bindings.items()
+                     if b.show)
+
+    def bindings_changed(self, screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._relay_if_changed)
+
+    async def _relay_if_changed(self) -> None:
+        self._pending = False
+        if not self.is_attached:
+            return
+        shown = self._shown()
+        if shown != self._drawn:
+            self._drawn = shown
+            await self.recompose()

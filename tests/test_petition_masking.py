@@ -10,8 +10,9 @@ from datetime import datetime
 
 import pytest
 
-from govdesk.models import AuditEntry, Petition, Task
-from govdesk.services import org, petition, search, today
+from govdesk.models import AuditEntry, Petition, Reminder, Task
+from govdesk.models.flow import WAITING
+from govdesk.services import audit, bulk, org, petition, search, section_work, today
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import ValidationError
@@ -143,3 +144,111 @@ def test_an_error_message_never_repeats_a_number(db):
 ])
 def test_the_masks(value, field, shown):
     assert masking.MASKS[field](value) == shown
+
+
+# ---------------------------------------------------------------------------- generic readers
+
+
+@pytest.fixture
+def urged(case) -> Petition:
+    """Two 催办 naming the petitioner: the case's own (``petition.urge``) and the generic one
+    of every list's ``u`` (bulk.remind_holders → engine.remind)."""
+    petition.urge(actor(), case.id, f"请尽快答复{NAME}，电话{PHONE}")
+    f = engine.flow_of(petition.KIND, case.id)
+    task = Task.get((Task.flow == f) & (Task.state == WAITING))
+    result = bulk.remind_holders(actor("linzh"), petition.KIND, [task.id],
+                                 f"{NAME}（身份证{ID}）的事抓紧")
+    assert not result.refused, result.refused
+    return case
+
+
+def generic(login: str) -> str:
+    """What the generic readers show this user: the 督查室's 催办记录, the audit view (for
+    those who may browse it), the case's timeline as any screen reads it, Home's lists."""
+    from govdesk.services import inbox
+
+    who = actor(login)
+    parts = [repr(section_work.reminder_log(who)),
+             repr(engine.timeline(petition.KIND, 1, who)),
+             repr(inbox.inbox(who)), repr(inbox.deadlines(who))]
+    if audit.can_browse(who.person):
+        parts.append(repr(audit.browse(who, limit=500)))
+    return "\n".join(parts)
+
+
+def test_a_note_naming_the_petitioner_is_stored_as_tokens(urged):
+    notes = "\n".join(r.note for r in Reminder.select())
+    assert "⟦0:name⟧" in notes and "⟦0:id_number⟧" in notes
+    for secret in SECRETS:
+        assert secret not in notes, secret
+
+
+@pytest.mark.parametrize("who", MASKED)
+def test_generic_readers_show_masks_never_a_token_or_a_value(urged, who):
+    text = generic(LOGINS[who])
+    assert "请尽快答复王*" in text and "138****5678" in text and "3310**********0025" in text
+    assert "⟦" not in text
+    for secret in SECRETS:
+        assert secret not in text, secret
+
+
+@pytest.mark.parametrize("who", ["ducha", "hotline"])
+def test_generic_readers_show_the_ducha_the_values(urged, who):
+    text = generic(LOGINS[who])
+    assert f"请尽快答复{NAME}，电话{PHONE}" in text and ID in text
+    assert "⟦" not in text
+
+
+def test_the_audit_view_renders_a_petition_entry_for_its_reader(urged):
+    """lixm (an administrator, 秘书科) browses the trail: every entry of the case — the case's
+    own, its tasks', its flow's, its 催办 — shows masks where its petitioner was named."""
+    rows = audit.browse(actor("lixm"), limit=500)
+    reminded = [r for r in rows if r["action"] == "task.remind"]
+    assert len(reminded) == 2 and all("王*" in r["after"] for r in reminded)
+    registered = next(r for r in rows if r["action"] == "petition.register")
+    assert "王*反映菜场占道经营扰民" in registered["after"]
+    joined = repr(rows)
+    assert "⟦" not in joined
+    for secret in SECRETS:
+        assert secret not in joined, secret
+
+
+def _selects(monkeypatch, call) -> tuple[object, int]:
+    """``call()`` and the SELECT statements it ran."""
+    from govdesk.models import database
+
+    db, seen = database.obj, []
+    run = db.execute_sql
+
+    def spy(sql, params=None, *args, **kwargs):
+        if sql.lstrip().upper().startswith("SELECT"):
+            seen.append(sql)
+        return run(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute_sql", spy)
+    try:
+        return call(), len(seen)
+    finally:
+        monkeypatch.setattr(db, "execute_sql", run)
+
+
+def test_other_kinds_pass_as_stored_reading_nothing(case, monkeypatch):
+    """A page of other kinds reads nothing for the hook; a page of cases reads once for the
+    page (who may see which, their petitioners), not once per row."""
+    clerk, staff = actor("zhangyt"), actor()
+    clerk.person.section, staff.person.section  # noqa: B018  (read before counting)
+    page, n = _selects(monkeypatch, lambda: engine.shown_page(
+        clerk, [("incoming", 1), ("outgoing", 2)]))
+    assert n == 0 and page.text("incoming", 1, "⟦0:name⟧") == "⟦0:name⟧"
+    texts, n = _selects(monkeypatch, lambda: engine.audit_reader(
+        clerk, [("task", 1, "催办"), ("incoming_doc", 3, "{}")]))
+    assert n == 0 and texts == ["催办", "{}"]
+    other = petition.register(actor(), {"channel": "区长信箱", "summary": "路灯不亮",
+                                         "people": [{"name": "赵敏", "phone": "13906769999"}]})
+    pairs = [(case.id, "⟦0:name⟧来电"), (other.id, "⟦0:phone⟧"), (case.id, "⟦1:name⟧")] * 20
+    texts, n = _selects(monkeypatch, lambda: engine.shown_texts(clerk,
+                                                                petition.KIND, pairs))
+    assert n <= 2 and texts[:3] == ["王*来电", "139****9999", "李*"]
+    texts, n = _selects(monkeypatch, lambda: engine.shown_texts(staff, petition.KIND, pairs))
+    assert n <= 2 and texts[:3] == [f"{NAME}来电", "13906769999", "李建国"]
+

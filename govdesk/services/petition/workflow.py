@@ -171,8 +171,9 @@ def units_of(row: Petition) -> list[Unit]:
 
 
 def title_of(row: Petition) -> str:
-    """The case's title for everyone (Home, the inbox, `govdesk today`, the search): its
-    summary with its petitioners' values masked."""
+    """The case's title as stored for every list (Home, the inbox, `govdesk today`, the
+    index): its summary with its petitioners' values masked. A list shows it as it is to
+    those who may see them (``_shown``)."""
     return masking.render(row.summary, people_of(row), allowed=False)
 
 
@@ -684,8 +685,41 @@ def _search_more(actor: Actor, text: str, limit: int) -> list[Petition]:
     return find_personal(actor, text, limit)
 
 
+def _shown(actor: Actor, record_ids: list[int]) -> engine.Shown:
+    """A generic list's page of cases for ``actor`` (engine.Workflow.shown): the texts stored
+    about them — a 催办 note, an opinion, an audit entry — with their tokens written back as
+    the values or as masks (masking.allowed_ids, one query; their petitioners, one more); a
+    text belonging to no case found gets masks with no value behind them."""
+    allowed = masking.allowed_ids(actor.person, record_ids)
+    people = masking.people_by_case(record_ids)
+
+    def text(record_id: int | None, stored: str) -> str:
+        return masking.render(stored, people.get(record_id, []) if record_id is not None
+                              else [], record_id in allowed)
+
+    return engine.Shown({}, text)
+
+
+def _stored_text(record_id: int, text: str) -> str:
+    return masking.tokenise(text, people_of(record_id))
+
+
+def _review_cases(ids: list[int]) -> dict[int, int]:
+    return dict(PetitionReview.select(PetitionReview.id, PetitionReview.petition)
+                .where(PetitionReview.id.in_(ids)).tuples())
+
+
+def _call_cases(ids: list[int]) -> dict[int, int]:
+    from govdesk.models import HotlineCall
+
+    return dict(HotlineCall.select(HotlineCall.id, HotlineCall.petition)
+                .where(HotlineCall.id.in_(ids) & HotlineCall.petition.is_null(False)).tuples())
+
+
 engine.register(engine.Workflow(
     KIND, Petition, record_actions=_record_actions,
+    shown=_shown, marker="⟦", stored_text=_stored_text,
+    audit_tables={"petition_review": _review_cases, "hotline_call": _call_cases},
     record_due=record_due,
     title=title_of, urgency=lambda row: "普通", secrecy=lambda row: 0,
     not_found="petition.refuse.no_case",

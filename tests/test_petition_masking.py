@@ -252,3 +252,32 @@ def test_other_kinds_pass_as_stored_reading_nothing(case, monkeypatch):
     texts, n = _selects(monkeypatch, lambda: engine.shown_texts(staff, petition.KIND, pairs))
     assert n <= 2 and texts[:3] == [f"{NAME}来电", "13906769999", "李建国"]
 
+
+# ---------------------------------------------------------------------------- titles per reader
+
+TITLE = f"{NAME}反映菜场占道经营扰民"
+
+
+def test_the_lists_show_the_ducha_the_title_as_it_is(urged):
+    """督查室 staff see the case's title as written in their inbox, `govdesk today`, the one
+    search and the 催办记录; the copy those lists read keeps masks only."""
+    from govdesk.services import inbox
+
+    staff = actor()
+    assert engine.flow_of(petition.KIND, urged.id).title == "王*反映菜场占道经营扰民"
+    assert TITLE in [i.title for i in inbox.inbox(staff)]
+    assert TITLE in today.summary(staff)
+    (group,) = search.search(staff, "占道经营")
+    assert group.hits[0].title == TITLE
+    assert {r.title for r in section_work.reminder_log(staff)} == {TITLE}
+    # the handler of the case too (zhoudw read it)
+    (group,) = search.search(actor("zhoudw"), "占道经营")
+    assert group.hits[0].title == TITLE
+
+
+@pytest.mark.parametrize("who", MASKED)
+def test_the_lists_show_everyone_else_the_masked_title(urged, who):
+    reader = actor(LOGINS[who])
+    (group,) = search.search(reader, "占道经营")
+    assert group.hits[0].title == "王*反映菜场占道经营扰民"
+    assert {r.title for r in section_work.reminder_log(reader)} == {"王*反映菜场占道经营扰民"}

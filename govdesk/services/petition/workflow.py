@@ -686,18 +686,26 @@ def _search_more(actor: Actor, text: str, limit: int) -> list[Petition]:
 
 
 def _shown(actor: Actor, record_ids: list[int]) -> engine.Shown:
-    """A generic list's page of cases for ``actor`` (engine.Workflow.shown): the texts stored
-    about them — a 催办 note, an opinion, an audit entry — with their tokens written back as
-    the values or as masks (masking.allowed_ids, one query; their petitioners, one more); a
-    text belonging to no case found gets masks with no value behind them."""
+    """A generic list's page of cases for ``actor`` (engine.Workflow.shown): the titles of
+    those whose petitioners the reader may see, as they are (the stored copy — Home, the
+    inbox, `govdesk today`, the index — holds masks); and the texts stored about them — a 催办
+    note, an opinion, an audit entry — with their tokens written back as the values or as
+    masks. One query for who may see which (none for the 督查室 and the hotline), one for the
+    petitioners, one for the titles of those allowed; a text belonging to no case found gets
+    masks with no value behind them."""
     allowed = masking.allowed_ids(actor.person, record_ids)
     people = masking.people_by_case(record_ids)
+    titles = {}
+    if allowed:
+        titles = {rid: masking.render(summary, people.get(rid, []), True) for rid, summary in
+                  Petition.select(Petition.id, Petition.summary)
+                  .where(Petition.id.in_(sorted(allowed))).tuples()}
 
     def text(record_id: int | None, stored: str) -> str:
         return masking.render(stored, people.get(record_id, []) if record_id is not None
                               else [], record_id in allowed)
 
-    return engine.Shown({}, text)
+    return engine.Shown(titles, text)
 
 
 def _stored_text(record_id: int, text: str) -> str:

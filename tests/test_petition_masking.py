@@ -281,3 +281,113 @@ def test_the_lists_show_everyone_else_the_masked_title(urged, who):
     (group,) = search.search(reader, "占道经营")
     assert group.hits[0].title == "王*反映菜场占道经营扰民"
     assert {r.title for r in section_work.reminder_log(reader)} == {"王*反映菜场占道经营扰民"}
+
+
+# ---------------------------------------------------------------------------- `govdesk today`
+
+
+def today_process(db_path, login: str, home) -> str:
+    """`govdesk today --db …` as a real process, run by the OS account ``login`` on the
+    office clock of the tests (tests/helpers/as_account.py, pinned_cli.py)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = ("import sys; from datetime import datetime; from govdesk import cli; "
+            "from govdesk.services import clock, identity; identity.pin_login(sys.argv[1]); "
+            "clock.pin(datetime.fromisoformat(sys.argv[2])); "
+            "raise SystemExit(cli.main(sys.argv[3:]))")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GOVDESK_DB", "GOVDESK_CONFIG", "GOVDESK_LOGIN")}
+    home.mkdir(parents=True, exist_ok=True)
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
+               PYTHONPATH=str(root) + os.pathsep + env.get("PYTHONPATH", ""))
+    proc = subprocess.run([sys.executable, "-c", code, login, NOW.isoformat(), "today",
+                           "--db", str(db_path)], capture_output=True, text=True, env=env,
+                          cwd=home, timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture
+def due_today(urged) -> Petition:
+    """The case's answer due today: in every deadline list (the 主任's, the 督查室's)."""
+    f = engine.flow_of(petition.KIND, urged.id)
+    Task.update(due=NOW.date()).where((Task.flow == f) & (Task.state == WAITING)).execute()
+    return urged
+
+
+def test_govdesk_today_shows_masks_to_those_not_allowed(due_today, db, tmp_path):
+    for who in MASKED:
+        out = today_process(db, LOGINS[who], tmp_path / who)
+        for secret in SECRETS:
+            assert secret not in out, (who, secret)
+        assert "⟦" not in out
+    # the 主任 sees every deadline: the case is there, masked
+    assert "王*反映菜场占道经营扰民" in today_process(db, "linzh", tmp_path / "linzh")
+
+
+def test_govdesk_today_shows_the_ducha_the_title_as_written(due_today, db, tmp_path):
+    out = today_process(db, CLERK, tmp_path / CLERK)
+    assert TITLE in out and "⟦" not in out
+
+
+# ---------------------------------------------------------------------------- other fields, exports
+
+
+def test_a_value_typed_into_the_category_or_place_is_kept_from_those_not_allowed(db):
+    """A petitioner's name in the category, their address as the place: stored as tokens,
+    shown masked on the case, left out of the index, counted under its mask in the briefing
+    (the file that goes out); the 督查室 sees them as written."""
+    from govdesk.models import SearchEntry
+    from govdesk.services.petition import briefing
+
+    row = petition.register(actor(), {
+        "channel": "区长信箱", "summary": "邻里纠纷", "category": f"{NAME}家庭纠纷",
+        "place": ADDRESS, "people": [{"name": NAME, "phone": PHONE, "address": ADDRESS}]})
+    stored = Petition.get_by_id(row.id)
+    assert NAME not in stored.category and "劝农路" not in stored.place
+    assert not any(NAME in e.grams or "劝农路" in e.grams for e in SearchEntry.select())
+    for who in MASKED:
+        shown = views.detail_view(actor(LOGINS[who]), row.id)
+        assert (shown.category, shown.place) == ("王*家庭纠纷", "浙江省台州市黄岩区…"), who
+        assert search.search(actor(LOGINS[who]), "劝农路") == []
+    shown = views.detail_view(actor(), row.id)
+    assert (shown.category, shown.place) == (f"{NAME}家庭纠纷", ADDRESS)
+    text = briefing.briefing_text(briefing.briefing(actor(), briefing.WEEK, NOW.date()))
+    assert "王*家庭纠纷" in text
+    for secret in SECRETS:
+        assert secret not in text, secret
+
+
+def test_the_briefing_is_the_staffs_and_its_refusal_names_no_one(case):
+    """The 信访 briefing export: counts only, for the 督查室 and the hotline; anyone else is
+    refused in words that name no petitioner."""
+    from govdesk.services.errors import PermissionDenied
+    from govdesk.services.petition import briefing
+
+    made, text = briefing.compile_briefing(actor(), {"period": "month"})
+    assert made.cases == 1 and "城市管理" in text
+    for secret in SECRETS:
+        assert secret not in text, secret
+    for who in MASKED:
+        with pytest.raises(PermissionDenied) as err:
+            briefing.compile_briefing(actor(LOGINS[who]), {"period": "month"})
+        assert not any(secret in str(err.value) for secret in SECRETS)
+
+
+def test_a_call_keeps_its_callers_values_out_of_its_category(db):
+    from govdesk.services.petition import hotline
+
+    call = hotline.record_call(actor("tianxl"), {
+        "caller": NAME, "phone": PHONE, "matter": f"{NAME}咨询社保", "category": f"{NAME}咨询",
+        "scope": "party", "told": f"已告知{NAME}向区委办反映"})
+    assert NAME not in call.category and NAME not in call.told_where
+    assert hotline.told_text(call) == f"已告知{NAME}向区委办反映"
+    (row,) = hotline.calls(actor("zhangyt"))
+    assert (row.caller, row.phone, row.category) == ("王*", "138****5678", "王*咨询")
+    assert "王*" in row.matter and NAME not in repr(row)
+    (row,) = hotline.calls(actor("tianxl"))
+    assert (row.caller, row.category) == (NAME, f"{NAME}咨询")

@@ -137,7 +137,7 @@ def detail_view(actor: Actor, record_id: int, *, record_open: bool = True) -> Ca
     hops = engine.timeline(pet.KIND, row.id, actor)
     return CaseDetail(
         row=line, masked=not allowed, petitioners=[masking.shown(p, allowed) for p in people],
-        matter=shown(row.matter), category=row.category, place=row.place,
+        matter=shown(row.matter), category=shown(row.category), place=shown(row.place),
         attachments=shown(row.attachments),
         importance=row.importance, anonymous=row.anonymous,
         repeat_of=earlier.id if earlier is not None else None,

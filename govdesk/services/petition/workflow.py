@@ -42,6 +42,8 @@ NUMBER_PREFIX = "信访"  # the cases' own numbers, gap-free per year
 CARD_PREFIX = "信访反馈卡"  # 《信访事项办理结果反馈卡》 numbers, gap-free per year
 PROPOSE, READ, TRANSFER, ANSWER, CHECK = "拟办", "阅批", "转办", "反馈", "审核"
 MAX_PEOPLE = 50
+# The case's own texts a petitioner's values may be typed into: stored as tokens.
+TOKENISED = ("summary", "matter", "category", "place", "attachments")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{9,11}|\d{7,8})$")
 _ID = re.compile(r"^\d{17}[\dX]$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -275,9 +277,7 @@ def register(actor: Actor, fields: dict) -> Petition:
     with database.atomic():
         seq = sequence.next_number(NUMBER_PREFIX, year)
         row = Petition.create(
-            **{**clean, "summary": masking.tokenise(clean["summary"], people),
-               "matter": masking.tokenise(clean["matter"], people),
-               "attachments": masking.tokenise(clean["attachments"], people)},
+            **{**clean, **{f: masking.tokenise(clean[f], people) for f in TOKENISED}},
             year=year, seq=seq, anonymous=not people, group_visit=len(people) > 1,
             repeat_of=earlier, repeat_reason=reason, state="待拟办",
             registered_by=actor.person, created_at=actor.now, updated_at=actor.now)
@@ -663,8 +663,9 @@ def _search_texts(row: Petition) -> tuple[str, ...]:
     (those are found only by those allowed, views.find_personal)."""
     people = people_of(row)
     units = [u.short for u in units_of(row)]
-    return (title_of(row), number_of(row), card_number(row), row.channel, row.category,
-            row.place, masking.render(row.matter, people, allowed=False), *units)
+    return (title_of(row), number_of(row), card_number(row), row.channel,
+            *(masking.render(text, people, allowed=False)
+              for text in (row.category, row.place, row.matter)), *units)
 
 
 def record_due(row: Petition) -> date | None:

@@ -169,3 +169,51 @@ async def test_the_generic_screens_show_the_ducha_the_petitioner(urged):
     assert "⟦" not in text
     for secret in SECRETS:
         assert secret in text, secret
+
+
+# ---------------------------------------------------------------------------- error messages
+
+
+async def refused(pilot, key: str, values: tuple[str, ...]) -> str:
+    """The register's form of ``key`` filled in (Enter between fields), Ctrl+S: its refusal."""
+    from test_ui_suggestion import error_of
+
+    from govdesk.screens.fields_modal import FieldsModal
+
+    await pilot.press(key)
+    await settle(pilot)
+    for value in values:
+        if value:
+            await pilot.press(*value)
+        await pilot.press("enter")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, FieldsModal)
+    message = error_of(pilot.app)
+    await pilot.press("escape")
+    await settle(pilot)
+    return message
+
+
+async def test_a_refused_form_names_the_field_and_repeats_no_number(db):
+    """The 信访 form with a bad ID number (its check digit wrong), a group visit's second
+    petitioner with one, the hotline's form with a bad number: each refusal names the field
+    (and the petitioner's place), never the number or the name typed."""
+    from govdesk.models import HotlineCall, Petition
+
+    bad_id, bad_phone = "331003197506120026", "1385760567"
+    app = app_as("shenyj")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await palette(pilot, "打开信访登记簿")
+        messages = {
+            "id": await refused(pilot, "n", ("村道破损", "", NAME, PHONE, bad_id)),
+            "group": await refused(pilot, "n", ("村道破损", "", NAME, PHONE, "", "",
+                                                f"李建国 {bad_id}")),
+            "call": await refused(pilot, "c", (NAME, bad_phone, "咨询社保")),
+        }
+    assert "身份证号" in messages["id"] and "身份证号" in messages["group"]
+    assert "第2位" in messages["group"] and "联系电话" in messages["call"]
+    for message in messages.values():
+        for value in (bad_id, bad_phone, PHONE, NAME, "李建国", "1975061200", "76056"):
+            assert value not in message, (message, value)
+    assert Petition.select().count() == 0 and HotlineCall.select().count() == 0

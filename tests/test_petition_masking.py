@@ -391,3 +391,22 @@ def test_a_call_keeps_its_callers_values_out_of_its_category(db):
     assert "王*" in row.matter and NAME not in repr(row)
     (row,) = hotline.calls(actor("tianxl"))
     assert (row.caller, row.category) == (NAME, f"{NAME}咨询")
+
+
+def test_the_audit_export_shows_masks_as_the_audit_view_does(urged):
+    """`govdesk audit --since …` (maintenance.audit_lines), as the administrator lixm and as
+    the system operator: every entry of the case parses, with masks where its petitioner was
+    named, never a token or a value."""
+    import json
+
+    from govdesk.services import maintenance
+
+    for who in (actor("lixm"), None):
+        lines = maintenance.audit_lines(who, datetime(2026, 1, 1))
+        entries = [json.loads(line) for line in lines]
+        reminded = [e for e in entries if e["action"] == "task.remind"]
+        assert len(reminded) == 2 and "请尽快答复王*，电话138****5678" in reminded[0]["after"]["note"]
+        joined = "\n".join(lines)
+        assert "⟦" not in joined
+        for secret in SECRETS:
+            assert secret not in joined, secret

@@ -106,7 +106,7 @@ class Workflow:
     # without it is shown as stored). ``stored_text``: a text typed about a record (a 催办
     # note) as it is stored. ``audit_tables``: the module's own audit tables, their row ids →
     # the record ids they belong to. None: every reader sees texts as stored, at no cost.
-    shown: Callable[[Actor, Sequence[int]], Shown] | None = None
+    shown: Callable[[Actor | None, Sequence[int]], Shown] | None = None
     marker: str = ""
     stored_text: Callable[[int, str], str] | None = None
     audit_tables: dict[str, Callable[[Sequence[int]], dict[int, int]]] = field(
@@ -260,7 +260,8 @@ class ReaderPage:
     the audit view) as one reader may see it: the records of each kind with a ``shown`` hook
     read once for the page; every other kind's texts pass as stored, at no cost."""
 
-    def __init__(self, actor: Actor, records: Iterable[tuple[str, int | None]]):
+    def __init__(self, actor: Actor | None, records: Iterable[tuple[str, int | None]]):
+        # ``actor`` None: a reader who is no one (the system operator's export) sees masks.
         wanted: dict[str, set[int]] = {}
         for kind, record_id in records:
             wf = _workflows.get(kind)
@@ -307,7 +308,7 @@ def _markers() -> dict[str, Workflow]:
     return {wf.marker: wf for wf in _workflows.values() if wf.shown is not None and wf.marker}
 
 
-def audit_reader(actor: Actor, entries: Sequence[tuple[str, int | None, str]]
+def audit_reader(actor: Actor | None, entries: Sequence[tuple[str, int | None, str]]
                  ) -> list[str]:
     """Audit entries' texts ((table, row id, text) triples) as ``actor`` may see them: an
     entry holding a kind's ``marker`` is rendered by that kind's hook for the record it

@@ -686,7 +686,7 @@ def _search_more(actor: Actor, text: str, limit: int) -> list[Petition]:
     return find_personal(actor, text, limit)
 
 
-def _shown(actor: Actor, record_ids: list[int]) -> engine.Shown:
+def _shown(actor: Actor | None, record_ids: list[int]) -> engine.Shown:
     """A generic list's page of cases for ``actor`` (engine.Workflow.shown): the titles of
     those whose petitioners the reader may see, as they are (the stored copy — Home, the
     inbox, `govdesk today`, the index — holds masks); and the texts stored about them — a 催办
@@ -694,7 +694,7 @@ def _shown(actor: Actor, record_ids: list[int]) -> engine.Shown:
     masks. One query for who may see which (none for the 督查室 and the hotline), one for the
     petitioners, one for the titles of those allowed; a text belonging to no case found gets
     masks with no value behind them."""
-    allowed = masking.allowed_ids(actor.person, record_ids)
+    allowed = masking.allowed_ids(actor.person, record_ids) if actor is not None else set()
     people = masking.people_by_case(record_ids)
     titles = {}
     if allowed:

@@ -270,6 +270,8 @@ def test_the_lists_show_the_ducha_the_title_as_it_is(urged):
     (group,) = search.search(staff, "占道经营")
     assert group.hits[0].title == TITLE
     assert {r.title for r in section_work.reminder_log(staff)} == {TITLE}
+    assert bulk.label(staff, petition.KIND, urged.id).endswith(TITLE)  # a bulk result's line
+    assert bulk.label(actor("zhangyt"), petition.KIND, urged.id).endswith("王*反映菜场占道经营扰民")
     # the handler of the case too (zhoudw read it)
     (group,) = search.search(actor("zhoudw"), "占道经营")
     assert group.hits[0].title == TITLE

@@ -240,7 +240,7 @@ def browse(actor: Actor, *, who: str = "", action: str = "", table: str = "",
     return [
         {"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "table": r.table,
          "record_id": r.record_id,
-         "before": _redact(texts[2 * n], clearance) if r.before is not None else None,
-         "after": _redact(texts[2 * n + 1], clearance) if r.after is not None else None}
+         "before": _redact(texts[2 * n], clearance),
+         "after": _redact(texts[2 * n + 1], clearance)}
         for n, r in enumerate(rows)
     ]

@@ -122,7 +122,7 @@ class FlowDetailScreen(DeskScreen):
                     note_change(self)  # 已阅 now: the lists behind load again when shown
             except ServiceError:
                 pass  # only the 已阅 mark is lost (e.g. the database is busy)
-        hops = engine.timeline(self.KIND, record.id)
+        hops = engine.timeline(self.KIND, record.id, actor)
         return DetailData(self.plain_view(actor, record, hops), tuple(hops), tuple(offered))
 
     def load_failed(self, error: ServiceError) -> None:

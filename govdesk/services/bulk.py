@@ -81,7 +81,8 @@ def label(actor: Actor, kind: str, record_id: int) -> str:
     except NotFound:
         return f"#{record_id}"
     number = getattr(row, "number", None) or ""
-    title = visible_title(actor.person, f.title, f.secrecy)
+    title = visible_title(actor.person, engine.shown_page(actor, [(kind, record_id)]).title(
+        kind, record_id, f.title), f.secrecy)
     return f"{number} {title}".strip()
 
 

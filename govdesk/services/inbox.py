@@ -17,6 +17,7 @@ from govdesk.models.flow import WAITING
 from govdesk.services import org
 from govdesk.services.calendar import office_calendar
 from govdesk.services.context import Actor
+from govdesk.services.engine import core as engine
 from govdesk.services.policy import sees_all_deadlines, visible_title
 from govdesk.services.rules import office_rules
 
@@ -214,12 +215,16 @@ def _items(person: Person, rows, now: datetime) -> list[InboxItem]:
     today = now.date()
     soon = office_rules().home.soon_working_days
     away: dict[int, bool] = {}  # per leader held for, looked up once
+    rows = list(rows)
+    # A 信访 case's title as this reader may see it (one read for the page).
+    page = engine.shown_page(Actor(person, now), [(r["kind"], r["record_id"]) for r in rows])
     out = []
     for row in rows:
         acting_id = row["acting_id"]
         if acting_id is not None and acting_id not in away:
             away[acting_id] = org.away_on(acting_id, now) is not None
-        title = visible_title(person, row["title"], row["secrecy"])
+        title = visible_title(person, page.title(row["kind"], row["record_id"], row["title"]),
+                              row["secrecy"])
         label, left = _label(row["due"], today, soon)
         out.append(InboxItem(
             task_id=row["id"], flow_id=row["flow"], kind=row["kind"],

@@ -80,10 +80,12 @@ def search(actor: Actor, text: str, *, per_kind: int = PER_KIND) -> list[Group]:
                 rows += [row for row in wf.search_more(actor, text, per_kind + 1)
                          if row.id not in ids]
         hits = []
+        page = engine.shown_page(actor, [(wf.kind, row.id) for row in rows[:per_kind]])
         for row in rows[:per_kind]:
             number, source, on = wf.search_line(row)
+            title = page.title(wf.kind, row.id, wf.title(row))
             hits.append(Hit(wf.kind, row.id, number,
-                            visible_title(actor.person, wf.title(row), wf.secrecy(row)),
+                            visible_title(actor.person, title, wf.secrecy(row)),
                             source, on, getattr(row, "state", "")))
         if hits:
             out.append(Group(wf.kind, t(f"search.kind.{wf.kind}"), hits,

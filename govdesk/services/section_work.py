@@ -22,6 +22,7 @@ from govdesk.models import (
 from govdesk.models.flow import WAITING
 from govdesk.services import org
 from govdesk.services.context import Actor
+from govdesk.services.engine import core as engine
 from govdesk.services.inbox import (
     OVERDUE,
     Branch,
@@ -182,7 +183,7 @@ def reminder_log(actor: Actor, limit: int = 200) -> list[ReminderRow]:
             Reminder.id, Reminder.at, Reminder.note, Reminder.task,
             By.name.alias("by_name"), Holder.name.alias("holder_name"),
             Section.name.alias("section_name"), Task.step, Task.state,
-            Flow.title, Flow.secrecy,
+            Flow.title, Flow.secrecy, Flow.kind, Flow.record_id,
         )
         .join(Task).join(Flow)
         .switch(Reminder).join(By, on=(Reminder.by == By.id))
@@ -191,14 +192,20 @@ def reminder_log(actor: Actor, limit: int = 200) -> list[ReminderRow]:
         .order_by(Reminder.at.desc(), Reminder.id.desc())
         .limit(limit)
     )
+    rows = list(q.dicts())
+    # A note or title naming a 信访 petitioner, shown or masked for this reader (one read
+    # for the page: engine.ReaderPage).
+    page = engine.shown_page(actor, [(r["kind"], r["record_id"]) for r in rows])
     return [
         ReminderRow(
             id=r["id"], at=r["at"], by=r["by_name"],
             holder=r["holder_name"] or r["section_name"] or "", step=r["step"],
-            title=visible_title(actor.person, r["title"], r["secrecy"]),
-            done=r["state"] != WAITING, note=r["note"], task_id=r["task"],
+            title=visible_title(actor.person, page.title(r["kind"], r["record_id"],
+                                                         r["title"]), r["secrecy"]),
+            done=r["state"] != WAITING, note=page.text(r["kind"], r["record_id"], r["note"]),
+            task_id=r["task"],
         )
-        for r in q.dicts()
+        for r in rows
     ]
 
 

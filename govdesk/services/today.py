@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from govdesk.i18n import t, term
 from govdesk.services import inbox as inbox_service
+from govdesk.services import workflows  # noqa: F401  (each kind's titles, shown per reader)
 from govdesk.services.calendar import schedule_notice
 from govdesk.services.context import Actor
 from govdesk.services.schedule import leader_weeks

@@ -79,7 +79,7 @@ def new_call(app: App, done=None) -> None:
                 registry.open_record(app, petition.KIND, call.petition_id)
             else:
                 app.notify(t("petition.call_elsewhere", number=hotline.call_number(call),
-                             told=call.told_where))
+                             told=hotline.told_text(call)))
         if done is not None:
             done(bool(ok))
 

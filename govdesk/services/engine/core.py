@@ -12,7 +12,7 @@ only the Flow/Task tables, so a new workflow appears there with no code of its o
 from __future__ import annotations
 
 import calendar as _cal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -47,6 +47,14 @@ Guard = Callable[[Actor, Model, Task], bool]
 # The module's actions on the record itself rather than on a task (edit, 传阅, 借阅 …), given
 # the actor, the record and its waiting tasks: the ids the service would accept now.
 RecordActions = Callable[[Actor, Model, list[Task]], set[str]]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A page of one kind's records as one reader may see them (``Workflow.shown``)."""
+
+    titles: dict[int, str] = field(default_factory=dict)  # absent: the stored copy
+    text: Callable[[int | None, str], str] = lambda record_id, text: text
 
 
 @dataclass
@@ -91,6 +99,18 @@ class Workflow:
     # wanted): fields kept out of the index because not everyone may find by them (信访's
     # petitioners, services.petition.masking).
     search_more: Callable[[Actor, str, int], list[Model]] | None = None
+    # Texts not every reader sees alike (信访's petitioners, services.petition.masking): given
+    # the reader and a page's record ids, ``shown`` gives the records' titles for this reader
+    # and a renderer of the texts stored about them (opinions, notes, audit entries) — one
+    # read per page, never per row. ``marker``: what a stored text needing it holds (a text
+    # without it is shown as stored). ``stored_text``: a text typed about a record (a 催办
+    # note) as it is stored. ``audit_tables``: the module's own audit tables, their row ids →
+    # the record ids they belong to. None: every reader sees texts as stored, at no cost.
+    shown: Callable[[Actor | None, Sequence[int]], Shown] | None = None
+    marker: str = ""
+    stored_text: Callable[[int, str], str] | None = None
+    audit_tables: dict[str, Callable[[Sequence[int]], dict[int, int]]] = field(
+        default_factory=dict)
 
     @property
     def spec(self) -> WorkflowSpec:
@@ -230,6 +250,111 @@ def searchable() -> list[Workflow]:
     """The workflows whose records the one search finds, by their code (收文, 发文, …)."""
     return sorted((wf for wf in _workflows.values() if wf.search_code is not None),
                   key=lambda wf: wf.search_code)
+
+
+# ---------------------------------------------------------------------------- what a reader sees
+
+
+class ReaderPage:
+    """A generic list's page (Home, the inbox, `govdesk today`, the one search, the 催办记录,
+    the audit view) as one reader may see it: the records of each kind with a ``shown`` hook
+    read once for the page; every other kind's texts pass as stored, at no cost."""
+
+    def __init__(self, actor: Actor | None, records: Iterable[tuple[str, int | None]]):
+        # ``actor`` None: a reader who is no one (the system operator's export) sees masks.
+        wanted: dict[str, set[int]] = {}
+        for kind, record_id in records:
+            wf = _workflows.get(kind)
+            if wf is not None and wf.shown is not None:
+                ids = wanted.setdefault(kind, set())
+                if record_id is not None:
+                    ids.add(record_id)
+        self._shown = {kind: _workflows[kind].shown(actor, sorted(ids))
+                       for kind, ids in wanted.items()}
+
+    def title(self, kind: str, record_id: int, stored: str) -> str:
+        shown = self._shown.get(kind)
+        return stored if shown is None else shown.titles.get(record_id, stored)
+
+    def text(self, kind: str, record_id: int | None, stored: str) -> str:
+        shown = self._shown.get(kind)
+        marker = _workflows[kind].marker if shown is not None else ""
+        if shown is None or not stored or (marker and marker not in stored):
+            return stored
+        return shown.text(record_id, stored)
+
+
+def shown_page(actor: Actor, records: Iterable[tuple[str, int | None]]) -> ReaderPage:
+    """The page of ``records`` ((kind, record id) pairs) as ``actor`` may see it."""
+    return ReaderPage(actor, records)
+
+
+def shown_texts(actor: Actor, kind: str, texts: Sequence[tuple[int, str]]) -> list[str]:
+    """Stored texts of one kind's records ((record id, text) pairs) as ``actor`` may see
+    them, read once for all of them."""
+    page = ReaderPage(actor, [(kind, record_id) for record_id, _ in texts])
+    return [page.text(kind, record_id, text) for record_id, text in texts]
+
+
+def stored_text(kind: str, record_id: int, text: str) -> str:
+    """A text typed about a record (a 催办 note) as it is stored (``Workflow.stored_text``)."""
+    wf = _workflows.get(kind)
+    if wf is None or wf.stored_text is None or not text:
+        return text
+    return wf.stored_text(record_id, text)
+
+
+def _markers() -> dict[str, Workflow]:
+    return {wf.marker: wf for wf in _workflows.values() if wf.shown is not None and wf.marker}
+
+
+def audit_reader(actor: Actor | None, entries: Sequence[tuple[str, int | None, str]]
+                 ) -> list[str]:
+    """Audit entries' texts ((table, row id, text) triples) as ``actor`` may see them: an
+    entry holding a kind's ``marker`` is rendered by that kind's hook for the record it
+    belongs to (a task's or flow's record, the kind's own table, or the module's
+    ``audit_tables``); one it cannot be traced to is rendered as belonging to none (masked
+    whole). A page with no marker in it reads nothing."""
+    markers = _markers()
+    needs = [(n, table, row_id) for n, (table, row_id, text) in enumerate(entries)
+             if text and any(m in text for m in markers)]
+    out = [text for _, _, text in entries]
+    if not needs:
+        return out
+    by_table: dict[str, set[int]] = {}
+    for _, table, row_id in needs:
+        if row_id is not None:
+            by_table.setdefault(table, set()).add(row_id)
+    owners: dict[tuple[str, int], tuple[str, int]] = {}
+    for table, ids in by_table.items():
+        if table == "flow":
+            q = Flow.select(Flow.id, Flow.kind, Flow.record_id).where(Flow.id.in_(sorted(ids)))
+            owners |= {(table, i): (k, r) for i, k, r in q.tuples()}
+        elif table == "task":
+            q = (Task.select(Task.id, Flow.kind, Flow.record_id).join(Flow)
+                 .where(Task.id.in_(sorted(ids))))
+            owners |= {(table, i): (k, r) for i, k, r in q.tuples()}
+        for wf in _workflows.values():
+            if wf.shown is None:
+                continue
+            if table == wf.spec.table:
+                owners |= {(table, i): (wf.kind, i) for i in ids}
+            elif table in wf.audit_tables:
+                owners |= {(table, i): (wf.kind, r)
+                           for i, r in wf.audit_tables[table](sorted(ids)).items()}
+    found: list[tuple[int, str, int | None]] = []
+    for n, table, row_id in needs:
+        owner = owners.get((table, row_id)) if row_id is not None else None
+        if owner is None:
+            text = entries[n][2]
+            kind = next(wf.kind for m, wf in markers.items() if m in text)
+            found.append((n, kind, None))
+        else:
+            found.append((n, *owner))
+    page = ReaderPage(actor, [(kind, record_id) for _, kind, record_id in found])
+    for n, kind, record_id in found:
+        out[n] = page.text(kind, record_id, entries[n][2])
+    return out
 
 
 def start(actor: Actor, kind: str, row: Model, *, registered: tuple[str, str] | None = None,
@@ -557,7 +682,8 @@ def action_ids(actor: Actor, kind: str, record_id: int) -> set[str]:
 def remind(actor: Actor, kind: str, task_id: Any, note: str = "") -> None:
     """催办 of any workflow's task (logged, counted, shown in the holder's inbox)."""
     task = task_of(kind, task_id)
-    flow.remind(actor, task, validate.text({"note": note}, "note", t("engine.f_remind_note")))
+    note = validate.text({"note": note}, "note", t("engine.f_remind_note"))
+    flow.remind(actor, task, stored_text(kind, task.flow.record_id, note))
 
 
 # ---------------------------------------------------------------------------- registers
@@ -653,8 +779,10 @@ class Hop:
     reminders: int
 
 
-def timeline(kind: str, record_id: int) -> list[Hop]:
-    """Every hop of the record's flow in order: who, when, what was asked and what they wrote."""
+def timeline(kind: str, record_id: int, actor: Actor | None = None) -> list[Hop]:
+    """Every hop of the record's flow in order: who, when, what was asked and what they wrote
+    — as ``actor`` may see it, when given (``Workflow.shown``: a 信访 petitioner's name in an
+    opinion shown or masked); as stored otherwise (routing, never shown)."""
     f = flow.flow_of(kind, record_id)
     Holder, Acting, Actor_ = Person.alias(), Person.alias(), Person.alias()
     q = (
@@ -668,9 +796,17 @@ def timeline(kind: str, record_id: int) -> list[Hop]:
         .order_by(Task.round, Task.created_at, Task.id)
         .dicts()
     )
+    rows = list(q)
+    page = (ReaderPage(actor, [(kind, record_id)])
+            if actor is not None and workflow(kind).shown is not None else None)
+
+    def shown(text: str) -> str:
+        return text if page is None else page.text(kind, record_id, text)
+
     return [
         Hop(r["id"], r["round"], r["step"], r["holder_name"] or r["section_name"] or "",
-            r["holder"] is None, r["acting_name"] or "", r["actor_name"] or "", r["state"], r["opinion"], r["note"],
+            r["holder"] is None, r["acting_name"] or "", r["actor_name"] or "", r["state"],
+            shown(r["opinion"]), shown(r["note"]),
             r["created_at"], r["read_at"], r["acted_at"], r["due"], r["reminders"])
-        for r in q
+        for r in rows
     ]

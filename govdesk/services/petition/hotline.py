@@ -102,13 +102,19 @@ def record_call(actor: Actor, fields: dict) -> HotlineCall:
                                                             place=item.place))
         call = HotlineCall.create(
             year=year, seq=seq, caller=caller, phone=phone,
-            matter=masking.tokenise(matter, [person]), category=category, scope=item.code,
+            matter=masking.tokenise(matter, [person]),
+            category=masking.tokenise(category, [person]), scope=item.code,
             in_scope=item.in_scope, told_where=masking.tokenise(where, [person]),
             petition=case, recorded_by=actor.person, called_at=actor.now)
         audit.record(actor, "petition.call", "hotline_call", call.id, after={
             **audit.snapshot(call), "caller": masking.mask_name(caller),
             "phone": masking.mask_phone(phone)})
     return call
+
+
+def told_text(call: HotlineCall) -> str:
+    """Where an out-of-scope caller was sent, as the hotline staff who recorded it read it."""
+    return masking.render(call.told_where, [{"name": call.caller, "phone": call.phone}], True)
 
 
 def _summary_of(matter: str) -> str:
@@ -154,7 +160,8 @@ def calls(actor: Actor, *, day: date | None = None, limit: int = 200) -> list[Ca
         item = scope_item(r.scope)
         out.append(CallRow(
             r.id, call_number(r), r.called_at, shown.name, shown.phone,
-            masking.render(r.matter, [person], allowed), r.category,
+            masking.render(r.matter, [person], allowed),
+            masking.render(r.category, [person], allowed),
             item.name if item else r.scope, r.in_scope,
             masking.render(r.told_where, [person], allowed), r.petition_id,
             pet.number_of(r.petition) if r.petition_id else ""))

@@ -11,7 +11,10 @@ What everyone may read is kept free of the raw values to begin with: the values 
 ``PetitionPerson`` (and a call's caller); a name or number typed into the matter or an opinion is
 stored as a token (``tokenise``) and written back for each reader (``render``); the case's title
 (copied to Home, ``govdesk today`` and the inbox), its index entry and its audit entries hold
-only masks, so no query a masked user can run finds or shows them.
+only masks or tokens, so no query a masked user can run finds or shows them. Every generic
+reader (Home, the inbox, `govdesk today`, the one search, the 催办记录, the audit view, a
+timeline) shows them per reader through the engine's hook (``engine.Workflow.shown``, given by
+services.petition.workflow): as they are to those allowed, masked to everyone else.
 Those allowed find a case by those fields through ``services.petition.views.find_personal``.
 """
 
@@ -56,6 +59,17 @@ def allowed_ids(person: Person, record_ids: Sequence[int]) -> set[int]:
     if is_staff(person):
         return set(record_ids)
     return handled_ids(person, record_ids)
+
+
+def people_by_case(record_ids: Iterable[int]) -> dict[int, list[PetitionPerson]]:
+    """Each case's petitioners in order, for a page of cases (one query)."""
+    ids = sorted(set(record_ids))
+    out: dict[int, list[PetitionPerson]] = {i: [] for i in ids}
+    if ids:
+        for p in (PetitionPerson.select().where(PetitionPerson.petition.in_(ids))
+                  .order_by(PetitionPerson.position, PetitionPerson.id)):
+            out[p.petition_id].append(p)
+    return out
 
 
 # ---------------------------------------------------------------------------- the masks

@@ -87,11 +87,7 @@ def _first_petitioner(people: list[PetitionPerson], allowed: bool) -> str:
 def _rows(actor: Actor, rows: list[Petition]) -> list[CaseRow]:
     ids = [r.id for r in rows]
     allowed = masking.allowed_ids(actor.person, ids)
-    people: dict[int, list[PetitionPerson]] = {i: [] for i in ids}
-    if ids:
-        for p in (PetitionPerson.select().where(PetitionPerson.petition.in_(ids))
-                  .order_by(PetitionPerson.position, PetitionPerson.id)):
-            people[p.petition_id].append(p)
+    people = masking.people_by_case(ids)
     reviews: dict[int, list[PetitionReview]] = {i: [] for i in ids}
     closed = [r.id for r in rows if r.closed_on is not None]
     if closed:
@@ -138,11 +134,10 @@ def detail_view(actor: Actor, record_id: int, *, record_open: bool = True) -> Ca
     reviews = pet.reviews_of(row)
     (line,) = _rows(actor, [row])
     earlier = row.repeat_of
-    hops = [engine.Hop(**{**h.__dict__, "opinion": shown(h.opinion), "note": shown(h.note)})
-            for h in engine.timeline(pet.KIND, row.id)]
+    hops = engine.timeline(pet.KIND, row.id, actor)
     return CaseDetail(
         row=line, masked=not allowed, petitioners=[masking.shown(p, allowed) for p in people],
-        matter=shown(row.matter), category=row.category, place=row.place,
+        matter=shown(row.matter), category=shown(row.category), place=shown(row.place),
         attachments=shown(row.attachments),
         importance=row.importance, anonymous=row.anonymous,
         repeat_of=earlier.id if earlier is not None else None,

@@ -42,6 +42,8 @@ NUMBER_PREFIX = "信访"  # the cases' own numbers, gap-free per year
 CARD_PREFIX = "信访反馈卡"  # 《信访事项办理结果反馈卡》 numbers, gap-free per year
 PROPOSE, READ, TRANSFER, ANSWER, CHECK = "拟办", "阅批", "转办", "反馈", "审核"
 MAX_PEOPLE = 50
+# The case's own texts a petitioner's values may be typed into: stored as tokens.
+TOKENISED = ("summary", "matter", "category", "place", "attachments")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{9,11}|\d{7,8})$")
 _ID = re.compile(r"^\d{17}[\dX]$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -171,8 +173,9 @@ def units_of(row: Petition) -> list[Unit]:
 
 
 def title_of(row: Petition) -> str:
-    """The case's title for everyone (Home, the inbox, `govdesk today`, the search): its
-    summary with its petitioners' values masked."""
+    """The case's title as stored for every list (Home, the inbox, `govdesk today`, the
+    index): its summary with its petitioners' values masked. A list shows it as it is to
+    those who may see them (``_shown``)."""
     return masking.render(row.summary, people_of(row), allowed=False)
 
 
@@ -274,9 +277,7 @@ def register(actor: Actor, fields: dict) -> Petition:
     with database.atomic():
         seq = sequence.next_number(NUMBER_PREFIX, year)
         row = Petition.create(
-            **{**clean, "summary": masking.tokenise(clean["summary"], people),
-               "matter": masking.tokenise(clean["matter"], people),
-               "attachments": masking.tokenise(clean["attachments"], people)},
+            **{**clean, **{f: masking.tokenise(clean[f], people) for f in TOKENISED}},
             year=year, seq=seq, anonymous=not people, group_visit=len(people) > 1,
             repeat_of=earlier, repeat_reason=reason, state="待拟办",
             registered_by=actor.person, created_at=actor.now, updated_at=actor.now)
@@ -662,8 +663,9 @@ def _search_texts(row: Petition) -> tuple[str, ...]:
     (those are found only by those allowed, views.find_personal)."""
     people = people_of(row)
     units = [u.short for u in units_of(row)]
-    return (title_of(row), number_of(row), card_number(row), row.channel, row.category,
-            row.place, masking.render(row.matter, people, allowed=False), *units)
+    return (title_of(row), number_of(row), card_number(row), row.channel,
+            *(masking.render(text, people, allowed=False)
+              for text in (row.category, row.place, row.matter)), *units)
 
 
 def record_due(row: Petition) -> date | None:
@@ -684,8 +686,49 @@ def _search_more(actor: Actor, text: str, limit: int) -> list[Petition]:
     return find_personal(actor, text, limit)
 
 
+def _shown(actor: Actor | None, record_ids: list[int]) -> engine.Shown:
+    """A generic list's page of cases for ``actor`` (engine.Workflow.shown): the titles of
+    those whose petitioners the reader may see, as they are (the stored copy — Home, the
+    inbox, `govdesk today`, the index — holds masks); and the texts stored about them — a 催办
+    note, an opinion, an audit entry — with their tokens written back as the values or as
+    masks. One query for who may see which (none for the 督查室 and the hotline), one for the
+    petitioners, one for the titles of those allowed; a text belonging to no case found gets
+    masks with no value behind them."""
+    allowed = masking.allowed_ids(actor.person, record_ids) if actor is not None else set()
+    people = masking.people_by_case(record_ids)
+    titles = {}
+    if allowed:
+        titles = {rid: masking.render(summary, people.get(rid, []), True) for rid, summary in
+                  Petition.select(Petition.id, Petition.summary)
+                  .where(Petition.id.in_(sorted(allowed))).tuples()}
+
+    def text(record_id: int | None, stored: str) -> str:
+        return masking.render(stored, people.get(record_id, []) if record_id is not None
+                              else [], record_id in allowed)
+
+    return engine.Shown(titles, text)
+
+
+def _stored_text(record_id: int, text: str) -> str:
+    return masking.tokenise(text, people_of(record_id))
+
+
+def _review_cases(ids: list[int]) -> dict[int, int]:
+    return dict(PetitionReview.select(PetitionReview.id, PetitionReview.petition)
+                .where(PetitionReview.id.in_(ids)).tuples())
+
+
+def _call_cases(ids: list[int]) -> dict[int, int]:
+    from govdesk.models import HotlineCall
+
+    return dict(HotlineCall.select(HotlineCall.id, HotlineCall.petition)
+                .where(HotlineCall.id.in_(ids) & HotlineCall.petition.is_null(False)).tuples())
+
+
 engine.register(engine.Workflow(
     KIND, Petition, record_actions=_record_actions,
+    shown=_shown, marker="⟦", stored_text=_stored_text,
+    audit_tables={"petition_review": _review_cases, "hotline_call": _call_cases},
     record_due=record_due,
     title=title_of, urgency=lambda row: "普通", secrecy=lambda row: 0,
     not_found="petition.refuse.no_case",

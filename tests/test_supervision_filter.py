@@ -141,3 +141,16 @@ def test_k_and_o_rewrite_the_line_and_the_line_is_kept_per_person(items):
         list_filter.keep_item_line(CLERK, "ducha.items", "类:收文")
     list_filter.keep_item_line(CLERK, "ducha.items", "")
     assert "ducha.items" not in settings.list_filters(CLERK)
+
+
+def test_a_register_line_is_saved_by_name_with_its_own_words(items):
+    """L on the 督查事项 register saves its line: read by the register's words, where the
+    lists' common words would refuse 类:重点工作 (and the register's refuse 类:收文)."""
+    line = "类:重点工作 逾期"
+    with pytest.raises(ValidationError):
+        settings.save_filter(CLERK, "重点逾期", line)
+    saved = settings.save_filter(CLERK, "重点逾期", line, parse=list_filter.parse_items)
+    assert saved == {"重点逾期": line}
+    with pytest.raises(ValidationError):
+        settings.save_filter(CLERK, "收文", "类:收文", parse=list_filter.parse_items)
+    assert settings.saved_filters(CLERK) == {"重点逾期": line}

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Label
 from govdesk.app import GovDesk
 from govdesk.models import SupervisionItem, SupervisionNotice, SupervisionReport, Task
 from govdesk.screens.fields_modal import FieldsModal
+from govdesk.screens.list_view import SavedFiltersModal
 from govdesk.screens.search import SearchScreen
 from govdesk.screens.supervision import SupervisionScreen
 from govdesk.screens.supervision_items.detail import SupervisionItemScreen
@@ -360,6 +361,11 @@ async def test_the_filter_line_narrows_the_items_and_k_and_o_rewrite_it(db):
         assert "类:大项目 单位:住建 逾期" in str(
             screen.query_one("#sup-items-title", Label).render())
         assert screen.query_one("#sup-items", DataTable).row_count == 0
+        await pilot.press("L")  # the line saved by a name, read by the register's words
+        await wait_for(pilot, lambda: isinstance(app.screen, SavedFiltersModal), "L")
+        await pilot.press(*"住建项目", "enter")
+        await wait_for(pilot, lambda: settings.saved_filters(CLERK), "the saved line")
+        assert settings.saved_filters(CLERK) == {"住建项目": "类:大项目 单位:住建 逾期"}
 
 
 async def test_the_statistics_tab_draws_items_by_status_per_month_with_the_numbers(db):

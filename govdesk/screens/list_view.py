@@ -200,9 +200,16 @@ class ListView:
             event.stop()
             self.apply_line(widget.list_id, event.value.strip())
 
+    def line_grammar(self, table_id: str) -> tuple[Any, Any, str | None]:
+        """How a line of this list is read: the service that checks it for the actor, the
+        parser a kept or saved line must pass (None: the lists' common words), and the key it
+        is kept under (None: not kept). A list with words of its own says its own."""
+        return list_filter.check, None, self.filter_lists().get(table_id)
+
     def apply_line(self, table_id: str, text: str) -> None:
         """Check ``text`` (worker), then put it in force on the table and keep it."""
         widget = self._line_widget(table_id)
+        check, parse, key = self.line_grammar(table_id)
 
         def done(_flt: Any) -> None:
             self._lines[table_id] = text
@@ -212,14 +219,12 @@ class ListView:
             if not text:
                 self.notify(t("listview.filter_cleared"))
             self.refresh_data()
-            key = self.filter_lists().get(table_id)
             if key:
-                run_service(self, settings.set_list_filter, self.actor.person.login,
-                            key, text, done=lambda _r: None, refused=self._refused,
-                            writes=False)
+                run_service(self, settings.set_list_filter, self.actor.person.login, key, text,
+                            parse, done=lambda _r: None, refused=self._refused, writes=False)
 
-        run_service(self, list_filter.check, self.actor, text, done=done,
-                    refused=self._refused, writes=False)
+        run_service(self, check, self.actor, text, done=done, refused=self._refused,
+                    writes=False)
 
     def _refused(self, exc: ServiceError) -> None:
         self.notify(str(exc), severity="error")
@@ -232,7 +237,8 @@ class ListView:
 
         def shown(saved: dict[str, str]) -> None:
             self.app.push_screen(
-                SavedFiltersModal(saved, self._lines.get(table_id) or "", login),
+                SavedFiltersModal(saved, self._lines.get(table_id) or "", login,
+                                  parse=self.line_grammar(table_id)[1]),
                 lambda line: self.apply_line(table_id, line) if line is not None else None)
 
         run_service(self, settings.saved_filters, login, done=shown, refused=self._refused,
@@ -424,11 +430,12 @@ class SavedFiltersModal(_Modal):
 
     COMMAND_IDS = ("chooser.delete",)
 
-    def __init__(self, saved: dict[str, str], line: str, login: str) -> None:
+    def __init__(self, saved: dict[str, str], line: str, login: str, parse=None) -> None:
         super().__init__()
         self.saved = dict(saved)
         self.line = line
         self.login = login
+        self.parse = parse  # the list's own reader of a line (ListView.line_grammar)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -470,7 +477,8 @@ class SavedFiltersModal(_Modal):
             self._fill()
             self.notify(t("listview.saved_done", name=name))
 
-        run_service(self, settings.save_filter, self.login, name, self.line, done=saved,
+        run_service(self, settings.save_filter, self.login, name, self.line, self.parse,
+                    done=saved,
                     refused=lambda exc: self.notify(str(exc), severity="error"), writes=False)
 
     def action_delete_choice(self) -> None:

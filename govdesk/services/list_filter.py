@@ -505,17 +505,7 @@ def keep_item_line(login: str, key: str, line: str) -> None:
     """``settings.set_list_filter`` for the 督查事项 register: only a line it reads is kept."""
     from govdesk.services import settings
 
-    line = line.strip()
-    if line:
-        parse_items(line)
-    current = settings.list_filters(login)
-    if current.get(key, "") == line:
-        return
-    if line:
-        current[key] = line
-    else:
-        current.pop(key, None)
-    settings.save(login, {settings.LIST_FILTERS: current})
+    settings.set_list_filter(login, key, line, parse=parse_items)
 
 
 def drop_item_tokens(line: str, what: str) -> str:

@@ -78,13 +78,18 @@ def list_filters(login: str) -> dict[str, str]:
     return _table(login, LIST_FILTERS)
 
 
-def set_list_filter(login: str, list_id: str, line: str) -> None:
-    """Keep ``line`` as the filter of ``list_id`` (an empty line: none)."""
+def set_list_filter(login: str, list_id: str, line: str, parse=None) -> None:
+    """Keep ``line`` as the filter of ``list_id`` (an empty line: none). ``parse`` reads a
+    line of that list (a list with words of its own, like the 督查事项 register's); only a
+    line the list can read is kept."""
     from govdesk.services import list_filter
 
     line = line.strip()
     if line:
-        list_filter.parse(line, _ANY_YEAR)  # only a line the list can read is kept
+        if parse is None:
+            list_filter.parse(line, _ANY_YEAR)
+        else:
+            parse(line)
     current = list_filters(login)
     if current.get(list_id, "") == line:
         return
@@ -123,8 +128,9 @@ def saved_filters(login: str) -> dict[str, str]:
     return _table(login, SAVED_FILTERS)
 
 
-def save_filter(login: str, name: str, line: str) -> dict[str, str]:
-    """Keep ``line`` under ``name`` (a name already kept takes the new line)."""
+def save_filter(login: str, name: str, line: str, parse=None) -> dict[str, str]:
+    """Keep ``line`` under ``name`` (a name already kept takes the new line); ``parse`` as for
+    ``set_list_filter``."""
     from govdesk.i18n import t
     from govdesk.services import list_filter
 
@@ -134,7 +140,10 @@ def save_filter(login: str, name: str, line: str) -> dict[str, str]:
     line = str(line).strip()
     if not line:
         raise ValidationError(t("listview.f_filter"), t("listview.saved_empty_line"))
-    list_filter.parse(line, _ANY_YEAR)
+    if parse is None:
+        list_filter.parse(line, _ANY_YEAR)
+    else:
+        parse(line)
     current = saved_filters(login)
     if name not in current and len(current) >= MAX_SAVED:
         raise ValidationError(t("listview.saved_title"), t("listview.saved_too_many", n=MAX_SAVED))

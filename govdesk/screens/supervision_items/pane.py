@@ -22,7 +22,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Label, Static
 
 from govdesk.i18n import t, term
-from govdesk.screens.base import run_service
 from govdesk.services import bulk, list_filter
 from govdesk.services.errors import ValidationError
 from govdesk.services.supervision import views as items_views
@@ -144,27 +143,11 @@ class ItemsPane:
         except ValidationError:
             return list_filter.ItemFilter()
 
-    def apply_line(self, table_id: str, text: str) -> None:
-        """ListView.apply_line for the register: checked by its own words, kept as its own."""
-        if table_id != ITEM_LIST:
-            super().apply_line(table_id, text)
-            return
-        widget = self._line_widget(table_id)
-
-        def done(_flt) -> None:
-            self._lines[table_id] = text
-            if widget is not None:
-                widget.show_applied(text)
-                widget.action_leave_box()
-            if not text:
-                self.notify(t("listview.filter_cleared"))
-            self.refresh_data()
-            run_service(self, list_filter.keep_item_line, self.actor.person.login,
-                        ITEM_LIST_KEY, text, done=lambda _r: None, refused=self._refused,
-                        writes=False)
-
-        run_service(self, list_filter.check_items, self.actor, text, done=done,
-                    refused=self._refused, writes=False)
+    def line_grammar(self, table_id: str):
+        """The register's line: checked by its own words, kept as its own."""
+        if table_id == ITEM_LIST:
+            return list_filter.check_items, list_filter.parse_items, ITEM_LIST_KEY
+        return super().line_grammar(table_id)
 
     def reveal_items(self, table_id: str) -> bool:
         if table_id == ITEM_LIST:

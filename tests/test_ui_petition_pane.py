@@ -82,7 +82,7 @@ async def test_staff_see_the_late_case_marked_open_it_and_urge_it(db):
         assert len(lines) == 2
         # the late one first, marked, with how late on its nearest clock (5/10 working days)
         assert "[逾期]" in lines[0] and "菜场占道经营扰民" in lines[0], lines
-        assert "逾期2天" in lines[0] and "王秀兰" in lines[0]
+        assert "逾期2个工作日" in lines[0] and "王秀兰" in lines[0]
         assert "[逾期]" not in lines[1] and "村道破损" in lines[1]
         assert "（匿名）" in lines[1] and "14天" in lines[1]  # 15 days to accept, from 11-25
         title = str(app.screen.query_one("#sup-petitions-title").render())

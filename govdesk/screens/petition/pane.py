@@ -35,7 +35,7 @@ SHARED = {"supervision.new_item", "section.new_draft"}
 PETITION_COLUMNS = (("petition.col_number", 14), ("petition.col_channel", 8),
                     ("petition.col_title", 30), ("petition.col_petitioner", 8),
                     ("petition.col_state", 6), ("petition.col_due", 12),
-                    ("petition.col_left", 10))
+                    ("petition.col_left", 12))
 PETITION_NARROW = (("col_channel", 0), ("col_state", 0), ("col_number", 8))
 
 
@@ -44,7 +44,8 @@ def left_text(case: open_service.OpenCase) -> Text:
     if case.left is None:
         return Text("—", style="dim")
     if case.left < 0:
-        return Text(t("petition.left_over", n=-case.left), style="bold red")
+        key = "petition.left_over_working" if case.working else "petition.left_over"
+        return Text(t(key, n=-case.left), style="bold red")
     key = "petition.left_working" if case.working else "petition.left_days"
     return Text(t(key, n=case.left), style="yellow" if case.left <= 1 else "")
 

@@ -33,10 +33,11 @@ PETITION_COMMANDS = ("supervision.new_petition", "supervision.petition_call",
 SHARED = {"supervision.new_item", "section.new_draft"}
 
 PETITION_COLUMNS = (("petition.col_number", 14), ("petition.col_channel", 8),
-                    ("petition.col_title", 30), ("petition.col_petitioner", 8),
-                    ("petition.col_state", 6), ("petition.col_due", 12),
-                    ("petition.col_left", 12))
-PETITION_NARROW = (("col_channel", 0), ("col_state", 0), ("col_number", 8))
+                    ("petition.col_title", 30), ("petition.col_petitioner", 10),
+                    ("petition.col_state", 6), ("petition.col_due", 16),
+                    ("petition.col_left", 14))
+# On a small terminal the channel, the state, then the number give way (Enter shows them).
+PETITION_NARROW = (("col_channel", 0), ("col_state", 0), ("col_number", 0))
 
 
 def left_text(case: open_service.OpenCase) -> Text:

@@ -107,7 +107,9 @@ async def test_section_work_lists_stretch_too(demo_db):
     app = desk("linzh")
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause(0.3)
-        await pilot.press("5")  # 督查室: everyone's deadlines
+        await pilot.press("5")  # 督查室: everyone's deadlines, on their tab
+        await pilot.pause(0.3)
+        app.screen.show_pane("deadlines")
         await pilot.pause(0.3)
         table = app.screen.query_one("#due", DeskTable)
         assert width_of(table, "col_title") == longest(table, "col_title") > DECLARED_TITLE

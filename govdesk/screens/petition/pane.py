@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Label, TabbedContent
 
 from govdesk.i18n import t, term
@@ -94,7 +95,7 @@ class PetitionPane:
     def petitions_showing(self) -> bool:
         try:
             return self.query_one("#panes", TabbedContent).active == "pane-petitions"
-        except Exception:  # not composed yet
+        except NoMatches:  # not composed yet
             return False
 
     def petition_commands(self, ids: set[str]) -> set[str]:

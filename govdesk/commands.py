@@ -287,6 +287,11 @@ command("petition_register.call", "c", "petition.new_call", "new_call")
 command("petition_register.open", "enter", "petition.open", "open_selected", show=False)
 command("petition_register.briefing", "w", "petition.act_briefing", "briefing")
 command("petition_briefing.close", "escape", "outgoing.back", "close")
+# 督查室's 信访 tab (n and w are its own while it shows)
+command("supervision.new_petition", "n", "petition.new", "new_petition")
+command("supervision.petition_call", "c", "petition.new_call", "petition_call")
+command("supervision.petition_briefing", "w", "petition.act_briefing", "petition_briefing")
+command("supervision.open_petition", "enter", "petition.open", "open_petition", show=False)
 
 # 收文 registration form and its modals
 command("incoming_form.save", "ctrl+s", "incoming.form_save", "save")

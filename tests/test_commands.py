@@ -144,6 +144,11 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             await pilot.press(key)
             await pilot.pause(0.2)
             await check_screen(pilot, seen)
+        await pilot.press("5")  # 督查室's 信访 tab: its own n, c and w while it shows
+        await pilot.pause(0.2)
+        app.screen.show_pane("petitions")
+        await pilot.pause(0.2)
+        await check_screen(pilot, seen)
         await pilot.press("1", "slash")  # in the register's search box: Esc goes back to it
         await pilot.pause()
         await check_screen(pilot, seen)

@@ -234,3 +234,27 @@ def test_a_number_no_document_bears_is_looked_for_as_words(db, as_user):
     assert incoming.register_page(as_user("zhangyt"), text="88号") == []
     # 收〔2026〕2号 exists: the bare 2 is that document only, not 黄财〔2026〕88号's digits.
     assert [r.number for r in incoming.register_page(clerk, text="2")] == ["收〔2026〕2号"]
+
+
+def test_类_信访_narrows_a_task_list_and_the_deadlines_to_the_petitions(demo_db, as_user):
+    """The demo's 信访 cases wait at 督查室 (拟办, 转办, 反馈, 审核): 类:信访 (or 類：信訪, kind:
+    petition) keeps those tasks and only those, on the section's list and the deadlines."""
+    from govdesk.services import inbox
+
+    assert list_filter.parse("类:信访", TODAY).kinds == ("petition",)
+    assert list_filter.parse("類：信訪", TODAY).kinds == ("petition",)
+    assert list_filter.parse("kind:petition", TODAY).kinds == ("petition",)
+    clerk = as_user("shenyj")  # 督查室
+    ducha = ("ducha",)
+    whole = section_work.section_items(clerk, ducha)
+    where = list_filter.task_condition(clerk, list_filter.check(clerk, "类:信访"))
+    cases = section_work.section_items(clerk, ducha, where=where)
+    assert cases and {i.kind for i in cases} == {"petition"}
+    assert [i.task_id for i in cases] == [i.task_id for i in whole if i.kind == "petition"]
+    assert len(cases) < len(whole)  # the 督查事项 and 建议提案 are left out
+    head = as_user("linzh")  # 主任: everyone's deadlines, the late 信访 answer among them
+    where = list_filter.task_condition(head, list_filter.check(head, "类:信访"))
+    rows = inbox.deadlines(head, where=where)
+    assert rows and {r.kind for r in rows} == {"petition"}
+    assert {r.flow_id for r in rows} == {r.flow_id for r in inbox.deadlines(head)
+                                         if r.kind == "petition"}

@@ -334,8 +334,8 @@ async def test_supervision_remind_is_logged(demo_db):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("5")
         await pilot.pause()
-        # 督查事项 → 需要关注 → 督查统计 → 建议提案 → 期限督办
-        await pilot.press(*["right_square_bracket"] * 4)
+        # 督查事项 → 需要关注 → 督查统计 → 建议提案 → 信访 → 期限督办
+        await pilot.press(*["right_square_bracket"] * 5)
         await pilot.pause()
         due = app.screen.query_one("#due", DataTable)
         assert app.screen.focused is due

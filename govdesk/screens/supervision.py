@@ -1,6 +1,6 @@
 """督查室 (key 5): everyone's overdue and soon-due work, 催办, the 催办 log, who is behind; and
 the tabs of the 督查室's own modules, each in its own file: 督查事项 (screens/supervision_items/
-pane.py) and 建议提案 (screens/suggestion/pane.py).
+pane.py), 建议提案 (screens/suggestion/pane.py) and 信访 (screens/petition/pane.py).
 
 SPEC §2: 主任 and 督查室 see everyone's deadlines (services.policy.sees_all_deadlines decides;
 anyone else opening this screen sees the deadlines that are theirs to see). ``u`` urges the
@@ -16,6 +16,12 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t, term
+from govdesk.screens.petition.pane import (
+    PETITION_COMMANDS,
+    PETITION_PANES,
+    PETITION_TAG_TABLES,
+    PetitionPane,
+)
 from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
 from govdesk.screens.suggestion.pane import SUGGESTION_COMMANDS, SUGGESTION_PANES, SuggestionPane
 from govdesk.screens.supervision_items.pane import (
@@ -26,6 +32,7 @@ from govdesk.screens.supervision_items.pane import (
 )
 from govdesk.services import inbox as inbox_service
 from govdesk.services import section_work
+from govdesk.services.petition import open_cases as petition_cases
 from govdesk.services.policy import sees_all_deadlines
 from govdesk.services.suggestion import stats as suggestion_stats
 from govdesk.services.supervision import views as items_views
@@ -48,22 +55,28 @@ class SupervisionData:
     months: list[items_views.MonthStatus] = field(default_factory=list)  # by status, by month
     satisfaction: suggestion_stats.Satisfaction | None = None  # 满意/基本满意/不满意
     suggestions: suggestion_stats.Statistics | None = None  # 建议提案 by lead unit, this year
+    petitions: petition_cases.OpenCases | None = None  # 信访: the open cases, the late first
 
 
-class SupervisionScreen(ItemsPane, SuggestionPane, TabbedSectionScreen):
+class SupervisionScreen(PetitionPane, ItemsPane, SuggestionPane, TabbedSectionScreen):
     HOWTO = "howto.supervision"  # F1's how-to (screens/help.py)
     SECTION_CODES = ("ducha",)
-    # 督查事项 first (the 督查室's own work), then 建议提案, then everyone's deadlines.
-    PANES = (*ITEM_PANES, *SUGGESTION_PANES, "deadlines", "reminders", "load", "work",
+    # 督查事项 first (the 督查室's own work), then 建议提案 and 信访, then everyone's deadlines.
+    PANES = (*ITEM_PANES, *SUGGESTION_PANES, *PETITION_PANES, "deadlines", "reminders", "load", "work",
              "members")
-    TAG_TABLES = {"due": "due-title", "work": "work-title", **ITEM_TAG_TABLES}
-    COMMAND_IDS = (*ITEM_COMMANDS, *SUGGESTION_COMMANDS)
+    TAG_TABLES = {"due": "due-title", "work": "work-title", **ITEM_TAG_TABLES,
+                  **PETITION_TAG_TABLES}
+    COMMAND_IDS = (*ITEM_COMMANDS, *SUGGESTION_COMMANDS, *PETITION_COMMANDS)
     DEFAULT_CSS = """
     SupervisionScreen #sup-chart-box { height: 1fr; }
     SupervisionScreen #sup-chart, SupervisionScreen #suggestion-satisfaction {
         height: auto; padding: 0 1;
     }
     """
+
+    def available_commands(self) -> set[str]:
+        # n and w are the 信访 tab's own while it shows (screens/petition/pane.py).
+        return self.petition_commands(super().available_commands())
 
     def filter_lists(self) -> dict[str, str]:
         return {**super().filter_lists(), **self.item_lists()}
@@ -95,6 +108,8 @@ class SupervisionScreen(ItemsPane, SuggestionPane, TabbedSectionScreen):
             yield from self.compose_items_pane(pane)
         elif pane in SUGGESTION_PANES:
             yield from self.compose_suggestion_pane(pane)
+        elif pane in PETITION_PANES:
+            yield from self.compose_petition_pane(pane)
 
     def load_panes(self, actor, query) -> SupervisionData:
         items = [i for i in inbox_service.deadlines(actor) if i.label]
@@ -103,7 +118,8 @@ class SupervisionScreen(ItemsPane, SuggestionPane, TabbedSectionScreen):
                                section_work.reminder_log(actor),
                                section_work.holder_loads(actor),
                                **self.load_items(actor, query),
-                               **self.load_suggestions(actor))
+                               **self.load_suggestions(actor),
+                               **self.load_petitions(actor))
 
     def show_panes(self, data: SupervisionData) -> None:
         items = data.items
@@ -137,3 +153,4 @@ class SupervisionScreen(ItemsPane, SuggestionPane, TabbedSectionScreen):
         self.query_one("#load-title", Label).update(t("section.load_title", n=len(load)))
 
         self.show_suggestions(data.suggestions, data.satisfaction)
+        self.show_petitions(data.petitions)

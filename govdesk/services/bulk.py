@@ -28,6 +28,7 @@ REMIND, CIRCULATE, SIGN, CLOSE, ARCHIVE = "remind", "circulate", "sign", "close"
 URGE = "urge"  # a numbered 催办单 on a 督查事项 (services.supervision.urge)
 ACTIONS = (REMIND, CIRCULATE, SIGN, CLOSE, ARCHIVE, URGE)
 SUPERVISION = "supervision"
+PETITION = "petition"  # a 信访 case's 催办 is its own (services.petition.urge)
 # The actions on a 收文 only, and the step of the actor's task each acts on.
 INCOMING_ONLY = (CIRCULATE, SIGN, CLOSE, ARCHIVE)
 STEPS = {SIGN: "签批", CLOSE: "分送", ARCHIVE: "归档"}
@@ -146,6 +147,10 @@ def offered(actor: Actor, items: Sequence[Item],
         if not available and not can_view_record(actor, item):
             continue
         ids = {a.action for a in available}
+        if item.kind == PETITION:
+            if "pet_urge" in ids:  # 督查室 urges whoever the case waits on, itself included
+                out.add(REMIND)
+            continue
         if item.kind == SUPERVISION:
             if "sup_urge" in ids:  # the 督查室 may issue a 催办单 while a unit owes its part
                 out.add(URGE)
@@ -187,6 +192,11 @@ def _my_task(actor: Actor, item: Item, action: str) -> int:
 def _remind(actor: Actor, item: Item, *, note: str, **_: Any) -> None:
     if item.kind == SUPERVISION:  # a 督查事项's 催办 is its numbered 催办单 (SPEC §10)
         _urge(actor, item, note=note)
+        return
+    if item.kind == PETITION:
+        from govdesk.services import petition
+
+        petition.urge(actor, item.record_id, note)
         return
     f = engine.flow_of(item.kind, item.record_id)
     others = [task for task in Task.select().where((Task.flow == f) & (Task.state == WAITING))

@@ -22,6 +22,7 @@ from govdesk.models import (
 )
 from govdesk.models.flow import WAITING
 from govdesk.services import (
+    demo_petition,
     demo_supervision,
     incoming,
     leave,
@@ -261,6 +262,7 @@ def _populate(clock: DemoClock, rng: random.Random) -> None:
     _outgoing(clock)
     _leave(clock)
     demo_supervision.populate(clock)
+    demo_petition.populate(clock)
     assert count == len(INCOMING)
 
 

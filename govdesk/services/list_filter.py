@@ -48,7 +48,8 @@ KINDS = {"收文": "incoming", "发文": "outgoing", "请假": "leave",
          "incoming": "incoming", "in": "incoming", "outgoing": "outgoing", "out": "outgoing",
          "leave": "leave", "建议提案": "suggestion", "建议": "suggestion", "提案": "suggestion",
          "suggestion": "suggestion", "专项工作报告": "special_report", "专项报告": "special_report",
-         "special_report": "special_report"}
+         "special_report": "special_report", "信访": "petition", "信访件": "petition",
+         "petition": "petition"}
 URGENCIES = ("特急", "加急", "普通")
 MAX_LINE = 500
 _ALTERNATIVES = re.compile(r"[,、|/]")

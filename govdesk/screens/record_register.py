@@ -117,9 +117,13 @@ class RecordRegisterScreen(DeskScreen):
         """The pages after the first, in the table's worker."""
         return self._rows(self.actor, page, self._page_query)
 
+    def due_cell(self, row: Any, today: date) -> Any:
+        """A row's 期限 cell (a kind whose rows can be late without a date says its own)."""
+        return due_badge(row.due, today)
+
     def _rows(self, actor, page: Page, query: Any) -> list[Row]:
         today = actor.today
-        return [(r.id, self.cells(r, due_badge(r.due, today)))
+        return [(r.id, self.cells(r, self.due_cell(r, today)))
                 for r in self.read_page(actor, page, query)]
 
     def show_data(self, data: tuple[Any, list[Row]]) -> None:

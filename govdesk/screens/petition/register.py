@@ -8,22 +8,20 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Static
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.screens import registry
-from govdesk.screens.base import DeskScreen
 from govdesk.screens.fields_modal import Field, FieldsModal
+from govdesk.screens.record_register import RecordRegisterScreen
 from govdesk.services import inbox as inbox_service
 from govdesk.services import petition
 from govdesk.services.errors import ServiceError
 from govdesk.services.petition import briefing as briefings
 from govdesk.services.petition import hotline, views
 from govdesk.widgets import badge
-from govdesk.widgets.paged_table import Page, PagedTable
-
-PAGE = 100
+from govdesk.widgets.paged_table import Page
 
 
 def new_petition(app: App, done=None) -> None:
@@ -152,76 +150,40 @@ class BriefingScreen(HasCommands, ModalScreen):
         self.dismiss()
 
 
-class PetitionRegisterScreen(DeskScreen):
+class PetitionRegisterScreen(RecordRegisterScreen):
     HOWTO = "howto.petition_register"
     COMMAND_IDS = ("petition_register.back", "petition_register.new", "petition_register.call",
                    "petition_register.open", "petition_register.briefing")
-    DEFAULT_CSS = """
-    PetitionRegisterScreen #petition-register { height: 1fr; }
-    PetitionRegisterScreen .panel-title { background: $boost; text-style: bold;
-                                          width: 100%; padding: 0 1; }
-    """
+    KIND = petition.KIND
+    TABLE_ID, TITLE_ID = "petition-register", "petition-title"
+    COLUMNS = ("number", "channel", "title", "petitioner", "state", "due")
+    COLUMN_LABEL = "petition.col_{key}"
+    NARROW = (("number", 8),)
+    SUB_TITLE, TITLE_KEY = "petition.register", "petition.register_title"
 
-    def compose_body(self) -> ComposeResult:
-        with Vertical():
-            yield Label(id="petition-title", classes="panel-title")
-            yield PagedTable(self._load_page, id="petition-register", page_size=PAGE,
-                             threaded=True, title="title", narrow=(("number", 8),))
+    def read_page(self, actor, page: Page, query) -> list:
+        return views.register_page(actor, **page.keyset_args())
 
-    def setup(self) -> None:
-        super().setup()
-        self.sub_title = t("petition.register")
-        table = self.query_one("#petition-register", PagedTable)
-        for key in ("number", "channel", "title", "petitioner", "state", "due"):
-            table.add_column(t(f"petition.col_{key}"), key=key)
-        table.focus()
+    def due_cell(self, row, today):
+        """Late on a statutory clock shows late even where the district's answer has no date."""
+        if row.due is None:
+            return t("petition.overdue") if row.late else ""
+        label = (inbox_service.OVERDUE if row.late or row.due < today
+                 else inbox_service.TODAY if row.due == today else "")
+        return badge.deadline(label, row.due)
 
-    def load_data(self, actor, query) -> list:
-        return self._rows(actor, Page(PAGE))
+    def cells(self, r, due) -> list:
+        return [r.number, term(r.channel),
+                (t("petition.repeat_mark") if r.repeat else "") + r.title,
+                r.petitioner or t("petition.anonymous"), term(r.state), due]
 
-    def _load_page(self, page: Page):
-        return self._rows(self.actor, page)
+    def new_record(self, done) -> None:
+        new_petition(self.app, done)
 
-    @staticmethod
-    def _rows(actor, page: Page):
-        today = actor.today
-
-        def due(row) -> object:
-            if row.due is None:
-                return t("petition.overdue") if row.late else ""
-            label = (inbox_service.OVERDUE if row.late or row.due < today
-                     else inbox_service.TODAY if row.due == today else "")
-            return badge.deadline(label, row.due)
-
-        return [(r.id, [r.number, term(r.channel),
-                        (t("petition.repeat_mark") if r.repeat else "") + r.title,
-                        r.petitioner or t("petition.anonymous"), term(r.state), due(r)])
-                for r in views.register_page(actor, **page.keyset_args())]
-
-    def show_data(self, rows: list) -> None:
-        table = self.query_one("#petition-register", PagedTable)
-        table.show_first_page(rows)
-        more = "+" if len(rows) >= table.page_size else ""
-        self.query_one("#petition-title", Label).update(
-            t("petition.register_title", n=len(rows), more=more))
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_open_selected()
-
-    def action_open_selected(self) -> None:
-        key = self.query_one("#petition-register", PagedTable).selected_key()
-        if key is not None:
-            registry.open_record(self.app, petition.KIND, int(key))
-
-    def action_new_petition(self) -> None:
-        new_petition(self.app, lambda _ok: self.refresh_data())
+    action_new_petition = RecordRegisterScreen.action_new_record  # petition_register.new
 
     def action_new_call(self) -> None:
         new_call(self.app, lambda _ok: self.refresh_data())
 
     def action_briefing(self) -> None:
         new_briefing(self.app)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

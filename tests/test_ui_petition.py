@@ -100,7 +100,7 @@ async def test_one_case_from_registration_to_回访_through_the_keys(db):
     app = app_as("shenyj", late)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_from_home(pilot, "信访·反馈", PetitionDetailScreen)
-        assert "[逾期]" in info(app) and "逾期 1 天" in info(app)
+        assert "[逾期]" in info(app) and "逾期 1 个工作日" in info(app)
         await modal(pilot, "u")
         assert Reminder.select().count() == 1
         await modal(pilot, "d", "已依法取缔占道摊点")

@@ -31,9 +31,10 @@ def clock_line(clock) -> str:
     if not clock.running:
         key = "petition.clock_met_late" if clock.late else "petition.clock_met"
         return t(key, name=name, due=_day(clock.due), on=_day(clock.stopped))
-    if clock.late:
-        return t("petition.clock_overdue", name=name, due=_day(clock.due), n=-clock.left)
     unit = t("petition.working_days" if clock.kind == "working" else "petition.days")
+    if clock.late:
+        return t("petition.clock_overdue", name=name, due=_day(clock.due), n=-clock.left,
+                 unit=unit)
     return t("petition.clock_left", name=name, due=_day(clock.due), n=clock.left, unit=unit)
 
 

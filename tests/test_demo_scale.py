@@ -632,3 +632,34 @@ def test_generated_petitioners_are_kept_to_those_who_may_see_them(year):
     assert case.id in found("guojw")
     assert found("zhangyt") == set()
 
+
+def test_the_petition_bench_runs_end_to_end(year_db, tmp_path):
+    """scripts/bench_petition.py on a copy of the year, one run a figure: every figure is
+    printed beside its baseline, and the masked clerk's search by a phone finds no case while
+    the 督查室's does (what it measures is not asserted)."""
+    import os
+    import re
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    path, _made, _lines = year_db
+    copy = tmp_path / "year.db"
+    shutil.copy(path, copy)
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts" / "bench_petition.py"), "--db", str(copy),
+         "--runs", "1"], capture_output=True, text=True, cwd=root, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for heading in ("信访 register, first page", "register page (50 rows) with each filter",
+                    "one case's detail with its clocks", "the one search by a petitioner's phone",
+                    "the weekly briefing"):
+        assert heading in out
+    figures = [line for line in out.splitlines() if line.startswith("  ")]
+    assert len(figures) == 2 + 6 + 2 + 2 + 2
+    assert all(line.count(" ms") == 2 for line in figures)
+    hits = dict(re.findall(r"as (\w+) \((\d+) 信访 hits\)", out))
+    assert int(hits["guojw"]) >= 1 and hits["zhangyt"] == "0"

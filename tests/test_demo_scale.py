@@ -519,3 +519,147 @@ def test_the_supervision_bench_runs_end_to_end(year_db, tmp_path):
     figures = [line for line in out.splitlines() if line.startswith("  ")]
     assert len(figures) == 6 + 13 + 1 + 1
     assert all(line.count(" ms") == 2 for line in figures)
+
+
+def test_petitions_and_calls_of_the_year(year):
+    """About 3,000 信访件 from the five channels (专线电话 and 区长热线 the most), about 2,000 calls
+    of which some 15% out of scope, repeats linked to an earlier case, late answers, extensions
+    and 回访 — their numbers gap-free through the Counter table, their flows on the engine's
+    steps and their rows audited in the one chain (test_invariants_hold,
+    test_audit_chain_verifies)."""
+    from govdesk.models import Counter, HotlineCall, Petition, PetitionPerson, PetitionUnit
+    from govdesk.models import petition as states
+
+    made, _lines = year
+    cases = Petition.select().count()
+    assert 2_700 <= cases == made["petitions"] <= 3_300
+    calls = HotlineCall.select().count()
+    assert 1_800 <= calls == made["calls"] <= 2_200
+    channels = dict(database.execute_sql(
+        "SELECT channel, COUNT(*) FROM petition GROUP BY channel").fetchall())
+    assert set(channels) == set(states.CHANNELS)
+    by_size = sorted(channels, key=channels.get, reverse=True)
+    assert set(by_size[:2]) == {states.HOTLINE, states.HEAD_LINE}
+    # Out of scope: told where to go, no case; in scope: a 专线电话 case each.
+    out = HotlineCall.select().where(~HotlineCall.in_scope)
+    assert 0.10 * calls <= out.count() <= 0.20 * calls
+    assert all(c.petition_id is None and c.told_where for c in out)
+    assert HotlineCall.select().where(HotlineCall.in_scope).count() == channels[states.HOTLINE]
+    # Most with one petitioner; some anonymous, some group visits; ~8% repeats of an earlier
+    # case with the same phone or ID number.
+    per_case = dict(database.execute_sql(
+        "SELECT petition_id, COUNT(*) FROM petition_person GROUP BY petition_id").fetchall())
+    assert sum(1 for n in per_case.values() if n == 1) > 0.85 * cases
+    anonymous = Petition.select().where(Petition.anonymous)
+    assert 0 < anonymous.count() < 0.1 * cases
+    assert not set(per_case) & {p.id for p in anonymous}
+    groups = Petition.select().where(Petition.group_visit)
+    assert groups.count() > 0 and all(per_case[g.id] > 1 and g.channel == states.VISIT
+                                      for g in groups)
+    repeats = list(Petition.select().where(Petition.repeat_of.is_null(False)))
+    assert 0.05 * cases <= len(repeats) <= 0.11 * cases
+    for r in repeats[:200]:
+        earlier = r.repeat_of
+        assert (earlier.received_on, earlier.id) < (r.received_on, r.id)
+        field = {"same_phone": "phone", "same_id": "id_number"}[r.repeat_reason]
+        mine = {getattr(p, field) for p in r.people}
+        assert mine & {getattr(p, field) for p in earlier.people} - {""}
+    # Numbers: 信访〔Y〕N号, the 反馈卡 and the calls, each gap-free per year, the counter at the
+    # last; every transferred case has its card and its lead unit.
+    for model, year_f, seq_f, prefix in (
+            (Petition, Petition.year, Petition.seq, "信访"),
+            (Petition, Petition.card_year, Petition.card_seq, "信访反馈卡"),
+            (HotlineCall, HotlineCall.year, HotlineCall.seq, "热线")):
+        seqs: dict[int, list[int]] = {}
+        for y, seq in model.select(year_f, seq_f).where(seq_f.is_null(False)).tuples():
+            seqs.setdefault(y, []).append(seq)
+        assert seqs
+        for y, got in seqs.items():
+            assert sorted(got) == list(range(1, len(got) + 1))
+            assert Counter.get((Counter.prefix == prefix) & (Counter.year == y)).value == len(got)
+    transferred = Petition.select().where(Petition.accepted_on.is_null(False)).count()
+    assert transferred == Petition.select().where(Petition.card_seq.is_null(False)).count()
+    assert PetitionUnit.select().where(PetitionUnit.lead).count() == transferred
+    # Nearly all of last year's cases closed; ~10% of the answers late, some extended, some
+    # visited back; the waiting 反馈 carries the answer's deadline.
+    old = Petition.select().where(Petition.received_on < TODAY - timedelta(days=60))
+    closed = old.where(Petition.closed_on.is_null(False)).count()
+    assert closed > 0.98 * old.count()
+    answered = Petition.select().where(Petition.answered_on.is_null(False))
+    late = answered.where(Petition.answered_on > Petition.answer_due).count()
+    assert 0.06 * answered.count() <= late <= 0.14 * answered.count()
+    assert Petition.select().where(Petition.extension_days > 0).count() > 0
+    assert Petition.select().where(Petition.satisfaction != "").count() > 0.1 * cases
+    waiting = database.execute_sql(
+        "SELECT t.due, p.answer_due FROM task t JOIN flow f ON f.id = t.flow_id"
+        " JOIN petition p ON p.id = f.record_id"
+        " WHERE f.kind = 'petition' AND t.state = 'waiting' AND t.step = '反馈'").fetchall()
+    assert waiting and all(due == answer_due for due, answer_due in waiting)
+    assert AuditEntry.select().where(AuditEntry.action == "petition.register").count() == cases
+    assert AuditEntry.select().where(AuditEntry.action == "petition.call").count() == calls
+    assert PetitionPerson.select().count() == sum(per_case.values())
+
+
+def test_generated_petitioners_are_kept_to_those_who_may_see_them(year):
+    """The petitioners' values are only in PetitionPerson (and a call's caller): the case's
+    texts hold tokens, its flow's title, tasks and audit entries none of the values; the one
+    search by a generated phone finds the case for the 督查室 and nothing for a 秘书科 clerk."""
+    from govdesk.models import Petition, PetitionPerson
+    from govdesk.services import search
+    from govdesk.services.petition import masking
+
+    person = (PetitionPerson.select().join(Petition, on=(PetitionPerson.petition == Petition.id))
+              .where(Petition.matter.contains("⟦0:phone⟧") & (PetitionPerson.position == 0)
+                     & (PetitionPerson.id_number != ""))
+              .order_by(PetitionPerson.id.desc()).first())
+    assert person is not None
+    case = person.petition
+    assert person.phone not in case.matter and person.name not in case.summary
+    assert masking.render(case.matter, [person], True).count(person.phone) == 1
+    for value in (person.phone, person.id_number):
+        for table, column in (("flow", "title"), ("task", "opinion"), ("task", "note"),
+                              ("audit_entry", "after"), ("audit_entry", "before"),
+                              ("petition", "matter"), ("petition", "summary")):
+            n, = database.execute_sql(
+                f'SELECT COUNT(*) FROM "{table}" WHERE instr("{column}", ?) > 0',
+                (value,)).fetchone()
+            assert n == 0, (table, column)
+
+    def found(login: str) -> set[int]:
+        return {h.id for g in search.search(_actor(login), person.phone)
+                for h in g.hits if g.kind == "petition"}
+
+    assert case.id in found("guojw")
+    assert found("zhangyt") == set()
+
+
+def test_the_petition_bench_runs_end_to_end(year_db, tmp_path):
+    """scripts/bench_petition.py on a copy of the year, one run a figure: every figure is
+    printed beside its baseline, and the masked clerk's search by a phone finds no case while
+    the 督查室's does (what it measures is not asserted)."""
+    import os
+    import re
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    path, _made, _lines = year_db
+    copy = tmp_path / "year.db"
+    shutil.copy(path, copy)
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts" / "bench_petition.py"), "--db", str(copy),
+         "--runs", "1"], capture_output=True, text=True, cwd=root, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for heading in ("信访 register, first page", "register page (50 rows) with each filter",
+                    "one case's detail with its clocks", "the one search by a petitioner's phone",
+                    "the weekly briefing"):
+        assert heading in out
+    figures = [line for line in out.splitlines() if line.startswith("  ")]
+    assert len(figures) == 2 + 6 + 2 + 2 + 2
+    assert all(line.count(" ms") == 2 for line in figures)
+    hits = dict(re.findall(r"as (\w+) \((\d+) 信访 hits\)", out))
+    assert int(hits["guojw"]) >= 1 and hits["zhangyt"] == "0"

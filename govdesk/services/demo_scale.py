@@ -15,7 +15,9 @@ of the office; the heads of the overseen units ask leave (请假) through its ow
 approved and 销假 on return; and each leader's week carries a few items a working day, with
 now and then a 副区长 away. The 督查室's records — about 300 督查事项 a year with their 签收 and
 反馈 on the cadence and some 催办单, a 两会 batch of about 400 建议提案 a year and a few 专项工作
-报告 — are written the same way by services.demo_scale_supervision, day by day with the rest.
+报告 — are written the same way by services.demo_scale_supervision, day by day with the rest;
+so are about 3,000 信访件 a year and some 2,000 calls to the 直线电话受理中心
+(services.demo_scale_petition).
 
 What is not written: the flow.hand_out entries (one per step, they carry no record state), and
 any absence of the 区长 (it would hand his work to the acting head for those days).
@@ -47,6 +49,8 @@ from govdesk.models import (
 from govdesk.services import org, search
 from govdesk.services.audit import GENESIS, entry_hash
 from govdesk.services.calendar import office_calendar
+from govdesk.services.demo_scale_petition import INSERTS as PETITION_INSERTS
+from govdesk.services.demo_scale_petition import Petitions
 from govdesk.services.demo_scale_supervision import INSERTS as SUPERVISION_INSERTS
 from govdesk.services.demo_scale_supervision import Supervision
 from govdesk.services.incoming import intake_warnings
@@ -190,6 +194,7 @@ class _Builder:
         self.spec, self.today, self.rng, self.progress = spec, today, rng, progress
         # The 督查室's records draw from their own stream: the rest is as it was without them.
         self.supervision_rng = random.Random(f"supervision-{seed}")
+        self.petition_rng = random.Random(f"petition-{seed}")
         self.now = datetime.combine(today, time(10, 30))
         self.cal = office_calendar()
         self.rules = office_rules()
@@ -397,7 +402,7 @@ class _Builder:
         self.made["incoming"], self.made["outgoing"] = len(inc), len(out)
         for kind in ("returned", "transferred", "circulated", "circulation_readers", "leave",
                      "leave_refused", "schedule", "absences", "supervision", "suggestions",
-                     "special_reports"):
+                     "special_reports", "petitions", "calls"):
             self.made[kind] += 0  # named in the summary line even when none was made
         self.made["tasks"], self.made["audit"] = self.task_id, self.audit_id
 
@@ -450,6 +455,7 @@ class _Builder:
         self.departments = [u.short for u in self.units if u.kind == "委局"]
         self.ducha, self.topics = org.section("ducha").id, TOPICS
         self.supervision = Supervision(self)
+        self.petitions = Petitions(self)
 
     def _stage(self, back: int, table: tuple) -> str:
         """How far a record received ``back`` working days ago has got: recent ones are under
@@ -865,6 +871,7 @@ class _Builder:
                 self.leave_request(day, back)
             self.leaders_day(day)
             self.supervision.day(self.office_day)
+            self.petitions.day(self.office_day)
             self.office_day += 1
 
     def rest_of_week(self) -> None:
@@ -1160,7 +1167,7 @@ _INSERTS["leave"] = _insert_sql("leave_request", {
     c + "_id" if c in ("person", "unit", "registered_by") else c: None for c in LEAVE_COLUMNS})
 # The 督查室's records (services.demo_scale_supervision), before the audit trail.
 _INSERTS = {**{k: v for k, v in _INSERTS.items() if k != "audit"}, **SUPERVISION_INSERTS,
-            "audit": _INSERTS["audit"]}
+            **PETITION_INSERTS, "audit": _INSERTS["audit"]}
 
 
 def _row(columns: dict, values: dict) -> tuple:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from functools import cache
 
 from govdesk.i18n import t, t_record
-from govdesk.models import HotlineCall, database
+from govdesk.models import HotlineCall, Petition, database
 from govdesk.models import petition as states
 from govdesk.services import audit, sequence, validate
 from govdesk.services.context import Actor
@@ -150,8 +150,12 @@ def calls(actor: Actor, *, day: date | None = None, limit: int = 200) -> list[Ca
         q = q.where((HotlineCall.called_at >= datetime.combine(day, datetime.min.time()))
                     & (HotlineCall.called_at < datetime.combine(day, datetime.max.time())))
     rows = list(q)
-    allowed_cases = masking.allowed_ids(actor.person, [r.petition_id for r in rows
-                                                       if r.petition_id])
+    case_ids = [r.petition_id for r in rows if r.petition_id]
+    allowed_cases = masking.allowed_ids(actor.person, case_ids)
+    # the cases' numbers in one query for the page, not one per call
+    numbers = {c.id: pet.number_of(c) for c in Petition.select(
+        Petition.id, Petition.year, Petition.seq).where(Petition.id.in_(case_ids))
+    } if case_ids else {}
     out = []
     for r in rows:
         allowed = masking.is_staff(actor.person) or r.petition_id in allowed_cases
@@ -164,7 +168,7 @@ def calls(actor: Actor, *, day: date | None = None, limit: int = 200) -> list[Ca
             masking.render(r.category, [person], allowed),
             item.name if item else r.scope, r.in_scope,
             masking.render(r.told_where, [person], allowed), r.petition_id,
-            pet.number_of(r.petition) if r.petition_id else ""))
+            numbers.get(r.petition_id, "")))
     return out
 
 

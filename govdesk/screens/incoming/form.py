@@ -300,14 +300,17 @@ class IncomingFormScreen(SettlesConflicts, KeepsDraft, SaveInWorker, HasCommands
 
     def _show_from_notice(self, answer: tuple[str, incoming.UnitNotice | None]) -> None:
         name, notice = answer
-        if not self.is_attached or self.query_one("#from_name", Input).value != name:
+        typed = self.query("#from_name").results(Input)
+        if not self.is_attached or next(typed, None) is None:
+            return  # the form was saved and closed while the answer came: nothing to show
+        if self.query_one("#from_name", Input).value != name:
             return  # typed on since: the newer text's answer is on its way
         self._from_notice(notice.message if notice else "")
 
     def _from_notice(self, text: str) -> None:
-        label = self.query_one("#from-notice", Label)
-        label.update(text)
-        label.display = bool(text)
+        for label in self.query("#from-notice").results(Label):  # none once it is closing
+            label.update(text)
+            label.display = bool(text)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -60,7 +60,9 @@ def _audit_rows(db: Path) -> int:
 def test_backup_during_stress_is_a_consistent_copy(demo_path, tmp_path):
     start_rows = _audit_rows(demo_path)
     out = tmp_path / "report.json"
-    stress = subprocess.Popen(_stress(demo_path, out, seconds=6), stdout=subprocess.PIPE,
+    # Long enough that two backups (each a desk process starting) end inside it on a busy
+    # machine too: the copies must be taken while the stress run writes.
+    stress = subprocess.Popen(_stress(demo_path, out, seconds=15), stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     copies = []
     try:

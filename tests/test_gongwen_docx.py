@@ -150,7 +150,10 @@ def test_the_record_lists_cc_party_government_army_groups(built, as_user):
     assert cc == "抄送：区委办，区人大常委会，区人武部，区总工会。"
     assert printed == f"黄岩区人民政府办公室\t{doc.print_date.year}年{doc.print_date.month}月" \
                       f"{doc.print_date.day}日印发"
-    assert table._tbl.tblPr.find(qn("w:tblpPr")).get(qn("w:tblpYSpec")) == "bottom"
+    # Held at the foot of the type area: its top two lines above the lower edge.
+    pos = table._tbl.tblPr.find(qn("w:tblpPr"))
+    assert (pos.get(qn("w:vertAnchor")), pos.get(qn("w:tblpYSpec")),
+            int(pos.get(qn("w:tblpY")))) == ("margin", "bottom", round(Mm(225).twips) - 2 * 579)
     borders = table._tbl.tblPr.find(qn("w:tblBorders"))
     assert [borders.find(qn(f"w:{e}")).get(qn("w:val")) for e in ("top", "insideH", "bottom")
             ] == ["single"] * 3

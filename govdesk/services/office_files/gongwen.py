@@ -255,8 +255,13 @@ class _Writer:
             self.body_run(self.par(), d.urgency, lay.fonts["marking"])
         names = lay.mark.get(d.issuer) or [d.signature or d.issuer]
         size = float(lay.sizes["mark"])
-        for name in names:
+        above = len(self.out.paragraphs)  # 份号, 密级, 紧急程度: one line each
+        for n, name in enumerate(names):
             par = self.par(WD_ALIGN_PARAGRAPH.CENTER, exact=Pt(size * 1.25))
+            if n == 0:
+                # 7.2.4: 发文机关标志上边缘至版心上边缘为 35 mm (推荐).
+                gap = Mm(lay.page["mark_top_mm"]) - above * self.pitch
+                par.paragraph_format.space_before = Emu(max(0, int(gap)))
             _run(par, name, lay.fonts["mark"], size, colour=lay.colours["mark"])
         self.blank(2)  # 7.2.5 发文字号: 发文机关标志下空二行位置
         if d.upward:
@@ -371,8 +376,8 @@ class _Writer:
     # 版记 -------------------------------------------------------------------------------
 
     def record(self) -> None:
-        """7.4 版记: on the last page, its last element on the last line (a table held at the
-        foot of the type area); 首条、末条分隔线粗线, 中间细线; 抄送 and 印发 in 4号仿宋，
+        """7.4 版记: on the last page, its last element on the last line (a floating table held
+        at the foot of the type area); 首条、末条分隔线粗线, 中间细线; 抄送 and 印发 in 4号仿宋，
         左右各空一字."""
         d, lay = self.doc, self.lay
         size = float(lay.sizes["record"])
@@ -387,9 +392,14 @@ class _Writer:
         tbl = table._tbl
         tpr = tbl.tblPr
         pos = OxmlElement("w:tblpPr")
+        # At the foot of the type area (tblpYSpec, which Word and WPS honour), else its top
+        # a whole number of lines above it (tblpY). LibreOffice 7.4 lays a floating table
+        # as wide as the type area inline, where the text ends.
+        top = Mm(lay.page["text_height_mm"]).twips - len(rows) * lay.grid["line_pitch_twips"]
         for key, value in (("w:leftFromText", "0"), ("w:rightFromText", "0"),
                            ("w:vertAnchor", "margin"), ("w:horzAnchor", "margin"),
-                           ("w:tblpXSpec", "center"), ("w:tblpYSpec", "bottom")):
+                           ("w:tblpXSpec", "center"), ("w:tblpY", str(int(top))),
+                           ("w:tblpYSpec", "bottom")):
             pos.set(qn(key), value)
         tpr.insert(0, pos)
         width = OxmlElement("w:tblW")

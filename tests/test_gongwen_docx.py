@@ -240,3 +240,20 @@ def test_rendered_pdf_has_22_body_lines_on_a_full_page(built, tmp_path):
     assert firsts and {len(line.replace(" ", "")) for line in firsts} == {26}, firsts
     # The 版记 on the last page.
     assert "抄送" in pages[-1] and "印发" in pages[-1]
+
+
+def test_properties_are_in_schema_order(built):
+    """Word refuses a file whose paragraph, run or table properties are out of ECMA-376 order."""
+    _, _, out = built
+    parts = [out.element, out.sections[0].footer._element,
+             out.sections[0].even_page_footer._element]
+    checked = 0
+    for part in parts:
+        for tag, order in (("w:pPr", gongwen._PPR), ("w:rPr", gongwen._RPR),
+                           ("w:tblPr", gongwen._TBLPR)):
+            for props in part.iter(qn(tag)):
+                names = [c.tag.split("}")[1] for c in props]
+                assert all(n in order for n in names), names
+                assert names == sorted(names, key=order.index), names
+                checked += 1
+    assert checked > 50

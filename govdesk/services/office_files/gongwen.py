@@ -66,6 +66,37 @@ def layout() -> Layout:
     return Layout(**tables)
 
 
+# The order OOXML requires of a paragraph's, a run's and a table's properties (ECMA-376
+# CT_PPr, CT_RPr, CT_TblPr): Word refuses a file whose elements are out of it.
+_PPR = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+        "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku",
+        "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
+        "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+        "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+        "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+_RPR = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
+        "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
+        "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u",
+        "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+        "eastAsianLayout", "specVanish", "oMath")
+_TBLPR = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+          "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+          "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange")
+
+
+def _put(parent, el, order: tuple[str, ...]) -> None:
+    """Put ``el`` in ``parent`` in its schema place, replacing one of the same name."""
+    name = el.tag.split("}")[1]
+    for old in parent.findall(el.tag):
+        parent.remove(old)
+    after = {qn(f"w:{n}") for n in order[order.index(name) + 1:]}
+    for index, child in enumerate(parent):
+        if child.tag in after:
+            parent.insert(index, el)
+            return
+    parent.append(el)
+
+
 # ------------------------------------------------------------------------- run helpers
 
 
@@ -89,7 +120,7 @@ def _run(par, text: str, font: str, size: float, *, colour: str | None = None,
     if spacing:
         el = OxmlElement("w:spacing")
         el.set(qn("w:val"), str(spacing))
-        run._element.get_or_add_rPr().append(el)
+        _put(run._element.get_or_add_rPr(), el, _RPR)
     return run
 
 
@@ -103,7 +134,7 @@ def _border(par, edge: str, size: int, colour: str, space: int = 1) -> None:
     borders = ppr.find(qn("w:pBdr"))
     if borders is None:
         borders = OxmlElement("w:pBdr")
-        ppr.append(borders)
+        _put(ppr, borders, _PPR)
     el = OxmlElement(f"w:{edge}")
     el.set(qn("w:val"), "single")
     el.set(qn("w:sz"), str(size))
@@ -401,13 +432,14 @@ class _Writer:
                            ("w:tblpXSpec", "center"), ("w:tblpY", str(int(top))),
                            ("w:tblpYSpec", "bottom")):
             pos.set(qn(key), value)
-        tpr.insert(0, pos)
+        style = tpr.find(qn("w:tblStyle"))
+        if style is not None:
+            tpr.remove(style)
+        _put(tpr, pos, _TBLPR)
         width = OxmlElement("w:tblW")
         width.set(qn("w:w"), str(int(Mm(lay.page["text_width_mm"]).twips)))
         width.set(qn("w:type"), "dxa")
-        for old in tpr.findall(qn("w:tblW")):
-            tpr.remove(old)
-        tpr.append(width)
+        _put(tpr, width, _TBLPR)
         borders = OxmlElement("w:tblBorders")
         for edge, sz in (("top", lay.rules["record_outer"]), ("left", 0),
                          ("bottom", lay.rules["record_outer"]), ("right", 0),
@@ -419,19 +451,14 @@ class _Writer:
                 el.set(qn("w:space"), "0")
                 el.set(qn("w:color"), "000000")
             borders.append(el)
-        for old in tpr.findall(qn("w:tblBorders")):
-            tpr.remove(old)
-        style = tpr.find(qn("w:tblStyle"))
-        if style is not None:
-            tpr.remove(style)
-        tpr.append(borders)
+        _put(tpr, borders, _TBLPR)
         margins = OxmlElement("w:tblCellMar")
         for edge in ("left", "right"):
             el = OxmlElement(f"w:{edge}")
             el.set(qn("w:w"), "0")
             el.set(qn("w:type"), "dxa")
             margins.append(el)
-        tpr.append(margins)
+        _put(tpr, margins, _TBLPR)
         font = lay.fonts["body"]
         for row, kind in zip(table.rows, rows, strict=True):
             cell = row.cells[0]

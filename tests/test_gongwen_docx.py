@@ -186,7 +186,11 @@ def test_secret_copy_marks_and_refusal(db, as_user, tmp_path):
     texts = [_text(p) for p in out.paragraphs[:3]]
     assert texts == ["000012", "机密★5年", "特急"]
     assert _fonts(out.paragraphs[1].runs[0])["eastAsia"] == "黑体"
-    assert any(_text(p).endswith("签发人：") or "签发人：" in _text(p) for p in out.paragraphs)
+    # Upward: 签发人 on the 发文字号's line, right; the separator under it spans the type area.
+    signer = _find(out, "签发人：")
+    assert signer._element.pPr.find(qn("w:pBdr")) is not None
+    assert signer.paragraph_format.left_indent in (None, 0)
+    assert signer.paragraph_format.right_indent in (None, 0)
     for login in ("zhangyt", "yangf"):  # clearance 无 and 秘密
         target = tmp_path / f"{login}.docx"
         with pytest.raises(PermissionDenied):

@@ -296,11 +296,12 @@ class _Writer:
             _run(par, name, lay.fonts["mark"], size, colour=lay.colours["mark"])
         self.blank(2)  # 7.2.5 发文字号: 发文机关标志下空二行位置
         if d.upward:
-            # 7.2.6: 发文字号居左空一字，签发人居右空一字.
-            par = self.par(left=self.char, right=self.char)
-            tab = Mm(lay.page["text_width_mm"]) - 2 * self.char
+            # 7.2.6: 发文字号居左空一字，签发人居右空一字 (by a full-width space and a tab, not
+            # by indents: the separator under this paragraph spans the whole type area).
+            par = self.par()
+            tab = Mm(lay.page["text_width_mm"]) - self.char
             par.paragraph_format.tab_stops.add_tab_stop(Emu(int(tab)), WD_TAB_ALIGNMENT.RIGHT)
-            self.body_run(par, (d.number or "") + "\t")
+            self.body_run(par, "\u3000" + (d.number or "") + "\t")
             self.body_run(par, lay.words["signer"])
             self.body_run(par, d.signer_name or "", lay.fonts["signer_name"])
         else:

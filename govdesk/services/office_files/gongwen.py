@@ -1,0 +1,526 @@
+"""An outgoing 公文 as .docx in the layout of GB/T 9704-2012 (SPEC §15, §16).
+
+``build(actor, outgoing_id, path)`` reads the 发文 through the outgoing service (which refuses a
+user above their clearance) and writes the file atomically. Fonts, the 发文机关标志, colours and
+the grid are data/gongwen.toml, each with the clause of the standard it follows.
+
+Every run names its font for ascii, hAnsi and eastAsia (``_font``): python-docx's
+``font.name`` sets only the first two, and Word then shows Chinese text in its default font.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Pt, RGBColor, Twips
+
+from govdesk.models import SECRECY_LEVELS, OutgoingDocument, Unit
+from govdesk.services import audit, outgoing, unit_groups
+from govdesk.services.context import Actor
+from govdesk.services.outgoing.rules import split_names
+from govdesk.services.rules import data_dir, office_rules
+
+H1 = re.compile(r"^[一二三四五六七八九十百]+、")
+H2 = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
+H3 = re.compile(r"^\d+[.．]")
+H4 = re.compile(r"^[（(]\d+[）)]")
+_ATTACHMENT = re.compile(r"^\s*\d+\s*[.．、]\s*(\S.*)$")
+
+
+@dataclass(frozen=True)
+class Layout:
+    page: dict[str, Any]
+    grid: dict[str, Any]
+    fonts: dict[str, str]
+    sizes: dict[str, float]
+    colours: dict[str, str]
+    rules: dict[str, int]
+    mark: dict[str, list[str]]
+    words: dict[str, str]
+
+
+@cache
+def layout() -> Layout:
+    """data/gongwen.toml, read once; a missing table names the file and the table."""
+    path = data_dir() / "gongwen.toml"
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    tables = {}
+    for name in ("page", "grid", "fonts", "sizes", "colours", "rules", "mark", "words"):
+        if not isinstance(doc.get(name), dict):
+            raise ValueError(f"{path}: table [{name}] is missing")
+        tables[name] = doc[name]
+    return Layout(**tables)
+
+
+# The order OOXML requires of a paragraph's, a run's and a table's properties (ECMA-376
+# CT_PPr, CT_RPr, CT_TblPr): Word refuses a file whose elements are out of it.
+_PPR = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+        "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku",
+        "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
+        "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+        "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
+        "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+_RPR = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
+        "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
+        "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u",
+        "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+        "eastAsianLayout", "specVanish", "oMath")
+_TBLPR = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+          "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
+          "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange")
+
+
+def _put(parent, el, order: tuple[str, ...]) -> None:
+    """Put ``el`` in ``parent`` in its schema place, replacing one of the same name."""
+    name = el.tag.split("}")[1]
+    for old in parent.findall(el.tag):
+        parent.remove(old)
+    after = {qn(f"w:{n}") for n in order[order.index(name) + 1:]}
+    for index, child in enumerate(parent):
+        if child.tag in after:
+            parent.insert(index, el)
+            return
+    parent.append(el)
+
+
+# ------------------------------------------------------------------------- run helpers
+
+
+def _font(run, name: str) -> None:
+    """The one place a run's font is named: ascii, hAnsi and eastAsia alike."""
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _run(par, text: str, font: str, size: float, *, colour: str | None = None,
+         spacing: int | None = None, bold: bool = False):
+    run = par.add_run(text)
+    _font(run, font)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if colour:
+        run.font.color.rgb = RGBColor.from_string(colour)
+    if spacing:
+        el = OxmlElement("w:spacing")
+        el.set(qn("w:val"), str(spacing))
+        _put(run._element.get_or_add_rPr(), el, _RPR)
+    return run
+
+
+def _width(text: str) -> float:
+    """Width in characters of the body's size: ASCII digits and letters are half a character."""
+    return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in text)
+
+
+def _border(par, edge: str, size: int, colour: str, space: int = 1) -> None:
+    ppr = par._element.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        _put(ppr, borders, _PPR)
+    el = OxmlElement(f"w:{edge}")
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(size))
+    el.set(qn("w:space"), str(space))
+    el.set(qn("w:color"), colour)
+    borders.append(el)
+
+
+def chinese_date(day: date) -> str:
+    """成文日期 per GB/T 9704-2012 7.3.5.1: Arabic numerals, the year in full, no 虚位."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def secrecy_mark(doc: OutgoingDocument) -> str:
+    """密级和保密期限 (7.2.2): 机密★5年; the level's longest period when none is set."""
+    if not doc.secrecy:
+        return ""
+    level = SECRECY_LEVELS[doc.secrecy]
+    years = doc.secrecy_years or office_rules().secrecy[level]
+    return f"{level}★{years}年"
+
+
+def cc_in_order(cc: str) -> list[str]:
+    """抄送机关 in the order 党、政、军、群 (GB/T 9704-2012 7.4.2; data/rules.toml [outgoing.cc]);
+    within a group as written. A group name (各乡镇人民政府) and an unknown name sort with the
+    kinds not listed."""
+    rules = office_rules().outgoing.cc
+
+    def group(name: str) -> int:
+        unit = Unit.get_or_none(Unit.short == name) or Unit.get_or_none(Unit.name == name)
+        if unit is None or unit_groups.is_group(name):
+            return rules.order.index(rules.other_kinds)
+        kind = rules.party_units if unit.party else rules.kinds.get(unit.kind, rules.other_kinds)
+        return rules.order.index(kind)
+
+    names = split_names(cc)
+    return sorted(names, key=group)  # stable: the written order inside a group
+
+
+# ------------------------------------------------------------------------- the document
+
+
+class _Writer:
+    def __init__(self, doc: OutgoingDocument, lay: Layout, copy_no: int | None, note: str):
+        self.doc, self.lay, self.copy_no, self.note = doc, lay, copy_no, note
+        self.out = Document()
+        g = lay.grid
+        self.pitch = Twips(g["line_pitch_twips"])
+        self.spacing = int(g["char_spacing_twips"])
+        self.body_size = float(lay.sizes["body"])
+        self.char = Pt(self.body_size + self.spacing / 20)  # one character of the grid
+
+    # paragraphs -----------------------------------------------------------------------
+
+    def par(self, align=WD_ALIGN_PARAGRAPH.LEFT, *, exact=None, first=None, left=None,
+            right=None):
+        par = self.out.add_paragraph()
+        fmt = par.paragraph_format
+        fmt.alignment = align
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = exact if exact is not None else self.pitch
+        fmt.widow_control = False  # 22 lines on every full page (5.2.4), none pushed on
+        if first is not None:
+            fmt.first_line_indent = Emu(int(first))
+        if left is not None:
+            fmt.left_indent = Emu(int(left))
+        if right is not None:
+            fmt.right_indent = Emu(int(right))
+        return par
+
+    def body_run(self, par, text: str, font: str | None = None):
+        return _run(par, text, font or self.lay.fonts["body"], self.body_size,
+                    spacing=self.spacing)
+
+    def blank(self, n: int = 1) -> None:
+        for _ in range(n):
+            self.par()
+
+    # sections ----------------------------------------------------------------------------
+
+    def page_setup(self) -> None:
+        p = self.lay.page
+        section = self.out.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(p["width_mm"]), Mm(p["height_mm"])
+        section.top_margin, section.left_margin = Mm(p["top_mm"]), Mm(p["left_mm"])
+        section.right_margin = Mm(p["width_mm"] - p["left_mm"] - p["text_width_mm"])
+        section.bottom_margin = Mm(p["height_mm"] - p["top_mm"] - p["text_height_mm"])
+        section.footer_distance = Mm(p["footer_distance_mm"])
+        section.header_distance = Mm(15)
+        sect = section._sectPr
+        grid = sect.find(qn("w:docGrid"))
+        if grid is None:
+            grid = OxmlElement("w:docGrid")
+            sect.append(grid)
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(self.lay.grid["line_pitch_twips"]))
+        # The document's default font too, so an empty paragraph's mark is 仿宋 3号.
+        normal = self.out.styles["Normal"]
+        _font(normal, self.lay.fonts["body"])
+        normal.font.size = Pt(self.body_size)
+
+    def page_numbers(self) -> None:
+        """7.5 页码: — 1 —, 4号半角宋体; 单页码居右空一字，双页码居左空一字."""
+        self.out.settings.odd_and_even_pages_header_footer = True
+        section = self.out.sections[0]
+        size = float(self.lay.sizes["page_number"])
+        for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+                              (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+            footer.is_linked_to_previous = False
+            par = footer.paragraphs[0]
+            fmt = par.paragraph_format
+            fmt.alignment = align
+            if align == WD_ALIGN_PARAGRAPH.RIGHT:
+                fmt.right_indent = Pt(size)
+            else:
+                fmt.left_indent = Pt(size)
+            font = self.lay.fonts["page_number"]
+            _run(par, "— ", font, size)
+            self._field(par, "PAGE", font, size)
+            _run(par, " —", font, size)
+
+    def _field(self, par, code: str, font: str, size: float) -> None:
+        for kind, text in (("begin", None), ("instr", f" {code} "), ("separate", None),
+                           ("text", "1"), ("end", None)):
+            run = _run(par, "" if kind != "text" else text, font, size)
+            if kind == "instr":
+                el = OxmlElement("w:instrText")
+                el.set(qn("xml:space"), "preserve")
+                el.text = text
+                run._element.append(el)
+            elif kind != "text":
+                el = OxmlElement("w:fldChar")
+                el.set(qn("w:fldCharType"), kind)
+                run._element.append(el)
+
+    # 版头 -------------------------------------------------------------------------------
+
+    def head(self) -> None:
+        d, lay = self.doc, self.lay
+        if d.secrecy:
+            # 7.2.1 份号: 6 位3号阿拉伯数字，顶格编排在版心左上角第一行.
+            self.body_run(self.par(), f"{self.copy_no or 1:06d}")
+            # 7.2.2 密级和保密期限: 3号黑体字，顶格编排在版心左上角第二行.
+            self.body_run(self.par(), secrecy_mark(d), lay.fonts["marking"])
+        if d.urgency in ("特急", "加急"):
+            # 7.2.3 紧急程度: 3号黑体字，顶格编排在版心左上角.
+            self.body_run(self.par(), d.urgency, lay.fonts["marking"])
+        names = lay.mark.get(d.issuer) or [d.signature or d.issuer]
+        size = float(lay.sizes["mark"])
+        above = len(self.out.paragraphs)  # 份号, 密级, 紧急程度: one line each
+        for n, name in enumerate(names):
+            par = self.par(WD_ALIGN_PARAGRAPH.CENTER, exact=Pt(size * 1.25))
+            if n == 0:
+                # 7.2.4: 发文机关标志上边缘至版心上边缘为 35 mm (推荐).
+                gap = Mm(lay.page["mark_top_mm"]) - above * self.pitch
+                par.paragraph_format.space_before = Emu(max(0, int(gap)))
+            _run(par, name, lay.fonts["mark"], size, colour=lay.colours["mark"])
+        self.blank(2)  # 7.2.5 发文字号: 发文机关标志下空二行位置
+        if d.upward:
+            # 7.2.6: 发文字号居左空一字，签发人居右空一字 (by a full-width space and a tab, not
+            # by indents: the separator under this paragraph spans the whole type area).
+            par = self.par()
+            tab = Mm(lay.page["text_width_mm"]) - self.char
+            par.paragraph_format.tab_stops.add_tab_stop(Emu(int(tab)), WD_TAB_ALIGNMENT.RIGHT)
+            self.body_run(par, "\u3000" + (d.number or "") + "\t")
+            self.body_run(par, lay.words["signer"])
+            self.body_run(par, d.signer_name or "", lay.fonts["signer_name"])
+        else:
+            par = self.par(WD_ALIGN_PARAGRAPH.CENTER)
+            self.body_run(par, d.number or "")
+        # 7.2.7 分隔线: 发文字号之下 4 mm 处，与版心等宽的红色分隔线.
+        _border(par, "bottom", int(lay.rules["separator"]), lay.colours["separator"], space=11)
+
+    # 主体 -------------------------------------------------------------------------------
+
+    def main(self) -> None:
+        d, lay = self.doc, self.lay
+        self.blank(2)  # 7.3.1 标题: 红色分隔线下空二行位置
+        title_size = float(lay.sizes["title"])
+        par = self.par(WD_ALIGN_PARAGRAPH.CENTER, exact=Pt(max(title_size * 1.5, 28.95)))
+        _run(par, d.title, lay.fonts["title"], title_size)
+        self.blank()  # 7.3.2 主送机关: 标题下空一行，居左顶格
+        if d.main_to.strip():
+            self.body_run(self.par(), d.main_to.strip().rstrip(":：") + "：")
+        for line in d.body.splitlines():
+            if line.strip():
+                self.paragraph(line.strip())
+        self.attachments()
+        self.signature()
+        if self.note.strip():
+            # 7.3.7 附注: 居左空二字加圆括号编排在成文日期下一行.
+            text = self.note.strip()
+            if not text.startswith(("（", "(")):
+                text = f"（{text}）"
+            self.body_run(self.par(first=2 * self.char), text)
+
+    def paragraph(self, text: str) -> None:
+        """A paragraph of the 正文, 首行缩进二字; 7.3.3 结构层次序数: 一、 黑体, （一） 楷体,
+        1. and （1） 仿宋. A heading followed by text in the same paragraph has only its
+        first sentence in the heading's font."""
+        fonts = self.lay.fonts
+        par = self.par(first=2 * self.char)
+        heading = None
+        if H1.match(text):
+            heading = fonts["heading1"]
+        elif H4.match(text):
+            heading = None
+        elif H2.match(text):
+            heading = fonts["heading2"]
+        elif H3.match(text):
+            heading = None  # 第三层 仿宋, like the body
+        if heading is None:
+            self.body_run(par, text)
+            return
+        stop = text.find("。")
+        head, rest = (text, "") if stop < 0 or stop == len(text) - 1 else (
+            text[:stop + 1], text[stop + 1:])
+        self.body_run(par, head, heading)
+        if rest:
+            self.body_run(par, rest)
+
+    def attachments(self) -> None:
+        """7.3.4 附件说明: 正文下空一行左空二字编排"附件"二字，后标全角冒号和附件名称；多个附件
+        使用阿拉伯数字标注顺序号；附件名称后不加标点符号."""
+        lines = [line.strip() for line in (self.doc.attachments or "").splitlines()
+                 if line.strip()]
+        if not lines:
+            return
+        names = [(_ATTACHMENT.match(x).group(1) if _ATTACHMENT.match(x) else x).rstrip("。.；;，,")
+                 for x in lines]
+        self.blank()
+        label = self.lay.words["attachments"]
+        if len(names) == 1:
+            self.body_run(self.par(first=2 * self.char), label + names[0])
+            return
+        for n, name in enumerate(names, 1):
+            if n == 1:
+                par = self.par(first=2 * self.char)
+                self.body_run(par, f"{label}{n}. {name}")
+            else:
+                par = self.par(left=(2 + _width(label)) * self.char)
+                self.body_run(par, f"{n}. {name}")
+
+    def signature(self) -> None:
+        """7.3.5 发文机关署名、成文日期和印章. With a seal (7.3.5.1): 成文日期右空四字，署名以成文日期
+        为准居中; without (7.3.5.2): 署名右空二字, 成文日期在署名下一行，首字比署名首字右移二字."""
+        d = self.doc
+        written = chinese_date(d.written_date) if d.written_date else ""
+        name = d.signature or ""
+        date_w = _width(written)
+        if d.sealed:
+            self.blank(2)  # room for the seal above and over the 署名
+            sig_right = 4 + max(0.0, (date_w - _width(name)) / 2)
+            date_right = 4.0
+        else:
+            self.blank()
+            sig_right = 2.0
+            date_right = max(0.0, 2 + _width(name) - 2 - date_w)
+        sig = self.par(WD_ALIGN_PARAGRAPH.RIGHT, right=sig_right * self.char)
+        runs = [self.body_run(sig, name)]
+        when = self.par(WD_ALIGN_PARAGRAPH.RIGHT, right=date_right * self.char)
+        runs.append(self.body_run(when, written))
+        if d.sealed:
+            # 7.3.5.1 印章 position, as a note that does not print.
+            comment = self.out.add_comment(runs, text="", author="govdesk")
+            _run(comment.paragraphs[0], self.lay.words["seal_note"], self.lay.fonts["body"],
+                 10.5)
+
+    # 版记 -------------------------------------------------------------------------------
+
+    def record(self) -> None:
+        """7.4 版记: on the last page, its last element on the last line (a floating table held
+        at the foot of the type area); 首条、末条分隔线粗线, 中间细线; 抄送 and 印发 in 4号仿宋，
+        左右各空一字."""
+        d, lay = self.doc, self.lay
+        size = float(lay.sizes["record"])
+        one = Pt(size)
+        rows = []
+        cc = cc_in_order(d.cc)
+        if cc:
+            rows.append("cc")
+        rows.append("printed")
+        table = self.out.add_table(rows=len(rows), cols=1)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        tbl = table._tbl
+        tpr = tbl.tblPr
+        pos = OxmlElement("w:tblpPr")
+        # At the foot of the type area (tblpYSpec, which Word and WPS honour), else its top
+        # a whole number of lines above it (tblpY). LibreOffice 7.4 lays a floating table
+        # as wide as the type area inline, where the text ends.
+        top = Mm(lay.page["text_height_mm"]).twips - len(rows) * lay.grid["line_pitch_twips"]
+        for key, value in (("w:leftFromText", "0"), ("w:rightFromText", "0"),
+                           ("w:vertAnchor", "margin"), ("w:horzAnchor", "margin"),
+                           ("w:tblpXSpec", "center"), ("w:tblpY", str(int(top))),
+                           ("w:tblpYSpec", "bottom")):
+            pos.set(qn(key), value)
+        style = tpr.find(qn("w:tblStyle"))
+        if style is not None:
+            tpr.remove(style)
+        _put(tpr, pos, _TBLPR)
+        width = OxmlElement("w:tblW")
+        width.set(qn("w:w"), str(int(Mm(lay.page["text_width_mm"]).twips)))
+        width.set(qn("w:type"), "dxa")
+        _put(tpr, width, _TBLPR)
+        borders = OxmlElement("w:tblBorders")
+        for edge, sz in (("top", lay.rules["record_outer"]), ("left", 0),
+                         ("bottom", lay.rules["record_outer"]), ("right", 0),
+                         ("insideH", lay.rules["record_inner"]), ("insideV", 0)):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:val"), "single" if sz else "nil")
+            if sz:
+                el.set(qn("w:sz"), str(sz))
+                el.set(qn("w:space"), "0")
+                el.set(qn("w:color"), "000000")
+            borders.append(el)
+        _put(tpr, borders, _TBLPR)
+        margins = OxmlElement("w:tblCellMar")
+        for edge in ("left", "right"):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:w"), "0")
+            el.set(qn("w:type"), "dxa")
+            margins.append(el)
+        _put(tpr, margins, _TBLPR)
+        font = lay.fonts["body"]
+        for row, kind in zip(table.rows, rows, strict=True):
+            cell = row.cells[0]
+            cell.width = Mm(lay.page["text_width_mm"])
+            par = cell.paragraphs[0]
+            fmt = par.paragraph_format
+            fmt.space_before = fmt.space_after = Pt(0)
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = self.pitch
+            fmt.left_indent = fmt.right_indent = one
+            if kind == "cc":
+                label = lay.words["cc"]
+                # 7.4.2: 抄送机关间用逗号隔开，回行时与冒号后的首字对齐，最后一个后标句号.
+                fmt.left_indent = Emu(int(one * (1 + len(label))))
+                fmt.first_line_indent = Emu(int(-one * len(label)))
+                _run(par, label + "，".join(cc) + "。", font, size)
+            else:
+                # 7.4.3: 印发机关左空一字，印发日期右空一字，日期后加"印发"二字.
+                inner = Mm(lay.page["text_width_mm"]) - 2 * one
+                fmt.tab_stops.add_tab_stop(Emu(int(inner)), WD_TAB_ALIGNMENT.RIGHT)
+                printed = (chinese_date(d.print_date) + lay.words["printed"]
+                           if d.print_date else "")
+                _run(par, f"{d.print_org}\t{printed}", font, size)
+        # A body ends on a paragraph: an empty one the height of nothing.
+        end = self.par(exact=Pt(1))
+        _run(end, "", font, 1)
+
+    def write(self) -> Any:
+        self.page_setup()
+        self.page_numbers()
+        self.head()
+        self.main()
+        self.record()
+        return self.out
+
+
+def document(doc: OutgoingDocument, *, copy_no: int | None = None, note: str = ""):
+    """The python-docx Document of ``doc`` (already read with clearance checked)."""
+    return _Writer(doc, layout(), copy_no, note).write()
+
+
+def build(actor: Actor, outgoing_id: int, path: str | os.PathLike, *,
+          copy_no: int | None = None, note: str = "") -> Path:
+    """Write the 发文 ``outgoing_id`` as .docx at ``path`` for ``actor``.
+
+    Read through ``outgoing.get`` (PermissionDenied above the user's clearance; NotFound for no
+    such record). ``copy_no`` is the 份号 printed on a secret copy (000001 when not given);
+    ``note`` the 附注, which the record does not hold. The file appears whole or not at all: it
+    is written beside ``path`` and renamed over it."""
+    doc = outgoing.get(actor, outgoing_id)
+    out = document(doc, copy_no=copy_no, note=note)
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(prefix=".gongwen-", suffix=".docx", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            out.save(fh)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    if doc.secrecy:
+        audit.record(actor, "outgoing.export_docx", "outgoing_document", doc.id,
+                     after={"path": str(target), "copy_no": copy_no or 1})
+    return target

@@ -23,12 +23,13 @@ from govdesk.models import incoming as incoming_states
 from govdesk.models import leave as leave_states
 from govdesk.models import outgoing as outgoing_states
 from govdesk.models import suggestion as suggestion_states
-from govdesk.services import (  # noqa: F401 (registers 发文, 请假)
+from govdesk.services import (  # noqa: F401 (registers 发文, 请假 …)
     incoming,
     leave,
     outgoing,
     special_report,
     suggestion,
+    workflows,  # every workflow, whichever tests ran before in this process
 )
 from govdesk.services.engine import core as engine
 from govdesk.services.outgoing import rules as outgoing_rules

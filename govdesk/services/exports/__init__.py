@@ -359,7 +359,15 @@ def _width(value: Any) -> int:
         return 16
     if isinstance(value, date):
         return 10
-    return max((cells(line) for line in _text(value).splitlines()), default=0)
+    text = value if isinstance(value, str) else _text(value)
+    if text.isascii() and "\n" not in text:
+        return len(text)
+    return max((cells(line) for line in text.splitlines()), default=0)
+
+
+def _formula_safe(text: str) -> str:
+    """Text Excel would read as a formula (=…) kept as text, with the quote Excel hides."""
+    return "'" + text if text.startswith("=") else text
 
 
 def write_csv(tbl: Table, out) -> int:
@@ -367,19 +375,16 @@ def write_csv(tbl: Table, out) -> int:
     writer.writerow(tbl.header)
     n = 0
     for row in tbl.rows:
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([_formula_safe(_text(v)) for v in row])
         n += 1
     return n
 
 
-def _safe(value: Any) -> Any:
-    """A value as a cell: text that would be read as a formula is kept as text."""
+def _safe(value: Any, illegal) -> Any:
+    """A value as a cell: control characters a workbook cannot hold dropped, text that would
+    be read as a formula kept as text."""
     if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
-            value = "'" + value
+        value = _formula_safe(illegal.sub("", value))
     return value
 
 
@@ -389,6 +394,7 @@ def write_xlsx(tbl: Table, path: Path) -> int:
     widest cell (an East Asian character counts two)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -430,7 +436,7 @@ def write_xlsx(tbl: Table, path: Path) -> int:
                 cell.number_format = DATE_FORMAT
                 out.append(cell)
             else:
-                out.append(_safe(value))
+                out.append(_safe(value, ILLEGAL_CHARACTERS_RE))
         ws.append(out)
     spool.close()
     wb.save(path)

@@ -261,3 +261,13 @@ def test_help_command_lists_the_kinds(tmp_path):
     for word in ("收文", "发文", "借阅", "差错", "审计日志", "督查事项", "建议提案", "信访",
                  "incoming", "petition", ".xlsx", ".csv", "--from", "--to"):
         assert word in proc.stdout, word
+
+
+def test_text_that_looks_like_a_formula_stays_text(db, as_user, tmp_path):
+    title = "=HYPERLINK(\"http://x\",\"关于点击的报告\")"
+    incoming.register(as_user("lixm"), {"from_unit": "fgj", "title": title, "doc_kind": "请示"})
+    exports.export(as_user("lixm"), "incoming", tmp_path / "in.xlsx")
+    exports.export(as_user("lixm"), "incoming", tmp_path / "in.csv")
+    cell = _sheet(tmp_path / "in.xlsx").cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value == "'" + title
+    assert _csv(tmp_path / "in.csv")[1][1] == "'" + title

@@ -26,15 +26,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govdesk.i18n import t, term
-from govdesk.models import SECRECY_LEVELS, ErrorRecord, IncomingDocument, Loan, Person, Section
-from govdesk.models.outgoing import OutgoingDocument
-from govdesk.services.context import Actor
 from govdesk.services.errors import PermissionDenied, ValidationError
-from govdesk.services.policy import is_secretariat, visible_title
 from govdesk.services.textwidth import cells
+
+if TYPE_CHECKING:
+    from govdesk.services.context import Actor
 
 PAGE = 1000  # rows read per page of a register
 
@@ -119,6 +118,7 @@ def _paged(read: Callable[[int | None], list], key=lambda r: r.id) -> Iterator:
 
 
 def _incoming(actor: Actor, since, until) -> Table:
+    from govdesk.models import SECRECY_LEVELS
     from govdesk.services import incoming
 
     line = _date_line(since, until)
@@ -148,11 +148,16 @@ def _outgoing(actor: Actor, since, until) -> Table:
 
 
 def _require_clerk(actor: Actor) -> None:
+    from govdesk.services.policy import is_secretariat
+
     if not (is_secretariat(actor.person) or actor.person.admin):
         raise PermissionDenied(t("exports.clerks_only"))
 
 
 def _loans(actor: Actor, since, until) -> Table:
+    from govdesk.models import IncomingDocument, Loan, Person
+    from govdesk.services.policy import visible_title
+
     _require_clerk(actor)
     D = IncomingDocument
 
@@ -180,14 +185,17 @@ def _loans(actor: Actor, since, until) -> Table:
 
 
 def _errors(actor: Actor, since, until) -> Table:
+    from peewee import JOIN
+
+    from govdesk.models import ErrorRecord, OutgoingDocument, Person, Section
+    from govdesk.services.policy import visible_title
+
     _require_clerk(actor)
     E, D = ErrorRecord, OutgoingDocument
     Made = Person.alias("made")
     By = Person.alias("by")
 
     def read(before):
-        from peewee import JOIN
-
         q = (E.select(E, D.number, D.title, D.secrecy, Section.name, Made.name, By.name)
              .join(D, JOIN.LEFT_OUTER, on=(E.document == D.id)).switch(E)
              .join(Section, on=(E.section == Section.id)).switch(E)

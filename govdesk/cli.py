@@ -160,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="FILE", help=t("cli.help.export_out"))
     export.add_argument("--from", dest="since", metavar="DATE", help=t("cli.help.export_from"))
     export.add_argument("--to", dest="until", metavar="DATE", help=t("cli.help.export_to"))
+    export.add_argument("--filter", default="", metavar="LINE", help=t("cli.help.export_filter"))
     migrate = sub.add_parser("migrate-db", help=t("cli.help.migrate"))
     migrate.add_argument("--from", dest="source", required=True, metavar="SOURCE",
                          help=t("cli.help.from"))
@@ -362,7 +363,7 @@ def _export_day(option: str, value: str | None):
 
 
 def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
-               since: str | None, until: str | None) -> int:
+               since: str | None, until: str | None, line: str = "") -> int:
     """One register to .xlsx/.csv as the person running it (``--as`` or the OS user, like
     ``today``) may see it; every argument checked before the database is opened."""
     from govdesk.services import exports
@@ -386,7 +387,7 @@ def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
     person = _whoami(as_login)
     _personal(person)
     try:
-        n = exports.export(Actor(person, office_now()), kind, path, start, end)
+        n = exports.export(Actor(person, office_now()), kind, path, start, end, line)
     except (ValidationError, PermissionDenied) as exc:
         raise CliError(str(exc), EXIT_USER) from exc
     print(t("cli.export_done", kind=exports.kind_name(kind), n=n, path=path))
@@ -689,7 +690,7 @@ def _main(argv: list[str]) -> int:
             return cmd_people(target)
         if args.command == "export":
             return cmd_export(target, args.as_login, args.kind, args.out, args.since,
-                              args.until)
+                              args.until, args.filter)
         if args.command == "backup":
             return cmd_backup(target, args.out)
         if args.command == "restore":

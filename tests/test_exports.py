@@ -238,6 +238,7 @@ def test_the_command_refuses_naming_what_is_wrong(demo_path, tmp_path):
           str(tmp_path / "out.pdf")], ".pdf"),
         (["export", "审计日志", "--db", str(demo_path), "--as", "zhangyt", "--out", str(out)],
          "审计日志"),
+        (["export", "收文", *base, "--filter", "颜色:红"], "颜色:红"),
     ]
     for args, named in cases:
         proc = run(args, home)
@@ -271,3 +272,19 @@ def test_text_that_looks_like_a_formula_stays_text(db, as_user, tmp_path):
     cell = _sheet(tmp_path / "in.xlsx").cell(row=2, column=2)
     assert cell.data_type == "s" and cell.value == "'" + title
     assert _csv(tmp_path / "in.csv")[1][1] == "'" + title
+
+
+def test_the_screens_filter_line_narrows_the_export(demo_db, as_user, tmp_path):
+    admin = as_user("lixm")
+    n = exports.export(admin, "incoming", tmp_path / "in.csv", line="急:特急,加急")
+    urgent = IncomingDocument.select().where(IncomingDocument.urgency.in_(["特急", "加急"]))
+    assert n == urgent.count() > 0
+    assert {r[3] for r in _csv(tmp_path / "in.csv")[1:]} <= {"特急", "加急"}
+    n = exports.export(admin, "supervision", tmp_path / "sup.csv", line="状态:已完成")
+    assert n > 0 and {r[5] for r in _csv(tmp_path / "sup.csv")[1:]} == {"已完成"}
+    with pytest.raises(ValidationError, match="颜色:红"):
+        exports.export(admin, "incoming", tmp_path / "bad.xlsx", line="颜色:红")
+    with pytest.raises(ValidationError, match="信访"):
+        exports.export(admin, "petition", tmp_path / "bad.csv", line="急:特急")
+    assert not (tmp_path / "bad.xlsx").exists() and not (tmp_path / "bad.csv").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]

@@ -117,11 +117,11 @@ def _paged(read: Callable[[int | None], list], key=lambda r: r.id) -> Iterator:
         before = key(page[-1])
 
 
-def _incoming(actor: Actor, since, until) -> Table:
+def _incoming(actor: Actor, since, until, line: str = "") -> Table:
     from govdesk.models import SECRECY_LEVELS
     from govdesk.services import incoming
 
-    line = _date_line(since, until)
+    line = " ".join(x for x in (line, _date_line(since, until)) if x)
 
     def rows():
         for r in _paged(lambda b: incoming.register_page(actor, filter=line, before_id=b,
@@ -134,11 +134,12 @@ def _incoming(actor: Actor, since, until) -> Table:
                                    "state", "received_in", "due", "holders"), rows())
 
 
-def _outgoing(actor: Actor, since, until) -> Table:
+def _outgoing(actor: Actor, since, until, line: str = "") -> Table:
     from govdesk.services import outgoing
 
     def rows():
-        for r in _paged(lambda b: outgoing.register_page(actor, before_id=b, limit=PAGE)):
+        for r in _paged(lambda b: outgoing.register_page(actor, filter=line, before_id=b,
+                                                         limit=PAGE)):
             if _within(r.updated_at, since, until):
                 yield [r.number, r.title, r.issuer, term(r.doc_kind), term(r.urgency),
                        term(r.state), r.drafter, r.updated_at]
@@ -154,7 +155,7 @@ def _require_clerk(actor: Actor) -> None:
         raise PermissionDenied(t("exports.clerks_only"))
 
 
-def _loans(actor: Actor, since, until) -> Table:
+def _loans(actor: Actor, since, until, line: str = "") -> Table:
     from govdesk.models import IncomingDocument, Loan, Person
     from govdesk.services.policy import visible_title
 
@@ -184,7 +185,7 @@ def _loans(actor: Actor, since, until) -> Table:
                                 "returned_at", "overdue"), rows())
 
 
-def _errors(actor: Actor, since, until) -> Table:
+def _errors(actor: Actor, since, until, line: str = "") -> Table:
     from peewee import JOIN
 
     from govdesk.models import ErrorRecord, OutgoingDocument, Person, Section
@@ -222,7 +223,7 @@ def _errors(actor: Actor, since, until) -> Table:
                                  "title", "note", "recorded_by"), rows())
 
 
-def _audit(actor: Actor, since, until) -> Table:
+def _audit(actor: Actor, since, until, line: str = "") -> Table:
     from govdesk.services import audit
 
     start = datetime.combine(since, time.min) if since is not None else None
@@ -264,12 +265,13 @@ def _ranged(read: Callable[[int | None], list], model, since, until) -> Iterator
         before = page[-1].id
 
 
-def _supervision(actor: Actor, since, until) -> Table:
+def _supervision(actor: Actor, since, until, line: str = "") -> Table:
     from govdesk.models import SupervisionItem
     from govdesk.services.supervision import views
 
     def rows():
-        for r in _ranged(lambda b: views.register_page(actor, before_id=b, limit=PAGE),
+        for r in _ranged(lambda b: views.register_page(actor, line=line, before_id=b,
+                                                       limit=PAGE),
                          SupervisionItem, since, until):
             yield [r.number, term(r.kind), r.title, r.lead_unit, r.leader, term(r.status),
                    r.progress, r.latest_report_on, r.next_due, r.urged, _yes(r.extended)]
@@ -279,7 +281,7 @@ def _supervision(actor: Actor, since, until) -> Table:
                                       "urged", "extended"), rows())
 
 
-def _suggestion(actor: Actor, since, until) -> Table:
+def _suggestion(actor: Actor, since, until, line: str = "") -> Table:
     from govdesk.models import Suggestion
     from govdesk.services import suggestion
 
@@ -293,7 +295,7 @@ def _suggestion(actor: Actor, since, until) -> Table:
                                      "state", "feedback", "due"), rows())
 
 
-def _petition(actor: Actor, since, until) -> Table:
+def _petition(actor: Actor, since, until, line: str = "") -> Table:
     from govdesk.services.petition import masking, views
 
     def read(before):
@@ -320,23 +322,37 @@ def _petition(actor: Actor, since, until) -> Table:
                                    "received_on", "state", "due", "late", "repeat"), rows())
 
 
-READERS: dict[str, Callable[[Actor, date | None, date | None], Table]] = {
+# The registers whose screens have a filter line (services.list_filter): the export takes it.
+FILTERED = ("incoming", "outgoing", "supervision")
+
+READERS: dict[str, Callable[..., Table]] = {
     "incoming": _incoming, "outgoing": _outgoing, "loans": _loans, "errors": _errors,
     "audit": _audit, "supervision": _supervision, "suggestion": _suggestion,
     "petition": _petition,
 }
 
 
-def table(actor: Actor, kind: str, since: date | None = None,
-          until: date | None = None) -> Table:
-    """The ``kind`` register as ``actor`` may see it, its rows read as they are written."""
+def table(actor: Actor, kind: str, since: date | None = None, until: date | None = None,
+          line: str = "") -> Table:
+    """The ``kind`` register as ``actor`` may see it, its rows read as they are written;
+    ``line`` the register's filter line as on its screen (收文, 发文 and 督查事项 only)."""
     if kind not in READERS:
         raise ValidationError(t("exports.f_kind"), t("exports.bad_kind", kind=kind,
                                                      kinds=kind_list()), name="kind")
     if since is not None and until is not None and since > until:
         raise ValidationError(t("exports.f_dates"), t("exports.bad_range", since=since,
                                                       until=until), name="from")
-    return READERS[kind](actor, since, until)
+    if line:
+        from govdesk.services import list_filter
+
+        if kind not in FILTERED:
+            raise ValidationError(t("exports.f_filter"), t("exports.no_filter",
+                                                           kind=kind_name(kind)), name="filter")
+        if kind == "supervision":
+            list_filter.check_items(actor, line)
+        else:
+            list_filter.check(actor, line)
+    return READERS[kind](actor, since, until, line)
 
 
 def kind_list() -> str:
@@ -457,7 +473,7 @@ def format_of(path: Path) -> str | None:
 
 
 def export(actor: Actor, kind: str, path: Path, since: date | None = None,
-           until: date | None = None) -> int:
+           until: date | None = None, line: str = "") -> int:
     """Write the ``kind`` register to ``path`` (.xlsx or .csv by its suffix); the number of
     rows written. Written under a temporary name in the same folder and renamed into place."""
     path = Path(path)
@@ -465,7 +481,7 @@ def export(actor: Actor, kind: str, path: Path, since: date | None = None,
     if fmt is None:
         raise ValidationError(t("exports.f_out"), t("exports.bad_suffix", suffix=path.suffix
                                                     or "—"), name="out")
-    tbl = table(actor, kind, since, until)
+    tbl = table(actor, kind, since, until, line)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     temp = Path(name)
     try:

@@ -161,6 +161,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--from", dest="since", metavar="DATE", help=t("cli.help.export_from"))
     export.add_argument("--to", dest="until", metavar="DATE", help=t("cli.help.export_to"))
     export.add_argument("--filter", default="", metavar="LINE", help=t("cli.help.export_filter"))
+    export.add_argument("--format", dest="fmt", choices=("xlsx", "csv"),
+                        help=t("cli.help.export_format"))
     migrate = sub.add_parser("migrate-db", help=t("cli.help.migrate"))
     migrate.add_argument("--from", dest="source", required=True, metavar="SOURCE",
                          help=t("cli.help.from"))
@@ -363,9 +365,16 @@ def _export_day(option: str, value: str | None):
 
 
 def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
-               since: str | None, until: str | None, line: str = "") -> int:
+               since: str | None, until: str | None, line: str = "",
+               fmt: str | None = None) -> int:
     """One register to .xlsx/.csv as the person running it (``--as`` or the OS user, like
-    ``today``) may see it; every argument checked before the database is opened."""
+    ``today``) may see it; every argument checked before the database is opened. ``--out -``
+    writes the file to stdout (``--format`` says which): on the shared server the command runs
+    as the service account, and ``> 文件`` lets the user's own shell write the file where they
+    may."""
+    import shutil
+    import tempfile
+
     from govdesk.services import exports
     from govdesk.services.clock import office_now
     from govdesk.services.context import Actor
@@ -375,7 +384,16 @@ def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
     if kind is None:
         raise CliError(t("exports.bad_kind", kind=_shown(kind_word), kinds=exports.kind_list()),
                        EXIT_USER)
-    path = Path(out).expanduser()
+    to_stdout = out == "-"
+    if to_stdout:
+        if fmt is None:
+            raise CliError(t("cli.export_stdout_format"), EXIT_USER)
+        if sys.__stdout__ is None or sys.__stdout__.isatty():
+            raise CliError(t("cli.export_stdout_tty"), EXIT_USER)
+        folder = tempfile.TemporaryDirectory(prefix="govdesk-export-")
+        path = Path(folder.name) / f"export.{fmt}"
+    else:
+        path = Path(out).expanduser()
     if exports.format_of(path) is None:
         raise CliError(t("exports.bad_suffix", suffix=_shown(path.suffix or "—")), EXIT_USER)
     start, end = _export_day("--from", since), _export_day("--to", until)
@@ -390,6 +408,14 @@ def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
         n = exports.export(Actor(person, office_now()), kind, path, start, end, line)
     except (ValidationError, PermissionDenied) as exc:
         raise CliError(str(exc), EXIT_USER) from exc
+    if to_stdout:
+        with path.open("rb") as made:
+            shutil.copyfileobj(made, sys.__stdout__.buffer)
+        sys.__stdout__.buffer.flush()
+        folder.cleanup()
+        print(t("cli.export_done", kind=exports.kind_name(kind), n=n, path="-"),
+              file=sys.stderr)
+        return 0
     print(t("cli.export_done", kind=exports.kind_name(kind), n=n, path=path))
     return 0
 
@@ -690,7 +716,7 @@ def _main(argv: list[str]) -> int:
             return cmd_people(target)
         if args.command == "export":
             return cmd_export(target, args.as_login, args.kind, args.out, args.since,
-                              args.until, args.filter)
+                              args.until, args.filter, args.fmt)
         if args.command == "backup":
             return cmd_backup(target, args.out)
         if args.command == "restore":

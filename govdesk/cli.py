@@ -392,6 +392,10 @@ def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
             raise CliError(t("cli.export_stdout_tty"), EXIT_USER)
         folder = tempfile.TemporaryDirectory(prefix="govdesk-export-")
         path = Path(folder.name) / f"export.{fmt}"
+    elif config.server_mode():
+        # The service account would write it, where the user may not fetch it — or over a
+        # file of the service's own.
+        raise CliError(t("cli.export_server_stdout"), EXIT_USER)
     else:
         path = Path(out).expanduser()
     if exports.format_of(path) is None:

@@ -319,3 +319,20 @@ def test_the_command_writes_to_stdout_for_the_users_own_shell(demo_path, tmp_pat
     proc = export("信访")
     assert proc.returncode == 2 and b"--format" in proc.stderr and proc.stdout == b""
     assert list(home.iterdir()) == [] or all(p.name == ".config" for p in home.iterdir())
+
+
+def test_on_the_shared_server_a_file_path_is_refused_for_stdout(demo_path, tmp_path):
+    """The service account must not write a file of its own where the user named it."""
+    from govdesk import config
+    from govdesk.cli import EXIT_USER, CliError, cmd_export
+    from govdesk.server import ServerConfig
+
+    config.use_server(ServerConfig(db=str(demo_path), service_user="govdesk-svc",
+                                   group="govdesk", wrapper="/usr/local/libexec/govdesk/desk"))
+    try:
+        with pytest.raises(CliError, match="--out -") as refused:
+            cmd_export(str(demo_path), "zhangyt", "收文", str(tmp_path / "收文.xlsx"), None, None)
+    finally:
+        config.use_server(None)
+    assert refused.value.code == EXIT_USER
+    assert not (tmp_path / "收文.xlsx").exists()

@@ -425,44 +425,43 @@ def write_xlsx(tbl: Table, path: Path) -> int:
     # The widths must be set before the first row of a write-only sheet: the rows are read
     # once into a temporary file of plain values while their widths are measured.
     widths = [cells(h) for h in tbl.header]
-    spool = tempfile.TemporaryFile()  # typed values kept as they are for the second pass
-    n = 0
-    for row in tbl.rows:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], _width(value))
-        pickle.dump(row, spool)
-        n += 1
-    spool.seek(0)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(kind_name(tbl.kind)[:31])
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(w, MAX_WIDTH) + 2
-    ws.freeze_panes = "A2"
-    last = get_column_letter(max(len(tbl.header), 1))
-    ws.auto_filter.ref = f"A1:{last}{n + 1}"
-    bold = Font(bold=True)
-    head = []
-    for h in tbl.header:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        head.append(cell)
-    ws.append(head)
-    for _ in range(n):
-        row = pickle.load(spool)
-        out = []
-        for value in row:
-            if isinstance(value, datetime):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = DATETIME_FORMAT
-                out.append(cell)
-            elif isinstance(value, date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = DATE_FORMAT
-                out.append(cell)
-            else:
-                out.append(_safe(value, ILLEGAL_CHARACTERS_RE))
-        ws.append(out)
-    spool.close()
+    with tempfile.TemporaryFile() as spool:  # typed values kept for the second pass
+        n = 0
+        for row in tbl.rows:
+            for i, value in enumerate(row):
+                widths[i] = max(widths[i], _width(value))
+            pickle.dump(row, spool)
+            n += 1
+        spool.seek(0)
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(kind_name(tbl.kind)[:31])
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(w, MAX_WIDTH) + 2
+        ws.freeze_panes = "A2"
+        last = get_column_letter(max(len(tbl.header), 1))
+        ws.auto_filter.ref = f"A1:{last}{n + 1}"
+        bold = Font(bold=True)
+        head = []
+        for h in tbl.header:
+            cell = WriteOnlyCell(ws, value=h)
+            cell.font = bold
+            head.append(cell)
+        ws.append(head)
+        for _ in range(n):
+            row = pickle.load(spool)
+            out = []
+            for value in row:
+                if isinstance(value, datetime):
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.number_format = DATETIME_FORMAT
+                    out.append(cell)
+                elif isinstance(value, date):
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.number_format = DATE_FORMAT
+                    out.append(cell)
+                else:
+                    out.append(_safe(value, ILLEGAL_CHARACTERS_RE))
+            ws.append(out)
     wb.save(path)
     return n
 

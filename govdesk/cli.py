@@ -152,6 +152,17 @@ def _parser() -> argparse.ArgumentParser:
     init_what.add_argument("--org", metavar="TOML", help=t("cli.help.org"))
     doctor = sub.add_parser("doctor", parents=[sub_common], help=t("cli.help.doctor"))
     doctor.add_argument("--group", help=t("cli.help.doctor_group"))
+    from govdesk.services.exports import kind_list
+
+    export = sub.add_parser("export", parents=[sub_common, sub_who], help=t("cli.help.export"),
+                            description=t("cli.help.export"))
+    export.add_argument("kind", metavar="KIND", help=t("cli.help.export_kind", kinds=kind_list()))
+    export.add_argument("--out", required=True, metavar="FILE", help=t("cli.help.export_out"))
+    export.add_argument("--from", dest="since", metavar="DATE", help=t("cli.help.export_from"))
+    export.add_argument("--to", dest="until", metavar="DATE", help=t("cli.help.export_to"))
+    export.add_argument("--filter", default="", metavar="LINE", help=t("cli.help.export_filter"))
+    export.add_argument("--format", dest="fmt", choices=("xlsx", "csv"),
+                        help=t("cli.help.export_format"))
     migrate = sub.add_parser("migrate-db", help=t("cli.help.migrate"))
     migrate.add_argument("--from", dest="source", required=True, metavar="SOURCE",
                          help=t("cli.help.from"))
@@ -338,6 +349,78 @@ def cmd_today(target: str, as_login: str | None) -> int:
     person = _whoami(as_login)
     _personal(person)
     sys.stdout.write(today.summary(Actor(person, office_now())))
+    return 0
+
+
+def _export_day(option: str, value: str | None):
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(t("cli.export_bad_date", option=option, value=_shown(value)),
+                       EXIT_USER) from None
+
+
+def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
+               since: str | None, until: str | None, line: str = "",
+               fmt: str | None = None) -> int:
+    """One register to .xlsx/.csv as the person running it (``--as`` or the OS user, like
+    ``today``) may see it; every argument checked before the database is opened. ``--out -``
+    writes the file to stdout (``--format`` says which): on the shared server the command runs
+    as the service account, and ``> 文件`` lets the user's own shell write the file where they
+    may."""
+    import shutil
+    import tempfile
+
+    from govdesk.services import exports
+    from govdesk.services.clock import office_now
+    from govdesk.services.context import Actor
+    from govdesk.services.errors import PermissionDenied, ValidationError
+
+    kind = exports.kind_of(kind_word)
+    if kind is None:
+        raise CliError(t("exports.bad_kind", kind=_shown(kind_word), kinds=exports.kind_list()),
+                       EXIT_USER)
+    to_stdout = out == "-"
+    if to_stdout:
+        if fmt is None:
+            raise CliError(t("cli.export_stdout_format"), EXIT_USER)
+        if sys.__stdout__ is None or sys.__stdout__.isatty():
+            raise CliError(t("cli.export_stdout_tty"), EXIT_USER)
+        folder = tempfile.TemporaryDirectory(prefix="govdesk-export-")
+        path = Path(folder.name) / f"export.{fmt}"
+    elif config.server_mode():
+        # The service account would write it, where the user may not fetch it — or over a
+        # file of the service's own.
+        raise CliError(t("cli.export_server_stdout"), EXIT_USER)
+    else:
+        path = Path(out).expanduser()
+    if exports.format_of(path) is None:
+        raise CliError(t("exports.bad_suffix", suffix=_shown(path.suffix or "—")), EXIT_USER)
+    start, end = _export_day("--from", since), _export_day("--to", until)
+    if start is not None and end is not None and start > end:
+        raise CliError(t("exports.bad_range", since=start, until=end), EXIT_USER)
+    if not path.parent.is_dir():
+        raise CliError(t("cli.dir_not_writable", path=path.parent), EXIT_USER)
+    _open(target)
+    person = _whoami(as_login)
+    _personal(person)
+    try:
+        n = exports.export(Actor(person, office_now()), kind, path, start, end, line)
+    except (ValidationError, PermissionDenied) as exc:
+        raise CliError(str(exc), EXIT_USER) from exc
+    if to_stdout:
+        with path.open("rb") as made:
+            shutil.copyfileobj(made, sys.__stdout__.buffer)
+        sys.__stdout__.buffer.flush()
+        folder.cleanup()
+        print(t("cli.export_done", kind=exports.kind_name(kind), n=n, path="-"),
+              file=sys.stderr)
+        return 0
+    print(t("cli.export_done", kind=exports.kind_name(kind), n=n, path=path))
     return 0
 
 
@@ -635,6 +718,9 @@ def _main(argv: list[str]) -> int:
             return cmd_today(target, args.as_login)
         if args.command == "people":
             return cmd_people(target)
+        if args.command == "export":
+            return cmd_export(target, args.as_login, args.kind, args.out, args.since,
+                              args.until, args.filter, args.fmt)
         if args.command == "backup":
             return cmd_backup(target, args.out)
         if args.command == "restore":

@@ -314,6 +314,7 @@ import os, sys
 import govdesk.cli, govdesk.services.maintenance, govdesk.services.identity
 import govdesk.services.clock, govdesk.services.context, govdesk.services.schema
 import govdesk.services.rules, govdesk.services.workflows, govdesk.services.org
+import govdesk.services.exports  # the parser lists its kinds; its csv is root's to read here
 from govdesk.i18n import t
 t("cli.failed", message="")
 uid = int(sys.argv[1])

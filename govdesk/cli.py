@@ -152,16 +152,23 @@ def _parser() -> argparse.ArgumentParser:
     init_what.add_argument("--org", metavar="TOML", help=t("cli.help.org"))
     doctor = sub.add_parser("doctor", parents=[sub_common], help=t("cli.help.doctor"))
     doctor.add_argument("--group", help=t("cli.help.doctor_group"))
+    from govdesk.services import office_files
     from govdesk.services.exports import kind_list
 
     export = sub.add_parser("export", parents=[sub_common, sub_who], help=t("cli.help.export"),
                             description=t("cli.help.export"))
-    export.add_argument("kind", metavar="KIND", help=t("cli.help.export_kind", kinds=kind_list()))
+    export.add_argument("kind", metavar="KIND", help=t("cli.help.export_kind", kinds=kind_list(),
+                                                       files=office_files.kind_list()))
     export.add_argument("--out", required=True, metavar="FILE", help=t("cli.help.export_out"))
     export.add_argument("--from", dest="since", metavar="DATE", help=t("cli.help.export_from"))
     export.add_argument("--to", dest="until", metavar="DATE", help=t("cli.help.export_to"))
     export.add_argument("--filter", default="", metavar="LINE", help=t("cli.help.export_filter"))
-    export.add_argument("--format", dest="fmt", choices=("xlsx", "csv"),
+    export.add_argument("--record", metavar="REF", help=t("cli.help.export_record"))
+    export.add_argument("--leader", metavar="WHO", help=t("cli.help.export_leader"))
+    export.add_argument("--copy", dest="copy_no", type=int, metavar="N",
+                        help=t("cli.help.export_copy"))
+    export.add_argument("--note", default="", metavar="TEXT", help=t("cli.help.export_note"))
+    export.add_argument("--format", dest="fmt", choices=FORMATS,
                         help=t("cli.help.export_format"))
     migrate = sub.add_parser("migrate-db", help=t("cli.help.migrate"))
     migrate.add_argument("--from", dest="source", required=True, metavar="SOURCE",
@@ -364,10 +371,15 @@ def _export_day(option: str, value: str | None):
                        EXIT_USER) from None
 
 
+FORMATS = ("xlsx", "csv", "docx", "txt", "ics")  # what --out - may be told to write
+
+
 def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
                since: str | None, until: str | None, line: str = "",
-               fmt: str | None = None) -> int:
-    """One register to .xlsx/.csv as the person running it (``--as`` or the OS user, like
+               fmt: str | None = None, *, record: str | None = None, leader: str | None = None,
+               copy_no: int | None = None, note: str = "") -> int:
+    """One register to .xlsx/.csv, or one of the office's files (a 公文, a 处理笺, a
+    publication, a leader's week), as the person running it (``--as`` or the OS user, like
     ``today``) may see it; every argument checked before the database is opened. ``--out -``
     writes the file to stdout (``--format`` says which): on the shared server the command runs
     as the service account, and ``> 文件`` lets the user's own shell write the file where they
@@ -375,15 +387,25 @@ def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
     import shutil
     import tempfile
 
-    from govdesk.services import exports
+    from govdesk.services import exports, office_files
     from govdesk.services.clock import office_now
     from govdesk.services.context import Actor
-    from govdesk.services.errors import PermissionDenied, ValidationError
+    from govdesk.services.errors import NotFound, PermissionDenied, ValidationError
 
     kind = exports.kind_of(kind_word)
-    if kind is None:
-        raise CliError(t("exports.bad_kind", kind=_shown(kind_word), kinds=exports.kind_list()),
-                       EXIT_USER)
+    file_kind = None if kind is not None else office_files.kind_of(kind_word)
+    if kind is None and file_kind is None:
+        raise CliError(t("cli.export_bad_kind", kind=_shown(kind_word),
+                         kinds=exports.kind_list(), files=office_files.kind_list()), EXIT_USER)
+    if kind is not None:
+        for option, value in (("--record", record), ("--leader", leader), ("--copy", copy_no),
+                              ("--note", note or None)):
+            if value is not None:
+                raise CliError(t("cli.export_register_option", option=option,
+                                 kind=exports.kind_name(kind)), EXIT_USER)
+    elif line:
+        raise CliError(t("cli.export_file_option", option="--filter",
+                         kind=file_kind.words[0]), EXIT_USER)
     to_stdout = out == "-"
     if to_stdout:
         if fmt is None:
@@ -398,8 +420,12 @@ def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
         raise CliError(t("cli.export_server_stdout"), EXIT_USER)
     else:
         path = Path(out).expanduser()
-    if exports.format_of(path) is None:
+    if kind is not None and exports.format_of(path) is None:
         raise CliError(t("exports.bad_suffix", suffix=_shown(path.suffix or "—")), EXIT_USER)
+    if file_kind is not None and path.suffix.lower() not in file_kind.formats:
+        raise CliError(t("office_files.bad_suffix", kind=file_kind.words[0],
+                         suffix=_shown(path.suffix or "—"),
+                         formats="、".join(file_kind.formats)), EXIT_USER)
     start, end = _export_day("--from", since), _export_day("--to", until)
     if start is not None and end is not None and start > end:
         raise CliError(t("exports.bad_range", since=start, until=end), EXIT_USER)
@@ -408,19 +434,28 @@ def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
     _open(target)
     person = _whoami(as_login)
     _personal(person)
+    actor = Actor(person, office_now())
     try:
-        n = exports.export(Actor(person, office_now()), kind, path, start, end, line)
-    except (ValidationError, PermissionDenied) as exc:
+        if kind is not None:
+            n = exports.export(actor, kind, path, start, end, line)
+            done = t("cli.export_done", kind=exports.kind_name(kind), n=n,
+                     path="-" if to_stdout else path)
+        else:
+            request = office_files.Request(record=record, since=start, until=end,
+                                           leader=leader, copy_no=copy_no, note=note)
+            made = office_files.produce(actor, file_kind, request, path)
+            done = t("cli.export_file_done", what=made.summary,
+                     path="-" if to_stdout else path)
+    except (ValidationError, PermissionDenied, NotFound) as exc:
         raise CliError(str(exc), EXIT_USER) from exc
     if to_stdout:
-        with path.open("rb") as made:
-            shutil.copyfileobj(made, sys.__stdout__.buffer)
+        with path.open("rb") as made_file:
+            shutil.copyfileobj(made_file, sys.__stdout__.buffer)
         sys.__stdout__.buffer.flush()
         folder.cleanup()
-        print(t("cli.export_done", kind=exports.kind_name(kind), n=n, path="-"),
-              file=sys.stderr)
+        print(done, file=sys.stderr)
         return 0
-    print(t("cli.export_done", kind=exports.kind_name(kind), n=n, path=path))
+    print(done)
     return 0
 
 
@@ -720,7 +755,8 @@ def _main(argv: list[str]) -> int:
             return cmd_people(target)
         if args.command == "export":
             return cmd_export(target, args.as_login, args.kind, args.out, args.since,
-                              args.until, args.filter, args.fmt)
+                              args.until, args.filter, args.fmt, record=args.record,
+                              leader=args.leader, copy_no=args.copy_no, note=args.note)
         if args.command == "backup":
             return cmd_backup(target, args.out)
         if args.command == "restore":

@@ -18,7 +18,7 @@ from helpers.outgoing_worker import drive_to, new_draft
 
 from govdesk.services import outgoing
 from govdesk.services.errors import PermissionDenied
-from govdesk.services.office_files import gongwen
+from govdesk.services.office_files import gongwen, wordfile
 
 D1 = datetime(2026, 11, 26, 9, 30)
 D4 = datetime(2026, 12, 1, 9, 0)
@@ -253,8 +253,8 @@ def test_properties_are_in_schema_order(built):
              out.sections[0].even_page_footer._element]
     checked = 0
     for part in parts:
-        for tag, order in (("w:pPr", gongwen._PPR), ("w:rPr", gongwen._RPR),
-                           ("w:tblPr", gongwen._TBLPR)):
+        for tag, order in (("w:pPr", wordfile.PPR), ("w:rPr", wordfile.RPR),
+                           ("w:tblPr", wordfile.TBLPR)):
             for props in part.iter(qn(tag)):
                 names = [c.tag.split("}")[1] for c in props]
                 assert all(n in order for n in names), names

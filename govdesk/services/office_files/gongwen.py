@@ -12,25 +12,26 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt, RGBColor, Twips
+from docx.shared import Emu, Mm, Pt, Twips
 
+from govdesk.i18n import t
 from govdesk.models import SECRECY_LEVELS, OutgoingDocument, Unit
-from govdesk.services import audit, outgoing, unit_groups
+from govdesk.services import audit, office_files, outgoing, unit_groups
 from govdesk.services.context import Actor
+from govdesk.services.errors import ValidationError
+from govdesk.services.office_files import wordfile
+from govdesk.services.office_files.wordfile import chinese_date
 from govdesk.services.outgoing.rules import split_names
 from govdesk.services.rules import data_dir, office_rules
 
@@ -64,88 +65,6 @@ def layout() -> Layout:
             raise ValueError(f"{path}: table [{name}] is missing")
         tables[name] = doc[name]
     return Layout(**tables)
-
-
-# The order OOXML requires of a paragraph's, a run's and a table's properties (ECMA-376
-# CT_PPr, CT_RPr, CT_TblPr): Word refuses a file whose elements are out of it.
-_PPR = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
-        "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku",
-        "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi",
-        "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
-        "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap",
-        "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
-_RPR = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike",
-        "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
-        "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u",
-        "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
-        "eastAsianLayout", "specVanish", "oMath")
-_TBLPR = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-          "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
-          "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange")
-
-
-def _put(parent, el, order: tuple[str, ...]) -> None:
-    """Put ``el`` in ``parent`` in its schema place, replacing one of the same name."""
-    name = el.tag.split("}")[1]
-    for old in parent.findall(el.tag):
-        parent.remove(old)
-    after = {qn(f"w:{n}") for n in order[order.index(name) + 1:]}
-    for index, child in enumerate(parent):
-        if child.tag in after:
-            parent.insert(index, el)
-            return
-    parent.append(el)
-
-
-# ------------------------------------------------------------------------- run helpers
-
-
-def _font(run, name: str) -> None:
-    """The one place a run's font is named: ascii, hAnsi and eastAsia alike."""
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-    fonts.set(qn("w:hint"), "eastAsia")
-
-
-def _run(par, text: str, font: str, size: float, *, colour: str | None = None,
-         spacing: int | None = None, bold: bool = False):
-    run = par.add_run(text)
-    _font(run, font)
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    if colour:
-        run.font.color.rgb = RGBColor.from_string(colour)
-    if spacing:
-        el = OxmlElement("w:spacing")
-        el.set(qn("w:val"), str(spacing))
-        _put(run._element.get_or_add_rPr(), el, _RPR)
-    return run
-
-
-def _width(text: str) -> float:
-    """Width in characters of the body's size: ASCII digits and letters are half a character."""
-    return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in text)
-
-
-def _border(par, edge: str, size: int, colour: str, space: int = 1) -> None:
-    ppr = par._element.get_or_add_pPr()
-    borders = ppr.find(qn("w:pBdr"))
-    if borders is None:
-        borders = OxmlElement("w:pBdr")
-        _put(ppr, borders, _PPR)
-    el = OxmlElement(f"w:{edge}")
-    el.set(qn("w:val"), "single")
-    el.set(qn("w:sz"), str(size))
-    el.set(qn("w:space"), str(space))
-    el.set(qn("w:color"), colour)
-    borders.append(el)
-
-
-def chinese_date(day: date) -> str:
-    """成文日期 per GB/T 9704-2012 7.3.5.1: Arabic numerals, the year in full, no 虚位."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def secrecy_mark(doc: OutgoingDocument) -> str:
@@ -191,23 +110,12 @@ class _Writer:
 
     def par(self, align=WD_ALIGN_PARAGRAPH.LEFT, *, exact=None, first=None, left=None,
             right=None):
-        par = self.out.add_paragraph()
-        fmt = par.paragraph_format
-        fmt.alignment = align
-        fmt.space_before = fmt.space_after = Pt(0)
-        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = exact if exact is not None else self.pitch
-        fmt.widow_control = False  # 22 lines on every full page (5.2.4), none pushed on
-        if first is not None:
-            fmt.first_line_indent = Emu(int(first))
-        if left is not None:
-            fmt.left_indent = Emu(int(left))
-        if right is not None:
-            fmt.right_indent = Emu(int(right))
-        return par
+        # widow control off: 22 lines on every full page (5.2.4), none pushed on
+        return wordfile.paragraph(self.out, align, exact=exact if exact is not None
+                                  else self.pitch, first=first, left=left, right=right)
 
     def body_run(self, par, text: str, font: str | None = None):
-        return _run(par, text, font or self.lay.fonts["body"], self.body_size,
+        return wordfile.add_run(par, text, font or self.lay.fonts["body"], self.body_size,
                     spacing=self.spacing)
 
     def blank(self, n: int = 1) -> None:
@@ -217,60 +125,13 @@ class _Writer:
     # sections ----------------------------------------------------------------------------
 
     def page_setup(self) -> None:
-        p = self.lay.page
-        section = self.out.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(p["width_mm"]), Mm(p["height_mm"])
-        section.top_margin, section.left_margin = Mm(p["top_mm"]), Mm(p["left_mm"])
-        section.right_margin = Mm(p["width_mm"] - p["left_mm"] - p["text_width_mm"])
-        section.bottom_margin = Mm(p["height_mm"] - p["top_mm"] - p["text_height_mm"])
-        section.footer_distance = Mm(p["footer_distance_mm"])
-        section.header_distance = Mm(15)
-        sect = section._sectPr
-        grid = sect.find(qn("w:docGrid"))
-        if grid is None:
-            grid = OxmlElement("w:docGrid")
-            sect.append(grid)
-        grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(self.lay.grid["line_pitch_twips"]))
-        # The document's default font too, so an empty paragraph's mark is 仿宋 3号.
-        normal = self.out.styles["Normal"]
-        _font(normal, self.lay.fonts["body"])
-        normal.font.size = Pt(self.body_size)
+        wordfile.setup_page(self.out, self.lay.page, font=self.lay.fonts["body"],
+                            size=self.body_size,
+                            line_pitch_twips=int(self.lay.grid["line_pitch_twips"]))
 
     def page_numbers(self) -> None:
-        """7.5 页码: — 1 —, 4号半角宋体; 单页码居右空一字，双页码居左空一字."""
-        self.out.settings.odd_and_even_pages_header_footer = True
-        section = self.out.sections[0]
-        size = float(self.lay.sizes["page_number"])
-        for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-                              (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
-            footer.is_linked_to_previous = False
-            par = footer.paragraphs[0]
-            fmt = par.paragraph_format
-            fmt.alignment = align
-            if align == WD_ALIGN_PARAGRAPH.RIGHT:
-                fmt.right_indent = Pt(size)
-            else:
-                fmt.left_indent = Pt(size)
-            font = self.lay.fonts["page_number"]
-            _run(par, "— ", font, size)
-            self._field(par, "PAGE", font, size)
-            _run(par, " —", font, size)
-
-    def _field(self, par, code: str, font: str, size: float) -> None:
-        for kind, text in (("begin", None), ("instr", f" {code} "), ("separate", None),
-                           ("text", "1"), ("end", None)):
-            run = _run(par, "" if kind != "text" else text, font, size)
-            if kind == "instr":
-                el = OxmlElement("w:instrText")
-                el.set(qn("xml:space"), "preserve")
-                el.text = text
-                run._element.append(el)
-            elif kind != "text":
-                el = OxmlElement("w:fldChar")
-                el.set(qn("w:fldCharType"), kind)
-                run._element.append(el)
+        wordfile.page_numbers(self.out, self.lay.fonts["page_number"],
+                              float(self.lay.sizes["page_number"]))
 
     # 版头 -------------------------------------------------------------------------------
 
@@ -293,7 +154,7 @@ class _Writer:
                 # 7.2.4: 发文机关标志上边缘至版心上边缘为 35 mm (推荐).
                 gap = Mm(lay.page["mark_top_mm"]) - above * self.pitch
                 par.paragraph_format.space_before = Emu(max(0, int(gap)))
-            _run(par, name, lay.fonts["mark"], size, colour=lay.colours["mark"])
+            wordfile.add_run(par, name, lay.fonts["mark"], size, colour=lay.colours["mark"])
         self.blank(2)  # 7.2.5 发文字号: 发文机关标志下空二行位置
         if d.upward:
             # 7.2.6: 发文字号居左空一字，签发人居右空一字 (by a full-width space and a tab, not
@@ -308,7 +169,7 @@ class _Writer:
             par = self.par(WD_ALIGN_PARAGRAPH.CENTER)
             self.body_run(par, d.number or "")
         # 7.2.7 分隔线: 发文字号之下 4 mm 处，与版心等宽的红色分隔线.
-        _border(par, "bottom", int(lay.rules["separator"]), lay.colours["separator"], space=11)
+        wordfile.border(par, "bottom", int(lay.rules["separator"]), lay.colours["separator"], space=11)
 
     # 主体 -------------------------------------------------------------------------------
 
@@ -317,7 +178,7 @@ class _Writer:
         self.blank(2)  # 7.3.1 标题: 红色分隔线下空二行位置
         title_size = float(lay.sizes["title"])
         par = self.par(WD_ALIGN_PARAGRAPH.CENTER, exact=Pt(max(title_size * 1.5, 28.95)))
-        _run(par, d.title, lay.fonts["title"], title_size)
+        wordfile.add_run(par, d.title, lay.fonts["title"], title_size)
         self.blank()  # 7.3.2 主送机关: 标题下空一行，居左顶格
         if d.main_to.strip():
             self.body_run(self.par(), d.main_to.strip().rstrip(":：") + "：")
@@ -377,7 +238,7 @@ class _Writer:
                 par = self.par(first=2 * self.char)
                 self.body_run(par, f"{label}{n}. {name}")
             else:
-                par = self.par(left=(2 + _width(label)) * self.char)
+                par = self.par(left=(2 + wordfile.text_width(label)) * self.char)
                 self.body_run(par, f"{n}. {name}")
 
     def signature(self) -> None:
@@ -386,15 +247,15 @@ class _Writer:
         d = self.doc
         written = chinese_date(d.written_date) if d.written_date else ""
         name = d.signature or ""
-        date_w = _width(written)
+        date_w = wordfile.text_width(written)
         if d.sealed:
             self.blank(2)  # room for the seal above and over the 署名
-            sig_right = 4 + max(0.0, (date_w - _width(name)) / 2)
+            sig_right = 4 + max(0.0, (date_w - wordfile.text_width(name)) / 2)
             date_right = 4.0
         else:
             self.blank()
             sig_right = 2.0
-            date_right = max(0.0, 2 + _width(name) - 2 - date_w)
+            date_right = max(0.0, 2 + wordfile.text_width(name) - 2 - date_w)
         sig = self.par(WD_ALIGN_PARAGRAPH.RIGHT, right=sig_right * self.char)
         runs = [self.body_run(sig, name)]
         when = self.par(WD_ALIGN_PARAGRAPH.RIGHT, right=date_right * self.char)
@@ -402,7 +263,7 @@ class _Writer:
         if d.sealed:
             # 7.3.5.1 印章 position, as a note that does not print.
             comment = self.out.add_comment(runs, text="", author="govdesk")
-            _run(comment.paragraphs[0], self.lay.words["seal_note"], self.lay.fonts["body"],
+            wordfile.add_run(comment.paragraphs[0], self.lay.words["seal_note"], self.lay.fonts["body"],
                  10.5)
 
     # 版记 -------------------------------------------------------------------------------
@@ -436,11 +297,11 @@ class _Writer:
         style = tpr.find(qn("w:tblStyle"))
         if style is not None:
             tpr.remove(style)
-        _put(tpr, pos, _TBLPR)
+        wordfile.put(tpr, pos, wordfile.TBLPR)
         width = OxmlElement("w:tblW")
         width.set(qn("w:w"), str(int(Mm(lay.page["text_width_mm"]).twips)))
         width.set(qn("w:type"), "dxa")
-        _put(tpr, width, _TBLPR)
+        wordfile.put(tpr, width, wordfile.TBLPR)
         borders = OxmlElement("w:tblBorders")
         for edge, sz in (("top", lay.rules["record_outer"]), ("left", 0),
                          ("bottom", lay.rules["record_outer"]), ("right", 0),
@@ -452,14 +313,14 @@ class _Writer:
                 el.set(qn("w:space"), "0")
                 el.set(qn("w:color"), "000000")
             borders.append(el)
-        _put(tpr, borders, _TBLPR)
+        wordfile.put(tpr, borders, wordfile.TBLPR)
         margins = OxmlElement("w:tblCellMar")
         for edge in ("left", "right"):
             el = OxmlElement(f"w:{edge}")
             el.set(qn("w:w"), "0")
             el.set(qn("w:type"), "dxa")
             margins.append(el)
-        _put(tpr, margins, _TBLPR)
+        wordfile.put(tpr, margins, wordfile.TBLPR)
         font = lay.fonts["body"]
         for row, kind in zip(table.rows, rows, strict=True):
             cell = row.cells[0]
@@ -475,17 +336,17 @@ class _Writer:
                 # 7.4.2: 抄送机关间用逗号隔开，回行时与冒号后的首字对齐，最后一个后标句号.
                 fmt.left_indent = Emu(int(one * (1 + len(label))))
                 fmt.first_line_indent = Emu(int(-one * len(label)))
-                _run(par, label + "，".join(cc) + "。", font, size)
+                wordfile.add_run(par, label + "，".join(cc) + "。", font, size)
             else:
                 # 7.4.3: 印发机关左空一字，印发日期右空一字，日期后加"印发"二字.
                 inner = Mm(lay.page["text_width_mm"]) - 2 * one
                 fmt.tab_stops.add_tab_stop(Emu(int(inner)), WD_TAB_ALIGNMENT.RIGHT)
                 printed = (chinese_date(d.print_date) + lay.words["printed"]
                            if d.print_date else "")
-                _run(par, f"{d.print_org}\t{printed}", font, size)
+                wordfile.add_run(par, f"{d.print_org}\t{printed}", font, size)
         # A body ends on a paragraph: an empty one the height of nothing.
         end = self.par(exact=Pt(1))
-        _run(end, "", font, 1)
+        wordfile.add_run(end, "", font, 1)
 
     def write(self) -> Any:
         self.page_setup()
@@ -511,16 +372,39 @@ def build(actor: Actor, outgoing_id: int, path: str | os.PathLike, *,
     is written beside ``path`` and renamed over it."""
     doc = outgoing.get(actor, outgoing_id)
     out = document(doc, copy_no=copy_no, note=note)
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=".gongwen-", suffix=".docx", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            out.save(fh)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    target = wordfile.save(out, path)
     if doc.secrecy:
         audit.record(actor, "outgoing.export_docx", "outgoing_document", doc.id,
                      after={"path": str(target), "copy_no": copy_no or 1})
     return target
+
+
+def record_id(ref: str) -> int:
+    """The 发文 a user names: its id, or its 发文字号 as printed (黄政发〔2026〕12号; the
+    brackets may be typed as [] or ()). NotFound names what was typed."""
+    from govdesk.services.errors import NotFound
+
+    text = ref.strip()
+    if text.isdigit():
+        return int(text)
+    typed = text.replace("[", "〔").replace("]", "〕").replace("(", "〔").replace(")", "〕")
+    found = OutgoingDocument.get_or_none(OutgoingDocument.number == typed)
+    if found is None:
+        raise NotFound(t("office_files.no_outgoing", ref=text))
+    return found.id
+
+
+def _build(actor: Actor, request: office_files.Request, path: Path, fmt: str
+           ) -> office_files.Made:
+    doc = outgoing.get(actor, record_id(request.record or ""))
+    if not doc.number:
+        raise ValidationError(t("office_files.f_record"),
+                              t("office_files.unnumbered", title=doc.title, state=doc.state),
+                              name="record")
+    made = build(actor, doc.id, path, copy_no=request.copy_no, note=request.note)
+    return office_files.Made(made, t("office_files.made_gongwen", number=doc.number))
+
+
+office_files.register(office_files.FileKind(
+    "gongwen", ("公文", "gongwen"), (".docx",), frozenset({"record"}), _build,
+    needs=frozenset({"record"})))

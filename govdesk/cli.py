@@ -170,6 +170,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--note", default="", metavar="TEXT", help=t("cli.help.export_note"))
     export.add_argument("--format", dest="fmt", choices=FORMATS,
                         help=t("cli.help.export_format"))
+    fetch = sub.add_parser("fetch", parents=[sub_common], help=t("cli.help.fetch"),
+                           description=t("cli.help.fetch_long"))
+    fetch.add_argument("name", nargs="?", metavar="NAME", help=t("cli.help.fetch_name"))
+    fetch.add_argument("--out", metavar="-", help=t("cli.help.fetch_out"))
     migrate = sub.add_parser("migrate-db", help=t("cli.help.migrate"))
     migrate.add_argument("--from", dest="source", required=True, metavar="SOURCE",
                          help=t("cli.help.from"))
@@ -456,6 +460,42 @@ def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
         print(done, file=sys.stderr)
         return 0
     print(done)
+    return 0
+
+
+def cmd_fetch(target: str, name: str | None, out: str | None) -> int:
+    """The shared server's exports (the desk's e key writes them to the person's own spool,
+    services/export_folder.py): without NAME, list them; with NAME and ``--out -``, the file
+    to stdout, for the user's own shell to write where they may. Only the person's own spool
+    is ever read: the login is the one the server identified."""
+    import shutil
+
+    from govdesk.services import export_folder
+    from govdesk.services.errors import NotFound
+
+    if not config.server_mode():
+        raise CliError(t("cli.fetch_not_server"), EXIT_USER)
+    if name is not None and out != "-":
+        raise CliError(t("cli.fetch_needs_out"), EXIT_USER)
+    if name is not None and (sys.__stdout__ is None or sys.__stdout__.isatty()):
+        raise CliError(t("cli.fetch_tty", name=_shown(name)), EXIT_USER)
+    _open(target)
+    person = _whoami(None)
+    if name is None:
+        files = export_folder.spooled(person.login)
+        if not files:
+            print(t("cli.fetch_none"))
+        for f in files:
+            print(t("cli.fetch_line", name=f.name, size=f"{f.size:,}", made=f"{f.made:%Y-%m-%d %H:%M}"))
+        return 0
+    try:
+        path = export_folder.spooled_file(person.login, name)
+    except NotFound as exc:
+        raise CliError(str(exc), EXIT_USER) from exc
+    with path.open("rb") as fh:
+        shutil.copyfileobj(fh, sys.__stdout__.buffer)
+    sys.__stdout__.buffer.flush()
+    print(t("cli.fetch_done", name=path.name), file=sys.stderr)
     return 0
 
 
@@ -757,6 +797,8 @@ def _main(argv: list[str]) -> int:
             return cmd_export(target, args.as_login, args.kind, args.out, args.since,
                               args.until, args.filter, args.fmt, record=args.record,
                               leader=args.leader, copy_no=args.copy_no, note=args.note)
+        if args.command == "fetch":
+            return cmd_fetch(target, args.name, args.out)
         if args.command == "backup":
             return cmd_backup(target, args.out)
         if args.command == "restore":

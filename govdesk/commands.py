@@ -172,6 +172,13 @@ command("list.sort", "S,shift+s", "listview.sort", "sort_list", help="listview.s
         show=False)
 command("list.jump", "number_sign", "listview.jump", "jump_to_number",
         help="listview.jump_help", show=False)
+# Export what a list or a record shows (screens/export_dialog.py): e on a list; E on a record,
+# where e has been 修改 from the start.
+command("list.export", "e", "export_folder.act_export", "export", help="export_folder.act_export_help")
+command("record.export", "E,shift+e", "export_folder.act_export", "export",
+        help="export_folder.act_export_help")
+command("export.submit", "ctrl+s", "export_folder.act_submit", "submit")
+command("export.cancel", "escape", "export_folder.act_cancel", "cancel")
 # A list's search or filter box (widgets/filter_line.py): Esc goes back to the list, keeping
 # the text; the next Esc does what Esc does there.
 command("search_box.leave", "escape", "listview.cancel", "leave_box", show=False, palette=False)
@@ -344,7 +351,8 @@ command("conflict.cancel", "escape", "conflict.cancel", "cancel")
 
 # 差错 register, audit log, settings, the picker
 command("errors.back", "escape", "outgoing.back", "back")
-command("errors.export", "ctrl+e", "outgoing.err_export", "export")
+command("errors.export", "e,ctrl+e", "export_folder.act_export", "export",
+        help="export_folder.act_export_help")
 command("errors.previous", "left_square_bracket", "outgoing.err_prev", "step_period(-1)",
         show=False)
 command("errors.next", "right_square_bracket", "outgoing.err_next", "step_period(1)")

@@ -12,6 +12,9 @@ Keys:
   timezone = "Asia/Shanghai"         the office's time zone (IANA name, default Asia/Shanghai):
                                      "now" and "today" of every deadline, date and record are
                                      the office's, not the server's (a server often runs UTC)
+  export_dir = "~/文档/导出"          the folder the desk's exports (e) go to; the last one picked
+                                     is kept here (default $GOVDESK_EXPORT_DIR, else
+                                     ~/govdesk-exports)
   [keys]                             command id = key(s), replacing the command's default keys:
   "incoming.sign" = "ctrl+g"         ids in govdesk/commands.py and README "Keys"; read by
                                      commands.keymap_from_config, which reports what it can't use
@@ -46,6 +49,13 @@ def use_server(server) -> None:
 
 def server_mode() -> bool:
     return _server is not None
+
+
+def server_database() -> str:
+    """The shared server's database (server mode only): its folder holds the exports' spool."""
+    if _server is None:
+        raise ConfigError("not serving the shared server")
+    return _server.db
 
 
 def config_path() -> Path:

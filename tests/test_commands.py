@@ -22,6 +22,7 @@ from govdesk.models import incoming as states
 from govdesk.screens.audit_log import AuditLogScreen
 from govdesk.screens.conflict import ConflictField, ConflictScreen
 from govdesk.screens.draft_modals import CloseFormModal, DraftOfferModal
+from govdesk.screens.export_dialog import ExportModal
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.incoming.detail import IncomingDetailScreen
 from govdesk.screens.incoming.form import IncomingFormScreen
@@ -48,6 +49,7 @@ from govdesk.screens.supervision_items.publish import IssueScreen
 from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModal
 from govdesk.services import (
     bulk,
+    exporting,
     org,
     outgoing,
     petition,
@@ -188,6 +190,7 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
             lambda: IssueScreen(publications.Issue(1, "督查专报", "2026年第1期", 2026, 1, NOW.date(),
                                                    NOW.date(), "x", {}, ())),
             lambda: SavedFiltersModal({"收文": "类:收文"}, "类:收文", "lixm"),
+            lambda: ExportModal([exporting.register_offer("incoming", NOW.date())], "lixm"),
         ]
         for make in screens:
             app.push_screen(make())

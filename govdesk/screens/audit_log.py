@@ -21,7 +21,7 @@ DETAILS_KEPT = 2000
 
 class AuditLogScreen(DeskScreen):
     HOWTO = "howto.audit"  # F1's how-to (screens/help.py)
-    COMMAND_IDS = ("audit.back", "audit.focus_filter")
+    COMMAND_IDS = ("audit.back", "audit.focus_filter", "list.export")
     DEFAULT_CSS = """
     AuditLogScreen #filters { height: auto; }
     AuditLogScreen #filters Input { width: 1fr; }
@@ -51,6 +51,13 @@ class AuditLogScreen(DeskScreen):
             yield Label(id="audit-title", classes="panel-title")
             yield PagedTable(self._load, id="audit-table", page_size=200, threaded=True)
             yield Static(id="audit-detail")
+
+    def export_offers(self) -> list:
+        """e: the whole trail as the administrator may read it (its .xlsx keeps a filter on
+        every column; the boxes here search it on screen)."""
+        from govdesk.services import exporting
+
+        return [exporting.register_offer("audit", self.app.actor().now.date())]
 
     def setup(self) -> None:
         super().setup()

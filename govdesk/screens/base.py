@@ -63,7 +63,25 @@ SAVE_GROUP = "save"  # a form's or modal's save
 SERVICE_GROUP = "service"  # one service call without a form (run_service)
 
 
-class DeskScreen(HasCommands, Screen):
+class OffersExports:
+    """Mixed into a screen (before its Textual base) whose ``e``/``E`` exports what it shows
+    (screens/export_dialog.py): ``export_offers`` says what, from what is on screen."""
+
+    def export_offers(self) -> list:
+        """What can be exported from here now (services.exporting.Offer); none by default."""
+        return []
+
+    def action_export(self) -> None:
+        from govdesk.screens.export_dialog import ExportModal
+
+        offers = [o for o in self.export_offers() if o is not None]
+        if not offers:
+            self.notify(t("export_folder.nothing"))
+            return
+        self.app.push_screen(ExportModal(offers, self.app.actor().person.login))
+
+
+class DeskScreen(OffersExports, HasCommands, Screen):
     """A top-level section screen. Subclasses fill ``compose_body`` and the load/show pair
     (``data_query``, ``load_data``, ``show_data``); see the module docstring."""
 
@@ -85,6 +103,7 @@ class DeskScreen(HasCommands, Screen):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
 
     def on_mount(self) -> None:
         # Textual runs the on_mount of every class in the MRO, so subclasses extend setup().

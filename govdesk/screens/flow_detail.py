@@ -157,6 +157,8 @@ class FlowDetailScreen(DeskScreen):
                if REGISTRY[cid].action in self.available or REGISTRY[cid].action == "back"}
         if self.hand_backs:
             out.add("flow.hand_back")
+        if "record.export" in commands_of(type(self)) and self.doc is not None:
+            out.add("record.export")
         return out
 
     def on_data_table_row_highlighted(self, event) -> None:

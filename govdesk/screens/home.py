@@ -22,7 +22,7 @@ from govdesk.screens.list_view import (
     task_where,
 )
 from govdesk.screens.triage import Triage
-from govdesk.services import bulk, supervision
+from govdesk.services import bulk, exporting, office_files, schedule, supervision
 from govdesk.services import inbox as inbox_service
 from govdesk.services.calendar import schedule_notice
 from govdesk.services.policy import sees_all_deadlines
@@ -99,7 +99,7 @@ class HomeData:
 class HomeScreen(Triage, ListView, DeskScreen):
     HOWTO = "howto.home"  # F1's how-to (screens/help.py)
     CSS_PATH = "home.tcss"
-    COMMAND_IDS = ("home.open", "home.refresh", *LIST_COMMANDS)
+    COMMAND_IDS = ("home.open", "home.refresh", *LIST_COMMANDS, "list.export")
     TAG_TABLES = {"inbox": "inbox-title", "deadlines": "deadlines-title"}  # screens/triage.py
 
     def __init__(self) -> None:
@@ -120,6 +120,14 @@ class HomeScreen(Triage, ListView, DeskScreen):
             yield DeskTable(id="deadlines", cursor_type="row", zebra_stripes=True)
             yield Label(id="schedule-title", classes="panel-title")
             yield HomeSchedule(id="schedule")
+
+    def export_offers(self) -> list:
+        """e: the leaders' week shown here, as the printable sheet or a calendar (.ics)."""
+        start, end = schedule.week_of(self.app.actor().now.date())
+        return [exporting.file_offer(
+            "week", t("exporting.week_what", start=f"{start:%m-%d}", end=f"{end:%m-%d}"),
+            t("exporting.week_stem", start=f"{start:%Y%m%d}"),
+            office_files.Request(since=start, until=end))]
 
     def setup(self) -> None:
         super().setup()

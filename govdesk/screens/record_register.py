@@ -60,6 +60,7 @@ class RecordRegisterScreen(DeskScreen):
     SUB_TITLE: ClassVar[str] = ""
     TITLE_KEY: ClassVar[str] = ""
     PAGE: ClassVar[int] = PAGE
+    EXPORT_KIND: ClassVar[str] = ""  # its register's kind for e (services/exports), if it has one
     DEFAULT_CSS = """
     RecordRegisterScreen .register-table { height: 1fr; }
     RecordRegisterScreen .panel-title { background: $boost; text-style: bold; width: 100%;
@@ -69,6 +70,13 @@ class RecordRegisterScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self._page_query: Any = None  # the query the shown first page was read with
+
+    def export_offers(self) -> list:
+        if not self.EXPORT_KIND:
+            return []
+        from govdesk.services import exporting
+
+        return [exporting.register_offer(self.EXPORT_KIND, self.app.actor().now.date())]
 
     # ------------------------------------------------------------------ what a register says
 

@@ -19,7 +19,7 @@ from govdesk.screens.list_view import (
 )
 from govdesk.screens.section import SectionScreen
 from govdesk.screens.triage import remind_holders
-from govdesk.services import bulk, incoming, outgoing, register_sort
+from govdesk.services import bulk, exporting, incoming, outgoing, register_sort
 from govdesk.services import inbox as inbox_service
 from govdesk.services.vocab import incoming_states as states
 from govdesk.services.vocab import outgoing_states as out_states
@@ -66,7 +66,7 @@ class SecretariatScreen(SectionScreen):
     COMMAND_IDS = ("secretariat.new_incoming", "secretariat.open_selected", "secretariat.search",
                    "secretariat.cycle_state", "secretariat.register_focus",
                    "secretariat.toggle_register", "secretariat.error_register",
-                   "secretariat.leave_register")
+                   "secretariat.leave_register", "list.export")
     TAG_TABLES = {**SectionScreen.TAG_TABLES, "register": "register-title",
                   "out-registry": "out-register-title"}
     DEFAULT_CSS = """
@@ -154,6 +154,27 @@ class SecretariatScreen(SectionScreen):
 
     def list_kind(self, table_id: str) -> str | None:
         return {"register": "incoming", "out-registry": "outgoing"}.get(table_id)
+
+    def export_offers(self) -> list:
+        """e: the register showing as it is filtered (its line, its search words, its state),
+        then the other one, 借阅 and 差错 whole."""
+        today = self.app.actor().now.date()
+        offers = []
+        for search_id, state_id, table_id in self._register_ids():
+            words = self.query_one(f"#{search_id}", Input).value.strip()
+            state = self._state(state_id)
+            line = " ".join(x for x in (self.line_of(table_id) or "", words,
+                                        t("exporting.state_token", state=state) if state
+                                        else "") if x)
+            offers.append(exporting.register_offer(self.list_kind(table_id), today, line))
+        return [*offers, exporting.register_offer("loans", today),
+                exporting.register_offer("errors", today)]
+
+    def _register_ids(self) -> list[tuple[str, str, str]]:
+        """(search, state, table) of both registers, the one showing first."""
+        both = [("reg-search", "reg-state", "register"), ("out-search", "out-state",
+                                                           "out-registry")]
+        return both[::-1] if self.showing_outgoing else both
 
     def sortable(self, table_id: str) -> tuple[str, ...] | None:
         kind = self.list_kind(table_id)

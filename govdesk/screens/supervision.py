@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, TabbedContent
 
 from govdesk.i18n import t, term
 from govdesk.screens.petition.pane import (
@@ -26,12 +26,13 @@ from govdesk.screens.section_panes import TASK_COLUMNS, TabbedSectionScreen
 from govdesk.screens.suggestion.pane import SUGGESTION_COMMANDS, SUGGESTION_PANES, SuggestionPane
 from govdesk.screens.supervision_items.pane import (
     ITEM_COMMANDS,
+    ITEM_LIST,
     ITEM_PANES,
     ITEM_TAG_TABLES,
     ItemsPane,
 )
+from govdesk.services import exporting, section_work
 from govdesk.services import inbox as inbox_service
-from govdesk.services import section_work
 from govdesk.services.petition import open_cases as petition_cases
 from govdesk.services.policy import sees_all_deadlines
 from govdesk.services.suggestion import stats as suggestion_stats
@@ -66,7 +67,7 @@ class SupervisionScreen(PetitionPane, ItemsPane, SuggestionPane, TabbedSectionSc
              "members")
     TAG_TABLES = {"due": "due-title", "work": "work-title", **ITEM_TAG_TABLES,
                   **PETITION_TAG_TABLES}
-    COMMAND_IDS = (*ITEM_COMMANDS, *SUGGESTION_COMMANDS, *PETITION_COMMANDS)
+    COMMAND_IDS = (*ITEM_COMMANDS, *SUGGESTION_COMMANDS, *PETITION_COMMANDS, "list.export")
     DEFAULT_CSS = """
     SupervisionScreen #sup-chart-box { height: 1fr; }
     SupervisionScreen #sup-chart, SupervisionScreen #suggestion-satisfaction {
@@ -80,6 +81,18 @@ class SupervisionScreen(PetitionPane, ItemsPane, SuggestionPane, TabbedSectionSc
 
     def filter_lists(self) -> dict[str, str]:
         return {**super().filter_lists(), **self.item_lists()}
+
+    def export_offers(self) -> list:
+        """e: the 督查事项 register as its line filters it, 建议提案 and 信访 — the tab showing
+        first."""
+        today = self.app.actor().now.date()
+        offers = {"items": exporting.register_offer("supervision", today,
+                                                    self.line_of(ITEM_LIST) or ""),
+                  "suggestions": exporting.register_offer("suggestion", today),
+                  "petitions": exporting.register_offer("petition", today)}
+        active = self.query_one("#panes", TabbedContent).active.removeprefix("pane-")
+        first = "items" if active in ITEM_PANES else active
+        return sorted(offers.values(), key=lambda o: o is not offers.get(first))
 
     def reveal_list(self, table_id: str) -> None:
         if not self.reveal_items(table_id):

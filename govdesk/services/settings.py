@@ -17,7 +17,7 @@ from govdesk.models import database
 from govdesk.services.errors import ValidationError
 from govdesk.services.schema import get_meta, set_meta
 
-PERSONAL = ("language", "keys", "list_filters", "saved_filters", "list_sorts")
+PERSONAL = ("language", "keys", "list_filters", "saved_filters", "list_sorts", "export_dir")
 LIST_FILTERS = "list_filters"  # list id ("mishu.work", "mishu.incoming") → its filter line
 LIST_SORTS = "list_sorts"  # list id → "column:asc" / "column:desc" (S)
 SAVED_FILTERS = "saved_filters"  # name → filter line (L)

@@ -18,7 +18,7 @@ from govdesk.screens.base import run_service
 from govdesk.screens.flow_detail import FlowDetailScreen
 from govdesk.screens.incoming.modals import ActionModal
 from govdesk.screens.triage import remind_holders
-from govdesk.services import incoming
+from govdesk.services import exporting, incoming, office_files
 from govdesk.services.errors import ServiceError
 from govdesk.services.incoming import views
 from govdesk.services.rules import rule
@@ -39,10 +39,19 @@ class IncomingDetailScreen(FlowDetailScreen):
     COMMAND_IDS = ("incoming.back", "incoming.intake", "incoming.sign", "incoming.read_return",
                    "incoming.send_on", "incoming.close_doc", "incoming.archive",
                    "incoming.circulate", "incoming.remind", "incoming.lend",
-                   "incoming.return_loan", "incoming.edit")
+                   "incoming.return_loan", "incoming.edit", "record.export")
     DEFAULT_CSS = """
     IncomingDetailScreen #warnings { color: $warning; }
     """
+
+    def export_offers(self) -> list:
+        """E: the 收文处理笺 that travels with the paper."""
+        if self.doc is None:
+            return []
+        return [exporting.file_offer(
+            "slip", t("exporting.slip_what", number=self.doc.number, title=self.doc.title),
+            t("exporting.slip_stem", number=self.doc.number),
+            office_files.Request(record=str(self.doc_id)))]
 
     def compose_info(self) -> ComposeResult:
         yield Static(id="status")

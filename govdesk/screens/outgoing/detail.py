@@ -24,7 +24,7 @@ from govdesk.screens.outgoing.modals import (
     Field,
     FieldsModal,
 )
-from govdesk.services import outgoing
+from govdesk.services import exporting, office_files, outgoing
 from govdesk.services.errors import ValidationError
 from govdesk.services.outgoing import views
 from govdesk.widgets.timeline import TimelineTable
@@ -43,11 +43,21 @@ class OutgoingDetailScreen(FlowDetailScreen):
                    "outgoing.register_signed", "outgoing.number", "outgoing.first_read",
                    "outgoing.send_back", "outgoing.record_error", "outgoing.print_doc",
                    "outgoing.dispatch", "outgoing.change", "outgoing.written_date",
-                   "outgoing.backflow", "outgoing.compare")
+                   "outgoing.backflow", "outgoing.compare", "record.export")
     DEFAULT_CSS = """
     OutgoingDetailScreen #info { height: 3fr; }
     OutgoingDetailScreen #timeline { height: 2fr; }
     """
+
+    def export_offers(self) -> list:
+        """E: the 公文 itself in the GB/T 9704 layout, once it has its 文号 (the service refuses
+        it before, saying why)."""
+        if self.doc is None:
+            return []
+        return [exporting.file_offer(
+            "gongwen", t("exporting.gongwen_what", number=self.doc.number or "—",
+                         title=self.doc.title),
+            self.doc.number or self.doc.title, office_files.Request(record=str(self.doc_id)))]
 
     def compose_info(self) -> ComposeResult:
         for name in ("status", "chain", "fields", "body", "records"):

@@ -3,17 +3,16 @@ section and person, the yearly evaluation of each section's documents, and a tex
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import date, timedelta
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Select
 
 from govdesk.i18n import t, term
-from govdesk.screens.base import DeskScreen, run_service
-from govdesk.services.errors import ServiceError
+from govdesk.screens.base import DeskScreen
+from govdesk.services import exporting, office_files
 from govdesk.services.outgoing import error_register
 from govdesk.services.outgoing.rules import ERROR_CATEGORIES
 from govdesk.widgets.filter_line import SearchBox
@@ -30,13 +29,6 @@ class ErrorRegisterData:
 # Period choices: whole year, Q1–Q4, months 1–12.
 PERIODS = [("year", None), *[(f"q{q}", q) for q in range(1, 5)],
            *[(f"m{m}", m) for m in range(1, 13)]]
-
-
-def export_dir() -> Path:
-    """$GOVDESK_EXPORT_DIR, else ~/govdesk-exports; created when missing."""
-    path = Path(os.environ.get("GOVDESK_EXPORT_DIR") or Path.home() / "govdesk-exports")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class ErrorRegisterScreen(DeskScreen):
@@ -143,24 +135,23 @@ class ErrorRegisterScreen(DeskScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def action_export(self) -> None:
+    def export_offers(self) -> list:
+        """e: the period's statistics and the year's evaluation as publications (.docx, .txt),
+        and the register itself (.xlsx, .csv)."""
         if self._stats is None:  # not shown yet
-            return
+            return []
         year, _, _, label = self._period()
-        run_service(self, _export, self._stats, label, year,
-                    done=lambda path: self.notify(t("outgoing.exported", path=str(path))),
-                    refused=lambda exc: self.notify(str(exc), severity="error"),
-                    writes=False)
-
-
-def _export(stats: error_register.ErrorStats, label: str, year: int) -> Path:
-    """In a worker: the statistics and the yearly evaluation as a text file."""
-    text = error_register.statistics_text(stats, label) + "\n" + \
-        error_register.evaluation_text(year)
-    stamp = f"{stats.start:%Y%m%d}-{stats.end:%Y%m%d}"
-    try:
-        path = export_dir() / t("outgoing.export_name", stamp=stamp)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ServiceError(str(exc)) from exc
-    return path
+        stats, today = self._stats, self.app.actor().now.date()
+        return [
+            exporting.file_offer("error_stats", t("outgoing.err_total_line", title=label,
+                                                  n=stats.total),
+                                 t("exporting.error_stats_stem", start=f"{stats.start:%Y%m%d}",
+                                   end=f"{stats.end - timedelta(days=1):%Y%m%d}"),
+                                 office_files.Request(since=stats.start,
+                                                      until=stats.end - timedelta(days=1))),
+            exporting.file_offer("error_evaluation", t("outgoing.ev_title", year=year),
+                                 t("exporting.error_evaluation_stem", year=year),
+                                 office_files.Request(since=date(year, 1, 1),
+                                                      until=date(year, 12, 31))),
+            exporting.register_offer("errors", today),
+        ]

@@ -13,11 +13,11 @@ from textual.widgets import Static
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
 from govdesk.screens import registry
+from govdesk.screens.base import OffersExports
 from govdesk.screens.fields_modal import Field, FieldsModal
 from govdesk.screens.record_register import RecordRegisterScreen
+from govdesk.services import export_folder, exporting, office_files, petition
 from govdesk.services import inbox as inbox_service
-from govdesk.services import petition
-from govdesk.services.errors import ServiceError
 from govdesk.services.petition import briefing as briefings
 from govdesk.services.petition import hotline, views
 from govdesk.widgets import badge
@@ -97,26 +97,21 @@ def new_call(app: App, done=None) -> None:
 def new_briefing(app: App) -> None:
     """The week's or the month's briefing: compiled in the worker, saved as text in the export
     folder, then shown."""
-    from govdesk.screens.supervision_items.publish import export_dir
-
     made: list[tuple[str, str]] = []
 
     def apply(values: dict) -> None:
-        brief, text = briefings.compile_briefing(app.actor(), values)
-        try:
-            path = export_dir() / t("petition.brief_export_name",
-                                    period=t(f"petition.brief_{brief.period}"),
-                                    start=f"{brief.starts_on:%Y%m%d}")
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ServiceError(str(exc)) from exc
-        made.append((str(path), text))
+        actor = app.actor()
+        brief, text = briefings.compile_briefing(actor, values)
+        path = export_folder.save_text(actor.person.login, t(
+            "petition.brief_export_name", period=t(f"petition.brief_{brief.period}"),
+            start=f"{brief.starts_on:%Y%m%d}"), text)
+        made.append((str(path), text, brief))
 
     def closed(ok: bool | None) -> None:
         if ok and made:
-            path, text = made[-1]
+            path, text, brief = made[-1]
             app.notify(t("petition.brief_saved", path=path))
-            app.push_screen(BriefingScreen(text))
+            app.push_screen(BriefingScreen(text, brief))
 
     app.push_screen(FieldsModal(
         t("petition.brief_form_title"), apply,
@@ -127,10 +122,10 @@ def new_briefing(app: App) -> None:
         note=t("petition.brief_form_note")), closed)
 
 
-class BriefingScreen(HasCommands, ModalScreen):
+class BriefingScreen(OffersExports, HasCommands, ModalScreen):
     """A briefing as compiled: its text, scrolling; Esc closes."""
 
-    COMMAND_IDS = ("petition_briefing.close",)
+    COMMAND_IDS = ("petition_briefing.close", "list.export")
     DEFAULT_CSS = """
     BriefingScreen { align: center middle; }
     BriefingScreen > Vertical { width: 90%; max-width: 110; height: 90%;
@@ -138,9 +133,22 @@ class BriefingScreen(HasCommands, ModalScreen):
     BriefingScreen VerticalScroll { height: 1fr; }
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, brief: briefings.Briefing | None = None) -> None:
         super().__init__()
         self.text = text
+        self.brief = brief
+
+    def export_offers(self) -> list:
+        """e: the briefing as the 简报-layout .docx, or its text, for the same period."""
+        if self.brief is None:
+            return []
+        b = self.brief
+        return [exporting.file_offer(
+            "petition_briefing", t("exporting.briefing_what", title=self.text.splitlines()[0]
+                                   if self.text else ""),
+            t("petition.brief_export_name", period=t(f"petition.brief_{b.period}"),
+              start=f"{b.starts_on:%Y%m%d}").removesuffix(".txt"),
+            office_files.Request(since=b.starts_on, until=b.ends_on))]
 
     def compose(self) -> ComposeResult:
         with Vertical(), VerticalScroll(id="brief-scroll"):
@@ -153,8 +161,8 @@ class BriefingScreen(HasCommands, ModalScreen):
 class PetitionRegisterScreen(RecordRegisterScreen):
     HOWTO = "howto.petition_register"
     COMMAND_IDS = ("petition_register.back", "petition_register.new", "petition_register.call",
-                   "petition_register.open", "petition_register.briefing")
-    KIND = petition.KIND
+                   "petition_register.open", "petition_register.briefing", "list.export")
+    KIND = EXPORT_KIND = petition.KIND
     TABLE_ID, TITLE_ID = "petition-register", "petition-title"
     COLUMNS = ("number", "channel", "title", "petitioner", "state", "due")
     COLUMN_LABEL = "petition.col_{key}"

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Label, Static
 
 from govdesk.i18n import t, term
 from govdesk.screens.base import run_service
-from govdesk.services.errors import ServiceError
+from govdesk.services import export_folder
 from govdesk.services.suggestion import stats as suggestion_stats
 from govdesk.widgets import bars
 from govdesk.widgets.desk_table import columns
@@ -58,16 +58,10 @@ def satisfaction_chart(s: suggestion_stats.Satisfaction) -> Text:
     return out
 
 
-def _export_suggestions(stats: suggestion_stats.Statistics):
+def _export_suggestions(login: str, stats: suggestion_stats.Statistics):
     """In a worker: the figures as text in the export folder."""
-    from govdesk.screens.outgoing.error_register import export_dir
-
-    try:
-        path = export_dir() / t("suggestion.export_name", year=stats.year or "")
-        path.write_text(suggestion_stats.statistics_text(stats), encoding="utf-8")
-    except OSError as exc:
-        raise ServiceError(str(exc)) from exc
-    return path
+    return export_folder.save_text(login, t("suggestion.export_name", year=stats.year or ""),
+                                   suggestion_stats.statistics_text(stats))
 
 
 class SuggestionPane:
@@ -116,7 +110,8 @@ class SuggestionPane:
         """The 建议提案 figures shown, as a text file (the error register's export folder)."""
         if self._suggestion_stats is None:
             return
-        run_service(self, _export_suggestions, self._suggestion_stats,
+        run_service(self, _export_suggestions, self.app.actor().person.login,
+                    self._suggestion_stats,
                     done=lambda path: self.notify(t("suggestion.exported", path=str(path))),
                     refused=lambda exc: self.notify(str(exc), severity="error"), writes=False)
 

@@ -78,8 +78,8 @@ class SuggestionFormModal(FieldsModal):
 class SuggestionRegisterScreen(RecordRegisterScreen):
     HOWTO = "howto.suggestion_register"
     COMMAND_IDS = ("suggestion_register.back", "suggestion_register.new",
-                   "suggestion_register.source", "suggestion_register.open")
-    KIND = suggestion.KIND
+                   "suggestion_register.source", "suggestion_register.open", "list.export")
+    KIND = EXPORT_KIND = suggestion.KIND
     TABLE_ID, TITLE_ID = "suggestion-register", "suggestion-title"
     COLUMNS = ("number", "title", "state", "due", "lead", "proposer")
     COLUMN_LABEL = "suggestion.col_{key}"

@@ -3,7 +3,6 @@ worker from the items, saved as a text file in the export folder and shown."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from textual.app import App, ComposeResult
@@ -13,29 +12,21 @@ from textual.widgets import Label, Static
 
 from govdesk.commands import HasCommands
 from govdesk.i18n import t, term
+from govdesk.screens.base import OffersExports
 from govdesk.screens.fields_modal import Field, FieldsModal
-from govdesk.services.errors import ServiceError
+from govdesk.services import export_folder, exporting, office_files
 from govdesk.services.supervision import publications
-
-
-def export_dir() -> Path:
-    """$GOVDESK_EXPORT_DIR, else ~/govdesk-exports; created when missing."""
-    path = Path(os.environ.get("GOVDESK_EXPORT_DIR") or Path.home() / "govdesk-exports")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def publish(app: App, done=None) -> None:
     made: list[tuple[publications.Issue, Path]] = []
 
     def apply(values: dict) -> None:  # in a worker: compile, keep, save as text
-        issue = publications.compile_issue(app.actor(), values)
-        try:
-            path = export_dir() / t("supervision.export_name", kind=issue.kind,
-                                    year=issue.year, seq=issue.seq)
-            path.write_text(issue.text, encoding="utf-8")
-        except OSError as exc:
-            raise ServiceError(str(exc)) from exc
+        actor = app.actor()
+        issue = publications.compile_issue(actor, values)
+        path = export_folder.save_text(actor.person.login, t(
+            "supervision.export_name", kind=issue.kind, year=issue.year, seq=issue.seq),
+            issue.text)
         made.append((issue, path))
 
     def closed(ok: bool | None) -> None:
@@ -56,10 +47,10 @@ def publish(app: App, done=None) -> None:
         note=t("supervision.publish_note")), closed)
 
 
-class IssueScreen(HasCommands, ModalScreen):
+class IssueScreen(OffersExports, HasCommands, ModalScreen):
     """One issue as published: its text, scrolling; Esc closes."""
 
-    COMMAND_IDS = ("supervision_issue.close",)
+    COMMAND_IDS = ("supervision_issue.close", "list.export")
     DEFAULT_CSS = """
     IssueScreen { align: center middle; }
     IssueScreen > Vertical { width: 90%; max-width: 100; height: 90%; border: thick $primary;
@@ -78,6 +69,18 @@ class IssueScreen(HasCommands, ModalScreen):
                           number=self.issue.number), classes="panel-title")
             with VerticalScroll(id="issue-scroll"):
                 yield Static(self.issue.text, markup=False, id="issue-text")
+
+    def export_offers(self) -> list:
+        """e: the issue as the 简报-layout .docx, or its text."""
+        kind = ("supervision_report" if self.issue.kind == publications.SPECIAL_REPORT
+                else "supervision_notice")
+        return [exporting.file_offer(kind, t("supervision.issue_title",
+                                             kind=term(self.issue.kind),
+                                             number=self.issue.number),
+                                     t("supervision.export_name", kind=self.issue.kind,
+                                       year=self.issue.year, seq=self.issue.seq
+                                       ).removesuffix(".txt"),
+                                     office_files.Request(record=str(self.issue.id)))]
 
     def action_close(self) -> None:
         self.dismiss()

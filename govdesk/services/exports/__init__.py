@@ -394,13 +394,18 @@ def _formula_safe(text: str) -> str:
     return "'" + text if text.startswith("=") else text
 
 
-def write_csv(tbl: Table, out) -> int:
+PROGRESS_EVERY = 500  # rows between two progress calls
+
+
+def write_csv(tbl: Table, out, progress: Callable[[int], None] | None = None) -> int:
     writer = csv.writer(out)
     writer.writerow(tbl.header)
     n = 0
     for row in tbl.rows:
         writer.writerow([_formula_safe(_text(v)) for v in row])
         n += 1
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n)
     return n
 
 
@@ -412,7 +417,7 @@ def _safe(value: Any, illegal) -> Any:
     return value
 
 
-def write_xlsx(tbl: Table, path: Path) -> int:
+def write_xlsx(tbl: Table, path: Path, progress: Callable[[int], None] | None = None) -> int:
     """The register as a workbook (write-only: rows streamed, not held): a bold frozen
     header with a filter, dates as dates, numbers as numbers, columns as wide as their
     widest cell (an East Asian character counts two)."""
@@ -432,6 +437,8 @@ def write_xlsx(tbl: Table, path: Path) -> int:
                 widths[i] = max(widths[i], _width(value))
             pickle.dump(row, spool)
             n += 1
+            if progress is not None and n % PROGRESS_EVERY == 0:
+                progress(n)  # the rows read: the second pass only writes them out
         spool.seek(0)
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(kind_name(tbl.kind)[:31])
@@ -472,9 +479,11 @@ def format_of(path: Path) -> str | None:
 
 
 def export(actor: Actor, kind: str, path: Path, since: date | None = None,
-           until: date | None = None, line: str = "") -> int:
+           until: date | None = None, line: str = "",
+           progress: Callable[[int], None] | None = None) -> int:
     """Write the ``kind`` register to ``path`` (.xlsx or .csv by its suffix); the number of
-    rows written. Written under a temporary name in the same folder and renamed into place."""
+    rows written. Written under a temporary name in the same folder and renamed into place.
+    ``progress(rows)`` is called every PROGRESS_EVERY rows (the desk's export shows it)."""
     path = Path(path)
     fmt = format_of(path)
     if fmt is None:
@@ -486,10 +495,10 @@ def export(actor: Actor, kind: str, path: Path, since: date | None = None,
     try:
         if fmt == ".csv":
             with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-                n = write_csv(tbl, out)
+                n = write_csv(tbl, out, progress)
         else:
             os.close(fd)
-            n = write_xlsx(tbl, temp)
+            n = write_xlsx(tbl, temp, progress)
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(temp, 0o666 & ~mask)  # as any file the user writes (mkstemp makes it 0600)

@@ -34,6 +34,7 @@ COVERS = {
     states.BULLETIN: states.KINDS,
 }
 PUBLICATIONS = states.PUBLICATIONS
+SPECIAL_REPORT = states.SPECIAL_REPORT  # 《督查专报》
 
 
 @dataclass(frozen=True)

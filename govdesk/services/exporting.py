@@ -1,0 +1,92 @@
+"""One export as the desk's ``e`` key asks for it: a register (services/exports: .xlsx/.csv,
+the filter on screen applied) or one of the office's files (services/office_files: a 公文, a
+处理笺, a publication, a leader's week), written into a folder (services/export_folder).
+
+A screen says what can be exported from where the user is as ``Offer``s (plain data, made on
+the UI thread from what it shows); ``write`` runs in a worker. What a file holds is what its
+reader may see: both kinds read through the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from govdesk.i18n import t
+from govdesk.services import export_folder, exports, office_files
+from govdesk.services.errors import ValidationError
+
+if TYPE_CHECKING:
+    from govdesk.services.context import Actor
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One thing the user can export here: ``what`` is shown, ``stem`` the file's default name
+    (without its suffix), ``formats`` the suffixes it can be written as (the first the
+    default)."""
+
+    what: str
+    stem: str
+    formats: tuple[str, ...]
+    register: str | None = None
+    line: str = ""
+    since: date | None = None
+    until: date | None = None
+    file_kind: str | None = None
+    request: office_files.Request | None = None
+
+
+def register_offer(kind: str, today: date, line: str = "") -> Offer:
+    """The ``kind`` register as the list shows it (its filter line ``line``)."""
+    name = exports.kind_name(kind)
+    what = t("exporting.register_filtered", name=name, line=line) if line else name
+    return Offer(what, f"{name}-{today:%Y%m%d}", exports.FORMATS, register=kind, line=line)
+
+
+def file_offer(kind: str, what: str, stem: str, request: office_files.Request
+               ) -> Offer | None:
+    """One of the office's files, or None when this build has no such kind."""
+    found = office_files.kinds().get(kind)
+    if found is None:
+        return None
+    return Offer(what, stem, found.formats, file_kind=kind, request=request)
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    what: str
+    rows: int | None  # a register's rows; None for a file
+    spooled: bool  # on the server's spool: fetched with govdesk fetch
+
+
+def write(actor: Actor, offer: Offer, fmt: str, folder: str | None, name: str,
+          progress: Callable[[int], None] | None = None) -> Written:
+    """Write ``offer`` as ``fmt`` into ``folder`` (the default one when empty) under ``name``
+    (a free variant of it when taken); ``progress(rows)`` as a register's rows are written."""
+    login = actor.person.login
+    if fmt not in offer.formats:
+        raise ValidationError(t("export_folder.f_format"), t(
+            "exporting.bad_format", fmt=fmt, formats="、".join(offer.formats)), name="format")
+    target = export_folder.prepare(login, folder)
+    path = export_folder.free_path(target, export_folder.file_name(name, fmt))
+    try:
+        if offer.register is not None:
+            rows = exports.export(actor, offer.register, path, offer.since, offer.until,
+                                  offer.line, progress=progress)
+            what = t("exporting.register_rows", what=offer.what, n=rows)
+        else:
+            kind = office_files.kinds()[offer.file_kind or ""]
+            made = office_files.produce(actor, kind, offer.request or office_files.Request(),
+                                        path)
+            rows, what = None, made.summary
+    except OSError as exc:
+        raise ValidationError(t("export_folder.f_folder"), t(
+            "export_folder.cannot_write", path=path, error=exc.strerror or exc),
+            name="folder") from None
+    export_folder.remember(login, target)
+    return Written(path, what, rows, export_folder.on_server())

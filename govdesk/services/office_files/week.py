@@ -311,15 +311,15 @@ def _period_of(moment: datetime, periods: Iterable[Period]) -> Period:
 
 def _absence_line(a: Absence, day: date, period: Period) -> Line | None:
     """The absence in this part of this day, if it overlaps it: 08:00起 / 至18:00 where it
-    begins or ends there."""
+    begins or ends in it (or as it ends)."""
     begins = datetime.combine(day, time()) + timedelta(hours=period.start)
     ends = datetime.combine(day, time()) + timedelta(hours=period.end)
     if not (a.start < ends and a.end > begins):
         return None
-    marks = []
-    if begins <= a.start:
+    marks = []  # none at midnight: a whole day away is just away
+    if begins <= a.start and a.start.time() != time.min:
         marks.append(f"{a.start:%H:%M}起")
-    if a.end < ends:
+    if a.end <= ends and a.end.time() != time.min:
         marks.append(f"至{a.end:%H:%M}")
     summary, _ = _absence_words(a)
     acting = [t("week.acting", name=a.acting.name)] if a.acting_id else []

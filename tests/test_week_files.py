@@ -193,6 +193,10 @@ def test_a_week_with_nothing_says_so(db, as_user, kind, tmp_path):
     assert out.paragraphs[0].text == "区政府领导一周工作安排"
     assert "2026年12月14日—12月20日" in out.paragraphs[1].text
     assert out.paragraphs[2].text == t("week.none") and not out.tables
+    cal = icalendar.Calendar.from_ical(produce(as_user, kind, tmp_path / "none.ics",
+                                               since=date(2026, 12, 14)).read_bytes())
+    assert "2026年12月14日" in str(cal["X-WR-CALNAME"]) and not cal.walk("VEVENT")
+    assert [str(z["TZID"]) for z in cal.walk("VTIMEZONE")] == ["Asia/Shanghai"]
     text = produce(as_user, kind, tmp_path / "none.txt", leader="zhaogl",
                    until=date(2026, 12, 20)).read_text(encoding="utf-8")
     assert "《常务副区长一周日程安排》" in text and t("week.none") in text

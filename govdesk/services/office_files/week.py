@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import icalendar
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -40,6 +39,9 @@ from govdesk.services.office_files import wordfile
 from govdesk.services.office_files.gongwen import layout as gongwen_layout
 from govdesk.services.rules import data_dir
 from govdesk.services.schedule import LeaderWeek, person_weeks, week_of
+
+if TYPE_CHECKING:
+    import icalendar
 
 SEPARATOR = "、"
 
@@ -223,6 +225,8 @@ def _all_day(a: Absence) -> bool:
 def calendar(actor: Actor, week: Week) -> icalendar.Calendar:
     """The week as an iCalendar: one VEVENT an entry or an absence, times in the office's time
     zone with its VTIMEZONE, named for the leader and the week (X-WR-CALNAME)."""
+    import icalendar  # here: ``govdesk export --help`` lists the kinds without loading it
+
     zone = ZoneInfo(office_timezone())
     start, end = span(week)
     cal = icalendar.Calendar()
@@ -237,7 +241,11 @@ def calendar(actor: Actor, week: Week) -> icalendar.Calendar:
     domain = schema.database_id()
     stamp = actor.now.replace(tzinfo=zone).astimezone(UTC)
     names = {p.id: p.name for p in week.leaders}
-    first, last = week.monday, week.sunday + timedelta(days=1)
+    first = min([week.monday, *(a.start.date() for a in week.absences())])
+    last = max([week.sunday, *(a.end.date() for a in week.absences())]) + timedelta(days=1)
+    # Always there, the first component: a week with nothing on is still a valid calendar
+    # (RFC 5545 3.6 wants one component at least) that a program can subscribe to.
+    cal.add_component(icalendar.Timezone.from_tzid(zone.key, first_date=first, last_date=last))
 
     def event(uid: str, person_id: int, summary: str, lines: list[str]) -> icalendar.Event:
         ev = icalendar.Event()
@@ -269,8 +277,6 @@ def calendar(actor: Actor, week: Week) -> icalendar.Calendar:
             ev.add("location", a.destination)
         ev.add("transp", "OPAQUE")
         cal.add_component(ev)
-        first, last = min(first, a.start.date()), max(last, a.end.date() + timedelta(1))
-    cal.add_missing_timezones(first_date=first, last_date=last)
     return cal
 
 

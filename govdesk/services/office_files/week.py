@@ -450,28 +450,30 @@ class _Sheet:
         wordfile.put(table._tbl.tblPr, fixed, wordfile.TBLPR)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = Mm(width)  # the grid, which LibreOffice lays out by
-        for row in table.rows:
+        # Each row's cells taken once: table.cell() walks the whole table every time.
+        grid = [row.cells for row in table.rows]
+        for row, row_cells in zip(table.rows, grid, strict=True):
             row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-            for cell, width in zip(row.cells, widths, strict=True):
+            for cell, width in zip(row_cells, widths, strict=True):
                 cell.width = Mm(width)
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         header = table.rows[0]
         header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # again on each page
-        for cell, text in zip(header.cells, headers, strict=True):
+        for cell, text in zip(grid[0], headers, strict=True):
             self.put(cell, text.split("\n"), lay.fonts["header"], self.header, centre=True)
         font = lay.fonts["body"]
         for index, (_, cells) in enumerate(plan, start=1):
             centre = not self.week.combined  # one leader's time column
             for column, lines in enumerate(cells, start=2):
-                self.put(table.cell(index, column), lines, font, body,
+                self.put(grid[index][column], lines, font, body,
                          centre=centre and column == 2)
         for column, key in ((0, lambda slot: slot.day), (1, lambda slot: slot)):
             first = 0
             for index in range(1, len(plan) + 1):
                 if index == len(plan) or key(plan[index][0]) != key(plan[first][0]):
-                    cell = table.cell(1 + first, column)
+                    cell = grid[1 + first][column]
                     if index - 1 > first:
-                        cell = cell.merge(table.cell(index, column))
+                        cell = cell.merge(grid[index][column])
                     slot = plan[first][0]
                     text = day_name(slot.day) if column == 0 else (slot.period.name,)
                     self.put(cell, text, font, body, centre=True)

@@ -12,7 +12,6 @@ events rather than adding them twice. The sheet's layout is data/week_sheet.toml
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -37,7 +36,6 @@ from govdesk.services.errors import ValidationError
 from govdesk.services.fulltext import simplified
 from govdesk.services.office_files import wordfile
 from govdesk.services.office_files.gongwen import layout as gongwen_layout
-from govdesk.services.rules import data_dir
 from govdesk.services.schedule import LeaderWeek, person_weeks, week_of
 
 if TYPE_CHECKING:
@@ -68,18 +66,13 @@ class SheetLayout:
 @cache
 def layout() -> SheetLayout:
     """data/week_sheet.toml, read once; a missing table names the file and the table."""
-    path = data_dir() / "week_sheet.toml"
-    doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    tables = {}
-    for name in ("title", "days", "columns", "fonts", "sizes"):
-        if not isinstance(doc.get(name), dict):
-            raise ValueError(f"{path}: table [{name}] is missing")
-        tables[name] = doc[name]
+    doc, tables = wordfile.layout_file("week_sheet.toml",
+                                       ("title", "days", "columns", "fonts", "sizes"))
     periods = tuple(Period(p["name"], int(p["from"]), int(p["to"]))
                     for p in doc.get("periods", []))
     if not periods or periods[0].start != 0 or periods[-1].end != 24 or any(
             a.end != b.start for a, b in zip(periods, periods[1:], strict=False)):
-        raise ValueError(f"{path}: [[periods]] must cover the day from 0 to 24 without gaps")
+        raise ValueError("week_sheet.toml: [[periods]] must cover the day from 0 to 24 without gaps")
     return SheetLayout(periods=periods, **tables)
 
 

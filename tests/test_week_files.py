@@ -21,7 +21,7 @@ from docx.shared import Mm, Pt
 from govdesk.i18n import t
 from govdesk.services import office_files, org, schedule
 from govdesk.services.errors import ValidationError
-from govdesk.services.office_files import Request, week
+from govdesk.services.office_files import Request, week_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 EAST = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef—]")
@@ -243,7 +243,7 @@ def test_the_kind_answers_to_its_words():
 
 
 def test_the_layout_covers_the_day():
-    periods = week.layout().periods
+    periods = week_sheet.layout().periods
     assert [p.name for p in periods] == ["上午", "下午", "晚上"]
     assert periods[0].start == 0 and periods[-1].end == 24
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -193,6 +194,22 @@ def set_meta(key: str, value: str) -> None:
     # Portable upsert (INSERT … ON CONFLICT (key) DO UPDATE on both SQLite and PostgreSQL).
     Meta.insert(key=key, value=value).on_conflict(
         conflict_target=[Meta.key], update={Meta.value: value}).execute()
+
+
+DATABASE_ID = "database_id"
+
+
+def database_id() -> str:
+    """This database's own name, made the first time it is asked for and kept (meta): a
+    calendar file's UIDs are a record's id at this name, so the same entry exported twice is
+    the same event to a calendar program, and two offices' entries never are. A copy (a
+    backup restored, a move to PostgreSQL) keeps it, as it keeps the records."""
+    found = get_meta(DATABASE_ID)
+    if found is None:
+        with database.atomic():
+            Meta.insert(key=DATABASE_ID, value=uuid.uuid4().hex).on_conflict_ignore().execute()
+        found = get_meta(DATABASE_ID, "")
+    return found or ""
 
 
 def schema_version() -> int:

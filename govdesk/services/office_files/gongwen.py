@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,7 +32,7 @@ from govdesk.services.errors import ValidationError
 from govdesk.services.office_files import wordfile
 from govdesk.services.office_files.wordfile import chinese_date
 from govdesk.services.outgoing.rules import split_names
-from govdesk.services.rules import data_dir, office_rules
+from govdesk.services.rules import office_rules
 
 H1 = re.compile(r"^[一二三四五六七八九十百]+、")
 H2 = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
@@ -57,13 +56,8 @@ class Layout:
 @cache
 def layout() -> Layout:
     """data/gongwen.toml, read once; a missing table names the file and the table."""
-    path = data_dir() / "gongwen.toml"
-    doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    tables = {}
-    for name in ("page", "grid", "fonts", "sizes", "colours", "rules", "mark", "words"):
-        if not isinstance(doc.get(name), dict):
-            raise ValueError(f"{path}: table [{name}] is missing")
-        tables[name] = doc[name]
+    _, tables = wordfile.layout_file("gongwen.toml", ("page", "grid", "fonts", "sizes",
+                                                     "colours", "rules", "mark", "words"))
     return Layout(**tables)
 
 

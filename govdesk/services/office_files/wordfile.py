@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import tomllib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -37,6 +38,19 @@ RPR = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike"
 TBLPR = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
          "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
          "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange")
+
+
+def layout_file(name: str, tables: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, dict]]:
+    """A layout in data/ (``name``: gongwen.toml, week_sheet.toml …), read whole, and its
+    ``tables``, each required: a missing one names the file and the table."""
+    from govdesk.services.rules import data_dir
+
+    path = data_dir() / name
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    for table in tables:
+        if not isinstance(doc.get(table), dict):
+            raise ValueError(f"{path}: table [{table}] is missing")
+    return doc, {table: doc[table] for table in tables}
 
 
 def put(parent, el, order: tuple[str, ...]) -> None:

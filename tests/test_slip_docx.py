@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from govdesk.models import AuditEntry, IncomingDocument
-from govdesk.services import incoming, office_files, org
+from govdesk.services import incoming, office_files, org, schedule
 from govdesk.services.errors import NotFound, PermissionDenied
 from govdesk.services.office_files import slip
 
@@ -139,6 +141,9 @@ def test_every_east_asian_run_names_its_font(made):
     assert heading._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "方正小标宋简体"
     label = out.tables[0].rows[0].cells[0].paragraphs[0].runs[0]
     assert label._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "黑体"
+    labels = {r.font.size.pt for row in out.tables[0].rows
+              for r in row.cells[0].paragraphs[0].runs}
+    assert labels == {14}  # every label at 4号: each fits its column
     value = out.tables[0].rows[0].cells[1].paragraphs[0].runs[0]
     assert value._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
 
@@ -186,7 +191,7 @@ def test_a_document_still_at_registration_gives_empty_boxes(db, as_user, tmp_pat
     assert "拟办意见：\r\n领导批示：\r\n阅办情况：\r\n办理结果：\r\n" in text
 
 
-def test_a_leader_reading_by_aban_is_an_instruction_and_acting_is_marked(db, as_user, tmp_path):
+def test_a_leaders_aban_is_an_instruction(db, as_user, tmp_path):
     """A 请示 goes to its 分管领导 for 阅办: what the leader wrote is still a 批示."""
     doc = registered(as_user, from_unit="jyj", doc_kind="请示", is_request=True,
                      title="关于要求追加校舍维修资金的请示")
@@ -201,6 +206,33 @@ def test_a_leader_reading_by_aban_is_an_instruction_and_acting_is_marked(db, as_
     assert _beside(out, "领导批示") == "同意，请财政局统筹。\n周德伟　2026年11月23日"
     assert _beside(out, "阅办情况") == ""
     assert _beside(out, "办理结果") == ""  # not yet 办结
+
+
+def test_the_acting_head_signs_for_the_head(db, as_user, tmp_path):
+    clerk = at(as_user, "lixm", 0)
+    head = org.by_rank("区长")
+    schedule.add_absence(clerk, head, clerk.now, clerk.now + timedelta(days=3),
+                         destination="北京", reason="汇报")
+    doc = registered(as_user, major=True)
+    incoming.decide_intake(clerk, only_task(clerk, doc).id, "受理", "符合受文规定")
+    director = at(as_user, "linzh", 1)
+    incoming.sign(director, only_task(director, doc).id, "呈王区长阅示。",
+                  [Reader("阅签", person=head)])
+    acting = at(as_user, "zhaogl", 2)
+    incoming.reader_return(acting, only_task(acting, doc).id, "同意。")
+    out = docx.Document(str(slip.build(clerk, doc.id, tmp_path / "acting.docx")))
+    assert _beside(out, "领导批示") == "同意。\n赵国梁（代王建明）　2026年11月23日"
+
+
+def test_a_transferred_document_shows_the_intake_decision(db, as_user, tmp_path):
+    doc = registered(as_user, from_unit="dongcheng", remit_unit="zjj",
+                     title="关于调整商品房预售资金监管比例的请示")
+    clerk = at(as_user, "lixm", 1)
+    incoming.decide_intake(clerk, only_task(clerk, doc).id, "转办", "属住建局职权")
+    out = docx.Document(str(slip.build(clerk, doc.id, tmp_path / "moved.docx")))
+    result = _beside(out, "办理结果")
+    assert result.startswith("转办：属住建局职权\n秘书科（李晓梅）　2026年11月23日\n已转区住建局办理")
+    assert _beside(out, "拟办意见") == _beside(out, "领导批示") == ""
 
 
 def test_a_long_instruction_shrinks_and_stays_whole(db, as_user, tmp_path):
@@ -254,6 +286,21 @@ def test_the_layout_is_checked_naming_the_row(tmp_path, monkeypatch):
     monkeypatch.undo()
     slip.layout.cache_clear()
     assert slip.layout().rows
+
+
+def test_build_time(db, as_user, tmp_path):
+    doc = walked(as_user)
+    clerk = at(as_user, "lixm", 51)
+    times = {}
+    for fmt in (".docx", ".txt"):
+        spent = []
+        for n in range(10):
+            start = time.perf_counter()
+            slip.build(clerk, doc.id, tmp_path / f"t{n}{fmt}", fmt)
+            spent.append(time.perf_counter() - start)
+        times[fmt] = statistics.median(spent) * 1000
+    print("slip.build median of 10: " + ", ".join(f"{k} {v:.1f} ms" for k, v in times.items()))
+    assert len(list(tmp_path.glob("t*.docx"))) == len(list(tmp_path.glob("t*.txt"))) == 10
 
 
 # ---------------------------------------------------------------------------- clearance
@@ -324,6 +371,29 @@ def test_the_rendered_slip_is_one_page(made, tmp_path):
     flat = re.sub(r"\s", "", text)
     for words in (PROPOSAL, FIRST, SECOND, READING, CLOSING, "周德伟2026年11月24日"):
         assert words in flat, words
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice (soffice) or poppler's pdftotext is not installed")
+def test_an_instruction_too_long_for_the_page_runs_on_whole(db, as_user, tmp_path):
+    doc = registered(as_user)
+    clerk = at(as_user, "lixm", 0.5)
+    incoming.decide_intake(clerk, only_task(clerk, doc).id, "受理", "符合受文规定")
+    director = at(as_user, "linzh", 1)
+    incoming.sign(director, only_task(director, doc).id, "请赵副区长阅示。",
+                  [Reader("阅签", person=org.person_by_login("zhaogl"))])
+    vice = at(as_user, "zhaogl", 2)
+    long = "".join(f"第{n}条，请财政局会同教育局逐项核实资金安排。" for n in range(1, 61))
+    incoming.reader_return(vice, only_task(vice, doc).id, long + "此件最后一句。")
+    path = slip.build(clerk, doc.id, tmp_path / "long.docx")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    f"-env:UserInstallation=file://{tmp_path}/lo", str(path)],
+                   check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", str(tmp_path / "long.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert len([p for p in text.split("\f") if p.strip()]) == 2
+    flat = re.sub(r"\s", "", text)
+    assert "第60条" in flat and "此件最后一句。" in flat and "办理结果" in flat
 
 
 # ---------------------------------------------------------------------------- the command

@@ -280,10 +280,12 @@ def _paragraphs(cell: Cell, slip: Slip, words: dict[str, str]) -> list[tuple[str
 
 def lines_needed(texts: list[str], width_mm: float, size: float) -> int:
     """Lines the texts take in a column ``width_mm`` wide at ``size`` pt, a full-width
-    character being ``size`` wide (one character short of the width: a closing mark is never
-    set at the start of a line, which can carry a character over)."""
-    per_line = max(1, math.floor(width_mm * PT_PER_MM / size) - 1)
-    return sum(max(1, math.ceil(wordfile.text_width(t) / per_line)) for t in texts)
+    character being ``size`` wide. A text that runs over is reckoned a character short a line:
+    a closing mark is never set at the start of a line, which can carry a character over."""
+    per_line = max(1, math.floor(width_mm * PT_PER_MM / size))
+    wrapped = max(1, per_line - 1)
+    return sum(1 if wordfile.text_width(t) <= per_line
+               else math.ceil(wordfile.text_width(t) / wrapped) for t in texts)
 
 
 def fitting_size(texts: list[str], width_mm: float, height_mm: float, lay: Layout) -> float:

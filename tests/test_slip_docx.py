@@ -18,6 +18,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from helpers.rendered import assert_gbt_page, needs_office, pdf_info, pdf_text, to_pdf
 
 from govdesk.models import AuditEntry, IncomingDocument
 from govdesk.services import incoming, office_files, org, schedule
@@ -151,9 +152,7 @@ def test_every_east_asian_run_names_its_font(made):
 def test_page_is_a4_with_the_gongwen_margins_and_the_table_fills_the_type_area(made):
     _, _, out = made
     s = out.sections[0]
-    for got, want in [(s.page_width, 210), (s.page_height, 297), (s.top_margin, 37),
-                      (s.left_margin, 28), (s.right_margin, 26), (s.bottom_margin, 35)]:
-        assert abs(got - Mm(want)) <= Mm(0.1), (got.mm, want)
+    assert_gbt_page(s)
     widths = [c.width for c in out.tables[0].columns]
     assert abs(sum(widths) - Mm(156)) <= Mm(0.1)
     heights = [r.height.mm for r in out.tables[0].rows]
@@ -354,27 +353,20 @@ def test_the_kind_and_the_record_as_typed(db, as_user, tmp_path):
 # ---------------------------------------------------------------------------- rendered
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfinfo") is None,
-                    reason="LibreOffice (soffice) or poppler's pdfinfo is not installed")
+@needs_office
 def test_the_rendered_slip_is_one_page(made, tmp_path):
     _, path, _ = made
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    f"-env:UserInstallation=file://{tmp_path}/lo", str(path)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / "slip.pdf"
-    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True,
-                          text=True).stdout
-    assert re.search(r"^Pages:\s+1$", info, re.M), info
-    assert re.search(r"^Page size:\s+595\.\d* x 841\.\d* pts \(A4\)", info, re.M), info
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    pdf = to_pdf(path, tmp_path)
+    info = pdf_info(pdf)
+    assert info["Pages"] == "1", info
+    assert re.match(r"595\.\d* x 841\.\d* pts \(A4\)", info["Page size"]), info
+    text = pdf_text(pdf)
     flat = re.sub(r"\s", "", text)
     for words in (PROPOSAL, FIRST, SECOND, READING, CLOSING, "周德伟2026年11月24日"):
         assert words in flat, words
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice (soffice) or poppler's pdftotext is not installed")
+@needs_office
 def test_an_instruction_too_long_for_the_page_runs_on_whole(db, as_user, tmp_path):
     doc = registered(as_user)
     clerk = at(as_user, "lixm", 0.5)
@@ -386,11 +378,7 @@ def test_an_instruction_too_long_for_the_page_runs_on_whole(db, as_user, tmp_pat
     long = "".join(f"第{n}条，请财政局会同教育局逐项核实资金安排。" for n in range(1, 61))
     incoming.reader_return(vice, only_task(vice, doc).id, long + "此件最后一句。")
     path = slip.build(clerk, doc.id, tmp_path / "long.docx")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    f"-env:UserInstallation=file://{tmp_path}/lo", str(path)],
-                   check=True, capture_output=True, timeout=180)
-    text = subprocess.run(["pdftotext", str(tmp_path / "long.pdf"), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = pdf_text(to_pdf(path, tmp_path))
     assert len([p for p in text.split("\f") if p.strip()]) == 2
     flat = re.sub(r"\s", "", text)
     assert "第60条" in flat and "此件最后一句。" in flat and "办理结果" in flat

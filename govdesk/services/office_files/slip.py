@@ -195,8 +195,6 @@ class Slip:
     """What the slip says, cell by cell, before either edition lays it out."""
 
     heading: str
-    number: str
-    secret: bool
     fields: dict[str, str]
     boxes: dict[str, tuple[Entry, ...]]
 
@@ -257,8 +255,7 @@ def content(actor: Actor, doc: IncomingDocument, lay: Layout | None = None) -> S
     hops = engine.timeline(incoming.KIND, doc.id, actor)
     heading = lay.heading.format(office=org.district("office"),
                                  government=org.district("government"))
-    return Slip(heading, doc.number, bool(doc.secrecy), _fields(doc, lay.words),
-                _boxes(doc, hops, lay.words))
+    return Slip(heading, _fields(doc, lay.words), _boxes(doc, hops, lay.words))
 
 
 # --------------------------------------------------------------------------- fitting

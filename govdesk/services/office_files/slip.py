@@ -228,9 +228,10 @@ def _boxes(doc: IncomingDocument, hops: list[engine.Hop], words: dict[str, str]
     document sent on (转办) or back (退文). A turn not taken (waiting, cancelled) is not
     printed."""
     done = [h for h in hops if h.state in (DONE, RETURNED) and h.acted_at is not None]
-    leaders = set(Task.select(Task.id).join(Person, on=(Task.acted_by == Person.id)).where(
-        Task.id.in_([h.id for h in done]) & Person.rank.in_(org.LEADER_RANKS)).tuples())
-    leaders = {row[0] for row in leaders}
+    leaders = {task_id for (task_id,) in Task.select(Task.id)
+               .join(Person, on=(Task.acted_by == Person.id))
+               .where(Task.id.in_([h.id for h in done]) & Person.rank.in_(org.LEADER_RANKS))
+               .tuples()}
 
     def entry(hop: engine.Hop) -> Entry:
         return Entry(hop.opinion.strip(), _who(hop, words), hop.acted_at)

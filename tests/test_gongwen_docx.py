@@ -4,9 +4,7 @@ built from a real 发文 driven through the services and read back with python-d
 from __future__ import annotations
 
 import re
-import shutil
 import statistics
-import subprocess
 import time
 from datetime import datetime
 
@@ -15,6 +13,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from helpers.outgoing_worker import drive_to, new_draft
+from helpers.rendered import assert_gbt_page, needs_office, pdf_text, to_pdf
 
 from govdesk.services import outgoing
 from govdesk.services.errors import PermissionDenied
@@ -75,9 +74,7 @@ def _fonts(run) -> dict[str, str | None]:
 def test_page_is_a4_with_the_standard_margins(built):
     _, _, out = built
     s = out.sections[0]
-    for got, want in [(s.page_width, 210), (s.page_height, 297), (s.top_margin, 37),
-                      (s.left_margin, 28), (s.right_margin, 26), (s.bottom_margin, 35)]:
-        assert abs(got - Mm(want)) <= Mm(0.1), (got.mm, want)
+    assert_gbt_page(s)
     assert abs((s.page_width - s.left_margin - s.right_margin) - Mm(156)) <= Mm(0.1)
     assert abs((s.page_height - s.top_margin - s.bottom_margin) - Mm(225)) <= Mm(0.1)
 
@@ -212,16 +209,10 @@ def test_build_time(built, as_user, tmp_path):
     assert len(list(tmp_path.glob("t*.docx"))) == 10
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice (soffice) or poppler's pdftotext is not installed")
+@needs_office
 def test_rendered_pdf_has_22_body_lines_on_a_full_page(built, tmp_path):
     _, path, _ = built
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    f"-env:UserInstallation=file://{tmp_path}/lo", str(path)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / "gongwen.pdf"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = pdf_text(to_pdf(path, tmp_path), layout=True)
     pages = [p for p in text.split("\f") if p.strip()]
     assert len(pages) >= 3, text
     # Page numbers between dashes, odd pages right and even pages left.

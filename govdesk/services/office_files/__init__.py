@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from govdesk.services.context import Actor
 
 # The modules that register kinds, in the order --help lists them.
-MODULES = ("gongwen", "week")
+MODULES = ("gongwen", "slip", "week")
 TAKES = frozenset({"record", "period", "leader"})
 
 

@@ -296,25 +296,10 @@ class _Writer:
         width.set(qn("w:w"), str(int(Mm(lay.page["text_width_mm"]).twips)))
         width.set(qn("w:type"), "dxa")
         wordfile.put(tpr, width, wordfile.TBLPR)
-        borders = OxmlElement("w:tblBorders")
-        for edge, sz in (("top", lay.rules["record_outer"]), ("left", 0),
-                         ("bottom", lay.rules["record_outer"]), ("right", 0),
-                         ("insideH", lay.rules["record_inner"]), ("insideV", 0)):
-            el = OxmlElement(f"w:{edge}")
-            el.set(qn("w:val"), "single" if sz else "nil")
-            if sz:
-                el.set(qn("w:sz"), str(sz))
-                el.set(qn("w:space"), "0")
-                el.set(qn("w:color"), "000000")
-            borders.append(el)
-        wordfile.put(tpr, borders, wordfile.TBLPR)
-        margins = OxmlElement("w:tblCellMar")
-        for edge in ("left", "right"):
-            el = OxmlElement(f"w:{edge}")
-            el.set(qn("w:w"), "0")
-            el.set(qn("w:type"), "dxa")
-            margins.append(el)
-        wordfile.put(tpr, margins, wordfile.TBLPR)
+        wordfile.table_rules(table, {"top": lay.rules["record_outer"],
+                                     "bottom": lay.rules["record_outer"],
+                                     "insideH": lay.rules["record_inner"]})
+        wordfile.cell_margins(table, left=0, right=0)
         font = lay.fonts["body"]
         for row, kind in zip(table.rows, rows, strict=True):
             cell = row.cells[0]

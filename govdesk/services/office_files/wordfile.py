@@ -111,6 +111,34 @@ def border(par, edge: str, size: int, colour: str, space: int = 1) -> None:
     borders.append(el)
 
 
+def table_rules(table, edges: dict[str, int], colour: str = "000000") -> None:
+    """The rules of a table: ``edges`` maps top/left/bottom/right/insideH/insideV to a width
+    in eighths of a point, 0 for none."""
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        size = edges.get(edge, 0)
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            el.set(qn("w:sz"), str(size))
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), colour)
+        borders.append(el)
+    put(table._tbl.tblPr, borders, TBLPR)
+
+
+def cell_margins(table, **twips: int) -> None:
+    """The room inside every cell of a table, by edge (top, left, bottom, right) in twips."""
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("top", "left", "bottom", "right"):
+        if edge in twips:
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:w"), str(int(twips[edge])))
+            el.set(qn("w:type"), "dxa")
+            margins.append(el)
+    put(table._tbl.tblPr, margins, TBLPR)
+
+
 def chinese_date(day: date) -> str:
     """A date as the office prints it (GB/T 9704-2012 7.3.5.1): Arabic numerals, the year in
     full, no 虚位 — 2026年7月1日."""

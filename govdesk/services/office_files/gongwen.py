@@ -35,10 +35,6 @@ from govdesk.services.office_files.wordfile import chinese_date
 from govdesk.services.outgoing.rules import split_names
 from govdesk.services.rules import data_dir, office_rules
 
-H1 = re.compile(r"^[一二三四五六七八九十百]+、")
-H2 = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
-H3 = re.compile(r"^\d+[.．]")
-H4 = re.compile(r"^[（(]\d+[）)]")
 _ATTACHMENT = re.compile(r"^\s*\d+\s*[.．、]\s*(\S.*)$")
 
 
@@ -200,21 +196,12 @@ class _Writer:
         first sentence in the heading's font."""
         fonts = self.lay.fonts
         par = self.par(first=2 * self.char)
-        heading = None
-        if H1.match(text):
-            heading = fonts["heading1"]
-        elif H4.match(text):
-            heading = None
-        elif H2.match(text):
-            heading = fonts["heading2"]
-        elif H3.match(text):
-            heading = None  # 第三层 仿宋, like the body
+        # 第三层和第四层 仿宋, like the body
+        heading = {1: fonts["heading1"], 2: fonts["heading2"]}.get(wordfile.heading_level(text))
         if heading is None:
             self.body_run(par, text)
             return
-        stop = text.find("。")
-        head, rest = (text, "") if stop < 0 or stop == len(text) - 1 else (
-            text[:stop + 1], text[stop + 1:])
+        head, rest = wordfile.heading_parts(text)
         self.body_run(par, head, heading)
         if rest:
             self.body_run(par, rest)

@@ -6,9 +6,11 @@ service gives, and refused to whoever the service refuses."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from govdesk.services.petition import briefing as briefings
 from govdesk.services.petition import hotline
 from govdesk.services.supervision import publications
 
+ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 26, 9, 30)  # Thursday: the week 2026-11-23 … 11-29
 EAST = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 CALLER, PHONE = "李建国", "13906761234"
@@ -328,3 +331,34 @@ def test_every_publication_is_a_kind_by_its_words(db):
         assert kind in bulletin.layout().publications
     with pytest.raises(ValidationError):
         produce("lixm", "差错统计", Path("/tmp/x.xlsx"))
+
+
+# ---------------------------------------------------------------------------- the command line
+
+
+def test_govdesk_export_writes_a_briefing_and_refuses_in_words(demo_path, tmp_path):
+    """``govdesk export 信访简报 --out …`` on the demo office, its clock pinned to the demo's;
+    a 专报 that was never compiled, and a user who may not have it, refused in words."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GOVDESK_DB", "GOVDESK_CONFIG", "GOVDESK_LOGIN")}
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / ".config"),
+               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        proc = subprocess.run([sys.executable, "-m", "tests.helpers.pinned_cli", NOW.isoformat(),
+                               "export", *args, "--db", str(demo_path)], capture_output=True,
+                              text=True, env=env, cwd=ROOT, timeout=120)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        return proc
+
+    out = tmp_path / "信访简报.docx"
+    proc = cli("信访简报", "--as", "shenyj", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "《信访工作简报》（2026年11月23日—11月29日）" in proc.stdout and str(out) in proc.stdout
+    assert docx.Document(str(out)).paragraphs[0].text == "信访工作简报"
+    proc = cli("zhuanbao", "--as", "shenyj", "--record", "2099-9", "--out",
+               str(tmp_path / "z.docx"))
+    assert proc.returncode != 0 and "2099-9" in proc.stderr
+    proc = cli("热线简报", "--as", "zhangyt", "--out", str(tmp_path / "h.txt"))
+    assert proc.returncode != 0 and proc.stderr.strip()
+    assert not (tmp_path / "z.docx").exists() and not (tmp_path / "h.txt").exists()

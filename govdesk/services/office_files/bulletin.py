@@ -15,19 +15,16 @@ print one from.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt, Twips
+from docx.shared import Emu, Mm, Pt
 
 from govdesk.i18n import t
 from govdesk.services.office_files import gongwen, wordfile
@@ -62,12 +59,8 @@ class Layout:
 def layout() -> Layout:
     """data/bulletin.toml, read once; a missing table or key names the file and where."""
     path = data_dir() / "bulletin.toml"
-    doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    tables: dict[str, Any] = {}
-    for name in ("sizes", "fonts", "colours", "rules", "words", "publication"):
-        if not isinstance(doc.get(name), dict):
-            raise ValueError(f"{path}: table [{name}] is missing")
-        tables[name] = doc[name]
+    tables = wordfile.layout_tables(path, ("sizes", "fonts", "colours", "rules", "words",
+                                           "publication"))
     mastheads = {}
     for kind, entry in tables.pop("publication").items():
         missing = [k for k in Masthead.__dataclass_fields__ if not isinstance(entry.get(k), str)]
@@ -131,26 +124,13 @@ def heading_parts(text: str) -> tuple[str, str]:
     return wordfile.heading_parts(text)
 
 
-class _Writer:
+class _Writer(gongwen.GridPage):
     def __init__(self, sheet: Sheet) -> None:
-        self.sheet, self.lay, self.gw = sheet, layout(), gongwen.layout()
+        self.gw = gongwen.layout()
+        super().__init__(self.gw)
+        self.sheet, self.lay = sheet, layout()
         self.head = self.lay.publications[sheet.kind]
-        self.out = Document()
-        grid = self.gw.grid
-        self.pitch = Twips(grid["line_pitch_twips"])
-        self.spacing = int(grid["char_spacing_twips"])
-        self.body_size = float(self.gw.sizes["body"])
-        self.char = Pt(self.body_size + self.spacing / 20)
         self.width = Mm(self.gw.page["text_width_mm"])
-
-    def par(self, align=WD_ALIGN_PARAGRAPH.LEFT, *, exact=None, first=None, left=None,
-            right=None):
-        return wordfile.paragraph(self.out, align, exact=exact if exact is not None
-                                  else self.pitch, first=first, left=left, right=right)
-
-    def body_run(self, par, text: str, font: str | None = None):
-        return wordfile.add_run(par, text, font or self.gw.fonts["body"], self.body_size,
-                                spacing=self.spacing)
 
     # 版头 ----------------------------------------------------------------------------------
 
@@ -191,20 +171,10 @@ class _Writer:
                 self.paragraph(block)
 
     def paragraph(self, text: str) -> None:
-        """首行缩进二字; 7.3.3: 一、 黑体, （一） 楷体 (its first sentence), 1. and （1） 仿宋;
-        a line indented in the source (a note under an item) keeps two more characters."""
+        """As a 公文's (7.3.3), a heading's head up to its colon; a line indented in the source
+        (a note under an item) two characters further in."""
         indent = 4 if text.startswith((" ", "\u3000")) else 2
-        text = text.strip()
-        par = self.par(first=indent * self.char)
-        fonts = self.gw.fonts
-        heading = {1: fonts["heading1"], 2: fonts["heading2"]}.get(wordfile.heading_level(text))
-        if heading is None:
-            self.body_run(par, text)
-            return
-        head, rest = heading_parts(text)
-        self.body_run(par, head, heading)
-        if rest:
-            self.body_run(par, rest)
+        self.text_paragraph(text.strip(), indent, heading_parts)
 
     def table(self, table: Table) -> None:
         """A ruled table as wide as the type area (156 mm): 4号仿宋, 小四 when it has many

@@ -7,8 +7,10 @@ category under its mask), and read with its rule: the 督查室 and the hotline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from govdesk.i18n import t
 from govdesk.services import office_files
@@ -79,27 +81,25 @@ def hotline_sheet(f: briefings.CallFigures, day: date) -> bulletin.Sheet:
                           period=bulletin.span_text(f.starts_on, f.ends_on))
 
 
-def _build_briefing(actor: Actor, request: office_files.Request, path: Path, fmt: str
-                    ) -> office_files.Made:
-    kind, day = period(request, actor.today)
-    b = briefings.briefing(actor, kind, day)
-    sheet = briefing_sheet(b, actor.today)
-    made = bulletin.save(sheet, briefings.briefing_text(b), path, fmt)
-    return office_files.Made(made, bulletin.summary(sheet))
-
-
-def _build_hotline(actor: Actor, request: office_files.Request, path: Path, fmt: str
-                   ) -> office_files.Made:
-    kind, day = period(request, actor.today)
-    f = briefings.hotline_briefing(actor, kind, day)
-    sheet = hotline_sheet(f, actor.today)
-    made = bulletin.save(sheet, briefings.hotline_text(f), path, fmt)
-    return office_files.Made(made, bulletin.summary(sheet))
+def _builder(figures: Callable[[Actor, str, date], Any],
+             sheet_of: Callable[[Any, date], bulletin.Sheet], text_of: Callable[[Any], str]):
+    """A kind's builder: the figures of the period asked for, counted once (and refused by the
+    service to whoever may not have them), laid out as the .docx or given as the .txt."""
+    def build(actor: Actor, request: office_files.Request, path: Path, fmt: str
+              ) -> office_files.Made:
+        kind, day = period(request, actor.today)
+        data = figures(actor, kind, day)
+        sheet = sheet_of(data, actor.today)
+        made = bulletin.save(sheet, text_of(data), path, fmt)
+        return office_files.Made(made, bulletin.summary(sheet))
+    return build
 
 
 office_files.register(office_files.FileKind(
     "petition_briefing", ("信访简报", "petition-brief"), (".docx", ".txt"),
-    frozenset({"period"}), _build_briefing))
+    frozenset({"period"}),
+    _builder(briefings.briefing, briefing_sheet, briefings.briefing_text)))
 office_files.register(office_files.FileKind(
     "hotline_briefing", ("热线简报", "hotline-brief"), (".docx", ".txt"),
-    frozenset({"period"}), _build_hotline))
+    frozenset({"period"}),
+    _builder(briefings.hotline_briefing, hotline_sheet, briefings.hotline_text)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import tomllib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,18 @@ RPR = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike"
 TBLPR = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
          "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
          "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription", "tblPrChange")
+
+
+def layout_tables(path: Path, names: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """The tables ``names`` of a layout file (data/gongwen.toml, data/bulletin.toml); a missing
+    one names the file and the table."""
+    doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    tables = {}
+    for name in names:
+        if not isinstance(doc.get(name), dict):
+            raise ValueError(f"{path}: table [{name}] is missing")
+        tables[name] = doc[name]
+    return tables
 
 
 def put(parent, el, order: tuple[str, ...]) -> None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from govdesk.services.context import Actor
 
 # The modules that register kinds, in the order --help lists them.
-MODULES = ("gongwen", "slip", "week")
+MODULES = ("gongwen", "slip", "pubs_errors", "pubs_supervision", "pubs_petition", "week")
 TAKES = frozenset({"record", "period", "leader"})
 
 

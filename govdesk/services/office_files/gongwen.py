@@ -34,10 +34,6 @@ from govdesk.services.office_files.wordfile import chinese_date
 from govdesk.services.outgoing.rules import split_names
 from govdesk.services.rules import office_rules
 
-H1 = re.compile(r"^[一二三四五六七八九十百]+、")
-H2 = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
-H3 = re.compile(r"^\d+[.．]")
-H4 = re.compile(r"^[（(]\d+[）)]")
 _ATTACHMENT = re.compile(r"^\s*\d+\s*[.．、]\s*(\S.*)$")
 
 
@@ -90,17 +86,18 @@ def cc_in_order(cc: str) -> list[str]:
 # ------------------------------------------------------------------------- the document
 
 
-class _Writer:
-    def __init__(self, doc: OutgoingDocument, lay: Layout, copy_no: int | None, note: str):
-        self.doc, self.lay, self.copy_no, self.note = doc, lay, copy_no, note
+class GridPage:
+    """A document on the 公文's page and grid (data/gongwen.toml [page], [grid], [fonts]): the
+    公文 and the publications (bulletin.py) lay their lines out with the same paragraphs."""
+
+    def __init__(self, grid_layout: Layout):
+        self.grid_layout = grid_layout
         self.out = Document()
-        g = lay.grid
+        g = grid_layout.grid
         self.pitch = Twips(g["line_pitch_twips"])
         self.spacing = int(g["char_spacing_twips"])
-        self.body_size = float(lay.sizes["body"])
+        self.body_size = float(grid_layout.sizes["body"])
         self.char = Pt(self.body_size + self.spacing / 20)  # one character of the grid
-
-    # paragraphs -----------------------------------------------------------------------
 
     def par(self, align=WD_ALIGN_PARAGRAPH.LEFT, *, exact=None, first=None, left=None,
             right=None):
@@ -109,12 +106,34 @@ class _Writer:
                                   else self.pitch, first=first, left=left, right=right)
 
     def body_run(self, par, text: str, font: str | None = None):
-        return wordfile.add_run(par, text, font or self.lay.fonts["body"], self.body_size,
-                    spacing=self.spacing)
+        return wordfile.add_run(par, text, font or self.grid_layout.fonts["body"],
+                                self.body_size, spacing=self.spacing)
 
     def blank(self, n: int = 1) -> None:
         for _ in range(n):
             self.par()
+
+    def text_paragraph(self, text: str, indent: int = 2, parts=wordfile.heading_parts) -> None:
+        """A paragraph of the 正文, 首行缩进 ``indent`` 字; 7.3.3 结构层次序数: 一、 黑体, （一） 楷体,
+        1. and （1） 仿宋. A heading followed by text in the same paragraph has only its head
+        (``parts``: by default its first sentence) in the heading's font."""
+        fonts = self.grid_layout.fonts
+        par = self.par(first=indent * self.char)
+        # 第三层和第四层 仿宋, like the body
+        heading = {1: fonts["heading1"], 2: fonts["heading2"]}.get(wordfile.heading_level(text))
+        if heading is None:
+            self.body_run(par, text)
+            return
+        head, rest = parts(text)
+        self.body_run(par, head, heading)
+        if rest:
+            self.body_run(par, rest)
+
+
+class _Writer(GridPage):
+    def __init__(self, doc: OutgoingDocument, lay: Layout, copy_no: int | None, note: str):
+        super().__init__(lay)
+        self.doc, self.lay, self.copy_no, self.note = doc, lay, copy_no, note
 
     # sections ----------------------------------------------------------------------------
 
@@ -178,7 +197,7 @@ class _Writer:
             self.body_run(self.par(), d.main_to.strip().rstrip(":：") + "：")
         for line in d.body.splitlines():
             if line.strip():
-                self.paragraph(line.strip())
+                self.text_paragraph(line.strip())
         self.attachments()
         self.signature()
         if self.note.strip():
@@ -187,31 +206,6 @@ class _Writer:
             if not text.startswith(("（", "(")):
                 text = f"（{text}）"
             self.body_run(self.par(first=2 * self.char), text)
-
-    def paragraph(self, text: str) -> None:
-        """A paragraph of the 正文, 首行缩进二字; 7.3.3 结构层次序数: 一、 黑体, （一） 楷体,
-        1. and （1） 仿宋. A heading followed by text in the same paragraph has only its
-        first sentence in the heading's font."""
-        fonts = self.lay.fonts
-        par = self.par(first=2 * self.char)
-        heading = None
-        if H1.match(text):
-            heading = fonts["heading1"]
-        elif H4.match(text):
-            heading = None
-        elif H2.match(text):
-            heading = fonts["heading2"]
-        elif H3.match(text):
-            heading = None  # 第三层 仿宋, like the body
-        if heading is None:
-            self.body_run(par, text)
-            return
-        stop = text.find("。")
-        head, rest = (text, "") if stop < 0 or stop == len(text) - 1 else (
-            text[:stop + 1], text[stop + 1:])
-        self.body_run(par, head, heading)
-        if rest:
-            self.body_run(par, rest)
 
     def attachments(self) -> None:
         """7.3.4 附件说明: 正文下空一行左空二字编排"附件"二字，后标全角冒号和附件名称；多个附件

@@ -18,7 +18,6 @@ everything.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -119,10 +118,7 @@ def layout() -> Layout:
     every row fills the columns, the columns fill the type area's width and the rows (with the
     heading) fit its height. A fault names the file and the row."""
     path = data_dir() / "slip.toml"
-    doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    for name in ("heading", "table", "words"):
-        if not isinstance(doc.get(name), dict):
-            raise ValueError(f"{path}: table [{name}] is missing")
+    doc, _ = wordfile.layout_file("slip.toml", ("heading", "table", "words"))
     if not isinstance(doc.get("rows"), list) or not doc["rows"]:
         raise ValueError(f"{path}: no [[rows]]")
     base = gongwen.layout()

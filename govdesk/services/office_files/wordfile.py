@@ -9,6 +9,7 @@ and hAnsi fonts; Word then shows Chinese text in its default font — ``set_font
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -89,6 +90,33 @@ def add_run(par, text: str, font: str, size: float, *, colour: str | None = None
         el.set(qn("w:val"), str(spacing))
         put(run._element.get_or_add_rPr(), el, RPR)
     return run
+
+
+# GB/T 9704-2012 7.3.3 结构层次序数: 第一层为"一、"，第二层为"（一）"，第三层为"1."，第四层为"（1）".
+_LEVELS = ((4, re.compile(r"^[（(]\d+[）)]")), (1, re.compile(r"^[一二三四五六七八九十百]+、")),
+           (2, re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")), (3, re.compile(r"^\d+[.．]")))
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def first_level(n: int, text: str) -> str:
+    """A first-level heading (7.3.3), ``n`` from 1 to 10: 三、text."""
+    return f"{NUMERALS[n - 1]}、{text}"
+
+
+def heading_level(text: str) -> int:
+    """The 结构层次 a paragraph opens with (1–4, 7.3.3), 0 for plain text."""
+    return next((level for level, pattern in _LEVELS if pattern.match(text)), 0)
+
+
+def heading_parts(text: str) -> tuple[str, str]:
+    """A heading paragraph as (its first sentence, the rest): only the first sentence takes the
+    heading's font when text follows it in the same paragraph."""
+    stop = text.find("。")
+    if stop < 0 or stop == len(text) - 1:
+        return text, ""
+    return text[:stop + 1], text[stop + 1:]
 
 
 def text_width(text: str) -> float:

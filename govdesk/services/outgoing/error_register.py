@@ -132,30 +132,50 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
             for row in [header, *rows]]
 
 
+def statistics_tables(stats: ErrorStats) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(heading, head row, rows) of the statistics — by category, by section, by person — as
+    both the text and the .docx print them (categories, sections and names as stored)."""
+    cats = list(ERROR_CATEGORIES)
+    out = [(t("error_register.by_category"),
+            [t("error_register.col_category"), t("error_register.col_count")],
+            [[c, str(stats.by_category[c])] for c in cats])]
+    for key, group in (("section", stats.by_section), ("person", stats.by_person)):
+        rows = [[name, *[str(counter[c]) for c in cats], str(sum(counter.values()))]
+                for name, counter in sorted(group.items(), key=lambda kv: -sum(kv[1].values()))]
+        out.append((t(f"error_register.by_{key}"),
+                    [t(f"error_register.col_{key}"), *cats, t("error_register.col_total")], rows))
+    return out
+
+
 def statistics_text(stats: ErrorStats, title: str) -> str:
     """The statistics for circulation, headed in the user's language (categories, sections and
     names are the office's records and stay as stored)."""
-    cats = list(ERROR_CATEGORIES)
     lines = [title, t("error_register.period_line", start=f"{stats.start:%Y-%m-%d}",
                       end=f"{stats.end:%Y-%m-%d}"),
-             t("error_register.total_line", n=stats.total), ""]
-    lines.append(t("error_register.by_category"))
-    lines += _table([t("error_register.col_category"), t("error_register.col_count")],
-                    [[c, str(stats.by_category[c])] for c in cats])
-    for key, group in (("section", stats.by_section), ("person", stats.by_person)):
-        lines += ["", t(f"error_register.by_{key}")]
-        rows = [[name, *[str(counter[c]) for c in cats], str(sum(counter.values()))]
-                for name, counter in sorted(group.items(), key=lambda kv: -sum(kv[1].values()))]
-        header = [t(f"error_register.col_{key}"), *cats, t("error_register.col_total")]
-        lines += _table(header, rows) if rows else [t("error_register.none")]
+             t("error_register.total_line", n=stats.total)]
+    for heading, head, rows in statistics_tables(stats):
+        lines += ["", heading]
+        lines += _table(head, rows) if rows else [t("error_register.none")]
     return "\n".join(lines) + "\n"
 
 
-def evaluation_text(year: int) -> str:
-    cats = list(ERROR_CATEGORIES)
-    rows = [[e.section, str(e.documents), str(e.with_errors), f"{e.error_rate:.0%}",
-             *[str(e.errors[c]) for c in cats]] for e in yearly_evaluation(year)]
+def evaluation_row(e: SectionEvaluation) -> list[str]:
+    """One section's line as printed: documents, those with errors, the rate, each category."""
+    return [e.section, str(e.documents), str(e.with_errors), f"{e.error_rate:.0%}",
+            *[str(e.errors[c]) for c in ERROR_CATEGORIES]]
+
+
+def evaluation_head() -> list[str]:
+    return [t("error_register.col_section"), t("error_register.col_documents"),
+            t("error_register.col_flawed"), t("error_register.col_rate"), *ERROR_CATEGORIES]
+
+
+def evaluation_text(year: int, evaluation: list[SectionEvaluation] | None = None) -> str:
+    """The yearly evaluation as plain text; ``evaluation`` when already computed (the .docx of
+    the same year prints the same rows)."""
+    if evaluation is None:
+        evaluation = yearly_evaluation(year)
+    rows = [evaluation_row(e) for e in evaluation]
     lines = [t("error_register.evaluation_title", year=year), ""]
-    lines += _table([t("error_register.col_section"), t("error_register.col_documents"),
-                     t("error_register.col_flawed"), t("error_register.col_rate"), *cats], rows)
+    lines += _table(evaluation_head(), rows)
     return "\n".join(lines) + "\n"

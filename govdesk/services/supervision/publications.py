@@ -4,6 +4,7 @@ the items by status, the late units by name and each item's progress, kept as pu
 
 from __future__ import annotations
 
+import re
 from collections import Counter as Tally
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,7 +12,7 @@ from typing import Any
 
 from peewee import fn
 
-from govdesk.i18n import t, t_record
+from govdesk.i18n import t, t_record, term
 from govdesk.models import (
     Flow,
     SupervisionBulletin,
@@ -23,7 +24,7 @@ from govdesk.models import (
 from govdesk.models import supervision as states
 from govdesk.services import audit, sequence, validate
 from govdesk.services.context import Actor
-from govdesk.services.errors import ValidationError
+from govdesk.services.errors import NotFound, ValidationError
 from govdesk.services.supervision import workflow as sup
 
 # What each publication covers: 《督查专报》 the key work, meeting decisions and big projects
@@ -180,3 +181,23 @@ def issues(actor: Actor, limit: int = 50) -> list[Any]:
     B = SupervisionBulletin
     return [(b.kind, issue_number(b), b.starts_on, b.ends_on, b.id)
             for b in B.select().order_by(B.compiled_at.desc(), B.id.desc()).limit(limit)]
+
+
+_ISSUE = re.compile(r"^(\d{4})\s*(?:年\s*第|-|/)\s*(\d{1,4})\s*期?$")
+
+
+def published(actor: Actor, kind: str, ref: str) -> SupervisionBulletin:
+    """One issue of ``kind`` as it was compiled and kept, named by its id or its number
+    (2026年第3期, 2026-3): for the 督查室, who compile it (the rule of ``compile_issue``);
+    NotFound names what was typed."""
+    sup.require_ducha(actor.person)
+    text = str(ref).strip()
+    B = SupervisionBulletin
+    row = None
+    if text.isdigit():
+        row = B.get_or_none((B.id == int(text)) & (B.kind == kind))
+    elif (m := _ISSUE.match(text)) is not None:
+        row = B.get_or_none((B.kind == kind) & (B.year == int(m[1])) & (B.seq == int(m[2])))
+    if row is None:
+        raise NotFound(t("publications.no_issue", kind=f"《{term(kind)}》", ref=text))
+    return row

@@ -6,6 +6,7 @@ which ``govdesk fetch`` reads for that person only."""
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import docx
 import openpyxl
@@ -196,3 +197,84 @@ def test_fetch_is_only_for_the_shared_server(demo_path, capsys):
 
     assert main(["fetch", "--db", str(demo_path)]) == 2
     assert "共享服务器" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the office's files
+
+
+async def write_first_offer(pilot, key: str, fmt: str | None = None) -> ExportModal:
+    """Open the dialog, pick ``fmt`` (default: the offer's first), Ctrl+S; the dialog closed."""
+    dialog = await open_dialog(pilot, key)
+    if fmt is not None:
+        dialog.query_one("#export-format").value = fmt
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert not isinstance(pilot.app.screen, ExportModal), dialog_error(pilot.app)
+    return dialog
+
+
+async def test_shift_e_on_an_incoming_writes_its_slip(demo_db, tmp_path, monkeypatch):
+    from govdesk.screens.incoming.detail import IncomingDetailScreen
+
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path))
+    doc = IncomingDocument.select().order_by(IncomingDocument.id).first()
+    app = app_as("lixm")
+    async with app.run_test(size=(120, 40)) as pilot:
+        registry.open_record(app, "incoming", doc.id)
+        await settle(pilot)
+        assert isinstance(app.screen, IncomingDetailScreen)
+        await write_first_offer(pilot, "E")
+    (made,) = tmp_path.glob("*.docx")
+    assert made.name.startswith("收文处理笺-")
+    cells = "\n".join(c.text for t_ in docx.Document(str(made)).tables for row in t_.rows
+                      for c in row.cells)
+    assert doc.title in cells and doc.from_name in cells
+
+
+async def test_e_on_home_writes_the_leaders_week_as_a_calendar(demo_db, tmp_path, monkeypatch):
+    import icalendar
+
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path))
+    app = app_as("lixm")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await write_first_offer(pilot, "e", ".ics")
+    (made,) = tmp_path.glob("*.ics")
+    calendar = icalendar.Calendar.from_ical(made.read_bytes())
+    days = [e.decoded("dtstart") for e in calendar.walk("VEVENT")]
+    days = [d.date() if hasattr(d, "date") else d for d in days]
+    assert days and all(date(2026, 11, 23) <= d <= date(2026, 11, 29) for d in days)  # NOW's week
+
+
+async def test_e_on_the_error_register_writes_the_periods_statistics(demo_db, tmp_path,
+                                                                     monkeypatch):
+    from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
+
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path))
+    app = app_as("lixm")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(ErrorRegisterScreen())
+        await settle(pilot)
+        dialog = await write_first_offer(pilot, "e", ".txt")
+        assert [o.file_kind or o.register for o in dialog.offers] == [
+            "error_stats", "error_evaluation", "errors"]
+    (made,) = tmp_path.glob("*.txt")
+    assert made.name.startswith("差错统计-") and "差错" in made.read_text(encoding="utf-8")
+
+
+async def test_e_on_a_published_issue_writes_it_in_the_bulletin_layout(demo_db, tmp_path,
+                                                                       monkeypatch):
+    from govdesk.screens.supervision_items.publish import IssueScreen
+    from govdesk.services.supervision import publications
+    from tests.conftest import actor
+
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path))
+    issue = publications.compile_issue(actor("shenyj"), {"kind": "督查专报"})
+    app = app_as("shenyj")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(IssueScreen(issue))
+        await settle(pilot)
+        await write_first_offer(pilot, "e")
+    (made,) = tmp_path.glob("*.docx")
+    text = "\n".join(p.text for p in docx.Document(str(made)).paragraphs)
+    assert "督查专报" in text and issue.number.split("第")[1] in text

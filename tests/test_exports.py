@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers.cli_env import cli_env
 
 from govdesk.models import IncomingDocument, Loan, Petition
 from govdesk.services import exports, incoming, org
@@ -196,11 +197,7 @@ def test_kinds_are_named_in_chinese_traditional_and_ascii():
 
 
 def run(args: list[str], home: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GOVDESK_DB", "GOVDESK_CONFIG", "GOVDESK_LOGIN")}
-    home.mkdir(parents=True, exist_ok=True)
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+    env = cli_env(home)
     proc = subprocess.run([sys.executable, "-m", "govdesk", *args], capture_output=True,
                           text=True, env=env, cwd=home, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr

@@ -6,7 +6,6 @@ service gives, and refused to whoever the service refuses."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from helpers.cli_env import cli_env
 from helpers.outgoing_worker import new_draft
 
 from govdesk.services import office_files, org, outgoing, petition, supervision
@@ -339,10 +339,7 @@ def test_every_publication_is_a_kind_by_its_words(db):
 def test_govdesk_export_writes_a_briefing_and_refuses_in_words(demo_path, tmp_path):
     """``govdesk export 信访简报 --out …`` on the demo office, its clock pinned to the demo's;
     a 专报 that was never compiled, and a user who may not have it, refused in words."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GOVDESK_DB", "GOVDESK_CONFIG", "GOVDESK_LOGIN")}
-    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / ".config"),
-               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+    env = cli_env(tmp_path)
 
     def cli(*args: str) -> subprocess.CompletedProcess:
         proc = subprocess.run([sys.executable, "-m", "tests.helpers.pinned_cli", NOW.isoformat(),

@@ -4,7 +4,6 @@ LibreOffice."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import statistics
@@ -18,6 +17,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from helpers.cli_env import cli_env
 from helpers.rendered import assert_gbt_page, needs_office, pdf_info, pdf_text, to_pdf
 
 from govdesk.models import AuditEntry, IncomingDocument
@@ -391,10 +391,7 @@ def test_the_command_writes_the_slip(db, as_user, tmp_path):
     doc = walked(as_user)
     home = tmp_path / "home"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GOVDESK_DB", "GOVDESK_CONFIG", "GOVDESK_LOGIN")}
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+    env = cli_env(home)
 
     def run(*args: str) -> subprocess.CompletedProcess:
         proc = subprocess.run([sys.executable, "-m", "govdesk", "export", *args, "--db",

@@ -536,6 +536,24 @@ def test_two_users_share_one_database_over_ssh(server):
     assert "待办 1 件" in screen, screen
     server.wait_for("lixm", "现在在：林振华")  # lixm's detail shows it with the 主任
 
+    # E on the record: its 处理笺 goes to lixm's own spool, which only the service account can
+    # enter; lixm fetches it into her home through her own shell, 张雨婷 cannot reach it.
+    server.keys_to("lixm", "E")
+    server.wait_for("lixm", "Ctrl+S 导出")
+    server.keys_to("lixm", "C-s")
+    server.wait_for("lixm", "已导出")
+    listing = server.ssh("lixm", f"{govdesk} fetch").stdout
+    name = next(line.split()[-1] for line in listing.splitlines() if "处理笺" in line)
+    fetched = server.ssh("lixm", f"{govdesk} fetch '{name}' --out - > ~/slip.docx; "
+                         "stat -c '%U %s' ~/slip.docx; head -c 2 ~/slip.docx")
+    owner, size = fetched.stdout.split("\n")[0].split()
+    assert owner == "lixm" and int(size) > 1000 and fetched.stdout.endswith("PK"), fetched
+    assert not server.ssh(member, f"{govdesk} fetch").stdout.count("处理笺")
+    stolen = server.ssh(member, f"{govdesk} fetch '{name}' --out - > /tmp/stolen.docx",
+                        check=False)
+    assert stolen.returncode == 2 and "Traceback" not in stolen.stderr, stolen
+    assert denied(server.ssh(member, f"ls {office}/exports/lixm", check=False))
+
     # The files SQLite made or used while both worked are still the service account's alone.
     for p in (db, *side_files):
         if p.exists():

@@ -5,7 +5,6 @@ command line driven once."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import icalendar
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from helpers.cli_env import cli_env
 
 from govdesk.i18n import t
 from govdesk.services import office_files, org, schedule, schema
@@ -254,10 +254,7 @@ def test_the_layout_covers_the_day():
 def test_the_command_writes_the_leaders_week(entered, db, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GOVDESK_DB", "GOVDESK_CONFIG", "GOVDESK_LOGIN")}
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+    env = cli_env(home)
     out = tmp_path / "x.ics"
     args = [sys.executable, "-m", "govdesk", "export", "一周日程", "--db", str(db), "--as",
             "lixm", "--leader", "wangjm", "--from", "2026-11-23", "--out", str(out)]

@@ -39,7 +39,9 @@ from govdesk.services.privilege import SYSTEM, Layout
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
-KEPT_DIRS = ("backups", "logs")  # the service account's own, beside the database
+# the service account's own, beside the database (exports: each person's spool of what they
+# exported on the desk, services/export_folder.py)
+KEPT_DIRS = ("backups", "logs", "exports")
 # every file SQLite, the write queue and the users' lock use
 SIDE_SUFFIXES = ("-wal", "-shm", QUEUE_SUFFIX, USERS_SUFFIX)
 

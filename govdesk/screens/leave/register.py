@@ -71,7 +71,9 @@ class LeaveFormModal(FieldsModal):
 
 class LeaveRegisterScreen(RecordRegisterScreen):
     HOWTO = "howto.leave_register"  # F1's how-to (screens/help.py)
-    COMMAND_IDS = ("leave_register.back", "leave_register.new", "leave_register.open")
+    COMMAND_IDS = ("leave_register.back", "leave_register.new", "leave_register.open",
+                   "list.export")
+    EXPORT_KIND = "leave"
     KIND = leave.KIND
     TABLE_ID, TITLE_ID = "leave-register", "leave-title"
     # The place last: on an 80-column terminal it narrows first.

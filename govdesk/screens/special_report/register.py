@@ -49,7 +49,8 @@ def _form(app: App, done) -> None:
 class SpecialReportRegisterScreen(RecordRegisterScreen):
     HOWTO = "howto.special_report_register"
     COMMAND_IDS = ("special_report_register.back", "special_report_register.new",
-                   "special_report_register.open")
+                   "special_report_register.open", "list.export")
+    EXPORT_KIND = "special_report"
     KIND = special_report.KIND
     TABLE_ID, TITLE_ID = "report-register", "report-title"
     COLUMNS = ("title", "department", "state", "due", "number")

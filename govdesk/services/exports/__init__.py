@@ -47,6 +47,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "supervision": ("督查事项", "supervision", "ducha"),
     "suggestion": ("建议提案", "suggestion", "proposal"),
     "petition": ("信访", "petition"),
+    "leave": ("请假", "leave"),
+    "special_report": ("专项工作报告", "special_report", "report"),
 }
 FORMATS = (".xlsx", ".csv")
 MAX_WIDTH = 60  # a column no wider than this (in Latin character cells)
@@ -322,13 +324,40 @@ def _petition(actor: Actor, since, until, line: str = "") -> Table:
                                    "received_on", "state", "due", "late", "repeat"), rows())
 
 
+def _leave(actor: Actor, since, until, line: str = "") -> Table:
+    from govdesk.models import LeaveRequest
+    from govdesk.services.leave import workflow as leave
+
+    def rows():
+        for r in _ranged(lambda b: leave.register_page(actor, before_id=b, limit=PAGE),
+                         LeaveRequest, since, until):
+            yield [r.person, r.unit, term(r.grade), r.starts_on, r.ends_on, r.destination,
+                   term(r.state), r.holders, r.due]
+
+    return Table("leave", _head("leave_person", "unit", "grade", "starts_on", "ends_on",
+                                "destination", "state", "holders", "due"), rows())
+
+
+def _special_report(actor: Actor, since, until, line: str = "") -> Table:
+    from govdesk.models import SpecialReport
+    from govdesk.services.special_report import workflow as reports
+
+    def rows():
+        for r in _ranged(lambda b: reports.register_page(actor, before_id=b, limit=PAGE),
+                         SpecialReport, since, until):
+            yield [r.letter_number, r.title, r.department, term(r.state), r.due]
+
+    return Table("special_report", _head("letter_number", "title", "department", "state",
+                                         "due"), rows())
+
+
 # The registers whose screens have a filter line (services.list_filter): the export takes it.
 FILTERED = ("incoming", "outgoing", "supervision")
 
 READERS: dict[str, Callable[..., Table]] = {
     "incoming": _incoming, "outgoing": _outgoing, "loans": _loans, "errors": _errors,
     "audit": _audit, "supervision": _supervision, "suggestion": _suggestion,
-    "petition": _petition,
+    "petition": _petition, "leave": _leave, "special_report": _special_report,
 }
 
 

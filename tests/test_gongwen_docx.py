@@ -252,3 +252,24 @@ def test_properties_are_in_schema_order(built):
                 assert names == sorted(names, key=order.index), names
                 checked += 1
     assert checked > 50
+
+
+def test_a_joint_document_sets_wenjian_beside_the_bodies_centred_between_them(built):
+    """7.2.4 联合行文: the 主办机关 first, "文件" right of the names, centred on them."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc, _, _ = built
+    doc.issuer = "两办联合"  # the layout only: nothing is saved
+    out = gongwen.document(doc)
+    mark = out.tables[0]
+    bodies, beside = mark.rows[0].cells
+    assert [p.text for p in bodies.paragraphs] == ["中共黄岩区委办公室", "黄岩区人民政府办公室"]
+    assert all(p.alignment == WD_ALIGN_PARAGRAPH.DISTRIBUTE for p in bodies.paragraphs)
+    assert beside.text == "文件" and beside.vertical_alignment == WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    runs = [r for c in (bodies, beside) for p in c.paragraphs for r in p.runs]
+    assert {str(r.font.color.rgb) for r in runs} == {"FF0000"}
+    assert {_fonts(r)["eastAsia"] for r in runs} == {"方正小标宋简体"}
+    # Nothing of the mark is printed twice, and the 文号 still follows it.
+    text = "\n".join(p.text for p in out.paragraphs)
+    assert "文件" not in text and doc.number in text

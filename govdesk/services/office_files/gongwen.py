@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -161,13 +161,14 @@ class _Writer(GridPage):
         names = lay.mark.get(d.issuer) or [d.signature or d.issuer]
         size = float(lay.sizes["mark"])
         above = len(self.out.paragraphs)  # 份号, 密级, 紧急程度: one line each
-        for n, name in enumerate(names):
+        # 7.2.4: 发文机关标志上边缘至版心上边缘为 35 mm (推荐).
+        gap = Emu(max(0, int(Mm(lay.page["mark_top_mm"]) - above * self.pitch)))
+        if len(names) > 1:
+            self.joint_mark(names, size, gap)
+        else:
             par = self.par(WD_ALIGN_PARAGRAPH.CENTER, exact=Pt(size * 1.25))
-            if n == 0:
-                # 7.2.4: 发文机关标志上边缘至版心上边缘为 35 mm (推荐).
-                gap = Mm(lay.page["mark_top_mm"]) - above * self.pitch
-                par.paragraph_format.space_before = Emu(max(0, int(gap)))
-            wordfile.add_run(par, name, lay.fonts["mark"], size, colour=lay.colours["mark"])
+            par.paragraph_format.space_before = gap
+            wordfile.add_run(par, names[0], lay.fonts["mark"], size, colour=lay.colours["mark"])
         self.blank(2)  # 7.2.5 发文字号: 发文机关标志下空二行位置
         if d.upward:
             # 7.2.6: 发文字号居左空一字，签发人居右空一字 (by a full-width space and a tab, not
@@ -183,6 +184,41 @@ class _Writer(GridPage):
             self.body_run(par, d.number or "")
         # 7.2.7 分隔线: 发文字号之下 4 mm 处，与版心等宽的红色分隔线.
         wordfile.border(par, "bottom", int(lay.rules["separator"]), lay.colours["separator"], space=11)
+
+    def joint_mark(self, names: list[str], size: float, gap) -> None:
+        """7.2.4 联合行文: 主办机关名称排列在前；"文件"二字置于发文机关名称右侧，以联署发文机关
+        名称为准上下居中 — the bodies stacked, each spread to the widest one's width, and the
+        word beside them in a table without rules."""
+        lay = self.lay
+        word = lay.words["mark_suffix"]
+        font, colour = lay.fonts["mark"], lay.colours["mark"]
+        lead = self.par(exact=Pt(1))  # carries the gap above the mark
+        lead.paragraph_format.space_before = gap
+        wide = max(wordfile.text_width(n) for n in names)
+        room = wide + wordfile.text_width(word) + 0.5
+        # No wider than the type area (5.2.2): a long joint mark is set smaller.
+        size = min(size, Mm(lay.page["text_width_mm"]).pt * 0.97 / room)
+        widths = (Pt(size * wide + 2), Pt(size * (room - wide)))
+        table = self.out.add_table(rows=1, cols=2)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        wordfile.table_rules(table, {})
+        wordfile.cell_margins(table, left=0, right=0, top=0, bottom=0)
+        bodies, beside = table.rows[0].cells
+        for column, cell, width in zip(table.columns, (bodies, beside), widths, strict=True):
+            column.width = cell.width = width
+        for n, name in enumerate(names):
+            par = bodies.paragraphs[0] if n == 0 else bodies.add_paragraph()
+            fmt = par.paragraph_format
+            fmt.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE if len(name) > 1 else None
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(size * 1.25)
+            fmt.space_before = fmt.space_after = Pt(0)
+            wordfile.add_run(par, name, font, size, colour=colour)
+        beside.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        par = beside.paragraphs[0]
+        par.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        wordfile.add_run(par, word, font, size, colour=colour)
 
     # 主体 -------------------------------------------------------------------------------
 

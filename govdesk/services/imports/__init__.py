@@ -20,13 +20,17 @@ from govdesk.services.imports.core import (
     Preview,
     Problem,
     Result,
+    column_line,
     parse_mapping,
     preview,
+    preview_lines,
+    result_lines,
     run,
 )
 
-__all__ = ["Duplicate", "ImportKind", "Imported", "Preview", "Problem", "Result", "kind_list",
-           "kind_of", "kinds", "parse_mapping", "preview", "register", "run"]
+__all__ = ["Duplicate", "ImportKind", "Imported", "Preview", "Problem", "Result", "column_line",
+           "kind_list", "kind_of", "kinds", "parse_mapping", "preview", "preview_lines",
+           "register", "result_lines", "run"]
 
 # The modules that register kinds, in the order --help lists them.
 MODULES = ("incoming",)

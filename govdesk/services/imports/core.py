@@ -409,3 +409,36 @@ def run(actor: Actor, plan: Preview, progress: Progress | None = None) -> Result
     duplicates.sort(key=lambda d: d.row)
     return Result(done, duplicates, list(plan.problems))
 
+
+
+# ---------------------------------------------------------------------------- as text
+
+
+def column_line(plan: Preview, column: Column) -> str:
+    """One column and the field it fills, as the CLI and the screen show it."""
+    if not column.field:
+        return t("imports.map_unmapped", letter=column.letter, header=column.header)
+    return t("imports.map_line", letter=column.letter, header=column.header,
+             field=plan.kind.label(column.field), how=t(f"imports.how_{column.how}"))
+
+
+def preview_lines(plan: Preview) -> list[str]:
+    """The mapping, the bad rows, the duplicates and the count, for the command line."""
+    lines = [t("imports.cli.columns", row=plan.header_row)]
+    lines += ["  " + column_line(plan, c) for c in plan.columns if c.header]
+    if plan.problems:
+        lines += [t("imports.cli.problems")] + ["  " + p.line() for p in plan.problems]
+    if plan.duplicates:
+        lines += [t("imports.cli.duplicates")] + ["  " + d.line() for d in plan.duplicates]
+    lines.append(plan.summary())
+    return lines
+
+
+def result_lines(result: Result) -> list[str]:
+    """Each imported row and its number (kept or given), then the count."""
+    lines = [t("imports.cli.imported")] if result.imported else []
+    for done in result.imported:
+        key = "imports.kept_number" if done.kept else "imports.assigned_number"
+        lines.append("  " + t(key, row=done.row, number=done.number))
+    lines.append(result.summary())
+    return lines

@@ -514,7 +514,10 @@ def cmd_import(target: str, as_login: str | None, kind_word: str, file: str, *,
         plan = imports.preview(actor, kind, data, suffix, mapping=mapping)
         for line in imports.preview_lines(plan):
             print(line)
-        if dry_run or not plan.good:
+        if not plan.good:
+            print(t("imports.nothing_good"))
+            return 0
+        if dry_run:
             return 0
         if asks and input(t("imports.cli.confirm", n=len(plan.good))).strip().lower() not in (
                 "y", "yes", "是"):

@@ -249,14 +249,19 @@ def field_list(kind: ImportKind) -> str:
     return "、".join(f"{kind.label(n)}（{n}）" for n in kind.fields)
 
 
-def _header_row(kind: ImportKind, rows: list[Row], explicit: dict[str, str]) -> int:
-    """The index in ``rows`` of the header row: the first of the top rows with enough cells
-    naming a field (a merged title row names none)."""
+def _header_row(kind: ImportKind, rows: list[Row], explicit: dict[str, str],
+                kept: dict[str, dict[str, str]]) -> int:
+    """The index in ``rows`` of the header row: the first of the top rows that is a layout
+    with a kept mapping, holds every header the user mapped, or has enough cells naming a
+    field (a merged title row names none)."""
     conf = settings_of_file()
     known = set(synonyms(kind)) | set(explicit)
     least = int(conf.get("header_min_fields", 2))
     for i, row in enumerate(rows[: int(conf.get("header_search_rows", 30))]):
-        named = {normalise(as_text(c)) for c in row.cells} & known
+        headers = [as_text(c) for c in row.cells]
+        if layouts.layout_key(kind.kind, headers) in kept:
+            return i
+        named = {normalise(h) for h in headers} & known
         if len(named) >= least or (explicit and set(explicit) <= named):
             return i
     raise ValidationError(t("imports.f_file"), t("imports.no_header", kind=kind.name,
@@ -296,10 +301,11 @@ def preview(actor: Actor, kind: ImportKind, data: bytes, suffix: str, *,
     kind.may_import(actor.person)
     explicit = dict(mapping or {})
     rows = read_rows(data, suffix)
-    at = _header_row(kind, rows, explicit)
+    kept = layouts.kept(actor.person.login)
+    at = _header_row(kind, rows, explicit, kept)
     headers = [as_text(c) for c in rows[at].cells]
     layout = layouts.layout_key(kind.kind, headers)
-    columns = _columns(kind, headers, explicit, layouts.saved(actor.person.login, layout))
+    columns = _columns(kind, headers, explicit, kept.get(layout, {}))
     body = rows[at + 1:]
     result = Preview(kind, rows[at].number, columns, layout, len(body), [], [], [])
     state = kind.begin(actor)

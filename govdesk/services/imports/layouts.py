@@ -23,12 +23,19 @@ def layout_key(kind: str, headers: list[str]) -> str:
     return f"{kind}:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:16]}"
 
 
-def saved(login: str, layout: str) -> dict[str, str]:
-    """The mapping kept for ``layout`` (normalised header → field, "" left out), or {}."""
+def kept(login: str) -> dict[str, dict[str, str]]:
+    """Every layout the person has a mapping kept for: layout → (normalised header → field,
+    "" left out)."""
     table = settings.load(login).get(settings.IMPORT_LAYOUTS)
-    if not isinstance(table, dict) or not isinstance(table.get(layout), dict):
+    if not isinstance(table, dict):
         return {}
-    return {str(k): str(v) for k, v in table[layout].items() if isinstance(v, str)}
+    return {str(layout): {str(k): str(v) for k, v in mapping.items() if isinstance(v, str)}
+            for layout, mapping in table.items() if isinstance(mapping, dict)}
+
+
+def saved(login: str, layout: str) -> dict[str, str]:
+    """The mapping kept for ``layout``, or {}."""
+    return kept(login).get(layout, {})
 
 
 def keep(login: str, layout: str, mapping: dict[str, str]) -> None:

@@ -179,7 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", metavar="FILE", help=t("imports.cli.help_file"))
     load.add_argument("--dry-run", dest="dry_run", action="store_true",
                       help=t("imports.cli.help_dry_run"))
-    load.add_argument("--map", dest="maps", action="append", default=[], metavar="列=字段",
+    load.add_argument("--map", dest="maps", action="append", default=[], metavar=t("imports.cli.map_metavar"),
                       help=t("imports.cli.help_map"))
     load.add_argument("--yes", action="store_true", help=t("imports.cli.help_yes"))
     migrate = sub.add_parser("migrate-db", help=t("cli.help.migrate"))
@@ -519,8 +519,8 @@ def cmd_import(target: str, as_login: str | None, kind_word: str, file: str, *,
             return 0
         if dry_run:
             return 0
-        if asks and input(t("imports.cli.confirm", n=len(plan.good))).strip().lower() not in (
-                "y", "yes", "是"):
+        answer = input(t("imports.cli.confirm", n=len(plan.good))) if asks else "y"
+        if answer.strip().lower() not in ("y", "yes", *t("imports.cli.yes_words").split()):
             print(t("imports.cli.cancelled"))
             return 0
         result = imports.run(actor, plan, _progress_printer())

@@ -315,6 +315,8 @@ import govdesk.cli, govdesk.services.maintenance, govdesk.services.identity
 import govdesk.services.clock, govdesk.services.context, govdesk.services.schema
 import govdesk.services.rules, govdesk.services.workflows, govdesk.services.org
 import govdesk.services.exports  # the parser lists its kinds; its csv is root's to read here
+import govdesk.services.imports.incoming  # likewise the import kinds
+import govdesk.services.office_files.gongwen  # and the office files' (docx, lxml: gzip)
 from govdesk.i18n import t
 t("cli.failed", message="")
 uid = int(sys.argv[1])

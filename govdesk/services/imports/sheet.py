@@ -18,8 +18,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from govdesk.i18n import t
 from govdesk.services.errors import ValidationError
 
@@ -38,7 +36,12 @@ class Row:
 
 def column_letter(index: int) -> str:
     """The column's letter as Excel shows it (0 → A, 26 → AA)."""
-    return get_column_letter(index + 1)
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _label() -> str:

@@ -4,9 +4,6 @@ transaction, a second import adds nothing, the mapping is kept per layout."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,8 +14,8 @@ from govdesk.models import AuditEntry, Counter, IncomingDocument, database
 from govdesk.services import imports, incoming, search, settings
 from govdesk.services.errors import PermissionDenied, ValidationError, ValidationErrors
 from govdesk.services.imports import layouts
+from tests.helpers.own_home import run
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.usefixtures("config_file")
 
 HEADERS = ["收文编号", "来文单位", "来文字号", "标题", "密级", "紧急程度", "收文日期", "份数",
@@ -313,21 +310,6 @@ def test_kinds_are_named_in_chinese_and_ascii():
 
 
 # ---------------------------------------------------------------------------- the command
-
-
-def run(args: list[str], home: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GOVDESK_DB", "GOVDESK_CONFIG", "GOVDESK_LOGIN")}
-    home.mkdir(parents=True, exist_ok=True)
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
-    proc = subprocess.run([sys.executable, "-m", "govdesk", *args], capture_output=True,
-                          input=stdin if stdin is not None else b"", env=env, cwd=home,
-                          timeout=120)
-    out = subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout.decode(),
-                                      proc.stderr.decode())
-    assert "Traceback" not in out.stderr, out.stderr
-    return out
 
 
 def _count(path: Path) -> tuple[int, int]:

@@ -11,8 +11,6 @@ the next file of the same shape maps itself.
 
 from __future__ import annotations
 
-import importlib
-
 from govdesk.services.imports.core import (
     Duplicate,
     Imported,
@@ -27,6 +25,7 @@ from govdesk.services.imports.core import (
     result_lines,
     run,
 )
+from govdesk.services.named_kinds import Registry
 
 __all__ = ["Duplicate", "ImportKind", "Imported", "Preview", "Problem", "Result", "column_line",
            "kind_list", "kind_of", "kinds", "parse_mapping", "preview", "preview_lines",
@@ -35,36 +34,8 @@ __all__ = ["Duplicate", "ImportKind", "Imported", "Preview", "Problem", "Result"
 # The modules that register kinds, in the order --help lists them.
 MODULES = ("incoming",)
 
-_KINDS: dict[str, ImportKind] = {}
-_loaded = False
-
-
-def register(kind: ImportKind) -> ImportKind:
-    _KINDS[kind.kind] = kind
-    return kind
-
-
-def kinds() -> dict[str, ImportKind]:
-    """Every kind, its module imported on first use."""
-    global _loaded
-    if not _loaded:
-        for name in MODULES:
-            importlib.import_module(f"{__name__}.{name}")
-        _loaded = True
-    return _KINDS
-
-
-def kind_of(word: str) -> ImportKind | None:
-    """The kind a word names (Chinese, Traditional or an ASCII alias), or None."""
-    from govdesk.services.fulltext import simplified
-
-    key = simplified(word.strip()).lower()
-    for kind in kinds().values():
-        if key in (simplified(w).lower() for w in kind.words):
-            return kind
-    return None
-
-
-def kind_list() -> str:
-    """The kinds as --help lists them: 收文（incoming）…"""
-    return "；".join(f"{k.words[0]}（{'、'.join(k.words[1:])}）" for k in kinds().values())
+_REGISTRY: Registry[ImportKind] = Registry(__name__, MODULES)
+register = _REGISTRY.register
+kinds = _REGISTRY.kinds
+kind_of = _REGISTRY.kind_of
+kind_list = _REGISTRY.kind_list

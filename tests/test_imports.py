@@ -14,6 +14,7 @@ from govdesk.models import AuditEntry, Counter, IncomingDocument, database
 from govdesk.services import imports, incoming, search, settings
 from govdesk.services.errors import PermissionDenied, ValidationError, ValidationErrors
 from govdesk.services.imports import layouts
+from govdesk.services.imports.sheet import read_file
 from tests.helpers.own_home import run
 
 pytestmark = pytest.mark.usefixtures("config_file")
@@ -144,7 +145,9 @@ def test_confirm_imports_exactly_the_good_rows(db, as_user, sheet):
     # Through the form's registration: audited, in the search, its flow started.
     actions = [a.action for a in AuditEntry.select().where(AuditEntry.id > 0)
                .order_by(AuditEntry.id)][audit_before:]
-    assert actions.count("incoming.register") == 3
+    assert actions.count("incoming.register") == 3 and actions[-1] == "incoming.import"
+    entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    assert entry.actor == "lixm" and '"7": "收〔2025〕41号"' in entry.after
     assert incoming.current_task_for(clerk, first).step == "初审"
     assert found_ids(clerk, "甲事项") == [first.id]
     # The year's counter passed the kept numbers: the form's next one follows them.
@@ -378,6 +381,9 @@ def test_on_the_shared_server_a_path_is_refused_for_stdin(db_path, sheet):
     try:
         with pytest.raises(CliError, match="- <") as refused:
             cmd_import(str(db_path), "lixm", "收文", str(sheet), yes=True)
+        with pytest.raises(ValidationError, match="- <"):  # as the desk's import screen reads
+            read_file(sheet)
     finally:
         config.use_server(None)
     assert refused.value.code == EXIT_USER
+    assert read_file(sheet)[1] == ".xlsx"

@@ -19,6 +19,7 @@ from typing import Any
 
 from govdesk.i18n import t
 from govdesk.models import Person, database
+from govdesk.services import audit
 from govdesk.services.context import Actor
 from govdesk.services.errors import ValidationError, ValidationErrors
 from govdesk.services.fulltext import normalise
@@ -69,6 +70,7 @@ class ImportKind:
     claim: Callable[[Any, Good], None] = lambda state, good: None
     aliases: dict[str, str] = field(default_factory=dict)  # error name → the field's column
     order: Callable[[Good], Any] = lambda good: 0  # the order rows are registered in
+    table: str = ""  # the register's table, named by the import's own audit entry
 
     @property
     def name(self) -> str:
@@ -407,6 +409,12 @@ def run(actor: Actor, plan: Preview, progress: Progress | None = None) -> Result
             done.append(Imported(good.row, number, kept))
             if progress is not None:
                 progress(n, len(todo))
+        # The import as one act too: which rows of which layout, kept or numbered anew.
+        audit.record(actor, f"{kind.kind}.import", kind.table, None, after={
+            "layout": plan.layout, "rows": plan.rows,
+            "imported": {str(i.row): i.number for i in done},
+            "kept": sum(1 for i in done if i.kept),
+            "duplicates": [d.row for d in duplicates], "bad": plan.bad_rows})
     try:
         layouts.keep(actor.person.login, plan.layout, plan.mapping())
     except ValidationError:

@@ -130,7 +130,14 @@ def sniff_suffix(data: bytes) -> str:
 
 
 def read_file(path: str | Path) -> tuple[bytes, str]:
-    """The file's bytes and its suffix; refused, the path named, when it cannot be read."""
+    """The file's bytes and its suffix; refused, the path named, when it cannot be read.
+
+    On the shared server govdesk runs as the service account, which must not open a path a
+    user names (it could be a file of the service's own): there the file comes on stdin."""
+    from govdesk import config
+
+    if config.server_mode():
+        raise ValidationError(_label(), t("imports.cli.server_stdin"))
     path = Path(path).expanduser()
     try:
         with path.open("rb") as f:

@@ -366,7 +366,8 @@ def test_help_lists_the_kinds(tmp_path):
     proc = run(["import", "--help"], tmp_path / "home")
     assert proc.returncode == 0
     text = "".join(proc.stdout.split())
-    for word in ("收文", "incoming", "--dry-run", "--map", "--yes", ".xlsx", ".csv"):
+    for word in ("收文", "incoming", "建议提案", "suggestion", "--dry-run", "--map", "--yes", ".xlsx",
+                 ".csv"):
         assert word in text, word
 
 
@@ -387,3 +388,38 @@ def test_on_the_shared_server_a_path_is_refused_for_stdin(db_path, sheet):
         config.use_server(None)
     assert refused.value.code == EXIT_USER
     assert read_file(sheet)[1] == ".xlsx"
+
+
+# ---------------------------------------------------------------------------- 建议提案
+
+
+def test_a_list_of_suggestions_through_the_same_engine(db, as_user, tmp_path):
+    """The 人大's list: its own headers, the registration's own checks and words, 类别+年度+编号
+    as the duplicate key; for 督查室 only."""
+    from govdesk.models import Suggestion
+    from govdesk.services import suggestion
+
+    path = workbook(tmp_path / "建议.xlsx", [
+        ["人大建议", "第101号", "陈立新", "城东代表团", "关于学校扩容的建议", "新建两所小学"],
+        ["人大建议", "第102号", None, "城东代表团", "关于道路的建议", "修路"],
+        ["人大建议", "第101号", "陈立新", "城东代表团", "关于学校扩容的建议", "新建两所小学"],
+        ["县委", "第103号", "王五", "", "关于某事的建议", "某"],
+        ["政协提案", "第7号", "李四", "农工党", "关于河道的提案", "清淤"],
+    ], headers=["类别", "编号", "领衔代表", "代表团", "案由", "内容"], title="2026年建议提案")
+    kind = imports.kind_of("建议提案")
+    with pytest.raises(PermissionDenied):
+        imports.preview(as_user("zhuh"), kind, *read(path))
+    ducha = as_user("guojw")
+    plan = imports.preview(ducha, kind, *read(path))
+    with pytest.raises(ValidationError) as refused:
+        suggestion.clean_fields({"number": "第102号", "title": "x", "body": "y"}, date(2026, 11, 26))
+    assert [(p.row, p.column, p.field, p.message) for p in plan.problems] == [
+        (4, "C", "代表委员", refused.value.message),
+        (6, "A", "类别", "应为 建议、提案 之一")]
+    assert [d.row for d in plan.duplicates] == [5]
+    result = imports.run(ducha, plan)
+    assert [(i.row, i.number) for i in result.imported] == [(3, "建议 第101号"), (7, "提案 第7号")]
+    assert {(s.source, s.number, s.proposer) for s in Suggestion.select()} == {
+        ("建议", "第101号", "陈立新"), ("提案", "第7号", "李四")}
+    again = imports.preview(ducha, kind, *read(path))
+    assert again.good == [] and {d.row for d in again.duplicates} == {3, 5, 7}

@@ -71,6 +71,7 @@ class ImportKind:
     aliases: dict[str, str] = field(default_factory=dict)  # error name → the field's column
     order: Callable[[Good], Any] = lambda good: 0  # the order rows are registered in
     table: str = ""  # the register's table, named by the import's own audit entry
+    same: str = ""  # catalog key: the fields a duplicate shares (来文单位、来文字号、收文日期)
 
     @property
     def name(self) -> str:
@@ -347,11 +348,12 @@ def _sort_out(result: Preview, checked: list[Good], state: Any) -> None:
     for good in checked:
         if good.key in existing:
             result.duplicates.append(Duplicate(good.row, t("imports.dup_existing",
-                                                           number=existing[good.key])))
+                                                           number=existing[good.key],
+                                                           same=t(kind.same))))
             continue
         if good.key in seen:
-            result.duplicates.append(Duplicate(good.row, t("imports.dup_row",
-                                                           row=seen[good.key])))
+            result.duplicates.append(Duplicate(good.row, t("imports.dup_row", row=seen[good.key],
+                                                           same=t(kind.same))))
             continue
         seen[good.key] = good.row
         try:
@@ -401,7 +403,8 @@ def run(actor: Actor, plan: Preview, progress: Progress | None = None) -> Result
         for good in goods:
             if good.key in existing:
                 duplicates.append(Duplicate(good.row, t("imports.dup_existing",
-                                                        number=existing[good.key])))
+                                                        number=existing[good.key],
+                                                        same=t(kind.same))))
             else:
                 todo.append(good)
         for n, good in enumerate(todo, start=1):

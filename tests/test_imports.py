@@ -366,7 +366,7 @@ def test_help_lists_the_kinds(tmp_path):
     proc = run(["import", "--help"], tmp_path / "home")
     assert proc.returncode == 0
     text = "".join(proc.stdout.split())
-    for word in ("收文", "incoming", "建议提案", "suggestion", "--dry-run", "--map", "--yes", ".xlsx",
+    for word in ("收文", "incoming", "督查事项", "建议提案", "suggestion", "--dry-run", "--map", "--yes", ".xlsx",
                  ".csv"):
         assert word in text, word
 
@@ -423,3 +423,41 @@ def test_a_list_of_suggestions_through_the_same_engine(db, as_user, tmp_path):
         ("建议", "第101号", "陈立新"), ("提案", "第7号", "李四")}
     again = imports.preview(ducha, kind, *read(path))
     assert again.good == [] and {d.row for d in again.duplicates} == {3, 5, 7}
+
+
+# ---------------------------------------------------------------------------- 督查事项
+
+
+def test_a_supervision_ledger_through_the_same_engine(db, as_user, tmp_path):
+    from govdesk.models import SupervisionItem
+    from govdesk.services import supervision
+
+    path = workbook(tmp_path / "督查台账.xlsx", [
+        ["重点工作任务", "推进城东片区旧城改造", "区发改局", "区财政局", date(2026, 2, 12), "年底完成"],
+        ["重点工作", "推进某事", "不存在的局", None, date(2026, 2, 12), None],
+        ["重点工作", "推进某二事", "区财政局", None, None, None],
+        ["重点工作", "推进城东片区旧城改造", "区发改局", None, "2026/2/12", None],
+    ], headers=["督查类别", "督查事项", "牵头单位", "协办单位", "常务会议日期", "目标要求"],
+        title="2026年督查台账")
+    kind = imports.kind_of("督查事项")
+    with pytest.raises(PermissionDenied):
+        imports.preview(as_user("wangjm"), kind, *read(path))
+    ducha = as_user("guojw")
+    plan = imports.preview(ducha, kind, *read(path))
+
+    def words(**fields) -> str:
+        base = {"kind": "重点工作", "title": "x", "lead_unit": "区财政局",
+                "meeting_on": "2026-02-12"}
+        with pytest.raises(ValidationError) as refused:
+            supervision.clean_fields(ducha, {**base, **fields})
+        return refused.value.message
+
+    assert [(p.row, p.column, p.message) for p in plan.problems] == [
+        (4, "C", words(lead_unit="不存在的局")), (5, "E", words(meeting_on=""))]
+    assert [d.row for d in plan.duplicates] == [6]
+    result = imports.run(ducha, plan)
+    item = SupervisionItem.get()
+    assert [i.number for i in result.imported] == [supervision.number_of(item)]
+    assert item.kind == "重点工作" and item.lead_unit.short == "区发改局"
+    assert [p.unit.short for p in supervision.parts(item)] == ["区发改局", "区财政局"]
+    assert imports.preview(ducha, kind, *read(path)).good == []

@@ -32,7 +32,7 @@ __all__ = ["Duplicate", "ImportKind", "Imported", "Preview", "Problem", "Result"
            "register", "result_lines", "run"]
 
 # The modules that register kinds, in the order --help lists them.
-MODULES = ("incoming", "suggestion")
+MODULES = ("incoming", "supervision", "suggestion")
 
 _REGISTRY: Registry[ImportKind] = Registry(__name__, MODULES)
 register = _REGISTRY.register

@@ -461,3 +461,38 @@ def test_a_supervision_ledger_through_the_same_engine(db, as_user, tmp_path):
     assert item.kind == "重点工作" and item.lead_unit.short == "区发改局"
     assert [p.unit.short for p in supervision.parts(item)] == ["区发改局", "区财政局"]
     assert imports.preview(ducha, kind, *read(path)).good == []
+
+
+def _rewritten(path: Path, sheet_xml) -> bytes:
+    """The workbook at ``path`` with its first sheet's XML passed through ``sheet_xml``."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, sheet_xml(data) if item.filename == "xl/worksheets/sheet1.xml"
+                          else data)
+    return out.getvalue()
+
+
+def test_workbooks_other_programs_write(db, as_user, tmp_path):
+    """A workbook stating a smaller range than it holds is read whole; one whose sheet is cut
+    off midway is refused as a file, not a crash."""
+    path = workbook(tmp_path / "t.xlsx", [["甲", "甲〔2025〕1号", "关于甲", "2025-01-02"]],
+                    headers=["来文单位", "文号", "事由", "日期"], title=None)
+    small = _rewritten(path, lambda xml: xml.replace(b'<dimension ref="A1:D2"/>',
+                                                     b'<dimension ref="A1:A1"/>'))
+    import io
+
+    from openpyxl import load_workbook
+
+    stated = load_workbook(io.BytesIO(small), read_only=True)
+    assert stated.active.calculate_dimension() == "A1:A1"  # what the file says of itself
+    stated.close()
+    plan = imports.preview(as_user("lixm"), kind(), small, ".xlsx")
+    assert [g.row for g in plan.good] == [2] and plan.problems == []
+    cut = _rewritten(path, lambda xml: xml[: len(xml) // 2])
+    with pytest.raises(ValidationError, match="Excel"):
+        imports.preview(as_user("lixm"), kind(), cut, ".xlsx")

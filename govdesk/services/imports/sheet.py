@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -67,18 +66,28 @@ def _xlsx_rows(data: bytes) -> Iterator[Row]:
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationError(_label(), t("imports.bad_xlsx", error=exc)) from None
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook fails in many ways
+        raise ValidationError(_label(), t("imports.bad_xlsx", error=_why(exc))) from None
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             return
+        # A workbook written by another program may state a smaller range than it holds.
+        sheet.reset_dimensions()
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = _kept(values)
             if any(c is not None for c in cells):
                 yield Row(number, cells)
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet's XML, met while reading
+        raise ValidationError(_label(), t("imports.bad_xlsx", error=_why(exc))) from None
     finally:
         book.close()
+
+
+def _why(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
 
 
 def _decoded(data: bytes) -> str:

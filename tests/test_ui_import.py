@@ -104,3 +104,27 @@ async def test_a_file_that_cannot_be_read_is_said_and_the_key_is_only_for_clerks
         await pilot.press("i")
         await pilot.pause()
         assert not isinstance(app.screen, ImportScreen)
+
+
+async def test_the_mapping_is_changed_on_the_screen(db, tmp_path):
+    """Headers nobody could guess: the first read finds no header row and says so; 列名=字段
+    typed in the mapping box and Enter read it again."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["发件方", "文件名", "到达日"])
+    ws.append(["外单位", "一月的函", "2025-01-05"])
+    wb.save(tmp_path / "odd.xlsx")
+    app = app_as("lixm")
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await open_import(pilot, tmp_path / "odd.xlsx")
+        assert "表头" in str(screen.query_one("#status", Label).render())
+        assert screen.plan is None
+        screen.query_one("#mapping", Input).value = "发件方=来文单位 文件名=标题 到达日=收文日期"
+        screen.query_one("#mapping", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.plan is not None and [g.row for g in screen.plan.good] == [2]
+        assert "“发件方” → 来文单位（指定）" in str(screen.query_one("#columns").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert [d.title for d in IncomingDocument.select()] == ["一月的函"]

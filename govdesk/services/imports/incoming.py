@@ -78,8 +78,7 @@ def _fields(state: State, values: dict[str, Cell]) -> dict[str, Any]:
     mark = _MARK.match(secrecy)
     if mark is not None:
         fields["secrecy"] = mark.group(1)
-        fields.setdefault("secrecy_years", mark.group(2))
-        if not fields["secrecy_years"]:
+        if not fields.get("secrecy_years"):  # a 保密期限 column of its own comes first
             fields["secrecy_years"] = mark.group(2)
     fields["secrecy"] = state.secrecy.get(normalise(fields.get("secrecy", "")),
                                           fields.get("secrecy", ""))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -151,6 +151,44 @@ def as_day(cell: Cell) -> date | str | None:
         except ValueError:
             return text
     return text
+
+
+@dataclass
+class FormState:
+    """What one preview's checks of a plain form share: the actor, and data/imports.toml's
+    aliases of the fields that have them (field → normalised word → stored value)."""
+
+    actor: Actor
+    aliases: dict[str, dict[str, str]]
+
+
+def form_state(kind: ImportKind, actor: Actor, *names: str) -> FormState:
+    return FormState(actor, {name: aliases(kind, name) for name in names})
+
+
+def form_fields(state: FormState, values: dict[str, Cell], names: Sequence[str],
+                days: Sequence[str] = ()) -> dict[str, Any]:
+    """A row's cells as a form hands them to its service: text, ``days`` as dates, and an
+    alias replaced by the value it stands for."""
+    fields: dict[str, Any] = {name: as_day(values.get(name)) if name in days
+                              else as_text(values.get(name)) for name in names if name in values}
+    for name, table in state.aliases.items():
+        if name in fields:
+            fields[name] = table.get(normalise(fields[name]), fields[name])
+    return fields
+
+
+def existing_among(keys: list[Hashable], rows: Iterable[Any], key: Callable[[Any], Hashable],
+                   label: Callable[[Any], str]) -> dict[Hashable, str]:
+    """Of ``keys``, those a stored row has (key → how the row is known): a kind's
+    ``existing``, given the rows worth comparing and how to key and name one."""
+    wanted = set(keys)
+    out: dict[Hashable, str] = {}
+    for row in rows:
+        found = key(row)
+        if found in wanted:
+            out.setdefault(found, label(row))
+    return out
 
 
 # ---------------------------------------------------------------------------- the preview

@@ -24,7 +24,14 @@ from govdesk.services.context import Actor
 from govdesk.services.errors import ValidationError, ValidationErrors
 from govdesk.services.fulltext import normalise
 from govdesk.services.imports import register
-from govdesk.services.imports.core import Good, ImportKind, aliases, as_day, as_text
+from govdesk.services.imports.core import (
+    Good,
+    ImportKind,
+    aliases,
+    as_day,
+    as_text,
+    existing_among,
+)
 from govdesk.services.imports.sheet import Cell
 from govdesk.services.policy import require_secretariat
 
@@ -150,19 +157,13 @@ def _check(state: State, row: int, values: dict[str, Cell]) -> Good:
 
 def _existing(keys: list[Hashable]) -> dict[Hashable, str]:
     """Of these keys, those a 收文 already has (key → its 收文编号)."""
-    if not keys:
-        return {}
-    days = [k[2] for k in keys]  # type: ignore[index]
-    wanted = set(keys)
     D = IncomingDocument
-    out: dict[Hashable, str] = {}
+    days = [k[2] for k in keys]  # type: ignore[index]
     rows = (D.select(D.from_name, D.doc_number, D.received_on, D.number)
-            .where(D.received_on.between(min(days), max(days))).tuples())
-    for from_name, doc_number, received_on, number in rows:
-        key = key_of(from_name, doc_number or "", received_on)
-        if key in wanted:
-            out.setdefault(key, number)
-    return out
+            .where(D.received_on.between(min(days), max(days))) if keys else [])
+    return existing_among(keys, rows,
+                          lambda r: key_of(r.from_name, r.doc_number or "", r.received_on),
+                          lambda r: r.number)
 
 
 def _register(actor: Actor, good: Good) -> tuple[str, bool]:

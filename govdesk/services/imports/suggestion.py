@@ -8,8 +8,6 @@ and 编号 are (the service refuses that number twice).
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
-from typing import Any
 
 from govdesk.i18n import t
 from govdesk.models import Suggestion
@@ -18,7 +16,14 @@ from govdesk.services.context import Actor
 from govdesk.services.errors import PermissionDenied
 from govdesk.services.fulltext import normalise
 from govdesk.services.imports import register
-from govdesk.services.imports.core import Good, ImportKind, aliases, as_text
+from govdesk.services.imports.core import (
+    FormState,
+    Good,
+    ImportKind,
+    existing_among,
+    form_fields,
+    form_state,
+)
 from govdesk.services.imports.sheet import Cell
 
 FIELDS = ("source", "year", "session", "number", "proposer", "group", "title", "category",
@@ -29,39 +34,19 @@ def _label(name: str) -> str:
     return t(f"suggestion.f_{name}")
 
 
-@dataclass
-class State:
-    actor: Actor
-    source: dict[str, str]
-
-
-def _begin(actor: Actor) -> State:
-    return State(actor, aliases(KIND, "source"))
-
-
-def _check(state: State, row: int, values: dict[str, Cell]) -> Good:
-    fields: dict[str, Any] = {name: as_text(values.get(name)) for name in FIELDS
-                              if name in values}
-    if "source" in fields:
-        fields["source"] = state.source.get(normalise(fields["source"]), fields["source"])
+def _check(state: FormState, row: int, values: dict[str, Cell]) -> Good:
+    fields = form_fields(state, values, FIELDS)
     clean = suggestion.clean_fields(fields, state.actor.today)
     return Good(row, fields, (clean["source"], clean["year"], normalise(clean["number"])))
 
 
 def _existing(keys: list[Hashable]) -> dict[Hashable, str]:
     """Of these keys, those a 建议提案 already has (key → 类别 and 编号)."""
-    if not keys:
-        return {}
-    wanted = set(keys)
     S = Suggestion
     years = sorted({k[1] for k in keys})  # type: ignore[index]
-    out: dict[Hashable, str] = {}
-    for source, year, number in S.select(S.source, S.year, S.number).where(
-            S.year.in_(years)).tuples():
-        key = (source, year, normalise(number))
-        if key in wanted:
-            out.setdefault(key, f"{source} {number}")
-    return out
+    rows = S.select(S.source, S.year, S.number).where(S.year.in_(years)) if keys else []
+    return existing_among(keys, rows, lambda r: (r.source, r.year, normalise(r.number)),
+                          lambda r: f"{r.source} {r.number}")
 
 
 def _register(actor: Actor, good: Good) -> tuple[str, bool]:
@@ -76,5 +61,5 @@ def _may_import(person) -> None:
 
 KIND = register(ImportKind(
     kind="suggestion", words=("建议提案", "suggestion", "jianyi"), fields=FIELDS, label=_label,
-    may_import=_may_import, begin=_begin, check=_check, existing=_existing,
-    register=_register, table="suggestion", same="imports.suggestion.same"))
+    may_import=_may_import, begin=lambda actor: form_state(KIND, actor, "source"),
+    check=_check, existing=_existing, register=_register, table="suggestion", same="imports.suggestion.same"))

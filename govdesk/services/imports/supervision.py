@@ -7,8 +7,6 @@ the same matter as one registered when its 督查类别, 督查事项 and 牵头
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
-from typing import Any
 
 from govdesk.i18n import t
 from govdesk.models import SupervisionItem
@@ -16,7 +14,14 @@ from govdesk.services import supervision
 from govdesk.services.context import Actor
 from govdesk.services.fulltext import normalise
 from govdesk.services.imports import register
-from govdesk.services.imports.core import Good, ImportKind, aliases, as_day, as_text
+from govdesk.services.imports.core import (
+    FormState,
+    Good,
+    ImportKind,
+    existing_among,
+    form_fields,
+    form_state,
+)
 from govdesk.services.imports.sheet import Cell
 
 FIELDS = ("kind", "title", "target", "lead_unit", "co_units", "responsible", "liaison",
@@ -28,38 +33,20 @@ def _label(name: str) -> str:
     return t(f"supervision.f_{name}")
 
 
-@dataclass
-class State:
-    actor: Actor
-    kind: dict[str, str]
-
-
-def _begin(actor: Actor) -> State:
-    return State(actor, aliases(KIND, "kind"))
-
-
-def _check(state: State, row: int, values: dict[str, Cell]) -> Good:
-    fields: dict[str, Any] = {name: as_day(values.get(name)) if name in DAYS
-                              else as_text(values.get(name)) for name in FIELDS if name in values}
-    if "kind" in fields:
-        fields["kind"] = state.kind.get(normalise(fields["kind"]), fields["kind"])
+def _check(state: FormState, row: int, values: dict[str, Cell]) -> Good:
+    fields = form_fields(state, values, FIELDS, DAYS)
     clean = supervision.clean_fields(state.actor, fields)
     return Good(row, fields, (clean["kind"], normalise(clean["title"]), clean["lead_unit"].id))
 
 
 def _existing(keys: list[Hashable]) -> dict[Hashable, str]:
     """Of these keys, those a 督查事项 already has (key → its number)."""
-    if not keys:
-        return {}
-    wanted = set(keys)
     S = SupervisionItem
     units = sorted({k[2] for k in keys})  # type: ignore[index]
-    out: dict[Hashable, str] = {}
-    for item in S.select().where(S.lead_unit.in_(units)):
-        key = (item.kind, normalise(item.title), item.lead_unit_id)
-        if key in wanted:
-            out.setdefault(key, supervision.number_of(item))
-    return out
+    rows = S.select().where(S.lead_unit.in_(units)) if keys else []
+    return existing_among(keys, rows,
+                          lambda r: (r.kind, normalise(r.title), r.lead_unit_id),
+                          supervision.number_of)
 
 
 def _register(actor: Actor, good: Good) -> tuple[str, bool]:
@@ -68,5 +55,5 @@ def _register(actor: Actor, good: Good) -> tuple[str, bool]:
 
 KIND = register(ImportKind(
     kind="supervision", words=("督查事项", "supervision", "ducha"), fields=FIELDS, label=_label,
-    may_import=supervision.require_ducha, begin=_begin, check=_check, existing=_existing,
-    register=_register, table="supervision_item", same="imports.supervision.same"))
+    may_import=supervision.require_ducha, begin=lambda actor: form_state(KIND, actor, "kind"),
+    check=_check, existing=_existing, register=_register, table="supervision_item", same="imports.supervision.same"))

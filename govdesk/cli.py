@@ -174,6 +174,18 @@ def _parser() -> argparse.ArgumentParser:
                            description=t("cli.help.fetch_long"))
     fetch.add_argument("name", nargs="?", metavar="NAME", help=t("cli.help.fetch_name"))
     fetch.add_argument("--out", metavar="-", help=t("cli.help.fetch_out"))
+    from govdesk.services import imports
+
+    load = sub.add_parser("import", parents=[sub_common, sub_who],
+                          help=t("imports.cli.help"), description=t("imports.cli.help"))
+    load.add_argument("kind", metavar="KIND",
+                      help=t("imports.cli.help_kind", kinds=imports.kind_list()))
+    load.add_argument("file", metavar="FILE", help=t("imports.cli.help_file"))
+    load.add_argument("--dry-run", dest="dry_run", action="store_true",
+                      help=t("imports.cli.help_dry_run"))
+    load.add_argument("--map", dest="maps", action="append", default=[], metavar=t("imports.cli.map_metavar"),
+                      help=t("imports.cli.help_map"))
+    load.add_argument("--yes", action="store_true", help=t("imports.cli.help_yes"))
     migrate = sub.add_parser("migrate-db", help=t("cli.help.migrate"))
     migrate.add_argument("--from", dest="source", required=True, metavar="SOURCE",
                          help=t("cli.help.from"))
@@ -499,6 +511,81 @@ def cmd_fetch(target: str, name: str | None, out: str | None) -> int:
     return 0
 
 
+def cmd_import(target: str, as_login: str | None, kind_word: str, file: str, *,
+               dry_run: bool = False, maps: list[str] | None = None, yes: bool = False) -> int:
+    """An office's 台账 into a register (services/imports): the mapping and the preview (bad
+    rows with their row, column and the form's words; duplicates) printed, then — not with
+    ``--dry-run`` — every good row imported in one transaction once confirmed (导入 N 条？ on a
+    terminal, ``--yes`` otherwise). Every argument, and the file, is checked before the
+    database opens. ``-`` reads the file from stdin: on the shared server the command runs as
+    the service account, which must not open a path the user names (it could read a file of
+    the service's own), so there ``-`` is the only way, as ``export`` takes ``--out -``."""
+    from govdesk.services import imports
+    from govdesk.services.clock import office_now
+    from govdesk.services.context import Actor
+    from govdesk.services.errors import PermissionDenied, ValidationError
+    from govdesk.services.imports import sheet
+
+    kind = imports.kind_of(kind_word)
+    if kind is None:
+        raise CliError(t("imports.cli.bad_kind", kind=_shown(kind_word),
+                         kinds=imports.kind_list()), EXIT_USER)
+    try:
+        mapping = imports.parse_mapping(kind, maps or [])
+        if file == "-":
+            stdin = sys.__stdin__
+            if stdin is None or stdin.isatty():
+                raise CliError(t("imports.cli.stdin_tty"), EXIT_USER)
+            if not (yes or dry_run):  # stdin holds the file: no answer can be read from it
+                raise CliError(t("imports.cli.stdin_needs_yes"), EXIT_USER)
+            data = stdin.buffer.read(sheet.MAX_BYTES + 1)
+            suffix = sheet.sniff_suffix(data)
+        elif config.server_mode():
+            raise CliError(t("imports.cli.server_stdin"), EXIT_USER)
+        else:
+            data, suffix = sheet.read_file(file)
+        asks = not (yes or dry_run)
+        if asks and (sys.__stdin__ is None or not sys.__stdin__.isatty()):
+            raise CliError(t("imports.cli.needs_yes"), EXIT_USER)
+        _open(target)
+        person = _whoami(as_login)
+        _personal(person)
+        actor = Actor(person, office_now())
+        plan = imports.preview(actor, kind, data, suffix, mapping=mapping)
+        for line in imports.preview_lines(plan):
+            print(line)
+        if not plan.good:
+            print(t("imports.nothing_good"))
+            return 0
+        if dry_run:
+            return 0
+        answer = input(t("imports.cli.confirm", n=len(plan.good))) if asks else "y"
+        if answer.strip().lower() not in ("y", "yes", *t("imports.cli.yes_words").split()):
+            print(t("imports.cli.cancelled"))
+            return 0
+        result = imports.run(actor, plan, _progress_printer())
+    except (ValidationError, PermissionDenied) as exc:
+        raise CliError(str(exc), EXIT_USER) from exc
+    for line in imports.result_lines(result):
+        print(line)
+    return 0
+
+
+def _progress_printer():
+    """``progress(done, total)`` that redraws one line on a terminal's stderr (nothing on a
+    pipe: a log gets the result, not a thousand redraws)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 100 == 0:
+            end = "\n" if done == total else ""
+            print(f"\r{t('imports.cli.progress', done=done, total=total)}", end=end,
+                  file=sys.stderr, flush=True)
+
+    return progress
+
+
 def cmd_people(target: str) -> int:
     from govdesk.services import org
 
@@ -714,7 +801,8 @@ def _path_problem(args: argparse.Namespace, target: str) -> str | None:
     else:
         db_name = t("cli.env_name", name="GOVDESK_DB")
     paths = [(db_name, target if not is_url(target) else "")]
-    for attr, option in (("out", "out"), ("source", "source"), ("org", "--org")):
+    for attr, option in (("out", "out"), ("source", "source"), ("org", "--org"),
+                         ("file", "FILE")):
         value = getattr(args, attr, None)
         if isinstance(value, str) and not (attr == "source" and is_url(value)):
             paths.append((t("cli.arg_option", option=option), value))
@@ -799,6 +887,9 @@ def _main(argv: list[str]) -> int:
                               leader=args.leader, copy_no=args.copy_no, note=args.note)
         if args.command == "fetch":
             return cmd_fetch(target, args.name, args.out)
+        if args.command == "import":
+            return cmd_import(target, args.as_login, args.kind, args.file, dry_run=args.dry_run,
+                              maps=args.maps, yes=args.yes)
         if args.command == "backup":
             return cmd_backup(target, args.out)
         if args.command == "restore":

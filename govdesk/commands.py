@@ -162,6 +162,13 @@ command("secretariat.register_focus", "ctrl+l", "incoming.focus_register")
 command("secretariat.toggle_register", "o", "outgoing.toggle_register")
 command("secretariat.error_register", "x", "outgoing.error_register")
 command("secretariat.leave_register", "v", "leave.registers")
+command("secretariat.import_incoming", "i", "imports.screen.key_open",
+        help="imports.screen.key_open_help")
+# 导入收文台账 (screens/incoming/import_sheet.py)
+command("incoming_import.read", "ctrl+r", "imports.screen.key_read", "read", priority=True)
+command("incoming_import.confirm", "ctrl+s", "imports.screen.key_confirm", "confirm",
+        priority=True)
+command("incoming_import.cancel", "escape", "imports.screen.key_cancel", "cancel")
 
 # Every list that can be narrowed, sorted and jumped in (screens/list_view.py)
 command("list.filter_line", "l", "listview.filter_line", "filter_line",

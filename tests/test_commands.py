@@ -26,6 +26,7 @@ from govdesk.screens.export_dialog import ExportModal
 from govdesk.screens.help import HelpScreen, key_label
 from govdesk.screens.incoming.detail import IncomingDetailScreen
 from govdesk.screens.incoming.form import IncomingFormScreen
+from govdesk.screens.incoming.import_sheet import ImportScreen
 from govdesk.screens.incoming.modals import ActionModal
 from govdesk.screens.leave.detail import LeaveDetailScreen
 from govdesk.screens.leave.register import LeaveRegisterScreen
@@ -50,6 +51,7 @@ from govdesk.screens.triage import BulkMenu, BulkResultScreen, RemindHoldersModa
 from govdesk.services import (
     bulk,
     exporting,
+    imports,
     org,
     outgoing,
     petition,
@@ -58,6 +60,7 @@ from govdesk.services import (
     supervision,
 )
 from govdesk.services.context import Actor
+from govdesk.services.imports.core import Good
 from govdesk.services.supervision import publications
 from govdesk.widgets.picker import PEOPLE, Picker
 from tests.conftest import NOW
@@ -129,6 +132,14 @@ async def check_screen(pilot, seen: set[str]) -> None:
     seen.update(item.command.id for item in offered)
 
 
+def previewed_import() -> ImportScreen:
+    """导入收文台账 with a preview that found a good row, so 导入 is offered too."""
+    screen = ImportScreen()
+    kind = imports.kind_of("收文")
+    screen.plan = imports.Preview(kind, 1, [], "", 1, [], [], [Good(2, {}, ("key",))])
+    return screen
+
+
 def everything_allowed(screen) -> None:
     """A detail screen with every one of its actions open (as some step would allow it)."""
     screen.available = {REGISTRY[i].action for i in commands_of(type(screen))}
@@ -191,6 +202,7 @@ async def test_every_command_is_in_f1_and_the_palette_where_it_is_available(demo
                                                    NOW.date(), "x", {}, ())),
             lambda: SavedFiltersModal({"收文": "类:收文"}, "类:收文", "lixm"),
             lambda: ExportModal([exporting.register_offer("incoming", NOW.date())], "lixm"),
+            previewed_import,
         ]
         for make in screens:
             app.push_screen(make())

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers.cli_env import cli_env
 
 from govdesk.models import IncomingDocument, Loan, Petition
 from govdesk.services import exports, incoming, org
@@ -23,6 +22,7 @@ from govdesk.services.errors import PermissionDenied, ValidationError
 from govdesk.services.petition import masking
 from govdesk.services.policy import redacted_title
 from govdesk.services.textwidth import cells
+from tests.helpers.own_home import run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -194,14 +194,6 @@ def test_kinds_are_named_in_chinese_traditional_and_ascii():
 
 
 # ---------------------------------------------------------------------------- the command
-
-
-def run(args: list[str], home: Path) -> subprocess.CompletedProcess:
-    env = cli_env(home)
-    proc = subprocess.run([sys.executable, "-m", "govdesk", *args], capture_output=True,
-                          text=True, env=env, cwd=home, timeout=120)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
 
 
 def test_the_command_writes_what_the_user_may_see(demo_path, tmp_path):

@@ -317,6 +317,7 @@ import govdesk.services.rules, govdesk.services.workflows, govdesk.services.org
 import govdesk.services.exports  # the parser lists its kinds; its csv is root's to read here
 import govdesk.services.office_files  # so are the office's files (公文, 处理笺 …): python-docx's
 govdesk.services.office_files.kinds()  # lxml needs gzip, root's to read here
+import govdesk.services.imports.incoming  # likewise the import kinds
 from govdesk.i18n import t
 t("cli.failed", message="")
 uid = int(sys.argv[1])

@@ -21,6 +21,7 @@ from govdesk.screens.section import SectionScreen
 from govdesk.screens.triage import remind_holders
 from govdesk.services import bulk, exporting, incoming, outgoing, register_sort
 from govdesk.services import inbox as inbox_service
+from govdesk.services.policy import may_register_incoming
 from govdesk.services.vocab import incoming_states as states
 from govdesk.services.vocab import outgoing_states as out_states
 from govdesk.widgets import badge
@@ -66,7 +67,8 @@ class SecretariatScreen(SectionScreen):
     COMMAND_IDS = ("secretariat.new_incoming", "secretariat.open_selected", "secretariat.search",
                    "secretariat.cycle_state", "secretariat.register_focus",
                    "secretariat.toggle_register", "secretariat.error_register",
-                   "secretariat.leave_register", "list.export")
+                   "secretariat.leave_register", "secretariat.import_incoming",
+                   "list.export")
     TAG_TABLES = {**SectionScreen.TAG_TABLES, "register": "register-title",
                   "out-registry": "out-register-title"}
     DEFAULT_CSS = """
@@ -341,6 +343,22 @@ class SecretariatScreen(SectionScreen):
 
     def bulk_actions(self, table_id: str) -> tuple[str, ...]:
         return (bulk.REMIND,) if table_id == "out-registry" else bulk.ACTIONS
+
+    def available_commands(self) -> set[str]:
+        ids = set(super().available_commands())
+        if not may_register_incoming(self.app.person):
+            ids.discard("secretariat.import_incoming")
+        return ids
+
+    def action_import_incoming(self) -> None:
+        """i: an office's existing 收文台账 into the register (screens/incoming/import_sheet)."""
+        from govdesk.screens.incoming.import_sheet import ImportScreen  # with its first use
+
+        def imported(n: int | None) -> None:
+            if n:
+                self.refresh_data()
+
+        self.app.push_screen(ImportScreen(), imported)
 
     def action_new_incoming(self) -> None:
         from govdesk.screens.incoming.form import IncomingFormScreen  # with its first use

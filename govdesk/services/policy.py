@@ -56,6 +56,11 @@ def require_act(person: Person, task: Task) -> None:
         raise PermissionDenied(t("work.not_yours"))
 
 
+def may_register_incoming(person: Person) -> bool:
+    """Who registers 收文 (and so may import a 台账 of them): 秘书科 and admins."""
+    return is_secretariat(person) or bool(person.admin)
+
+
 def require_secretariat(person: Person) -> None:
     if not (is_secretariat(person) or person.admin):
         raise PermissionDenied(t("work.secretariat_only"))

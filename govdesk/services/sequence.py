@@ -23,6 +23,16 @@ def next_number(prefix: str, year: int) -> int:
     return list(bump.returning(Counter.value).tuples().execute())[0][0]
 
 
+def take_number(prefix: str, year: int, value: int) -> None:
+    """Record that ``value`` was given outside the counter (a number kept from an office's
+    earlier register): the counter moves up to it, never down, so ``next_number`` passes it.
+    Numbers between the old counter and ``value`` stay unused: the earlier register's gaps."""
+    assert database.in_transaction(), "numbers are only taken inside a write transaction"
+    Counter.insert(prefix=prefix, year=year, value=0).on_conflict_ignore().execute()
+    which = (Counter.prefix == prefix) & (Counter.year == year) & (Counter.value < value)
+    Counter.update(value=value).where(which).execute()
+
+
 def current_number(prefix: str, year: int) -> int:
     row = Counter.get_or_none((Counter.prefix == prefix) & (Counter.year == year))
     return row.value if row else 0

@@ -17,10 +17,12 @@ from govdesk.models import database
 from govdesk.services.errors import ValidationError
 from govdesk.services.schema import get_meta, set_meta
 
-PERSONAL = ("language", "keys", "list_filters", "saved_filters", "list_sorts", "export_dir")
+PERSONAL = ("language", "keys", "list_filters", "saved_filters", "list_sorts", "export_dir",
+            "import_layouts")
 LIST_FILTERS = "list_filters"  # list id ("mishu.work", "mishu.incoming") → its filter line
 LIST_SORTS = "list_sorts"  # list id → "column:asc" / "column:desc" (S)
 SAVED_FILTERS = "saved_filters"  # name → filter line (L)
+IMPORT_LAYOUTS = "import_layouts"  # file layout → its column mapping (services/imports/layouts)
 MAX_SAVED = 20
 MAX_NAME = 20
 # Only the syntax is checked before a line is kept; a leap year reads every day it may name.

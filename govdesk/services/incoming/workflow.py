@@ -47,7 +47,7 @@ from govdesk.services.policy import (
     visible_title,
 )
 from govdesk.services.rules import office_rules
-from govdesk.services.sequence import next_number
+from govdesk.services.sequence import next_number, take_number
 from govdesk.services.vocab import DOC_KINDS, SECRECY_LEVELS
 
 KIND = "incoming"
@@ -247,13 +247,22 @@ def number_label(year: int, seq: int) -> str:
     return f"{prefix}〔{year}〕{seq}号"
 
 
-def register(actor: Actor, fields: dict) -> IncomingDocument:
-    """签收 → 登记: number it (gap-free per year), set its deadline, start its flow."""
+def register(actor: Actor, fields: dict, *,
+             number: tuple[int, int] | None = None) -> IncomingDocument:
+    """签收 → 登记: number it (gap-free per year), set its deadline, start its flow.
+
+    ``number`` (year, seq) keeps a 收文编号 the office gave it before govdesk (an imported
+    台账, services/imports): the caller has checked it is free; the year's counter moves past
+    it, so no number given later takes it."""
     require_secretariat(actor.person)
     clean = clean_fields(fields, actor.today)
     with database.atomic():
-        year = clean["received_on"].year
-        seq = next_number("incoming", year)
+        if number is None:
+            year = clean["received_on"].year
+            seq = next_number("incoming", year)
+        else:
+            year, seq = number
+            take_number("incoming", year, seq)
         doc = IncomingDocument.create(
             year=year, seq=seq, number=number_label(year, seq),
             due=document_due(clean["urgency"], clean["received_on"]),

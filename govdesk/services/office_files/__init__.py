@@ -12,7 +12,6 @@ at all (wordfile.atomic_write).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from govdesk.i18n import t
 from govdesk.services.errors import ValidationError
+from govdesk.services.named_kinds import Registry
 
 if TYPE_CHECKING:
     from govdesk.services.context import Actor
@@ -65,41 +65,18 @@ class FileKind:
     needs: frozenset[str] = field(default_factory=frozenset)  # of takes, those required
 
 
-_KINDS: dict[str, FileKind] = {}
-_loaded = False
+_REGISTRY: Registry[FileKind] = Registry(__name__, MODULES)
 
 
 def register(kind: FileKind) -> FileKind:
     if not kind.takes <= TAKES or not kind.needs <= kind.takes:
         raise ValueError(f"{kind.kind}: takes {sorted(kind.takes)} needs {sorted(kind.needs)}")
-    _KINDS[kind.kind] = kind
-    return kind
+    return _REGISTRY.register(kind)
 
 
-def kinds() -> dict[str, FileKind]:
-    """Every kind, its module imported on first use."""
-    global _loaded
-    if not _loaded:
-        for name in MODULES:
-            importlib.import_module(f"{__name__}.{name}")
-        _loaded = True
-    return _KINDS
-
-
-def kind_of(word: str) -> FileKind | None:
-    """The kind a word names (Chinese, Traditional or an ASCII alias), or None."""
-    from govdesk.services.fulltext import simplified
-
-    key = simplified(word.strip()).lower()
-    for kind in kinds().values():
-        if key in (simplified(w).lower() for w in kind.words):
-            return kind
-    return None
-
-
-def kind_list() -> str:
-    """The kinds as --help lists them: 公文（gongwen）…"""
-    return "；".join(f"{k.words[0]}（{'、'.join(k.words[1:])}）" for k in kinds().values())
+kinds = _REGISTRY.kinds
+kind_of = _REGISTRY.kind_of
+kind_list = _REGISTRY.kind_list
 
 
 def format_of(kind: FileKind, path: Path) -> str:

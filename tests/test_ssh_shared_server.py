@@ -539,7 +539,7 @@ def test_two_users_share_one_database_over_ssh(server):
     # E on the record: its 处理笺 goes to lixm's own spool, which only the service account can
     # enter; lixm fetches it into her home through her own shell, 张雨婷 cannot reach it.
     server.keys_to("lixm", "E")
-    server.wait_for("lixm", "Ctrl+S 导出")
+    server.wait_for("lixm", "Word 文档")  # the export dialog
     server.keys_to("lixm", "C-s")
     server.wait_for("lixm", "已导出")
     listing = server.ssh("lixm", f"{govdesk} fetch").stdout

@@ -164,11 +164,11 @@ command("secretariat.error_register", "x", "outgoing.error_register")
 command("secretariat.leave_register", "v", "leave.registers")
 command("secretariat.import_incoming", "i", "imports.screen.key_open",
         help="imports.screen.key_open_help")
-# 导入收文台账 (screens/incoming/import_sheet.py)
-command("incoming_import.read", "ctrl+r", "imports.screen.key_read", "read", priority=True)
-command("incoming_import.confirm", "ctrl+s", "imports.screen.key_confirm", "confirm",
+# 导入收文台账 (screens/import_sheet.py)
+command("import_sheet.read", "ctrl+r", "imports.screen.key_read", "read", priority=True)
+command("import_sheet.confirm", "ctrl+s", "imports.screen.key_confirm", "confirm",
         priority=True)
-command("incoming_import.cancel", "escape", "imports.screen.key_cancel", "cancel")
+command("import_sheet.cancel", "escape", "imports.screen.key_cancel", "cancel")
 
 # Every list that can be narrowed, sorted and jumped in (screens/list_view.py)
 command("list.filter_line", "l", "listview.filter_line", "filter_line",
@@ -261,6 +261,8 @@ for _action, _key in (("sup_sign", "s"), ("sup_report", "r"), ("sup_final", "f")
                       ("sup_confirm", "c"), ("sup_reopen", "b"), ("sup_noted", "a"),
                       ("sup_instruct", "i"), ("sup_urge", "u"), ("sup_extend", "e")):
     command(f"supervision_item.{_action}", _key, f"engine.action.{_action}")
+command("supervision.import_items", "i", "imports.screen.key_open",
+        help="imports.screen.key_open_help_supervision")
 # 建议提案 detail and register (督查室: j opens the register)
 command("supervision.suggestions", "j", "suggestion.registers", "suggestion_register")
 command("supervision.export_suggestions", "ctrl+e", "suggestion.export", "export_suggestions")
@@ -274,6 +276,8 @@ command("suggestion_register.back", "escape", "outgoing.back", "back")
 command("suggestion_register.new", "n", "suggestion.new", "new_suggestion")
 command("suggestion_register.source", "t", "suggestion.cycle_source", "cycle_source")
 command("suggestion_register.open", "enter", "suggestion.open", "open_selected", show=False)
+command("suggestion_register.import", "i", "imports.screen.key_open", "import_sheet",
+        help="imports.screen.key_open_help_suggestion")
 
 # 人大常委会 special work reports (督查室: k opens the register)
 command("supervision.special_reports", "g", "special_report.registers", "special_report_register")

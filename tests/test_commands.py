@@ -24,9 +24,9 @@ from govdesk.screens.conflict import ConflictField, ConflictScreen
 from govdesk.screens.draft_modals import CloseFormModal, DraftOfferModal
 from govdesk.screens.export_dialog import ExportModal
 from govdesk.screens.help import HelpScreen, key_label
+from govdesk.screens.import_sheet import ImportScreen
 from govdesk.screens.incoming.detail import IncomingDetailScreen
 from govdesk.screens.incoming.form import IncomingFormScreen
-from govdesk.screens.incoming.import_sheet import ImportScreen
 from govdesk.screens.incoming.modals import ActionModal
 from govdesk.screens.leave.detail import LeaveDetailScreen
 from govdesk.screens.leave.register import LeaveRegisterScreen

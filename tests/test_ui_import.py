@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Label, ProgressBar
 
 from govdesk.app import GovDesk
 from govdesk.models import AuditEntry, IncomingDocument
-from govdesk.screens.incoming.import_sheet import ImportScreen
+from govdesk.screens.import_sheet import ImportScreen
 from govdesk.screens.secretariat import SecretariatScreen
 from govdesk.services import org
 from govdesk.widgets.paged_table import PagedTable
@@ -94,7 +94,7 @@ async def test_a_file_that_cannot_be_read_is_said_and_the_key_is_only_for_clerks
     async with app.run_test(size=(130, 40)) as pilot:
         screen = await open_import(pilot, tmp_path / "无.xlsx")
         assert "无.xlsx" in str(screen.query_one("#status", Label).render())
-        assert "incoming_import.confirm" not in screen.available_commands()
+        assert "import_sheet.confirm" not in screen.available_commands()
     app = app_as("linzh")  # 主任: no 收文 registration, no import
     async with app.run_test(size=(130, 40)) as pilot:
         await pilot.press("1")
@@ -128,3 +128,69 @@ async def test_the_mapping_is_changed_on_the_screen(db, tmp_path):
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert [d.title for d in IncomingDocument.select()] == ["一月的函"]
+
+
+def ledger(path: Path, headers: list[str], rows: list[list]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+async def read_and_import(pilot, path: Path) -> str:
+    """The path typed, the preview read, 导入; the screen's title as it was."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ImportScreen)
+    title = str(screen.query_one(".panel-title", Label).render())
+    screen.query_one("#path", Input).value = str(path)
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert not isinstance(pilot.app.screen, ImportScreen)
+    return title
+
+
+async def test_i_on_the_supervision_items_imports_a_ledger(db, tmp_path):
+    from datetime import date
+
+    from govdesk.models import SupervisionItem
+
+    path = ledger(tmp_path / "督查台账.xlsx",
+                  ["督查类别", "督查事项", "牵头单位", "常务会议日期"],
+                  [["重点工作", "推进城东片区旧城改造", "区发改局", date(2026, 2, 12)]])
+    app = app_as("guojw")
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        assert "supervision.import_items" in app.screen.available_commands()
+        await pilot.press("i")
+        await settle(pilot)
+        assert await read_and_import(pilot, path) == "导入督查事项台账"
+    assert [i.title for i in SupervisionItem.select()] == ["推进城东片区旧城改造"]
+
+
+async def test_i_on_the_suggestion_register_imports_the_list_and_is_the_supervisions(
+        db, tmp_path):
+    from govdesk.models import Suggestion
+    from govdesk.screens.suggestion.register import SuggestionRegisterScreen
+
+    path = ledger(tmp_path / "建议.xlsx", ["类别", "编号", "领衔代表", "案由", "内容"],
+                  [["人大建议", "第101号", "陈立新", "关于学校扩容的建议", "新建两所小学"]])
+    app = app_as("zhuh")  # 信息科: the register opens, the key is not offered
+    async with app.run_test(size=(130, 40)) as pilot:
+        app.push_screen(SuggestionRegisterScreen())
+        await settle(pilot)
+        assert "suggestion_register.import" not in app.screen.available_commands()
+    app = app_as("guojw")
+    async with app.run_test(size=(130, 40)) as pilot:
+        app.push_screen(SuggestionRegisterScreen())
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await read_and_import(pilot, path)
+        assert isinstance(app.screen, SuggestionRegisterScreen)
+    assert [(s.number, s.proposer) for s in Suggestion.select()] == [("第101号", "陈立新")]

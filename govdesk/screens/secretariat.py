@@ -351,14 +351,10 @@ class SecretariatScreen(SectionScreen):
         return ids
 
     def action_import_incoming(self) -> None:
-        """i: an office's existing 收文台账 into the register (screens/incoming/import_sheet)."""
-        from govdesk.screens.incoming.import_sheet import ImportScreen  # with its first use
+        """i: an office's existing 收文台账 into the register (screens/import_sheet)."""
+        from govdesk.screens.import_sheet import open_import  # with its first use
 
-        def imported(n: int | None) -> None:
-            if n:
-                self.refresh_data()
-
-        self.app.push_screen(ImportScreen(), imported)
+        open_import(self, "incoming")
 
     def action_new_incoming(self) -> None:
         from govdesk.screens.incoming.form import IncomingFormScreen  # with its first use

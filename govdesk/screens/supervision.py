@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Label, TabbedContent
 
 from govdesk.i18n import t, term
+from govdesk.screens.import_sheet import offered
 from govdesk.screens.petition.pane import (
     PETITION_COMMANDS,
     PETITION_PANES,
@@ -76,8 +77,16 @@ class SupervisionScreen(PetitionPane, ItemsPane, SuggestionPane, TabbedSectionSc
     """
 
     def available_commands(self) -> set[str]:
-        # n and w are the 信访 tab's own while it shows (screens/petition/pane.py).
-        return self.petition_commands(super().available_commands())
+        # n and w are the 信访 tab's own while it shows (screens/petition/pane.py); i imports a
+        # 督查台账 on the 督查事项 tabs, for the 督查室.
+        ids = self.petition_commands(super().available_commands())
+        if self._active_pane() not in ITEM_PANES or not offered(self.app.person, "supervision"):
+            ids.discard("supervision.import_items")
+        return ids
+
+    def _active_pane(self) -> str:
+        found = self.query("#panes")
+        return found.first(TabbedContent).active.removeprefix("pane-") if found else ""
 
     def filter_lists(self) -> dict[str, str]:
         return {**super().filter_lists(), **self.item_lists()}
@@ -90,7 +99,7 @@ class SupervisionScreen(PetitionPane, ItemsPane, SuggestionPane, TabbedSectionSc
                                                     self.line_of(ITEM_LIST) or ""),
                   "suggestions": exporting.register_offer("suggestion", today),
                   "petitions": exporting.register_offer("petition", today)}
-        active = self.query_one("#panes", TabbedContent).active.removeprefix("pane-")
+        active = self._active_pane()
         first = "items" if active in ITEM_PANES else active
         return sorted(offers.values(), key=lambda o: o is not offers.get(first))
 

@@ -11,6 +11,7 @@ from govdesk.i18n import t, term
 from govdesk.screens import registry
 from govdesk.screens.base import run_service
 from govdesk.screens.fields_modal import Field, FieldsModal
+from govdesk.screens.import_sheet import offered, open_import
 from govdesk.screens.record_register import RecordRegisterScreen
 from govdesk.services import suggestion
 from govdesk.services.vocab import suggestion_states
@@ -78,13 +79,24 @@ class SuggestionFormModal(FieldsModal):
 class SuggestionRegisterScreen(RecordRegisterScreen):
     HOWTO = "howto.suggestion_register"
     COMMAND_IDS = ("suggestion_register.back", "suggestion_register.new",
-                   "suggestion_register.source", "suggestion_register.open", "list.export")
+                   "suggestion_register.source", "suggestion_register.open", "list.export",
+                   "suggestion_register.import")
     KIND = EXPORT_KIND = suggestion.KIND
     TABLE_ID, TITLE_ID = "suggestion-register", "suggestion-title"
     COLUMNS = ("number", "title", "state", "due", "lead", "proposer")
     COLUMN_LABEL = "suggestion.col_{key}"
     NARROW = (("proposer", 6), ("lead", 8))
     SUB_TITLE, TITLE_KEY = "suggestion.registers", "suggestion.register_title"
+
+    def available_commands(self) -> set[str]:
+        ids = set(super().available_commands())
+        if not offered(self.app.person, "suggestion"):
+            ids.discard("suggestion_register.import")
+        return ids
+
+    def action_import_sheet(self) -> None:
+        """i: the 人大建议/政协提案 list into the register (screens/import_sheet.py)."""
+        open_import(self, "suggestion")
 
     def __init__(self) -> None:
         super().__init__()

@@ -35,7 +35,7 @@ ITEM_LIST_KEY = "ducha.items"  # its filter kept under (services/settings.py)
 ITEM_TABLES = ("sup-items", "sup-attention")  # rows keyed by the item's id
 ITEM_TAG_TABLES = {"sup-items": "sup-items-title", "sup-attention": "sup-attention-title"}
 ITEM_COMMANDS = ("supervision.new_item", "supervision.item_kind", "supervision.item_overdue",
-                 "supervision.open_item", "supervision.publish")
+                 "supervision.open_item", "supervision.publish", "supervision.import_items")
 
 ITEM_COLUMNS = (("supervision.col_number", 15), ("supervision.col_kind", 10),
                 ("home.col_title", 30), ("supervision.col_unit", 10),
@@ -256,6 +256,12 @@ class ItemsPane:
         from govdesk.screens.supervision_items.publish import publish
 
         publish(self.app)
+
+    def action_import_items(self) -> None:
+        """i: an existing 督查台账 into the register (screens/import_sheet.py)."""
+        from govdesk.screens.import_sheet import open_import  # with its first use
+
+        open_import(self, "supervision")
 
     def action_item_kind(self) -> None:
         """k: the next kind (after the last, every kind again), as the line's 类."""

@@ -1,5 +1,6 @@
-"""导入收文台账 (i on the 收文 register): a file path, the column mapping (shown, and changed
-with 列名=字段), the preview of bad rows and duplicates, then 导入 or 取消.
+"""导入台账 (i on the 收文 register, on 督查室's 督查事项 and on the 建议提案 register): a file
+path, the column mapping (shown, and changed with 列名=字段), the preview of bad rows and
+duplicates, then 导入 or 取消. One screen for every kind of services/imports.
 
 Reading and importing run in a worker with a progress bar (services/imports does the work);
 nothing is written until 导入, and 取消 or Esc before it writes nothing. While the import's one
@@ -20,17 +21,36 @@ from govdesk.commands import HasCommands
 from govdesk.i18n import t
 from govdesk.screens.base import note_change
 from govdesk.services import imports
-from govdesk.services.errors import ServiceError
+from govdesk.services.errors import PermissionDenied, ServiceError
 from govdesk.services.imports import sheet
 from govdesk.services.session import in_worker
 
 SHOWN_ROWS = 500  # the preview table shows this many refusals; the count says how many more
 
 
+def offered(person, kind: str) -> bool:
+    """Whether ``person`` may import ``kind`` (the key is shown only to them)."""
+    try:
+        imports.kind_of(kind).may_import(person)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def open_import(screen, kind: str) -> None:
+    """The import screen for ``kind`` over ``screen``, which loads again once rows came in."""
+
+    def imported(n: int | None) -> None:
+        if n:
+            screen.refresh_data()
+
+    screen.app.push_screen(ImportScreen(kind), imported)
+
+
 class ImportScreen(HasCommands, ModalScreen[int | None]):
     """Dismissed with the number of 收文 imported, or None when nothing was."""
 
-    COMMAND_IDS = ("incoming_import.read", "incoming_import.confirm", "incoming_import.cancel")
+    COMMAND_IDS = ("import_sheet.read", "import_sheet.confirm", "import_sheet.cancel")
     DEFAULT_CSS = """
     ImportScreen { align: center middle; }
     ImportScreen > Vertical { width: 110; max-width: 100%; height: 90%; border: thick $primary;
@@ -43,15 +63,16 @@ class ImportScreen(HasCommands, ModalScreen[int | None]):
     ImportScreen .hint { color: $text-muted; height: auto; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "incoming") -> None:
         super().__init__()
-        self.kind = imports.kind_of("incoming")
+        self.kind = imports.kind_of(kind)
         self.plan: imports.Preview | None = None
         self.busy = ""  # "read" / "import" while a worker runs
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(t("imports.screen.title"), classes="panel-title")
+            yield Label(t("imports.screen.title", name=self.kind.words[0]),
+                        classes="panel-title")
             yield Label(t("imports.screen.path"))
             yield Input(placeholder=t("imports.screen.path_placeholder"), id="path",
                         compact=True)
@@ -76,7 +97,7 @@ class ImportScreen(HasCommands, ModalScreen[int | None]):
         if self.busy == "import":
             return set()  # one transaction under way: it ends whole, then the screen closes
         if self.busy or self.plan is None or not self.plan.good:
-            ids.discard("incoming_import.confirm")
+            ids.discard("import_sheet.confirm")
         return ids
 
     # ------------------------------------------------------------------ reading

@@ -56,7 +56,7 @@ class ImportScreen(HasCommands, ModalScreen[int | None]):
     ImportScreen > Vertical { width: 110; max-width: 100%; height: 90%; border: thick $primary;
                               background: $surface; padding: 0 1; }
     ImportScreen Input { margin-bottom: 1; }
-    ImportScreen #columns { height: auto; max-height: 8; color: $text-muted; }
+    ImportScreen #columns { height: auto; max-height: 4; color: $text-muted; }
     ImportScreen #problems { height: 1fr; }
     ImportScreen #summary { height: auto; text-style: bold; }
     ImportScreen #status { height: auto; color: $error; }
@@ -146,7 +146,8 @@ class ImportScreen(HasCommands, ModalScreen[int | None]):
             return
         assert plan is not None
         self.plan = plan
-        self.query_one("#columns", Static).update("\n".join(
+        # One run of text that wraps: at 80×24 the preview table keeps its room.
+        self.query_one("#columns", Static).update(t("errors.sep").join(
             imports.column_line(plan, c) for c in plan.columns if c.header))
         lines = [(p.row, p.column and f"{p.column} {p.header}", f"{p.field}：{p.message}")
                  for p in plan.problems]

@@ -37,6 +37,7 @@ PG_MODULES = {
     "test_conflict_concurrency", "test_audit_log", "test_session", "test_audit_chain",
     "test_search", "test_drafts", "test_register_sort", "test_supervision", "test_suggestion",
     "test_special_report", "test_petition", "test_engine_pass_or_send_back", "test_engine_terms",
+    "test_exports", "test_publications_docx", "test_slip_docx", "test_week_files", "test_imports",
 }
 
 

@@ -182,15 +182,24 @@ def test_a_row_registered_since_the_preview_is_skipped(db, as_user, sheet):
     assert 9 in [d.row for d in result.duplicates]
 
 
-def test_a_failure_midway_leaves_nothing(db, as_user, sheet):
+def test_a_failure_midway_leaves_nothing(db, backend, as_user, sheet):
     """The third row's insert fails (a trigger of the database refuses it): the two before
     it are rolled back with it, numbers, audit and search entries included."""
     clerk = as_user("lixm")
     plan = imports.preview(clerk, kind(), *read(sheet))
     before = counts()
-    database.execute_sql(
-        "CREATE TRIGGER refuse_one BEFORE INSERT ON incoming_document "
-        "WHEN NEW.title = '关于己的函' BEGIN SELECT RAISE(ABORT, 'refused'); END")
+    if backend == "postgresql":
+        database.execute_sql(
+            "CREATE FUNCTION refuse_one() RETURNS trigger AS $$ BEGIN "
+            "IF NEW.title = '关于己的函' THEN RAISE EXCEPTION 'refused'; END IF; "
+            "RETURN NEW; END $$ LANGUAGE plpgsql")
+        database.execute_sql(
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON incoming_document "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_one()")
+    else:
+        database.execute_sql(
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON incoming_document "
+            "WHEN NEW.title = '关于己的函' BEGIN SELECT RAISE(ABORT, 'refused'); END")
     with pytest.raises(Exception, match="refused"):
         imports.run(clerk, plan)
     assert counts() == before

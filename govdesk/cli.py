@@ -475,6 +475,15 @@ def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
     return 0
 
 
+def _ask(prompt: str) -> str:
+    """The answer typed at a question; Ctrl+D (end of input) answers no."""
+    try:
+        return input(prompt)
+    except EOFError:
+        print()
+        return ""
+
+
 def cmd_fetch(target: str, name: str | None, out: str | None) -> int:
     """The shared server's exports (the desk's e key writes them to the person's own spool,
     services/export_folder.py): without NAME, list them; with NAME and ``--out -``, the file
@@ -559,7 +568,7 @@ def cmd_import(target: str, as_login: str | None, kind_word: str, file: str, *,
             return 0
         if dry_run:
             return 0
-        answer = input(t("imports.cli.confirm", n=len(plan.good))) if asks else "y"
+        answer = _ask(t("imports.cli.confirm", n=len(plan.good))) if asks else "y"
         if answer.strip().lower() not in ("y", "yes", *t("imports.cli.yes_words").split()):
             print(t("imports.cli.cancelled"))
             return 0
@@ -624,7 +633,7 @@ def cmd_restore(target: str, source: str, yes: bool) -> int:
     if not yes:
         if not sys.stdin.isatty():
             raise CliError(t("cli.restore_needs_yes"), EXIT_USER)
-        answer = input(t("cli.restore_confirm", source=source, target=target))
+        answer = _ask(t("cli.restore_confirm", source=source, target=target))
         if answer.strip().lower() != "yes":
             print(t("cli.cancelled"))
             return 0

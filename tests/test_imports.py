@@ -505,3 +505,31 @@ def test_workbooks_other_programs_write(db, as_user, tmp_path):
     cut = _rewritten(path, lambda xml: xml[: len(xml) // 2])
     with pytest.raises(ValidationError, match="Excel"):
         imports.preview(as_user("lixm"), kind(), cut, ".xlsx")
+
+
+def test_a_duplicate_of_a_secret_document_is_not_named_to_a_reader_without_clearance(
+        db, as_user, tmp_path):
+    """The register does not confirm a secret document's 来文单位 and 来文字号 to a reader
+    below its clearance; neither does the import's duplicate."""
+    secret = incoming.register(as_user("lixm"), {
+        "from_name": "台州市公安局黄岩分局", "doc_number": "公安〔2026〕15号",
+        "title": "关于某专案的通报", "received_on": "2026-11-24", "secrecy": "机密"})
+    path = workbook(tmp_path / "t.xlsx", [
+        [None, "台州市公安局黄岩分局", "公安〔2026〕15号", "某件", None, None, "2026-11-24",
+         None, None]], title=None)
+    for login, named in (("zhangyt", False), ("lixm", True)):
+        plan = imports.preview(as_user(login), kind(), *read(path))
+        (dup,) = plan.duplicates
+        assert (secret.number in dup.why) is named, (login, dup.why)
+        assert "重复" in dup.why or "已登记" in dup.why
+
+
+def test_end_of_input_at_the_question_answers_no(monkeypatch, capsys):
+    """Ctrl+D at 导入 N 条？[y/N] (or at restore's question) is a no, not a crash."""
+    import io
+
+    from govdesk import cli
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert cli._ask("导入 3 条？[y/N] ") == ""
+    assert "导入 3 条" in capsys.readouterr().out

@@ -184,12 +184,29 @@ def test_on_the_server_an_export_goes_to_the_persons_own_spool(on_server, demo_d
 
 
 def test_a_file_name_with_a_path_in_it_is_refused_naming_the_field(tmp_path):
-    for bad in ("", "  ", "a/b", "..", "a\\b"):
+    for bad in ("", "  ", "a/b", "..", "a\\b", ".报告", "a" * 260, "报" * 70):
         with pytest.raises(ValidationError) as refused:
             export_folder.file_name(bad, ".xlsx")
         assert refused.value.name == "name"
     assert export_folder.file_name("收文", ".xlsx") == "收文.xlsx"
     assert export_folder.file_name("收文.XLSX", ".xlsx") == "收文.XLSX"
+    assert export_folder.file_name("报" * 60, ".docx") == "报" * 60 + ".docx"
+    assert export_folder.stem("关于/" + "很长" * 40) == ("关于-" + "很长" * 40)[:40]
+
+
+async def test_a_name_too_long_is_refused_in_the_dialog_and_the_desk_goes_on(demo_db, tmp_path,
+                                                                              monkeypatch):
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path))
+    app = app_as("lixm")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        dialog = await open_dialog(pilot)
+        dialog.query_one("#export-name", Input).value = "a" * 260
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportModal) and "文件名太长" in dialog_error(app)
+    assert not list(tmp_path.glob("a*"))
 
 
 def test_fetch_is_only_for_the_shared_server(demo_path, capsys):

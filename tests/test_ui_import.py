@@ -194,3 +194,20 @@ async def test_i_on_the_suggestion_register_imports_the_list_and_is_the_supervis
         await read_and_import(pilot, path)
         assert isinstance(app.screen, SuggestionRegisterScreen)
     assert [(s.number, s.proposer) for s in Suggestion.select()] == [("第101号", "陈立新")]
+
+
+async def test_a_path_changed_after_the_preview_must_be_read_again(db, tmp_path):
+    """导入 writes what the preview showed, so another path typed waits for the next read."""
+    path = sheet(tmp_path / "台账.xlsx")
+    app = app_as("lixm")
+    async with app.run_test(size=(130, 40)) as pilot:
+        screen = await open_import(pilot, path)
+        assert "import_sheet.confirm" in screen.available_commands()
+        screen.query_one("#path", Input).value = str(tmp_path / "另一个.xlsx")
+        await pilot.pause()
+        assert "import_sheet.confirm" not in screen.available_commands()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+        assert "重新读取" in str(screen.query_one("#status", Label).render())
+    assert IncomingDocument.select().count() == 0

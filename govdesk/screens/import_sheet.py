@@ -106,6 +106,16 @@ class ImportScreen(HasCommands, ModalScreen[int | None]):
         event.stop()
         self.action_read()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Another file or mapping typed: the preview shown is no longer what 导入 would
+        write, so 导入 waits for the next read."""
+        event.stop()
+        if self.plan is not None and not self.busy:
+            self.plan = None
+            self.query_one("#summary", Label).update("")
+            self._status(t("imports.screen.read_again"))
+            self.refresh_bindings()
+
     def action_read(self) -> None:
         if self.busy == "import":
             return

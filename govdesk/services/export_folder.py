@@ -30,6 +30,9 @@ from govdesk.services.errors import NotFound, ValidationError
 
 SPOOL = "exports"  # beside the database on the server
 _NAME = re.compile(r"^[^/\\\x00]+$")
+# A file name's bytes at most: 255 is the file systems' limit, less the room the temporary
+# name (.名称.xxxxxxxx.part) and a "(12)" of a name already taken need.
+MAX_NAME_BYTES = 200
 
 
 def on_server() -> bool:
@@ -90,14 +93,25 @@ def remember(login: str, folder: Path) -> None:
 
 
 def file_name(name: str, fmt: str) -> str:
-    """A file name as typed, with the format's suffix; a path or an empty name is refused."""
+    """A file name as typed, with the format's suffix. Refused: empty, a path, a hidden name
+    (the spool's fetch lists no hidden file, and a part-written file is one), and one too long
+    for the file system."""
     text = name.strip()
-    if not text or not _NAME.match(text) or text in (".", ".."):
+    if not text or not _NAME.match(text) or text.startswith("."):
         raise ValidationError(t("export_folder.f_name"), t("export_folder.bad_name",
                                                            name=text or "—"), name="name")
     if not text.lower().endswith(fmt):
         text += fmt
+    if len(text.encode("utf-8")) > MAX_NAME_BYTES:
+        raise ValidationError(t("export_folder.f_name"), t(
+            "export_folder.long_name", n=len(text), most=MAX_NAME_BYTES // 3), name="name")
     return text
+
+
+def stem(text: str, most: int = 40) -> str:
+    """A default file name made from a title: its first ``most`` characters, no path signs."""
+    cleaned = re.sub(r"[/\\\x00]", "-", text.strip()).lstrip(".")
+    return cleaned[:most] or "govdesk"
 
 
 def free_path(folder: Path, name: str) -> Path:

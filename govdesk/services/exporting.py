@@ -73,8 +73,10 @@ def write(actor: Actor, offer: Offer, fmt: str, folder: str | None, name: str,
         raise ValidationError(t("export_folder.f_format"), t(
             "exporting.bad_format", fmt=fmt, formats="、".join(offer.formats)), name="format")
     target = export_folder.prepare(login, folder)
-    path = export_folder.free_path(target, export_folder.file_name(name, fmt))
+    chosen = export_folder.file_name(name, fmt)
+    path = target / chosen
     try:
+        path = export_folder.free_path(target, chosen)
         if offer.register is not None:
             rows = exports.export(actor, offer.register, path, offer.since, offer.until,
                                   offer.line, progress=progress)
@@ -88,5 +90,8 @@ def write(actor: Actor, offer: Offer, fmt: str, folder: str | None, name: str,
         raise ValidationError(t("export_folder.f_folder"), t(
             "export_folder.cannot_write", path=path, error=exc.strerror or exc),
             name="folder") from None
-    export_folder.remember(login, target)
+    try:
+        export_folder.remember(login, target)
+    except ValidationError:
+        pass  # the file is written: a folder not kept for next time is no reason to say it failed
     return Written(path, what, rows, export_folder.on_server())

@@ -24,7 +24,7 @@ from govdesk.screens.outgoing.modals import (
     Field,
     FieldsModal,
 )
-from govdesk.services import exporting, office_files, outgoing
+from govdesk.services import export_folder, exporting, office_files, outgoing
 from govdesk.services.errors import ValidationError
 from govdesk.services.outgoing import views
 from govdesk.widgets.timeline import TimelineTable
@@ -57,7 +57,8 @@ class OutgoingDetailScreen(FlowDetailScreen):
         return [exporting.file_offer(
             "gongwen", t("exporting.gongwen_what", number=self.doc.number or "—",
                          title=self.doc.title),
-            self.doc.number or self.doc.title, office_files.Request(record=str(self.doc_id)))]
+            export_folder.stem(self.doc.number or self.doc.title),
+            office_files.Request(record=str(self.doc_id)))]
 
     def compose_info(self) -> ComposeResult:
         for name in ("status", "chain", "fields", "body", "records"):

@@ -52,7 +52,7 @@ class ImportKind:
     the form names it; ``may_import(person)`` raises PermissionDenied for whoever may not
     register one; ``begin(actor)`` the state one preview's checks share (caches, the numbers
     taken); ``check(state, row, values)`` a row's cells (field → cell) as a Good, refused with
-    the form's ValidationErrors; ``existing(keys)`` which keys the database holds already
+    the form's ValidationErrors; ``existing(actor, keys)`` which keys the database holds already
     (key → the record's number); ``register(actor, good)`` registers one row and returns
     (its number, whether the sheet's number was kept); ``claim(state, good)``, asked of
     a row that is no duplicate, refuses what it keeps from the sheet when another record or
@@ -65,7 +65,7 @@ class ImportKind:
     may_import: Callable[[Person], None]
     begin: Callable[[Actor], Any]
     check: Callable[[Any, int, dict[str, Cell]], Good]
-    existing: Callable[[list[Hashable]], dict[Hashable, str]]
+    existing: Callable[[Actor, list[Hashable]], dict[Hashable, str | None]]
     register: Callable[[Actor, Good], tuple[str, bool]]
     claim: Callable[[Any, Good], None] = lambda state, good: None
     aliases: dict[str, str] = field(default_factory=dict)  # error name → the field's column
@@ -179,7 +179,7 @@ def form_fields(state: FormState, values: dict[str, Cell], names: Sequence[str],
 
 
 def existing_among(keys: list[Hashable], rows: Iterable[Any], key: Callable[[Any], Hashable],
-                   label: Callable[[Any], str]) -> dict[Hashable, str]:
+                   label: Callable[[Any], str | None]) -> dict[Hashable, str | None]:
     """Of ``keys``, those a stored row has (key → how the row is known): a kind's
     ``existing``, given the rows worth comparing and how to key and name one."""
     wanted = set(keys)
@@ -363,7 +363,7 @@ def preview(actor: Actor, kind: ImportKind, data: bytes, suffix: str, *,
             result.problems.extend(_problems(result, row.number, [exc]))
         if progress is not None:
             progress(n, len(body))
-    _sort_out(result, checked, state)
+    _sort_out(actor, result, checked, state)
     result.problems.sort(key=lambda p: p.row)
     return result
 
@@ -377,17 +377,24 @@ def _problems(result: Preview, row: int, errors: list[ValidationError]) -> list[
     return out
 
 
-def _sort_out(result: Preview, checked: list[Good], state: Any) -> None:
+def _dup_existing(kind: ImportKind, number: str | None) -> str:
+    """A duplicate of a stored record, named by its number — unless the reader may not see
+    that record (a secret 收文 above their clearance): then only that there is one."""
+    if number is None:
+        return t("imports.dup_existing_hidden", same=t(kind.same))
+    return t("imports.dup_existing", number=number, same=t(kind.same))
+
+
+def _sort_out(actor: Actor, result: Preview, checked: list[Good], state: Any) -> None:
     """Duplicates of the database or of an earlier row; then what a row keeps from the sheet
     that another has (kind.claim)."""
     kind = result.kind
-    existing = kind.existing([g.key for g in checked])
+    existing = kind.existing(actor, [g.key for g in checked])
     seen: dict[Hashable, int] = {}
     for good in checked:
         if good.key in existing:
-            result.duplicates.append(Duplicate(good.row, t("imports.dup_existing",
-                                                           number=existing[good.key],
-                                                           same=t(kind.same))))
+            result.duplicates.append(Duplicate(good.row,
+                                               _dup_existing(kind, existing[good.key])))
             continue
         if good.key in seen:
             result.duplicates.append(Duplicate(good.row, t("imports.dup_row", row=seen[good.key],
@@ -436,13 +443,11 @@ def run(actor: Actor, plan: Preview, progress: Progress | None = None) -> Result
     done: list[Imported] = []
     goods = sorted(plan.good, key=kind.order)
     with database.atomic():
-        existing = kind.existing([g.key for g in goods])
+        existing = kind.existing(actor, [g.key for g in goods])
         todo = []
         for good in goods:
             if good.key in existing:
-                duplicates.append(Duplicate(good.row, t("imports.dup_existing",
-                                                        number=existing[good.key],
-                                                        same=t(kind.same))))
+                duplicates.append(Duplicate(good.row, _dup_existing(kind, existing[good.key])))
             else:
                 todo.append(good)
         for n, good in enumerate(todo, start=1):

@@ -33,7 +33,7 @@ from govdesk.services.imports.core import (
     existing_among,
 )
 from govdesk.services.imports.sheet import Cell
-from govdesk.services.policy import require_secretariat
+from govdesk.services.policy import can_view, require_secretariat
 
 FIELDS = ("number", "from_name", "doc_number", "title", "doc_kind", "secrecy", "secrecy_years",
           "urgency", "received_on", "copy_no", "pages", "attachments", "summary", "addressed_to")
@@ -155,15 +155,16 @@ def _check(state: State, row: int, values: dict[str, Cell]) -> Good:
                 keep=number)
 
 
-def _existing(keys: list[Hashable]) -> dict[Hashable, str]:
-    """Of these keys, those a 收文 already has (key → its 收文编号)."""
+def _existing(actor: Actor, keys: list[Hashable]) -> dict[Hashable, str | None]:
+    """Of these keys, those a 收文 already has (key → its 收文编号; None for one above the
+    reader's clearance, whose 来文单位 and 来文字号 the register would not confirm either)."""
     D = IncomingDocument
     days = [k[2] for k in keys]  # type: ignore[index]
-    rows = (D.select(D.from_name, D.doc_number, D.received_on, D.number)
+    rows = (D.select(D.from_name, D.doc_number, D.received_on, D.number, D.secrecy)
             .where(D.received_on.between(min(days), max(days))) if keys else [])
     return existing_among(keys, rows,
                           lambda r: key_of(r.from_name, r.doc_number or "", r.received_on),
-                          lambda r: r.number)
+                          lambda r: r.number if can_view(actor.person, r.secrecy) else None)
 
 
 def _register(actor: Actor, good: Good) -> tuple[str, bool]:

@@ -40,7 +40,7 @@ def _check(state: FormState, row: int, values: dict[str, Cell]) -> Good:
     return Good(row, fields, (clean["source"], clean["year"], normalise(clean["number"])))
 
 
-def _existing(keys: list[Hashable]) -> dict[Hashable, str]:
+def _existing(actor: Actor, keys: list[Hashable]) -> dict[Hashable, str]:
     """Of these keys, those a 建议提案 already has (key → 类别 and 编号)."""
     S = Suggestion
     years = sorted({k[1] for k in keys})  # type: ignore[index]

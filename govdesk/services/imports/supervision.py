@@ -39,7 +39,7 @@ def _check(state: FormState, row: int, values: dict[str, Cell]) -> Good:
     return Good(row, fields, (clean["kind"], normalise(clean["title"]), clean["lead_unit"].id))
 
 
-def _existing(keys: list[Hashable]) -> dict[Hashable, str]:
+def _existing(actor: Actor, keys: list[Hashable]) -> dict[Hashable, str]:
     """Of these keys, those a 督查事项 already has (key → its number)."""
     S = SupervisionItem
     units = sorted({k[2] for k in keys})  # type: ignore[index]

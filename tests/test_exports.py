@@ -325,3 +325,20 @@ def test_on_the_shared_server_a_file_path_is_refused_for_stdout(demo_path, tmp_p
         config.use_server(None)
     assert refused.value.code == EXIT_USER
     assert not (tmp_path / "收文.xlsx").exists()
+
+
+def test_options_a_kind_does_not_take_are_refused_naming_them(demo_path, tmp_path):
+    for args, said in ((["公文", "--record", "1", "--copy", "0"], "份号应为 1 至 999999"),
+                       (["公文", "--record", "1", "--copy", "1000000"], "份号应为 1 至 999999"),
+                       (["一周日程", "--copy", "3"], "一周日程不用 --copy"),
+                       (["一周日程", "--note", "x"], "一周日程不用 --note"),
+                       (["公文", "--record", "1", "--filter", "急:特急"], "公文不用 --filter")):
+        out = tmp_path / ("x.ics" if args[0] == "一周日程" else "x.docx")
+        proc = run(["export", *args, "--db", str(demo_path), "--as", "lixm", "--out", str(out)],
+                   tmp_path / "home")
+        assert proc.returncode == 2 and said in proc.stderr, (args, proc.stderr)
+        assert not out.exists()
+    proc = run(["export", "收文", "--format", "csv", "--out", str(tmp_path / "x.xlsx"), "--db",
+                str(demo_path), "--as", "lixm"], tmp_path / "home")
+    assert proc.returncode == 2 and "--format csv" in proc.stderr
+    assert not (tmp_path / "x.xlsx").exists()

@@ -359,3 +359,24 @@ def test_govdesk_export_writes_a_briefing_and_refuses_in_words(demo_path, tmp_pa
     proc = cli("热线简报", "--as", "zhangyt", "--out", str(tmp_path / "h.txt"))
     assert proc.returncode != 0 and proc.stderr.strip()
     assert not (tmp_path / "z.docx").exists() and not (tmp_path / "h.txt").exists()
+
+
+def test_one_date_means_its_month_and_a_year_is_one_year():
+    from datetime import date
+
+    from govdesk.services import office_files
+    from govdesk.services.errors import ValidationError
+    from govdesk.services.office_files import pubs_errors
+
+    today = date(2026, 11, 26)
+    for request in (office_files.Request(until=date(2026, 2, 10)),
+                    office_files.Request(since=date(2026, 2, 10))):
+        assert pubs_errors.stats_period(request, today) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert pubs_errors.stats_period(office_files.Request(), today) == (
+        date(2026, 11, 1), date(2026, 11, 30))
+    assert pubs_errors.evaluation_year(office_files.Request(
+        since=date(2026, 3, 1), until=date(2026, 4, 30)), today) == 2026
+    with pytest.raises(ValidationError) as refused:
+        pubs_errors.evaluation_year(office_files.Request(
+            since=date(2025, 3, 1), until=date(2026, 4, 30)), today)
+    assert refused.value.name == "from" and "跨了两年" in refused.value.message

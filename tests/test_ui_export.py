@@ -295,3 +295,17 @@ async def test_e_on_a_published_issue_writes_it_in_the_bulletin_layout(demo_db, 
     (made,) = tmp_path.glob("*.docx")
     text = "\n".join(p.text for p in docx.Document(str(made)).paragraphs)
     assert "督查专报" in text and issue.number.split("第")[1] in text
+
+
+async def test_the_error_register_itself_is_offered_only_to_who_may_have_it(demo_db, tmp_path,
+                                                                          monkeypatch):
+    from govdesk.screens.outgoing.error_register import ErrorRegisterScreen
+
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path))
+    app = app_as("tianxl")  # 直线电话受理中心: the figures, not the register of names
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(ErrorRegisterScreen())
+        await settle(pilot)
+        dialog = await open_dialog(pilot)
+        assert [o.file_kind or o.register for o in dialog.offers] == [
+            "error_stats", "error_evaluation"]

@@ -19,7 +19,7 @@ from govdesk.screens.list_view import (
 )
 from govdesk.screens.section import SectionScreen
 from govdesk.screens.triage import remind_holders
-from govdesk.services import bulk, exporting, incoming, outgoing, register_sort
+from govdesk.services import bulk, exporting, exports, incoming, outgoing, register_sort
 from govdesk.services import inbox as inbox_service
 from govdesk.services.policy import may_register_incoming
 from govdesk.services.vocab import incoming_states as states
@@ -159,7 +159,7 @@ class SecretariatScreen(SectionScreen):
 
     def export_offers(self) -> list:
         """e: the register showing as it is filtered (its line, its search words, its state),
-        then the other one, 借阅 and 差错 whole."""
+        then the other one, and 借阅 and 差错 whole for those who may have them."""
         today = self.app.actor().now.date()
         offers = []
         for search_id, state_id, table_id in self._register_ids():
@@ -169,8 +169,9 @@ class SecretariatScreen(SectionScreen):
                                         t("exporting.state_token", state=state) if state
                                         else "") if x)
             offers.append(exporting.register_offer(self.list_kind(table_id), today, line))
-        return [*offers, exporting.register_offer("loans", today),
-                exporting.register_offer("errors", today)]
+        if exports.clerk(self.app.person):
+            offers += [exporting.register_offer(kind, today) for kind in exports.CLERKS_ONLY]
+        return offers
 
     def _register_ids(self) -> list[tuple[str, str, str]]:
         """(search, state, table) of both registers, the one showing first."""

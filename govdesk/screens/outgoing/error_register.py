@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Label, Select
 
 from govdesk.i18n import t, term
 from govdesk.screens.base import DeskScreen
-from govdesk.services import exporting, office_files
+from govdesk.services import exporting, exports, office_files
 from govdesk.services.outgoing import error_register
 from govdesk.services.outgoing.rules import ERROR_CATEGORIES
 from govdesk.widgets.filter_line import SearchBox
@@ -153,5 +153,7 @@ class ErrorRegisterScreen(DeskScreen):
                                  t("exporting.error_evaluation_stem", year=year),
                                  office_files.Request(since=date(year, 1, 1),
                                                       until=date(year, 12, 31))),
-            exporting.register_offer("errors", today),
+            # the register itself for 秘书科 and administrators, who alone may have it
+            exporting.register_offer("errors", today) if exports.clerk(self.app.person)
+            else None,
         ]

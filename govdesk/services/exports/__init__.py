@@ -150,10 +150,18 @@ def _outgoing(actor: Actor, since, until, line: str = "") -> Table:
                                    "state", "drafter", "updated_at"), rows())
 
 
-def _require_clerk(actor: Actor) -> None:
+CLERKS_ONLY = ("loans", "errors")  # 借阅 and 差错: 秘书科 and administrators
+
+
+def clerk(person) -> bool:
+    """Whether ``person`` may export the 借阅 and 差错 registers (the desk offers them so)."""
     from govdesk.services.policy import is_secretariat
 
-    if not (is_secretariat(actor.person) or actor.person.admin):
+    return is_secretariat(person) or bool(person.admin)
+
+
+def _require_clerk(actor: Actor) -> None:
+    if not clerk(actor.person):
         raise PermissionDenied(t("exports.clerks_only"))
 
 

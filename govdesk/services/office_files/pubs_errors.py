@@ -3,8 +3,9 @@ the statistics of a period (by category, section, person) and the yearly evaluat
 section's documents. Both take the figures once from services/outgoing/error_register and print
 the same rows in either format.
 
-The register has no reading rule of its own — the desk opens it for every user — so neither
-file refuses anyone either; keep the two in step if the register gains one.
+The 差错 screen, whose figures these are, opens for every user, so neither file refuses anyone;
+the register itself, a list of each 差错 with whom it names, is for 秘书科 and administrators
+(services/exports). Keep the figures in step with the screen if it gains a rule.
 """
 
 from __future__ import annotations
@@ -27,13 +28,12 @@ def _month_end(day: date) -> date:
 
 def stats_period(request: office_files.Request, today: date) -> tuple[date, date]:
     """The days the statistics cover, both in: as asked, else the whole month of the one date
-    given, else this month."""
+    given (either end), else this month."""
     since, until = request.since, request.until
-    if since is None:
-        since = (until or today).replace(day=1)
-    if until is None:
-        until = _month_end(since)
-    return since, until
+    if since is not None and until is not None:
+        return since, until
+    day = since or until or today
+    return day.replace(day=1), _month_end(day)
 
 
 def stats_title(since: date, until: date) -> str:
@@ -82,7 +82,12 @@ def evaluation_year(request: office_files.Request, today: date) -> int:
                                   name="record")
         er.period_bounds(int(text))  # 2000–2100, the register's own bounds
         return int(text)
-    day = request.since or request.until or today
+    since, until = request.since, request.until
+    if since is not None and until is not None and since.year != until.year:
+        # a period across two years: which year's evaluation is wanted is not for us to guess
+        raise ValidationError(t("publications.f_year"), t(
+            "publications.two_years", since=since, until=until), name="from")
+    day = since or until or today
     return day.year
 
 

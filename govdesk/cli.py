@@ -554,13 +554,13 @@ def cmd_import(target: str, as_login: str | None, kind_word: str, file: str, *,
         if file == "-":
             stdin = sys.__stdin__
             if stdin is None or stdin.isatty():
-                raise CliError(t("imports.cli.stdin_tty"), EXIT_USER)
+                raise CliError(t("imports.cli.stdin_tty", kind=kind.words[0]), EXIT_USER)
             if not (yes or dry_run):  # stdin holds the file: no answer can be read from it
                 raise CliError(t("imports.cli.stdin_needs_yes"), EXIT_USER)
             data = stdin.buffer.read(sheet.MAX_BYTES + 1)
             suffix = sheet.sniff_suffix(data)
         elif config.server_mode():
-            raise CliError(t("imports.cli.server_stdin"), EXIT_USER)
+            raise CliError(t("imports.cli.server_stdin", kind=kind.words[0]), EXIT_USER)
         else:
             data, suffix = sheet.read_file(file)
         asks = not (yes or dry_run)

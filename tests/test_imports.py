@@ -389,9 +389,9 @@ def test_on_the_shared_server_a_path_is_refused_for_stdin(db_path, sheet):
     config.use_server(ServerConfig(db=str(db_path), service_user="govdesk-svc",
                                    group="govdesk", wrapper="/usr/local/libexec/govdesk/desk"))
     try:
-        with pytest.raises(CliError, match="- <") as refused:
+        with pytest.raises(CliError, match="- --yes <") as refused:
             cmd_import(str(db_path), "lixm", "收文", str(sheet), yes=True)
-        with pytest.raises(ValidationError, match="- <"):  # as the desk's import screen reads
+        with pytest.raises(ValidationError, match="- --yes <"):  # as the desk's import screen reads
             read_file(sheet)
     finally:
         config.use_server(None)

@@ -135,7 +135,7 @@ class ImportScreen(HasCommands, ModalScreen[int | None]):
     def _read(self, path: str, items: list[str], actor) -> None:
         def preview():
             mapping = imports.parse_mapping(self.kind, items)
-            data, suffix = sheet.read_file(path)
+            data, suffix = sheet.read_file(path, self.kind.words[0])
             return imports.preview(actor, self.kind, data, suffix, mapping=mapping,
                                    progress=self._progress_from_thread)
 

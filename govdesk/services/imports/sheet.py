@@ -138,7 +138,7 @@ def sniff_suffix(data: bytes) -> str:
     return ".xlsx" if data[:4] == b"PK\x03\x04" else ".csv"
 
 
-def read_file(path: str | Path) -> tuple[bytes, str]:
+def read_file(path: str | Path, kind_word: str = "") -> tuple[bytes, str]:
     """The file's bytes and its suffix; refused, the path named, when it cannot be read.
 
     On the shared server govdesk runs as the service account, which must not open a path a
@@ -146,7 +146,8 @@ def read_file(path: str | Path) -> tuple[bytes, str]:
     from govdesk import config
 
     if config.server_mode():
-        raise ValidationError(_label(), t("imports.cli.server_stdin"))
+        raise ValidationError(_label(), t("imports.cli.server_stdin",
+                                          kind=kind_word or t("imports.some_kind")))
     path = Path(path).expanduser()
     try:
         with path.open("rb") as f:

@@ -309,3 +309,36 @@ async def test_the_error_register_itself_is_offered_only_to_who_may_have_it(demo
         dialog = await open_dialog(pilot)
         assert [o.file_kind or o.register for o in dialog.offers] == [
             "error_stats", "error_evaluation"]
+
+
+async def test_the_registers_search_words_and_state_are_exported_as_the_screen_reads_them(
+        demo_db, tmp_path, monkeypatch):
+    """The search box is a search, not a filter line: 急:特急 typed there finds what the
+    screen finds (nothing), and the state chosen narrows the file as it narrows the list."""
+    from textual.widgets import Select
+
+    from govdesk.widgets.paged_table import PagedTable
+
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path))
+    app = app_as("lixm")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#reg-state", Select).value = "已归档"
+        await settle(pilot)
+        shown = screen.query_one("#register", PagedTable).row_count
+        dialog = await open_dialog(pilot)
+        assert dialog.offer.what == "收文登记簿（状态：已归档）"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen.query_one("#reg-search", Input).value = "急:特急"
+        await pilot.pause(0.6)  # the search box applies what is typed after a pause
+        await settle(pilot)
+        nothing = screen.query_one("#register", PagedTable).row_count
+        await open_dialog(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    first, second = (tmp_path / "收文登记簿-20261126.xlsx", tmp_path / "收文登记簿-20261126(2).xlsx")
+    assert 0 < shown == openpyxl.load_workbook(first).active.max_row - 1
+    assert nothing == openpyxl.load_workbook(second).active.max_row - 1 == 0

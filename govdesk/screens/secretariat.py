@@ -163,12 +163,9 @@ class SecretariatScreen(SectionScreen):
         today = self.app.actor().now.date()
         offers = []
         for search_id, state_id, table_id in self._register_ids():
-            words = self.query_one(f"#{search_id}", Input).value.strip()
-            state = self._state(state_id)
-            line = " ".join(x for x in (self.line_of(table_id) or "", words,
-                                        t("exporting.state_token", state=state) if state
-                                        else "") if x)
-            offers.append(exporting.register_offer(self.list_kind(table_id), today, line))
+            offers.append(exporting.register_offer(
+                self.list_kind(table_id), today, self.line_of(table_id) or "",
+                self.query_one(f"#{search_id}", Input).value.strip(), self._state(state_id)))
         if exports.clerk(self.app.person):
             offers += [exporting.register_offer(kind, today) for kind in exports.CLERKS_ONLY]
         return offers

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govdesk.i18n import t
+from govdesk.i18n import t, term
 from govdesk.services import export_folder, exports, office_files
 from govdesk.services.errors import ValidationError
 
@@ -34,17 +34,26 @@ class Offer:
     formats: tuple[str, ...]
     register: str | None = None
     line: str = ""
+    text: str = ""  # 收文/发文: the register's search box
+    state: str | None = None  # 收文/发文: the register's state
     since: date | None = None
     until: date | None = None
     file_kind: str | None = None
     request: office_files.Request | None = None
 
 
-def register_offer(kind: str, today: date, line: str = "") -> Offer:
-    """The ``kind`` register as the list shows it (its filter line ``line``)."""
+def register_offer(kind: str, today: date, line: str = "", text: str = "",
+                   state: str | None = None) -> Offer:
+    """The ``kind`` register as the list shows it: its filter line ``line`` (and for 收文 and
+    发文 the search box's ``text`` and the ``state`` chosen)."""
     name = exports.kind_name(kind)
-    what = t("exporting.register_filtered", name=name, line=line) if line else name
-    return Offer(what, f"{name}-{today:%Y%m%d}", exports.FORMATS, register=kind, line=line)
+    shown = t("exporting.sep").join(x for x in (
+        t("exporting.line_shown", line=line) if line else "",
+        t("exporting.text_shown", text=text) if text else "",
+        t("exporting.state_shown", state=term(state)) if state else "") if x)
+    what = t("exporting.register_filtered", name=name, line=shown) if shown else name
+    return Offer(what, f"{name}-{today:%Y%m%d}", exports.FORMATS, register=kind, line=line,
+                 text=text, state=state)
 
 
 def file_offer(kind: str, what: str, stem: str, request: office_files.Request
@@ -79,7 +88,8 @@ def write(actor: Actor, offer: Offer, fmt: str, folder: str | None, name: str,
         path = export_folder.free_path(target, chosen)
         if offer.register is not None:
             rows = exports.export(actor, offer.register, path, offer.since, offer.until,
-                                  offer.line, progress=progress)
+                                  offer.line, progress=progress, text=offer.text,
+                                  state=offer.state)
             what = t("exporting.register_rows", what=offer.what, n=rows)
         else:
             kind = office_files.kinds()[offer.file_kind or ""]

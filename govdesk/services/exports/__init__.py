@@ -119,14 +119,16 @@ def _paged(read: Callable[[int | None], list], key=lambda r: r.id) -> Iterator:
         before = key(page[-1])
 
 
-def _incoming(actor: Actor, since, until, line: str = "") -> Table:
+def _incoming(actor: Actor, since, until, line: str = "", text: str = "",
+              state: str | None = None) -> Table:
     from govdesk.models import SECRECY_LEVELS
     from govdesk.services import incoming
 
     line = " ".join(x for x in (line, _date_line(since, until)) if x)
 
     def rows():
-        for r in _paged(lambda b: incoming.register_page(actor, filter=line, before_id=b,
+        for r in _paged(lambda b: incoming.register_page(actor, filter=line, text=text,
+                                                         state=state, before_id=b,
                                                          limit=PAGE)):
             yield [r.number, r.title, r.from_name, term(r.urgency),
                    term(SECRECY_LEVELS[r.secrecy]), term(r.state), r.received_on, r.due,
@@ -136,11 +138,13 @@ def _incoming(actor: Actor, since, until, line: str = "") -> Table:
                                    "state", "received_in", "due", "holders"), rows())
 
 
-def _outgoing(actor: Actor, since, until, line: str = "") -> Table:
+def _outgoing(actor: Actor, since, until, line: str = "", text: str = "",
+              state: str | None = None) -> Table:
     from govdesk.services import outgoing
 
     def rows():
-        for r in _paged(lambda b: outgoing.register_page(actor, filter=line, before_id=b,
+        for r in _paged(lambda b: outgoing.register_page(actor, filter=line, text=text,
+                                                         state=state, before_id=b,
                                                          limit=PAGE)):
             if _within(r.updated_at, since, until):
                 yield [r.number, r.title, r.issuer, term(r.doc_kind), term(r.urgency),
@@ -370,9 +374,10 @@ READERS: dict[str, Callable[..., Table]] = {
 
 
 def table(actor: Actor, kind: str, since: date | None = None, until: date | None = None,
-          line: str = "") -> Table:
+          line: str = "", text: str = "", state: str | None = None) -> Table:
     """The ``kind`` register as ``actor`` may see it, its rows read as they are written;
-    ``line`` the register's filter line as on its screen (收文, 发文 and 督查事项 only)."""
+    ``line`` the register's filter line as on its screen (收文, 发文 and 督查事项 only);
+    ``text`` and ``state`` the 收文/发文 register's search box and state as on 秘书科's screen."""
     if kind not in READERS:
         raise ValidationError(t("exports.f_kind"), t("exports.bad_kind", kind=kind,
                                                      kinds=kind_list()), name="kind")
@@ -389,6 +394,8 @@ def table(actor: Actor, kind: str, since: date | None = None, until: date | None
             list_filter.check_items(actor, line)
         else:
             list_filter.check(actor, line)
+    if text or state:
+        return READERS[kind](actor, since, until, line, text=text, state=state)
     return READERS[kind](actor, since, until, line)
 
 
@@ -517,7 +524,8 @@ def format_of(path: Path) -> str | None:
 
 def export(actor: Actor, kind: str, path: Path, since: date | None = None,
            until: date | None = None, line: str = "",
-           progress: Callable[[int], None] | None = None) -> int:
+           progress: Callable[[int], None] | None = None, *, text: str = "",
+           state: str | None = None) -> int:
     """Write the ``kind`` register to ``path`` (.xlsx or .csv by its suffix); the number of
     rows written. Written under a temporary name in the same folder and renamed into place.
     ``progress(rows)`` is called every PROGRESS_EVERY rows (the desk's export shows it)."""
@@ -526,7 +534,7 @@ def export(actor: Actor, kind: str, path: Path, since: date | None = None,
     if fmt is None:
         raise ValidationError(t("exports.f_out"), t("exports.bad_suffix", suffix=path.suffix
                                                     or "—"), name="out")
-    tbl = table(actor, kind, since, until, line)
+    tbl = table(actor, kind, since, until, line, text, state)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     temp = Path(name)
     try:

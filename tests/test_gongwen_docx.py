@@ -273,3 +273,28 @@ def test_a_joint_document_sets_wenjian_beside_the_bodies_centred_between_them(bu
     # Nothing of the mark is printed twice, and the 文号 still follows it.
     text = "\n".join(p.text for p in out.paragraphs)
     assert "文件" not in text and doc.number in text
+
+
+def test_a_secret_documents_export_is_audited_once_with_its_opening(db, as_user, tmp_path):
+    """One 公文 written through the registry: one opening of the secret record and one
+    export entry, in the same transaction as the file."""
+    from govdesk.models import AuditEntry
+    from govdesk.services import office_files
+
+    doc = _printed(as_user, secrecy="秘密")
+    clerk = as_user("lixm", D4)
+    before = {a: AuditEntry.select().where(AuditEntry.action == a).count()
+              for a in ("outgoing.open_secret", "outgoing.export_docx")}
+    office_files.produce(clerk, office_files.kinds()["gongwen"],
+                         office_files.Request(record=doc.number, copy_no=3),
+                         tmp_path / "g.docx")
+    after = {a: AuditEntry.select().where(AuditEntry.action == a).count() for a in before}
+    assert {a: after[a] - before[a] for a in before} == {"outgoing.open_secret": 1,
+                                                         "outgoing.export_docx": 1}
+    # A file that cannot be put in place leaves no entry.
+    with pytest.raises(OSError):
+        office_files.produce(clerk, office_files.kinds()["gongwen"],
+                             office_files.Request(record=doc.number),
+                             tmp_path / "no such folder" / "g.docx")
+    assert AuditEntry.select().where(AuditEntry.action == "outgoing.export_docx").count() == \
+        after["outgoing.export_docx"]

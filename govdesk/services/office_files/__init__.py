@@ -90,6 +90,21 @@ def format_of(kind: FileKind, path: Path) -> str:
     return suffix
 
 
+def audited_save(actor: Actor, secret: bool, save: Callable[[], Path], action: str,
+                 table: str, record_id: int, after: dict) -> Path:
+    """``save()`` the file; for a secret document, its export audited in the same
+    transaction, so a file that could not be put in place leaves no entry and an entry that
+    could not be written leaves no file."""
+    if not secret:
+        return save()
+    from govdesk.models import database
+    from govdesk.services import audit
+
+    with database.atomic():
+        audit.record(actor, action, table, record_id, after=after)
+        return save()
+
+
 def produce(actor: Actor, kind: FileKind, request: Request, path: Path) -> Made:
     """Write one file of ``kind`` at ``path`` (its format from the suffix) for ``actor``;
     what it needs and does not take are refused, naming the option."""

@@ -26,7 +26,7 @@ from docx.shared import Emu, Mm, Pt, Twips
 
 from govdesk.i18n import t
 from govdesk.models import SECRECY_LEVELS, OutgoingDocument, Unit
-from govdesk.services import audit, office_files, outgoing, unit_groups
+from govdesk.services import office_files, outgoing, unit_groups
 from govdesk.services.context import Actor
 from govdesk.services.errors import ValidationError
 from govdesk.services.office_files import wordfile
@@ -379,13 +379,16 @@ def build(actor: Actor, outgoing_id: int, path: str | os.PathLike, *,
     such record). ``copy_no`` is the 份号 printed on a secret copy (000001 when not given);
     ``note`` the 附注, which the record does not hold. The file appears whole or not at all: it
     is written beside ``path`` and renamed over it."""
-    doc = outgoing.get(actor, outgoing_id)
+    return _write(actor, outgoing.get(actor, outgoing_id), path, copy_no, note)
+
+
+def _write(actor: Actor, doc: OutgoingDocument, path: str | os.PathLike,
+           copy_no: int | None, note: str) -> Path:
+    """``doc`` (read with its clearance checked) as the file; a secret one's export audited."""
     out = document(doc, copy_no=copy_no, note=note)
-    target = wordfile.save(out, path)
-    if doc.secrecy:
-        audit.record(actor, "outgoing.export_docx", "outgoing_document", doc.id,
-                     after={"path": str(target), "copy_no": copy_no or 1})
-    return target
+    return office_files.audited_save(
+        actor, bool(doc.secrecy), lambda: wordfile.save(out, path), "outgoing.export_docx",
+        "outgoing_document", doc.id, {"path": str(path), "copy_no": copy_no or 1})
 
 
 def record_id(ref: str) -> int:
@@ -410,7 +413,7 @@ def _build(actor: Actor, request: office_files.Request, path: Path, fmt: str
         raise ValidationError(t("office_files.f_record"),
                               t("office_files.unnumbered", title=doc.title, state=doc.state),
                               name="record")
-    made = build(actor, doc.id, path, copy_no=request.copy_no, note=request.note)
+    made = _write(actor, doc, path, request.copy_no, request.note)
     return office_files.Made(made, t("office_files.made_gongwen", number=doc.number))
 
 

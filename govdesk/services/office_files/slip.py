@@ -33,7 +33,7 @@ from govdesk.i18n import t
 from govdesk.models import IncomingDocument, Person, Task
 from govdesk.models import incoming as states
 from govdesk.models.flow import DONE, RETURNED
-from govdesk.services import audit, doc_numbers, incoming, office_files, org
+from govdesk.services import doc_numbers, incoming, office_files, org
 from govdesk.services.context import Actor
 from govdesk.services.engine import core as engine
 from govdesk.services.errors import NotFound
@@ -423,14 +423,15 @@ def build(actor: Actor, doc_id: int, path: str | Path, fmt: str = ".docx") -> Pa
     doc = incoming.get(actor, doc_id)
     lay = layout()
     slip = content(actor, doc, lay)
-    if fmt == ".txt":
-        target = wordfile.save_text(plain_text(slip, lay), path)
-    else:
-        target = wordfile.save(document(slip, lay), path)
-    if doc.secrecy:
-        audit.record(actor, "incoming.export_slip", "incoming_document", doc.id,
-                     after={"path": str(target), "format": fmt})
-    return target
+
+    def save() -> Path:
+        if fmt == ".txt":
+            return wordfile.save_text(plain_text(slip, lay), path)
+        return wordfile.save(document(slip, lay), path)
+
+    return office_files.audited_save(actor, bool(doc.secrecy), save, "incoming.export_slip",
+                                     "incoming_document", doc.id,
+                                     {"path": str(path), "format": fmt})
 
 
 def _build(actor: Actor, request: office_files.Request, path: Path, fmt: str

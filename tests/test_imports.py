@@ -19,7 +19,7 @@ from tests.helpers.own_home import run
 
 pytestmark = pytest.mark.usefixtures("config_file")
 
-HEADERS = ["收文编号", "来文单位", "来文字号", "标题", "密级", "紧急程度", "收文日期", "份数",
+HEADERS = ["收文编号", "来文单位", "来文字号", "标题", "密级", "紧急程度", "收文日期", "份数序号",
            "备注"]
 
 
@@ -103,7 +103,7 @@ def test_the_preview_lists_exactly_the_bad_rows_in_the_forms_words(db, as_user, 
     assert {c.header: c.field for c in plan.columns} == {
         "收文编号": "number", "来文单位": "from_name", "来文字号": "doc_number",
         "标题": "title", "密级": "secrecy", "紧急程度": "urgency", "收文日期": "received_on",
-        "份数": "copy_no", "备注": "summary"}
+        "份数序号": "copy_no", "备注": "summary"}
     assert plan.bad_rows == [4, 5, 6, 11, 12]
     found = {(p.row, p.column, p.header, p.field): p.message for p in plan.problems}
     words = form_words(title="", secrecy="内部", received_on="2025-13-01")
@@ -533,3 +533,21 @@ def test_end_of_input_at_the_question_answers_no(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert cli._ask("导入 3 条？[y/N] ") == ""
     assert "导入 3 条" in capsys.readouterr().out
+
+
+def test_a_count_of_copies_is_not_taken_for_the_copys_serial(db, as_user, tmp_path):
+    """份数 (how many copies came) and 份数序号 (which copy this is) are not one field: a
+    column headed 份数 is left for the user to map."""
+    path = workbook(tmp_path / "t.xlsx", [[None, "黄岩区财政局", "黄财〔2025〕1号", "甲", None,
+                                           None, "2025-03-03", "3", None]],
+                    headers=[*HEADERS[:7], "份数", "备注"], title=None)
+    plan = imports.preview(as_user("lixm"), kind(), *read(path))
+    assert {c.header: c.field for c in plan.columns}["份数"] is None
+
+
+def test_a_bad_secrecy_period_is_placed_in_the_secrecy_column(db, as_user, tmp_path):
+    """机密★999年 in the 密级 cell: the refusal of its years names that cell."""
+    path = workbook(tmp_path / "t.xlsx", [[None, "黄岩区财政局", "黄财〔2025〕1号", "甲", "秘密★999年",
+                                           None, "2025-03-03", None, None]], title=None)
+    (problem,) = imports.preview(as_user("lixm"), kind(), *read(path)).problems
+    assert (problem.column, problem.header) == ("E", "密级")

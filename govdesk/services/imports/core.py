@@ -21,7 +21,7 @@ from govdesk.i18n import t
 from govdesk.models import Person, database
 from govdesk.services import audit
 from govdesk.services.context import Actor
-from govdesk.services.errors import ValidationError, ValidationErrors
+from govdesk.services.errors import ServiceError, ValidationError, ValidationErrors
 from govdesk.services.fulltext import normalise
 from govdesk.services.imports import layouts
 from govdesk.services.imports.sheet import Cell, Row, column_letter, read_rows
@@ -463,8 +463,8 @@ def run(actor: Actor, plan: Preview, progress: Progress | None = None) -> Result
             "duplicates": [d.row for d in duplicates], "bad": plan.bad_rows})
     try:
         layouts.keep(actor.person.login, plan.layout, plan.mapping())
-    except ValidationError:
-        pass  # the rows are in; a settings file that cannot be written only loses the mapping
+    except ServiceError:
+        pass  # the rows are in; settings that cannot be written only lose the mapping
     done.sort(key=lambda i: i.row)
     duplicates.sort(key=lambda d: d.row)
     return Result(done, duplicates, list(plan.problems))

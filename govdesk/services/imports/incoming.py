@@ -184,7 +184,8 @@ def _may_import(person) -> None:
 KIND = register(ImportKind(
     kind="incoming", words=("收文", "incoming", "shouwen"), fields=FIELDS, label=_label,
     may_import=_may_import, begin=_begin, check=_check, existing=_existing, register=_register,
-    claim=_claim, aliases={"from_unit": "from_name"}, table="incoming_document",
+    claim=_claim, aliases={"from_unit": "from_name", "secrecy_years": "secrecy"},
+    table="incoming_document",
     same="imports.incoming.same",
     # Kept numbers first: a number given anew then follows the highest kept one.
     order=lambda good: (good.keep is None, good.row),

@@ -112,9 +112,9 @@ def _absence_line(a: Absence, day: date, period: Period) -> Line | None:
         return None
     marks = []  # none at midnight: a whole day away is just away
     if begins <= a.start and a.start.time() != time.min:
-        marks.append(f"{a.start:%H:%M}起")
+        marks.append(t("week.from_time", time=f"{a.start:%H:%M}"))
     if a.end <= ends and a.end.time() != time.min:
-        marks.append(f"至{a.end:%H:%M}")
+        marks.append(t("week.until_time", time=f"{a.end:%H:%M}"))
     summary, _ = absence_words(a)
     acting = [t("week.acting", name=a.acting.name)] if a.acting_id else []
     return Line(" ".join(marks), "，".join([summary, *acting]), "")

@@ -427,8 +427,8 @@ def cmd_export(target: str, as_login: str | None, kind_word: str, out: str,
                 raise CliError(t("cli.export_file_option", option=option,
                                  kind=file_kind.words[0]), EXIT_USER)
         if copy_no is not None and not 1 <= copy_no <= 999999:
-            # GB/T 9704-2012 7.2.1 份号: 6 位阿拉伯数字
-            raise CliError(t("cli.export_bad_copy", value=copy_no), EXIT_USER)
+            # GB/T 9704-2012 7.2.1 份号: 6 位阿拉伯数字 (the service says so too)
+            raise CliError(t("office_files.bad_copy", value=copy_no), EXIT_USER)
     if fmt is not None and out != "-" and Path(out).suffix.lower() != f".{fmt}":
         raise CliError(t("cli.export_format_suffix", fmt=fmt, suffix=_shown(Path(out).suffix
                                                                              or "—")), EXIT_USER)

@@ -342,3 +342,30 @@ async def test_the_registers_search_words_and_state_are_exported_as_the_screen_r
     first, second = (tmp_path / "收文登记簿-20261126.xlsx", tmp_path / "收文登记簿-20261126(2).xlsx")
     assert 0 < shown == openpyxl.load_workbook(first).active.max_row - 1
     assert nothing == openpyxl.load_workbook(second).active.max_row - 1 == 0
+
+
+async def test_a_secret_gongwen_asks_its_copy_number_and_note(demo_db, tmp_path, monkeypatch):
+    """7.2.1 份号 on a secret copy, 7.3.7 附注: typed in the dialog, printed in the file; a
+    份号 that is no number is refused naming it."""
+    monkeypatch.setenv("GOVDESK_EXPORT_DIR", str(tmp_path))
+    secret = (OutgoingDocument.select().where(OutgoingDocument.number.is_null(False)
+                                              & (OutgoingDocument.secrecy > 0)).first())
+    assert secret is not None
+    app = app_as("lixm")
+    async with app.run_test(size=(120, 40)) as pilot:
+        registry.open_record(app, "outgoing", secret.id)
+        await settle(pilot)
+        dialog = await open_dialog(pilot, "E")
+        dialog.query_one("#export-copy_no", Input).value = "十二"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "份号" in dialog_error(app) and app.screen.focused is dialog.query_one(
+            "#export-copy_no")
+        dialog.query_one("#export-copy_no", Input).value = "12"
+        dialog.query_one("#export-note", Input).value = "此件发至乡镇"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportModal)
+    (made,) = tmp_path.glob("*.docx")
+    texts = [p.text for p in docx.Document(str(made)).paragraphs]
+    assert texts[0] == "000012" and "（此件发至乡镇）" in texts

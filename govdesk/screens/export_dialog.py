@@ -62,6 +62,10 @@ class ExportModal(SaveInWorker, HasCommands, ModalScreen[bool]):
                 yield Label(t("export_folder.f_folder"))
                 yield FieldInput(str(export_folder.default_folder(self.login)),
                                  id="export-folder", compact=True)
+            if len(self.offers) == 1:  # what the one file asks of the user (a 公文's 份号, 附注)
+                for key in first.asks:
+                    yield Label(t(f"office_files.f_{key}"))
+                    yield FieldInput("", id=f"export-{key}", compact=True)
             yield Label(t("export_folder.f_name"))
             yield FieldInput(first.stem, id="export-name", compact=True)
             yield Label("", id="export-error")
@@ -107,6 +111,8 @@ class ExportModal(SaveInWorker, HasCommands, ModalScreen[bool]):
         folders = self.query("#export-folder")
         folder = folders.first(Input).value if folders else None
         name = self.query_one("#export-name", Input).value
+        answers = {key: self.query_one(f"#export-{key}", Input).value
+                   for key in offer.asks if self.query(f"#export-{key}")}
         actor = self.app.actor()
         status = self.query_one("#export-status", Label)
 
@@ -118,7 +124,7 @@ class ExportModal(SaveInWorker, HasCommands, ModalScreen[bool]):
                 pass
 
         self.query_one("#export-error", Label).update("")
-        self.save_in_worker(exporting.write, actor, offer, fmt, folder, name, progress,
+        self.save_in_worker(exporting.write, actor, offer, fmt, folder, name, progress, answers,
                             done=self._written, refused=self._refused)
 
     def _written(self, made: Written) -> None:
@@ -133,7 +139,8 @@ class ExportModal(SaveInWorker, HasCommands, ModalScreen[bool]):
     def _refused(self, exc) -> None:
         self.query_one("#export-error", Label).update(Text(str(exc)))
         target = {"folder": "#export-folder", "name": "#export-name",
-                  "format": "#export-format"}.get(getattr(exc, "name", "") or "")
+                  "format": "#export-format", "copy_no": "#export-copy_no",
+                  "note": "#export-note"}.get(getattr(exc, "name", "") or "")
         if target and self.query(target):
             self.query_one(target).focus()
 

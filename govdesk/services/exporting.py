@@ -10,7 +10,7 @@ reader may see: both kinds read through the services.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +40,7 @@ class Offer:
     until: date | None = None
     file_kind: str | None = None
     request: office_files.Request | None = None
+    asks: tuple[str, ...] = ()  # what the user may add to the request: "copy_no", "note"
 
 
 def register_offer(kind: str, today: date, line: str = "", text: str = "",
@@ -56,13 +57,31 @@ def register_offer(kind: str, today: date, line: str = "", text: str = "",
                  text=text, state=state)
 
 
-def file_offer(kind: str, what: str, stem: str, request: office_files.Request
-               ) -> Offer | None:
-    """One of the office's files, or None when this build has no such kind."""
+def file_offer(kind: str, what: str, stem: str, request: office_files.Request,
+               asks: tuple[str, ...] = ()) -> Offer | None:
+    """One of the office's files, or None when this build has no such kind; ``asks`` the
+    request's parts the user fills in (a 公文's 份号 and 附注)."""
     found = office_files.kinds().get(kind)
     if found is None:
         return None
-    return Offer(what, stem, found.formats, file_kind=kind, request=request)
+    return Offer(what, stem, found.formats, file_kind=kind, request=request, asks=asks)
+
+
+def answered(offer: Offer, answers: dict[str, str]) -> office_files.Request:
+    """The offer's request with what the user typed for its ``asks``; a 份号 that is not a
+    number is refused naming it."""
+    request = offer.request or office_files.Request()
+    changes: dict = {}
+    if "copy_no" in offer.asks and answers.get("copy_no", "").strip():
+        text = answers["copy_no"].strip()
+        if not text.isdigit():
+            raise ValidationError(t("office_files.f_copy"), t(
+                "office_files.not_a_number", value=text),
+                name="copy_no")
+        changes["copy_no"] = int(text)
+    if "note" in offer.asks:
+        changes["note"] = answers.get("note", "").strip()
+    return replace(request, **changes) if changes else request
 
 
 @dataclass(frozen=True)
@@ -74,10 +93,12 @@ class Written:
 
 
 def write(actor: Actor, offer: Offer, fmt: str, folder: str | None, name: str,
-          progress: Callable[[int], None] | None = None) -> Written:
+          progress: Callable[[int], None] | None = None,
+          answers: dict[str, str] | None = None) -> Written:
     """Write ``offer`` as ``fmt`` into ``folder`` (the default one when empty) under ``name``
     (a free variant of it when taken); ``progress(rows)`` as a register's rows are written."""
     login = actor.person.login
+    request = answered(offer, answers or {}) if offer.file_kind else None
     if fmt not in offer.formats:
         raise ValidationError(t("export_folder.f_format"), t(
             "exporting.bad_format", fmt=fmt, formats="、".join(offer.formats)), name="format")
@@ -93,8 +114,7 @@ def write(actor: Actor, offer: Offer, fmt: str, folder: str | None, name: str,
             what = t("exporting.register_rows", what=offer.what, n=rows)
         else:
             kind = office_files.kinds()[offer.file_kind or ""]
-            made = office_files.produce(actor, kind, offer.request or office_files.Request(),
-                                        path)
+            made = office_files.produce(actor, kind, request or office_files.Request(), path)
             rows, what = None, made.summary
     except OSError as exc:
         raise ValidationError(t("export_folder.f_folder"), t(

@@ -58,7 +58,9 @@ class OutgoingDetailScreen(FlowDetailScreen):
             "gongwen", t("exporting.gongwen_what", number=self.doc.number or "—",
                          title=self.doc.title),
             export_folder.stem(self.doc.number or self.doc.title),
-            office_files.Request(record=str(self.doc_id)))]
+            office_files.Request(record=str(self.doc_id)),
+            # 7.2.1 份号 is printed on secret copies only; 7.3.7 附注 on any
+            asks=("copy_no", "note") if self.doc.secrecy else ("note",))]
 
     def compose_info(self) -> ComposeResult:
         for name in ("status", "chain", "fields", "body", "records"):

@@ -391,6 +391,13 @@ def _write(actor: Actor, doc: OutgoingDocument, path: str | os.PathLike,
         "outgoing_document", doc.id, {"path": str(path), "copy_no": copy_no or 1})
 
 
+def check_copy_no(copy_no: int | None) -> None:
+    """7.2.1 份号: 6 位阿拉伯数字 — 1 to 999999 (printed 000001 …)."""
+    if copy_no is not None and not 1 <= copy_no <= 999999:
+        raise ValidationError(t("office_files.f_copy"), t("office_files.bad_copy",
+                                                          value=copy_no), name="copy_no")
+
+
 def record_id(ref: str) -> int:
     """The 发文 a user names: its id, or its 发文字号 as printed (黄政发〔2026〕12号; the
     brackets may be typed as [] or ()). NotFound names what was typed."""
@@ -413,6 +420,7 @@ def _build(actor: Actor, request: office_files.Request, path: Path, fmt: str
         raise ValidationError(t("office_files.f_record"),
                               t("office_files.unnumbered", title=doc.title, state=doc.state),
                               name="record")
+    check_copy_no(request.copy_no)
     made = _write(actor, doc, path, request.copy_no, request.note)
     return office_files.Made(made, t("office_files.made_gongwen", number=doc.number))
 

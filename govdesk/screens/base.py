@@ -165,6 +165,20 @@ class DeskScreen(OffersExports, HasCommands, Screen):
         widget here (Textual is not thread-safe)."""
         return None
 
+    granted: frozenset[str] = frozenset()  # of person_checks, those the user passed (last load)
+
+    def person_checks(self) -> dict[str, Callable[[Any], bool]]:
+        """Name → a check of the person (may they import here, have the 借阅 register …),
+        asked in each load's worker — a check may read the database, which the UI thread
+        never waits for; ``granted`` holds those passed, for the keys offered and the
+        exports. None pass before the first load."""
+        return {}
+
+    def _load_and_check(self, actor, query: Any) -> tuple[Any, frozenset[str]]:
+        checks = self.person_checks()
+        passed = frozenset(name for name, check in checks.items() if check(actor.person))
+        return self.load_data(actor, query), passed
+
     def show_data(self, data: Any) -> None:
         """UI thread: fill the widgets with what ``load_data`` returned."""
 
@@ -174,23 +188,27 @@ class DeskScreen(OffersExports, HasCommands, Screen):
 
     def _load_in_thread(self, generation: int, actor, query: Any) -> None:
         try:
-            data, error = in_worker(self.load_data, actor, query), None
+            (data, passed), error = in_worker(self._load_and_check, actor, query), None
         except ServiceError as exc:
-            data, error = None, exc
+            data, passed, error = None, None, exc
         if get_current_worker().is_cancelled:  # a newer refresh is on its way
             return
         try:
-            self.app.call_from_thread(self._deliver, generation, data, error)
+            self.app.call_from_thread(self._deliver, generation, data, error, passed)
         except RuntimeError:  # the app stopped meanwhile
             pass
 
-    def _deliver(self, generation: int, data: Any, error: ServiceError | None) -> None:
+    def _deliver(self, generation: int, data: Any, error: ServiceError | None,
+                 passed: frozenset[str] | None = None) -> None:
         if (generation != self._generation or not self.is_attached
                 or self._closing or self._closed or self._pruning):
             # An older answer, or the screen has gone or is being taken down (popped, or the
             # app quitting while a load was on its way): its widgets may be gone already.
             return
         self.shown_generation = generation
+        if passed is not None and passed != self.granted:
+            self.granted = passed
+            self.refresh_bindings()
         if error is not None:
             self._loaded_as_of = None  # nothing was read: try again when shown again
             self.load_failed(error)

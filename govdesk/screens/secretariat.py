@@ -166,7 +166,7 @@ class SecretariatScreen(SectionScreen):
             offers.append(exporting.register_offer(
                 self.list_kind(table_id), today, self.line_of(table_id) or "",
                 self.query_one(f"#{search_id}", Input).value.strip(), self._state(state_id)))
-        if exports.clerk(self.app.person):
+        if "clerk" in self.granted:
             offers += [exporting.register_offer(kind, today) for kind in exports.CLERKS_ONLY]
         return offers
 
@@ -342,9 +342,13 @@ class SecretariatScreen(SectionScreen):
     def bulk_actions(self, table_id: str) -> tuple[str, ...]:
         return (bulk.REMIND,) if table_id == "out-registry" else bulk.ACTIONS
 
+    def person_checks(self) -> dict:
+        return {**super().person_checks(), "import": may_register_incoming,
+                "clerk": exports.clerk}
+
     def available_commands(self) -> set[str]:
         ids = set(super().available_commands())
-        if not may_register_incoming(self.app.person):
+        if "import" not in self.granted:
             ids.discard("secretariat.import_incoming")
         return ids
 

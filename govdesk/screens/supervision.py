@@ -80,9 +80,12 @@ class SupervisionScreen(PetitionPane, ItemsPane, SuggestionPane, TabbedSectionSc
         # n and w are the 信访 tab's own while it shows (screens/petition/pane.py); i imports a
         # 督查台账 on the 督查事项 tabs, for the 督查室.
         ids = self.petition_commands(super().available_commands())
-        if self._active_pane() not in ITEM_PANES or not offered(self.app.person, "supervision"):
+        if self._active_pane() not in ITEM_PANES or "import" not in self.granted:
             ids.discard("supervision.import_items")
         return ids
+
+    def person_checks(self) -> dict:
+        return {**super().person_checks(), "import": lambda p: offered(p, "supervision")}
 
     def _active_pane(self) -> str:
         found = self.query("#panes")

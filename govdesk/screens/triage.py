@@ -322,9 +322,9 @@ class Triage:
             n = len(tables.first().tags)
             label.update(base + (t("bulk.tagged", n=n) if n else ""))
 
-    def _deliver(self, generation: int, data: Any, error: Any) -> None:
+    def _deliver(self, generation: int, data: Any, error: Any, passed: Any = None) -> None:
         # After every show_data (which writes the titles afresh): the tag counts again.
-        super()._deliver(generation, data, error)  # type: ignore[misc]
+        super()._deliver(generation, data, error, passed)  # type: ignore[misc]
         screen: Any = self
         if screen.is_attached:
             self.show_tag_counts()

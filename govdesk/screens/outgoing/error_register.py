@@ -135,6 +135,9 @@ class ErrorRegisterScreen(DeskScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def person_checks(self) -> dict:
+        return {**super().person_checks(), "clerk": exports.clerk}
+
     def export_offers(self) -> list:
         """e: the period's statistics and the year's evaluation as publications (.docx, .txt),
         and the register itself (.xlsx, .csv)."""
@@ -154,6 +157,5 @@ class ErrorRegisterScreen(DeskScreen):
                                  office_files.Request(since=date(year, 1, 1),
                                                       until=date(year, 12, 31))),
             # the register itself for 秘书科 and administrators, who alone may have it
-            exporting.register_offer("errors", today) if exports.clerk(self.app.person)
-            else None,
+            exporting.register_offer("errors", today) if "clerk" in self.granted else None,
         ]

@@ -90,9 +90,12 @@ class SuggestionRegisterScreen(RecordRegisterScreen):
 
     def available_commands(self) -> set[str]:
         ids = set(super().available_commands())
-        if not offered(self.app.person, "suggestion"):
+        if "import" not in self.granted:
             ids.discard("suggestion_register.import")
         return ids
+
+    def person_checks(self) -> dict:
+        return {**super().person_checks(), "import": lambda p: offered(p, "suggestion")}
 
     def action_import_sheet(self) -> None:
         """i: the 人大建议/政协提案 list into the register (screens/import_sheet.py)."""

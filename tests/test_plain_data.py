@@ -52,9 +52,9 @@ async def test_every_section_screen_gets_plain_data(demo_db, monkeypatch, login)
     shown: list[tuple[str, object]] = []
     deliver = DeskScreen._deliver
 
-    def record(self, generation, data, error):
+    def record(self, generation, data, error, *checked):
         shown.append((type(self).__name__, data))
-        return deliver(self, generation, data, error)
+        return deliver(self, generation, data, error, *checked)
 
     monkeypatch.setattr(DeskScreen, "_deliver", record)
     app = GovDesk(person=org.person_by_login(login), poll=False, now=NOW)
@@ -96,9 +96,9 @@ async def test_every_detail_screen_gets_plain_data(demo_db, monkeypatch):
     shown: list[tuple[str, object]] = []
     deliver = DeskScreen._deliver
 
-    def record(self, generation, data, error):
+    def record(self, generation, data, error, *checked):
         shown.append((type(self).__name__, data))
-        return deliver(self, generation, data, error)
+        return deliver(self, generation, data, error, *checked)
 
     monkeypatch.setattr(DeskScreen, "_deliver", record)
     app = GovDesk(person=org.person_by_login("lixm"), poll=False, now=NOW)

@@ -71,6 +71,11 @@ class TabbedSectionScreen(SectionScreen):
 
     # ---- tabs ----
 
+    def active_pane(self) -> str:
+        """The tab showing ("items", "petitions" …), "" before the tabs are composed."""
+        found = self.query("#panes")
+        return found.first(TabbedContent).active.removeprefix("pane-") if found else ""
+
     def focus_pane(self) -> None:
         """Put the focus on the first input or table of the tab that is showing."""
         panes = self.query_one("#panes", TabbedContent)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Label, TabbedContent
+from textual.widgets import DataTable, Label
 
 from govdesk.i18n import t, term
 from govdesk.screens.import_sheet import offered
@@ -80,16 +80,12 @@ class SupervisionScreen(PetitionPane, ItemsPane, SuggestionPane, TabbedSectionSc
         # n and w are the 信访 tab's own while it shows (screens/petition/pane.py); i imports a
         # 督查台账 on the 督查事项 tabs, for the 督查室.
         ids = self.petition_commands(super().available_commands())
-        if self._active_pane() not in ITEM_PANES or "import" not in self.granted:
+        if self.active_pane() not in ITEM_PANES or "import" not in self.granted:
             ids.discard("supervision.import_items")
         return ids
 
     def person_checks(self) -> dict:
         return {**super().person_checks(), "import": lambda p: offered(p, "supervision")}
-
-    def _active_pane(self) -> str:
-        found = self.query("#panes")
-        return found.first(TabbedContent).active.removeprefix("pane-") if found else ""
 
     def filter_lists(self) -> dict[str, str]:
         return {**super().filter_lists(), **self.item_lists()}
@@ -102,7 +98,7 @@ class SupervisionScreen(PetitionPane, ItemsPane, SuggestionPane, TabbedSectionSc
                                                     self.line_of(ITEM_LIST) or ""),
                   "suggestions": exporting.register_offer("suggestion", today),
                   "petitions": exporting.register_offer("petition", today)}
-        active = self._active_pane()
+        active = self.active_pane()
         first = "items" if active in ITEM_PANES else active
         return sorted(offers.values(), key=lambda o: o is not offers.get(first))
 

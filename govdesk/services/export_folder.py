@@ -27,6 +27,7 @@ from govdesk import config
 from govdesk.i18n import t
 from govdesk.services import settings
 from govdesk.services.errors import NotFound, ValidationError
+from govdesk.services.user_files import atomic_write
 
 SPOOL = "exports"  # beside the database on the server
 _NAME = re.compile(r"^[^/\\\x00]+$")
@@ -131,7 +132,7 @@ def save_text(login: str, name: str, text: str) -> Path:
     folder, under ``name`` or a free variant of it; UTF-8."""
     path = free_path(prepare(login, None), name)
     try:
-        path.write_text(text, encoding="utf-8")
+        atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
     except OSError as exc:
         raise ValidationError(t("export_folder.f_folder"), t(
             "export_folder.cannot_write", path=path, error=exc.strerror or exc),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.css.query import NoMatches
 from textual.widgets import DataTable, Label, TabbedContent
 
 from govdesk.i18n import t, term
@@ -93,10 +92,7 @@ class PetitionPane:
                           *PETITION_COLUMNS)
 
     def petitions_showing(self) -> bool:
-        try:
-            return self.query_one("#panes", TabbedContent).active == "pane-petitions"
-        except NoMatches:  # not composed yet
-            return False
+        return self.active_pane() == "petitions"
 
     def petition_commands(self, ids: set[str]) -> set[str]:
         """The tab's keys while it shows; the keys it shares with the others' otherwise."""

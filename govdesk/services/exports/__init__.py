@@ -12,25 +12,25 @@ A register's date (``--from``/``--to``): 收文 its 收文日期, 发文 its 更
 lent, 差错 the day recorded, the audit log the entry's time, 督查事项 and 建议提案 the day
 registered, 信访 its 登记日期.
 
-The file is written beside its target under a temporary name and renamed into place: a failure
-leaves no half-written file.
+The file is written whole or not at all (services/user_files.py).
 """
 
 from __future__ import annotations
 
 import csv
-import os
+import io
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from govdesk.i18n import t, term
 from govdesk.services.errors import PermissionDenied, ValidationError
 from govdesk.services.textwidth import cells
+from govdesk.services.user_files import atomic_write
 
 if TYPE_CHECKING:
     from govdesk.services.context import Actor
@@ -164,6 +164,19 @@ def clerk(person) -> bool:
     return is_secretariat(person) or bool(person.admin)
 
 
+def _newest_page(q, at, key, since: date | None, until: date | None, before: int | None
+                 ) -> list:
+    """One page of ``q``, newest ``key`` first below ``before``, its time ``at`` within the
+    days asked (both in)."""
+    if since is not None:
+        q = q.where(at >= datetime.combine(since, time.min))
+    if until is not None:
+        q = q.where(at <= datetime.combine(until, time.max))
+    if before is not None:
+        q = q.where(key < before)
+    return list(q.order_by(key.desc()).limit(PAGE))
+
+
 def _require_clerk(actor: Actor) -> None:
     if not clerk(actor.person):
         raise PermissionDenied(t("exports.clerks_only"))
@@ -180,13 +193,7 @@ def _loans(actor: Actor, since, until, line: str = "") -> Table:
         q = (Loan.select(Loan, D.number, D.title, D.secrecy, Person.name)
              .join(D, on=(Loan.document == D.id)).switch(Loan)
              .join(Person, on=(Loan.borrower == Person.id)))
-        if since is not None:
-            q = q.where(Loan.lent_at >= datetime.combine(since, time.min))
-        if until is not None:
-            q = q.where(Loan.lent_at <= datetime.combine(until, time.max))
-        if before is not None:
-            q = q.where(Loan.id < before)
-        return list(q.order_by(Loan.id.desc()).limit(PAGE))
+        return _newest_page(q, Loan.lent_at, Loan.id, since, until, before)
 
     def rows():
         for loan in _paged(read):
@@ -216,13 +223,7 @@ def _errors(actor: Actor, since, until, line: str = "") -> Table:
              .join(Section, on=(E.section == Section.id)).switch(E)
              .join(Made, JOIN.LEFT_OUTER, on=(E.person == Made.id)).switch(E)
              .join(By, on=(E.by == By.id)))
-        if since is not None:
-            q = q.where(E.at >= datetime.combine(since, time.min))
-        if until is not None:
-            q = q.where(E.at <= datetime.combine(until, time.max))
-        if before is not None:
-            q = q.where(E.id < before)
-        return list(q.order_by(E.id.desc()).limit(PAGE))
+        return _newest_page(q, E.at, E.id, since, until, before)
 
     def rows():
         for e in _paged(read):
@@ -461,7 +462,8 @@ def _safe(value: Any, illegal) -> Any:
     return value
 
 
-def write_xlsx(tbl: Table, path: Path, progress: Callable[[int], None] | None = None) -> int:
+def write_xlsx(tbl: Table, path: Path | BinaryIO,
+               progress: Callable[[int], None] | None = None) -> int:
     """The register as a workbook (write-only: rows streamed, not held): a bold frozen
     header with a filter, dates as dates, numbers as numbers, columns as wide as their
     widest cell (an East Asian character counts two)."""
@@ -535,20 +537,16 @@ def export(actor: Actor, kind: str, path: Path, since: date | None = None,
         raise ValidationError(t("exports.f_out"), t("exports.bad_suffix", suffix=path.suffix
                                                     or "—"), name="out")
     tbl = table(actor, kind, since, until, line, text, state)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    temp = Path(name)
-    try:
+    written: list[int] = []
+
+    def write(fh) -> None:
         if fmt == ".csv":
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-                n = write_csv(tbl, out, progress)
+            out = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+            written.append(write_csv(tbl, out, progress))
+            out.flush()
+            out.detach()  # the binary file stays the writer's to close
         else:
-            os.close(fd)
-            n = write_xlsx(tbl, temp, progress)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)  # as any file the user writes (mkstemp makes it 0600)
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return n
+            written.append(write_xlsx(tbl, fh, progress))
+
+    atomic_write(path, write)
+    return written[0]

@@ -7,7 +7,7 @@ modules, read on first use so the CLI's ``--help`` and the desk both see every k
 says what it needs (``takes``): a record (``--record``: its id or the number it is known by),
 a period (``--from``/``--to``), a leader (``--leader``). Its builder reads through the
 services, so clearance, masking and audit hold as on screen, and writes its file whole or not
-at all (wordfile.atomic_write).
+at all (services/user_files.py).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govdesk.i18n import t
-from govdesk.services import office_files
+from govdesk.services import office_files, user_files
 from govdesk.services.context import Actor
 from govdesk.services.office_files import wordfile
 from govdesk.services.office_files.week_calendar import calendar
@@ -22,7 +22,7 @@ def build(actor: Actor, request: office_files.Request, path: Path, fmt: str
     week = the_week(actor, request)
     if fmt == ".ics":
         body = calendar(actor, week).to_ical()
-        wordfile.atomic_write(path, lambda fh: fh.write(body))
+        user_files.atomic_write(path, lambda fh: fh.write(body))
     elif fmt == ".txt":
         wordfile.save_text(sheet_text(week), path)
     else:

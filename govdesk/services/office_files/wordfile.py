@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import tomllib
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
+
+from govdesk.services.user_files import atomic_write
 
 # The order OOXML requires of a paragraph's, a run's and a table's properties (ECMA-376
 # CT_PPr, CT_RPr, CT_TblPr): Word refuses a file whose elements are out of it.
@@ -263,26 +263,6 @@ def page_numbers(out, font: str, size: float) -> None:
         add_run(par, "— ", font, size)
         field(par, "PAGE", font, size)
         add_run(par, " —", font, size)
-
-
-def atomic_write(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -> Path:
-    """Call ``write`` with a binary file that becomes ``path`` whole or not at all: written
-    beside it under a temporary name, then renamed over it, with the mode any file the user
-    writes gets (mkstemp makes it 0600)."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def save(out, path: str | os.PathLike) -> Path:
